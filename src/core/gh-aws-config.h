@@ -1,0 +1,56 @@
+/* gh-aws-config.h — sign-in definitions in the AWS config file
+ *
+ * `[sso-session NAME]` sections (and legacy `[profile X]` sections with sso_start_url and no
+ * sso_session) are Gatehouse's sign-in definitions. Edits go through GhIni so the rest of the
+ * file stays byte-identical; writes are atomic, mode 0600, under an advisory lock.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define GH_DEFAULT_SESSION_DURATION (8 * 60 * 60)
+
+typedef struct
+{
+  char     *name;              /* sso-session name; for legacy profiles the profile name */
+  char     *start_url;
+  char     *region;
+  GStrv     scopes;            /* sso_registration_scopes, NULL when not set */
+  gboolean  legacy;            /* a [profile] with sso_start_url and no sso_session */
+  gint64    session_duration;  /* seconds: gatehouse_session_duration, default 8 h */
+  gboolean  cache_refresh_token; /* gatehouse_cache_refresh_token = true */
+} GhSsoSessionConfig;
+
+void                gh_sso_session_config_free       (GhSsoSessionConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhSsoSessionConfig, gh_sso_session_config_free)
+
+/* AWS_CONFIG_FILE (with ~ and $VARS expanded), else ~/.aws/config */
+char               *gh_aws_config_default_path       (void);
+
+/* Reading a missing file yields an empty list, not an error. */
+GPtrArray          *gh_aws_config_list_sessions      (const char  *path,
+                                                      GError     **error);
+GhSsoSessionConfig *gh_aws_config_find_session       (const char  *path,
+                                                      const char  *name,
+                                                      GError     **error);
+gboolean            gh_aws_config_add_session        (const char                *path,
+                                                      const GhSsoSessionConfig  *config,
+                                                      GError                   **error);
+gboolean            gh_aws_config_remove_session     (const char  *path,
+                                                      const char  *name,
+                                                      GError     **error);
+
+gboolean            gh_validate_session_name         (const char  *name,
+                                                      GError     **error);
+gboolean            gh_validate_start_url            (const char  *url,
+                                                      GError     **error);
+/* The header text for a session, quoted the way the AWS CLI writes it (shlex.quote). */
+char               *gh_aws_config_session_header     (const char  *name);
+/* Parse a header like `sso-session 'my sso'` (shlex.split, exactly two tokens). */
+gboolean            gh_aws_config_parse_header       (const char  *header,
+                                                      char       **kind,
+                                                      char       **name);
+
+G_END_DECLS

@@ -1,0 +1,144 @@
+/* gh-file-util.c — atomic private files and advisory locks */
+#define G_LOG_DOMAIN "gh-file-util"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "gh-error.h"
+#include "gh-file-util.h"
+
+char *
+gh_sha1_hex (const char *text)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA1, text, -1);
+}
+
+/* Edits go to the file a symlink points at, so a dotfiles checkout that links ~/.aws/config
+ * keeps its link. */
+char *
+gh_file_resolve_symlinks (const char *path)
+{
+  g_autofree char *current = g_strdup (path);
+
+  for (guint depth = 0; depth < 32; depth++)
+    {
+      g_autofree char *target = g_file_read_link (current, NULL);
+      g_autofree char *dir = NULL;
+
+      if (target == NULL)
+        return g_steal_pointer (&current);
+
+      if (g_path_is_absolute (target))
+        {
+          g_free (current);
+          current = g_steal_pointer (&target);
+          continue;
+        }
+
+      dir = g_path_get_dirname (current);
+      g_free (current);
+      current = g_build_filename (dir, target, NULL);
+    }
+
+  return g_steal_pointer (&current);
+}
+
+gboolean
+gh_file_write_private (const char  *path,
+                       const char  *contents,
+                       gssize       length,
+                       GError     **error)
+{
+  g_autofree char *target = gh_file_resolve_symlinks (path);
+  g_autofree char *dir = g_path_get_dirname (target);
+  g_autoptr(GError) local_error = NULL;
+
+  if (length < 0)
+    length = strlen (contents);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot create folder %s: %s"),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* Temp file + fsync + rename, created with mode 0600 so no reader ever sees a partial
+   * file or a moment of wider permissions. */
+  if (!g_file_set_contents_full (target, contents, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot write %s: %s"),
+                   target, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+char *
+gh_runtime_dir (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "gatehouse", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_steal_pointer (&dir);
+}
+
+int
+gh_file_lock_acquire (const char  *lock_name,
+                      gboolean     wait,
+                      GError     **error)
+{
+  g_autofree char *dir = gh_runtime_dir ();
+  g_autofree char *path = g_build_filename (dir, lock_name, NULL);
+  int fd;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot open lock file %s: %s"),
+                   path, g_strerror (saved_errno));
+      return -1;
+    }
+
+  while (flock (fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == EINTR)
+        continue;
+
+      close (fd);
+      if (saved_errno == EWOULDBLOCK)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("The lock is held"));
+      else
+        g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot lock %s: %s"),
+                     path, g_strerror (saved_errno));
+      return -1;
+    }
+
+  return fd;
+}
+
+void
+gh_file_lock_release (int fd)
+{
+  if (fd >= 0)
+    {
+      flock (fd, LOCK_UN);
+      close (fd);
+    }
+}

@@ -1,0 +1,23 @@
+/* gh-file-util.h — atomic private files and advisory locks */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+char     *gh_file_resolve_symlinks   (const char  *path);
+gboolean  gh_file_write_private      (const char  *path,
+                                      const char  *contents,
+                                      gssize       length,
+                                      GError     **error);
+char     *gh_runtime_dir             (void);
+char     *gh_sha1_hex                (const char  *text);
+
+/* A lock on a file in $XDG_RUNTIME_DIR/gatehouse/. Taking it blocks; GhLock (gh-lock.h) is the
+ * asynchronous way for code that runs on a main loop. */
+int       gh_file_lock_acquire       (const char  *lock_name,
+                                      gboolean     wait,
+                                      GError     **error);
+void      gh_file_lock_release       (int          fd);
+
+G_END_DECLS

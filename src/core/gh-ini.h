@@ -1,0 +1,58 @@
+/* gh-ini.h — a format-preserving INI document (the AWS config and credentials files)
+ *
+ * Parse, edit, write back: everything not edited stays byte-identical (comments, blank lines,
+ * spacing, key order, unknown sections and keys, continuation lines). Sections are addressed by
+ * their header text as written between the brackets, with surrounding whitespace removed
+ * (e.g. "sso-session my-sso", "profile dev", "default"). Keys compare case-insensitively, as
+ * Python's configparser lower-cases them.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define GH_TYPE_INI (gh_ini_get_type ())
+G_DECLARE_FINAL_TYPE (GhIni, gh_ini, GH, INI, GObject)
+
+GhIni     *gh_ini_new             (void);
+gboolean   gh_ini_load_from_data  (GhIni       *self,
+                                   const char  *data,
+                                   gssize       length,
+                                   GError     **error);
+char      *gh_ini_to_data         (GhIni       *self,
+                                   gsize       *length);
+
+/* Header texts in file order (a header that appears twice is listed once). */
+GStrv      gh_ini_get_sections    (GhIni       *self);
+gboolean   gh_ini_has_section     (GhIni       *self,
+                                   const char  *section);
+/* Keys of a section in file order, lower-cased. */
+GStrv      gh_ini_get_keys        (GhIni       *self,
+                                   const char  *section);
+/* The value with surrounding whitespace removed; continuation lines joined with '\n'.
+ * NULL when the section or key is absent. */
+char      *gh_ini_get_value       (GhIni       *self,
+                                   const char  *section,
+                                   const char  *key);
+/* Replace the value in place (keeping the key's spelling and the spacing around the
+ * delimiter), or append "key = value" at the end of the section's last key line; a missing
+ * section is appended at the end of the document. */
+void       gh_ini_set_value       (GhIni       *self,
+                                   const char  *section,
+                                   const char  *key,
+                                   const char  *value);
+gboolean   gh_ini_remove_key      (GhIni       *self,
+                                   const char  *section,
+                                   const char  *key);
+/* Add an empty section at the end, preceded by the given comment lines (each written as
+ * "# line"); no-op when the section exists. */
+void       gh_ini_add_section     (GhIni       *self,
+                                   const char  *section,
+                                   const char  *comment);
+/* Remove the header, its lines and the comment lines directly above the header that belong
+ * to it (no blank line between them and the header). */
+gboolean   gh_ini_remove_section  (GhIni       *self,
+                                   const char  *section);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* gh-secret-store.h — refresh tokens and client registrations in the desktop keyring */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GH_SECRET_REFRESH_TOKEN,
+  GH_SECRET_REGISTRATION,     /* JSON: clientId, clientSecret, expiresAt, grantTypes */
+} GhSecretKind;
+
+/* Attributes: session name, start URL, kind. Items go to the default collection (the login
+ * keyring). A locked collection or a missing Secret Service is GH_ERROR_KEYRING; a failure is
+ * retried once after a short pause (the keyring daemon is often slow right after resume). */
+void      gh_secret_store_lookup_async   (const char          *session_name,
+                                          const char          *start_url,
+                                          GhSecretKind         kind,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+/* NULL and no error when there is no such item. Free with gh_secret_free(). */
+char     *gh_secret_store_lookup_finish  (GAsyncResult        *result,
+                                          GError             **error);
+
+void      gh_secret_store_store_async    (const char          *session_name,
+                                          const char          *start_url,
+                                          GhSecretKind         kind,
+                                          const char          *secret,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean  gh_secret_store_store_finish   (GAsyncResult        *result,
+                                          GError             **error);
+
+/* Removes items of this kind for the session (any start URL). No item is not an error. */
+void      gh_secret_store_clear_async    (const char          *session_name,
+                                          GhSecretKind         kind,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean  gh_secret_store_clear_finish   (GAsyncResult        *result,
+                                          GError             **error);
+
+/* Wipes, then frees. */
+void      gh_secret_free                 (char                *secret);
+
+G_END_DECLS

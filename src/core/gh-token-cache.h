@@ -1,0 +1,46 @@
+/* gh-token-cache.h — the AWS CLI's SSO token cache, ~/.aws/sso/cache/<sha1>.json (protocol.md §4.5) */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *start_url;
+  char   *region;
+  char   *access_token;
+  gint64  expires_at;              /* unix seconds */
+  char   *client_id;               /* optional */
+  char   *client_secret;           /* optional */
+  gint64  registration_expires_at; /* unix seconds, 0 when absent */
+  char   *refresh_token;           /* optional */
+} GhCachedToken;
+
+void           gh_cached_token_free         (GhCachedToken *token);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhCachedToken, gh_cached_token_free)
+
+/* ~/.aws/sso/cache (fixed; AWS_CONFIG_FILE does not move it) */
+char          *gh_token_cache_dir           (void);
+/* <dir>/<sha1(key)>.json; key is the sso-session name, or the start URL of a legacy profile */
+char          *gh_token_cache_path          (const char     *key);
+
+/* Accepts 2024-05-01T18:00:00Z, ...00.000Z, ...00UTC, and RFC 3339 offsets. */
+gboolean       gh_parse_expires_at          (const char     *text,
+                                             gint64         *unix_seconds);
+/* YYYY-MM-DDTHH:MM:SSZ in UTC */
+char          *gh_format_expires_at         (gint64          unix_seconds);
+
+/* NULL with GH_ERROR_NOT_SIGNED_IN when missing; GH_ERROR_MALFORMED when unreadable. */
+GhCachedToken *gh_token_cache_read          (const char     *path,
+                                             GError        **error);
+/* Keeps unknown keys of an existing file; omits refresh token and registration unless
+ * include_refresh is set; atomic, 0600. */
+gboolean       gh_token_cache_write         (const char           *path,
+                                             const GhCachedToken  *token,
+                                             gboolean              include_refresh,
+                                             GError              **error);
+gboolean       gh_token_cache_delete        (const char     *path,
+                                             GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,3 @@
+#include "config.h"
+#include "gh-simulator.h"
+int main (void) { return 0; }
