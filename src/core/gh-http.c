@@ -1,1 +1,383 @@
+/* gh-http.c — JSON over HTTPS to AWS, with error decoding and retries
+ *
+ * Retry schedule as botocore's "standard" mode, with a few more attempts because a person is
+ * waiting on a sign-in rather than a script: delay = rand(0, 1) × min(base × 2^(n−1), cap).
+ */
+#define G_LOG_DOMAIN "gh-http"
+
 #include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "gh-error.h"
+#include "gh-http.h"
+
+struct _GhHttp
+{
+  GObject      parent_instance;
+  SoupSession *session;
+  guint        max_attempts;
+  guint        base_delay_ms;
+  guint        max_delay_ms;
+};
+
+G_DEFINE_FINAL_TYPE (GhHttp, gh_http, G_TYPE_OBJECT)
+
+typedef struct
+{
+  char     *operation;
+  char     *method;
+  char     *url;
+  char     *host;
+  GBytes   *body;
+  char     *bearer_token;
+  guint     attempt;
+  guint     retry_source;
+  GError   *last_error;
+} Call;
+
+static void send_attempt (GTask *task);
+
+static void
+call_free (Call *call)
+{
+  g_free (call->operation);
+  g_free (call->method);
+  g_free (call->url);
+  g_free (call->host);
+  g_clear_pointer (&call->body, g_bytes_unref);
+  if (call->bearer_token != NULL)
+    {
+      memset (call->bearer_token, 0, strlen (call->bearer_token));
+      g_free (call->bearer_token);
+    }
+  g_clear_handle_id (&call->retry_source, g_source_remove);
+  g_clear_error (&call->last_error);
+  g_free (call);
+}
+
+static void
+gh_http_finalize (GObject *object)
+{
+  GhHttp *self = GH_HTTP (object);
+
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (gh_http_parent_class)->finalize (object);
+}
+
+static void
+gh_http_class_init (GhHttpClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gh_http_finalize;
+}
+
+static void
+gh_http_init (GhHttp *self)
+{
+  const char *timeout = g_getenv ("GATEHOUSE_HTTP_TIMEOUT");
+  guint seconds = 30;
+
+  if (timeout != NULL && g_ascii_string_to_unsigned (timeout, 10, 1, 3600, NULL, NULL))
+    seconds = (guint) g_ascii_strtoull (timeout, NULL, 10);
+
+  self->session = soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                                 "timeout", seconds,
+                                                 "idle-timeout", 60,
+                                                 NULL);
+  self->max_attempts = 4;
+  self->base_delay_ms = 200;
+  self->max_delay_ms = 5000;
+}
+
+GhHttp *
+gh_http_new (void)
+{
+  return g_object_new (GH_TYPE_HTTP, NULL);
+}
+
+GhHttp *
+gh_http_get_default (void)
+{
+  static GhHttp *instance;
+
+  if (g_once_init_enter (&instance))
+    g_once_init_leave (&instance, gh_http_new ());
+  return instance;
+}
+
+void
+gh_http_set_retry_policy (GhHttp *self,
+                          guint   max_attempts,
+                          guint   base_delay_ms,
+                          guint   max_delay_ms)
+{
+  g_return_if_fail (GH_IS_HTTP (self));
+  g_return_if_fail (max_attempts > 0);
+
+  self->max_attempts = max_attempts;
+  self->base_delay_ms = base_delay_ms;
+  self->max_delay_ms = max_delay_ms;
+}
+
+static guint
+retry_delay_ms (GhHttp *self,
+                guint   attempt)
+{
+  guint64 ceiling = (guint64) self->base_delay_ms << MIN (attempt - 1, 16u);
+
+  ceiling = MIN (ceiling, self->max_delay_ms);
+  return (guint) (g_random_double () * ceiling);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+
+  call->retry_source = 0;
+  send_attempt (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fail_or_retry (GTask  *task,
+               GError *error)
+{
+  GhHttp *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+
+  if (call->attempt < self->max_attempts && gh_error_is_transient (error))
+    {
+      guint delay = retry_delay_ms (self, call->attempt);
+
+      g_debug ("%s: attempt %u failed (%s), retrying in %u ms",
+               call->operation, call->attempt, error->message, delay);
+      g_clear_error (&call->last_error);
+      call->last_error = error;
+      /* The task holds the ref; cancellation is noticed when the next attempt starts. */
+      call->retry_source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay, retry_cb,
+                                               g_object_ref (task), g_object_unref);
+      return;
+    }
+
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static JsonNode *
+parse_json_reply (const char  *operation,
+                  GBytes      *bytes,
+                  GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  JsonNode *root;
+
+  if (len == 0)
+    return json_node_new (JSON_NODE_NULL);
+
+  if (!json_parser_load_from_data (parser, data, len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the service sent a reply that is not valid JSON"), operation);
+      return NULL;
+    }
+
+  return json_node_copy (root);
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+  SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  JsonNode *root;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+
+      fail_or_retry (task, g_error_new (GH_ERROR, GH_ERROR_NETWORK,
+                                        _("%s failed: cannot reach %s: %s"),
+                                        call->operation, call->host, error->message));
+      return;
+    }
+
+  status = soup_message_get_status (message);
+  if (status < 200 || status >= 300)
+    {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+      const char *type = soup_message_headers_get_one (headers, "x-amzn-ErrorType");
+
+      fail_or_retry (task, gh_error_from_aws_response (call->operation, status, type, bytes));
+      return;
+    }
+
+  if ((root = parse_json_reply (call->operation, bytes, &error)) == NULL)
+    {
+      fail_or_retry (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+  g_object_unref (task);
+}
+
+static void
+send_attempt (GTask *task)
+{
+  GhHttp *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) message = NULL;
+  SoupMessageHeaders *headers;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  call->attempt++;
+  message = soup_message_new (call->method, call->url);
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+
+  if (call->bearer_token != NULL)
+    soup_message_headers_replace (headers, "x-amz-sso_bearer_token", call->bearer_token);
+
+  if (call->body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", call->body);
+
+  g_object_set_data_full (G_OBJECT (task), "message", g_object_ref (message), g_object_unref);
+  g_debug ("%s: %s %s (attempt %u)", call->operation, call->method, call->host, call->attempt);
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), send_cb, task);
+}
+
+void
+gh_http_call_async (GhHttp              *self,
+                    const char          *operation,
+                    const char          *method,
+                    const char          *url,
+                    JsonNode            *body,
+                    const char          *bearer_token,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GUri) uri = NULL;
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (GH_IS_HTTP (self));
+  g_return_if_fail (operation != NULL && method != NULL && url != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_http_call_async);
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL)
+    {
+      g_task_return_new_error (task, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                               _("%s failed: invalid service URL"), operation);
+      g_object_unref (task);
+      return;
+    }
+
+  call = g_new0 (Call, 1);
+  call->operation = g_strdup (operation);
+  call->method = g_strdup (method);
+  call->url = g_strdup (url);
+  call->host = g_strdup (g_uri_get_host (uri));
+  call->bearer_token = g_strdup (bearer_token);
+  if (body != NULL)
+    {
+      gsize len = 0;
+      char *text = json_to_string (body, FALSE);
+
+      len = strlen (text);
+      call->body = g_bytes_new_with_free_func (text, len, (GDestroyNotify) g_free, text);
+    }
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+
+  send_attempt (task);
+}
+
+JsonNode *
+gh_http_call_finish (GhHttp        *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+gh_json_get_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+const char *
+gh_json_require_string (JsonObject  *object,
+                        const char  *member,
+                        const char  *operation,
+                        GError     **error)
+{
+  const char *value = gh_json_get_string (object, member);
+
+  if (value == NULL || *value == '\0')
+    g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                 _("%s failed: the reply has no “%s”"), operation, member);
+  return value;
+}
+
+gboolean
+gh_json_require_int (JsonObject  *object,
+                     const char  *member,
+                     const char  *operation,
+                     gint64      *value,
+                     GError     **error)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has no number “%s”"), operation, member);
+      return FALSE;
+    }
+
+  *value = json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node)
+                                                           : (gint64) json_node_get_double (node);
+  return TRUE;
+}

@@ -1,1 +1,134 @@
+/* gh-session-state.c — non-secret facts about a sign-in */
+#define G_LOG_DOMAIN "gh-session-state"
+
 #include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "gh-file-util.h"
+#include "gh-session-state.h"
+
+char *
+gh_session_state_path (const char *session_name)
+{
+  g_autofree char *hash = gh_sha1_hex (session_name);
+  g_autofree char *file = g_strconcat (hash, ".json", NULL);
+
+  return g_build_filename (g_get_user_state_dir (), "gatehouse", "sessions", file, NULL);
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
+static gboolean
+member_bool (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+void
+gh_session_state_load (const char     *session_name,
+                       GhSessionState *state)
+{
+  g_autofree char *path = gh_session_state_path (session_name);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *object;
+
+  memset (state, 0, sizeof *state);
+
+  if (!json_parser_load_from_file (parser, path, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+
+  object = json_node_get_object (root);
+  state->signed_in_at = member_int (object, "signedInAt");
+  state->session_end = member_int (object, "sessionEnd");
+  state->access_expires_at = member_int (object, "accessExpiresAt");
+  state->access_lifetime = member_int (object, "accessLifetime");
+  state->refreshable = member_bool (object, "refreshable");
+  state->ended = member_bool (object, "ended");
+}
+
+gboolean
+gh_session_state_save (const char            *session_name,
+                       const GhSessionState  *state,
+                       GError               **error)
+{
+  g_autofree char *path = gh_session_state_path (session_name);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "signedInAt");
+  json_builder_add_int_value (builder, state->signed_in_at);
+  json_builder_set_member_name (builder, "sessionEnd");
+  json_builder_add_int_value (builder, state->session_end);
+  json_builder_set_member_name (builder, "accessExpiresAt");
+  json_builder_add_int_value (builder, state->access_expires_at);
+  json_builder_set_member_name (builder, "accessLifetime");
+  json_builder_add_int_value (builder, state->access_lifetime);
+  json_builder_set_member_name (builder, "refreshable");
+  json_builder_add_boolean_value (builder, state->refreshable);
+  json_builder_set_member_name (builder, "ended");
+  json_builder_add_boolean_value (builder, state->ended);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, TRUE);
+  return gh_file_write_private (path, text, -1, error);
+}
+
+gboolean
+gh_session_state_delete (const char *session_name)
+{
+  g_autofree char *path = gh_session_state_path (session_name);
+
+  return g_unlink (path) == 0;
+}
+
+void
+gh_session_state_update_for_token (GhSessionState *state,
+                                   gint64          now,
+                                   gint64          expires_in,
+                                   gboolean        refreshable,
+                                   gboolean        new_sign_in,
+                                   gint64          duration)
+{
+  gint64 expires_at = now + expires_in;
+
+  if (new_sign_in)
+    {
+      state->signed_in_at = now;
+      state->session_end = now + duration;
+    }
+  else if (state->access_lifetime > 0 && expires_in < state->access_lifetime)
+    {
+      /* Identity Center caps access tokens at the end of the sign-in session. */
+      state->session_end = MIN (state->session_end, expires_at);
+    }
+
+  if (!refreshable)
+    state->session_end = expires_at;
+
+  state->session_end = MAX (state->session_end, expires_at);
+  state->access_expires_at = expires_at;
+  state->access_lifetime = expires_in;
+  state->refreshable = refreshable;
+  state->ended = FALSE;
+}

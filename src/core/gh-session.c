@@ -1,1 +1,1034 @@
+/* gh-session.c — one IAM Identity Center sign-in
+ *
+ * Where things live: the refresh token and client registration in the keyring
+ * (gh-secret-store), the access token in the AWS CLI's token cache (gh-token-cache), and the
+ * non-secret facts in the state file (gh-session-state). Sign-in, refresh and sign-out run
+ * under a per-session lock file, and re-read what they need after taking it, so concurrent
+ * Gatehouse processes never lose a rotated refresh token or open a second browser tab.
+ */
+#define G_LOG_DOMAIN "gh-session"
+
 #include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-endpoints.h"
+#include "gh-error.h"
+#include "gh-file-util.h"
+#include "gh-lock.h"
+#include "gh-login-flow.h"
+#include "gh-secret-store.h"
+#include "gh-session-state.h"
+#include "gh-session.h"
+#include "gh-token-cache.h"
+
+struct _GhSession
+{
+  GObject             parent_instance;
+
+  GhSsoSessionConfig *config;
+  GhSessionState      state;
+  GhSessionStatus     status;
+  gint64              access_expires_at;
+  char               *error_message;
+};
+
+G_DEFINE_FINAL_TYPE (GhSession, gh_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_START_URL,
+  PROP_REGION,
+  PROP_STATUS,
+  PROP_ACCESS_EXPIRES_AT,
+  PROP_SESSION_END,
+  PROP_ERROR_MESSAGE,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+enum { PRESENT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  GhLock          *lock;
+  GhFlow           flow;
+  gboolean         force;
+  gint64           started_at;
+  char            *oidc_url;
+  GhRegistration  *registration;
+  gboolean         reregistered;
+  char            *refresh_token;
+  GhTokenResponse *response;
+  gboolean         new_sign_in;
+  GhLoginFlow     *login_flow;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_clear_object (&op->lock);
+  g_free (op->oidc_url);
+  g_clear_pointer (&op->registration, gh_registration_free);
+  g_clear_pointer (&op->refresh_token, gh_secret_free);
+  g_clear_pointer (&op->response, gh_token_response_free);
+  g_clear_object (&op->login_flow);
+  g_free (op);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+const char *
+gh_session_status_to_string (GhSessionStatus status)
+{
+  switch (status)
+    {
+    case GH_SESSION_SIGNED_OUT: return "signed-out";
+    case GH_SESSION_SIGNING_IN: return "signing-in";
+    case GH_SESSION_SIGNED_IN: return "signed-in";
+    case GH_SESSION_REFRESHING: return "refreshing";
+    case GH_SESSION_EXPIRED: return "ended";
+    case GH_SESSION_ERROR: return "error";
+    default: g_return_val_if_reached ("error");
+    }
+}
+
+static const char *
+cache_key (GhSession *self)
+{
+  return self->config->legacy ? self->config->start_url : self->config->name;
+}
+
+static char *
+lock_name (GhSession *self)
+{
+  g_autofree char *hash = gh_sha1_hex (self->config->name);
+
+  return g_strdup_printf ("session-%s.lock", hash);
+}
+
+static void
+set_status (GhSession       *self,
+            GhSessionStatus  status)
+{
+  if (self->status == status)
+    return;
+  self->status = status;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+static void
+set_error_message (GhSession  *self,
+                   const char *message)
+{
+  if (g_strcmp0 (self->error_message, message) == 0)
+    return;
+  g_free (self->error_message);
+  self->error_message = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+}
+
+void
+gh_session_reload (GhSession *self)
+{
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  g_autoptr(GhCachedToken) token = NULL;
+  gint64 old_expiry = self->access_expires_at;
+  gint64 old_end = self->state.session_end;
+  gint64 now = now_seconds ();
+  GhSessionStatus status;
+
+  g_return_if_fail (GH_IS_SESSION (self));
+
+  gh_session_state_load (self->config->name, &self->state);
+  token = gh_token_cache_read (path, NULL);
+  self->access_expires_at = token != NULL ? token->expires_at : 0;
+
+  /* A token written by `aws sso login` counts too: the files are shared. */
+  if (self->state.ended)
+    status = GH_SESSION_EXPIRED;
+  else if (token != NULL && token->expires_at > now)
+    status = GH_SESSION_SIGNED_IN;
+  else if (self->state.refreshable && self->state.signed_in_at > 0)
+    status = GH_SESSION_SIGNED_IN;   /* the access token is refreshed on demand */
+  else if (self->state.signed_in_at > 0 || token != NULL)
+    status = GH_SESSION_EXPIRED;
+  else
+    status = GH_SESSION_SIGNED_OUT;
+
+  if (token != NULL && self->state.session_end == 0)
+    self->state.session_end = token->expires_at;
+
+  if (old_expiry != self->access_expires_at)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_EXPIRES_AT]);
+  if (old_end != self->state.session_end)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_END]);
+  set_status (self, status);
+}
+
+/* GObject */
+
+static void
+gh_session_finalize (GObject *object)
+{
+  GhSession *self = GH_SESSION (object);
+
+  g_clear_pointer (&self->config, gh_sso_session_config_free);
+  g_free (self->error_message);
+
+  G_OBJECT_CLASS (gh_session_parent_class)->finalize (object);
+}
+
+static void
+gh_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  GhSession *self = GH_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->config->name);
+      break;
+    case PROP_START_URL:
+      g_value_set_string (value, self->config->start_url);
+      break;
+    case PROP_REGION:
+      g_value_set_string (value, self->config->region);
+      break;
+    case PROP_STATUS:
+      g_value_set_int (value, self->status);
+      break;
+    case PROP_ACCESS_EXPIRES_AT:
+      g_value_set_int64 (value, self->access_expires_at);
+      break;
+    case PROP_SESSION_END:
+      g_value_set_int64 (value, self->state.session_end);
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, self->error_message);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_session_class_init (GhSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = gh_session_finalize;
+  object_class->get_property = gh_session_get_property;
+
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  properties[PROP_START_URL] = g_param_spec_string ("start-url", NULL, NULL, NULL, flags);
+  properties[PROP_REGION] = g_param_spec_string ("region", NULL, NULL, NULL, flags);
+  properties[PROP_STATUS] = g_param_spec_int ("status", NULL, NULL, GH_SESSION_SIGNED_OUT,
+                                              GH_SESSION_ERROR, GH_SESSION_SIGNED_OUT, flags);
+  properties[PROP_ACCESS_EXPIRES_AT] = g_param_spec_int64 ("access-expires-at", NULL, NULL,
+                                                           0, G_MAXINT64, 0, flags);
+  properties[PROP_SESSION_END] = g_param_spec_int64 ("session-end", NULL, NULL,
+                                                     0, G_MAXINT64, 0, flags);
+  properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[PRESENT] = g_signal_new ("present", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                   G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+gh_session_init (GhSession *self)
+{
+}
+
+static GhSsoSessionConfig *
+config_copy (const GhSsoSessionConfig *config)
+{
+  GhSsoSessionConfig *copy = g_new0 (GhSsoSessionConfig, 1);
+
+  copy->name = g_strdup (config->name);
+  copy->start_url = g_strdup (config->start_url);
+  copy->region = g_strdup (config->region);
+  copy->scopes = g_strdupv (config->scopes);
+  copy->legacy = config->legacy;
+  copy->session_duration = config->session_duration > 0 ? config->session_duration
+                                                        : GH_DEFAULT_SESSION_DURATION;
+  copy->cache_refresh_token = config->cache_refresh_token;
+  return copy;
+}
+
+GhSession *
+gh_session_new (const GhSsoSessionConfig *config)
+{
+  GhSession *self;
+
+  g_return_val_if_fail (config != NULL && config->name != NULL, NULL);
+
+  self = g_object_new (GH_TYPE_SESSION, NULL);
+  self->config = config_copy (config);
+  gh_session_reload (self);
+  return self;
+}
+
+const char *
+gh_session_get_name (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->config->name;
+}
+
+const char *
+gh_session_get_start_url (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->config->start_url;
+}
+
+const char *
+gh_session_get_region (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->config->region;
+}
+
+GhSessionStatus
+gh_session_get_status (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), GH_SESSION_ERROR);
+  return self->status;
+}
+
+gint64
+gh_session_get_access_expires_at (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), 0);
+  return self->access_expires_at;
+}
+
+gint64
+gh_session_get_session_end (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), 0);
+  return self->state.session_end;
+}
+
+gboolean
+gh_session_get_refreshable (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), FALSE);
+  return self->state.refreshable;
+}
+
+const char *
+gh_session_get_error_message (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->error_message;
+}
+
+/* Shared steps */
+
+static GTask *
+op_task_new (GhSession           *self,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Op *op = g_new0 (Op, 1);
+
+  op->started_at = now_seconds ();
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  return task;
+}
+
+static void
+op_fail (GTask  *task,
+         GError *error)
+{
+  GhSession *self = g_task_get_source_object (task);
+
+  /* Drop the lock before the caller sees the result. */
+  g_clear_object (&((Op *) g_task_get_task_data (task))->lock);
+  gh_session_reload (self);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_error_message (self, error->message);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+op_succeed (GTask *task)
+{
+  GhSession *self = g_task_get_source_object (task);
+
+  g_clear_object (&((Op *) g_task_get_task_data (task))->lock);
+  gh_session_reload (self);
+  set_error_message (self, NULL);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+lock_then (GTask               *task,
+           GAsyncReadyCallback  next)
+{
+  GhSession *self = g_task_get_source_object (task);
+  g_autofree char *name = lock_name (self);
+
+  gh_lock_acquire_async (name, g_task_get_cancellable (task), next, task);
+}
+
+static gboolean
+take_lock (GTask        *task,
+           GAsyncResult *result)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->lock = gh_lock_acquire_finish (result, &error);
+  if (op->lock == NULL)
+    {
+      op_fail (task, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+tokens_saved (GTask *task)
+{
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  GhCachedToken token = { 0, };
+  gint64 now = now_seconds ();
+  GError *error = NULL;
+
+  token.start_url = self->config->start_url;
+  token.region = self->config->region;
+  token.access_token = op->response->access_token;
+  token.expires_at = now + op->response->expires_in;
+  token.refresh_token = op->response->refresh_token;
+  if (op->registration != NULL)
+    {
+      token.client_id = op->registration->client_id;
+      token.client_secret = op->registration->client_secret;
+      token.registration_expires_at = op->registration->expires_at;
+    }
+
+  if (!gh_token_cache_write (path, &token, self->config->cache_refresh_token, &error))
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  gh_session_state_load (self->config->name, &self->state);
+  gh_session_state_update_for_token (&self->state, now, op->response->expires_in,
+                                     op->response->refresh_token != NULL, op->new_sign_in,
+                                     self->config->session_duration);
+  if (!gh_session_state_save (self->config->name, &self->state, &error))
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  op_succeed (task);
+}
+
+static void
+refresh_token_stored_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean ok;
+
+  ok = op->response->refresh_token != NULL ? gh_secret_store_store_finish (result, &error)
+                                           : gh_secret_store_clear_finish (result, &error);
+  if (!ok)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  tokens_saved (task);
+}
+
+/* The keyring comes first: if it fails, nothing else is written. Without a new refresh token
+ * the old one is dropped, as every AWS SDK does (rotation assumed). */
+static void
+save_tokens (GTask *task)
+{
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  if (op->response->refresh_token != NULL)
+    gh_secret_store_store_async (self->config->name, self->config->start_url,
+                                 GH_SECRET_REFRESH_TOKEN, op->response->refresh_token,
+                                 g_task_get_cancellable (task), refresh_token_stored_cb, task);
+  else
+    gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
+                                 g_task_get_cancellable (task), refresh_token_stored_cb, task);
+}
+
+static GhRegistration *
+parse_registration (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  GhRegistration *registration;
+
+  if (json == NULL)
+    return NULL;
+  registration = gh_registration_from_json (json, &error);
+  if (registration == NULL)
+    g_debug ("Ignoring the stored registration: %s", error->message);
+  return registration;
+}
+
+/* Sign-in */
+
+static void register_client (GTask *task);
+
+static void
+present_cb (GhLoginFlow *flow,
+            const char  *url,
+            const char  *user_code,
+            GhSession   *self)
+{
+  g_signal_emit (self, signals[PRESENT], 0, url, user_code);
+}
+
+static void
+login_flow_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->response = gh_login_flow_run_finish (GH_LOGIN_FLOW (object), result, &error);
+  g_clear_object (&op->login_flow);
+
+  if (op->response == NULL)
+    {
+      /* A registration the service no longer knows: register anew, once. */
+      if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_CLIENT) && !op->reregistered)
+        {
+          g_clear_error (&error);
+          op->reregistered = TRUE;
+          g_clear_pointer (&op->registration, gh_registration_free);
+          register_client (task);
+          return;
+        }
+      op_fail (task, error);
+      return;
+    }
+
+  op->new_sign_in = TRUE;
+  save_tokens (task);
+}
+
+static void
+run_login_flow (GTask *task)
+{
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  op->login_flow = gh_login_flow_new (gh_http_get_default (), op->flow, op->oidc_url,
+                                      self->config->start_url, op->registration,
+                                      (const char * const *) self->config->scopes);
+  {
+    const char *timeout = g_getenv ("GATEHOUSE_LOGIN_TIMEOUT");
+    guint64 seconds;
+
+    if (timeout != NULL && g_ascii_string_to_unsigned (timeout, 10, 1, 86400, &seconds, NULL))
+      gh_login_flow_set_timeout (op->login_flow, (guint) seconds);
+  }
+  g_signal_connect_object (op->login_flow, "present", G_CALLBACK (present_cb), self, 0);
+  gh_login_flow_run_async (op->login_flow, g_task_get_cancellable (task), login_flow_cb, task);
+}
+
+static void
+registration_stored_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!gh_secret_store_store_finish (result, &error))
+    {
+      op_fail (task, error);
+      return;
+    }
+  run_login_flow (task);
+}
+
+static void
+registered_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autofree char *json = NULL;
+  GError *error = NULL;
+
+  op->registration = gh_oidc_register_client_finish (result, &error);
+  if (op->registration == NULL)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  json = gh_registration_to_json (op->registration);
+  gh_secret_store_store_async (self->config->name, self->config->start_url,
+                               GH_SECRET_REGISTRATION, json, g_task_get_cancellable (task),
+                               registration_stored_cb, task);
+  explicit_bzero (json, strlen (json));
+}
+
+static void
+register_client (GTask *task)
+{
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  gh_oidc_register_client_async (gh_http_get_default (), op->oidc_url, self->config->name,
+                                 self->config->start_url,
+                                 (const char * const *) self->config->scopes, op->flow,
+                                 g_task_get_cancellable (task), registered_cb, task);
+}
+
+static void
+login_registration_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  char *json;
+
+  json = gh_secret_store_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  op->registration = parse_registration (json);
+  gh_secret_free (json);
+
+  if (gh_registration_is_usable (op->registration, op->flow, now_seconds ()))
+    run_login_flow (task);
+  else
+    {
+      g_clear_pointer (&op->registration, gh_registration_free);
+      register_client (task);
+    }
+}
+
+static void
+login_locked_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!take_lock (task, result))
+    return;
+
+  /* Someone signed in while this process waited for the lock: use that sign-in. */
+  gh_session_reload (self);
+  if (self->status == GH_SESSION_SIGNED_IN && self->state.signed_in_at >= op->started_at)
+    {
+      op_succeed (task);
+      return;
+    }
+
+  op->oidc_url = gh_endpoint_url (GH_SERVICE_OIDC, self->config->region, &error);
+  if (op->oidc_url == NULL)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  set_status (self, GH_SESSION_SIGNING_IN);
+  /* Reading the registration also proves the keyring is usable before a browser opens. */
+  gh_secret_store_lookup_async (self->config->name, self->config->start_url,
+                                GH_SECRET_REGISTRATION, g_task_get_cancellable (task),
+                                login_registration_cb, task);
+}
+
+void
+gh_session_login_async (GhSession           *self,
+                        GhFlow               flow,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GH_IS_SESSION (self));
+
+  task = op_task_new (self, gh_session_login_async, cancellable, callback, user_data);
+  ((Op *) g_task_get_task_data (task))->flow = flow;
+  lock_then (task, login_locked_cb);
+}
+
+gboolean
+gh_session_login_finish (GhSession     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Refresh */
+
+static void
+ended_cleared_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) ignored = NULL;
+
+  gh_secret_store_clear_finish (result, &ignored);
+  op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
+                              _("The sign-in for “%s” has ended. Sign in again: "
+                                "gatehouse login %s"),
+                              self->config->name, self->config->name));
+}
+
+/* The service refused the refresh token: the sign-in session is over. Forget the token so
+ * nothing retries it, and remember that it ended. */
+static void
+mark_ended (GTask    *task,
+            gboolean  registration_rejected)
+{
+  GhSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  gh_session_state_load (self->config->name, &self->state);
+  self->state.ended = TRUE;
+  if (!gh_session_state_save (self->config->name, &self->state, &error))
+    g_warning ("%s", error->message);
+
+  if (registration_rejected)
+    gh_secret_store_clear_async (self->config->name, GH_SECRET_REGISTRATION, NULL, NULL, NULL);
+  gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
+                               g_task_get_cancellable (task), ended_cleared_cb, task);
+}
+
+static void
+refreshed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->response = gh_oidc_create_token_finish (result, &error);
+  if (op->response == NULL)
+    {
+      if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_GRANT) ||
+          g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_CLIENT))
+        {
+          gboolean rejected = error->code == GH_ERROR_INVALID_CLIENT;
+
+          g_error_free (error);
+          mark_ended (task, rejected);
+          return;
+        }
+      op_fail (task, error);
+      return;
+    }
+
+  op->new_sign_in = FALSE;
+  save_tokens (task);
+}
+
+static void
+not_signed_in (GTask *task)
+{
+  GhSession *self = g_task_get_source_object (task);
+
+  if (self->state.signed_in_at > 0)
+    op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
+                                _("The sign-in for “%s” has ended. Sign in again: "
+                                  "gatehouse login %s"),
+                                self->config->name, self->config->name));
+  else
+    op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
+                                _("Not signed in to “%s”. Sign in: gatehouse login %s"),
+                                self->config->name, self->config->name));
+}
+
+static void
+refresh_registration_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  char *json;
+
+  json = gh_secret_store_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  op->registration = parse_registration (json);
+  gh_secret_free (json);
+  if (op->registration == NULL || op->registration->expires_at <= now_seconds ())
+    {
+      mark_ended (task, FALSE);
+      return;
+    }
+
+  op->oidc_url = gh_endpoint_url (GH_SERVICE_OIDC, self->config->region, &error);
+  if (op->oidc_url == NULL)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  set_status (self, GH_SESSION_REFRESHING);
+  gh_oidc_create_token_async (gh_http_get_default (), op->oidc_url, op->registration,
+                              "refresh_token", g_task_get_cancellable (task),
+                              refreshed_cb, task,
+                              "refreshToken", op->refresh_token,
+                              NULL);
+}
+
+static void
+refresh_token_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->refresh_token = gh_secret_store_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  if (op->refresh_token == NULL)
+    {
+      /* Not refreshable: fine while the access token lasts. */
+      if (self->access_expires_at > now_seconds () && !op->force)
+        op_succeed (task);
+      else
+        not_signed_in (task);
+      return;
+    }
+
+  gh_secret_store_lookup_async (self->config->name, self->config->start_url,
+                                GH_SECRET_REGISTRATION, g_task_get_cancellable (task),
+                                refresh_registration_cb, task);
+}
+
+static void
+refresh_locked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  if (!take_lock (task, result))
+    return;
+
+  /* Another process may have refreshed while this one waited. */
+  gh_session_reload (self);
+  if (self->status == GH_SESSION_EXPIRED)
+    {
+      not_signed_in (task);
+      return;
+    }
+  if (!op->force && self->access_expires_at - now_seconds () > GH_REFRESH_WINDOW)
+    {
+      op_succeed (task);
+      return;
+    }
+
+  gh_secret_store_lookup_async (self->config->name, self->config->start_url,
+                                GH_SECRET_REFRESH_TOKEN, g_task_get_cancellable (task),
+                                refresh_token_cb, task);
+}
+
+void
+gh_session_refresh_async (GhSession           *self,
+                          gboolean             force,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GH_IS_SESSION (self));
+
+  task = op_task_new (self, gh_session_refresh_async, cancellable, callback, user_data);
+  ((Op *) g_task_get_task_data (task))->force = force;
+  lock_then (task, refresh_locked_cb);
+}
+
+gboolean
+gh_session_refresh_finish (GhSession     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Sign-out */
+
+static void
+logout_registration_cleared_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  GError *error = NULL;
+
+  if (!gh_secret_store_clear_finish (result, &error) ||
+      !gh_token_cache_delete (path, &error))
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  gh_session_state_delete (self->config->name);
+  op_succeed (task);
+}
+
+static void
+logout_token_cleared_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!gh_secret_store_clear_finish (result, &error))
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  gh_secret_store_clear_async (self->config->name, GH_SECRET_REGISTRATION,
+                               g_task_get_cancellable (task),
+                               logout_registration_cleared_cb, task);
+}
+
+static void
+portal_logout_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = gh_http_call_finish (GH_HTTP (object), result, &error);
+
+  /* The local sign-out happens regardless: the service-side session may already be gone. */
+  if (reply == NULL)
+    g_debug ("Portal logout failed: %s", error->message);
+
+  gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
+                               g_task_get_cancellable (task), logout_token_cleared_cb, task);
+}
+
+static void
+logout_locked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  g_autoptr(GhCachedToken) token = NULL;
+  g_autofree char *portal_url = NULL;
+  g_autofree char *url = NULL;
+
+  if (!take_lock (task, result))
+    return;
+
+  token = gh_token_cache_read (path, NULL);
+  portal_url = gh_endpoint_url (GH_SERVICE_PORTAL, self->config->region, NULL);
+
+  if (token == NULL || token->expires_at <= now_seconds () || portal_url == NULL)
+    {
+      gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
+                                   g_task_get_cancellable (task), logout_token_cleared_cb, task);
+      return;
+    }
+
+  url = g_strdup_printf ("%s/logout", portal_url);
+  gh_http_call_async (gh_http_get_default (), _("Signing out"), "POST", url, NULL,
+                      token->access_token, g_task_get_cancellable (task),
+                      portal_logout_cb, task);
+}
+
+void
+gh_session_logout_async (GhSession           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GH_IS_SESSION (self));
+
+  task = op_task_new (self, gh_session_logout_async, cancellable, callback, user_data);
+  lock_then (task, logout_locked_cb);
+}
+
+gboolean
+gh_session_logout_finish (GhSession     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,23 @@
+/* gh-cli.h — `gatehouse <command>` */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes, documented in --help and the README. */
+typedef enum
+{
+  GH_EXIT_OK = 0,
+  GH_EXIT_FAILURE = 1,
+  GH_EXIT_USAGE = 2,
+  GH_EXIT_NOT_SIGNED_IN = 3,
+  GH_EXIT_KEYRING = 4,
+  GH_EXIT_SERVICE = 5,
+} GhExitCode;
+
+int  gh_cli_run                (int    argc,
+                                char **argv);
+int  gh_cli_exit_code_for_error (const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,42 @@
+/* gh-session-state.h — what Gatehouse remembers about a sign-in that is not secret
+ *
+ * $XDG_STATE_HOME/gatehouse/sessions/<sha1(name)>.json: when the sign-in happened, the estimated
+ * end of the sign-in session, the access token's expiry and lifetime, whether it can be
+ * refreshed, and whether the service said it has ended. Tokens are never stored here.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint64    signed_in_at;       /* unix seconds, 0 = never */
+  gint64    session_end;        /* estimated end of the sign-in session */
+  gint64    access_expires_at;
+  gint64    access_lifetime;    /* lifetime of the last access token, seconds */
+  gboolean  refreshable;
+  gboolean  ended;              /* invalid_grant on refresh, or signed out */
+} GhSessionState;
+
+char     *gh_session_state_path    (const char            *session_name);
+/* Missing or unreadable files yield a zeroed state (the state is a cache of facts). */
+void      gh_session_state_load    (const char            *session_name,
+                                    GhSessionState        *state);
+gboolean  gh_session_state_save    (const char            *session_name,
+                                    const GhSessionState  *state,
+                                    GError               **error);
+gboolean  gh_session_state_delete  (const char            *session_name);
+
+/* Session-end estimate (see README "Session end"): a new sign-in ends `duration` after it
+ * began; an access token whose lifetime shrank shows the service capping it at the session
+ * end; a non-refreshable sign-in ends with its access token. */
+void      gh_session_state_update_for_token (GhSessionState *state,
+                                             gint64          now,
+                                             gint64          expires_in,
+                                             gboolean        refreshable,
+                                             gboolean        new_sign_in,
+                                             gint64          duration);
+
+G_END_DECLS

@@ -1,0 +1,77 @@
+/* gh-session.h — one IAM Identity Center sign-in */
+#pragma once
+
+#include "gh-aws-config.h"
+#include "gh-oidc.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GH_SESSION_SIGNED_OUT,
+  GH_SESSION_SIGNING_IN,
+  GH_SESSION_SIGNED_IN,
+  GH_SESSION_REFRESHING,
+  GH_SESSION_EXPIRED,      /* the sign-in session has ended; sign in again */
+  GH_SESSION_ERROR,
+} GhSessionStatus;
+
+/* Refresh when less than this is left, as the AWS CLI does (protocol.md §4.7). */
+#define GH_REFRESH_WINDOW (15 * 60)
+
+#define GH_TYPE_SESSION (gh_session_get_type ())
+G_DECLARE_FINAL_TYPE (GhSession, gh_session, GH, SESSION, GObject)
+
+/* Properties: name, start-url, region (construct-only), status, access-expires-at,
+ * session-end, error-message (read-only, notified on change).
+ * Signals: present (const char *url, const char *user_code) — forwarded from the sign-in flow:
+ * the person must visit url (and, for the device flow, confirm user_code). */
+
+GhSession       *gh_session_new                 (const GhSsoSessionConfig *config);
+const char      *gh_session_get_name            (GhSession   *self);
+const char      *gh_session_get_start_url       (GhSession   *self);
+const char      *gh_session_get_region          (GhSession   *self);
+GhSessionStatus  gh_session_get_status          (GhSession   *self);
+gint64           gh_session_get_access_expires_at (GhSession *self);
+gint64           gh_session_get_session_end     (GhSession   *self);
+gboolean         gh_session_get_refreshable     (GhSession   *self);
+const char      *gh_session_get_error_message   (GhSession   *self);
+const char      *gh_session_status_to_string    (GhSessionStatus status);
+
+/* Re-reads the state file and the AWS CLI token cache (no network, no keyring). */
+void             gh_session_reload              (GhSession   *self);
+
+/* Interactive sign-in under the session's lock. When another process completed a sign-in
+ * while this one waited for the lock, that sign-in is used and no browser opens. */
+void             gh_session_login_async         (GhSession           *self,
+                                                 GhFlow               flow,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean         gh_session_login_finish        (GhSession           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+/* Refreshes the access token when less than GH_REFRESH_WINDOW is left (always with force).
+ * invalid_grant (or a rejected registration) marks the session EXPIRED and fails with
+ * GH_ERROR_NOT_SIGNED_IN. */
+void             gh_session_refresh_async       (GhSession           *self,
+                                                 gboolean             force,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean         gh_session_refresh_finish      (GhSession           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+/* Portal Logout (best effort), then removes the keyring items, the token cache file and the
+ * state file. */
+void             gh_session_logout_async        (GhSession           *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean         gh_session_logout_finish       (GhSession           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+G_END_DECLS
