@@ -1,1 +1,277 @@
+/* gh-test-env.c — fixtures for integration tests */
 #include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "gh-test-env.h"
+
+void
+gh_test_env_require (void)
+{
+  if (g_getenv ("GH_TEST_ENV") == NULL)
+    g_error ("Integration tests need the environment of “build-aux/dev test” (a private session "
+             "bus, an unlocked keyring and the stand-in browser). Run them through it.");
+}
+
+void
+gh_test_fixture_setup (GhTestFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *runtime = NULL;
+
+  fixture->home = g_dir_make_tmp ("gh-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  runtime = g_build_filename (fixture->home, "run", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
+  fixture->browser_log = g_build_filename (fixture->home, "browser.log", NULL);
+  fixture->outputs = g_ptr_array_new_with_free_func (g_free);
+  fixture->extra_env = g_ptr_array_new_with_free_func (g_free);
+
+  fixture->sim = gh_simulator_new ();
+  g_assert_true (gh_simulator_start (fixture->sim, 0, &error));
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+gh_test_fixture_teardown (GhTestFixture *fixture,
+                          gconstpointer  data)
+{
+  g_clear_object (&fixture->sim);
+  remove_tree (fixture->home);
+  g_clear_pointer (&fixture->home, g_free);
+  g_clear_pointer (&fixture->browser_log, g_free);
+  g_clear_pointer (&fixture->outputs, g_ptr_array_unref);
+  g_clear_pointer (&fixture->extra_env, g_ptr_array_unref);
+}
+
+char *
+gh_test_path (GhTestFixture *fixture,
+              const char    *relative)
+{
+  return g_build_filename (fixture->home, relative, NULL);
+}
+
+GSubprocessLauncher *
+gh_test_launcher (GhTestFixture *fixture)
+{
+  GSubprocessLauncher *launcher;
+  const char *url = gh_simulator_get_url (fixture->sim);
+  g_autofree char *state = gh_test_path (fixture, "state");
+  g_autofree char *cache = gh_test_path (fixture, "cache");
+  g_autofree char *runtime = gh_test_path (fixture, "run");
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HOME", fixture->home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime, TRUE);
+  g_subprocess_launcher_setenv (launcher, "AWS_ENDPOINT_URL_SSO_OIDC", url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "AWS_ENDPOINT_URL_SSO", url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "AWS_ENDPOINT_URL_SIGNIN", url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GH_TEST_BROWSER_LOG", fixture->browser_log, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GATEHOUSE_HTTP_TIMEOUT", "3", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "AWS_CONFIG_FILE");
+  g_subprocess_launcher_unsetenv (launcher, "AWS_ENDPOINT_URL");
+
+  for (guint i = 0; i < fixture->extra_env->len; i++)
+    {
+      const char *entry = g_ptr_array_index (fixture->extra_env, i);
+      const char *eq = strchr (entry, '=');
+
+      if (eq == NULL)
+        g_subprocess_launcher_unsetenv (launcher, entry);
+      else
+        {
+          g_autofree char *name = g_strndup (entry, eq - entry);
+
+          g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
+        }
+    }
+  return launcher;
+}
+
+static GSubprocess *
+spawn_va (GhTestFixture *fixture,
+          const char    *first_arg,
+          va_list        args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  const char *arg;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("GH_GATEHOUSE"));
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+GSubprocess *
+gh_test_spawn_cli (GhTestFixture *fixture,
+                   const char    *first_arg,
+                   ...)
+{
+  GSubprocess *process;
+  va_list args;
+
+  va_start (args, first_arg);
+  process = spawn_va (fixture, first_arg, args);
+  va_end (args);
+  return process;
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *out;
+  char     *err;
+  GError   *error;
+} Communicate;
+
+static void
+communicate_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Communicate *c = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &c->out, &c->err,
+                                        &c->error);
+  c->done = TRUE;
+}
+
+static gboolean
+communicate_done (gpointer data)
+{
+  return ((Communicate *) data)->done;
+}
+
+int
+gh_test_wait_cli (GhTestFixture *fixture,
+                  GSubprocess   *process,
+                  char         **out,
+                  char         **err)
+{
+  Communicate c = { 0, };
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &c);
+  gh_test_wait_until (communicate_done, &c, 120000);
+  g_assert_no_error (c.error);
+  g_subprocess_wait (process, NULL, NULL);
+
+  g_ptr_array_add (fixture->outputs, g_strdup (c.out ? c.out : ""));
+  g_ptr_array_add (fixture->outputs, g_strdup (c.err ? c.err : ""));
+  if (g_test_verbose ())
+    g_printerr ("stdout: %s\nstderr: %s\n", c.out, c.err);
+
+  if (out != NULL)
+    *out = g_steal_pointer (&c.out);
+  if (err != NULL)
+    *err = g_steal_pointer (&c.err);
+  g_free (c.out);
+  g_free (c.err);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+int
+gh_test_run_cli (GhTestFixture *fixture,
+                 char         **out,
+                 char         **err,
+                 const char    *first_arg,
+                 ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  va_list args;
+
+  va_start (args, first_arg);
+  process = spawn_va (fixture, first_arg, args);
+  va_end (args);
+  return gh_test_wait_cli (fixture, process, out, err);
+}
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+gh_test_wait_until (gboolean (*condition) (gpointer),
+                    gpointer   data,
+                    guint      timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out after %u ms waiting for a condition", timeout_ms);
+  g_source_remove (source);
+}
+
+void
+gh_test_sleep_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timed_out_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+GStrv
+gh_test_browser_urls (GhTestFixture *fixture)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (fixture->browser_log, &contents, NULL, NULL))
+    return g_new0 (char *, 1);
+  g_strchomp (contents);
+  if (*contents == '\0')
+    return g_new0 (char *, 1);
+  return g_strsplit (contents, "\n", -1);
+}
+
+void
+gh_test_assert_not_printed (GhTestFixture *fixture,
+                            const char    *secret)
+{
+  g_assert_nonnull (secret);
+  g_assert_cmpuint (strlen (secret), >, 8);
+
+  for (guint i = 0; i < fixture->outputs->len; i++)
+    if (strstr (g_ptr_array_index (fixture->outputs, i), secret) != NULL)
+      g_error ("A secret appeared in the CLI's output: %s",
+               (char *) g_ptr_array_index (fixture->outputs, i));
+}

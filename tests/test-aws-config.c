@@ -1,2 +1,893 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-aws-config.c — sign-in definitions in the AWS config file */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "gh-aws-config.h"
+#include "gh-error.h"
+
+#define START_URL "https://example.awsapps.com/start"
+
+static char *
+corpus_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "ini", name, NULL);
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+write_file (const char *path,
+            const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* A copy of a corpus file as $HOME/.aws/config; returns the path */
+static char *
+config_from_corpus (const char  *name,
+                    char       **original)
+{
+  g_autofree char *source = corpus_path (name);
+  g_autofree char *contents = read_file (source);
+  char *path = g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
+
+  write_file (path, contents);
+  if (original != NULL)
+    *original = g_steal_pointer (&contents);
+  return path;
+}
+
+static char *
+home_config_path (void)
+{
+  return g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
+}
+
+static GhSsoSessionConfig *
+config_new (const char *name,
+            const char *start_url,
+            const char *region)
+{
+  GhSsoSessionConfig *config = g_new0 (GhSsoSessionConfig, 1);
+
+  config->name = g_strdup (name);
+  config->start_url = g_strdup (start_url);
+  config->region = g_strdup (region);
+  config->session_duration = GH_DEFAULT_SESSION_DURATION;
+  return config;
+}
+
+static void
+assert_mode_0600 (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static GhSsoSessionConfig *
+find_listed (GPtrArray  *sessions,
+             const char *name,
+             gboolean    legacy)
+{
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      GhSsoSessionConfig *config = g_ptr_array_index (sessions, i);
+
+      if (g_str_equal (config->name, name) && config->legacy == legacy)
+        return config;
+    }
+
+  return NULL;
+}
+
+/* ---- listing ----------------------------------------------------------------------------- */
+
+static void
+test_list_quoted (void)
+{
+  g_autofree char *path = corpus_path ("quoted-sessions.ini");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sessions = gh_aws_config_list_sessions (path, &error);
+  GhSsoSessionConfig *config;
+  const char * const scopes[] = { "sso:account:access", "codewhisperer:completions", NULL };
+
+  g_assert_no_error (error);
+  /* "too many tokens", the unclosed quote and "sso-sessionx" are ignored; the profile uses a
+   * session and is no legacy entry */
+  g_assert_cmpuint (sessions->len, ==, 2);
+
+  config = g_ptr_array_index (sessions, 0);
+  g_assert_cmpstr (config->name, ==, "my sso");
+  g_assert_cmpstr (config->start_url, ==, "https://my.awsapps.com/start");
+  g_assert_cmpstr (config->region, ==, "us-east-1");
+  g_assert_false (config->legacy);
+  g_assert_true (g_strv_equal ((const char * const *) config->scopes, scopes));
+  g_assert_cmpint (config->session_duration, ==, GH_DEFAULT_SESSION_DURATION);
+  g_assert_false (config->cache_refresh_token);
+
+  config = g_ptr_array_index (sessions, 1);
+  g_assert_cmpstr (config->name, ==, "other one");
+  g_assert_cmpstr (config->region, ==, "eu-west-1");
+  g_assert_null (config->scopes);
+  g_assert_cmpint (config->session_duration, ==, 90 * 60);
+  g_assert_true (config->cache_refresh_token);
+}
+
+static void
+test_list_legacy (void)
+{
+  g_autofree char *path = corpus_path ("legacy-profiles.ini");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sessions = gh_aws_config_list_sessions (path, &error);
+  GhSsoSessionConfig *config;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 3);
+
+  config = g_ptr_array_index (sessions, 0);
+  g_assert_cmpstr (config->name, ==, "default");
+  g_assert_true (config->legacy);
+  g_assert_cmpstr (config->start_url, ==, "https://legacy.awsapps.com/start");
+  g_assert_cmpstr (config->region, ==, "us-east-1");
+
+  config = g_ptr_array_index (sessions, 1);
+  g_assert_cmpstr (config->name, ==, "old-admin");
+  g_assert_true (config->legacy);
+  g_assert_cmpint (config->session_duration, ==, 4 * 3600);
+
+  /* [profile modern] has sso_session, so only the session is listed */
+  config = g_ptr_array_index (sessions, 2);
+  g_assert_cmpstr (config->name, ==, "modern");
+  g_assert_false (config->legacy);
+  g_assert_cmpint (config->session_duration, ==, 43200);
+}
+
+static void
+test_list_various (void)
+{
+  static const struct { const char *file; const char *names[4]; } cases[] = {
+    { "aws-configure-sso.ini", { "my-sso", NULL } },
+    { "unicode.ini", { "équipe", "Büro Köln", NULL } },
+    { "duplicate-sections.ini", { "dup", NULL } },
+    { "odd-spacing.ini", { "spaced-sso", NULL } },
+    { "crlf.ini", { "win", NULL } },
+    { "credentials.ini", { NULL } },
+    { "empty.ini", { NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = corpus_path (cases[i].file);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) sessions = gh_aws_config_list_sessions (path, &error);
+
+      g_test_message ("%s", cases[i].file);
+      g_assert_no_error (error);
+      g_assert_cmpuint (sessions->len, ==, g_strv_length ((GStrv) cases[i].names));
+      for (guint j = 0; cases[i].names[j] != NULL; j++)
+        {
+          GhSsoSessionConfig *config = g_ptr_array_index (sessions, j);
+
+          g_assert_cmpstr (config->name, ==, cases[i].names[j]);
+          g_assert_false (config->legacy);
+        }
+    }
+}
+
+static void
+test_list_missing (void)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), "nowhere", "config", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sessions = gh_aws_config_list_sessions (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (sessions);
+  g_assert_cmpuint (sessions->len, ==, 0);
+}
+
+static void
+test_list_invalid (void)
+{
+  g_autofree char *path = home_config_path ();
+  g_autofree char *dir_path = g_build_filename (g_get_home_dir (), "a-folder", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) dir_error = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr(GPtrArray) dir_sessions = NULL;
+
+  write_file (path, "[sso-session x]\nsso_start_url = https://x\xff.awsapps.com/start\n");
+  sessions = gh_aws_config_list_sessions (path, &error);
+  g_assert_null (sessions);
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "UTF-8"));
+
+  g_assert_cmpint (g_mkdir (dir_path, 0700), ==, 0);
+  dir_sessions = gh_aws_config_list_sessions (dir_path, &dir_error);
+  g_assert_null (dir_sessions);
+  g_assert_error (dir_error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_nonnull (strstr (dir_error->message, dir_path));
+}
+
+static void
+test_find (void)
+{
+  g_autofree char *path = corpus_path ("legacy-profiles.ini");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhSsoSessionConfig) modern = gh_aws_config_find_session (path, "modern", &error);
+  g_autoptr(GhSsoSessionConfig) legacy = NULL;
+  g_autoptr(GhSsoSessionConfig) missing = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (modern);
+  g_assert_cmpstr (modern->start_url, ==, "https://modern.awsapps.com/start");
+
+  legacy = gh_aws_config_find_session (path, "old-admin", &error);
+  g_assert_no_error (error);
+  g_assert_true (legacy->legacy);
+
+  missing = gh_aws_config_find_session (path, "static", &error);
+  g_assert_null (missing);
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+}
+
+/* ---- headers and validation -------------------------------------------------------------- */
+
+static const struct
+{
+  const char *name;
+  const char *header;
+} header_cases[] = {
+  { "my-sso", "sso-session my-sso" },
+  { "a.b_c@d%e+f=g:h,i/j", "sso-session a.b_c@d%e+f=g:h,i/j" },
+  { "my sso", "sso-session 'my sso'" },
+  { "[brackets]", "sso-session '[brackets]'" },
+  { "a]b", "sso-session 'a]b'" },
+  { "it's", "sso-session 'it'\"'\"'s'" },
+  { "say \"hi\"", "sso-session 'say \"hi\"'" },
+  { "tab\there", "sso-session 'tab\there'" },
+  { "équipe", "sso-session 'équipe'" },
+  { "$HOME", "sso-session '$HOME'" },
+  { "back\\slash", "sso-session 'back\\slash'" },
+  { "# not a comment", "sso-session '# not a comment'" },
+};
+
+static void
+test_header_quote (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
+    {
+      g_autofree char *header = gh_aws_config_session_header (header_cases[i].name);
+      g_autofree char *kind = NULL;
+      g_autofree char *name = NULL;
+
+      g_assert_cmpstr (header, ==, header_cases[i].header);
+      g_assert_true (gh_aws_config_parse_header (header, &kind, &name));
+      g_assert_cmpstr (kind, ==, "sso-session");
+      g_assert_cmpstr (name, ==, header_cases[i].name);
+    }
+}
+
+static void
+test_header_parse (void)
+{
+  static const struct { const char *header; const char *kind; const char *name; } cases[] = {
+    { "sso-session my-sso", "sso-session", "my-sso" },
+    { "sso-session   'my sso'  ", "sso-session", "my sso" },
+    { "sso-session \"my sso\"", "sso-session", "my sso" },
+    { "sso-session \"a \\\"q\\\" \\\\ \\n\"", "sso-session", "a \"q\" \\ \\n" },
+    { "sso-session a\\ b", "sso-session", "a b" },
+    { "sso-session x'y z'\"w\"", "sso-session", "xy zw" },
+    { "profile ''", "profile", "" },
+    { "profile\tdev", "profile", "dev" },
+    { "sso-session", NULL, NULL },
+    { "sso-session a b", NULL, NULL },
+    { "sso-session 'unclosed", NULL, NULL },
+    { "sso-session \"unclosed", NULL, NULL },
+    { "sso-session trailing\\", NULL, NULL },
+    { "", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *name = NULL;
+      gboolean ok = gh_aws_config_parse_header (cases[i].header, &kind, &name);
+
+      g_test_message ("%s", cases[i].header);
+      g_assert_cmpint (ok, ==, cases[i].kind != NULL);
+      g_assert_cmpstr (kind, ==, cases[i].kind);
+      g_assert_cmpstr (name, ==, cases[i].name);
+    }
+}
+
+static void
+test_validate_name (void)
+{
+  static const struct { const char *name; gboolean valid; } cases[] = {
+    { "my-sso", TRUE },
+    { "my sso [work] 'x' \"y\"", TRUE },
+    { "équipe ☁", TRUE },
+    { "", FALSE },
+    { "two\nlines", FALSE },
+    { "carriage\rreturn", FALSE },
+    { "bad \xff utf-8", FALSE },
+  };
+  g_autofree char *long_ok = g_strnfill (128, 'x');
+  g_autofree char *too_long = g_strnfill (129, 'x');
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) case_error = NULL;
+
+      g_assert_cmpint (gh_validate_session_name (cases[i].name, &case_error), ==, cases[i].valid);
+      if (!cases[i].valid)
+        g_assert_error (case_error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      else
+        g_assert_no_error (case_error);
+    }
+
+  g_assert_true (gh_validate_session_name (long_ok, NULL));
+  g_assert_false (gh_validate_session_name (too_long, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+}
+
+static void
+test_validate_start_url (void)
+{
+  static const struct { const char *url; gboolean valid; } cases[] = {
+    { "https://my-sso-portal.awsapps.com/start", TRUE },
+    { "https://my-sso-portal.awsapps.com/start/#/", TRUE },
+    { "HTTPS://d-1234567890.awsapps.com/start", TRUE },
+    { "https://start.us-gov-home.awsapps.com/directory/x", TRUE },
+    { "http://127.0.0.1:8080/start", TRUE },
+    { "http://localhost/start", TRUE },
+    { "http://[::1]:9000/start", TRUE },
+    { "http://my-sso-portal.awsapps.com/start", FALSE },
+    { "http://127.0.0.2/start", FALSE },
+    { "http://localhost.example.com/start", FALSE },
+    { "ftp://my-sso-portal.awsapps.com/start", FALSE },
+    { "my-sso-portal.awsapps.com/start", FALSE },
+    { "/start", FALSE },
+    { "https://", FALSE },
+    { "https:///start", FALSE },
+    { "", FALSE },
+    { "https://a.awsapps.com/start\n", FALSE },
+    { "https://a.awsapps.com/st art", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].url);
+      g_assert_cmpint (gh_validate_start_url (cases[i].url, &error), ==, cases[i].valid);
+      if (!cases[i].valid)
+        g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+    }
+}
+
+/* ---- adding ------------------------------------------------------------------------------ */
+
+static void
+test_add_new_file (void)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), "deep", "er", "config", NULL);
+  g_autoptr(GhSsoSessionConfig) config = config_new ("my-sso", START_URL, "us-east-1");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  GStatBuf st;
+
+  config->scopes = g_strsplit ("sso:account:access", ",", -1);
+  g_assert_true (gh_aws_config_add_session (path, config, &error));
+  g_assert_no_error (error);
+
+  contents = read_file (path);
+  g_assert_cmpstr (contents, ==,
+                   "[sso-session my-sso]\n"
+                   "sso_start_url = " START_URL "\n"
+                   "sso_region = us-east-1\n"
+                   "sso_registration_scopes = sso:account:access\n");
+  assert_mode_0600 (path);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+}
+
+static void
+test_add_append (void)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *path = config_from_corpus ("no-final-newline.ini", &original);
+  g_autoptr(GhSsoSessionConfig) config = config_new ("second", START_URL, "eu-west-1");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+
+  config->scopes = g_strsplit (" sso:account:access , codewhisperer:completions", ",", -1);
+  config->session_duration = 90 * 60;
+  config->cache_refresh_token = TRUE;
+
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_true (gh_aws_config_add_session (path, config, &error));
+  g_assert_no_error (error);
+
+  expected = g_strconcat (original, "\n\n"
+                          "[sso-session second]\n"
+                          "sso_start_url = " START_URL "\n"
+                          "sso_region = eu-west-1\n"
+                          "sso_registration_scopes = sso:account:access,codewhisperer:completions\n"
+                          "gatehouse_session_duration = 90m\n"
+                          "gatehouse_cache_refresh_token = true\n",
+                          NULL);
+  contents = read_file (path);
+  g_assert_cmpstr (contents, ==, expected);
+  assert_mode_0600 (path);
+}
+
+static void
+test_add_gatehouse_keys (void)
+{
+  static const struct { gint64 duration; gboolean cache; const char *extra; } cases[] = {
+    { GH_DEFAULT_SESSION_DURATION, FALSE, "" },
+    { 0, FALSE, "" },
+    { 12 * 3600, FALSE, "gatehouse_session_duration = 12h\n" },
+    { 45 * 60, TRUE, "gatehouse_session_duration = 45m\ngatehouse_cache_refresh_token = true\n" },
+    { 3601, FALSE, "gatehouse_session_duration = 3601\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = home_config_path ();
+      g_autoptr(GhSsoSessionConfig) config = config_new ("s", START_URL, "us-east-1");
+      g_autoptr(GhSsoSessionConfig) back = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *contents = NULL;
+      g_autofree char *expected = NULL;
+
+      g_unlink (path);
+      config->session_duration = cases[i].duration;
+      config->cache_refresh_token = cases[i].cache;
+      g_assert_true (gh_aws_config_add_session (path, config, &error));
+      g_assert_no_error (error);
+
+      expected = g_strconcat ("[sso-session s]\nsso_start_url = " START_URL "\n"
+                              "sso_region = us-east-1\n", cases[i].extra, NULL);
+      contents = read_file (path);
+      g_assert_cmpstr (contents, ==, expected);
+
+      back = gh_aws_config_find_session (path, "s", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (back->session_duration, ==,
+                       cases[i].duration > 0 ? cases[i].duration : GH_DEFAULT_SESSION_DURATION);
+      g_assert_cmpint (back->cache_refresh_token, ==, cases[i].cache);
+    }
+}
+
+static void
+test_add_odd_names (void)
+{
+  g_autofree char *path = home_config_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autofree char *contents = NULL;
+  GString *expected = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new (header_cases[i].name, START_URL,
+                                                         "us-east-1");
+
+      g_assert_true (gh_aws_config_add_session (path, config, &error));
+      g_assert_no_error (error);
+      g_string_append_printf (expected, "%s[%s]\nsso_start_url = " START_URL "\n"
+                              "sso_region = us-east-1\n",
+                              i > 0 ? "\n" : "", header_cases[i].header);
+    }
+
+  contents = read_file (path);
+  g_assert_cmpstr (contents, ==, expected->str);
+  g_string_free (expected, TRUE);
+
+  sessions = gh_aws_config_list_sessions (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, G_N_ELEMENTS (header_cases));
+  for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
+    {
+      GhSsoSessionConfig *config = g_ptr_array_index (sessions, i);
+
+      g_assert_cmpstr (config->name, ==, header_cases[i].name);
+      g_assert_cmpstr (config->start_url, ==, START_URL);
+    }
+}
+
+static void
+test_add_duplicate (void)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *path = config_from_corpus ("quoted-sessions.ini", &original);
+  const char * const names[] = { "my sso", "other one" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new (names[i], START_URL, "us-east-1");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *message = g_strdup_printf ("A sign-in named “%s” already exists in %s",
+                                                  names[i], path);
+      g_autofree char *contents = NULL;
+
+      g_assert_false (gh_aws_config_add_session (path, config, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_cmpstr (error->message, ==, message);
+
+      contents = read_file (path);
+      g_assert_cmpstr (contents, ==, original);
+    }
+}
+
+static void
+test_add_invalid (void)
+{
+  static const struct { const char *name; const char *url; const char *region; } cases[] = {
+    { "two\nlines", START_URL, "us-east-1" },
+    { "cr\r", START_URL, "us-east-1" },
+    { "", START_URL, "us-east-1" },
+    { "ok", "http://example.awsapps.com/start", "us-east-1" },
+    { "ok", "not a url", "us-east-1" },
+    { "ok", START_URL, "mars-north-1a" },
+    { "ok", START_URL, "" },
+    { "ok", START_URL, "us-east-1\nx = y" },
+  };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new (cases[i].name, cases[i].url,
+                                                         cases[i].region);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("case %u", i);
+      g_assert_false (gh_aws_config_add_session (path, config, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+
+  /* Scopes */
+  {
+    const char * const bad_scopes[][3] = {
+      { "", NULL, NULL },
+      { "a", "  ", NULL },
+      { "a,b", NULL, NULL },
+      { "a\nb", NULL, NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad_scopes); i++)
+      {
+        g_autoptr(GhSsoSessionConfig) config = config_new ("ok", START_URL, "us-east-1");
+        g_autoptr(GError) error = NULL;
+
+        config->scopes = g_strdupv ((GStrv) bad_scopes[i]);
+        g_assert_false (gh_aws_config_add_session (path, config, &error));
+        g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+        g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      }
+  }
+}
+
+static void
+test_add_loopback_http (void)
+{
+  const char * const urls[] = {
+    "http://127.0.0.1:4567/start", "http://localhost:4567/start", "http://[::1]:4567/start",
+  };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("local-%u", i);
+      g_autoptr(GhSsoSessionConfig) config = config_new (name, urls[i], "us-east-1");
+      g_autoptr(GhSsoSessionConfig) back = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (gh_aws_config_add_session (path, config, &error));
+      g_assert_no_error (error);
+      back = gh_aws_config_find_session (path, name, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (back->start_url, ==, urls[i]);
+    }
+}
+
+static void
+test_add_invalid_file (void)
+{
+  static const char bad[] = "[default]\nregion = us-east-1\n# caf\xe9 in Latin-1\n";
+  g_autofree char *path = home_config_path ();
+  g_autoptr(GhSsoSessionConfig) config = config_new ("x", START_URL, "us-east-1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) remove_error = NULL;
+  g_autofree char *contents = NULL;
+
+  write_file (path, bad);
+  g_assert_false (gh_aws_config_add_session (path, config, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "line 3"));
+
+  g_assert_false (gh_aws_config_remove_session (path, "x", &remove_error));
+  g_assert_error (remove_error, GH_ERROR, GH_ERROR_CONFIG);
+
+  contents = read_file (path);
+  g_assert_cmpstr (contents, ==, bad);
+}
+
+/* ---- removing ---------------------------------------------------------------------------- */
+
+static void
+test_remove_keeps_rest (void)
+{
+  static const struct { const char *file; const char *name; const char *removed; } cases[] = {
+    { "aws-configure-sso.ini", "my-sso",
+      "[sso-session my-sso]\n"
+      "sso_start_url = https://my-sso-portal.awsapps.com/start\n"
+      "sso_region = us-east-1\n"
+      "sso_registration_scopes = sso:account:access\n" },
+    { "quoted-sessions.ini", "other one",
+      "[sso-session \"other one\"]\n"
+      "sso_start_url = https://other.awsapps.com/start\n"
+      "sso_region = eu-west-1\n"
+      "gatehouse_session_duration = 90m\n"
+      "gatehouse_cache_refresh_token = true\n"
+      "\n" },
+    { "unicode.ini", "équipe",
+      "[sso-session équipe]\n"
+      "sso_start_url = https://équipe.awsapps.com/start\n"
+      "sso_region = eu-west-3\n"
+      "\n" },
+    { "crlf.ini", "win",
+      "\r\n"
+      "[sso-session win]\r\n"
+      "sso_start_url = https://win.awsapps.com/start\r\n"
+      "sso_region = us-east-2\r\n"
+      "sso_registration_scopes = sso:account:access\r\n" },
+    { "legacy-profiles.ini", "modern",
+      "\n"
+      "[sso-session modern]\n"
+      "sso_start_url = https://modern.awsapps.com/start\n"
+      "sso_region = us-west-2\n"
+      "gatehouse_session_duration = 43200\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *original = NULL;
+      g_autofree char *path = config_from_corpus (cases[i].file, &original);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *contents = NULL;
+      g_autofree char *expected = NULL;
+      const char *at = strstr (original, cases[i].removed);
+
+      g_test_message ("%s", cases[i].file);
+      g_assert_nonnull (at);
+      expected = g_strdup_printf ("%.*s%s", (int) (at - original), original,
+                                  at + strlen (cases[i].removed));
+
+      g_assert_true (gh_aws_config_remove_session (path, cases[i].name, &error));
+      g_assert_no_error (error);
+      contents = read_file (path);
+      g_assert_cmpstr (contents, ==, expected);
+      assert_mode_0600 (path);
+    }
+}
+
+static void
+test_remove_unknown (void)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *path = config_from_corpus ("legacy-profiles.ini", &original);
+  g_autofree char *missing = g_build_filename (g_get_home_dir (), "missing", "config", NULL);
+  /* Legacy profiles are not sso-sessions: they are not removed */
+  const char * const names[] = { "nothing", "old-admin", "default" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) case_error = NULL;
+
+      g_assert_false (gh_aws_config_remove_session (path, names[i], &case_error));
+      g_assert_error (case_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+    }
+
+  contents = read_file (path);
+  g_assert_cmpstr (contents, ==, original);
+
+  g_assert_false (gh_aws_config_remove_session (missing, "x", &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_add_remove_roundtrip (void)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *path = config_from_corpus ("comments-and-blanks.ini", &original);
+  g_autoptr(GhSsoSessionConfig) config = config_new ("temp 'one'", START_URL, "us-east-1");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (gh_aws_config_add_session (path, config, &error));
+  g_assert_no_error (error);
+  g_assert_true (gh_aws_config_remove_session (path, "temp 'one'", &error));
+  g_assert_no_error (error);
+
+  contents = read_file (path);
+  g_assert_cmpstr (contents, ==, original);
+}
+
+/* ---- files ------------------------------------------------------------------------------- */
+
+static void
+test_symlink (void)
+{
+  g_autofree char *target = g_build_filename (g_get_home_dir (), "dotfiles", "aws-config", NULL);
+  g_autofree char *link = home_config_path ();
+  g_autofree char *link_dir = g_path_get_dirname (link);
+  g_autoptr(GhSsoSessionConfig) config = config_new ("linked", START_URL, "us-east-1");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *link_target = NULL;
+
+  write_file (target, "[default]\nregion = us-east-1\n");
+  g_assert_cmpint (g_mkdir_with_parents (link_dir, 0700), ==, 0);
+  g_assert_cmpint (symlink ("../dotfiles/aws-config", link), ==, 0);
+
+  g_assert_true (gh_aws_config_add_session (link, config, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  link_target = g_file_read_link (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (link_target, ==, "../dotfiles/aws-config");
+
+  contents = read_file (target);
+  g_assert_cmpstr (contents, ==,
+                   "[default]\nregion = us-east-1\n\n"
+                   "[sso-session linked]\nsso_start_url = " START_URL "\n"
+                   "sso_region = us-east-1\n");
+  assert_mode_0600 (target);
+
+  g_assert_true (gh_aws_config_remove_session (link, "linked", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_clear_pointer (&contents, g_free);
+  contents = read_file (target);
+  g_assert_cmpstr (contents, ==, "[default]\nregion = us-east-1\n");
+}
+
+static void
+test_default_path (void)
+{
+  const char *home = g_get_home_dir ();
+  g_autofree char *plain = g_build_filename (home, ".aws", "config", NULL);
+  g_autofree char *tilde = g_build_filename (home, "my", "config", NULL);
+  g_autofree char *path = NULL;
+
+  g_unsetenv ("AWS_CONFIG_FILE");
+  path = gh_aws_config_default_path ();
+  g_assert_cmpstr (path, ==, plain);
+  g_clear_pointer (&path, g_free);
+
+  g_setenv ("AWS_CONFIG_FILE", "", TRUE);
+  path = gh_aws_config_default_path ();
+  g_assert_cmpstr (path, ==, plain);
+  g_clear_pointer (&path, g_free);
+
+  g_setenv ("AWS_CONFIG_FILE", "~/my/config", TRUE);
+  path = gh_aws_config_default_path ();
+  g_assert_cmpstr (path, ==, tilde);
+  g_clear_pointer (&path, g_free);
+
+  g_setenv ("GH_TEST_DIR", "/srv/aws", TRUE);
+  g_setenv ("AWS_CONFIG_FILE", "$GH_TEST_DIR/config-${GH_TEST_DIR}-$GH_TEST_UNSET_VAR-$", TRUE);
+  path = gh_aws_config_default_path ();
+  g_assert_cmpstr (path, ==, "/srv/aws/config-/srv/aws-$GH_TEST_UNSET_VAR-$");
+  g_clear_pointer (&path, g_free);
+
+  /* Variables first, then ~ (as botocore does) */
+  g_setenv ("GH_TEST_DIR", "~/from-var", TRUE);
+  g_setenv ("AWS_CONFIG_FILE", "$GH_TEST_DIR/config", TRUE);
+  path = gh_aws_config_default_path ();
+  g_assert_true (g_str_has_prefix (path, home));
+  g_assert_true (g_str_has_suffix (path, "/from-var/config"));
+  g_clear_pointer (&path, g_free);
+
+  g_setenv ("AWS_CONFIG_FILE", "/etc/aws/config", TRUE);
+  path = gh_aws_config_default_path ();
+  g_assert_cmpstr (path, ==, "/etc/aws/config");
+
+  g_unsetenv ("AWS_CONFIG_FILE");
+  g_unsetenv ("GH_TEST_DIR");
+}
+
+static void
+test_env_config_file (void)
+{
+  g_autofree char *custom = g_build_filename (g_get_home_dir (), "custom", "aws.ini", NULL);
+  g_autofree char *plain = home_config_path ();
+  g_autoptr(GhSsoSessionConfig) config = config_new ("env", START_URL, "us-east-1");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+
+  g_setenv ("AWS_CONFIG_FILE", "~/custom/aws.ini", TRUE);
+  path = gh_aws_config_default_path ();
+  g_assert_cmpstr (path, ==, custom);
+
+  g_assert_true (gh_aws_config_add_session (path, config, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (custom, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (plain, G_FILE_TEST_EXISTS));
+
+  sessions = gh_aws_config_list_sessions (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_listed (sessions, "env", FALSE));
+
+  g_unsetenv ("AWS_CONFIG_FILE");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/aws-config/list/quoted", test_list_quoted);
+  g_test_add_func ("/aws-config/list/legacy", test_list_legacy);
+  g_test_add_func ("/aws-config/list/various", test_list_various);
+  g_test_add_func ("/aws-config/list/missing", test_list_missing);
+  g_test_add_func ("/aws-config/list/invalid", test_list_invalid);
+  g_test_add_func ("/aws-config/find", test_find);
+  g_test_add_func ("/aws-config/header/quote", test_header_quote);
+  g_test_add_func ("/aws-config/header/parse", test_header_parse);
+  g_test_add_func ("/aws-config/validate/name", test_validate_name);
+  g_test_add_func ("/aws-config/validate/start-url", test_validate_start_url);
+  g_test_add_func ("/aws-config/add/new-file", test_add_new_file);
+  g_test_add_func ("/aws-config/add/append", test_add_append);
+  g_test_add_func ("/aws-config/add/gatehouse-keys", test_add_gatehouse_keys);
+  g_test_add_func ("/aws-config/add/odd-names", test_add_odd_names);
+  g_test_add_func ("/aws-config/add/duplicate", test_add_duplicate);
+  g_test_add_func ("/aws-config/add/invalid", test_add_invalid);
+  g_test_add_func ("/aws-config/add/loopback-http", test_add_loopback_http);
+  g_test_add_func ("/aws-config/add/invalid-file", test_add_invalid_file);
+  g_test_add_func ("/aws-config/remove/keeps-rest", test_remove_keeps_rest);
+  g_test_add_func ("/aws-config/remove/unknown", test_remove_unknown);
+  g_test_add_func ("/aws-config/remove/add-remove", test_add_remove_roundtrip);
+  g_test_add_func ("/aws-config/file/symlink", test_symlink);
+  g_test_add_func ("/aws-config/file/default-path", test_default_path);
+  g_test_add_func ("/aws-config/file/env", test_env_config_file);
+
+  return g_test_run ();
+}

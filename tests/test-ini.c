@@ -1,2 +1,692 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-ini.c — GhIni: byte-identical round trips and minimal edits */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gh-error.h"
+#include "gh-ini.h"
+
+static const char * const corpus[] = {
+  "aws-configure-sso.ini",
+  "comments-and-blanks.ini",
+  "continuation.ini",
+  "credentials.ini",
+  "crlf.ini",
+  "duplicate-sections.ini",
+  "empty.ini",
+  "legacy-profiles.ini",
+  "mixed-endings.ini",
+  "no-final-newline.ini",
+  "odd-spacing.ini",
+  "preamble.ini",
+  "quoted-sessions.ini",
+  "unicode.ini",
+  "values-with-hashes.ini",
+};
+
+static char *
+load_corpus_file (const char *name,
+                  gsize      *length)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ini", name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static GhIni *
+ini_from_string (const char *text)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+
+  gh_ini_load_from_data (ini, text, -1, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&ini);
+}
+
+static GhIni *
+ini_from_corpus (const char  *name,
+                 char       **contents)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  *contents = load_corpus_file (name, &length);
+  gh_ini_load_from_data (ini, *contents, length, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&ini);
+}
+
+static void
+assert_data (GhIni      *ini,
+             const char *expected)
+{
+  gsize length = 0;
+  g_autofree char *data = gh_ini_to_data (ini, &length);
+
+  g_assert_cmpstr (data, ==, expected);
+  g_assert_cmpuint (length, ==, strlen (expected));
+}
+
+/* ---- round trips ------------------------------------------------------------------------- */
+
+static void
+test_roundtrip_corpus (gconstpointer data)
+{
+  const char *name = data;
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL;
+  gsize length = 0;
+  gsize out_length = 0;
+
+  contents = load_corpus_file (name, &length);
+  g_assert_true (gh_ini_load_from_data (ini, contents, length, &error));
+  g_assert_no_error (error);
+
+  out = gh_ini_to_data (ini, &out_length);
+  g_assert_cmpmem (out, out_length, contents, length);
+
+  /* Reading values does not change anything either */
+  {
+    g_auto(GStrv) sections = gh_ini_get_sections (ini);
+    g_autofree char *again = NULL;
+    gsize again_length = 0;
+
+    for (guint i = 0; sections[i] != NULL; i++)
+      {
+        g_auto(GStrv) keys = gh_ini_get_keys (ini, sections[i]);
+
+        for (guint j = 0; keys[j] != NULL; j++)
+          {
+            g_autofree char *value = gh_ini_get_value (ini, sections[i], keys[j]);
+
+            g_assert_nonnull (value);
+          }
+      }
+
+    again = gh_ini_to_data (ini, &again_length);
+    g_assert_cmpmem (again, again_length, contents, length);
+  }
+}
+
+static const char * const inline_roundtrips[] = {
+  "",
+  "\n",
+  "\n\n\n",
+  "[a]",
+  "[a]\r\n",
+  "[a]\rk = v\r",
+  "no header at all",
+  "# only a comment",
+  "[a]\n\tk\t=\tv\t\n",
+  "[a]\nk = v\n\n\n\n",
+  "[]\n[ ]\n",
+  "\xEF\xBB\xBF[default]\nregion = us-east-1\n",
+};
+
+static void
+test_roundtrip_inline (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (inline_roundtrips); i++)
+    {
+      g_autoptr(GhIni) ini = ini_from_string (inline_roundtrips[i]);
+
+      assert_data (ini, inline_roundtrips[i]);
+    }
+}
+
+/* ---- parsing ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *file;
+  const char *section;
+  const char *key;
+  const char *expected;  /* NULL: absent */
+} ValueCase;
+
+/* Expected values are what Python's configparser.RawConfigParser (strict=False) reads. */
+static const ValueCase value_cases[] = {
+  { "aws-configure-sso.ini", "sso-session my-sso", "sso_start_url",
+    "https://my-sso-portal.awsapps.com/start" },
+  { "aws-configure-sso.ini", "profile ReadOnly-123456789012", "sso_session", "my-sso" },
+  { "aws-configure-sso.ini", "profile ReadOnly-123456789012", "SSO_SESSION", "my-sso" },
+  { "aws-configure-sso.ini", "profile readonly-123456789012", "sso_session", NULL },
+  { "comments-and-blanks.ini", "sso-session work", "sso_registration_scopes",
+    "sso:account:access" },
+  { "comments-and-blanks.ini", "default", "output", "json" },
+  { "continuation.ini", "default", "s3",
+    "\nmax_concurrent_requests = 10\nmax_queue_size = 1000\n\nmultipart_threshold = 64MB" },
+  { "continuation.ini", "default", "output", "json" },
+  { "continuation.ini", "profile nested", "api_versions",
+    "\nec2 = 2015-03-01\ncloudfront = 2015-09-17" },
+  { "continuation.ini", "profile nested", "ec2", NULL },
+  { "crlf.ini", "sso-session win", "sso_region", "us-east-2" },
+  { "duplicate-sections.ini", "sso-session dup", "sso_start_url",
+    "https://second.awsapps.com/start" },
+  { "duplicate-sections.ini", "sso-session dup", "sso_region", "us-east-1" },
+  { "duplicate-sections.ini", "default", "output", "yaml" },
+  { "mixed-endings.ini", "profile mac", "region", "us-west-1" },
+  { "no-final-newline.ini", "sso-session dev-sso", "sso_region", "ap-southeast-2" },
+  { "odd-spacing.ini", "default", "output", "text" },
+  { "odd-spacing.ini", "default", "cli_pager",
+    "\ncli_timestamp_format\t=\tiso8601\n[profile spaced]\nsso_session  :  spaced-sso\n"
+    "sso_account_id : 111122223333\nsso_role_name=Admin" },
+  { "odd-spacing.ini", "sso-session spaced-sso", "sso_region", "eu-central-1" },
+  { "odd-spacing.ini", "sso-session spaced-sso", "sso_start_url",
+    "https://spaced.awsapps.com/start" },
+  { "preamble.ini", "default", "output", "json" },
+  { "unicode.ini", "profile café", "description", "Compte de démonstration ✓" },
+  { "unicode.ini", "sso-session 'Büro Köln'", "sso_region", "eu-central-1" },
+  { "values-with-hashes.ini", "default", "region", "us-east-1 # not a comment" },
+  { "values-with-hashes.ini", "default", "output", "json ; neither is this" },
+  { "values-with-hashes.ini", "default", "empty", "" },
+  { "values-with-hashes.ini", "default", "empty_spaced", "" },
+  { "values-with-hashes.ini", "default", "colon_value", "a:b = c" },
+  { "values-with-hashes.ini", "sso-session hash", "sso_start_url",
+    "https://hash.awsapps.com/start#/" },
+  { "values-with-hashes.ini", "missing", "region", NULL },
+};
+
+static void
+test_parse_values (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (value_cases); i++)
+    {
+      const ValueCase *c = &value_cases[i];
+      g_autofree char *contents = NULL;
+      g_autoptr(GhIni) ini = ini_from_corpus (c->file, &contents);
+      g_autofree char *value = gh_ini_get_value (ini, c->section, c->key);
+
+      g_test_message ("%s [%s] %s", c->file, c->section, c->key);
+      g_assert_cmpstr (value, ==, c->expected);
+    }
+}
+
+static void
+assert_strv (GStrv               actual,
+             const char * const *expected)
+{
+  g_assert_nonnull (actual);
+  g_assert_cmpuint (g_strv_length (actual), ==, g_strv_length ((GStrv) expected));
+  for (guint i = 0; expected[i] != NULL; i++)
+    g_assert_cmpstr (actual[i], ==, expected[i]);
+}
+
+static void
+test_parse_sections (void)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GhIni) ini = ini_from_corpus ("duplicate-sections.ini", &contents);
+  g_auto(GStrv) sections = gh_ini_get_sections (ini);
+  g_auto(GStrv) keys = gh_ini_get_keys (ini, "sso-session dup");
+  g_auto(GStrv) none = gh_ini_get_keys (ini, "nothing");
+  const char * const expected_sections[] = {
+    "default", "sso-session dup", "profile other", NULL
+  };
+  const char * const expected_keys[] = {
+    "sso_start_url", "sso_region", "sso_registration_scopes", NULL
+  };
+  const char * const empty[] = { NULL };
+
+  assert_strv (sections, expected_sections);
+  assert_strv (keys, expected_keys);
+  assert_strv (none, empty);
+  g_assert_true (gh_ini_has_section (ini, "profile other"));
+  g_assert_false (gh_ini_has_section (ini, "profile Other"));
+}
+
+static void
+test_parse_odd_headers (void)
+{
+  g_autoptr(GhIni) ini = ini_from_string ("  [ spaced ]  \n"
+                                          "Key = 1\n"
+                                          "[a]b] trailing\n"
+                                          "KEY: 2\n"
+                                          "[]\n"
+                                          "x = y\n");
+  g_auto(GStrv) sections = gh_ini_get_sections (ini);
+  g_auto(GStrv) keys = gh_ini_get_keys (ini, "a]b");
+  g_autofree char *v1 = gh_ini_get_value (ini, "spaced", "key");
+  g_autofree char *v2 = gh_ini_get_value (ini, "a]b", "Key");
+  g_autofree char *v3 = gh_ini_get_value (ini, "a]b", "x");
+  const char * const expected_sections[] = { "spaced", "a]b", NULL };
+  const char * const expected_keys[] = { "key", "x", NULL };
+
+  /* "[]" is no header (configparser needs one character), and no key line either */
+  assert_strv (sections, expected_sections);
+  assert_strv (keys, expected_keys);
+  g_assert_cmpstr (v1, ==, "1");
+  g_assert_cmpstr (v2, ==, "2");
+  g_assert_cmpstr (v3, ==, "y");
+}
+
+static void
+test_load_invalid (void)
+{
+  static const struct { const char *data; gssize length; } cases[] = {
+    { "[a]\nk = \xff\xfe\n", -1 },
+    { "[a]\nk = v\xC3", -1 },
+    { "[a]\nk = v\0w\n", 12 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GhIni) ini = ini_from_string ("[keep]\n");
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (gh_ini_load_from_data (ini, cases[i].data, cases[i].length, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_nonnull (strstr (error->message, "line 2"));
+      /* A failed load leaves the document as it was */
+      assert_data (ini, "[keep]\n");
+    }
+}
+
+/* ---- editing ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *file;
+  const char *section;
+  const char *key;
+  const char *value;
+  const char *old_text;   /* replaced once in the original to give the expected output */
+  const char *new_text;
+} MinimalDiffCase;
+
+static const MinimalDiffCase minimal_diff_cases[] = {
+  { "aws-configure-sso.ini", "sso-session my-sso", "sso_region", "eu-west-1",
+    "sso_region = us-east-1\n", "sso_region = eu-west-1\n" },
+  { "comments-and-blanks.ini", "default", "REGION", "us-east-2",
+    "\nregion = eu-west-1\n", "\nregion = us-east-2\n" },
+  { "continuation.ini", "default", "output", "yaml",
+    "output = json\n", "output = yaml\n" },
+  { "continuation.ini", "default", "s3", "",
+    "s3 =\n    max_concurrent_requests = 10\n    max_queue_size = 1000\n\n"
+    "    multipart_threshold = 64MB\n",
+    "s3 =\n" },
+  { "credentials.ini", "project-x", "aws_secret_access_key", "NEWSECRET",
+    "aws_secret_access_key=je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n",
+    "aws_secret_access_key=NEWSECRET\n" },
+  { "crlf.ini", "sso-session win", "sso_region", "us-west-2",
+    "sso_region = us-east-2\r\n", "sso_region = us-west-2\r\n" },
+  { "crlf.ini", "sso-session win", "gatehouse_session_duration", "4h",
+    "sso_registration_scopes = sso:account:access\r\n",
+    "sso_registration_scopes = sso:account:access\r\ngatehouse_session_duration = 4h\r\n" },
+  { "duplicate-sections.ini", "sso-session dup", "sso_start_url",
+    "https://third.awsapps.com/start",
+    "https://second.awsapps.com/start", "https://third.awsapps.com/start" },
+  { "legacy-profiles.ini", "profile static", "output", "json",
+    "--profile static\n", "--profile static\noutput = json\n" },
+  { "mixed-endings.ini", "profile mac", "region", "eu-north-1",
+    "region = us-west-1\r", "region = eu-north-1\r" },
+  { "mixed-endings.ini", "profile mac", "output", "json",
+    "region = us-west-1\r", "region = us-west-1\routput = json\r" },
+  { "no-final-newline.ini", "sso-session dev-sso", "sso_region", "ap-southeast-4",
+    "sso_region = ap-southeast-2", "sso_region = ap-southeast-4" },
+  { "no-final-newline.ini", "sso-session dev-sso", "sso_registration_scopes",
+    "sso:account:access",
+    "sso_region = ap-southeast-2", "sso_region = ap-southeast-2\n"
+    "sso_registration_scopes = sso:account:access\n" },
+  { "no-final-newline.ini", "profile dev", "region", "us-east-1",
+    "sso_role_name = Developer\n", "sso_role_name = Developer\nregion = us-east-1\n" },
+  { "odd-spacing.ini", "default", "output", "json",
+    "output   =   text   \n", "output   =   json   \n" },
+  { "odd-spacing.ini", "sso-session spaced-sso", "sso_region", "eu-west-2",
+    "SSO_Region =eu-central-1\n", "SSO_Region =eu-west-2\n" },
+  { "odd-spacing.ini", "sso-session spaced-sso", "sso_start_url", "https://x.awsapps.com/start",
+    "sso_start_url\t= https://spaced.awsapps.com/start\n",
+    "sso_start_url\t= https://x.awsapps.com/start\n" },
+  { "quoted-sessions.ini", "sso-session \"other one\"", "gatehouse_cache_refresh_token", "false",
+    "gatehouse_cache_refresh_token = true\n", "gatehouse_cache_refresh_token = false\n" },
+  { "unicode.ini", "profile café", "description", "Überprüft ✔",
+    "description = Compte de démonstration ✓\n", "description = Überprüft ✔\n" },
+  { "values-with-hashes.ini", "default", "empty", "filled",
+    "empty =\n", "empty = filled\n" },
+  { "values-with-hashes.ini", "default", "empty_spaced", "filled",
+    "empty_spaced = \n", "empty_spaced = filled \n" },
+  { "values-with-hashes.ini", "default", "region", "us-east-1",
+    "region = us-east-1 # not a comment\n", "region = us-east-1\n" },
+  { "values-with-hashes.ini", "default", "new_key", "a # b",
+    "colon_value = a:b = c\n", "colon_value = a:b = c\nnew_key = a # b\n" },
+};
+
+static char *
+replace_once (const char *text,
+              const char *old_text,
+              const char *new_text)
+{
+  const char *at = strstr (text, old_text);
+
+  g_test_message ("replacing “%s”", old_text);
+  g_assert_nonnull (at);
+  g_assert_null (strstr (at + 1, old_text));
+  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, new_text, at + strlen (old_text));
+}
+
+static void
+test_edit_minimal_diff (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (minimal_diff_cases); i++)
+    {
+      const MinimalDiffCase *c = &minimal_diff_cases[i];
+      g_autofree char *contents = NULL;
+      g_autoptr(GhIni) ini = ini_from_corpus (c->file, &contents);
+      g_autofree char *expected = replace_once (contents, c->old_text, c->new_text);
+      g_autofree char *value = NULL;
+
+      g_test_message ("%s [%s] %s = %s", c->file, c->section, c->key, c->value);
+      gh_ini_set_value (ini, c->section, c->key, c->value);
+      assert_data (ini, expected);
+
+      value = gh_ini_get_value (ini, c->section, c->key);
+      g_assert_cmpstr (value, ==, c->value);
+    }
+}
+
+typedef struct
+{
+  const char *input;
+  const char *section;
+  const char *key;
+  const char *value;
+  const char *expected;
+} SetCase;
+
+static const SetCase set_cases[] = {
+  /* Appended after the last key line, not after the blank line and the next header's
+   * comment */
+  { "[a]\nk = v\n\n# about b\n[b]\nx = 1\n", "a", "new", "n",
+    "[a]\nk = v\nnew = n\n\n# about b\n[b]\nx = 1\n" },
+  /* After continuation lines */
+  { "[a]\ns3 =\n  x = 1\n\n  y = 2\n\n[b]\n", "a", "new", "n",
+    "[a]\ns3 =\n  x = 1\n\n  y = 2\nnew = n\n\n[b]\n" },
+  /* Right after a header without keys */
+  { "[a]\n\n[b]\nk = v\n", "a", "new", "n", "[a]\nnew = n\n\n[b]\nk = v\n" },
+  /* Copying the indentation of the keys */
+  { "[a]\n  k = v\n  junk\n", "a", "new", "n", "[a]\n  k = v\n  new = n\n  junk\n" },
+  { "[a]\n\tk = v\n", "a", "new", "n", "[a]\n\tk = v\n\tnew = n\n" },
+  /* Empty values */
+  { "[a]\nk=\n", "a", "k", "v", "[a]\nk=v\n" },
+  { "[a]\nk =\n", "a", "k", "v", "[a]\nk = v\n" },
+  { "[a]\nk = v\n", "a", "k", "", "[a]\nk = \n" },
+  { "[a]\n", "a", "new", "", "[a]\nnew =\n" },
+  /* ':' delimiter and key spelling kept */
+  { "[a]\nKey: old value\n", "a", "KEY", "new", "[a]\nKey: new\n" },
+  /* The effective (last) duplicate changes */
+  { "[a]\nk = 1\n[b]\n[a]\nk = 2\n", "a", "k", "3", "[a]\nk = 1\n[b]\n[a]\nk = 3\n" },
+  /* A new key goes to the last occurrence of the section */
+  { "[a]\nk = 1\n[b]\n[a]\nj = 2\n[c]\n", "a", "new", "n",
+    "[a]\nk = 1\n[b]\n[a]\nj = 2\nnew = n\n[c]\n" },
+  /* Missing section: appended after one blank line */
+  { "[a]\nk = v\n", "b", "k", "v", "[a]\nk = v\n\n[b]\nk = v\n" },
+  { "[a]\nk = v", "b", "k", "v", "[a]\nk = v\n\n[b]\nk = v\n" },
+  { "[a]\nk = v\n\n", "b", "k", "v", "[a]\nk = v\n\n[b]\nk = v\n" },
+  { "", "b", "k", "v", "[b]\nk = v\n" },
+  { "[a]\r\nk = v\r\n", "b", "k", "v", "[a]\r\nk = v\r\n\r\n[b]\r\nk = v\r\n" },
+  /* A new key after a last line without newline */
+  { "[a]\nk = v", "a", "j", "w", "[a]\nk = v\nj = w\n" },
+  /* Values keep their spelling */
+  { "[a]\nk = v\n", "a", "k", "  spaced  # not a comment ",
+    "[a]\nk =   spaced  # not a comment \n" },
+};
+
+static void
+test_edit_set (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (set_cases); i++)
+    {
+      const SetCase *c = &set_cases[i];
+      g_autoptr(GhIni) ini = ini_from_string (c->input);
+
+      g_test_message ("case %u", i);
+      gh_ini_set_value (ini, c->section, c->key, c->value);
+      assert_data (ini, c->expected);
+    }
+}
+
+typedef struct
+{
+  const char *input;
+  const char *section;
+  const char *key;
+  gboolean    removed;
+  const char *expected;
+} RemoveKeyCase;
+
+static const RemoveKeyCase remove_key_cases[] = {
+  { "[a]\nk = v\nj = w\n", "a", "K", TRUE, "[a]\nj = w\n" },
+  { "[a]\nk = v\nj = w", "a", "j", TRUE, "[a]\nk = v" },
+  { "[a]\ns3 =\n  x = 1\n\n  y = 2\nj = w\n", "a", "s3", TRUE, "[a]\nj = w\n" },
+  { "[a]\nk = 1\n[b]\nk = b\n[a]\nk = 2\n", "a", "k", TRUE, "[a]\n[b]\nk = b\n[a]\n" },
+  { "[a]\nk = v\n", "a", "missing", FALSE, "[a]\nk = v\n" },
+  { "[a]\nk = v\n", "b", "k", FALSE, "[a]\nk = v\n" },
+  { "[a]\r\n# keep\r\nk = v\r\n\r\n", "a", "k", TRUE, "[a]\r\n# keep\r\n\r\n" },
+};
+
+static void
+test_edit_remove_key (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (remove_key_cases); i++)
+    {
+      const RemoveKeyCase *c = &remove_key_cases[i];
+      g_autoptr(GhIni) ini = ini_from_string (c->input);
+      g_autofree char *value = NULL;
+
+      g_test_message ("case %u", i);
+      g_assert_cmpint (gh_ini_remove_key (ini, c->section, c->key), ==, c->removed);
+      assert_data (ini, c->expected);
+      value = gh_ini_get_value (ini, c->section, c->key);
+      g_assert_null (value);
+    }
+}
+
+typedef struct
+{
+  const char *input;
+  const char *section;
+  const char *comment;
+  const char *expected;
+} AddSectionCase;
+
+static const AddSectionCase add_section_cases[] = {
+  { "", "a", NULL, "[a]\n" },
+  { "[a]\nk = v\n", "b", NULL, "[a]\nk = v\n\n[b]\n" },
+  { "[a]\nk = v", "b", NULL, "[a]\nk = v\n\n[b]\n" },
+  { "[a]\nk = v\n\n", "b", NULL, "[a]\nk = v\n\n[b]\n" },
+  { "# only a comment\n", "b", NULL, "# only a comment\n\n[b]\n" },
+  { "[a]\r\n", "b", NULL, "[a]\r\n\r\n[b]\r\n" },
+  { "[a]\nk = v\n", "a", "ignored", "[a]\nk = v\n" },
+  { "[a]\n", "b", "Added by Gatehouse\n\nsecond line", "[a]\n\n# Added by Gatehouse\n#\n"
+    "# second line\n[b]\n" },
+  { "", "sso-session 'my sso'", "c", "# c\n[sso-session 'my sso']\n" },
+};
+
+static void
+test_edit_add_section (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (add_section_cases); i++)
+    {
+      const AddSectionCase *c = &add_section_cases[i];
+      g_autoptr(GhIni) ini = ini_from_string (c->input);
+
+      g_test_message ("case %u", i);
+      gh_ini_add_section (ini, c->section, c->comment);
+      assert_data (ini, c->expected);
+      g_assert_true (gh_ini_has_section (ini, c->section));
+    }
+}
+
+typedef struct
+{
+  const char *input;
+  const char *section;
+  gboolean    removed;
+  const char *expected;
+} RemoveSectionCase;
+
+static const RemoveSectionCase remove_section_cases[] = {
+  /* Middle section with its comment; the next section's comment stays */
+  { "[a]\nx = 1\n\n# about b\n[b]\ny = 2\n\n# about c\n[c]\nz = 3\n", "b", TRUE,
+    "[a]\nx = 1\n\n# about c\n[c]\nz = 3\n" },
+  /* A comment separated by a blank line is not the section's */
+  { "[a]\nx = 1\n# a's comment\n\n[b]\ny = 2\n\n[c]\n", "b", TRUE,
+    "[a]\nx = 1\n# a's comment\n\n[c]\n" },
+  /* AWS CLI layout without blank lines */
+  { "[a]\nx = 1\n[b]\ny = 2\n[c]\nz = 3\n", "b", TRUE, "[a]\nx = 1\n[c]\nz = 3\n" },
+  /* First section */
+  { "[b]\ny = 2\n\n[a]\nx = 1\n", "b", TRUE, "[a]\nx = 1\n" },
+  /* Last section: no trailing blank line left */
+  { "[a]\nx = 1\n\n[b]\ny = 2\n", "b", TRUE, "[a]\nx = 1\n" },
+  { "[a]\nx = 1\n\n[b]\ny = 2\n\n\n", "b", TRUE, "[a]\nx = 1\n" },
+  /* No final newline stays that way */
+  { "[a]\nx = 1\n\n[b]\ny = 2", "b", TRUE, "[a]\nx = 1" },
+  /* The only section */
+  { "# header\n[b]\ny = 2\n", "b", TRUE, "" },
+  /* Text before the first header stays when a blank line separates it */
+  { "# file comment\n\n[b]\ny = 2\n\n[a]\n", "b", TRUE, "# file comment\n\n[a]\n" },
+  /* Duplicates all go */
+  { "[b]\ny = 1\n\n[a]\nx = 1\n\n[b]\ny = 2\n\n[c]\n", "b", TRUE, "[a]\nx = 1\n\n[c]\n" },
+  /* Continuation lines go with it */
+  { "[b]\ns3 =\n  x = 1\n\n  y = 2\n[a]\n", "b", TRUE, "[a]\n" },
+  /* CRLF */
+  { "[a]\r\n\r\n[b]\r\ny = 2\r\n\r\n[c]\r\n", "b", TRUE, "[a]\r\n\r\n[c]\r\n" },
+  { "[a]\nx = 1\n", "b", FALSE, "[a]\nx = 1\n" },
+  { "", "b", FALSE, "" },
+};
+
+static void
+test_edit_remove_section (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (remove_section_cases); i++)
+    {
+      const RemoveSectionCase *c = &remove_section_cases[i];
+      g_autoptr(GhIni) ini = ini_from_string (c->input);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpint (gh_ini_remove_section (ini, c->section), ==, c->removed);
+      assert_data (ini, c->expected);
+      g_assert_false (gh_ini_has_section (ini, c->section));
+    }
+}
+
+/* Removing a section from a corpus file leaves the other bytes alone */
+static void
+test_edit_remove_section_corpus (void)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GhIni) ini = ini_from_corpus ("comments-and-blanks.ini", &contents);
+  g_autofree char *expected = replace_once (contents,
+                                            "; the work sign-in\n"
+                                            "# (added 2024-05-01)\n"
+                                            "[sso-session work]\n"
+                                            "sso_start_url = https://work.awsapps.com/start\n"
+                                            "sso_region = eu-west-1\n"
+                                            "   # an indented comment\n"
+                                            "sso_registration_scopes = sso:account:access\n"
+                                            "\n"
+                                            "\n"
+                                            "# trailing comment at the end of the file\n",
+                                            "");
+
+  /* The trailing comment is the section's body; the blank line above it goes too */
+  expected[strlen (expected) - 1] = '\0';
+  g_assert_true (gh_ini_remove_section (ini, "sso-session work"));
+  assert_data (ini, expected);
+}
+
+static void
+test_edit_get_set_roundtrip (void)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autofree char *value = NULL;
+  g_autofree char *gone = NULL;
+
+  gh_ini_set_value (ini, "profile dev", "Region", "us-east-1");
+  gh_ini_set_value (ini, "profile dev", "output", "json");
+  gh_ini_set_value (ini, "profile dev", "REGION", "eu-west-1");
+  gh_ini_set_value (ini, "sso-session 'x y'", "sso_region", "us-east-1");
+  assert_data (ini, "[profile dev]\nRegion = eu-west-1\noutput = json\n\n"
+                    "[sso-session 'x y']\nsso_region = us-east-1\n");
+
+  value = gh_ini_get_value (ini, "profile dev", "region");
+  g_assert_cmpstr (value, ==, "eu-west-1");
+
+  g_assert_true (gh_ini_remove_key (ini, "profile dev", "region"));
+  gone = gh_ini_get_value (ini, "profile dev", "region");
+  g_assert_null (gone);
+  g_assert_true (gh_ini_remove_section (ini, "profile dev"));
+  assert_data (ini, "[sso-session 'x y']\nsso_region = us-east-1\n");
+}
+
+static void
+test_edit_reject_newline (void)
+{
+  static const char * const bad[][3] = {
+    { "a", "k", "line\nbreak" },
+    { "a", "k", "carriage\rreturn" },
+    { "a", "k=x", "v" },
+    { "a", "", "v" },
+    { "a\nb", "k", "v" },
+    { " a", "k", "v" },
+    { "", "k", "v" },
+  };
+
+  if (g_test_subprocess ())
+    {
+      guint i = atoi (g_getenv ("GH_TEST_CASE"));
+      g_autoptr(GhIni) ini = ini_from_string ("[a]\nk = v\n");
+
+      gh_ini_set_value (ini, bad[i][0], bad[i][1], bad[i][2]);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *index = g_strdup_printf ("%u", i);
+
+      /* The child inherits the environment */
+      g_setenv ("GH_TEST_CASE", index, TRUE);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_failed ();
+      g_test_trap_assert_stderr ("*CRITICAL*gh_ini_set_value*");
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ini/roundtrip/%s", corpus[i]);
+
+      g_test_add_data_func (path, corpus[i], test_roundtrip_corpus);
+    }
+  g_test_add_func ("/ini/roundtrip/inline", test_roundtrip_inline);
+  g_test_add_func ("/ini/parse/values", test_parse_values);
+  g_test_add_func ("/ini/parse/sections", test_parse_sections);
+  g_test_add_func ("/ini/parse/odd-headers", test_parse_odd_headers);
+  g_test_add_func ("/ini/load/invalid", test_load_invalid);
+  g_test_add_func ("/ini/edit/minimal-diff", test_edit_minimal_diff);
+  g_test_add_func ("/ini/edit/set", test_edit_set);
+  g_test_add_func ("/ini/edit/remove-key", test_edit_remove_key);
+  g_test_add_func ("/ini/edit/add-section", test_edit_add_section);
+  g_test_add_func ("/ini/edit/remove-section", test_edit_remove_section);
+  g_test_add_func ("/ini/edit/remove-section-corpus", test_edit_remove_section_corpus);
+  g_test_add_func ("/ini/edit/get-set", test_edit_get_set_roundtrip);
+  g_test_add_func ("/ini/edit/reject-newline", test_edit_reject_newline);
+
+  return g_test_run ();
+}

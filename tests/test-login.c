@@ -1,2 +1,792 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-login.c — sign-in end to end: the real `gatehouse` CLI, the simulator, the real keyring,
+ * the stand-in browser and real files; botocore reads what Gatehouse wrote */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "gh-error.h"
+#include "gh-file-util.h"
+#include "gh-login-flow.h"
+#include "gh-secret-store.h"
+#include "gh-test-env.h"
+#include "gh-token-cache.h"
+
+#define EXIT_USAGE 2
+#define EXIT_NOT_SIGNED_IN 3
+#define EXIT_KEYRING 4
+#define EXIT_SERVICE 5
+
+/* Keyring items outlive a test (one daemon for the whole run), so every test uses its own
+ * session name. */
+static char *
+unique_name (const char *base)
+{
+  static guint counter;
+
+  return g_strdup_printf ("%s-%d-%u", base, (int) getpid (), ++counter);
+}
+
+static char *
+start_url (GhTestFixture *fixture)
+{
+  return g_strdup_printf ("%s/start", gh_simulator_get_url (fixture->sim));
+}
+
+static void
+add_session (GhTestFixture *fixture,
+             const char    *name)
+{
+  g_autofree char *url = start_url (fixture);
+  g_autofree char *err = NULL;
+  int status = gh_test_run_cli (fixture, NULL, &err, "session", "add", name,
+                                "--start-url", url, "--region", "us-east-1", NULL);
+
+  if (status != 0)
+    g_error ("session add failed (%d): %s", status, err);
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *secret;
+  GError   *error;
+} Lookup;
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+
+  lookup->secret = gh_secret_store_lookup_finish (result, &lookup->error);
+  lookup->done = TRUE;
+}
+
+static gboolean
+lookup_done (gpointer data)
+{
+  return ((Lookup *) data)->done;
+}
+
+static char *
+keyring_lookup (GhTestFixture *fixture,
+                const char    *name,
+                GhSecretKind   kind)
+{
+  g_autofree char *url = start_url (fixture);
+  Lookup lookup = { 0, };
+  char *copy;
+
+  gh_secret_store_lookup_async (name, url, kind, NULL, lookup_cb, &lookup);
+  gh_test_wait_until (lookup_done, &lookup, 10000);
+  g_assert_no_error (lookup.error);
+  /* libsecret hands out secure memory: copy it for plain g_free in the tests. */
+  copy = g_strdup (lookup.secret);
+  gh_secret_free (lookup.secret);
+  return copy;
+}
+
+static char *
+cache_path (GhTestFixture *fixture,
+            const char    *name)
+{
+  g_autofree char *hash = gh_sha1_hex (name);
+  g_autofree char *file = g_strconcat (hash, ".json", NULL);
+
+  return g_build_filename (fixture->home, ".aws", "sso", "cache", file, NULL);
+}
+
+static GhCachedToken *
+read_cache (GhTestFixture *fixture,
+            const char    *name)
+{
+  g_autofree char *path = cache_path (fixture, name);
+  g_autoptr(GError) error = NULL;
+  GhCachedToken *token = gh_token_cache_read (path, &error);
+
+  g_assert_no_error (error);
+  return token;
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (haystack == NULL || strstr (haystack, needle) == NULL)
+    g_error ("Expected “%s” in:\n%s", needle, haystack ? haystack : "(null)");
+}
+
+static guint
+count_authorize_urls (GhTestFixture *fixture)
+{
+  g_auto(GStrv) urls = gh_test_browser_urls (fixture);
+  guint n = 0;
+
+  for (guint i = 0; urls[i] != NULL; i++)
+    if (strstr (urls[i], "/authorize?") != NULL)
+      n++;
+  return n;
+}
+
+static void
+assert_signed_in (GhTestFixture *fixture,
+                  const char    *name)
+{
+  g_autoptr(GhCachedToken) token = read_cache (fixture, name);
+  g_autofree char *path = cache_path (fixture, name);
+  g_autofree char *contents = NULL;
+  struct stat st;
+
+  g_assert_true (gh_simulator_access_token_is_valid (fixture->sim, token->access_token));
+  g_assert_cmpint (token->expires_at, >, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* By default the refresh token stays in the keyring, not in the file. */
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, "refreshToken"));
+  g_assert_null (strstr (contents, "clientSecret"));
+  gh_test_assert_not_printed (fixture, token->access_token);
+}
+
+/* PKCE in the stand-in browser */
+
+static void
+test_pkce (GhTestFixture *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("pkce");
+  g_autofree char *out = NULL;
+  g_autofree char *status_out = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *registration = NULL;
+  const char *request;
+  int status;
+
+  add_session (fixture, name);
+  status = gh_test_run_cli (fixture, &out, NULL, "login", name, NULL);
+  g_assert_cmpint (status, ==, 0);
+  assert_contains (out, "Signed in to ");
+  assert_contains (out, name);
+
+  g_assert_cmpuint (count_authorize_urls (fixture), ==, 1);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "Authorize"), ==, 1);
+
+  request = gh_simulator_get_last_registration_request (fixture->sim);
+  assert_contains (request, "\"grantTypes\":[\"authorization_code\",\"refresh_token\"]");
+  assert_contains (request, "sso:account:access");
+  g_assert_null (strstr (request, "device_code"));
+
+  refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  registration = keyring_lookup (fixture, name, GH_SECRET_REGISTRATION);
+  g_assert_nonnull (refresh);
+  g_assert_nonnull (registration);
+  g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, refresh));
+  assert_signed_in (fixture, name);
+  gh_test_assert_not_printed (fixture, refresh);
+
+  status = gh_test_run_cli (fixture, &status_out, NULL, "status", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  assert_contains (status_out, "\"state\" : \"signed-in\"");
+}
+
+/* Device code with explicit approval */
+
+static gboolean
+device_code_pending (gpointer data)
+{
+  GhTestFixture *fixture = data;
+
+  /* Pending, and the first (immediate) token attempt has been answered "pending". */
+  return gh_simulator_get_pending_count (fixture->sim) > 0 &&
+         gh_simulator_get_request_count (fixture->sim, "CreateToken") > 0;
+}
+
+static void
+test_device_code (GhTestFixture *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("device");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  const char *user_code;
+
+  g_object_set (fixture->sim, "auto-approve", FALSE, NULL);
+  add_session (fixture, name);
+
+  process = gh_test_spawn_cli (fixture, "login", name, "--device-code", "--no-browser", NULL);
+  gh_test_wait_until (device_code_pending, fixture, 20000);
+  user_code = gh_simulator_get_last_user_code (fixture->sim);
+  g_assert_nonnull (user_code);
+  g_assert_cmpuint (gh_simulator_approve (fixture->sim, user_code), ==, 1);
+
+  g_assert_cmpint (gh_test_wait_cli (fixture, process, &out, NULL), ==, 0);
+  assert_contains (out, user_code);
+  assert_contains (out, "Signed in to ");
+  assert_contains (gh_simulator_get_last_registration_request (fixture->sim),
+                   "\"grantTypes\":[\"urn:ietf:params:oauth:grant-type:device_code\",\"refresh_token\"]");
+  /* --no-browser: nothing was opened */
+  g_assert_cmpuint (g_strv_length (gh_test_browser_urls (fixture)), ==, 0);
+  assert_signed_in (fixture, name);
+}
+
+static void
+test_device_code_denied (GhTestFixture *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("denied");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = cache_path (fixture, name);
+
+  g_object_set (fixture->sim, "auto-approve", FALSE, NULL);
+  add_session (fixture, name);
+
+  process = gh_test_spawn_cli (fixture, "login", name, "--device-code", "--no-browser", NULL);
+  gh_test_wait_until (device_code_pending, fixture, 20000);
+  g_assert_cmpuint (gh_simulator_deny (fixture->sim, NULL), ==, 1);
+
+  g_assert_cmpint (gh_test_wait_cli (fixture, process, NULL, &err), ==, EXIT_NOT_SIGNED_IN);
+  assert_contains (err, "denied");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_device_code_expired (GhTestFixture *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("expired");
+  g_autofree char *err = NULL;
+
+  g_object_set (fixture->sim, "auto-approve", FALSE, "device-code-lifetime", (gint64) 2, NULL);
+  add_session (fixture, name);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, "--device-code",
+                                    "--no-browser", NULL), ==, EXIT_NOT_SIGNED_IN);
+  assert_contains (err, "expired");
+}
+
+/* Refresh */
+
+static void
+test_refresh_rotation (GhTestFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("rotate");
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(GhCachedToken) before = NULL;
+  g_autoptr(GhCachedToken) after = NULL;
+
+  /* Ten-minute access tokens are inside the 15-minute refresh window at once. */
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  first = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  before = read_cache (fixture, name);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
+  second = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  after = read_cache (fixture, name);
+
+  g_assert_nonnull (second);
+  g_assert_cmpstr (first, !=, second);
+  g_assert_false (gh_simulator_refresh_token_is_valid (fixture->sim, first));
+  g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, second));
+  g_assert_cmpstr (before->access_token, !=, after->access_token);
+  assert_signed_in (fixture, name);
+  gh_test_assert_not_printed (fixture, first);
+  gh_test_assert_not_printed (fixture, second);
+}
+
+static void
+test_refresh_without_rotation (GhTestFixture *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("norotate");
+  g_autofree char *refresh = NULL;
+
+  /* No refresh token in the reply: every AWS SDK drops the old one, so do we. */
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600,
+                "rotate-refresh-tokens", FALSE, NULL);
+  add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+  refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  g_assert_null (refresh);
+  assert_signed_in (fixture, name);
+}
+
+static void
+test_refresh_invalid_grant (GhTestFixture *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("revoked");
+  g_autofree char *out = NULL;
+  g_autofree char *refresh = NULL;
+
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  gh_simulator_revoke_refresh_tokens (fixture->sim);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", "--json", NULL), ==, 0);
+  assert_contains (out, "\"state\" : \"ended\"");
+  assert_contains (out, "has ended");
+  refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  g_assert_null (refresh);
+
+  /* A second status does not retry the dead token. */
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+}
+
+static void
+test_invalid_client_reregisters (GhTestFixture *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("reregister");
+
+  g_object_set (fixture->sim, "auto-approve", TRUE, NULL);
+  add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, "--device-code",
+                                    "--no-browser", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 1);
+
+  gh_simulator_expire_registrations (fixture->sim);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, "--device-code",
+                                    "--no-browser", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 2);
+  assert_signed_in (fixture, name);
+}
+
+/* botocore reads the files Gatehouse wrote */
+
+static void
+test_botocore (GhTestFixture *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("boto");
+  g_autofree char *config = gh_test_path (fixture, ".aws/config");
+  g_autofree char *contents = NULL;
+  g_autofree char *updated = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "botocore-credentials.py", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *python = g_getenv ("GH_PYTHON");
+
+  g_assert_nonnull (python);
+  add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+
+  g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
+  updated = g_strdup_printf ("%s\n[profile boto]\nsso_session = %s\nsso_account_id = 100000000001\n"
+                             "sso_role_name = ReadOnly\nregion = eu-west-1\n", contents, name);
+  g_assert_true (g_file_set_contents (config, updated, -1, NULL));
+
+  launcher = gh_test_launcher (fixture);
+  process = g_subprocess_launcher_spawn (launcher, &error, python, script, "boto", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (gh_test_wait_cli (fixture, process, &out, &err), ==, 0);
+
+  g_strstrip (out);
+  g_assert_true (g_str_has_prefix (out, "ASIA"));
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
+}
+
+/* Bad input */
+
+static void
+test_bad_session_input (GhTestFixture *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *url = start_url (fixture);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *config = gh_test_path (fixture, ".aws/config");
+  g_autofree char *contents = NULL;
+  const char *odd = "my team [prod] 'x' \"y\"";
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", "plain",
+                                    "--start-url", "http://portal.example.com/start",
+                                    "--region", "us-east-1", NULL), ==, EXIT_USAGE);
+  assert_contains (err, "https");
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", "plain",
+                                    "--start-url", url, "--region", "us-east", NULL),
+                   ==, EXIT_USAGE);
+  assert_contains (err, "region");
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", "two\nlines",
+                                    "--start-url", url, "--region", "us-east-1", NULL),
+                   ==, EXIT_USAGE);
+  g_clear_pointer (&err, g_free);
+  g_assert_false (g_file_test (config, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "add", odd,
+                                    "--start-url", url, "--region", "us-east-1", NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", odd,
+                                    "--start-url", url, "--region", "us-east-1", NULL),
+                   ==, EXIT_USAGE);
+  assert_contains (err, "already exists");
+
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "session", "list", NULL), ==, 0);
+  assert_contains (out, odd);
+
+  /* The odd name works end to end, including the cache file name. */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", odd, NULL), ==, 0);
+  assert_signed_in (fixture, odd);
+
+  g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
+  assert_contains (contents, "[sso-session 'my team [prod] '\"'\"'x'\"'\"' \"y\"']");
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "remove", odd, NULL), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", "nosuch", NULL), ==, EXIT_USAGE);
+  assert_contains (err, "No sign-in named");
+}
+
+static void
+test_config_symlink (GhTestFixture *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *target = gh_test_path (fixture, "dotfiles/aws-config");
+  g_autofree char *dotfiles = gh_test_path (fixture, "dotfiles");
+  g_autofree char *aws = gh_test_path (fixture, ".aws");
+  g_autofree char *link = gh_test_path (fixture, ".aws/config");
+  g_autofree char *contents = NULL;
+  const char *original = "# my settings\n[default]\nregion=eu-west-1\n";
+
+  g_assert_cmpint (g_mkdir_with_parents (dotfiles, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (aws, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (target, original, -1, NULL));
+  g_assert_cmpint (symlink (target, link), ==, 0);
+
+  add_session (fixture, "linked");
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, original));
+  assert_contains (contents, "[sso-session linked]");
+}
+
+/* Keyring problems: clear error, exit code 4, nothing written */
+
+static void
+test_no_keyring (GhTestFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("nokeyring");
+  g_autofree char *err = NULL;
+  g_autofree char *path = cache_path (fixture, name);
+  g_autofree char *bus = g_strdup_printf ("DBUS_SESSION_BUS_ADDRESS=unix:path=%s/no-bus",
+                                          fixture->home);
+
+  add_session (fixture, name);
+  g_ptr_array_add (fixture->extra_env, g_steal_pointer (&bus));
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, NULL), ==, EXIT_KEYRING);
+  assert_contains (err, "keyring");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_authorize_urls (fixture), ==, 0);
+}
+
+/* The browser cannot be opened: the URL is printed; the callback never comes: timeout */
+
+static void
+test_no_browser_timeout (GhTestFixture *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("nobrowser");
+  g_autofree char *err = NULL;
+  g_autofree char *empty = gh_test_path (fixture, "empty");
+  g_autofree char *data_home = g_strdup_printf ("XDG_DATA_HOME=%s", empty);
+  g_autofree char *config_home = g_strdup_printf ("XDG_CONFIG_HOME=%s", empty);
+  g_autofree char *system = gh_test_path (fixture, "system");
+  g_autofree char *schemas = gh_test_path (fixture, "system/glib-2.0");
+  g_autofree char *data_dirs = g_strdup_printf ("XDG_DATA_DIRS=%s", system);
+  g_autofree char *config_dirs = g_strdup_printf ("XDG_CONFIG_DIRS=%s", empty);
+
+  /* System data with GIO's settings schemas but no application that handles http(s). */
+  g_assert_cmpint (g_mkdir_with_parents (system, 0700), ==, 0);
+  g_assert_cmpint (symlink ("/usr/share/glib-2.0", schemas), ==, 0);
+
+  add_session (fixture, name);
+  g_ptr_array_add (fixture->extra_env, g_steal_pointer (&data_home));
+  g_ptr_array_add (fixture->extra_env, g_steal_pointer (&config_home));
+  g_ptr_array_add (fixture->extra_env, g_steal_pointer (&data_dirs));
+  g_ptr_array_add (fixture->extra_env, g_steal_pointer (&config_dirs));
+  g_ptr_array_add (fixture->extra_env, g_strdup ("GATEHOUSE_LOGIN_TIMEOUT=2"));
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, NULL),
+                   ==, EXIT_NOT_SIGNED_IN);
+  assert_contains (err, "Could not open a browser");
+  assert_contains (err, "/authorize?");
+  assert_contains (err, "not completed");
+}
+
+/* Service faults */
+
+static void
+test_faults_retried (GhTestFixture *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("retry");
+
+  add_session (fixture, name);
+  gh_simulator_inject_fault (fixture->sim, "RegisterClient", GH_SIM_FAULT_500, 1);
+  gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_CLOSE, 1);
+  gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_MALFORMED, 1);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  assert_signed_in (fixture, name);
+}
+
+typedef struct
+{
+  const char *operation;
+  GhSimFault  fault;
+  const char *message;
+} FaultCase;
+
+static void
+test_fault_reported (GhTestFixture *fixture,
+                     gconstpointer  data)
+{
+  const FaultCase *c = data;
+  g_autofree char *name = unique_name ("fault");
+  g_autofree char *err = NULL;
+  g_autofree char *path = cache_path (fixture, name);
+
+  add_session (fixture, name);
+  gh_simulator_inject_fault (fixture->sim, c->operation, c->fault, 100);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, "--device-code",
+                                    "--no-browser", NULL), ==, EXIT_SERVICE);
+  assert_contains (err, c->message);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static const FaultCase fault_cases[] = {
+  { "RegisterClient", GH_SIM_FAULT_503, "HTTP 503" },
+  { "StartDeviceAuthorization", GH_SIM_FAULT_MALFORMED, "not valid JSON" },
+  { "RegisterClient", GH_SIM_FAULT_CLOSE, "cannot reach" },
+  { "RegisterClient", GH_SIM_FAULT_HANG, "cannot reach" },
+};
+
+/* Single flight: many logins at once open one browser tab */
+
+static void
+test_concurrent_logins (GhTestFixture *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("crowd");
+  GSubprocess *processes[10];
+
+  add_session (fixture, name);
+  g_object_set (fixture->sim, "latency-ms", 100, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    processes[i] = gh_test_spawn_cli (fixture, "login", name, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_assert_cmpint (gh_test_wait_cli (fixture, processes[i], NULL, NULL), ==, 0);
+      g_object_unref (processes[i]);
+    }
+
+  g_assert_cmpuint (count_authorize_urls (fixture), ==, 1);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "Authorize"), ==, 1);
+  assert_signed_in (fixture, name);
+}
+
+/* Sign-out */
+
+static void
+test_logout (GhTestFixture *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("logout");
+  g_autofree char *path = cache_path (fixture, name);
+  g_autofree char *refresh = NULL;
+  g_autofree char *registration = NULL;
+  g_autofree char *out = NULL;
+
+  add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "logout", name, NULL), ==, 0);
+  assert_contains (out, "Signed out of");
+
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "Logout"), ==, 1);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  registration = keyring_lookup (fixture, name, GH_SECRET_REGISTRATION);
+  g_assert_null (refresh);
+  g_assert_null (registration);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", NULL), ==, 0);
+  assert_contains (out, "signed out");
+}
+
+/* The loopback callback, driven directly */
+
+typedef struct
+{
+  GhTestFixture *fixture;
+  const char    *query;      /* what the fake redirect carries, besides the state */
+  gboolean       wrong_state;
+  guint          second_status;
+  GError        *error;
+  gboolean       done;
+} CallbackCase;
+
+static guint
+get_status (const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
+
+  return soup_message_get_status (message);
+}
+
+static gpointer
+visit_thread (gpointer data)
+{
+  char **urls = data;
+  guint first = get_status (urls[0]);
+  guint second = get_status (urls[0]);
+
+  g_strfreev (urls);
+  return GUINT_TO_POINTER ((first << 16) | second);
+}
+
+static GThread *visitor;
+
+static void
+fake_redirect_threaded (GhLoginFlow *flow,
+                        const char  *url,
+                        const char  *user_code,
+                        gpointer     user_data)
+{
+  CallbackCase *c = user_data;
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GHashTable) params = g_uri_parse_params (g_uri_get_query (uri), -1, "&",
+                                                     G_URI_PARAMS_NONE, NULL);
+  const char *redirect = g_hash_table_lookup (params, "redirect_uri");
+  const char *state = g_hash_table_lookup (params, "state");
+  g_autofree char *query = g_strdup_printf ("%s&state=%s%s", c->query,
+                                            c->wrong_state ? "not-" : "", state);
+  char **urls = g_new0 (char *, 2);
+
+  urls[0] = g_strdup_printf ("%s?%s", redirect, query);
+  visitor = g_thread_new ("browser", visit_thread, urls);
+}
+
+static void
+flow_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CallbackCase *c = user_data;
+  g_autoptr(GhTokenResponse) response = gh_login_flow_run_finish (GH_LOGIN_FLOW (object),
+                                                                  result, &c->error);
+
+  g_assert_null (response);
+  c->done = TRUE;
+}
+
+static gboolean
+flow_done (gpointer data)
+{
+  return ((CallbackCase *) data)->done;
+}
+
+static void
+run_callback_case (GhTestFixture *fixture,
+                   const char    *query,
+                   gboolean       wrong_state,
+                   GhError        expected)
+{
+  GhRegistration registration = { .client_id = (char *) "cid", .client_secret = (char *) "secret",
+                                  .expires_at = G_MAXINT32, .flow = GH_FLOW_AUTHORIZATION_CODE };
+  g_autoptr(GhHttp) http = gh_http_new ();
+  g_autofree char *url = start_url (fixture);
+  g_autoptr(GhLoginFlow) flow = gh_login_flow_new (http, GH_FLOW_AUTHORIZATION_CODE,
+                                                   gh_simulator_get_url (fixture->sim), url,
+                                                   &registration, NULL);
+  CallbackCase c = { .fixture = fixture, .query = query, .wrong_state = wrong_state };
+  guint statuses;
+
+  g_signal_connect (flow, "present", G_CALLBACK (fake_redirect_threaded), &c);
+  gh_login_flow_run_async (flow, NULL, flow_done_cb, &c);
+  gh_test_wait_until (flow_done, &c, 20000);
+  statuses = GPOINTER_TO_UINT (g_thread_join (visitor));
+
+  g_assert_error (c.error, GH_ERROR, (gint) expected);
+  g_assert_cmpuint (statuses >> 16, ==, 400 - (expected == GH_ERROR_ACCESS_DENIED ? 200 : 0));
+  /* The listener is gone after the first callback: the second visit fails to connect (0) */
+  g_assert_cmpuint (statuses & 0xffff, !=, 200);
+  g_clear_error (&c.error);
+}
+
+static void
+test_callback_state_mismatch (GhTestFixture *fixture,
+                              gconstpointer  data)
+{
+  run_callback_case (fixture, "code=abc", TRUE, GH_ERROR_STATE_MISMATCH);
+}
+
+static void
+test_callback_error (GhTestFixture *fixture,
+                     gconstpointer  data)
+{
+  run_callback_case (fixture, "error=access_denied&error_description=No+thanks", FALSE,
+                     GH_ERROR_ACCESS_DENIED);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  gh_test_env_require ();
+
+#define ADD(path, func) \
+  g_test_add ("/login/" path, GhTestFixture, NULL, gh_test_fixture_setup, func, \
+              gh_test_fixture_teardown)
+
+  ADD ("pkce", test_pkce);
+  ADD ("device-code", test_device_code);
+  ADD ("device-code/denied", test_device_code_denied);
+  ADD ("device-code/expired", test_device_code_expired);
+  ADD ("refresh/rotation", test_refresh_rotation);
+  ADD ("refresh/no-rotation", test_refresh_without_rotation);
+  ADD ("refresh/invalid-grant", test_refresh_invalid_grant);
+  ADD ("invalid-client", test_invalid_client_reregisters);
+  ADD ("botocore", test_botocore);
+  ADD ("bad-input/session", test_bad_session_input);
+  ADD ("bad-input/config-symlink", test_config_symlink);
+  ADD ("keyring/missing", test_no_keyring);
+  ADD ("browser/unavailable-and-timeout", test_no_browser_timeout);
+  ADD ("faults/retried", test_faults_retried);
+  ADD ("concurrent", test_concurrent_logins);
+  ADD ("logout", test_logout);
+  ADD ("callback/state-mismatch", test_callback_state_mismatch);
+  ADD ("callback/error", test_callback_error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/login/faults/reported/%u", i);
+
+      g_test_add (path, GhTestFixture, &fault_cases[i], gh_test_fixture_setup,
+                  test_fault_reported, gh_test_fixture_teardown);
+    }
+
+  return g_test_run ();
+}

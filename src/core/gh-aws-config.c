@@ -1,2 +1,834 @@
+/* gh-aws-config.c — sign-in definitions in the AWS config file (protocol.md §4.1–§4.4)
+ *
+ * Listing reads the file as botocore does: `[sso-session NAME]` and `[profile NAME]` headers
+ * are split like shlex.split and need exactly two tokens. Listing does not validate the
+ * values: an entry without a start URL or region is still listed, and the caller decides what
+ * to do with it (show it as broken, refuse to sign in).
+ *
+ * Edits take the per-file lock, read the file again under it, change it through GhIni (so the
+ * rest of the file stays byte-identical) and replace it atomically with mode 0600. A symlinked
+ * config file is edited through the link.
+ */
+#define G_LOG_DOMAIN "gh-aws-config"
+
 #include "config.h"
+
+#include <pwd.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
 #include "gh-aws-config.h"
+#include "gh-endpoints.h"
+#include "gh-error.h"
+#include "gh-file-util.h"
+#include "gh-ini.h"
+
+#define MAX_SESSION_NAME_LENGTH 128
+
+void
+gh_sso_session_config_free (GhSsoSessionConfig *config)
+{
+  if (config == NULL)
+    return;
+
+  g_free (config->name);
+  g_free (config->start_url);
+  g_free (config->region);
+  g_strfreev (config->scopes);
+  g_free (config);
+}
+
+/* os.path.expandvars: $NAME and ${NAME}; unknown variables stay as written. */
+static char *
+expand_vars (const char *path)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = path;
+
+  while (*p != '\0')
+    {
+      const char *name_start;
+      gsize name_len;
+      gboolean braced;
+
+      if (*p != '$')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      braced = p[1] == '{';
+      name_start = p + (braced ? 2 : 1);
+      if (braced)
+        name_len = strcspn (name_start, "}/");
+      else
+        for (name_len = 0;
+             g_ascii_isalnum (name_start[name_len]) || name_start[name_len] == '_';
+             name_len++)
+          ;
+
+      if (name_len == 0 || (braced && name_start[name_len] != '}'))
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      {
+        g_autofree char *name = g_strndup (name_start, name_len);
+        const char *value = g_getenv (name);
+        gsize consumed = (name_start - p) + name_len + (braced ? 1 : 0);
+
+        if (value != NULL)
+          g_string_append (out, value);
+        else
+          g_string_append_len (out, p, consumed);
+        p += consumed;
+      }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* os.path.expanduser: "~" and "~/…" are the home folder, "~user/…" that user's. */
+static char *
+expand_user (const char *path)
+{
+  gsize user_len;
+  g_autofree char *user = NULL;
+  struct passwd *pw;
+
+  if (path[0] != '~')
+    return g_strdup (path);
+
+  user_len = strcspn (path + 1, "/");
+  if (user_len == 0)
+    return g_strconcat (g_get_home_dir (), path + 1, NULL);
+
+  user = g_strndup (path + 1, user_len);
+  pw = getpwnam (user);
+  if (pw == NULL || pw->pw_dir == NULL)
+    return g_strdup (path);
+
+  return g_strconcat (pw->pw_dir, path + 1 + user_len, NULL);
+}
+
+/* An empty AWS_CONFIG_FILE counts as unset. */
+char *
+gh_aws_config_default_path (void)
+{
+  const char *env = g_getenv ("AWS_CONFIG_FILE");
+
+  if (env != NULL && env[0] != '\0')
+    {
+      g_autofree char *vars = expand_vars (env);
+
+      return expand_user (vars);
+    }
+
+  return g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
+}
+
+gboolean
+gh_validate_session_name (const char  *name,
+                          GError     **error)
+{
+  if (name == NULL || name[0] == '\0')
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The sign-in name is empty. Enter a name such as “my-sso”."));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The sign-in name is not valid text."));
+      return FALSE;
+    }
+
+  if (strpbrk (name, "\r\n") != NULL)
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The sign-in name must be a single line."));
+      return FALSE;
+    }
+
+  if (g_utf8_strlen (name, -1) > MAX_SESSION_NAME_LENGTH)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The sign-in name is too long; use at most %d characters."),
+                   MAX_SESSION_NAME_LENGTH);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  return g_strcmp0 (host, "127.0.0.1") == 0 ||
+         g_strcmp0 (host, "::1") == 0 ||
+         g_strcmp0 (host, "[::1]") == 0 ||
+         g_ascii_strcasecmp (host, "localhost") == 0;
+}
+
+/* The URL itself never goes into the message: it could carry user:password. */
+gboolean
+gh_validate_start_url (const char  *url,
+                       GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (url == NULL || url[0] == '\0')
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The start URL is empty. Enter the AWS access portal URL, such as "
+                             "https://my-company.awsapps.com/start."));
+      return FALSE;
+    }
+
+  for (const char *p = url; *p != '\0'; p++)
+    {
+      if ((guchar) *p <= 0x20 || *p == 0x7f)
+        {
+          g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                               _("The start URL contains spaces or control characters."));
+          return FALSE;
+        }
+    }
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (uri == NULL || host == NULL || host[0] == '\0')
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The start URL is not a complete web address. Enter it as shown "
+                             "in the AWS access portal, such as "
+                             "https://my-company.awsapps.com/start."));
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback_host (host))
+    return TRUE;
+
+  g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                       _("The start URL must begin with https://."));
+  return FALSE;
+}
+
+static gboolean
+validate_region (const char  *region,
+                 GError     **error)
+{
+  if (region == NULL || region[0] == '\0')
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The region is empty. Enter the region of IAM Identity Center, "
+                             "such as us-east-1."));
+      return FALSE;
+    }
+
+  if (!gh_region_is_valid (region))
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The region is not a valid AWS region name. Enter a region such "
+                             "as us-east-1 or eu-west-1."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+validate_scopes (const char * const  *scopes,
+                 GError             **error)
+{
+  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+    {
+      g_autofree char *item = g_strstrip (g_strdup (scopes[i]));
+
+      if (item[0] == '\0' || strpbrk (item, ",\r\n") != NULL)
+        {
+          g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                               _("Each registration scope must be a single non-empty value "
+                                 "without commas, such as sso:account:access."));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* shlex.quote: characters outside [A-Za-z0-9_@%+=:,./-] need single quotes */
+static char *
+shell_quote (const char *text)
+{
+  GString *out;
+
+  if (text[0] == '\0')
+    return g_strdup ("''");
+
+  if (text[strspn (text,
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                   "_@%+=:,./-")] == '\0')
+    return g_strdup (text);
+
+  out = g_string_new ("'");
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\'')
+        g_string_append (out, "'\"'\"'");
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '\'');
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+gh_aws_config_session_header (const char *name)
+{
+  g_autofree char *quoted = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  quoted = shell_quote (name);
+  return g_strconcat ("sso-session ", quoted, NULL);
+}
+
+/* shlex.split (posix mode, whitespace_split, no comments). FALSE on an unclosed quote or a
+ * trailing backslash, as shlex raises ValueError there. */
+static GStrv
+shell_split (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GString) token = g_string_new (NULL);
+  gboolean in_token = FALSE;
+  const char *p = text;
+
+  while (TRUE)
+    {
+      char c = *p;
+
+      if (c == '\0' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
+        {
+          if (in_token)
+            {
+              g_strv_builder_add (builder, token->str);
+              g_string_truncate (token, 0);
+              in_token = FALSE;
+            }
+          if (c == '\0')
+            break;
+          p++;
+          continue;
+        }
+
+      in_token = TRUE;
+
+      if (c == '\\')
+        {
+          if (p[1] == '\0')
+            return NULL;
+          g_string_append_c (token, p[1]);
+          p += 2;
+        }
+      else if (c == '\'')
+        {
+          const char *close = strchr (p + 1, '\'');
+
+          if (close == NULL)
+            return NULL;
+          g_string_append_len (token, p + 1, close - p - 1);
+          p = close + 1;
+        }
+      else if (c == '"')
+        {
+          p++;
+          while (*p != '"')
+            {
+              if (*p == '\0')
+                return NULL;
+              /* Inside double quotes a backslash escapes only '"' and '\' */
+              if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                p++;
+              g_string_append_c (token, *p);
+              p++;
+            }
+          p++;
+        }
+      else
+        {
+          g_string_append_c (token, c);
+          p++;
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+gh_aws_config_parse_header (const char  *header,
+                            char       **kind,
+                            char       **name)
+{
+  g_auto(GStrv) tokens = NULL;
+
+  g_return_val_if_fail (header != NULL, FALSE);
+
+  tokens = shell_split (header);
+  if (tokens == NULL || g_strv_length (tokens) != 2)
+    return FALSE;
+
+  if (kind != NULL)
+    *kind = g_strdup (tokens[0]);
+  if (name != NULL)
+    *name = g_strdup (tokens[1]);
+
+  return TRUE;
+}
+
+static GStrv
+parse_scopes (const char *value)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) items = NULL;
+
+  if (value == NULL)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  items = g_strsplit (value, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_strstrip (items[i]);
+      if (items[i][0] != '\0')
+        g_strv_builder_add (builder, items[i]);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* "28800", "8h", "90m" (and "30s"); anything else, zero or negative gives the default. */
+static gint64
+parse_duration (const char *value)
+{
+  g_autofree char *text = NULL;
+  gint64 unit = 1;
+  guint64 number;
+  gsize len;
+
+  if (value == NULL)
+    return GH_DEFAULT_SESSION_DURATION;
+
+  text = g_strstrip (g_ascii_strdown (value, -1));
+  len = strlen (text);
+  if (len > 1 && (text[len - 1] == 'h' || text[len - 1] == 'm' || text[len - 1] == 's'))
+    {
+      unit = text[len - 1] == 'h' ? 3600 : text[len - 1] == 'm' ? 60 : 1;
+      text[--len] = '\0';
+      g_strchomp (text);
+    }
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64 / 3600, &number, NULL))
+    {
+      g_debug ("Ignoring gatehouse_session_duration “%s”", value);
+      return GH_DEFAULT_SESSION_DURATION;
+    }
+
+  return (gint64) number * unit;
+}
+
+static char *
+format_duration (gint64 seconds)
+{
+  if (seconds % 3600 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "h", seconds / 3600);
+  if (seconds % 60 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "m", seconds / 60);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
+}
+
+/* configparser's getboolean words */
+static gboolean
+parse_boolean (const char *value)
+{
+  static const char * const truthy[] = { "1", "yes", "true", "on" };
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  text = g_strstrip (g_ascii_strdown (value, -1));
+  for (guint i = 0; i < G_N_ELEMENTS (truthy); i++)
+    if (g_str_equal (text, truthy[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+static GhSsoSessionConfig *
+config_from_section (GhIni      *ini,
+                     const char *section,
+                     const char *name,
+                     gboolean    legacy)
+{
+  GhSsoSessionConfig *config = g_new0 (GhSsoSessionConfig, 1);
+  g_autofree char *scopes = gh_ini_get_value (ini, section, "sso_registration_scopes");
+  g_autofree char *duration = gh_ini_get_value (ini, section, "gatehouse_session_duration");
+  g_autofree char *cache = gh_ini_get_value (ini, section, "gatehouse_cache_refresh_token");
+
+  config->name = g_strdup (name);
+  config->start_url = gh_ini_get_value (ini, section, "sso_start_url");
+  config->region = gh_ini_get_value (ini, section, "sso_region");
+  config->scopes = parse_scopes (scopes);
+  config->legacy = legacy;
+  config->session_duration = parse_duration (duration);
+  config->cache_refresh_token = parse_boolean (cache);
+
+  return config;
+}
+
+/* Reads and parses the file; a missing file is an empty document when @missing_ok. Messages
+ * name @display_path, the path as the person gave it (not the symlink target). */
+static GhIni *
+load_ini (const char  *path,
+          const char  *display_path,
+          gboolean     missing_ok,
+          GError     **error)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      if (missing_ok && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&ini);
+
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot read the AWS config file %s: %s"), display_path,
+                   local_error->message);
+      return NULL;
+    }
+
+  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
+                   display_path, local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ini);
+}
+
+static GPtrArray *
+list_from_ini (GhIni *ini)
+{
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) gh_sso_session_config_free);
+  g_auto(GStrv) sections = gh_ini_get_sections (ini);
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *name = NULL;
+      gboolean legacy;
+
+      if (g_str_equal (sections[i], "default"))
+        {
+          kind = g_strdup ("profile");
+          name = g_strdup ("default");
+        }
+      else if (!gh_aws_config_parse_header (sections[i], &kind, &name))
+        continue;
+
+      if (g_str_equal (kind, "sso-session"))
+        legacy = FALSE;
+      else if (g_str_equal (kind, "profile"))
+        {
+          g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
+          g_autofree char *sso_session = gh_ini_get_value (ini, sections[i], "sso_session");
+
+          if (start_url == NULL || sso_session != NULL)
+            continue;
+          legacy = TRUE;
+        }
+      else
+        continue;
+
+      /* Two headers for one name (`sso-session a` and `sso-session 'a'`): botocore keeps the
+       * later one. */
+      for (guint j = 0; j < sessions->len; j++)
+        {
+          GhSsoSessionConfig *other = g_ptr_array_index (sessions, j);
+
+          if (other->legacy == legacy && g_str_equal (other->name, name))
+            {
+              g_ptr_array_remove_index (sessions, j);
+              break;
+            }
+        }
+
+      g_ptr_array_add (sessions, config_from_section (ini, sections[i], name, legacy));
+    }
+
+  return g_steal_pointer (&sessions);
+}
+
+/**
+ * gh_aws_config_list_sessions:
+ *
+ * The `[sso-session]` sections and the legacy `[profile]`/`[default]` sections (with
+ * sso_start_url and no sso_session), in file order. Values are not validated.
+ */
+GPtrArray *
+gh_aws_config_list_sessions (const char  *path,
+                             GError     **error)
+{
+  g_autoptr(GhIni) ini = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  ini = load_ini (path, path, TRUE, error);
+  if (ini == NULL)
+    return NULL;
+
+  return list_from_ini (ini);
+}
+
+/* An sso-session wins over a legacy profile of the same name. */
+GhSsoSessionConfig *
+gh_aws_config_find_session (const char  *path,
+                            const char  *name,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) sessions = NULL;
+  GhSsoSessionConfig *legacy = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  sessions = gh_aws_config_list_sessions (path, error);
+  if (sessions == NULL)
+    return NULL;
+
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      GhSsoSessionConfig *config = g_ptr_array_index (sessions, i);
+
+      if (!g_str_equal (config->name, name))
+        continue;
+
+      if (!config->legacy)
+        return g_ptr_array_steal_index (sessions, i);
+      if (legacy == NULL)
+        legacy = config;
+    }
+
+  if (legacy != NULL)
+    {
+      guint index;
+
+      g_ptr_array_find (sessions, legacy, &index);
+      return g_ptr_array_steal_index (sessions, index);
+    }
+
+  g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+               _("There is no sign-in named “%s” in %s"), name, path);
+  return NULL;
+}
+
+/* The headers of every `[sso-session NAME]` section, however NAME is quoted. */
+static GPtrArray *
+find_session_headers (GhIni      *ini,
+                      const char *name)
+{
+  GPtrArray *headers = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) sections = gh_ini_get_sections (ini);
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *section_name = NULL;
+
+      if (gh_aws_config_parse_header (sections[i], &kind, &section_name) &&
+          g_str_equal (kind, "sso-session") &&
+          g_str_equal (section_name, name))
+        g_ptr_array_add (headers, g_strdup (sections[i]));
+    }
+
+  return headers;
+}
+
+typedef gboolean (*EditFunc) (GhIni       *ini,
+                              const char  *path,
+                              gpointer     user_data,
+                              GError     **error);
+
+/* Lock, re-read, edit, write atomically, unlock. */
+static gboolean
+edit_config (const char  *path,
+             EditFunc     edit,
+             gpointer     user_data,
+             GError     **error)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *resolved = gh_file_resolve_symlinks (absolute);
+  g_autofree char *hash = gh_sha1_hex (resolved);
+  g_autofree char *lock_name = g_strconcat ("config-", hash, NULL);
+  g_autoptr(GhIni) ini = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  gboolean ret = FALSE;
+  int lock_fd;
+
+  lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
+  if (lock_fd < 0)
+    return FALSE;
+
+  /* A missing file is an empty document: adding creates it, removing finds nothing */
+  ini = load_ini (resolved, path, TRUE, error);
+  if (ini == NULL)
+    goto out;
+
+  if (!edit (ini, path, user_data, error))
+    goto out;
+
+  data = gh_ini_to_data (ini, &length);
+  ret = gh_file_write_private (resolved, data, length, error);
+
+out:
+  gh_file_lock_release (lock_fd);
+  return ret;
+}
+
+static gboolean
+add_session_edit (GhIni       *ini,
+                  const char  *path,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  const GhSsoSessionConfig *config = user_data;
+  g_autoptr(GPtrArray) existing = find_session_headers (ini, config->name);
+  g_autofree char *header = NULL;
+
+  if (existing->len > 0)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("A sign-in named “%s” already exists in %s"), config->name, path);
+      return FALSE;
+    }
+
+  header = gh_aws_config_session_header (config->name);
+  gh_ini_add_section (ini, header, NULL);
+  gh_ini_set_value (ini, header, "sso_start_url", config->start_url);
+  gh_ini_set_value (ini, header, "sso_region", config->region);
+
+  if (config->scopes != NULL && config->scopes[0] != NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) items = NULL;
+      g_autofree char *joined = NULL;
+
+      for (guint i = 0; config->scopes[i] != NULL; i++)
+        {
+          g_autofree char *item = g_strstrip (g_strdup (config->scopes[i]));
+
+          g_strv_builder_add (builder, item);
+        }
+      items = g_strv_builder_end (builder);
+      joined = g_strjoinv (",", items);
+      gh_ini_set_value (ini, header, "sso_registration_scopes", joined);
+    }
+
+  if (config->session_duration > 0 &&
+      config->session_duration != GH_DEFAULT_SESSION_DURATION)
+    {
+      g_autofree char *duration = format_duration (config->session_duration);
+
+      gh_ini_set_value (ini, header, "gatehouse_session_duration", duration);
+    }
+
+  if (config->cache_refresh_token)
+    gh_ini_set_value (ini, header, "gatehouse_cache_refresh_token", "true");
+
+  return TRUE;
+}
+
+/**
+ * gh_aws_config_add_session:
+ *
+ * Appends a plain `[sso-session NAME]` section (usable by `aws`). @config->legacy is ignored;
+ * a session_duration of 0 means the default. Fails with GH_ERROR_INVALID_INPUT on bad values
+ * or when a sign-in of that name exists, GH_ERROR_CONFIG when the file cannot be read, parsed
+ * or written (then nothing is written).
+ */
+gboolean
+gh_aws_config_add_session (const char                *path,
+                           const GhSsoSessionConfig  *config,
+                           GError                   **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (!gh_validate_session_name (config->name, error) ||
+      !gh_validate_start_url (config->start_url, error) ||
+      !validate_region (config->region, error) ||
+      !validate_scopes ((const char * const *) config->scopes, error))
+    return FALSE;
+
+  if (config->session_duration < 0)
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The session duration must be positive."));
+      return FALSE;
+    }
+
+  return edit_config (path, add_session_edit, (gpointer) config, error);
+}
+
+static gboolean
+remove_session_edit (GhIni       *ini,
+                     const char  *path,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  const char *name = user_data;
+  g_autoptr(GPtrArray) headers = find_session_headers (ini, name);
+
+  if (headers->len == 0)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("There is no sign-in named “%s” in %s"), name, path);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < headers->len; i++)
+    gh_ini_remove_section (ini, g_ptr_array_index (headers, i));
+
+  return TRUE;
+}
+
+/* Removes every `[sso-session NAME]` section; profiles that refer to it are left alone. */
+gboolean
+gh_aws_config_remove_session (const char  *path,
+                              const char  *name,
+                              GError     **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return edit_config (path, remove_session_edit, (gpointer) name, error);
+}

@@ -27,17 +27,21 @@ char      *gh_ini_to_data         (GhIni       *self,
 GStrv      gh_ini_get_sections    (GhIni       *self);
 gboolean   gh_ini_has_section     (GhIni       *self,
                                    const char  *section);
-/* Keys of a section in file order, lower-cased. */
+/* Keys of a section in file order, lower-cased (empty, not NULL, for a missing section).
+ * Duplicate sections and keys merge as in configparser with strict=False: the last value wins. */
 GStrv      gh_ini_get_keys        (GhIni       *self,
                                    const char  *section);
-/* The value with surrounding whitespace removed; continuation lines joined with '\n'.
- * NULL when the section or key is absent. */
+/* The value with surrounding whitespace removed; continuation lines (each stripped) joined
+ * with '\n', exactly as configparser returns it: `s3 =\n    a = 1` gives "\na = 1" (the leading
+ * '\n' is how botocore recognises a nested section). NULL when the section or key is absent. */
 char      *gh_ini_get_value       (GhIni       *self,
                                    const char  *section,
                                    const char  *key);
 /* Replace the value in place (keeping the key's spelling and the spacing around the
  * delimiter), or append "key = value" at the end of the section's last key line; a missing
- * section is appended at the end of the document. */
+ * section is appended at the end of the document. A multi-line value's continuation lines
+ * are dropped. New lines use the document's line ending and always end with one.
+ * @value must not contain '\n' or '\r' (programmer error: callers validate). */
 void       gh_ini_set_value       (GhIni       *self,
                                    const char  *section,
                                    const char  *key,
@@ -46,12 +50,16 @@ gboolean   gh_ini_remove_key      (GhIni       *self,
                                    const char  *section,
                                    const char  *key);
 /* Add an empty section at the end, preceded by the given comment lines (each written as
- * "# line"); no-op when the section exists. */
+ * "# line"); no-op when the section exists. A last line without a line ending gets one, and
+ * one blank line separates the section from the text above unless the document is empty or
+ * already ends with a blank line. */
 void       gh_ini_add_section     (GhIni       *self,
                                    const char  *section,
                                    const char  *comment);
 /* Remove the header, its lines and the comment lines directly above the header that belong
- * to it (no blank line between them and the header). */
+ * to it (no blank line between them and the header), for every occurrence of the section.
+ * Comment lines directly above the next header stay with it; one blank line also goes when
+ * two would meet or one would be left at the start or end of the document. */
 gboolean   gh_ini_remove_section  (GhIni       *self,
                                    const char  *section);
 

@@ -34,6 +34,8 @@ struct _GhLoginFlow
   char                  *verifier;
   gboolean               callback_done;
   guint                  timeout_source;
+  GError                *callback_error;   /* reported once the browser has its page */
+  char                  *code;
 
   GhDeviceAuthorization *device;
   gint64                 interval;
@@ -84,6 +86,8 @@ gh_login_flow_finalize (GObject *object)
     explicit_bzero (self->verifier, strlen (self->verifier));
   g_free (self->verifier);
   g_clear_pointer (&self->device, gh_device_authorization_free);
+  g_clear_error (&self->callback_error);
+  g_free (self->code);
 
   G_OBJECT_CLASS (gh_login_flow_parent_class)->finalize (object);
 }
@@ -190,11 +194,6 @@ token_cb (GObject      *object,
 
 /* Authorization code + PKCE */
 
-static const char *page_template =
-  "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>%s</title>"
-  "<style>body{font-family:sans-serif;margin:4em auto;max-width:40em;color:#222}</style>"
-  "</head><body><h1>%s</h1><p>%s</p></body></html>";
-
 static void
 respond_page (SoupServerMessage *msg,
               guint              status,
@@ -203,14 +202,50 @@ respond_page (SoupServerMessage *msg,
 {
   g_autofree char *escaped_heading = g_markup_escape_text (heading, -1);
   g_autofree char *escaped_text = g_markup_escape_text (text, -1);
-  g_autofree char *page = g_strdup_printf (page_template, escaped_heading, escaped_heading,
-                                           escaped_text);
+  g_autofree char *page = g_strdup_printf ("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+                                           "<title>%s</title><style>body{font-family:sans-serif;"
+                                           "margin:4em auto;max-width:40em;color:#222}</style>"
+                                           "</head><body><h1>%s</h1><p>%s</p></body></html>",
+                                           escaped_heading, escaped_heading, escaped_text);
 
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
                                     page, strlen (page));
+}
+
+static gboolean
+callback_complete (gpointer user_data)
+{
+  GhLoginFlow *self = user_data;
+
+  stop_waiting (self);
+  if (self->task == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (self->callback_error != NULL)
+    {
+      finish_with_error (self, g_steal_pointer (&self->callback_error));
+      return G_SOURCE_REMOVE;
+    }
+
+  gh_oidc_create_token_async (self->http, self->oidc_url, self->registration,
+                              "authorization_code",
+                              g_task_get_cancellable (self->task),
+                              token_cb, g_object_ref (self),
+                              "code", self->code,
+                              "redirectUri", self->redirect_uri,
+                              "codeVerifier", self->verifier,
+                              NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+response_sent_cb (GhLoginFlow *self)
+{
+  /* Not from inside the server's own signal emission. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, callback_complete, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -247,21 +282,17 @@ callback_handler (SoupServer        *server,
 
   /* A redirect with the wrong state is not ours (or is forged): refuse it and end the flow,
    * as the AWS CLI does, rather than keep a listener open for a second guess. */
+  self->callback_done = TRUE;
   if (g_strcmp0 (state, self->state) != 0)
     {
-      self->callback_done = TRUE;
       respond_page (msg, SOUP_STATUS_BAD_REQUEST, _("Sign-in failed"),
                     _("The sign-in redirect did not match this request. Start the sign-in again."));
-      finish_with_error (self, g_error_new_literal (GH_ERROR, GH_ERROR_STATE_MISMATCH,
-                                                    _("The sign-in redirect did not match this "
-                                                      "request (state mismatch); nothing was "
-                                                      "signed in. Start the sign-in again.")));
-      return;
+      self->callback_error = g_error_new_literal (GH_ERROR, GH_ERROR_STATE_MISMATCH,
+                                                  _("The sign-in redirect did not match this "
+                                                    "request (state mismatch); nothing was "
+                                                    "signed in. Start the sign-in again."));
     }
-
-  self->callback_done = TRUE;
-
-  if (error_code != NULL)
+  else if (error_code != NULL)
     {
       const char *description = g_hash_table_lookup (query, "error_description");
       GhError code_value = gh_error_code_for_aws_type (NULL, error_code, 400);
@@ -272,23 +303,18 @@ callback_handler (SoupServer        *server,
       message = g_strdup_printf (_("The sign-in was not completed: %s%s%s"), error_code,
                                  description ? " — " : "", description ? description : "");
       respond_page (msg, SOUP_STATUS_OK, _("Sign-in failed"), message);
-      finish_with_error (self, g_error_new_literal (GH_ERROR, code_value, message));
-      return;
+      self->callback_error = g_error_new_literal (GH_ERROR, code_value, message);
+    }
+  else
+    {
+      respond_page (msg, SOUP_STATUS_OK, _("Signed in to AWS"),
+                    _("Gatehouse has your sign-in. You can close this tab."));
+      self->code = g_strdup (code);
     }
 
-  respond_page (msg, SOUP_STATUS_OK, _("Signed in to AWS"),
-                _("Gatehouse has your sign-in. You can close this tab."));
-
-  /* The listener is done; stop it before the exchange so nothing else is accepted. */
-  stop_waiting (self);
-  gh_oidc_create_token_async (self->http, self->oidc_url, self->registration,
-                              "authorization_code",
-                              g_task_get_cancellable (self->task),
-                              token_cb, g_object_ref (self),
-                              "code", code,
-                              "redirectUri", self->redirect_uri,
-                              "codeVerifier", self->verifier,
-                              NULL);
+  /* Carry on only once the browser has its page: the listener must outlive the response. */
+  g_signal_connect_object (msg, "finished", G_CALLBACK (response_sent_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static gboolean

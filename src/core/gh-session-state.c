@@ -62,6 +62,7 @@ gh_session_state_load (const char     *session_name,
   state->access_lifetime = member_int (object, "accessLifetime");
   state->refreshable = member_bool (object, "refreshable");
   state->ended = member_bool (object, "ended");
+  state->sign_in_id = member_int (object, "signInId");
 }
 
 gboolean
@@ -87,6 +88,8 @@ gh_session_state_save (const char            *session_name,
   json_builder_add_boolean_value (builder, state->refreshable);
   json_builder_set_member_name (builder, "ended");
   json_builder_add_boolean_value (builder, state->ended);
+  json_builder_set_member_name (builder, "signInId");
+  json_builder_add_int_value (builder, state->sign_in_id);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -116,6 +119,7 @@ gh_session_state_update_for_token (GhSessionState *state,
     {
       state->signed_in_at = now;
       state->session_end = now + duration;
+      state->sign_in_id = (gint64) g_random_int () << 31 | g_random_int ();
     }
   else if (state->access_lifetime > 0 && expires_in < state->access_lifetime)
     {

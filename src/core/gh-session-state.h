@@ -18,6 +18,7 @@ typedef struct
   gint64    access_lifetime;    /* lifetime of the last access token, seconds */
   gboolean  refreshable;
   gboolean  ended;              /* invalid_grant on refresh, or signed out */
+  gint64    sign_in_id;         /* random, new for every interactive sign-in */
 } GhSessionState;
 
 char     *gh_session_state_path    (const char            *session_name);

@@ -56,7 +56,7 @@ typedef struct
   GhLock          *lock;
   GhFlow           flow;
   gboolean         force;
-  gint64           started_at;
+  gint64           sign_in_id;       /* the sign-in known before waiting for the lock */
   char            *oidc_url;
   GhRegistration  *registration;
   gboolean         reregistered;
@@ -349,7 +349,7 @@ op_task_new (GhSession           *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Op *op = g_new0 (Op, 1);
 
-  op->started_at = now_seconds ();
+  op->sign_in_id = self->state.sign_in_id;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
   return task;
@@ -662,7 +662,7 @@ login_locked_cb (GObject      *object,
 
   /* Someone signed in while this process waited for the lock: use that sign-in. */
   gh_session_reload (self);
-  if (self->status == GH_SESSION_SIGNED_IN && self->state.signed_in_at >= op->started_at)
+  if (self->status == GH_SESSION_SIGNED_IN && self->state.sign_in_id != op->sign_in_id)
     {
       op_succeed (task);
       return;
@@ -693,6 +693,7 @@ gh_session_login_async (GhSession           *self,
 
   g_return_if_fail (GH_IS_SESSION (self));
 
+  gh_session_reload (self);
   task = op_task_new (self, gh_session_login_async, cancellable, callback, user_data);
   ((Op *) g_task_get_task_data (task))->flow = flow;
   lock_then (task, login_locked_cb);

@@ -30,7 +30,28 @@ typedef enum
  *   access-token-lifetime (int64 s, 3600), session-lifetime (int64 s, 28800),
  *   role-credential-lifetime (int64 s, 3600), registration-lifetime (int64 s, 7776000),
  *   rotate-refresh-tokens (bool, TRUE), auto-approve (bool, TRUE),
- *   device-code-lifetime (int64 s, 600), device-interval (int s, 1).
+ *   device-code-lifetime (int64 s, 600), device-interval (int s, 1),
+ *   clock-offset (int64 s, 0: shifts the simulator's idea of "now", so tests can cross an
+ *   expiry — access token, session end, device code, registration — without sleeping).
+ *
+ * auto-approve: device authorizations are approved the moment StartDeviceAuthorization creates
+ * them (headless clients need no browser) and GET /authorize answers 302 with a code at once.
+ * Without it, device codes stay pending and GET /authorize is held until gh_simulator_approve
+ * or gh_simulator_deny (or POST /_sim/approve|deny, or the buttons on the /device page).
+ *
+ * A registration whose scopes include "sso:account:access" (and whose grantTypes, if given,
+ * include refresh_token) gets refresh tokens and access tokens of access-token-lifetime capped
+ * at the sign-in session end; any other gets no refresh token and an access token lasting the
+ * whole session. A registration that lists grantTypes may only use those grants
+ * (UnauthorizedClientException otherwise); one without grantTypes may use the device flow and
+ * refresh, and the authorization code flow only if it registered redirectUris.
+ *
+ * Control API (same port): POST /_sim/approve[?user_code=X], POST /_sim/deny[?user_code=X],
+ * POST /_sim/expire-access-tokens, /_sim/revoke-refresh-tokens, /_sim/expire-registrations,
+ * POST /_sim/fault?operation=OP&kind=500|503|malformed|close|hang|throttle|none&count=N,
+ * POST /_sim/set?NAME=VALUE[&NAME=VALUE…] (any property above), GET /_sim/stats →
+ * {"requests": {op: n}, "pending": n, "console_logins": [...], "last_user_code": s|null,
+ *  "url": s}.
  *
  * Accounts are "Account N" with ids 1000000000NN (12 digits) and emails accountN@example.com;
  * roles are AdministratorAccess, ReadOnly, then Role3, Role4, ... */
@@ -43,7 +64,9 @@ gboolean     gh_simulator_start              (GhSimulator  *self,
 /* "http://127.0.0.1:PORT", no trailing slash; valid after start. */
 const char  *gh_simulator_get_url            (GhSimulator  *self);
 
-/* The next `count` requests to `operation` fail with `fault`. Operation names:
+/* The next `count` requests to `operation` fail with `fault`. Faults injected for the same
+ * operation queue up and apply in order (CLOSE ×1 then MALFORMED ×1 = first request closed,
+ * second malformed); GH_SIM_FAULT_NONE or count 0 clears the queue. Operation names:
  * RegisterClient, StartDeviceAuthorization, CreateToken, Authorize, ListAccounts,
  * ListAccountRoles, GetRoleCredentials, Logout, GetSigninToken, Login. */
 void         gh_simulator_inject_fault       (GhSimulator  *self,
@@ -54,7 +77,8 @@ void         gh_simulator_inject_fault       (GhSimulator  *self,
 /* Pending device codes and authorize requests (explicit approval mode). A pending authorize
  * request holds the browser's GET /authorize until approved (302 to redirect_uri with code and
  * state) or denied (302 with error=access_denied&error_description=...&state=...). Returns
- * the number approved/denied; user_code NULL means all pending. */
+ * the number approved/denied; user_code NULL means all pending. A non-NULL user_code matches a
+ * device code's user code (case-insensitive) or an authorize request's state parameter. */
 guint        gh_simulator_approve            (GhSimulator  *self,
                                               const char   *user_code);
 guint        gh_simulator_deny               (GhSimulator  *self,
@@ -79,7 +103,7 @@ gboolean     gh_simulator_access_token_is_valid  (GhSimulator *self,
 gboolean     gh_simulator_refresh_token_is_valid (GhSimulator *self,
                                                   const char  *refresh_token);
 /* Console logins recorded by GET /federation?Action=login, as "ACCOUNT_ID/ROLE_NAME" strings
- * in order. */
+ * in order. (transfer none): owned by the simulator, do not unref. */
 GPtrArray   *gh_simulator_get_console_logins (GhSimulator  *self);
 /* The last RegisterClient request body (JSON text), for tests of what the client sends. */
 const char  *gh_simulator_get_last_registration_request (GhSimulator *self);
