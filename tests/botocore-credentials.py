@@ -3,7 +3,7 @@
 
 Prints the access key id. Used by test-login to prove that the SSO token cache Gatehouse writes
 is read by a real AWS client. Newer botocore honours AWS_ENDPOINT_URL_SSO; for an older one the
-simulator's URL is passed to the `sso` client here.
+simulator's URLs are passed to the `sso` and `sso-oidc` clients here.
 """
 import os
 import sys
@@ -14,16 +14,18 @@ import botocore.session
 def main():
     profile = sys.argv[1]
     session = botocore.session.Session(profile=profile)
-    endpoint = os.environ.get("AWS_ENDPOINT_URL_SSO")
-    if endpoint:
-        create_client = session.create_client
+    endpoints = {
+        "sso": os.environ.get("AWS_ENDPOINT_URL_SSO"),
+        "sso-oidc": os.environ.get("AWS_ENDPOINT_URL_SSO_OIDC"),
+    }
+    create_client = session.create_client
 
-        def create_client_with_endpoint(service_name, *args, **kwargs):
-            if service_name == "sso" and not kwargs.get("endpoint_url"):
-                kwargs["endpoint_url"] = endpoint
-            return create_client(service_name, *args, **kwargs)
+    def create_client_with_endpoint(service_name, *args, **kwargs):
+        if endpoints.get(service_name) and not kwargs.get("endpoint_url"):
+            kwargs["endpoint_url"] = endpoints[service_name]
+        return create_client(service_name, *args, **kwargs)
 
-        session.create_client = create_client_with_endpoint
+    session.create_client = create_client_with_endpoint
     credentials = session.get_credentials()
     if credentials is None:
         print("botocore found no credentials", file=sys.stderr)

@@ -213,6 +213,7 @@ test_device_code (GhTestFixture *fixture,
   g_autofree char *name = unique_name ("device");
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *out = NULL;
+  g_auto(GStrv) urls = NULL;
   const char *user_code;
 
   g_object_set (fixture->sim, "auto-approve", FALSE, NULL);
@@ -230,7 +231,8 @@ test_device_code (GhTestFixture *fixture,
   assert_contains (gh_simulator_get_last_registration_request (fixture->sim),
                    "\"grantTypes\":[\"urn:ietf:params:oauth:grant-type:device_code\",\"refresh_token\"]");
   /* --no-browser: nothing was opened */
-  g_assert_cmpuint (g_strv_length (gh_test_browser_urls (fixture)), ==, 0);
+  urls = gh_test_browser_urls (fixture);
+  g_assert_cmpuint (g_strv_length (urls), ==, 0);
   assert_signed_in (fixture, name);
 }
 
@@ -342,6 +344,7 @@ test_refresh_invalid_grant (GhTestFixture *fixture,
   g_assert_null (refresh);
 
   /* A second status does not retry the dead token. */
+  g_clear_pointer (&out, g_free);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
 }
@@ -365,13 +368,33 @@ test_invalid_client_reregisters (GhTestFixture *fixture,
   assert_signed_in (fixture, name);
 }
 
+/* A forgotten registration would fail only in the browser; it is caught before. */
+static void
+test_invalid_client_pkce (GhTestFixture *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("reregister-pkce");
+
+  add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 1);
+
+  gh_simulator_expire_registrations (fixture->sim);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 2);
+  g_assert_cmpuint (count_authorize_urls (fixture), ==, 3);
+  assert_signed_in (fixture, name);
+}
+
 /* botocore reads the files Gatehouse wrote */
 
-static void
-test_botocore (GhTestFixture *fixture,
-               gconstpointer  data)
+/* Adds a profile for `name` and resolves its credentials with botocore; returns the access
+ * key id it printed. */
+static char *
+botocore_credentials (GhTestFixture *fixture,
+                      const char    *name)
 {
-  g_autofree char *name = unique_name ("boto");
   g_autofree char *config = gh_test_path (fixture, ".aws/config");
   g_autofree char *contents = NULL;
   g_autofree char *updated = NULL;
@@ -384,9 +407,6 @@ test_botocore (GhTestFixture *fixture,
   const char *python = g_getenv ("GH_PYTHON");
 
   g_assert_nonnull (python);
-  add_session (fixture, name);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
-
   g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
   updated = g_strdup_printf ("%s\n[profile boto]\nsso_session = %s\nsso_account_id = 100000000001\n"
                              "sso_role_name = ReadOnly\nregion = eu-west-1\n", contents, name);
@@ -395,11 +415,63 @@ test_botocore (GhTestFixture *fixture,
   launcher = gh_test_launcher (fixture);
   process = g_subprocess_launcher_spawn (launcher, &error, python, script, "boto", NULL);
   g_assert_no_error (error);
-  g_assert_cmpint (gh_test_wait_cli (fixture, process, &out, &err), ==, 0);
+  if (gh_test_wait_cli (fixture, process, &out, &err) != 0)
+    g_error ("botocore failed: %s", err);
 
   g_strstrip (out);
   g_assert_true (g_str_has_prefix (out, "ASIA"));
+  return g_steal_pointer (&out);
+}
+
+static void
+test_botocore (GhTestFixture *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("boto");
+  g_autofree char *key = NULL;
+
+  add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+
+  key = botocore_credentials (fixture, name);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
+  /* botocore used the cached access token as it was: no refresh of its own */
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
+}
+
+/* With --cache-refresh-token the AWS CLI (botocore) can refresh on its own, and Gatehouse
+ * picks up the refresh token botocore rotated instead of losing the sign-in. */
+static void
+test_botocore_refreshes_itself (GhTestFixture *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *name = unique_name ("botorefresh");
+  g_autofree char *url = start_url (fixture);
+  g_autofree char *key = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GhCachedToken) before = NULL;
+  g_autoptr(GhCachedToken) after = NULL;
+
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "add", name,
+                                    "--start-url", url, "--region", "us-east-1",
+                                    "--cache-refresh-token", NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  before = read_cache (fixture, name);
+  g_assert_nonnull (before->refresh_token);
+  g_assert_nonnull (before->client_secret);
+  g_assert_cmpint (before->registration_expires_at, >, 0);
+
+  key = botocore_credentials (fixture, name);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+  after = read_cache (fixture, name);
+  g_assert_cmpstr (after->refresh_token, !=, before->refresh_token);
+  g_assert_false (gh_simulator_refresh_token_is_valid (fixture->sim, before->refresh_token));
+
+  /* Gatehouse's next refresh uses the token botocore rotated into the file. */
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", "--json", NULL), ==, 0);
+  assert_contains (out, "\"state\" : \"signed-in\"");
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 3);
 }
 
 /* Bad input */
@@ -769,7 +841,9 @@ main (int    argc,
   ADD ("refresh/no-rotation", test_refresh_without_rotation);
   ADD ("refresh/invalid-grant", test_refresh_invalid_grant);
   ADD ("invalid-client", test_invalid_client_reregisters);
+  ADD ("invalid-client/pkce", test_invalid_client_pkce);
   ADD ("botocore", test_botocore);
+  ADD ("botocore/refreshes-itself", test_botocore_refreshes_itself);
   ADD ("bad-input/session", test_bad_session_input);
   ADD ("bad-input/config-symlink", test_config_symlink);
   ADD ("keyring/missing", test_no_keyring);

@@ -1,9 +1,8 @@
 /* test-secret-store.c — integration tests for src/core/gh-secret-store.c
  *
  * Runs against a real gnome-keyring-daemon on a private session bus (build-aux/dev test).
- * Locking is tested on a throw-away collection made with gnome-keyring's master-password
- * interface, so the test can unlock it again without a prompt and without knowing the password
- * of the environment's login keyring.
+ * Locking is tested on a throw-away default collection (gh-test-keyring.h) that the test can
+ * unlock again without a prompt.
  */
 #include "config.h"
 
@@ -14,10 +13,10 @@
 
 #include "gh-error.h"
 #include "gh-secret-store.h"
+#include "gh-test-keyring.h"
 
 #define URL_A "https://d-1234567890.awsapps.com/start"
 #define URL_B "https://my-sso-portal.awsapps.com/start"
-#define TEST_KEYRING_PASSWORD "gatehouse-test-password"
 
 /* The same schema gh-secret-store.c uses: this is the contract other tools (seahorse,
  * secret-tool) see, so it is spelled out here rather than borrowed. */
@@ -297,120 +296,6 @@ test_cancelled (void)
   assert_lookup ("cancelled", URL_A, GH_SECRET_REFRESH_TOKEN, NULL);
 }
 
-/* A collection of our own that we can lock and unlock without a prompter. */
-typedef struct
-{
-  SecretService    *service;
-  GDBusConnection  *bus;
-  SecretCollection *original_default;
-  SecretCollection *collection;
-} KeyringFixture;
-
-static GVariant *
-encode_password (SecretService *service)
-{
-  g_autoptr(SecretValue) value = secret_value_new (TEST_KEYRING_PASSWORD, -1, "text/plain");
-
-  return secret_service_encode_dbus_secret (service, value);
-}
-
-static void
-keyring_setup (KeyringFixture *fixture,
-               gconstpointer   data)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  GVariantBuilder properties;
-  const char *path = NULL;
-
-  fixture->service = get_service ();
-  fixture->bus = g_dbus_proxy_get_connection (G_DBUS_PROXY (fixture->service));
-  g_object_ref (fixture->bus);
-
-  fixture->original_default = secret_collection_for_alias_sync (fixture->service,
-                                                                SECRET_COLLECTION_DEFAULT,
-                                                                SECRET_COLLECTION_NONE,
-                                                                NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->original_default);
-
-  g_variant_builder_init (&properties, G_VARIANT_TYPE ("a{sv}"));
-  g_variant_builder_add (&properties, "{sv}", "org.freedesktop.Secret.Collection.Label",
-                         g_variant_new_string ("Gatehouse test keyring"));
-  reply = g_dbus_connection_call_sync (fixture->bus,
-                                       "org.freedesktop.secrets",
-                                       "/org/freedesktop/secrets",
-                                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
-                                       "CreateWithMasterPassword",
-                                       g_variant_new ("(a{sv}@(oayays))", &properties,
-                                                      encode_password (fixture->service)),
-                                       G_VARIANT_TYPE ("(o)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(&o)", &path);
-
-  fixture->collection = secret_collection_new_for_dbus_path_sync (fixture->service, path,
-                                                                  SECRET_COLLECTION_NONE,
-                                                                  NULL, &error);
-  g_assert_no_error (error);
-
-  secret_service_set_alias_sync (fixture->service, SECRET_COLLECTION_DEFAULT,
-                                 fixture->collection, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
-keyring_teardown (KeyringFixture *fixture,
-                  gconstpointer   data)
-{
-  g_autoptr(GError) error = NULL;
-
-  secret_service_set_alias_sync (fixture->service, SECRET_COLLECTION_DEFAULT,
-                                 fixture->original_default, NULL, &error);
-  g_assert_no_error (error);
-
-  secret_collection_delete_sync (fixture->collection, NULL, &error);
-  g_assert_no_error (error);
-
-  g_clear_object (&fixture->collection);
-  g_clear_object (&fixture->original_default);
-  g_clear_object (&fixture->bus);
-  g_clear_object (&fixture->service);
-}
-
-static void
-keyring_unlock (KeyringFixture *fixture)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (fixture->collection));
-
-  reply = g_dbus_connection_call_sync (fixture->bus,
-                                       "org.freedesktop.secrets",
-                                       "/org/freedesktop/secrets",
-                                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
-                                       "UnlockWithMasterPassword",
-                                       g_variant_new ("(o@(oayays))", path,
-                                                      encode_password (fixture->service)),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-}
-
-/* Until the collection's cached Locked property catches up (PropertiesChanged). */
-static void
-wait_for_locked (SecretCollection *collection,
-                 gboolean          locked)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (secret_collection_get_locked (collection) != locked)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static void
 assert_all_fail_locked (void)
 {
@@ -443,11 +328,10 @@ assert_only_old_item (void)
 }
 
 static void
-test_locked (KeyringFixture *fixture,
-             gconstpointer   data)
+test_locked (GhTestKeyring *fixture,
+             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autolist(GDBusProxy) objects = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GDBusConnection) other = NULL;
   g_autofree char *address = NULL;
@@ -457,19 +341,14 @@ test_locked (KeyringFixture *fixture,
   assert_store ("locked", URL_A, GH_SECRET_REFRESH_TOKEN, "old");
 
   /* Locked through libsecret (the same service object gh-secret-store uses)... */
-  objects = g_list_append (NULL, g_object_ref (fixture->collection));
-  g_assert_cmpint (secret_service_lock_sync (fixture->service, objects, NULL, NULL, &error),
-                   ==, 1);
-  g_assert_no_error (error);
-  wait_for_locked (fixture->collection, TRUE);
+  gh_test_keyring_lock (fixture);
 
   /* ... fails at once: no prompt, no retry. */
   start = g_get_monotonic_time ();
   assert_all_fail_locked ();
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
 
-  keyring_unlock (fixture);
-  wait_for_locked (fixture->collection, FALSE);
+  gh_test_keyring_unlock (fixture);
   assert_only_old_item ();
 
   /* ...and by somebody else (a screen locker) on another connection. */
@@ -488,19 +367,18 @@ test_locked (KeyringFixture *fixture,
                                        g_variant_new_parsed ("([%o],)", path),
                                        NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
-  wait_for_locked (fixture->collection, TRUE);
+  gh_test_keyring_wait_for_locked (fixture, TRUE);
   assert_all_fail_locked ();
 
-  keyring_unlock (fixture);
-  wait_for_locked (fixture->collection, FALSE);
+  gh_test_keyring_unlock (fixture);
   assert_only_old_item ();
 
   assert_clear ("locked", GH_SECRET_REFRESH_TOKEN);
 }
 
 static void
-test_no_default_collection (KeyringFixture *fixture,
-                            gconstpointer   data)
+test_no_default_collection (GhTestKeyring *fixture,
+                            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) lookup_error = NULL;
@@ -723,10 +601,10 @@ main (int   argc,
   g_test_add_func ("/secret-store/sessions-isolated", test_sessions_isolated);
   g_test_add_func ("/secret-store/label", test_label);
   g_test_add_func ("/secret-store/cancelled", test_cancelled);
-  g_test_add ("/secret-store/locked", KeyringFixture, NULL,
-              keyring_setup, test_locked, keyring_teardown);
-  g_test_add ("/secret-store/no-default-collection", KeyringFixture, NULL,
-              keyring_setup, test_no_default_collection, keyring_teardown);
+  g_test_add ("/secret-store/locked", GhTestKeyring, NULL,
+              gh_test_keyring_setup, test_locked, gh_test_keyring_teardown);
+  g_test_add ("/secret-store/no-default-collection", GhTestKeyring, NULL,
+              gh_test_keyring_setup, test_no_default_collection, gh_test_keyring_teardown);
   g_test_add_func ("/secret-store/no-service/no-session-bus", test_no_session_bus);
   g_test_add_func ("/secret-store/no-service/empty-bus", test_no_secret_service);
   g_test_add_func ("/secret-store/retry/recovers", test_retry_recovers);

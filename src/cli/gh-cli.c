@@ -260,6 +260,8 @@ cmd_session_add (int    argc,
   g_autofree char *start_url = NULL;
   g_autofree char *region = NULL;
   g_autofree char *scopes = NULL;
+  g_autofree char *duration = NULL;
+  gboolean cache_refresh_token = FALSE;
   g_autofree char *path = gh_aws_config_default_path ();
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME — add a sign-in"));
   g_autoptr(GError) error = NULL;
@@ -272,6 +274,12 @@ cmd_session_add (int    argc,
       N_("Region of the Identity Center instance, e.g. us-east-1"), N_("REGION") },
     { "scopes", 0, 0, G_OPTION_ARG_STRING, &scopes,
       N_("Registration scopes, comma-separated (default sso:account:access)"), N_("S,…") },
+    { "session-duration", 0, 0, G_OPTION_ARG_STRING, &duration,
+      N_("How long a sign-in lasts in this Identity Center, e.g. 8h or 90m (default 8h)"),
+      N_("DURATION") },
+    { "cache-refresh-token", 0, 0, G_OPTION_ARG_NONE, &cache_refresh_token,
+      N_("Also write the refresh token to the AWS CLI's cache, so the AWS CLI can refresh "
+         "without Gatehouse"), NULL },
     { NULL }
   };
 
@@ -305,6 +313,13 @@ cmd_session_add (int    argc,
   config.start_url = start_url;
   config.region = region;
   config.scopes = scope_list && scope_list[0] ? scope_list : NULL;
+  config.cache_refresh_token = cache_refresh_token;
+  if (duration != NULL && (config.session_duration = gh_parse_duration (duration)) <= 0)
+    {
+      g_set_error (&error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("“%s” is not a duration (expected e.g. 8h, 90m or 3600)"), duration);
+      return report_error (error);
+    }
 
   if (!gh_aws_config_add_session (path, &config, &error))
     return report_error (error);
@@ -728,6 +743,7 @@ print_help (void)
                    "\n"
                    "Commands:\n"
                    "  session add NAME --start-url URL --region REGION [--scopes S,…]\n"
+                   "              [--session-duration 8h] [--cache-refresh-token]\n"
                    "  session list [--json]\n"
                    "  session remove NAME\n"
                    "  login [NAME] [--device-code] [--no-browser]\n"

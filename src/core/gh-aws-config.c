@@ -418,9 +418,9 @@ parse_scopes (const char *value)
   return g_strv_builder_end (builder);
 }
 
-/* "28800", "8h", "90m" (and "30s"); anything else, zero or negative gives the default. */
-static gint64
-parse_duration (const char *value)
+/* "28800", "8h", "90m" (and "30s"); 0 for anything else. */
+gint64
+gh_parse_duration (const char *value)
 {
   g_autofree char *text = NULL;
   gint64 unit = 1;
@@ -428,7 +428,7 @@ parse_duration (const char *value)
   gsize len;
 
   if (value == NULL)
-    return GH_DEFAULT_SESSION_DURATION;
+    return 0;
 
   text = g_strstrip (g_ascii_strdown (value, -1));
   len = strlen (text);
@@ -440,12 +440,20 @@ parse_duration (const char *value)
     }
 
   if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64 / 3600, &number, NULL))
-    {
-      g_debug ("Ignoring gatehouse_session_duration “%s”", value);
-      return GH_DEFAULT_SESSION_DURATION;
-    }
+    return 0;
 
   return (gint64) number * unit;
+}
+
+/* Zero, negative or unreadable values give the default. */
+static gint64
+parse_duration (const char *value)
+{
+  gint64 duration = gh_parse_duration (value);
+
+  if (duration <= 0 && value != NULL)
+    g_debug ("Ignoring gatehouse_session_duration “%s”", value);
+  return duration > 0 ? duration : GH_DEFAULT_SESSION_DURATION;
 }
 
 static char *

@@ -46,6 +46,8 @@ gboolean            gh_validate_session_name         (const char  *name,
                                                       GError     **error);
 gboolean            gh_validate_start_url            (const char  *url,
                                                       GError     **error);
+/* "28800", "8h", "90m", "30s" → seconds; 0 when unreadable. */
+gint64              gh_parse_duration                (const char  *value);
 /* The header text for a session, quoted the way the AWS CLI writes it (shlex.quote). */
 char               *gh_aws_config_session_header     (const char  *name);
 /* Parse a header like `sso-session 'my sso'` (shlex.split, exactly two tokens). */

@@ -120,7 +120,6 @@ registration_copy (const GhRegistration *registration)
   copy->client_secret = g_strdup (registration->client_secret);
   copy->expires_at = registration->expires_at;
   copy->flow = registration->flow;
-  copy->authorization_endpoint = g_strdup (registration->authorization_endpoint);
   return copy;
 }
 
@@ -361,9 +360,9 @@ start_authorization_code (GhLoginFlow *self)
   self->verifier = gh_pkce_new_verifier ();
   challenge = gh_pkce_challenge (self->verifier);
 
-  authorize_base = self->registration->authorization_endpoint != NULL
-                   ? g_strdup (self->registration->authorization_endpoint)
-                   : g_strdup_printf ("%s/authorize", self->oidc_url);
+  /* Derived from the OIDC endpoint, as the AWS CLI does: a registration's
+   * authorizationEndpoint is often absent and would bypass AWS_ENDPOINT_URL_SSO_OIDC. */
+  authorize_base = g_strdup_printf ("%s/authorize", self->oidc_url);
   authorize_url = gh_oidc_authorize_url (authorize_base, self->registration->client_id,
                                          self->redirect_uri, self->state,
                                          (const char * const *) self->scopes, challenge);

@@ -27,7 +27,6 @@ gh_registration_free (GhRegistration *registration)
     return;
   g_free (registration->client_id);
   wipe_string (registration->client_secret);
-  g_free (registration->authorization_endpoint);
   g_free (registration);
 }
 
@@ -77,11 +76,6 @@ gh_registration_to_json (const GhRegistration *registration)
   json_builder_add_string_value (builder, flow_grant_type (registration->flow));
   json_builder_add_string_value (builder, "refresh_token");
   json_builder_end_array (builder);
-  if (registration->authorization_endpoint != NULL)
-    {
-      json_builder_set_member_name (builder, "authorizationEndpoint");
-      json_builder_add_string_value (builder, registration->authorization_endpoint);
-    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -123,9 +117,6 @@ gh_registration_from_json (const char  *json,
   for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
     if (g_strcmp0 (json_array_get_string_element (grants, i), "authorization_code") == 0)
       registration->flow = GH_FLOW_AUTHORIZATION_CODE;
-
-  registration->authorization_endpoint =
-    g_strdup (gh_json_get_string (object, "authorizationEndpoint"));
 
   return g_steal_pointer (&registration);
 }
@@ -317,8 +308,6 @@ register_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  registration->authorization_endpoint =
-    g_strdup (gh_json_get_string (object_reply, "authorizationEndpoint"));
 
   g_task_return_pointer (task, g_steal_pointer (&registration),
                          (GDestroyNotify) gh_registration_free);

@@ -20,7 +20,6 @@ typedef struct
   char   *client_secret;
   gint64  expires_at;              /* clientSecretExpiresAt, unix seconds */
   GhFlow  flow;                    /* the grant type it was registered for */
-  char   *authorization_endpoint;  /* may be NULL */
 } GhRegistration;
 
 typedef struct

@@ -619,6 +619,54 @@ register_client (GTask *task)
 }
 
 static void
+registration_checked_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GhTokenResponse) response = NULL;
+  GError *error = NULL;
+
+  response = gh_oidc_create_token_finish (result, &error);
+  if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_CLIENT))
+    {
+      g_clear_error (&error);
+      op->reregistered = TRUE;
+      g_clear_pointer (&op->registration, gh_registration_free);
+      register_client (task);
+      return;
+    }
+  if (error != NULL && gh_error_is_transient (error))
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  /* invalid_grant for the made-up code: the service knows this client. */
+  g_clear_error (&error);
+  run_login_flow (task);
+}
+
+/* A stored registration the service has forgotten fails only in the browser, at /authorize,
+ * where Gatehouse cannot see it. Exchanging a made-up code tells the two apart first: an
+ * unknown client is invalid_client, a known one invalid_grant. One round trip, no side
+ * effects. */
+static void
+check_registration (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  gh_oidc_create_token_async (gh_http_get_default (), op->oidc_url, op->registration,
+                              "authorization_code", g_task_get_cancellable (task),
+                              registration_checked_cb, task,
+                              "code", "gatehouse-registration-check",
+                              "redirectUri", "http://127.0.0.1/oauth/callback",
+                              "codeVerifier", "gatehouse-registration-check-0000000000000000000",
+                              NULL);
+}
+
+static void
 login_registration_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -639,7 +687,12 @@ login_registration_cb (GObject      *object,
   gh_secret_free (json);
 
   if (gh_registration_is_usable (op->registration, op->flow, now_seconds ()))
-    run_login_flow (task);
+    {
+      if (op->flow == GH_FLOW_AUTHORIZATION_CODE)
+        check_registration (task);
+      else
+        run_login_flow (task);
+    }
   else
     {
       g_clear_pointer (&op->registration, gh_registration_free);
@@ -849,6 +902,21 @@ refresh_token_cb (GObject      *object,
       return;
     }
 
+  /* With the refresh token in the AWS CLI's cache, the CLI may have rotated it: the file's
+   * copy is then the live one. */
+  if (self->config->cache_refresh_token)
+    {
+      g_autofree char *path = gh_token_cache_path (cache_key (self));
+      g_autoptr(GhCachedToken) cached = gh_token_cache_read (path, NULL);
+
+      if (cached != NULL && cached->refresh_token != NULL &&
+          g_strcmp0 (cached->refresh_token, op->refresh_token) != 0)
+        {
+          g_clear_pointer (&op->refresh_token, gh_secret_free);
+          op->refresh_token = g_strdup (cached->refresh_token);
+        }
+    }
+
   if (op->refresh_token == NULL)
     {
       /* Not refreshable: fine while the access token lasts. */
@@ -919,7 +987,40 @@ gh_session_refresh_finish (GhSession     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Sign-out */
+/* Sign-out: the keyring first, so a locked keyring stops everything before the service-side
+ * session ends; then the portal (best effort); then the files. */
+
+static void
+logout_finish_local (GTask *task)
+{
+  GhSession *self = g_task_get_source_object (task);
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  GError *error = NULL;
+
+  if (!gh_token_cache_delete (path, &error))
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  gh_session_state_delete (self->config->name);
+  op_succeed (task);
+}
+
+static void
+portal_logout_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = gh_http_call_finish (GH_HTTP (object), result, &error);
+
+  /* The local sign-out happens regardless: the service-side session may already be gone. */
+  if (reply == NULL)
+    g_debug ("Portal logout failed: %s", error->message);
+
+  logout_finish_local (user_data);
+}
 
 static void
 logout_registration_cleared_cb (GObject      *object,
@@ -929,17 +1030,29 @@ logout_registration_cleared_cb (GObject      *object,
   GTask *task = user_data;
   GhSession *self = g_task_get_source_object (task);
   g_autofree char *path = gh_token_cache_path (cache_key (self));
+  g_autoptr(GhCachedToken) token = NULL;
+  g_autofree char *portal_url = NULL;
+  g_autofree char *url = NULL;
   GError *error = NULL;
 
-  if (!gh_secret_store_clear_finish (result, &error) ||
-      !gh_token_cache_delete (path, &error))
+  if (!gh_secret_store_clear_finish (result, &error))
     {
       op_fail (task, error);
       return;
     }
 
-  gh_session_state_delete (self->config->name);
-  op_succeed (task);
+  token = gh_token_cache_read (path, NULL);
+  portal_url = gh_endpoint_url (GH_SERVICE_PORTAL, self->config->region, NULL);
+  if (token == NULL || token->expires_at <= now_seconds () || portal_url == NULL)
+    {
+      logout_finish_local (task);
+      return;
+    }
+
+  url = g_strdup_printf ("%s/logout", portal_url);
+  gh_http_call_async (gh_http_get_default (), _("Signing out"), "POST", url, NULL,
+                      token->access_token, g_task_get_cancellable (task),
+                      portal_logout_cb, task);
 }
 
 static void
@@ -963,52 +1076,18 @@ logout_token_cleared_cb (GObject      *object,
 }
 
 static void
-portal_logout_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GTask *task = user_data;
-  GhSession *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = gh_http_call_finish (GH_HTTP (object), result, &error);
-
-  /* The local sign-out happens regardless: the service-side session may already be gone. */
-  if (reply == NULL)
-    g_debug ("Portal logout failed: %s", error->message);
-
-  gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
-                               g_task_get_cancellable (task), logout_token_cleared_cb, task);
-}
-
-static void
 logout_locked_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   GTask *task = user_data;
   GhSession *self = g_task_get_source_object (task);
-  g_autofree char *path = gh_token_cache_path (cache_key (self));
-  g_autoptr(GhCachedToken) token = NULL;
-  g_autofree char *portal_url = NULL;
-  g_autofree char *url = NULL;
 
   if (!take_lock (task, result))
     return;
 
-  token = gh_token_cache_read (path, NULL);
-  portal_url = gh_endpoint_url (GH_SERVICE_PORTAL, self->config->region, NULL);
-
-  if (token == NULL || token->expires_at <= now_seconds () || portal_url == NULL)
-    {
-      gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
-                                   g_task_get_cancellable (task), logout_token_cleared_cb, task);
-      return;
-    }
-
-  url = g_strdup_printf ("%s/logout", portal_url);
-  gh_http_call_async (gh_http_get_default (), _("Signing out"), "POST", url, NULL,
-                      token->access_token, g_task_get_cancellable (task),
-                      portal_logout_cb, task);
+  gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
+                               g_task_get_cancellable (task), logout_token_cleared_cb, task);
 }
 
 void

@@ -1,0 +1,125 @@
+/* test-session-state.c — the session-end estimate and the state file */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "gh-session-state.h"
+
+#define HOUR 3600
+
+static void
+test_new_sign_in (void)
+{
+  GhSessionState state = { 0, };
+
+  gh_session_state_update_for_token (&state, 1000, HOUR, TRUE, TRUE, 8 * HOUR);
+  g_assert_cmpint (state.signed_in_at, ==, 1000);
+  g_assert_cmpint (state.session_end, ==, 1000 + 8 * HOUR);
+  g_assert_cmpint (state.access_expires_at, ==, 1000 + HOUR);
+  g_assert_true (state.refreshable);
+  g_assert_false (state.ended);
+  g_assert_cmpint (state.sign_in_id, !=, 0);
+}
+
+static void
+test_refresh_keeps_end (void)
+{
+  GhSessionState state = { 0, };
+  gint64 id;
+
+  gh_session_state_update_for_token (&state, 1000, HOUR, TRUE, TRUE, 8 * HOUR);
+  id = state.sign_in_id;
+  gh_session_state_update_for_token (&state, 1000 + HOUR, HOUR, TRUE, FALSE, 8 * HOUR);
+  g_assert_cmpint (state.session_end, ==, 1000 + 8 * HOUR);
+  g_assert_cmpint (state.signed_in_at, ==, 1000);
+  g_assert_cmpint (state.sign_in_id, ==, id);
+}
+
+static void
+test_shorter_token_lowers_end (void)
+{
+  GhSessionState state = { 0, };
+
+  /* The service caps the token at the real end of the sign-in session: 2 h in, a token
+   * with 20 min left says the session ends in 20 min, before the 8 h estimate. */
+  gh_session_state_update_for_token (&state, 0, HOUR, TRUE, TRUE, 8 * HOUR);
+  gh_session_state_update_for_token (&state, 2 * HOUR, 20 * 60, TRUE, FALSE, 8 * HOUR);
+  g_assert_cmpint (state.session_end, ==, 2 * HOUR + 20 * 60);
+}
+
+static void
+test_longer_session_raises_end (void)
+{
+  GhSessionState state = { 0, };
+
+  /* A token that outlives the estimate proves the session is longer than configured. */
+  gh_session_state_update_for_token (&state, 0, HOUR, TRUE, TRUE, HOUR / 2);
+  g_assert_cmpint (state.session_end, ==, HOUR);
+}
+
+static void
+test_not_refreshable (void)
+{
+  GhSessionState state = { 0, };
+
+  gh_session_state_update_for_token (&state, 0, 2 * HOUR, FALSE, TRUE, 8 * HOUR);
+  g_assert_cmpint (state.session_end, ==, 2 * HOUR);
+  g_assert_false (state.refreshable);
+}
+
+static void
+test_save_load (void)
+{
+  GhSessionState state = { 0, };
+  GhSessionState loaded;
+  g_autofree char *path = gh_session_state_path ("work [prod]");
+  g_autofree char *contents = NULL;
+  struct stat st;
+
+  gh_session_state_update_for_token (&state, 1000, HOUR, TRUE, TRUE, 8 * HOUR);
+  state.ended = TRUE;
+  g_assert_true (gh_session_state_save ("work [prod]", &state, NULL));
+  gh_session_state_load ("work [prod]", &loaded);
+  g_assert_cmpmem (&state, sizeof state, &loaded, sizeof loaded);
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_str_has_prefix (path, g_get_user_state_dir ()));
+
+  g_assert_true (gh_session_state_delete ("work [prod]"));
+  gh_session_state_load ("work [prod]", &loaded);
+  g_assert_cmpint (loaded.signed_in_at, ==, 0);
+}
+
+static void
+test_corrupt_file (void)
+{
+  g_autofree char *path = gh_session_state_path ("broken");
+  g_autofree char *dir = g_path_get_dirname (path);
+  GhSessionState loaded;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "{\"signedInAt\": \"yesterday\", ", -1, NULL));
+  gh_session_state_load ("broken", &loaded);
+  g_assert_cmpint (loaded.signed_in_at, ==, 0);
+  g_assert_false (loaded.ended);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/session-state/new-sign-in", test_new_sign_in);
+  g_test_add_func ("/session-state/refresh-keeps-end", test_refresh_keeps_end);
+  g_test_add_func ("/session-state/shorter-token-lowers-end", test_shorter_token_lowers_end);
+  g_test_add_func ("/session-state/longer-session-raises-end", test_longer_session_raises_end);
+  g_test_add_func ("/session-state/not-refreshable", test_not_refreshable);
+  g_test_add_func ("/session-state/save-load", test_save_load);
+  g_test_add_func ("/session-state/corrupt-file", test_corrupt_file);
+
+  return g_test_run ();
+}
