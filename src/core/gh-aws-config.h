@@ -55,4 +55,27 @@ gboolean            gh_aws_config_parse_header       (const char  *header,
                                                       char       **kind,
                                                       char       **name);
 
+/* A [profile NAME] (or [default]) as the AWS CLI resolves it for SSO. */
+typedef struct
+{
+  char     *name;
+  char     *sso_session;        /* NULL for legacy profiles */
+  char     *sso_start_url;      /* legacy */
+  char     *sso_region;         /* legacy */
+  char     *sso_account_id;
+  char     *sso_role_name;
+  char     *region;
+  gboolean  managed;            /* written by Gatehouse's sync */
+} GhProfileConfig;
+
+void             gh_profile_config_free        (GhProfileConfig *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhProfileConfig, gh_profile_config_free)
+
+/* GH_ERROR_NOT_FOUND_LOCAL for a missing profile; GH_ERROR_INVALID_INPUT naming what is
+ * missing for a profile that is not an SSO profile (no sso_account_id/sso_role_name, or no
+ * sso_session/sso_start_url). */
+GhProfileConfig *gh_aws_config_find_profile    (const char  *path,
+                                                const char  *name,
+                                                GError     **error);
+
 G_END_DECLS

@@ -987,6 +987,64 @@ gh_session_refresh_finish (GhSession     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Access token */
+
+static void
+access_token_refreshed_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GhSession *self = GH_SESSION (object);
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  g_autoptr(GhCachedToken) token = NULL;
+  GError *error = NULL;
+
+  if (!gh_session_refresh_finish (self, result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  token = gh_token_cache_read (path, NULL);
+  if (token == NULL || token->expires_at <= now_seconds ())
+    {
+      g_task_return_new_error (task, GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
+                               _("The sign-in for “%s” has ended. Sign in again: "
+                                 "gatehouse login %s"),
+                               self->config->name, self->config->name);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&token->access_token),
+                         (GDestroyNotify) gh_secret_free);
+}
+
+void
+gh_session_get_access_token_async (GhSession           *self,
+                                   gboolean             force_refresh,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GH_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_session_get_access_token_async);
+  gh_session_refresh_async (self, force_refresh, cancellable, access_token_refreshed_cb, task);
+}
+
+char *
+gh_session_get_access_token_finish (GhSession     *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Sign-out: the keyring first, so a locked keyring stops everything before the service-side
  * session ends; then the portal (best effort); then the files. */
 

@@ -64,6 +64,19 @@ gboolean         gh_session_refresh_finish      (GhSession           *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
+/* A usable access token for the portal API: refreshed first (under the lock) when less than
+ * GH_REFRESH_WINDOW is left, or always with force_refresh (e.g. after a 401 mid-listing).
+ * Never starts an interactive sign-in: without a usable sign-in it fails with
+ * GH_ERROR_NOT_SIGNED_IN. Free the result with gh_secret_free(). */
+void             gh_session_get_access_token_async  (GhSession           *self,
+                                                     gboolean             force_refresh,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+char            *gh_session_get_access_token_finish (GhSession           *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
 /* Portal Logout (best effort), then removes the keyring items, the token cache file and the
  * state file. */
 void             gh_session_logout_async        (GhSession           *self,

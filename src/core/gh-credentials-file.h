@@ -1,0 +1,25 @@
+/* gh-credentials-file.h — the AWS shared credentials file (~/.aws/credentials) */
+#pragma once
+
+#include "gh-role-credentials.h"
+
+G_BEGIN_DECLS
+
+/* AWS_SHARED_CREDENTIALS_FILE (expanded like AWS_CONFIG_FILE), else ~/.aws/credentials */
+char     *gh_credentials_file_default_path    (void);
+
+/* Writes/updates [profile] with aws_access_key_id, aws_secret_access_key, aws_session_token and
+ * a Gatehouse marker; everything else stays byte-identical; atomic, 0600, under a lock. A
+ * section that exists and is not Gatehouse's is never overwritten (GH_ERROR_INVALID_INPUT). */
+gboolean  gh_credentials_file_write_section   (const char               *path,
+                                               const char               *profile,
+                                               const GhRoleCredentials  *credentials,
+                                               GError                  **error);
+/* Sections written by Gatehouse (for the tray to keep fresh). */
+GStrv     gh_credentials_file_managed_profiles (const char              *path,
+                                                GError                 **error);
+/* Profiles holding long-term access keys (aws_access_key_id starting with AKIA). */
+GStrv     gh_credentials_file_long_term_profiles (const char            *path,
+                                                  GError               **error);
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+#include "config.h"
+#include "gh-role-credentials.h"

@@ -1,0 +1,55 @@
+/* gh-role-credentials.h — short-term credentials for one role (GetRoleCredentials), cached in
+ * the keyring, and the formats AWS tools read */
+#pragma once
+
+#include "gh-session.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *access_key_id;
+  char   *secret_access_key;
+  char   *session_token;
+  gint64  expiration;          /* unix seconds */
+  char   *account_id;
+} GhRoleCredentials;
+
+typedef enum
+{
+  GH_CREDENTIALS_FORMAT_PROCESS,   /* credential_process JSON (protocol.md §4.9) */
+  GH_CREDENTIALS_FORMAT_ENV,       /* export AWS_ACCESS_KEY_ID=… lines */
+  GH_CREDENTIALS_FORMAT_INI,       /* a credentials-file section */
+  GH_CREDENTIALS_FORMAT_JSON,      /* like process, plus account and role */
+} GhCredentialsFormat;
+
+/* Cached credentials are reused while more than this is left. */
+#define GH_ROLE_CREDENTIALS_REUSE_WINDOW (15 * 60)
+
+void                gh_role_credentials_free     (GhRoleCredentials *credentials);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhRoleCredentials, gh_role_credentials_free)
+
+gboolean            gh_credentials_format_parse  (const char          *text,
+                                                  GhCredentialsFormat *format);
+/* The text to print; profile_name names the ini section (may be NULL → "default"). */
+char               *gh_role_credentials_format   (const GhRoleCredentials *credentials,
+                                                  GhCredentialsFormat      format,
+                                                  const char              *profile_name,
+                                                  const char              *role_name);
+
+/* Keyring-cached credentials while more than GH_ROLE_CREDENTIALS_REUSE_WINDOW is left (unless
+ * force_refresh), else GetRoleCredentials with the session's access token (refreshed first when
+ * needed; never an interactive sign-in), stored back in the keyring. 403 ForbiddenException /
+ * 404 → GH_ERROR_FORBIDDEN / GH_ERROR_NOT_FOUND with a message naming account and role;
+ * 401 → one forced token refresh, then GH_ERROR_NOT_SIGNED_IN. */
+void                gh_role_credentials_get_async   (GhSession           *session,
+                                                     const char          *account_id,
+                                                     const char          *role_name,
+                                                     gboolean             force_refresh,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GhRoleCredentials  *gh_role_credentials_get_finish  (GAsyncResult        *result,
+                                                     GError             **error);
+
+G_END_DECLS
