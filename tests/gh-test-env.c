@@ -1,6 +1,8 @@
 /* gh-test-env.c — fixtures for integration tests */
 #include "config.h"
 
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "gh-test-env.h"
@@ -274,4 +276,52 @@ gh_test_assert_not_printed (GhTestFixture *fixture,
     if (strstr (g_ptr_array_index (fixture->outputs, i), secret) != NULL)
       g_error ("A secret appeared in the CLI's output: %s",
                (char *) g_ptr_array_index (fixture->outputs, i));
+}
+
+char *
+gh_test_unique_name (const char *base)
+{
+  static guint counter;
+
+  return g_strdup_printf ("%s-%d-%u", base, (int) getpid (), ++counter);
+}
+
+char *
+gh_test_start_url (GhTestFixture *fixture)
+{
+  return g_strdup_printf ("%s/start", gh_simulator_get_url (fixture->sim));
+}
+
+void
+gh_test_add_session (GhTestFixture *fixture,
+                     const char    *name)
+{
+  g_autofree char *url = gh_test_start_url (fixture);
+  g_autofree char *err = NULL;
+  int status = gh_test_run_cli (fixture, NULL, &err, "session", "add", name,
+                                "--start-url", url, "--region", "us-east-1", NULL);
+
+  if (status != 0)
+    g_error ("session add failed (%d): %s", status, err);
+}
+
+void
+gh_test_sign_in (GhTestFixture *fixture,
+                 const char    *name)
+{
+  g_autofree char *err = NULL;
+  int status;
+
+  gh_test_add_session (fixture, name);
+  status = gh_test_run_cli (fixture, NULL, &err, "login", name, NULL);
+  if (status != 0)
+    g_error ("login failed (%d): %s", status, err);
+}
+
+void
+gh_test_assert_contains (const char *haystack,
+                         const char *needle)
+{
+  if (haystack == NULL || strstr (haystack, needle) == NULL)
+    g_error ("Expected “%s” in:\n%s", needle, haystack ? haystack : "(null)");
 }

@@ -54,4 +54,17 @@ GStrv      gh_test_browser_urls       (GhTestFixture *fixture);
 void       gh_test_assert_not_printed (GhTestFixture *fixture,
                                        const char    *secret);
 
+/* Keyring items outlive a test (one daemon for the whole run), so every test uses its own
+ * session name. */
+char      *gh_test_unique_name        (const char    *base);
+/* The simulator's access-portal URL. */
+char      *gh_test_start_url          (GhTestFixture *fixture);
+/* `gatehouse session add NAME` for the simulator, then `gatehouse login NAME`. */
+void       gh_test_add_session        (GhTestFixture *fixture,
+                                       const char    *name);
+void       gh_test_sign_in            (GhTestFixture *fixture,
+                                       const char    *name);
+void       gh_test_assert_contains    (const char    *haystack,
+                                       const char    *needle);
+
 G_END_DECLS

@@ -19,35 +19,6 @@
 #define EXIT_KEYRING 4
 #define EXIT_SERVICE 5
 
-/* Keyring items outlive a test (one daemon for the whole run), so every test uses its own
- * session name. */
-static char *
-unique_name (const char *base)
-{
-  static guint counter;
-
-  return g_strdup_printf ("%s-%d-%u", base, (int) getpid (), ++counter);
-}
-
-static char *
-start_url (GhTestFixture *fixture)
-{
-  return g_strdup_printf ("%s/start", gh_simulator_get_url (fixture->sim));
-}
-
-static void
-add_session (GhTestFixture *fixture,
-             const char    *name)
-{
-  g_autofree char *url = start_url (fixture);
-  g_autofree char *err = NULL;
-  int status = gh_test_run_cli (fixture, NULL, &err, "session", "add", name,
-                                "--start-url", url, "--region", "us-east-1", NULL);
-
-  if (status != 0)
-    g_error ("session add failed (%d): %s", status, err);
-}
-
 typedef struct
 {
   gboolean  done;
@@ -77,7 +48,7 @@ keyring_lookup (GhTestFixture *fixture,
                 const char    *name,
                 GhSecretKind   kind)
 {
-  g_autofree char *url = start_url (fixture);
+  g_autofree char *url = gh_test_start_url (fixture);
   Lookup lookup = { 0, };
   char *copy;
 
@@ -110,14 +81,6 @@ read_cache (GhTestFixture *fixture,
 
   g_assert_no_error (error);
   return token;
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (haystack == NULL || strstr (haystack, needle) == NULL)
-    g_error ("Expected “%s” in:\n%s", needle, haystack ? haystack : "(null)");
 }
 
 static guint
@@ -159,7 +122,7 @@ static void
 test_pkce (GhTestFixture *fixture,
            gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("pkce");
+  g_autofree char *name = gh_test_unique_name ("pkce");
   g_autofree char *out = NULL;
   g_autofree char *status_out = NULL;
   g_autofree char *refresh = NULL;
@@ -167,18 +130,18 @@ test_pkce (GhTestFixture *fixture,
   const char *request;
   int status;
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   status = gh_test_run_cli (fixture, &out, NULL, "login", name, NULL);
   g_assert_cmpint (status, ==, 0);
-  assert_contains (out, "Signed in to ");
-  assert_contains (out, name);
+  gh_test_assert_contains (out, "Signed in to ");
+  gh_test_assert_contains (out, name);
 
   g_assert_cmpuint (count_authorize_urls (fixture), ==, 1);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "Authorize"), ==, 1);
 
   request = gh_simulator_get_last_registration_request (fixture->sim);
-  assert_contains (request, "\"grantTypes\":[\"authorization_code\",\"refresh_token\"]");
-  assert_contains (request, "sso:account:access");
+  gh_test_assert_contains (request, "\"grantTypes\":[\"authorization_code\",\"refresh_token\"]");
+  gh_test_assert_contains (request, "sso:account:access");
   g_assert_null (strstr (request, "device_code"));
 
   refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
@@ -191,7 +154,7 @@ test_pkce (GhTestFixture *fixture,
 
   status = gh_test_run_cli (fixture, &status_out, NULL, "status", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  assert_contains (status_out, "\"state\" : \"signed-in\"");
+  gh_test_assert_contains (status_out, "\"state\" : \"signed-in\"");
 }
 
 /* Device code with explicit approval */
@@ -210,14 +173,14 @@ static void
 test_device_code (GhTestFixture *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("device");
+  g_autofree char *name = gh_test_unique_name ("device");
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *out = NULL;
   g_auto(GStrv) urls = NULL;
   const char *user_code;
 
   g_object_set (fixture->sim, "auto-approve", FALSE, NULL);
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
 
   process = gh_test_spawn_cli (fixture, "login", name, "--device-code", "--no-browser", NULL);
   gh_test_wait_until (device_code_pending, fixture, 20000);
@@ -226,9 +189,9 @@ test_device_code (GhTestFixture *fixture,
   g_assert_cmpuint (gh_simulator_approve (fixture->sim, user_code), ==, 1);
 
   g_assert_cmpint (gh_test_wait_cli (fixture, process, &out, NULL), ==, 0);
-  assert_contains (out, user_code);
-  assert_contains (out, "Signed in to ");
-  assert_contains (gh_simulator_get_last_registration_request (fixture->sim),
+  gh_test_assert_contains (out, user_code);
+  gh_test_assert_contains (out, "Signed in to ");
+  gh_test_assert_contains (gh_simulator_get_last_registration_request (fixture->sim),
                    "\"grantTypes\":[\"urn:ietf:params:oauth:grant-type:device_code\",\"refresh_token\"]");
   /* --no-browser: nothing was opened */
   urls = gh_test_browser_urls (fixture);
@@ -240,20 +203,20 @@ static void
 test_device_code_denied (GhTestFixture *fixture,
                          gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("denied");
+  g_autofree char *name = gh_test_unique_name ("denied");
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *err = NULL;
   g_autofree char *path = cache_path (fixture, name);
 
   g_object_set (fixture->sim, "auto-approve", FALSE, NULL);
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
 
   process = gh_test_spawn_cli (fixture, "login", name, "--device-code", "--no-browser", NULL);
   gh_test_wait_until (device_code_pending, fixture, 20000);
   g_assert_cmpuint (gh_simulator_deny (fixture->sim, NULL), ==, 1);
 
   g_assert_cmpint (gh_test_wait_cli (fixture, process, NULL, &err), ==, EXIT_NOT_SIGNED_IN);
-  assert_contains (err, "denied");
+  gh_test_assert_contains (err, "denied");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
@@ -261,15 +224,15 @@ static void
 test_device_code_expired (GhTestFixture *fixture,
                           gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("expired");
+  g_autofree char *name = gh_test_unique_name ("expired");
   g_autofree char *err = NULL;
 
   g_object_set (fixture->sim, "auto-approve", FALSE, "device-code-lifetime", (gint64) 2, NULL);
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, "--device-code",
                                     "--no-browser", NULL), ==, EXIT_NOT_SIGNED_IN);
-  assert_contains (err, "expired");
+  gh_test_assert_contains (err, "expired");
 }
 
 /* Refresh */
@@ -278,7 +241,7 @@ static void
 test_refresh_rotation (GhTestFixture *fixture,
                        gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("rotate");
+  g_autofree char *name = gh_test_unique_name ("rotate");
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   g_autoptr(GhCachedToken) before = NULL;
@@ -286,7 +249,7 @@ test_refresh_rotation (GhTestFixture *fixture,
 
   /* Ten-minute access tokens are inside the 15-minute refresh window at once. */
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
   first = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   before = read_cache (fixture, name);
@@ -309,13 +272,13 @@ static void
 test_refresh_without_rotation (GhTestFixture *fixture,
                                gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("norotate");
+  g_autofree char *name = gh_test_unique_name ("norotate");
   g_autofree char *refresh = NULL;
 
   /* No refresh token in the reply: every AWS SDK drops the old one, so do we. */
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600,
                 "rotate-refresh-tokens", FALSE, NULL);
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
@@ -328,18 +291,18 @@ static void
 test_refresh_invalid_grant (GhTestFixture *fixture,
                             gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("revoked");
+  g_autofree char *name = gh_test_unique_name ("revoked");
   g_autofree char *out = NULL;
   g_autofree char *refresh = NULL;
 
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
   gh_simulator_revoke_refresh_tokens (fixture->sim);
 
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", "--json", NULL), ==, 0);
-  assert_contains (out, "\"state\" : \"ended\"");
-  assert_contains (out, "has ended");
+  gh_test_assert_contains (out, "\"state\" : \"ended\"");
+  gh_test_assert_contains (out, "has ended");
   refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   g_assert_null (refresh);
 
@@ -353,10 +316,10 @@ static void
 test_invalid_client_reregisters (GhTestFixture *fixture,
                                  gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("reregister");
+  g_autofree char *name = gh_test_unique_name ("reregister");
 
   g_object_set (fixture->sim, "auto-approve", TRUE, NULL);
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, "--device-code",
                                     "--no-browser", NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 1);
@@ -373,9 +336,9 @@ static void
 test_invalid_client_pkce (GhTestFixture *fixture,
                           gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("reregister-pkce");
+  g_autofree char *name = gh_test_unique_name ("reregister-pkce");
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 1);
@@ -427,10 +390,10 @@ static void
 test_botocore (GhTestFixture *fixture,
                gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("boto");
+  g_autofree char *name = gh_test_unique_name ("boto");
   g_autofree char *key = NULL;
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
 
   key = botocore_credentials (fixture, name);
@@ -445,8 +408,8 @@ static void
 test_botocore_refreshes_itself (GhTestFixture *fixture,
                                 gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("botorefresh");
-  g_autofree char *url = start_url (fixture);
+  g_autofree char *name = gh_test_unique_name ("botorefresh");
+  g_autofree char *url = gh_test_start_url (fixture);
   g_autofree char *key = NULL;
   g_autofree char *out = NULL;
   g_autoptr(GhCachedToken) before = NULL;
@@ -470,7 +433,7 @@ test_botocore_refreshes_itself (GhTestFixture *fixture,
 
   /* Gatehouse's next refresh uses the token botocore rotated into the file. */
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", "--json", NULL), ==, 0);
-  assert_contains (out, "\"state\" : \"signed-in\"");
+  gh_test_assert_contains (out, "\"state\" : \"signed-in\"");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 3);
 }
 
@@ -480,7 +443,7 @@ static void
 test_bad_session_input (GhTestFixture *fixture,
                         gconstpointer  data)
 {
-  g_autofree char *url = start_url (fixture);
+  g_autofree char *url = gh_test_start_url (fixture);
   g_autofree char *err = NULL;
   g_autofree char *out = NULL;
   g_autofree char *config = gh_test_path (fixture, ".aws/config");
@@ -490,13 +453,13 @@ test_bad_session_input (GhTestFixture *fixture,
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", "plain",
                                     "--start-url", "http://portal.example.com/start",
                                     "--region", "us-east-1", NULL), ==, EXIT_USAGE);
-  assert_contains (err, "https");
+  gh_test_assert_contains (err, "https");
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", "plain",
                                     "--start-url", url, "--region", "us-east", NULL),
                    ==, EXIT_USAGE);
-  assert_contains (err, "region");
+  gh_test_assert_contains (err, "region");
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", "two\nlines",
@@ -510,22 +473,22 @@ test_bad_session_input (GhTestFixture *fixture,
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", odd,
                                     "--start-url", url, "--region", "us-east-1", NULL),
                    ==, EXIT_USAGE);
-  assert_contains (err, "already exists");
+  gh_test_assert_contains (err, "already exists");
 
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "session", "list", NULL), ==, 0);
-  assert_contains (out, odd);
+  gh_test_assert_contains (out, odd);
 
   /* The odd name works end to end, including the cache file name. */
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", odd, NULL), ==, 0);
   assert_signed_in (fixture, odd);
 
   g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
-  assert_contains (contents, "[sso-session 'my team [prod] '\"'\"'x'\"'\"' \"y\"']");
+  gh_test_assert_contains (contents, "[sso-session 'my team [prod] '\"'\"'x'\"'\"' \"y\"']");
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "remove", odd, NULL), ==, 0);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", "nosuch", NULL), ==, EXIT_USAGE);
-  assert_contains (err, "No sign-in named");
+  gh_test_assert_contains (err, "No sign-in named");
 }
 
 static void
@@ -544,11 +507,11 @@ test_config_symlink (GhTestFixture *fixture,
   g_assert_true (g_file_set_contents (target, original, -1, NULL));
   g_assert_cmpint (symlink (target, link), ==, 0);
 
-  add_session (fixture, "linked");
+  gh_test_add_session (fixture, "linked");
   g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
   g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, original));
-  assert_contains (contents, "[sso-session linked]");
+  gh_test_assert_contains (contents, "[sso-session linked]");
 }
 
 /* Keyring problems: clear error, exit code 4, nothing written */
@@ -557,16 +520,16 @@ static void
 test_no_keyring (GhTestFixture *fixture,
                  gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("nokeyring");
+  g_autofree char *name = gh_test_unique_name ("nokeyring");
   g_autofree char *err = NULL;
   g_autofree char *path = cache_path (fixture, name);
   g_autofree char *bus = g_strdup_printf ("DBUS_SESSION_BUS_ADDRESS=unix:path=%s/no-bus",
                                           fixture->home);
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_ptr_array_add (fixture->extra_env, g_steal_pointer (&bus));
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, NULL), ==, EXIT_KEYRING);
-  assert_contains (err, "keyring");
+  gh_test_assert_contains (err, "keyring");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_authorize_urls (fixture), ==, 0);
 }
@@ -577,7 +540,7 @@ static void
 test_no_browser_timeout (GhTestFixture *fixture,
                          gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("nobrowser");
+  g_autofree char *name = gh_test_unique_name ("nobrowser");
   g_autofree char *err = NULL;
   g_autofree char *empty = gh_test_path (fixture, "empty");
   g_autofree char *data_home = g_strdup_printf ("XDG_DATA_HOME=%s", empty);
@@ -591,7 +554,7 @@ test_no_browser_timeout (GhTestFixture *fixture,
   g_assert_cmpint (g_mkdir_with_parents (system, 0700), ==, 0);
   g_assert_cmpint (symlink ("/usr/share/glib-2.0", schemas), ==, 0);
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_ptr_array_add (fixture->extra_env, g_steal_pointer (&data_home));
   g_ptr_array_add (fixture->extra_env, g_steal_pointer (&config_home));
   g_ptr_array_add (fixture->extra_env, g_steal_pointer (&data_dirs));
@@ -600,9 +563,9 @@ test_no_browser_timeout (GhTestFixture *fixture,
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, NULL),
                    ==, EXIT_NOT_SIGNED_IN);
-  assert_contains (err, "Could not open a browser");
-  assert_contains (err, "/authorize?");
-  assert_contains (err, "not completed");
+  gh_test_assert_contains (err, "Could not open a browser");
+  gh_test_assert_contains (err, "/authorize?");
+  gh_test_assert_contains (err, "not completed");
 }
 
 /* Service faults */
@@ -611,9 +574,9 @@ static void
 test_faults_retried (GhTestFixture *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("retry");
+  g_autofree char *name = gh_test_unique_name ("retry");
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   gh_simulator_inject_fault (fixture->sim, "RegisterClient", GH_SIM_FAULT_500, 1);
   gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_CLOSE, 1);
   gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_MALFORMED, 1);
@@ -633,15 +596,15 @@ test_fault_reported (GhTestFixture *fixture,
                      gconstpointer  data)
 {
   const FaultCase *c = data;
-  g_autofree char *name = unique_name ("fault");
+  g_autofree char *name = gh_test_unique_name ("fault");
   g_autofree char *err = NULL;
   g_autofree char *path = cache_path (fixture, name);
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   gh_simulator_inject_fault (fixture->sim, c->operation, c->fault, 100);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, "--device-code",
                                     "--no-browser", NULL), ==, EXIT_SERVICE);
-  assert_contains (err, c->message);
+  gh_test_assert_contains (err, c->message);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
@@ -658,10 +621,10 @@ static void
 test_concurrent_logins (GhTestFixture *fixture,
                         gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("crowd");
+  g_autofree char *name = gh_test_unique_name ("crowd");
   GSubprocess *processes[10];
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_object_set (fixture->sim, "latency-ms", 100, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
     processes[i] = gh_test_spawn_cli (fixture, "login", name, NULL);
@@ -682,16 +645,16 @@ static void
 test_logout (GhTestFixture *fixture,
              gconstpointer  data)
 {
-  g_autofree char *name = unique_name ("logout");
+  g_autofree char *name = gh_test_unique_name ("logout");
   g_autofree char *path = cache_path (fixture, name);
   g_autofree char *refresh = NULL;
   g_autofree char *registration = NULL;
   g_autofree char *out = NULL;
 
-  add_session (fixture, name);
+  gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "logout", name, NULL), ==, 0);
-  assert_contains (out, "Signed out of");
+  gh_test_assert_contains (out, "Signed out of");
 
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "Logout"), ==, 1);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -702,7 +665,7 @@ test_logout (GhTestFixture *fixture,
 
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", NULL), ==, 0);
-  assert_contains (out, "signed out");
+  gh_test_assert_contains (out, "signed out");
 }
 
 /* The loopback callback, driven directly */
@@ -788,7 +751,7 @@ run_callback_case (GhTestFixture *fixture,
   GhRegistration registration = { .client_id = (char *) "cid", .client_secret = (char *) "secret",
                                   .expires_at = G_MAXINT32, .flow = GH_FLOW_AUTHORIZATION_CODE };
   g_autoptr(GhHttp) http = gh_http_new ();
-  g_autofree char *url = start_url (fixture);
+  g_autofree char *url = gh_test_start_url (fixture);
   g_autoptr(GhLoginFlow) flow = gh_login_flow_new (http, GH_FLOW_AUTHORIZATION_CODE,
                                                    gh_simulator_get_url (fixture->sim), url,
                                                    &registration, NULL);

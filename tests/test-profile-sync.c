@@ -1,2 +1,1227 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-profile-sync.c — profiles in the AWS config file (and gh_aws_config_find_profile) */
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "gh-aws-config.h"
+#include "gh-error.h"
+#include "gh-file-util.h"
+#include "gh-ini.h"
+#include "gh-profile-sync.h"
+#include "gh-role.h"
+
+#define MARKER(s) "# Managed by Gatehouse (sign-in \"" s "\"): changes here are overwritten " \
+                  "by gatehouse sync"
+
+/* ---------------------------------------------------------------------------------------- */
+/* Helpers                                                                                  */
+
+static char *
+read_file (const char *path,
+           gsize      *length)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+write_file (const char *path,
+            const char *contents,
+            gssize      length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+config_path (void)
+{
+  return g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
+}
+
+static char *
+corpus_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "sync", name, NULL);
+}
+
+/* The corpus file as ~/.aws/config; returns the path */
+static char *
+config_from_corpus (const char *name)
+{
+  g_autofree char *source = corpus_path (name);
+  gsize length = 0;
+  g_autofree char *contents = read_file (source, &length);
+  char *path = config_path ();
+
+  write_file (path, contents, length);
+  return path;
+}
+
+static GPtrArray *
+roles_new (const char *session,
+           ...)
+{
+  GPtrArray *roles = g_ptr_array_new_with_free_func (g_object_unref);
+  va_list args;
+  const char *account_id;
+
+  va_start (args, session);
+  while ((account_id = va_arg (args, const char *)) != NULL)
+    {
+      const char *account_name = va_arg (args, const char *);
+      const char *role_name = va_arg (args, const char *);
+
+      g_ptr_array_add (roles, gh_role_new (session, account_id, account_name, NULL, role_name));
+    }
+  va_end (args);
+
+  return roles;
+}
+
+/* The roles the corpus is synced with */
+static GPtrArray *
+acme_roles (void)
+{
+  return roles_new ("acme",
+                    "111111111111", "Prod", "ReadOnly",
+                    "111111111111", "Prod", "Admin",
+                    "222222222222", NULL, "ReadOnly",
+                    NULL);
+}
+
+static GhSyncResult *
+sync_ok (const char          *path,
+         const char          *session,
+         GPtrArray           *roles,
+         const GhSyncOptions *options,
+         gboolean             dry_run)
+{
+  g_autoptr(GError) error = NULL;
+  GhSyncResult *result = gh_profile_sync (path, session, roles, options, dry_run, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+static char *
+join (GPtrArray *list)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, '|');
+      g_string_append (out, g_ptr_array_index (list, i));
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+#define assert_list(list, expected) \
+  G_STMT_START { \
+    g_autofree char *joined_ = join (list); \
+    g_assert_cmpstr (joined_, ==, expected); \
+  } G_STMT_END
+
+static gint64
+mtime_ns (const char *path)
+{
+  struct stat st;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  return (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
+}
+
+/* Makes a later write visible in the mtime even on coarse-grained file systems */
+static void
+age_file (const char *path)
+{
+  struct timespec times[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Names                                                                                    */
+
+static void
+test_name_template (void)
+{
+  static const struct
+  {
+    const char *template_;
+    const char *account_name;
+    const char *role;
+    const char *expected;
+    int         error;    /* -1: none */
+  } cases[] = {
+    { NULL, "Prod", "ReadOnly", "ReadOnly-111111111111", -1 },
+    { "{role}-{account_id}", "Prod", "ReadOnly", "ReadOnly-111111111111", -1 },
+    { "{account_name}.{role}", "Prod", "ReadOnly", "Prod.ReadOnly", -1 },
+    { "{account_name}.{role}", NULL, "ReadOnly", "111111111111.ReadOnly", -1 },
+    { "{account_name}.{role}", "", "ReadOnly", "111111111111.ReadOnly", -1 },
+    { "{session}/{role}", "Prod", "ReadOnly", "my-sso-ReadOnly", -1 },
+    { "{account_name}-{role}", "Prod Account", "Read Only", "Prod-Account-Read-Only", -1 },
+    { "{account_name}-{role}", "[prod]", "ReadOnly", "prod-ReadOnly", -1 },
+    { "{account_name}", "\"quoted\" 'name'", "r", "quoted-name", -1 },
+    { "{account_name}", "a\tb\nc\rd\x01" "e", "r", "a-b-c-d-e", -1 },
+    { "{account_name}", "Données Prod", "r", "Donn-es-Prod", -1 },
+    { "{account_name}", "本番", "r", NULL, GH_ERROR_INVALID_INPUT },
+    { "{account_name}-{role}", "本番", "Admin", "Admin", -1 },
+    { "{account_name}", "--a--b--", "r", "a-b", -1 },
+    { "{account_name}", "a@b+c=d,e_f.g", "r", "a@b+c=d,e_f.g", -1 },
+    { "{account_name}", "x;y#z$w%v&u*t!s?r~q`p|o\\n<m>l", "r", "x-y-z-w-v-u-t-s-r-q-p-o-n-m-l", -1 },
+    { "prefix {role}", "Prod", "ReadOnly", "prefix-ReadOnly", -1 },
+    { "{role}-{oops}", "Prod", "ReadOnly", NULL, GH_ERROR_INVALID_INPUT },
+    { "{role}-{account_id", "Prod", "ReadOnly", NULL, GH_ERROR_INVALID_INPUT },
+    { "", "Prod", "ReadOnly", NULL, GH_ERROR_INVALID_INPUT },
+    { "[ ]", "Prod", "ReadOnly", NULL, GH_ERROR_INVALID_INPUT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = NULL;
+
+      name = gh_profile_name_from_template (cases[i].template_, "my sso", "111111111111",
+                                            cases[i].account_name, cases[i].role, &error);
+      g_test_message ("case %u: %s", i, cases[i].template_);
+      if (cases[i].error >= 0)
+        {
+          g_assert_error (error, GH_ERROR, cases[i].error);
+          g_assert_null (name);
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (name, ==, cases[i].expected);
+        }
+    }
+}
+
+static void
+test_marker (void)
+{
+  static const char * const sessions[] = { "acme", "my sso", "a \"quoted\" one", "back\\slash",
+                                           "Données" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sessions); i++)
+    {
+      g_autofree char *marker = gh_profile_sync_marker (sessions[i]);
+      g_autofree char *line = g_strconcat ("# ", marker, NULL);
+      g_autofree char *parsed = gh_profile_sync_parse_marker (line);
+
+      g_assert_cmpstr (parsed, ==, sessions[i]);
+    }
+
+  {
+    g_autofree char *marker = gh_profile_sync_marker ("acme");
+    g_autofree char *parsed = gh_profile_sync_parse_marker ("#Managed by Gatehouse (sign-in \"acme\"): reworded");
+
+    g_assert_cmpstr (marker, ==, MARKER ("acme") + 2);
+    g_assert_cmpstr (parsed, ==, "acme");
+  }
+
+  g_assert_null (gh_profile_sync_parse_marker (NULL));
+  g_assert_null (gh_profile_sync_parse_marker (""));
+  g_assert_null (gh_profile_sync_parse_marker ("# a comment"));
+  g_assert_null (gh_profile_sync_parse_marker ("Managed by Gatehouse (sign-in \"acme\")"));
+  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"acme)"));
+  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"\")"));
+  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"acme\""));
+}
+
+static void
+test_header_comments (void)
+{
+  const char *text =
+    "\xEF\xBB\xBF# first\n"
+    "[a]\n"
+    "k = v\n"
+    "s3 =\n"
+    "    # indented comment\n"
+    "    [not-a-header]\n"
+    "# about b\r\n"
+    "[ b ]   \r\n"
+    "# not directly above\n"
+    "\n"
+    "[c]\n"
+    "# one\n"
+    "[d]\n"
+    "# two\n"
+    "[d]\n"
+    "# same\n"
+    "[e]\n"
+    "# same\n"
+    "[e]";
+  g_autoptr(GHashTable) comments = gh_profile_sync_header_comments (text, strlen (text));
+
+  g_assert_cmpuint (g_hash_table_size (comments), ==, 5);
+  g_assert_cmpstr (g_hash_table_lookup (comments, "a"), ==, "# first");
+  g_assert_cmpstr (g_hash_table_lookup (comments, "b"), ==, "# about b");
+  g_assert_cmpstr (g_hash_table_lookup (comments, "c"), ==, "");
+  g_assert_cmpstr (g_hash_table_lookup (comments, "d"), ==, "");
+  g_assert_cmpstr (g_hash_table_lookup (comments, "e"), ==, "# same");
+  g_assert_false (g_hash_table_contains (comments, "not-a-header"));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Corpus: expected outputs byte for byte, then a second sync changes nothing              */
+
+typedef struct
+{
+  const char *input;
+  const char *expected;
+  const char *region;
+  const char *output;
+  const char *added;
+  const char *updated;
+  const char *removed;
+  const char *skipped;
+} CorpusCase;
+
+static const CorpusCase corpus[] = {
+  { "empty.ini", "empty.expected", NULL, NULL,
+    "Admin-111111111111|ReadOnly-111111111111|ReadOnly-222222222222", "", "", "" },
+  { "hand-written.ini", "hand-written.expected", NULL, NULL,
+    "Admin-111111111111|ReadOnly-222222222222", "", "",
+    "ReadOnly-111111111111: a profile you wrote has this name; not changed" },
+  { "other-session.ini", "other-session.expected", NULL, NULL,
+    "ReadOnly-111111111111", "Admin-111111111111", "Billing-111111111111",
+    "ReadOnly-222222222222: Gatehouse manages this profile for the sign-in “other”; not "
+    "changed" },
+  { "crlf.ini", "crlf.expected", "eu-west-1", "json",
+    "ReadOnly-111111111111|ReadOnly-222222222222", "Admin-111111111111", "", "" },
+  { "no-final-newline.ini", "no-final-newline.expected", NULL, NULL,
+    "Admin-111111111111|ReadOnly-111111111111|ReadOnly-222222222222", "", "", "" },
+  { "tricky.ini", "tricky.expected", NULL, NULL,
+    "Admin-111111111111|ReadOnly-111111111111", "", "", "" },
+};
+
+static void
+test_corpus (gconstpointer data)
+{
+  const CorpusCase *c = data;
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus (c->input);
+  g_autofree char *expected_path = corpus_path (c->expected);
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhSyncResult) again = NULL;
+  g_autofree char *actual = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *second = NULL;
+  GhSyncOptions options = { .region = c->region, .output = c->output };
+  gsize actual_len = 0;
+  gsize expected_len = 0;
+  gsize second_len = 0;
+  gint64 mtime;
+
+  result = sync_ok (path, "acme", roles, &options, FALSE);
+  actual = read_file (path, &actual_len);
+
+  if (g_getenv ("GH_UPDATE_EXPECTED") != NULL)
+    write_file (expected_path, actual, actual_len);
+
+  expected = read_file (expected_path, &expected_len);
+  g_assert_cmpmem (actual, actual_len, expected, expected_len);
+
+  g_assert_true (result->changed);
+  assert_list (result->added, c->added);
+  assert_list (result->updated, c->updated);
+  assert_list (result->removed, c->removed);
+  assert_list (result->skipped, c->skipped);
+  assert_list (result->renamed, "");
+
+  /* Idempotent: nothing to do, nothing written */
+  age_file (path);
+  mtime = mtime_ns (path);
+  again = sync_ok (path, "acme", roles, &options, FALSE);
+  g_assert_false (again->changed);
+  g_assert_cmpstr (again->diff, ==, "");
+  assert_list (again->added, "");
+  assert_list (again->updated, "");
+  assert_list (again->removed, "");
+  assert_list (again->skipped, c->skipped);
+  g_assert_cmpint (mtime_ns (path), ==, mtime);
+  second = read_file (path, &second_len);
+  g_assert_cmpmem (second, second_len, expected, expected_len);
+}
+
+/* The appended sections are what GhIni's add_section/set_value would give */
+static void
+test_append_matches_ini (void)
+{
+  static const char * const inputs[] = { "empty.ini", "crlf.ini", "no-final-newline.ini",
+                                         "hand-written.ini" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(GPtrArray) roles = roles_new ("s", "555555555555", NULL, "Dev", NULL);
+      g_autofree char *path = config_from_corpus (inputs[i]);
+      g_autofree char *source = corpus_path (inputs[i]);
+      g_autoptr(GhSyncResult) result = NULL;
+      g_autoptr(GhIni) ini = gh_ini_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *original = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *actual = NULL;
+      g_autofree char *marker = gh_profile_sync_marker ("s");
+      GhSyncOptions options = { .region = "us-east-2" };
+      gsize original_len = 0;
+      gsize expected_len = 0;
+      gsize actual_len = 0;
+
+      original = read_file (source, &original_len);
+      gh_ini_load_from_data (ini, original, original_len, &error);
+      g_assert_no_error (error);
+      gh_ini_add_section (ini, "profile Dev-555555555555", marker);
+      gh_ini_set_value (ini, "profile Dev-555555555555", "sso_session", "s");
+      gh_ini_set_value (ini, "profile Dev-555555555555", "sso_account_id", "555555555555");
+      gh_ini_set_value (ini, "profile Dev-555555555555", "sso_role_name", "Dev");
+      gh_ini_set_value (ini, "profile Dev-555555555555", "region", "us-east-2");
+      expected = gh_ini_to_data (ini, &expected_len);
+
+      result = sync_ok (path, "s", roles, &options, FALSE);
+      actual = read_file (path, &actual_len);
+      g_assert_cmpmem (actual, actual_len, expected, expected_len);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Rules                                                                                    */
+
+static void
+test_remove_gone (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autoptr(GPtrArray) fewer = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autoptr(GPtrArray) other = roles_new ("other", "111111111111", "Prod", "Other", NULL);
+  g_autofree char *path = config_path ();
+  g_autofree char *text = NULL;
+  g_autoptr(GhSyncResult) r1 = NULL;
+  g_autoptr(GhSyncResult) r2 = NULL;
+  g_autoptr(GhSyncResult) r3 = NULL;
+  g_autoptr(GhSyncResult) r4 = NULL;
+  const char *mine = "[profile mine]\nregion = eu-west-1\n";
+
+  write_file (path, mine, -1);
+  r1 = sync_ok (path, "acme", roles, NULL, FALSE);
+  r2 = sync_ok (path, "other", other, NULL, FALSE);
+
+  r3 = sync_ok (path, "acme", fewer, NULL, FALSE);
+  assert_list (r3->removed, "ReadOnly-111111111111|ReadOnly-222222222222");
+  assert_list (r3->added, "");
+  assert_list (r3->updated, "");
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   "[profile mine]\nregion = eu-west-1\n"
+                   "\n" MARKER ("acme") "\n"
+                   "[profile Admin-111111111111]\n"
+                   "sso_session = acme\nsso_account_id = 111111111111\nsso_role_name = Admin\n"
+                   "\n" MARKER ("other") "\n"
+                   "[profile Other-111111111111]\n"
+                   "sso_session = other\nsso_account_id = 111111111111\nsso_role_name = Other\n");
+  g_clear_pointer (&text, g_free);
+
+  /* No roles left: every profile of this sign-in goes, the rest stays */
+  r4 = sync_ok (path, "acme", none, NULL, FALSE);
+  assert_list (r4->removed, "Admin-111111111111");
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   "[profile mine]\nregion = eu-west-1\n"
+                   "\n" MARKER ("other") "\n"
+                   "[profile Other-111111111111]\n"
+                   "sso_session = other\nsso_account_id = 111111111111\nsso_role_name = Other\n");
+}
+
+static void
+test_only_keys (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) all = NULL;
+  g_autoptr(GhSyncResult) favorites = NULL;
+  const char *keys[] = { "111111111111/Admin", "999999999999/Nope", NULL };
+  GhSyncOptions options = { .only_keys = (GStrv) keys };
+
+  all = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_assert_cmpuint (all->added->len, ==, 3);
+
+  favorites = sync_ok (path, "acme", roles, &options, FALSE);
+  assert_list (favorites->added, "");
+  assert_list (favorites->removed, "ReadOnly-111111111111|ReadOnly-222222222222");
+}
+
+static void
+test_clash_hand_written (void)
+{
+  g_autoptr(GPtrArray) roles = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) def = NULL;
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autofree char *text = NULL;
+  /* Every spelling of the header is the same profile for botocore; "default" too */
+  const char *original =
+    "[profile 'Admin-111111111111']\nregion = eu-west-1\n"
+    "# Managed by Gatehouse (sign-in \"acme\"): this one is marked\n"
+    "[default]\nregion = us-east-1\n";
+  GhSyncOptions options = { .template_ = "default" };
+
+  write_file (path, original, -1);
+
+  /* A marked [default] is ours: the template "default" updates it in place */
+  def = sync_ok (path, "acme", roles, &options, FALSE);
+  g_assert_true (def->changed);
+  assert_list (def->updated, "default");
+  assert_list (def->skipped, "");
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   "[profile 'Admin-111111111111']\nregion = eu-west-1\n"
+                   "# Managed by Gatehouse (sign-in \"acme\"): this one is marked\n"
+                   "[default]\nsso_session = acme\nsso_account_id = 111111111111\n"
+                   "sso_role_name = Admin\n");
+
+  /* The default template clashes with the hand-written profile: skipped; our [default] is
+   * no longer planned, so it goes */
+  result = sync_ok (path, "acme", roles, NULL, FALSE);
+  assert_list (result->skipped,
+               "Admin-111111111111: a profile you wrote has this name; not changed");
+  assert_list (result->added, "");
+  assert_list (result->removed, "default");
+  g_clear_pointer (&text, g_free);
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==, "[profile 'Admin-111111111111']\nregion = eu-west-1\n");
+}
+
+/* A section is ours only when every one of its headers carries our marker */
+static void
+test_duplicate_sections (void)
+{
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autofree char *text = NULL;
+  const char *original =
+    MARKER ("acme") "\n[profile dup]\nsso_role_name = A\n"
+    "[profile dup]\nregion = eu-west-1\n";
+
+  write_file (path, original, -1);
+  result = sync_ok (path, "acme", none, NULL, FALSE);
+  g_assert_false (result->changed);
+  assert_list (result->removed, "");
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==, original);
+}
+
+/* A copied section of ours: botocore reads the last one, the earlier ones go */
+static void
+test_duplicate_managed (void)
+{
+  g_autoptr(GPtrArray) roles = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autofree char *text = NULL;
+
+  write_file (path,
+              "[profile mine]\nregion = eu-west-1\n\n"
+              MARKER ("acme") "\n[profile Admin-111111111111]\nsso_role_name = A\n\n"
+              MARKER ("acme") "\n[profile 'Admin-111111111111']\nsso_session = acme\n"
+              "sso_account_id = 111111111111\nsso_role_name = Admin\n", -1);
+
+  result = sync_ok (path, "acme", roles, NULL, FALSE);
+  assert_list (result->updated, "Admin-111111111111");
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   "[profile mine]\nregion = eu-west-1\n\n"
+                   MARKER ("acme") "\n[profile 'Admin-111111111111']\nsso_session = acme\n"
+                   "sso_account_id = 111111111111\nsso_role_name = Admin\n");
+}
+
+static void
+test_collisions (void)
+{
+  /* Three roles give "Admin" with the template {role}; "Admin-2" is another role's own name */
+  g_autoptr(GPtrArray) roles = roles_new ("acme",
+                                          "333333333333", "C", "Admin",
+                                          "111111111111", "A", "Admin",
+                                          "444444444444", "D", "Admin-2",
+                                          "222222222222", NULL, "Admin",
+                                          NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhSyncResult) again = NULL;
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *account = NULL;
+  GhSyncOptions options = { .template_ = "{role}" };
+
+  result = sync_ok (path, "acme", roles, &options, FALSE);
+  assert_list (result->added, "Admin|Admin-2|Admin-3|Admin-4");
+  assert_list (result->renamed,
+               "Admin-3: Admin in 222222222222 (the name Admin belongs to Admin in A "
+               "(111111111111))|"
+               "Admin-4: Admin in C (333333333333) (the name Admin belongs to Admin in A "
+               "(111111111111))");
+
+  text = read_file (path, NULL);
+  gh_ini_load_from_data (ini, text, -1, &error);
+  g_assert_no_error (error);
+  account = gh_ini_get_value (ini, "profile Admin", "sso_account_id");
+  g_assert_cmpstr (account, ==, "111111111111");
+  g_clear_pointer (&account, g_free);
+  account = gh_ini_get_value (ini, "profile Admin-2", "sso_account_id");
+  g_assert_cmpstr (account, ==, "444444444444");
+  g_clear_pointer (&account, g_free);
+  account = gh_ini_get_value (ini, "profile Admin-4", "sso_account_id");
+  g_assert_cmpstr (account, ==, "333333333333");
+
+  /* Deterministic: the same roles in another order change nothing */
+  g_ptr_array_add (roles, g_ptr_array_steal_index (roles, 0));
+  again = sync_ok (path, "acme", roles, &options, FALSE);
+  g_assert_false (again->changed);
+  g_assert_cmpuint (again->renamed->len, ==, 2);
+}
+
+static void
+test_credential_process (void)
+{
+  g_autoptr(GPtrArray) roles = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) sso = NULL;
+  g_autoptr(GhSyncResult) process = NULL;
+  g_autoptr(GhSyncResult) back = NULL;
+  g_autofree char *text = NULL;
+  GhSyncOptions sso_options = { .region = "eu-west-1" };
+  GhSyncOptions process_options = { .region = "eu-west-1", .output = "json",
+                                    .credential_process = TRUE,
+                                    .gatehouse_command = "/usr/bin/gatehouse" };
+  GhSyncOptions default_command = { .credential_process = TRUE };
+
+  sso = sync_ok (path, "acme", roles, &sso_options, FALSE);
+
+  /* Switching modes updates in place: the SSO keys go (they would win over
+   * credential_process), region stays where it was */
+  process = sync_ok (path, "acme", roles, &process_options, FALSE);
+  assert_list (process->updated, "Admin-111111111111");
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   MARKER ("acme") "\n"
+                   "[profile Admin-111111111111]\n"
+                   "region = eu-west-1\n"
+                   "credential_process = /usr/bin/gatehouse credentials --profile "
+                   "Admin-111111111111 --format process\n"
+                   "gatehouse_sso_session = acme\n"
+                   "gatehouse_account_id = 111111111111\n"
+                   "gatehouse_role_name = Admin\n"
+                   "output = json\n");
+
+  g_clear_pointer (&text, g_free);
+  g_remove (path);
+  back = sync_ok (path, "acme", roles, &default_command, FALSE);
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   MARKER ("acme") "\n"
+                   "[profile Admin-111111111111]\n"
+                   "credential_process = gatehouse credentials --profile "
+                   "Admin-111111111111 --format process\n"
+                   "gatehouse_sso_session = acme\n"
+                   "gatehouse_account_id = 111111111111\n"
+                   "gatehouse_role_name = Admin\n");
+
+  /* `gatehouse credentials --profile` finds the role of such a profile */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GhProfileConfig) profile = gh_aws_config_find_profile (path, "Admin-111111111111",
+                                                                     &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (profile->sso_session, ==, "acme");
+    g_assert_cmpstr (profile->sso_account_id, ==, "111111111111");
+    g_assert_cmpstr (profile->sso_role_name, ==, "Admin");
+  }
+}
+
+static void
+test_update_changes_only_differing_keys (void)
+{
+  g_autoptr(GPtrArray) roles = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autofree char *text = NULL;
+  GhSyncOptions options = { .region = "eu-west-1" };
+
+  write_file (path,
+              MARKER ("acme") "\n"
+              "[profile Admin-111111111111]\n"
+              "sso_role_name=Admin\n"
+              "  # a person's note\n"
+              "cli_pager =\n"
+              "sso_session   :   acme\n"
+              "output = text\n"
+              "sso_account_id = 000000000000\n", -1);
+
+  result = sync_ok (path, "acme", roles, &options, FALSE);
+  assert_list (result->updated, "Admin-111111111111");
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   MARKER ("acme") "\n"
+                   "[profile Admin-111111111111]\n"
+                   "sso_role_name=Admin\n"
+                   "  # a person's note\n"
+                   "cli_pager =\n"
+                   "sso_session   :   acme\n"
+                   "sso_account_id = 111111111111\n"
+                   "region = eu-west-1\n");
+}
+
+static void
+test_dry_run (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autoptr(GPtrArray) fewer = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_from_corpus ("other-session.ini");
+  g_autofree char *before = read_file (path, NULL);
+  g_autofree char *after = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GhSyncResult) dry = NULL;
+  g_autoptr(GhSyncResult) real = NULL;
+  g_autoptr(GhSyncResult) removal = NULL;
+  g_autofree char *missing = g_build_filename (g_get_home_dir (), "nothing", "config", NULL);
+  g_autoptr(GhSyncResult) dry_missing = NULL;
+  gint64 mtime;
+
+  age_file (path);
+  mtime = mtime_ns (path);
+  dry = sync_ok (path, "acme", roles, NULL, TRUE);
+  g_assert_true (dry->changed);
+  g_assert_cmpint (mtime_ns (path), ==, mtime);
+  after = read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
+
+  expected = g_strdup_printf (
+    "--- %s\n"
+    "+++ %s\n"
+    "@@ -12,20 +12,13 @@\n"
+    " sso_account_id = 222222222222\n"
+    " sso_role_name = ReadOnly\n"
+    " \n"
+    "-# Managed by Gatehouse (sign-in \"acme\"): changes here are overwritten by gatehouse sync\n"
+    "-[profile Billing-111111111111]\n"
+    "-sso_session = acme\n"
+    "-sso_account_id = 111111111111\n"
+    "-sso_role_name = Billing\n"
+    "-\n"
+    " # A note I added above Gatehouse's marker\n"
+    " # Managed by Gatehouse (sign-in \"acme\"): changes here are overwritten by gatehouse sync\n"
+    " [profile Admin-111111111111]\n"
+    " sso_session   =   acme\n"
+    "-region = us-west-2\n"
+    " cli_pager =\n"
+    " sso_account_id = 111111111111\n"
+    "-sso_role_name = OldName\n"
+    "+sso_role_name = Admin\n"
+    " \n"
+    " # Managed by Gatehouse (sign-in \"other\"): changes here are overwritten by gatehouse sync\n"
+    " [profile Admin-999999999999]\n"
+    "@@ -36,3 +29,9 @@\n"
+    " [profile mine]\n"
+    " region = eu-west-1\n"
+    " # trailing comment of my profile\n"
+    "+\n"
+    "+# Managed by Gatehouse (sign-in \"acme\"): changes here are overwritten by gatehouse sync\n"
+    "+[profile ReadOnly-111111111111]\n"
+    "+sso_session = acme\n"
+    "+sso_account_id = 111111111111\n"
+    "+sso_role_name = ReadOnly\n",
+    path, path);
+  g_assert_cmpstr (dry->diff, ==, expected);
+  assert_list (dry->added, "ReadOnly-111111111111");
+  assert_list (dry->removed, "Billing-111111111111");
+
+  /* The real sync does what the dry run said */
+  real = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_assert_cmpstr (real->diff, ==, dry->diff);
+
+  /* Removing everything of ours but one profile: a readable diff */
+  removal = sync_ok (path, "acme", fewer, NULL, TRUE);
+  g_assert_true (g_str_has_prefix (removal->diff, "--- "));
+  g_assert_nonnull (strstr (removal->diff, "\n-[profile ReadOnly-111111111111]\n"));
+  g_assert_null (strstr (strstr (removal->diff, "\n@@ "), "\n+"));
+
+  /* A dry run never creates the file or its folder */
+  dry_missing = sync_ok (missing, "acme", roles, NULL, TRUE);
+  g_assert_true (dry_missing->changed);
+  g_assert_true (g_str_has_prefix (dry_missing->diff, "--- "));
+  g_assert_nonnull (strstr (dry_missing->diff, "@@ -0,0 +1,17 @@\n"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+/* Another program edits the file between two syncs: its edit stays */
+static void
+test_external_edit (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autoptr(GPtrArray) fewer = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = NULL;
+  g_autoptr(GhSyncResult) second = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+
+  first = sync_ok (path, "acme", roles, NULL, FALSE);
+  text = read_file (path, NULL);
+  edited = g_strconcat ("# added by aws configure\n[profile dev]\nregion = us-east-1\n\n",
+                        text, "\n[sso-session new]\nsso_region = us-east-1\n", NULL);
+  write_file (path, edited, -1);
+
+  second = sync_ok (path, "acme", fewer, NULL, FALSE);
+  g_clear_pointer (&text, g_free);
+  text = read_file (path, NULL);
+  g_assert_true (g_str_has_prefix (text, "# added by aws configure\n[profile dev]\n"));
+  g_assert_true (g_str_has_suffix (text, "\n[sso-session new]\nsso_region = us-east-1\n"));
+  g_assert_nonnull (strstr (text, "[profile Admin-111111111111]\n"));
+  g_assert_null (strstr (text, "ReadOnly"));
+}
+
+typedef struct
+{
+  char              *path;
+  GPtrArray         *roles;
+  GhSyncResult      *result;
+  GError            *error;
+} SyncThreadData;
+
+static gpointer
+sync_thread (gpointer user_data)
+{
+  SyncThreadData *data = user_data;
+
+  data->result = gh_profile_sync (data->path, "acme", data->roles, NULL, FALSE, &data->error);
+  return NULL;
+}
+
+/* The file changes while the sync waits for the lock: the sync reads it under the lock, so the
+ * other program's change is kept */
+static void
+test_edit_while_waiting_for_lock (void)
+{
+  g_autofree char *path = config_path ();
+  g_autofree char *resolved = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *lock_name = NULL;
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  SyncThreadData data = { 0 };
+  GThread *thread;
+  int fd;
+
+  write_file (path, "[profile old]\nregion = us-east-1\n", -1);
+  resolved = gh_file_resolve_symlinks (path);
+  hash = gh_sha1_hex (resolved);
+  lock_name = g_strconcat ("config-", hash, NULL);
+
+  fd = gh_file_lock_acquire (lock_name, TRUE, &error);
+  g_assert_no_error (error);
+
+  data.path = path;
+  data.roles = roles;
+  thread = g_thread_new ("sync", sync_thread, &data);
+  g_usleep (200 * 1000);
+  g_assert_null (data.result);
+
+  write_file (path, "[profile old]\nregion = us-east-1\n[profile new]\nregion = eu-west-1\n", -1);
+  gh_file_lock_release (fd);
+  g_thread_join (thread);
+
+  g_assert_no_error (data.error);
+  g_assert_nonnull (data.result);
+  g_assert_cmpuint (data.result->added->len, ==, 3);
+  gh_sync_result_free (data.result);
+
+  text = read_file (path, NULL);
+  g_assert_true (g_str_has_prefix (text, "[profile old]\nregion = us-east-1\n[profile new]\n"
+                                         "region = eu-west-1\n\n" MARKER ("acme") "\n"));
+}
+
+/* Full disk (RLIMIT_FSIZE makes writes fail with EFBIG, even for root): a clear error and the
+ * original file intact */
+static void
+test_write_fails_full_disk (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *before = read_file (path, NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhSyncResult) result = NULL;
+  struct rlimit saved;
+  struct rlimit limited;
+  void (*old_handler) (int);
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limited = saved;
+  limited.rlim_cur = 64;
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+
+  result = gh_profile_sync (path, "acme", roles, NULL, FALSE, &error);
+
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, old_handler);
+
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_null (result);
+  g_test_message ("%s", error->message);
+  after = read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_write_fails_read_only (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *before = read_file (path, NULL);
+  g_autofree char *after = NULL;
+  g_autofree char *blocked = NULL;
+  g_autofree char *probe = g_build_filename (dir, "probe", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) blocked_error = NULL;
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhSyncResult) blocked_result = NULL;
+  gboolean writable_anyway;
+
+  /* A path below a regular file fails for everyone, root included */
+  blocked = g_build_filename (path, "config", NULL);
+  blocked_result = gh_profile_sync (blocked, "acme", roles, NULL, FALSE, &blocked_error);
+  g_assert_error (blocked_error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_null (blocked_result);
+
+  g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+  writable_anyway = g_file_set_contents (probe, "", 0, NULL);
+  result = gh_profile_sync (path, "acme", roles, NULL, FALSE, &error);
+  g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+
+  if (writable_anyway)
+    {
+      g_remove (probe);
+      g_test_skip ("the folder stays writable (running as root?); the full-disk test covers "
+                   "a failing write");
+      return;
+    }
+
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_null (result);
+  after = read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_symlink (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *target = g_build_filename (g_get_home_dir (), "dotfiles", "aws-config", NULL);
+  g_autofree char *path = config_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *link = NULL;
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autofree char *text = NULL;
+
+  write_file (target, "[profile mine]\nregion = eu-west-1\n", -1);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (symlink (target, path), ==, 0);
+
+  result = sync_ok (path, "acme", roles, NULL, FALSE);
+  link = g_file_read_link (path, NULL);
+  g_assert_cmpstr (link, ==, target);
+  text = read_file (target, NULL);
+  g_assert_nonnull (strstr (text, "[profile Admin-111111111111]"));
+}
+
+static void
+test_mode_0600 (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  struct stat st;
+
+  result = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GError) error = NULL;
+  GhSyncOptions bad_template = { .template_ = "{nope}" };
+  GhSyncOptions bad_region = { .region = "eu-west-1\n[profile x]" };
+  GhSyncResult *result;
+
+  result = gh_profile_sync (path, "acme", roles, &bad_template, FALSE, &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_assert_null (result);
+  g_clear_error (&error);
+
+  result = gh_profile_sync (path, "acme", roles, &bad_region, FALSE, &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_assert_null (result);
+  g_clear_error (&error);
+
+  /* Not UTF-8: the file is left alone */
+  write_file (path, "[profile x]\nregion = \xff\n", -1);
+  result = gh_profile_sync (path, "acme", roles, NULL, FALSE, &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_null (result);
+  g_assert_false (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+}
+
+/* Names that come out empty are reported, the other roles are written */
+static void
+test_empty_name_skipped (void)
+{
+  g_autoptr(GPtrArray) roles = roles_new ("acme",
+                                          "111111111111", "本番", "Admin",
+                                          "222222222222", "Prod", "Admin",
+                                          NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  GhSyncOptions options = { .template_ = "{account_name}" };
+
+  result = sync_ok (path, "acme", roles, &options, FALSE);
+  assert_list (result->added, "Prod");
+  g_assert_cmpuint (result->skipped->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (result->skipped, 0),
+                                   "111111111111/Admin: "));
+}
+
+static void
+test_many_roles (void)
+{
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) fewer = g_ptr_array_new ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = NULL;
+  g_autoptr(GhSyncResult) again = NULL;
+  g_autoptr(GhSyncResult) region = NULL;
+  g_autoptr(GhSyncResult) removal = NULL;
+  g_autoptr(GhSyncResult) dry = NULL;
+  GhSyncOptions with_region = { .region = "eu-west-1" };
+  gint64 start;
+
+  write_file (path, "[profile mine]\nregion = eu-west-1\n", -1);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *account = g_strdup_printf ("%012u", 100000 + i);
+      g_autofree char *name = g_strdup_printf ("Account %u", i);
+
+      g_ptr_array_add (roles, gh_role_new ("acme", account, name, NULL, "ReadOnly"));
+      g_ptr_array_add (roles, gh_role_new ("acme", account, name, NULL, "Admin"));
+      g_ptr_array_add (roles, gh_role_new ("acme", account, name, NULL, "Billing Admin"));
+    }
+  for (guint i = 0; i < roles->len; i += 2)
+    g_ptr_array_add (fewer, g_ptr_array_index (roles, i));
+
+  start = g_get_monotonic_time ();
+  first = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_test_message ("first sync of 3000 roles: %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpuint (first->added->len, ==, 3000);
+
+  start = g_get_monotonic_time ();
+  again = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_test_message ("no-op sync of 3000 roles: %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_false (again->changed);
+
+  start = g_get_monotonic_time ();
+  dry = sync_ok (path, "acme", roles, &with_region, TRUE);
+  g_test_message ("dry run adding a region to 3000 profiles: %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpuint (dry->updated->len, ==, 3000);
+
+  start = g_get_monotonic_time ();
+  region = sync_ok (path, "acme", roles, &with_region, FALSE);
+  g_test_message ("adding a region to 3000 profiles: %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpuint (region->updated->len, ==, 3000);
+
+  start = g_get_monotonic_time ();
+  removal = sync_ok (path, "acme", fewer, &with_region, FALSE);
+  g_test_message ("removing 1500 of 3000 profiles: %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpuint (removal->removed->len, ==, 1500);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* gh_aws_config_find_profile                                                               */
+
+static void
+test_find_profile (void)
+{
+  g_autofree char *path = config_path ();
+  g_autoptr(GError) error = NULL;
+  GhProfileConfig *profile;
+
+  write_file (path,
+              "[default]\nsso_session = acme\nsso_account_id = 1\nsso_role_name = Def\n"
+              "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n"
+              "sso_region = us-east-1\n"
+              MARKER ("acme") "\n"
+              "[profile Admin-111111111111]\nsso_session = acme\n"
+              "sso_account_id = 111111111111\nsso_role_name = Admin\nregion = eu-west-1\n"
+              "[profile 'my legacy']\nsso_start_url = https://old.awsapps.com/start\n"
+              "sso_region = us-west-2\nsso_account_id = 2\nsso_role_name = Old\n"
+              "[profile plain]\nregion = us-east-1\n"
+              "[profile half]\nsso_account_id = 3\nsso_session = acme\n"
+              "[profile nosession]\nsso_account_id = 3\nsso_role_name = R\n"
+              "[profile dangling]\nsso_session = gone\nsso_account_id = 4\n"
+              "sso_role_name = R\n", -1);
+
+  profile = gh_aws_config_find_profile (path, "Admin-111111111111", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (profile->name, ==, "Admin-111111111111");
+  g_assert_cmpstr (profile->sso_session, ==, "acme");
+  g_assert_cmpstr (profile->sso_account_id, ==, "111111111111");
+  g_assert_cmpstr (profile->sso_role_name, ==, "Admin");
+  g_assert_cmpstr (profile->region, ==, "eu-west-1");
+  g_assert_null (profile->sso_start_url);
+  g_assert_true (profile->managed);
+  gh_profile_config_free (profile);
+
+  profile = gh_aws_config_find_profile (path, "default", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (profile->sso_role_name, ==, "Def");
+  g_assert_false (profile->managed);
+  gh_profile_config_free (profile);
+
+  profile = gh_aws_config_find_profile (path, "my legacy", &error);
+  g_assert_no_error (error);
+  g_assert_null (profile->sso_session);
+  g_assert_cmpstr (profile->sso_start_url, ==, "https://old.awsapps.com/start");
+  g_assert_cmpstr (profile->sso_region, ==, "us-west-2");
+  g_assert_false (profile->managed);
+  gh_profile_config_free (profile);
+
+  profile = gh_aws_config_find_profile (path, "dangling", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (profile->sso_session, ==, "gone");
+  gh_profile_config_free (profile);
+
+  profile = gh_aws_config_find_profile (path, "missing", &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+  g_assert_nonnull (strstr (error->message, "“missing”"));
+  g_assert_null (profile);
+  g_clear_error (&error);
+
+  profile = gh_aws_config_find_profile (path, "plain", &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "not an IAM Identity Center profile"));
+  g_clear_error (&error);
+
+  profile = gh_aws_config_find_profile (path, "half", &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "sso_role_name"));
+  g_clear_error (&error);
+
+  profile = gh_aws_config_find_profile (path, "nosession", &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "sso_session"));
+  g_clear_error (&error);
+
+  g_remove (path);
+  profile = gh_aws_config_find_profile (path, "Admin-111111111111", &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+  g_assert_null (profile);
+}
+
+/* What the sync writes is found again */
+static void
+test_find_synced_profile (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhProfileConfig) synced = NULL;
+  g_autoptr(GhProfileConfig) hand = NULL;
+  g_autoptr(GError) error = NULL;
+
+  result = sync_ok (path, "acme", roles, NULL, FALSE);
+  synced = gh_aws_config_find_profile (path, "ReadOnly-222222222222", &error);
+  g_assert_no_error (error);
+  g_assert_true (synced->managed);
+  g_assert_cmpstr (synced->sso_session, ==, "acme");
+
+  hand = gh_aws_config_find_profile (path, "ReadOnly-111111111111", &error);
+  g_assert_no_error (error);
+  g_assert_false (hand->managed);
+  g_assert_cmpstr (hand->sso_account_id, ==, "111111111111");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/profile-sync/name/template", test_name_template);
+  g_test_add_func ("/profile-sync/marker", test_marker);
+  g_test_add_func ("/profile-sync/header-comments", test_header_comments);
+
+  for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/profile-sync/corpus/%s", corpus[i].input);
+
+      g_test_add_data_func (name, &corpus[i], test_corpus);
+    }
+
+  g_test_add_func ("/profile-sync/append-matches-ini", test_append_matches_ini);
+  g_test_add_func ("/profile-sync/remove-gone", test_remove_gone);
+  g_test_add_func ("/profile-sync/only-keys", test_only_keys);
+  g_test_add_func ("/profile-sync/clash-hand-written", test_clash_hand_written);
+  g_test_add_func ("/profile-sync/duplicate-sections", test_duplicate_sections);
+  g_test_add_func ("/profile-sync/duplicate-managed", test_duplicate_managed);
+  g_test_add_func ("/profile-sync/collisions", test_collisions);
+  g_test_add_func ("/profile-sync/credential-process", test_credential_process);
+  g_test_add_func ("/profile-sync/update-only-differing-keys",
+                   test_update_changes_only_differing_keys);
+  g_test_add_func ("/profile-sync/dry-run", test_dry_run);
+  g_test_add_func ("/profile-sync/external-edit", test_external_edit);
+  g_test_add_func ("/profile-sync/edit-while-waiting-for-lock", test_edit_while_waiting_for_lock);
+  g_test_add_func ("/profile-sync/fail/full-disk", test_write_fails_full_disk);
+  g_test_add_func ("/profile-sync/fail/read-only", test_write_fails_read_only);
+  g_test_add_func ("/profile-sync/symlink", test_symlink);
+  g_test_add_func ("/profile-sync/mode-0600", test_mode_0600);
+  g_test_add_func ("/profile-sync/bad-input", test_bad_input);
+  g_test_add_func ("/profile-sync/empty-name-skipped", test_empty_name_skipped);
+  g_test_add_func ("/profile-sync/many-roles", test_many_roles);
+  g_test_add_func ("/profile-sync/find-profile", test_find_profile);
+  g_test_add_func ("/profile-sync/find-synced-profile", test_find_synced_profile);
+
+  return g_test_run ();
+}

@@ -15,19 +15,14 @@
 
 #include "gh-aws-config.h"
 #include "gh-cli.h"
+#include "gh-cli-private.h"
+#include "gh-credentials-file.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-session.h"
 #include "gh-token-cache.h"
 
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-  GCancellable *cancellable;
-} Waiter;
-
-static void
+void
 waiter_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -45,7 +40,7 @@ interrupted_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
+void
 waiter_init (Waiter *waiter)
 {
   waiter->loop = g_main_loop_new (NULL, FALSE);
@@ -53,7 +48,7 @@ waiter_init (Waiter *waiter)
   waiter->cancellable = g_cancellable_new ();
 }
 
-static GAsyncResult *
+GAsyncResult *
 waiter_wait (Waiter *waiter)
 {
   guint sigint = g_unix_signal_add (SIGINT, interrupted_cb, waiter->cancellable);
@@ -66,7 +61,7 @@ waiter_wait (Waiter *waiter)
   return waiter->result;
 }
 
-static void
+void
 waiter_clear (Waiter *waiter)
 {
   g_clear_pointer (&waiter->loop, g_main_loop_unref);
@@ -118,7 +113,7 @@ gh_cli_exit_code_for_error (const GError *error)
     }
 }
 
-static int
+int
 report_error (const GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -130,7 +125,7 @@ report_error (const GError *error)
   return gh_cli_exit_code_for_error (error);
 }
 
-static int
+int
 usage_error (const char *message)
 {
   g_printerr ("gatehouse: %s\n", message);
@@ -138,7 +133,7 @@ usage_error (const char *message)
   return GH_EXIT_USAGE;
 }
 
-static char *
+char *
 format_time (gint64 unix_seconds)
 {
   g_autoptr(GDateTime) when = NULL;
@@ -162,7 +157,7 @@ format_iso (gint64 unix_seconds)
 
 /* Sessions */
 
-static GPtrArray *
+GPtrArray *
 load_sessions (GError **error)
 {
   g_autofree char *path = gh_aws_config_default_path ();
@@ -170,7 +165,7 @@ load_sessions (GError **error)
   return gh_aws_config_list_sessions (path, error);
 }
 
-static GhSsoSessionConfig *
+GhSsoSessionConfig *
 find_session_config (GPtrArray   *configs,
                      const char  *name,
                      GError     **error)
@@ -216,7 +211,7 @@ find_session_config (GPtrArray   *configs,
   return NULL;
 }
 
-static gboolean
+gboolean
 check_session_config (const GhSsoSessionConfig  *config,
                       GError                   **error)
 {
@@ -237,7 +232,7 @@ check_session_config (const GhSsoSessionConfig  *config,
   return gh_validate_start_url (config->start_url, error);
 }
 
-static GhSession *
+GhSession *
 open_session (const char  *name,
               GError     **error)
 {
@@ -249,6 +244,64 @@ open_session (const char  *name,
   if (!check_session_config (config, error))
     return NULL;
   return gh_session_new (config);
+}
+
+void
+target_clear (Target *target)
+{
+  g_free (target->session);
+  g_free (target->account_id);
+  g_free (target->role);
+  g_free (target->section);
+}
+
+gboolean
+resolve_target (const char  *profile,
+                const char  *account,
+                const char  *role,
+                const char  *session,
+                Target      *target,
+                GError     **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GhProfileConfig) config = NULL;
+
+  if (profile == NULL)
+    {
+      target->session = g_strdup (session);
+      target->account_id = g_strdup (account);
+      target->role = g_strdup (role);
+      return TRUE;
+    }
+
+  path = gh_aws_config_default_path ();
+  if ((config = gh_aws_config_find_profile (path, profile, error)) == NULL)
+    return FALSE;
+
+  /* Legacy profiles are their own sign-in, named after the profile. */
+  target->session = g_strdup (config->sso_session ? config->sso_session : config->name);
+  target->account_id = g_strdup (config->sso_account_id);
+  target->role = g_strdup (config->sso_role_name);
+  target->section = g_strdup (profile);
+  return TRUE;
+}
+
+GSettings *
+open_settings (GError **error)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Gatehouse's settings schema (%s) is not installed: install Gatehouse, or "
+                     "point GSETTINGS_SCHEMA_DIR at the build's data folder"), APPLICATION_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
 }
 
 /* gatehouse session … */
@@ -404,11 +457,27 @@ cmd_session_remove (int    argc,
   g_autofree char *path = gh_aws_config_default_path ();
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME — remove a sign-in"));
   g_autoptr(GError) error = NULL;
+  g_autoptr(GhSession) session = NULL;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (argc != 2)
     return usage_error (_("session remove needs exactly one NAME"));
+
+  /* Sign out first, so no refresh token or cached credentials outlive the definition. */
+  if ((session = open_session (argv[1], &error)) != NULL)
+    {
+      Waiter waiter;
+      gboolean ok;
+
+      waiter_init (&waiter);
+      gh_session_logout_async (session, waiter.cancellable, waiter_cb, &waiter);
+      ok = gh_session_logout_finish (session, waiter_wait (&waiter), &error);
+      waiter_clear (&waiter);
+      if (!ok)
+        return report_error (error);
+    }
+  g_clear_error (&error);
 
   if (!gh_aws_config_remove_session (path, argv[1], &error))
     return report_error (error);
@@ -645,6 +714,24 @@ add_session_json (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* Long-lived AKIA… keys on disk are what Identity Center exists to replace: say so. */
+static void
+warn_about_long_term_keys (void)
+{
+  g_autofree char *path = gh_credentials_file_default_path ();
+  g_auto(GStrv) profiles = gh_credentials_file_long_term_profiles (path, NULL);
+  g_autofree char *names = NULL;
+
+  if (profiles == NULL || profiles[0] == NULL)
+    return;
+
+  names = g_strjoinv (", ", profiles);
+  g_printerr (_("Warning: %s holds long-term access keys (AKIA…) for: %s. Short-term credentials "
+                "from IAM Identity Center are safer: use an SSO profile, or "
+                "“gatehouse credentials --profile P --write”, and delete the long-term keys.\n"),
+              path, names);
+}
+
 static int
 cmd_status (int    argc,
             char **argv)
@@ -676,6 +763,7 @@ cmd_status (int    argc,
 
       g_print (_("No sign-in is defined in %s. Add one: gatehouse session add NAME "
                  "--start-url URL --region REGION\n"), path);
+      warn_about_long_term_keys ();
       return GH_EXIT_OK;
     }
 
@@ -720,6 +808,7 @@ cmd_status (int    argc,
     }
   json_builder_end_array (builder);
   waiter_clear (&waiter);
+  warn_about_long_term_keys ();
 
   if (json)
     {
@@ -749,6 +838,13 @@ print_help (void)
                    "  login [NAME] [--device-code] [--no-browser]\n"
                    "  logout [NAME]\n"
                    "  status [--json]\n"
+                   "  roles [SESSION] [--json] [--refresh] [--filter TEXT] [--template T]\n"
+                   "  sync [SESSION] [--template T] [--region R] [--output O] [--dry-run]\n"
+                   "       [--credential-process] [--favorites-only] [--refresh]\n"
+                   "  credentials (--profile P | --account ID --role R [--session S])\n"
+                   "              [--format process|env|ini|json] [--write] [--refresh]\n"
+                   "  favorite add|remove (--profile P | --account ID --role R [--session S])\n"
+                   "  favorite list\n"
                    "\n"
                    "NAME may be left out when exactly one sign-in is defined.\n"
                    "“gatehouse COMMAND --help” describes a command's options.\n"
@@ -789,6 +885,14 @@ gh_cli_run (int    argc,
     return cmd_logout (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "status"))
     return cmd_status (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "roles"))
+    return cmd_roles (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "sync"))
+    return cmd_sync (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "credentials"))
+    return cmd_credentials (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "favorite"))
+    return cmd_favorite (argc - 1, argv + 1);
 
   {
     g_autofree char *message = g_strdup_printf (_("Unknown command “%s”"), argv[1]);

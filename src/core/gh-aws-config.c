@@ -23,6 +23,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-profile-sync.h"
 
 #define MAX_SESSION_NAME_LENGTH 128
 
@@ -839,4 +840,160 @@ gh_aws_config_remove_session (const char  *path,
   g_return_val_if_fail (name != NULL, FALSE);
 
   return edit_config (path, remove_session_edit, (gpointer) name, error);
+}
+
+void
+gh_profile_config_free (GhProfileConfig *profile)
+{
+  if (profile == NULL)
+    return;
+
+  g_free (profile->name);
+  g_free (profile->sso_session);
+  g_free (profile->sso_start_url);
+  g_free (profile->sso_region);
+  g_free (profile->sso_account_id);
+  g_free (profile->sso_role_name);
+  g_free (profile->region);
+  g_free (profile);
+}
+
+/* botocore's build_profile_map: `[default]` and `[profile default]` are both "default"; when
+ * a name has several sections, the last one in the file wins. */
+static char *
+find_profile_header (GhIni      *ini,
+                     const char *name)
+{
+  g_auto(GStrv) sections = gh_ini_get_sections (ini);
+  char *found = NULL;
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *section_name = NULL;
+      gboolean match;
+
+      if (g_str_equal (sections[i], "default"))
+        match = g_str_equal (name, "default");
+      else
+        match = gh_aws_config_parse_header (sections[i], &kind, &section_name) &&
+                g_str_equal (kind, "profile") &&
+                g_str_equal (section_name, name);
+
+      if (match)
+        {
+          g_free (found);
+          found = g_strdup (sections[i]);
+        }
+    }
+
+  return found;
+}
+
+/**
+ * gh_aws_config_find_profile:
+ *
+ * The SSO settings of a profile, Gatehouse's or hand-written. A sso_session that names no
+ * `[sso-session]` section is returned as it is: the caller reports that.
+ */
+GhProfileConfig *
+gh_aws_config_find_profile (const char  *path,
+                            const char  *name,
+                            GError     **error)
+{
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GHashTable) comments = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *owner = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                     _("No profile named “%s” in %s"), name, path);
+      else
+        g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                     _("Cannot read the AWS config file %s: %s"), path, local_error->message);
+      return NULL;
+    }
+
+  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
+                   path, local_error->message);
+      return NULL;
+    }
+
+  header = find_profile_header (ini, name);
+  if (header == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("No profile named “%s” in %s"), name, path);
+      return NULL;
+    }
+
+  profile = g_new0 (GhProfileConfig, 1);
+  profile->name = g_strdup (name);
+  profile->sso_session = gh_ini_get_value (ini, header, "sso_session");
+  profile->sso_start_url = gh_ini_get_value (ini, header, "sso_start_url");
+  profile->sso_region = gh_ini_get_value (ini, header, "sso_region");
+  profile->sso_account_id = gh_ini_get_value (ini, header, "sso_account_id");
+  profile->sso_role_name = gh_ini_get_value (ini, header, "sso_role_name");
+  profile->region = gh_ini_get_value (ini, header, "region");
+
+  /* A credential_process profile from `gatehouse sync --credential-process` names its role
+   * with gatehouse_* keys, since sso_* keys would take precedence in the AWS CLI. */
+  if (profile->sso_session == NULL && profile->sso_account_id == NULL &&
+      profile->sso_role_name == NULL && profile->sso_start_url == NULL)
+    {
+      profile->sso_session = gh_ini_get_value (ini, header, "gatehouse_sso_session");
+      profile->sso_account_id = gh_ini_get_value (ini, header, "gatehouse_account_id");
+      profile->sso_role_name = gh_ini_get_value (ini, header, "gatehouse_role_name");
+    }
+
+  comments = gh_profile_sync_header_comments (contents, length);
+  owner = gh_profile_sync_parse_marker (g_hash_table_lookup (comments, header));
+  profile->managed = owner != NULL;
+
+  if (profile->sso_account_id == NULL && profile->sso_role_name == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The profile “%s” is not an IAM Identity Center profile (it has no "
+                     "sso_account_id/sso_role_name)"), name);
+      return NULL;
+    }
+
+  if (profile->sso_account_id == NULL || profile->sso_role_name == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The profile “%s” has no %s; add it to the profile in %s"), name,
+                   profile->sso_account_id == NULL ? "sso_account_id" : "sso_role_name", path);
+      return NULL;
+    }
+
+  if (profile->sso_session == NULL && profile->sso_start_url == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The profile “%s” has neither sso_session nor sso_start_url; add "
+                     "sso_session to the profile in %s"), name, path);
+      return NULL;
+    }
+
+  if (profile->sso_session == NULL && profile->sso_region == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The profile “%s” has sso_start_url but no sso_region; add it to the "
+                     "profile in %s"), name, path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&profile);
 }

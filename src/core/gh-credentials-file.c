@@ -1,2 +1,390 @@
+/* gh-credentials-file.c — the AWS shared credentials file (~/.aws/credentials)
+ *
+ * Sections are named by the bare profile name (`[dev]`, no "profile " prefix) and botocore
+ * reads their names as written (no shlex). A section Gatehouse writes has the comment line
+ *   # Managed by Gatehouse: short-term keys from gatehouse credentials --write; changes here are overwritten
+ * directly above its header; any comment starting "# Managed by Gatehouse" marks a section as
+ * Gatehouse's. Gatehouse changes only such sections, writes only short-term keys (ASIA…), and
+ * edits through GhIni so the rest of the file stays byte-identical. No expiry comment is
+ * written: comment lines cannot be edited in place, and the tray knows the expiry from the
+ * keyring cache.
+ *
+ * The file holds secrets: buffers with its text are wiped before they are freed (GhIni's own
+ * copies are not: it does not wipe its lines).
+ */
+#define G_LOG_DOMAIN "gh-credentials-file"
+
 #include "config.h"
+
+#include <pwd.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
 #include "gh-credentials-file.h"
+#include "gh-error.h"
+#include "gh-file-util.h"
+#include "gh-ini.h"
+#include "gh-profile-sync.h"
+
+#define MARKER_PREFIX "Managed by Gatehouse"
+#define MARKER MARKER_PREFIX ": short-term keys from gatehouse credentials --write; changes " \
+               "here are overwritten"
+
+/* os.path.expandvars: $NAME and ${NAME}; unknown variables stay as written. (The same rules as
+ * gh_aws_config_default_path(), whose helpers are private to gh-aws-config.c.) */
+static char *
+expand_vars (const char *path)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = path;
+
+  while (*p != '\0')
+    {
+      const char *name_start;
+      gsize name_len;
+      gboolean braced;
+
+      if (*p != '$')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      braced = p[1] == '{';
+      name_start = p + (braced ? 2 : 1);
+      if (braced)
+        name_len = strcspn (name_start, "}/");
+      else
+        for (name_len = 0;
+             g_ascii_isalnum (name_start[name_len]) || name_start[name_len] == '_';
+             name_len++)
+          ;
+
+      if (name_len == 0 || (braced && name_start[name_len] != '}'))
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      {
+        g_autofree char *name = g_strndup (name_start, name_len);
+        const char *value = g_getenv (name);
+        gsize consumed = (name_start - p) + name_len + (braced ? 1 : 0);
+
+        if (value != NULL)
+          g_string_append (out, value);
+        else
+          g_string_append_len (out, p, consumed);
+        p += consumed;
+      }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* os.path.expanduser: "~" and "~/…" are the home folder, "~user/…" that user's. */
+static char *
+expand_user (const char *path)
+{
+  gsize user_len;
+  g_autofree char *user = NULL;
+  struct passwd *pw;
+
+  if (path[0] != '~')
+    return g_strdup (path);
+
+  user_len = strcspn (path + 1, "/");
+  if (user_len == 0)
+    return g_strconcat (g_get_home_dir (), path + 1, NULL);
+
+  user = g_strndup (path + 1, user_len);
+  pw = getpwnam (user);
+  if (pw == NULL || pw->pw_dir == NULL)
+    return g_strdup (path);
+
+  return g_strconcat (pw->pw_dir, path + 1 + user_len, NULL);
+}
+
+/* An empty AWS_SHARED_CREDENTIALS_FILE counts as unset. */
+char *
+gh_credentials_file_default_path (void)
+{
+  const char *env = g_getenv ("AWS_SHARED_CREDENTIALS_FILE");
+
+  if (env != NULL && env[0] != '\0')
+    {
+      g_autofree char *vars = expand_vars (env);
+
+      return expand_user (vars);
+    }
+
+  return g_build_filename (g_get_home_dir (), ".aws", "credentials", NULL);
+}
+
+static void
+wipe_free (char  *data,
+           gsize  length)
+{
+  if (data == NULL)
+    return;
+  explicit_bzero (data, length);
+  g_free (data);
+}
+
+/* The file's text (empty for a missing file when @missing_ok); wipe it with wipe_free(). */
+static char *
+read_text (const char  *path,
+           const char  *display_path,
+           gboolean     missing_ok,
+           gsize       *length,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, length, &local_error))
+    {
+      if (missing_ok && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          *length = 0;
+          return g_strdup ("");
+        }
+
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot read the AWS credentials file %s: %s"), display_path,
+                   local_error->message);
+      return NULL;
+    }
+
+  return contents;
+}
+
+static GhIni *
+parse_text (const char  *contents,
+            gsize        length,
+            const char  *display_path,
+            GError     **error)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot use the AWS credentials file %s: %s. Fix the file in a text "
+                     "editor."),
+                   display_path, local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ini);
+}
+
+static gboolean
+is_marker (const char *comment)
+{
+  const char *p = comment;
+
+  if (p == NULL || *p != '#')
+    return FALSE;
+  p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  return g_str_has_prefix (p, MARKER_PREFIX);
+}
+
+static gboolean
+is_single_line (const char *text)
+{
+  return strpbrk (text, "\r\n") == NULL;
+}
+
+static gboolean
+validate (const char               *profile,
+          const GhRoleCredentials  *credentials,
+          GError                  **error)
+{
+  gsize len = strlen (profile);
+
+  if (len == 0 || !is_single_line (profile) ||
+      g_ascii_isspace (profile[0]) || g_ascii_isspace (profile[len - 1]) ||
+      !g_utf8_validate (profile, -1, NULL))
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The profile name must be a single line without spaces at its "
+                             "ends."));
+      return FALSE;
+    }
+
+  if (credentials->access_key_id == NULL ||
+      !g_str_has_prefix (credentials->access_key_id, "ASIA"))
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("Gatehouse writes only short-term credentials (access key ids "
+                             "starting with ASIA) to the credentials file."));
+      return FALSE;
+    }
+
+  if (credentials->secret_access_key == NULL || credentials->secret_access_key[0] == '\0' ||
+      credentials->session_token == NULL || credentials->session_token[0] == '\0' ||
+      !is_single_line (credentials->access_key_id) ||
+      !is_single_line (credentials->secret_access_key) ||
+      !is_single_line (credentials->session_token))
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The credentials are incomplete or malformed; nothing was "
+                             "written."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * gh_credentials_file_write_section:
+ *
+ * Under the lock "credentials-"+sha1(resolved path): re-read, add or update [@profile], write
+ * atomically with mode 0600 (through a symlink to its target). Nothing is written when the
+ * section already holds these keys.
+ */
+gboolean
+gh_credentials_file_write_section (const char               *path,
+                                   const char               *profile,
+                                   const GhRoleCredentials  *credentials,
+                                   GError                  **error)
+{
+  g_autofree char *absolute = NULL;
+  g_autofree char *resolved = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *lock_name = NULL;
+  g_autoptr(GhIni) ini = NULL;
+  g_autoptr(GHashTable) comments = NULL;
+  char *contents = NULL;
+  char *data = NULL;
+  gsize length = 0;
+  gsize data_len = 0;
+  gboolean ret = FALSE;
+  int lock_fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (profile != NULL, FALSE);
+  g_return_val_if_fail (credentials != NULL, FALSE);
+
+  if (!validate (profile, credentials, error))
+    return FALSE;
+
+  absolute = g_canonicalize_filename (path, NULL);
+  resolved = gh_file_resolve_symlinks (absolute);
+  hash = gh_sha1_hex (resolved);
+  lock_name = g_strconcat ("credentials-", hash, NULL);
+
+  lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
+  if (lock_fd < 0)
+    return FALSE;
+
+  contents = read_text (resolved, path, TRUE, &length, error);
+  if (contents == NULL)
+    goto out;
+
+  ini = parse_text (contents, length, path, error);
+  if (ini == NULL)
+    goto out;
+
+  if (gh_ini_has_section (ini, profile))
+    {
+      comments = gh_profile_sync_header_comments (contents, length);
+      if (!is_marker (g_hash_table_lookup (comments, profile)))
+        {
+          g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                       _("The credentials file %s already has a [%s] section you wrote; "
+                         "Gatehouse does not change it. Choose another profile name or remove "
+                         "that section."),
+                       path, profile);
+          goto out;
+        }
+    }
+  else
+    gh_ini_add_section (ini, profile, MARKER);
+
+  gh_ini_set_value (ini, profile, "aws_access_key_id", credentials->access_key_id);
+  gh_ini_set_value (ini, profile, "aws_secret_access_key", credentials->secret_access_key);
+  gh_ini_set_value (ini, profile, "aws_session_token", credentials->session_token);
+
+  data = gh_ini_to_data (ini, &data_len);
+  if (data_len == length && memcmp (data, contents, length) == 0)
+    ret = TRUE;
+  else
+    ret = gh_file_write_private (resolved, data, data_len, error);
+
+out:
+  wipe_free (contents, length);
+  wipe_free (data, data_len);
+  gh_file_lock_release (lock_fd);
+  return ret;
+}
+
+static GStrv
+list_profiles (const char  *path,
+               gboolean     long_term,
+               GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autoptr(GhIni) ini = NULL;
+  g_autoptr(GHashTable) comments = NULL;
+  g_auto(GStrv) sections = NULL;
+  char *contents;
+  gsize length = 0;
+
+  contents = read_text (path, path, TRUE, &length, error);
+  if (contents == NULL)
+    return NULL;
+
+  ini = parse_text (contents, length, path, error);
+  if (ini == NULL)
+    {
+      wipe_free (contents, length);
+      return NULL;
+    }
+
+  if (!long_term)
+    comments = gh_profile_sync_header_comments (contents, length);
+  wipe_free (contents, length);
+
+  builder = g_strv_builder_new ();
+  sections = gh_ini_get_sections (ini);
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      if (long_term)
+        {
+          g_autofree char *key_id = gh_ini_get_value (ini, sections[i], "aws_access_key_id");
+
+          if (key_id != NULL && g_str_has_prefix (key_id, "AKIA"))
+            g_strv_builder_add (builder, sections[i]);
+        }
+      else if (is_marker (g_hash_table_lookup (comments, sections[i])))
+        g_strv_builder_add (builder, sections[i]);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* A missing file has none. */
+GStrv
+gh_credentials_file_managed_profiles (const char  *path,
+                                      GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return list_profiles (path, FALSE, error);
+}
+
+/* A missing file has none. Only the key id is looked at; it is not secret. */
+GStrv
+gh_credentials_file_long_term_profiles (const char  *path,
+                                        GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return list_profiles (path, TRUE, error);
+}

@@ -3,8 +3,9 @@
  * ListAccounts, then ListAccountRoles for every account, paginated (max_result 100), with at most
  * `concurrency` calls in flight and a client-side rate that adapts (GhRateLimiter): starts near
  * 10 requests/s, halves on 429 TooManyRequestsException, creeps back up while calls succeed.
- * 5xx and network errors are retried with jitter by GhHttp. A 401 mid-listing refreshes the
- * access token once (gh_session_get_access_token_async with force) and continues.
+ * 5xx, network errors and malformed replies are retried here (up to 4 attempts, jittered
+ * backoff), so the GhHttp given should not retry itself (NULL makes one). A 401 mid-listing
+ * refreshes the access token once (gh_session_get_access_token_async with force) and continues.
  */
 #pragma once
 

@@ -1,2 +1,1839 @@
+/* gh-profile-sync.c — one AWS CLI profile per role in the config file
+ *
+ * Ownership: a section is Gatehouse's when the comment line directly above its header is the
+ * marker of gh_profile_sync_marker(), which also names the sign-in that owns it. A sync for a
+ * sign-in creates, updates and removes only that sign-in's marked `[profile …]` sections;
+ * unmarked sections (a person wrote them) and other sign-ins' sections are never touched. A
+ * planned name that is taken by one of them is skipped and reported.
+ *
+ * The whole plan runs under the config file's lock on a copy read under that lock, so another
+ * program's edit is never lost. Existing sections are edited and removed through GhIni, so the
+ * rest of the file stays byte-identical and an update changes only the keys that differ. New
+ * sections are appended as text, in exactly the form gh_ini_add_section() + gh_ini_set_value()
+ * give (a blank line, "# marker", "[header]", "key = value" lines, the document's line ending):
+ * GhIni classifies the whole document again after every edit, which would make a first sync of
+ * thousands of roles quadratic.
+ *
+ * Profile names: the template is expanded and then sanitised. Kept: ASCII letters, digits and
+ * `_ . @ + = , -`; every other character (spaces, brackets, quotes, slashes, control
+ * characters, and any non-ASCII character, including letters) becomes '-'; runs of '-' collapse
+ * to one and '-' is trimmed from both ends. Such names are safe in a section header, in a shell
+ * command line and as a file name. Two roles that give the same name are resolved in the order
+ * of their keys ("ACCOUNT/ROLE"): the first keeps the name, the others get "-2", "-3", … (the
+ * first suffix that is not some other role's name) and are reported.
+ */
+#define G_LOG_DOMAIN "gh-profile-sync"
+
 #include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "gh-aws-config.h"
+#include "gh-error.h"
+#include "gh-file-util.h"
+#include "gh-ini.h"
 #include "gh-profile-sync.h"
+#include "gh-role.h"
+
+#define MARKER_PREFIX "Managed by Gatehouse (sign-in \""
+#define MARKER_SUFFIX "): changes here are overwritten by gatehouse sync"
+
+#define DIFF_CONTEXT 3
+/* Line pairs above which the diff of a block without common unique lines gives up on a
+ * minimal diff and shows the block as removed and added. */
+#define DIFF_MAX_DP_CELLS (4 * 1000 * 1000)
+
+/* Keys a managed profile may hold that the sync decides about; a managed section's other
+ * keys (a person added cli_pager, say) are left alone. */
+static const char * const managed_keys[] = {
+  "sso_session", "sso_account_id", "sso_role_name", "sso_start_url", "sso_region",
+  "credential_process", "gatehouse_sso_session", "gatehouse_account_id", "gatehouse_role_name",
+  "region", "output",
+};
+
+#define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
+                     (c) == '\n')
+
+void
+gh_sync_result_free (GhSyncResult *result)
+{
+  if (result == NULL)
+    return;
+
+  g_clear_pointer (&result->added, g_ptr_array_unref);
+  g_clear_pointer (&result->updated, g_ptr_array_unref);
+  g_clear_pointer (&result->removed, g_ptr_array_unref);
+  g_clear_pointer (&result->skipped, g_ptr_array_unref);
+  g_clear_pointer (&result->renamed, g_ptr_array_unref);
+  g_free (result->diff);
+  g_free (result);
+}
+
+static GhSyncResult *
+sync_result_new (void)
+{
+  GhSyncResult *result = g_new0 (GhSyncResult, 1);
+
+  result->added = g_ptr_array_new_with_free_func (g_free);
+  result->updated = g_ptr_array_new_with_free_func (g_free);
+  result->removed = g_ptr_array_new_with_free_func (g_free);
+  result->skipped = g_ptr_array_new_with_free_func (g_free);
+  result->renamed = g_ptr_array_new_with_free_func (g_free);
+  result->diff = g_strdup ("");
+  return result;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Markers                                                                                  */
+
+char *
+gh_profile_sync_marker (const char *session_name)
+{
+  GString *out;
+
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  out = g_string_new (MARKER_PREFIX);
+  for (const char *p = session_name; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+  g_string_append (out, MARKER_SUFFIX);
+
+  return g_string_free (out, FALSE);
+}
+
+/* Only the part up to the closing parenthesis is checked: the explanation after it is for
+ * people and may be reworded. */
+char *
+gh_profile_sync_parse_marker (const char *comment_line)
+{
+  g_autoptr(GString) session = NULL;
+  const char *p;
+
+  if (comment_line == NULL)
+    return NULL;
+
+  p = comment_line;
+  while (IS_SPACE (*p))
+    p++;
+  if (*p != '#')
+    return NULL;
+  p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (!g_str_has_prefix (p, MARKER_PREFIX))
+    return NULL;
+  p += strlen (MARKER_PREFIX);
+
+  session = g_string_new (NULL);
+  while (*p != '"')
+    {
+      if (*p == '\0')
+        return NULL;
+      if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+        p++;
+      g_string_append_c (session, *p);
+      p++;
+    }
+  if (p[1] != ')' || session->len == 0)
+    return NULL;
+
+  return g_string_free (g_steal_pointer (&session), FALSE);
+}
+
+/* GhIni does not expose comment lines, and editing thousands of sections through it would be
+ * quadratic (it classifies the whole document again after every edit). So the document is
+ * also split here into lines classified by the same rules (RawConfigParser._read, see
+ * gh-ini.c), and into blocks: one per header, holding the comment lines directly above the
+ * header, the header and the lines up to the next block — exactly what
+ * gh_ini_remove_section() removes. A section is edited through a GhIni holding only its
+ * block, which gives the bytes a GhIni holding the whole document would. */
+
+typedef enum
+{
+  KIND_BLANK,
+  KIND_COMMENT,
+  KIND_SECTION,
+  KIND_OTHER,      /* key, continuation or anything else */
+} Kind;
+
+typedef struct
+{
+  const char *text;       /* into the document text, without the line ending */
+  gsize       len;
+  const char *eol;        /* "", "\n", "\r\n" or "\r" */
+  Kind        kind;
+  char       *header;     /* KIND_SECTION: the header text as GhIni names it */
+  char       *comment;    /* KIND_COMMENT: the stripped text */
+} DocLine;
+
+static void
+doc_line_clear (gpointer data)
+{
+  DocLine *line = data;
+
+  g_free (line->header);
+  g_free (line->comment);
+}
+
+static char *
+strip_dup (const char *text,
+           gsize       len)
+{
+  gsize start = 0;
+
+  while (start < len && IS_SPACE (text[start]))
+    start++;
+  while (len > start && IS_SPACE (text[len - 1]))
+    len--;
+  return g_strndup (text + start, len - start);
+}
+
+static GArray *
+scan_lines (const char *data,
+            gsize       length)
+{
+  GArray *lines = g_array_new (FALSE, TRUE, sizeof (DocLine));
+  const char *p = data;
+  const char *stop = data + length;
+  gboolean in_section = FALSE;
+  gboolean have_option = FALSE;
+  gsize indent_level = G_MAXSIZE;
+
+  g_array_set_clear_func (lines, doc_line_clear);
+
+  while (p < stop)
+    {
+      DocLine line = { 0 };
+      const char *nl = p;
+      const char *text = p;
+      const char *stripped;
+      gsize len;
+      gsize indent = 0;
+      gsize stripped_len;
+
+      while (nl < stop && *nl != '\n' && *nl != '\r')
+        nl++;
+      line.text = p;
+      line.len = nl - p;
+      if (nl == stop)
+        line.eol = "";
+      else if (*nl == '\r' && nl + 1 < stop && nl[1] == '\n')
+        line.eol = "\r\n";
+      else
+        line.eol = *nl == '\r' ? "\r" : "\n";
+      p = nl + strlen (line.eol);
+      len = line.len;
+      line.kind = KIND_OTHER;
+
+      /* A byte order mark is not part of the first line's text */
+      if (text == data && len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+        {
+          text += 3;
+          len -= 3;
+        }
+
+      while (indent < len && IS_SPACE (text[indent]))
+        indent++;
+      stripped = text + indent;
+      stripped_len = len - indent;
+      while (stripped_len > 0 && IS_SPACE (stripped[stripped_len - 1]))
+        stripped_len--;
+
+      if (stripped_len > 0 && (stripped[0] == '#' || stripped[0] == ';'))
+        {
+          line.kind = KIND_COMMENT;
+          line.comment = g_strndup (stripped, stripped_len);
+        }
+      else if (stripped_len == 0)
+        line.kind = KIND_BLANK;
+      else if (in_section && have_option && indent > indent_level)
+        line.kind = KIND_OTHER;
+      else
+        {
+          gsize close = 0;
+
+          indent_level = indent;
+
+          if (stripped[0] == '[')
+            for (gsize j = stripped_len; j > 1; j--)
+              if (stripped[j - 1] == ']')
+                {
+                  close = j - 1;
+                  break;
+                }
+
+          if (close > 1)
+            {
+              line.kind = KIND_SECTION;
+              line.header = strip_dup (stripped + 1, close - 1);
+              in_section = TRUE;
+              have_option = FALSE;
+            }
+          else if (in_section)
+            {
+              gsize delim = 0;
+              gsize key_len;
+
+              while (delim < stripped_len && stripped[delim] != '=' && stripped[delim] != ':')
+                delim++;
+              key_len = delim;
+              while (key_len > 0 && IS_SPACE (stripped[key_len - 1]))
+                key_len--;
+              if (delim < stripped_len && key_len > 0)
+                have_option = TRUE;
+            }
+        }
+
+      g_array_append_val (lines, line);
+    }
+
+  return lines;
+}
+
+GHashTable *
+gh_profile_sync_header_comments (const char *data,
+                                 gsize       length)
+{
+  GHashTable *comments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GArray) lines = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, comments);
+
+  lines = scan_lines (data, length);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      DocLine *line = &g_array_index (lines, DocLine, i);
+      DocLine *above = i > 0 ? &g_array_index (lines, DocLine, i - 1) : NULL;
+      const char *comment;
+      const char *old;
+
+      if (line->kind != KIND_SECTION)
+        continue;
+
+      comment = above != NULL && above->kind == KIND_COMMENT ? above->comment : "";
+      old = g_hash_table_lookup (comments, line->header);
+      if (old == NULL)
+        g_hash_table_insert (comments, g_strdup (line->header), g_strdup (comment));
+      else if (!g_str_equal (old, comment))
+        g_hash_table_insert (comments, g_strdup (line->header), g_strdup (""));
+    }
+
+  return comments;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Names                                                                                    */
+
+static gboolean
+is_name_char (char c)
+{
+  return g_ascii_isalnum (c) || strchr ("_.@+=,-", c) != NULL;
+}
+
+/* See the comment at the top of the file. Invalid UTF-8 counts one '-' per bad byte (then
+ * collapsed). */
+static char *
+sanitise_name (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+      char ch;
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          ch = '-';
+          p++;
+        }
+      else
+        {
+          ch = (c < 0x80 && is_name_char ((char) c)) ? (char) c : '-';
+          p = g_utf8_next_char (p);
+        }
+
+      if (ch == '-' && (out->len == 0 || out->str[out->len - 1] == '-'))
+        continue;
+      g_string_append_c (out, ch);
+    }
+
+  while (out->len > 0 && out->str[out->len - 1] == '-')
+    g_string_truncate (out, out->len - 1);
+
+  return g_string_free (out, FALSE);
+}
+
+/* Expands the template without sanitising; checks the placeholders. */
+static char *
+expand_template (const char  *template_,
+                 const char  *session_name,
+                 const char  *account_id,
+                 const char  *account_name,
+                 const char  *role_name,
+                 GError     **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *p = template_;
+
+  while (*p != '\0')
+    {
+      const char *close;
+      g_autofree char *placeholder = NULL;
+      const char *value;
+
+      if (*p != '{')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      close = strchr (p, '}');
+      if (close == NULL)
+        {
+          g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                       _("The profile name template “%s” has a “{” without a closing “}”."),
+                       template_);
+          return NULL;
+        }
+
+      placeholder = g_strndup (p + 1, close - p - 1);
+      if (g_str_equal (placeholder, "role"))
+        value = role_name;
+      else if (g_str_equal (placeholder, "account_id"))
+        value = account_id;
+      else if (g_str_equal (placeholder, "account_name"))
+        value = (account_name != NULL && account_name[0] != '\0') ? account_name : account_id;
+      else if (g_str_equal (placeholder, "session"))
+        value = session_name;
+      else
+        {
+          g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                       _("The profile name template has an unknown placeholder “{%s}”; use "
+                         "{role}, {account_id}, {account_name} or {session}."),
+                       placeholder);
+          return NULL;
+        }
+
+      g_string_append (out, value != NULL ? value : "");
+      p = close + 1;
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+gh_profile_name_from_template (const char  *template_,
+                               const char  *session_name,
+                               const char  *account_id,
+                               const char  *account_name,
+                               const char  *role_name,
+                               GError     **error)
+{
+  g_autofree char *expanded = NULL;
+  g_autofree char *name = NULL;
+
+  if (template_ == NULL)
+    template_ = GH_DEFAULT_PROFILE_TEMPLATE;
+
+  expanded = expand_template (template_, session_name, account_id, account_name, role_name,
+                              error);
+  if (expanded == NULL)
+    return NULL;
+
+  name = sanitise_name (expanded);
+  if (name[0] == '\0')
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The profile name template “%s” gives an empty name for the role %s in "
+                     "account %s."),
+                   template_, role_name != NULL ? role_name : "",
+                   account_id != NULL ? account_id : "");
+      return NULL;
+    }
+
+  return g_steal_pointer (&name);
+}
+
+/* shlex.quote, for a name on the credential_process command line */
+static char *
+shell_quote (const char *text)
+{
+  GString *out;
+
+  if (text[0] != '\0' &&
+      text[strspn (text,
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                   "_@%+=:,./-")] == '\0')
+    return g_strdup (text);
+
+  out = g_string_new ("'");
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\'')
+        g_string_append (out, "'\"'\"'");
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '\'');
+
+  return g_string_free (out, FALSE);
+}
+
+/* The header text for a profile; "default" is written `[default]`, as `aws configure` does. */
+static char *
+profile_header (const char *name)
+{
+  g_autofree char *quoted = NULL;
+
+  if (g_str_equal (name, "default"))
+    return g_strdup ("default");
+
+  quoted = shell_quote (name);
+  return g_strconcat ("profile ", quoted, NULL);
+}
+
+/* The profile name a header stands for, as botocore reads it; NULL for other sections. */
+static char *
+profile_name_of_header (const char *header)
+{
+  g_autofree char *kind = NULL;
+  g_autofree char *name = NULL;
+
+  if (g_str_equal (header, "default"))
+    return g_strdup ("default");
+
+  if (!gh_aws_config_parse_header (header, &kind, &name) || !g_str_equal (kind, "profile"))
+    return NULL;
+
+  return g_steal_pointer (&name);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Planning                                                                                 */
+
+typedef struct
+{
+  char    *name;
+  GhRole  *role;           /* borrowed */
+  GStrv    keys;           /* in the order they are written */
+  GStrv    values;
+} PlannedProfile;
+
+static void
+planned_profile_free (gpointer data)
+{
+  PlannedProfile *planned = data;
+
+  g_free (planned->name);
+  g_strfreev (planned->keys);
+  g_strfreev (planned->values);
+  g_free (planned);
+}
+
+static int
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
+compare_by_role_key (gconstpointer a,
+                     gconstpointer b)
+{
+  const PlannedProfile *pa = *(PlannedProfile * const *) a;
+  const PlannedProfile *pb = *(PlannedProfile * const *) b;
+
+  return strcmp (gh_role_get_key (pa->role), gh_role_get_key (pb->role));
+}
+
+static int
+compare_by_name (gconstpointer a,
+                 gconstpointer b)
+{
+  const PlannedProfile *pa = *(PlannedProfile * const *) a;
+  const PlannedProfile *pb = *(PlannedProfile * const *) b;
+
+  return strcmp (pa->name, pb->name);
+}
+
+static char *
+describe_role (GhRole *role)
+{
+  const char *account_name = gh_role_get_account_name (role);
+
+  if (account_name != NULL && account_name[0] != '\0')
+    return g_strdup_printf (_("%s in %s (%s)"), gh_role_get_role_name (role), account_name,
+                            gh_role_get_account_id (role));
+
+  return g_strdup_printf (_("%s in %s"), gh_role_get_role_name (role),
+                          gh_role_get_account_id (role));
+}
+
+static void
+plan_keys (PlannedProfile      *planned,
+           const char          *session_name,
+           const GhSyncOptions *options)
+{
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+
+  if (options->credential_process)
+    {
+      const char *command = options->gatehouse_command != NULL &&
+                            options->gatehouse_command[0] != '\0'
+                            ? options->gatehouse_command : "gatehouse";
+      g_autofree char *quoted = shell_quote (planned->name);
+      g_autofree char *line = g_strdup_printf ("%s credentials --profile %s --format process",
+                                               command, quoted);
+
+      g_strv_builder_add (keys, "credential_process");
+      g_strv_builder_add (values, line);
+      /* What `gatehouse credentials --profile` needs; the AWS CLI ignores these keys, and
+       * sso_* keys would make it bypass credential_process. */
+      g_strv_builder_add (keys, "gatehouse_sso_session");
+      g_strv_builder_add (values, session_name);
+      g_strv_builder_add (keys, "gatehouse_account_id");
+      g_strv_builder_add (values, gh_role_get_account_id (planned->role));
+      g_strv_builder_add (keys, "gatehouse_role_name");
+      g_strv_builder_add (values, gh_role_get_role_name (planned->role));
+    }
+  else
+    {
+      g_strv_builder_add (keys, "sso_session");
+      g_strv_builder_add (values, session_name);
+      g_strv_builder_add (keys, "sso_account_id");
+      g_strv_builder_add (values, gh_role_get_account_id (planned->role));
+      g_strv_builder_add (keys, "sso_role_name");
+      g_strv_builder_add (values, gh_role_get_role_name (planned->role));
+    }
+
+  if (options->region != NULL && options->region[0] != '\0')
+    {
+      g_strv_builder_add (keys, "region");
+      g_strv_builder_add (values, options->region);
+    }
+  if (options->output != NULL && options->output[0] != '\0')
+    {
+      g_strv_builder_add (keys, "output");
+      g_strv_builder_add (values, options->output);
+    }
+
+  planned->keys = g_strv_builder_end (keys);
+  planned->values = g_strv_builder_end (values);
+}
+
+static gboolean
+is_single_line (const char *text)
+{
+  return text == NULL || strpbrk (text, "\r\n") == NULL;
+}
+
+/* The profiles to write, sorted by name, with name collisions resolved. Roles whose name
+ * comes out empty are reported in @result->skipped. */
+static GPtrArray *
+plan_profiles (const char           *session_name,
+               GPtrArray            *roles,
+               const GhSyncOptions  *options,
+               GhSyncResult         *result,
+               GError              **error)
+{
+  g_autoptr(GPtrArray) planned = g_ptr_array_new_with_free_func (planned_profile_free);
+  g_autoptr(GHashTable) only = NULL;
+  g_autoptr(GHashTable) natural = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) assigned = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *check = NULL;
+  const char *template_ = options->template_ != NULL ? options->template_
+                                                     : GH_DEFAULT_PROFILE_TEMPLATE;
+
+  if (!is_single_line (options->region) || !is_single_line (options->output) ||
+      !is_single_line (options->gatehouse_command))
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The region, output format and command must each be a single "
+                             "line."));
+      return NULL;
+    }
+
+  /* Template mistakes are reported once, not once per role */
+  check = expand_template (template_, "s", "a", "n", "r", error);
+  if (check == NULL)
+    return NULL;
+
+  if (options->only_keys != NULL)
+    {
+      only = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; options->only_keys[i] != NULL; i++)
+        g_hash_table_add (only, options->only_keys[i]);
+    }
+
+  for (guint i = 0; roles != NULL && i < roles->len; i++)
+    {
+      GhRole *role = g_ptr_array_index (roles, i);
+      g_autoptr(GError) local_error = NULL;
+      PlannedProfile *profile;
+      char *name;
+
+      g_return_val_if_fail (GH_IS_ROLE (role), NULL);
+
+      if (only != NULL && !g_hash_table_contains (only, gh_role_get_key (role)))
+        continue;
+
+      if (!is_single_line (gh_role_get_role_name (role)) ||
+          !is_single_line (gh_role_get_account_id (role)))
+        {
+          g_ptr_array_add (result->skipped,
+                           g_strdup_printf (_("%s: the role or account has a line break in its "
+                                              "name; not written"),
+                                            gh_role_get_key (role)));
+          continue;
+        }
+
+      name = gh_profile_name_from_template (template_, session_name,
+                                            gh_role_get_account_id (role),
+                                            gh_role_get_account_name (role),
+                                            gh_role_get_role_name (role), &local_error);
+      if (name == NULL)
+        {
+          g_ptr_array_add (result->skipped, g_strdup_printf ("%s: %s", gh_role_get_key (role),
+                                                             local_error->message));
+          continue;
+        }
+
+      profile = g_new0 (PlannedProfile, 1);
+      profile->name = name;
+      profile->role = role;
+      g_ptr_array_add (planned, profile);
+      g_hash_table_add (natural, profile->name);
+    }
+
+  g_ptr_array_sort (planned, compare_by_role_key);
+
+  /* Collisions: the first role in key order keeps the name. Names are interned in
+   * "natural" (which points at the planned names, alive until the end). */
+  {
+    g_autoptr(GHashTable) first_owner = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) new_names = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < planned->len; i++)
+      {
+        PlannedProfile *profile = g_ptr_array_index (planned, i);
+        GhRole *owner = g_hash_table_lookup (first_owner, profile->name);
+        g_autofree char *candidate = NULL;
+        g_autofree char *this_role = NULL;
+        g_autofree char *other_role = NULL;
+
+        if (owner == NULL)
+          {
+            g_hash_table_insert (first_owner, profile->name, profile->role);
+            g_hash_table_add (assigned, profile->name);
+            continue;
+          }
+
+        for (guint n = 2; ; n++)
+          {
+            g_free (candidate);
+            candidate = g_strdup_printf ("%s-%u", profile->name, n);
+            if (!g_hash_table_contains (natural, candidate) &&
+                !g_hash_table_contains (assigned, candidate))
+              break;
+          }
+
+        this_role = describe_role (profile->role);
+        other_role = describe_role (owner);
+        g_ptr_array_add (result->renamed,
+                         g_strdup_printf (_("%s: %s (the name %s belongs to %s)"),
+                                          candidate, this_role, profile->name, other_role));
+
+        /* The old name stays alive in new_names: "natural" and "first_owner" point at it */
+        g_ptr_array_add (new_names, profile->name);
+        profile->name = g_steal_pointer (&candidate);
+        g_hash_table_add (assigned, profile->name);
+      }
+
+    g_ptr_array_sort (planned, compare_by_name);
+
+    for (guint i = 0; i < planned->len; i++)
+      plan_keys (g_ptr_array_index (planned, i), session_name, options);
+  }
+
+  return g_steal_pointer (&planned);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Applying the plan                                                                        */
+
+typedef struct
+{
+  guint     header_line;
+  guint     start;          /* the first comment line directly above the header, or the header */
+  guint     end;
+  char     *replacement;    /* the block's text after an update */
+  gboolean  removed;
+} Block;
+
+typedef struct
+{
+  GArray   *lines;          /* DocLine */
+  GArray   *blocks;         /* Block, in file order */
+  /* The lines still in the document, as a doubly linked list: n is the head, n + 1 the tail */
+  guint    *prev;
+  guint    *next;
+  gboolean *deleted;
+} Doc;
+
+static void
+doc_free (Doc *doc)
+{
+  for (guint i = 0; i < doc->blocks->len; i++)
+    g_free (g_array_index (doc->blocks, Block, i).replacement);
+  g_array_unref (doc->blocks);
+  g_array_unref (doc->lines);
+  g_free (doc->prev);
+  g_free (doc->next);
+  g_free (doc->deleted);
+  g_free (doc);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Doc, doc_free)
+
+#define LINE(doc, i) (&g_array_index ((doc)->lines, DocLine, (i)))
+#define HEAD(doc) ((doc)->lines->len)
+#define TAIL(doc) ((doc)->lines->len + 1)
+
+static Doc *
+doc_new (const char *data,
+         gsize       length)
+{
+  Doc *doc = g_new0 (Doc, 1);
+  guint n;
+
+  doc->lines = scan_lines (data, length);
+  doc->blocks = g_array_new (FALSE, TRUE, sizeof (Block));
+  n = doc->lines->len;
+
+  doc->prev = g_new (guint, n + 2);
+  doc->next = g_new (guint, n + 2);
+  doc->deleted = g_new0 (gboolean, n);
+  for (guint i = 0; i < n; i++)
+    {
+      doc->prev[i] = i > 0 ? i - 1 : HEAD (doc);
+      doc->next[i] = i + 1 < n ? i + 1 : TAIL (doc);
+    }
+  doc->next[HEAD (doc)] = n > 0 ? 0 : TAIL (doc);
+  doc->prev[TAIL (doc)] = n > 0 ? n - 1 : HEAD (doc);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Block block = { 0 };
+
+      if (LINE (doc, i)->kind != KIND_SECTION)
+        continue;
+
+      block.header_line = i;
+      block.start = i;
+      while (block.start > 0 && LINE (doc, block.start - 1)->kind == KIND_COMMENT)
+        block.start--;
+      if (doc->blocks->len > 0)
+        g_array_index (doc->blocks, Block, doc->blocks->len - 1).end = block.start;
+      block.end = n;
+      g_array_append_val (doc->blocks, block);
+    }
+
+  return doc;
+}
+
+static void
+doc_delete_line (Doc   *doc,
+                 guint  i)
+{
+  g_assert (!doc->deleted[i]);
+
+  doc->next[doc->prev[i]] = doc->next[i];
+  doc->prev[doc->next[i]] = doc->prev[i];
+  doc->deleted[i] = TRUE;
+}
+
+static gboolean
+doc_is_blank (Doc   *doc,
+              guint  i)
+{
+  return i < doc->lines->len && LINE (doc, i)->kind == KIND_BLANK;
+}
+
+/* GhIni's remove_lines() for one line that is in the document: when it was the last line and
+ * had no line ending, the new last line loses its ending. */
+static void
+doc_remove_line (Doc   *doc,
+                 guint  i)
+{
+  gboolean no_final_eol = doc->next[i] == TAIL (doc) && LINE (doc, i)->eol[0] == '\0';
+  guint before = doc->prev[i];
+
+  doc_delete_line (doc, i);
+  if (no_final_eol && before != HEAD (doc))
+    LINE (doc, before)->eol = "";
+}
+
+/* gh_ini_remove_section() for one block: its lines go, then one blank line when two would
+ * meet or one would be left at the start or end of the document. */
+static void
+doc_remove_block (Doc   *doc,
+                  Block *block)
+{
+  guint last_line = doc->prev[TAIL (doc)];
+  gboolean no_final_eol = FALSE;
+  guint before = HEAD (doc);
+  guint after;
+  gboolean first = TRUE;
+
+  g_assert (!block->removed);
+
+  if (last_line != HEAD (doc) && last_line >= block->start && last_line < block->end)
+    no_final_eol = LINE (doc, last_line)->eol[0] == '\0';
+
+  for (guint i = block->start; i < block->end; i++)
+    {
+      if (doc->deleted[i])
+        continue;
+      if (first)
+        {
+          before = doc->prev[i];
+          first = FALSE;
+        }
+      doc_delete_line (doc, i);
+    }
+  g_assert (!first);   /* the header line was there */
+  block->removed = TRUE;
+
+  after = doc->next[before];
+  if (no_final_eol && before != HEAD (doc) && after == TAIL (doc))
+    LINE (doc, before)->eol = "";
+
+  if (before != HEAD (doc) && after != TAIL (doc) &&
+      doc_is_blank (doc, before) && doc_is_blank (doc, after))
+    doc_remove_line (doc, after);
+  else if (before == HEAD (doc) && after != TAIL (doc) && doc_is_blank (doc, after))
+    doc_remove_line (doc, after);
+  else if (before != HEAD (doc) && after == TAIL (doc) && doc_is_blank (doc, before))
+    doc_remove_line (doc, before);
+}
+
+static void
+append_line (GString *out,
+             DocLine *line)
+{
+  g_string_append_len (out, line->text, line->len);
+  g_string_append (out, line->eol);
+}
+
+/* The line ending GhIni gives new lines when the line before has none: the first one in the
+ * document */
+static const char *
+doc_first_eol (Doc *doc)
+{
+  for (guint i = doc->next[HEAD (doc)]; i != TAIL (doc); i = doc->next[i])
+    if (LINE (doc, i)->eol[0] != '\0')
+      return LINE (doc, i)->eol;
+
+  return "\n";
+}
+
+static char *
+doc_to_data (Doc   *doc,
+             gsize *length)
+{
+  GString *out = g_string_new (NULL);
+  guint preamble_end = doc->blocks->len > 0 ? g_array_index (doc->blocks, Block, 0).start
+                                            : doc->lines->len;
+
+  for (guint i = 0; i < preamble_end; i++)
+    if (!doc->deleted[i])
+      append_line (out, LINE (doc, i));
+
+  for (guint b = 0; b < doc->blocks->len; b++)
+    {
+      Block *block = &g_array_index (doc->blocks, Block, b);
+
+      if (block->replacement != NULL)
+        {
+          g_string_append (out, block->replacement);
+          continue;
+        }
+
+      for (guint i = block->start; i < block->end; i++)
+        if (!doc->deleted[i])
+          append_line (out, LINE (doc, i));
+    }
+
+  *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_managed_key (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (managed_keys); i++)
+    if (g_str_equal (key, managed_keys[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Brings the section to the planned keys: managed keys that are not planned go, planned keys
+ * that differ are set (in place, or appended). TRUE when something changed. */
+static gboolean
+update_section (GhIni          *ini,
+                const char     *header,
+                PlannedProfile *planned)
+{
+  g_auto(GStrv) keys = gh_ini_get_keys (ini, header);
+  gboolean changed = FALSE;
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      if (is_managed_key (keys[i]) &&
+          !g_strv_contains ((const char * const *) planned->keys, keys[i]))
+        {
+          gh_ini_remove_key (ini, header, keys[i]);
+          changed = TRUE;
+        }
+    }
+
+  for (guint i = 0; planned->keys[i] != NULL; i++)
+    {
+      g_autofree char *current = gh_ini_get_value (ini, header, planned->keys[i]);
+
+      if (g_strcmp0 (current, planned->values[i]) != 0)
+        {
+          gh_ini_set_value (ini, header, planned->keys[i], planned->values[i]);
+          changed = TRUE;
+        }
+    }
+
+  return changed;
+}
+
+/* Edits one block through a GhIni holding only that block. A first line "#" with the
+ * document's first line ending makes GhIni pick the line ending it would pick for the whole
+ * document; it is dropped again afterwards. */
+static gboolean
+doc_update_block (Doc            *doc,
+                  Block          *block,
+                  PlannedProfile *planned)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GString) text = g_string_new ("#");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  const char *header = LINE (doc, block->header_line)->header;
+  gsize skip;
+  gsize length = 0;
+
+  g_string_append (text, doc_first_eol (doc));
+  skip = text->len;
+  for (guint i = block->start; i < block->end; i++)
+    if (!doc->deleted[i])
+      append_line (text, LINE (doc, i));
+
+  /* The text comes from a document GhIni accepted */
+  if (!gh_ini_load_from_data (ini, text->str, text->len, &error))
+    g_return_val_if_reached (FALSE);
+
+  if (!update_section (ini, header, planned))
+    return FALSE;
+
+  data = gh_ini_to_data (ini, &length);
+  g_assert (length >= skip && memcmp (data, text->str, skip) == 0);
+  block->replacement = g_strdup (data + skip);
+  return TRUE;
+}
+
+/* The line ending new lines get, as GhIni chooses it: the one of the last line, else the
+ * first one in the document, else "\n". */
+static const char *
+append_eol (const char *text,
+            gsize       len)
+{
+  const char *first;
+
+  if (len >= 2 && text[len - 2] == '\r' && text[len - 1] == '\n')
+    return "\r\n";
+  if (len >= 1 && text[len - 1] == '\n')
+    return "\n";
+  if (len >= 1 && text[len - 1] == '\r')
+    return "\r";
+
+  first = strpbrk (text, "\r\n");
+  if (first == NULL)
+    return "\n";
+  if (first[0] == '\r')
+    return first[1] == '\n' ? "\r\n" : "\r";
+  return "\n";
+}
+
+/* Whether the last line of @text (with or without a line ending) is blank. */
+static gboolean
+last_line_is_blank (const char *text,
+                    gsize       len)
+{
+  gsize end = len;
+  gsize start;
+
+  if (end > 0 && text[end - 1] == '\n')
+    end--;
+  if (end > 0 && text[end - 1] == '\r')
+    end--;
+
+  for (start = end; start > 0 && text[start - 1] != '\n' && text[start - 1] != '\r'; start--)
+    ;
+
+  /* GhIni ignores a byte order mark on the first line */
+  if (start == 0 && end >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    start = 3;
+
+  for (gsize i = start; i < end; i++)
+    if (!IS_SPACE (text[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Appends the new sections the way gh_ini_add_section() + gh_ini_set_value() would. */
+static void
+append_sections (GString    *text,
+                 GPtrArray  *additions,
+                 const char *marker)
+{
+  const char *eol;
+
+  if (additions->len == 0)
+    return;
+
+  eol = append_eol (text->str, text->len);
+
+  for (guint i = 0; i < additions->len; i++)
+    {
+      PlannedProfile *planned = g_ptr_array_index (additions, i);
+      g_autofree char *header = profile_header (planned->name);
+
+      if (text->len > 0)
+        {
+          char last = text->str[text->len - 1];
+          gboolean blank = last_line_is_blank (text->str, text->len);
+
+          if (last != '\n' && last != '\r')
+            g_string_append (text, eol);
+          if (!blank)
+            g_string_append (text, eol);
+        }
+
+      g_string_append_printf (text, "# %s%s[%s]%s", marker, eol, header, eol);
+      for (guint k = 0; planned->keys[k] != NULL; k++)
+        {
+          if (planned->values[k][0] != '\0')
+            g_string_append_printf (text, "%s = %s%s", planned->keys[k], planned->values[k],
+                                    eol);
+          else
+            g_string_append_printf (text, "%s =%s", planned->keys[k], eol);
+        }
+    }
+}
+
+typedef enum
+{
+  OWNER_HAND_WRITTEN,
+  OWNER_OTHER_SESSION,
+  OWNER_THIS_SESSION,
+} Owner;
+
+typedef struct
+{
+  char   *name;
+  GArray *blocks;          /* indices into doc->blocks, in file order */
+} ExistingProfile;
+
+static void
+existing_profile_free (gpointer data)
+{
+  ExistingProfile *existing = data;
+
+  g_free (existing->name);
+  g_array_unref (existing->blocks);
+  g_free (existing);
+}
+
+/* A profile is this sign-in's only when the marker above every one of its headers names it */
+static Owner
+owner_of (Doc             *doc,
+          ExistingProfile *existing,
+          const char      *session_name,
+          char           **other_session)
+{
+  g_autofree char *first = NULL;
+
+  for (guint i = 0; i < existing->blocks->len; i++)
+    {
+      Block *block = &g_array_index (doc->blocks, Block,
+                                     g_array_index (existing->blocks, guint, i));
+      DocLine *above = block->header_line > 0 ? LINE (doc, block->header_line - 1) : NULL;
+      g_autofree char *owner = NULL;
+
+      if (above != NULL && above->kind == KIND_COMMENT)
+        owner = gh_profile_sync_parse_marker (above->comment);
+
+      if (owner == NULL)
+        return OWNER_HAND_WRITTEN;
+      if (first == NULL)
+        first = g_steal_pointer (&owner);
+      else if (!g_str_equal (first, owner))
+        return OWNER_HAND_WRITTEN;
+    }
+
+  g_assert (first != NULL);
+
+  if (g_str_equal (first, session_name))
+    return OWNER_THIS_SESSION;
+
+  if (other_session != NULL)
+    *other_session = g_steal_pointer (&first);
+  return OWNER_OTHER_SESSION;
+}
+
+/* Plans against @contents and returns the new text. */
+static char *
+apply_plan (const char    *contents,
+            gsize          length,
+            const char    *session_name,
+            GPtrArray     *planned,
+            GhSyncResult  *result,
+            gsize         *new_length,
+            GError       **error)
+{
+  g_autoptr(GhIni) check = gh_ini_new ();
+  g_autoptr(Doc) doc = NULL;
+  g_autoptr(GHashTable) existing = NULL;
+  g_autoptr(GPtrArray) existing_order = NULL;
+  g_autoptr(GHashTable) planned_names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) additions = g_ptr_array_new ();
+  g_autoptr(GArray) to_remove = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) to_update = g_ptr_array_new ();
+  g_autofree char *marker = gh_profile_sync_marker (session_name);
+  g_autofree char *data = NULL;
+  gsize data_len = 0;
+  GString *text;
+
+  /* GhIni decides what it accepts (UTF-8, no NUL) */
+  if (!gh_ini_load_from_data (check, contents, length, error))
+    return NULL;
+  g_clear_object (&check);
+
+  doc = doc_new (contents, length);
+
+  /* Profile name → its blocks (`[profile a]` and `[profile 'a']` are one profile) */
+  existing = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, existing_profile_free);
+  existing_order = g_ptr_array_new ();
+  for (guint b = 0; b < doc->blocks->len; b++)
+    {
+      Block *block = &g_array_index (doc->blocks, Block, b);
+      g_autofree char *name = profile_name_of_header (LINE (doc, block->header_line)->header);
+      ExistingProfile *profile;
+
+      if (name == NULL)
+        continue;
+
+      profile = g_hash_table_lookup (existing, name);
+      if (profile == NULL)
+        {
+          profile = g_new0 (ExistingProfile, 1);
+          profile->name = g_steal_pointer (&name);
+          profile->blocks = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (existing, profile->name, profile);
+          g_ptr_array_add (existing_order, profile);
+        }
+      g_array_append_val (profile->blocks, b);
+    }
+
+  for (guint i = 0; i < planned->len; i++)
+    {
+      PlannedProfile *profile = g_ptr_array_index (planned, i);
+
+      g_hash_table_add (planned_names, profile->name);
+    }
+
+  /* This sign-in's profiles for roles that are gone (or no longer selected) */
+  for (guint i = 0; i < existing_order->len; i++)
+    {
+      ExistingProfile *profile = g_ptr_array_index (existing_order, i);
+
+      if (g_hash_table_contains (planned_names, profile->name) ||
+          owner_of (doc, profile, session_name, NULL) != OWNER_THIS_SESSION)
+        continue;
+
+      g_array_append_vals (to_remove, profile->blocks->data, profile->blocks->len);
+      g_ptr_array_add (result->removed, g_strdup (profile->name));
+    }
+
+  for (guint i = 0; i < planned->len; i++)
+    {
+      PlannedProfile *profile = g_ptr_array_index (planned, i);
+      ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
+      g_autofree char *other = NULL;
+
+      if (current == NULL)
+        {
+          g_ptr_array_add (additions, profile);
+          g_ptr_array_add (result->added, g_strdup (profile->name));
+          continue;
+        }
+
+      switch (owner_of (doc, current, session_name, &other))
+        {
+        case OWNER_HAND_WRITTEN:
+          g_ptr_array_add (result->skipped,
+                           g_strdup_printf (_("%s: a profile you wrote has this name; not "
+                                              "changed"), profile->name));
+          continue;
+
+        case OWNER_OTHER_SESSION:
+          g_ptr_array_add (result->skipped,
+                           g_strdup_printf (_("%s: Gatehouse manages this profile for the "
+                                              "sign-in “%s”; not changed"),
+                                            profile->name, other));
+          continue;
+
+        case OWNER_THIS_SESSION:
+        default:
+          break;
+        }
+
+      /* Several sections of one name (a copied section, or `[profile a]` and
+       * `[profile 'a']`): botocore uses the last one, so the earlier ones of ours go */
+      g_array_append_vals (to_remove, current->blocks->data, current->blocks->len - 1);
+      g_ptr_array_add (to_update, profile);
+    }
+
+  /* Removals first and in file order, as gh_ini_remove_section() calls would run */
+  g_array_sort (to_remove, (GCompareFunc) compare_guint);
+  for (guint i = 0; i < to_remove->len; i++)
+    doc_remove_block (doc, &g_array_index (doc->blocks, Block,
+                                           g_array_index (to_remove, guint, i)));
+
+  for (guint i = 0; i < to_update->len; i++)
+    {
+      PlannedProfile *profile = g_ptr_array_index (to_update, i);
+      ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
+      guint last = g_array_index (current->blocks, guint, current->blocks->len - 1);
+
+      if (doc_update_block (doc, &g_array_index (doc->blocks, Block, last), profile) ||
+          current->blocks->len > 1)
+        g_ptr_array_add (result->updated, g_strdup (profile->name));
+    }
+
+  data = doc_to_data (doc, &data_len);
+  text = g_string_new_len (data, data_len);
+  append_sections (text, additions, marker);
+
+  *new_length = text->len;
+  return g_string_free (text, FALSE);
+}
+
+#undef LINE
+#undef HEAD
+#undef TAIL
+
+/* ---------------------------------------------------------------------------------------- */
+/* Diff                                                                                     */
+
+typedef struct
+{
+  const char *text;
+  gsize       len;
+} DiffLine;
+
+typedef struct
+{
+  GArray *a;        /* DiffLine */
+  GArray *b;
+  GString *ops;     /* ' ', '-', '+' per line of the edit script */
+} Diff;
+
+static GArray *
+split_lines (const char *text,
+             gsize       length)
+{
+  GArray *lines = g_array_new (FALSE, FALSE, sizeof (DiffLine));
+  const char *p = text;
+  const char *stop = text + length;
+
+  while (p < stop)
+    {
+      DiffLine line = { p, 0 };
+      const char *nl = p;
+
+      while (nl < stop && *nl != '\n' && *nl != '\r')
+        nl++;
+      line.len = nl - p;
+      g_array_append_val (lines, line);
+
+      if (nl < stop && *nl == '\r' && nl + 1 < stop && nl[1] == '\n')
+        nl++;
+      p = nl < stop ? nl + 1 : nl;
+    }
+
+  return lines;
+}
+
+static inline gboolean
+lines_equal (const DiffLine *x,
+             const DiffLine *y)
+{
+  return x->len == y->len && memcmp (x->text, y->text, x->len) == 0;
+}
+
+static guint
+diff_line_hash (gconstpointer key)
+{
+  const DiffLine *line = key;
+  guint hash = 5381;
+
+  for (gsize i = 0; i < line->len; i++)
+    hash = hash * 33 + (guchar) line->text[i];
+  return hash;
+}
+
+static gboolean
+diff_line_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  return lines_equal (a, b);
+}
+
+#define A(i) (&g_array_index (diff->a, DiffLine, (i)))
+#define B(i) (&g_array_index (diff->b, DiffLine, (i)))
+
+static void
+emit (Diff  *diff,
+      char   op,
+      guint  count)
+{
+  for (guint i = 0; i < count; i++)
+    g_string_append_c (diff->ops, op);
+}
+
+/* Minimal diff of a small block by dynamic programming over the longest common subsequence */
+static void
+diff_lcs (Diff  *diff,
+          guint  a0,
+          guint  a1,
+          guint  b0,
+          guint  b1)
+{
+  guint na = a1 - a0;
+  guint nb = b1 - b0;
+  g_autofree guint32 *table = g_new0 (guint32, (gsize) (na + 1) * (nb + 1));
+  guint i = 0;
+  guint j = 0;
+
+#define T(x, y) table[(gsize) (x) * (nb + 1) + (y)]
+  for (guint x = na; x-- > 0;)
+    for (guint y = nb; y-- > 0;)
+      T (x, y) = lines_equal (A (a0 + x), B (b0 + y)) ? T (x + 1, y + 1) + 1
+                 : MAX (T (x + 1, y), T (x, y + 1));
+
+  while (i < na && j < nb)
+    {
+      if (lines_equal (A (a0 + i), B (b0 + j)))
+        {
+          emit (diff, ' ', 1);
+          i++;
+          j++;
+        }
+      else if (T (i + 1, j) >= T (i, j + 1))
+        {
+          emit (diff, '-', 1);
+          i++;
+        }
+      else
+        {
+          emit (diff, '+', 1);
+          j++;
+        }
+    }
+#undef T
+
+  emit (diff, '-', na - i);
+  emit (diff, '+', nb - j);
+}
+
+typedef struct
+{
+  guint count_a;
+  guint count_b;
+  guint index_a;
+  guint index_b;
+} Occurrence;
+
+static int
+compare_by_index_a (gconstpointer a,
+                    gconstpointer b)
+{
+  const Occurrence *x = a;
+  const Occurrence *y = b;
+
+  return x->index_a < y->index_a ? -1 : x->index_a > y->index_a;
+}
+
+/* Patience diff: lines that occur once on each side anchor the diff (in a config file the
+ * section headers do), the blocks between them are diffed recursively. */
+static void
+diff_range (Diff  *diff,
+            guint  a0,
+            guint  a1,
+            guint  b0,
+            guint  b1)
+{
+  guint prefix = 0;
+  guint suffix = 0;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GArray) anchors = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  while (a0 + prefix < a1 && b0 + prefix < b1 && lines_equal (A (a0 + prefix), B (b0 + prefix)))
+    prefix++;
+  emit (diff, ' ', prefix);
+  a0 += prefix;
+  b0 += prefix;
+
+  while (a1 - suffix > a0 && b1 - suffix > b0 &&
+         lines_equal (A (a1 - suffix - 1), B (b1 - suffix - 1)))
+    suffix++;
+  a1 -= suffix;
+  b1 -= suffix;
+
+  if (a0 == a1 || b0 == b1)
+    {
+      emit (diff, '-', a1 - a0);
+      emit (diff, '+', b1 - b0);
+      emit (diff, ' ', suffix);
+      return;
+    }
+
+  seen = g_hash_table_new_full (diff_line_hash, diff_line_equal, NULL, g_free);
+  for (guint i = a0; i < a1; i++)
+    {
+      Occurrence *occ = g_hash_table_lookup (seen, A (i));
+
+      if (occ == NULL)
+        {
+          occ = g_new0 (Occurrence, 1);
+          g_hash_table_insert (seen, A (i), occ);
+        }
+      occ->count_a++;
+      occ->index_a = i;
+    }
+  for (guint j = b0; j < b1; j++)
+    {
+      Occurrence *occ = g_hash_table_lookup (seen, B (j));
+
+      if (occ != NULL)
+        {
+          occ->count_b++;
+          occ->index_b = j;
+        }
+    }
+
+  /* Unique common lines in the order of a, then the longest run increasing in b (patience
+   * sorting) */
+  anchors = g_array_new (FALSE, FALSE, sizeof (Occurrence));
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Occurrence *occ = value;
+
+      if (occ->count_a == 1 && occ->count_b == 1)
+        g_array_append_val (anchors, *occ);
+    }
+
+  if (anchors->len > 0)
+    {
+      guint n = anchors->len;
+      g_autofree guint *tails = g_new (guint, n);      /* pile tops: index into anchors */
+      g_autofree guint *back = g_new (guint, n);       /* predecessor in the chain */
+      g_autofree guint *chain = g_new (guint, n);
+      guint piles = 0;
+      guint length;
+      guint pa = a0;
+      guint pb = b0;
+
+      g_array_sort (anchors, compare_by_index_a);
+
+      for (guint i = 0; i < n; i++)
+        {
+          guint b = g_array_index (anchors, Occurrence, i).index_b;
+          guint lo = 0;
+          guint hi = piles;
+
+          while (lo < hi)
+            {
+              guint mid = (lo + hi) / 2;
+
+              if (g_array_index (anchors, Occurrence, tails[mid]).index_b < b)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          back[i] = lo > 0 ? tails[lo - 1] : G_MAXUINT;
+          tails[lo] = i;
+          if (lo == piles)
+            piles++;
+        }
+
+      length = piles;
+      for (guint k = tails[piles - 1], m = length; m > 0; k = back[k])
+        chain[--m] = k;
+
+      for (guint m = 0; m < length; m++)
+        {
+          Occurrence *occ = &g_array_index (anchors, Occurrence, chain[m]);
+
+          diff_range (diff, pa, occ->index_a, pb, occ->index_b);
+          emit (diff, ' ', 1);
+          pa = occ->index_a + 1;
+          pb = occ->index_b + 1;
+        }
+      diff_range (diff, pa, a1, pb, b1);
+    }
+  else if ((guint64) (a1 - a0) * (b1 - b0) <= DIFF_MAX_DP_CELLS)
+    diff_lcs (diff, a0, a1, b0, b1);
+  else
+    {
+      emit (diff, '-', a1 - a0);
+      emit (diff, '+', b1 - b0);
+    }
+
+  emit (diff, ' ', suffix);
+}
+
+static void
+append_hunk (GString    *out,
+             Diff       *diff,
+             guint       start,
+             guint       end,
+             const guint *a_pos,
+             const guint *b_pos)
+{
+  guint a_count = 0;
+  guint b_count = 0;
+
+  for (guint i = start; i < end; i++)
+    {
+      char op = diff->ops->str[i];
+
+      if (op != '+')
+        a_count++;
+      if (op != '-')
+        b_count++;
+    }
+
+  /* Like diff -u: an empty side names the line before it */
+  g_string_append_printf (out, "@@ -%u,%u +%u,%u @@\n",
+                          a_pos[start] + (a_count > 0 ? 1 : 0), a_count,
+                          b_pos[start] + (b_count > 0 ? 1 : 0), b_count);
+
+  for (guint i = start; i < end; i++)
+    {
+      char op = diff->ops->str[i];
+      const DiffLine *line = op == '+' ? B (b_pos[i]) : A (a_pos[i]);
+
+      g_string_append_c (out, op);
+      g_string_append_len (out, line->text, line->len);
+      g_string_append_c (out, '\n');
+    }
+}
+
+/* A unified diff (3 lines of context) from @old to @new, "" when they have the same lines. */
+static char *
+unified_diff (const char *path,
+              const char *old,
+              gsize       old_len,
+              const char *new,
+              gsize       new_len)
+{
+  Diff d = { 0 };
+  Diff *diff = &d;
+  g_autofree guint *a_pos = NULL;
+  g_autofree guint *b_pos = NULL;
+  GString *out = g_string_new (NULL);
+  guint n;
+  guint i = 0;
+  gboolean any = FALSE;
+
+  diff->a = split_lines (old, old_len);
+  diff->b = split_lines (new, new_len);
+  diff->ops = g_string_new (NULL);
+  diff_range (diff, 0, diff->a->len, 0, diff->b->len);
+
+  n = diff->ops->len;
+  a_pos = g_new (guint, n + 1);
+  b_pos = g_new (guint, n + 1);
+  a_pos[0] = b_pos[0] = 0;
+  for (guint k = 0; k < n; k++)
+    {
+      char op = diff->ops->str[k];
+
+      a_pos[k + 1] = a_pos[k] + (op != '+' ? 1 : 0);
+      b_pos[k + 1] = b_pos[k] + (op != '-' ? 1 : 0);
+    }
+
+  while (i < n)
+    {
+      guint start;
+      guint last_change;
+      guint end;
+
+      if (diff->ops->str[i] == ' ')
+        {
+          i++;
+          continue;
+        }
+
+      if (!any)
+        {
+          g_string_append_printf (out, "--- %s\n+++ %s\n", path, path);
+          any = TRUE;
+        }
+
+      start = i > DIFF_CONTEXT ? i - DIFF_CONTEXT : 0;
+      last_change = i;
+      for (guint k = i; k < n && k <= last_change + 2 * DIFF_CONTEXT; k++)
+        if (diff->ops->str[k] != ' ')
+          last_change = k;
+      end = MIN (n, last_change + 1 + DIFF_CONTEXT);
+
+      append_hunk (out, diff, start, end, a_pos, b_pos);
+      i = end;
+    }
+
+  g_array_unref (diff->a);
+  g_array_unref (diff->b);
+  g_string_free (diff->ops, TRUE);
+
+  return g_string_free (out, FALSE);
+}
+
+#undef A
+#undef B
+
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * gh_profile_sync:
+ *
+ * Without @dry_run, the file is read, planned and written under the config file's lock (the
+ * lock gh_aws_config_add_session() takes), so an edit another program made before the lock was
+ * taken is kept. Nothing is written when the planned text equals the file. Fails with
+ * GH_ERROR_INVALID_INPUT for a bad template or option, GH_ERROR_CONFIG when the file cannot be
+ * read, parsed or written (then the file is as it was).
+ */
+GhSyncResult *
+gh_profile_sync (const char           *config_path,
+                 const char           *session_name,
+                 GPtrArray            *roles,
+                 const GhSyncOptions  *options,
+                 gboolean              dry_run,
+                 GError              **error)
+{
+  static const GhSyncOptions default_options = { 0 };
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GPtrArray) planned = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *resolved = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *new_contents = NULL;
+  gsize length = 0;
+  gsize new_length = 0;
+  int lock_fd = -1;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (config_path != NULL, NULL);
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  if (options == NULL)
+    options = &default_options;
+
+  if (!gh_validate_session_name (session_name, error))
+    return NULL;
+
+  result = sync_result_new ();
+  planned = plan_profiles (session_name, roles, options, result, error);
+  if (planned == NULL)
+    return NULL;
+
+  absolute = g_canonicalize_filename (config_path, NULL);
+  resolved = gh_file_resolve_symlinks (absolute);
+
+  if (!dry_run)
+    {
+      g_autofree char *hash = gh_sha1_hex (resolved);
+      g_autofree char *lock_name = g_strconcat ("config-", hash, NULL);
+
+      lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
+      if (lock_fd < 0)
+        return NULL;
+    }
+
+  if (!g_file_get_contents (resolved, &contents, &length, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                       _("Cannot read the AWS config file %s: %s"), config_path,
+                       local_error->message);
+          goto out;
+        }
+      g_clear_error (&local_error);
+      contents = g_strdup ("");
+      length = 0;
+    }
+
+  new_contents = apply_plan (contents, length, session_name, planned, result, &new_length,
+                             &local_error);
+  if (new_contents == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
+                   config_path, local_error->message);
+      goto out;
+    }
+
+  result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
+  if (result->changed)
+    {
+      g_free (result->diff);
+      result->diff = unified_diff (config_path, contents, length, new_contents, new_length);
+    }
+
+  if (result->changed && !dry_run &&
+      !gh_file_write_private (resolved, new_contents, new_length, error))
+    goto out;
+
+  ok = TRUE;
+
+out:
+  gh_file_lock_release (lock_fd);
+  return ok ? g_steal_pointer (&result) : NULL;
+}

@@ -46,13 +46,39 @@ char         *gh_profile_name_from_template  (const char   *template_,
                                               const char   *role_name,
                                               GError      **error);
 
-/* roles: GhRole objects of session_name. Under the config file lock: re-read, plan, write
- * (unless dry_run or nothing changed). */
+/* roles: GhRole objects of session_name. Under the config file lock ("config-" + sha1 of the
+ * resolved path, the lock gh-aws-config.c takes): read, plan, write (unless nothing changed).
+ * A dry run takes no lock and writes nothing. New profiles are appended in name order; names
+ * in added/updated/removed are in that order too (removed: file order). Two roles giving one
+ * name: the first by key keeps it, the others get "-2", "-3", … (result->renamed). A name whose
+ * section someone else owns is skipped (result->skipped), as is a role whose name comes out
+ * empty. Several sections of one managed name: the last is updated, the others removed.
+ * options->gatehouse_command is written as given (quote it yourself if it has spaces).
+ * GH_ERROR_INVALID_INPUT for a bad template/option/session name, GH_ERROR_CONFIG when the file
+ * cannot be read, parsed or written (the file is then as it was). */
 GhSyncResult *gh_profile_sync                (const char          *config_path,
                                               const char          *session_name,
                                               GPtrArray           *roles,
                                               const GhSyncOptions *options,
                                               gboolean             dry_run,
                                               GError             **error);
+
+/* The comment (without the leading "# ") that Gatehouse writes directly above the header of a
+ * profile it manages for session_name:
+ *   Managed by Gatehouse (sign-in "SESSION"): changes here are overwritten by gatehouse sync
+ * It is not translated: it is how Gatehouse recognises its own sections. */
+char         *gh_profile_sync_marker         (const char   *session_name);
+
+/* The sign-in named by a marker comment line (as written in the file, with its '#'), or NULL
+ * when the line is not a Gatehouse marker. */
+char         *gh_profile_sync_parse_marker   (const char   *comment_line);
+
+/* For every section header in @data (raw INI text; lines classified as GhIni and configparser
+ * classify them): header text (as GhIni names sections) → the comment line directly above the
+ * header, stripped of surrounding whitespace, or "" when the line above is not a comment. A
+ * header that appears more than once maps to "" unless every occurrence has the same comment
+ * line above it. */
+GHashTable   *gh_profile_sync_header_comments (const char  *data,
+                                               gsize        length);
 
 G_END_DECLS

@@ -1,4 +1,5 @@
-/* gh-secret-store.c — refresh tokens and client registrations in the desktop keyring
+/* gh-secret-store.c — refresh tokens, client registrations and role credentials in the desktop
+ * keyring
  *
  * Items live in the default collection (normally the "login" keyring) under our own schema.
  * Gatehouse runs as a CLI and as a tray service, so it must never wait on an unlock prompt: a
@@ -33,6 +34,8 @@ typedef struct
   Operation         operation;
   char             *session_name;
   char             *start_url;    /* NULL for clear: any start URL */
+  char             *account_id;   /* role credentials only; NULL for clear */
+  char             *role_name;    /* role credentials only; NULL for clear */
   GhSecretKind      kind;
   SecretValue      *value;        /* store only */
   guint             attempt;
@@ -48,6 +51,8 @@ request_free (Request *request)
 {
   g_clear_pointer (&request->session_name, g_free);
   g_clear_pointer (&request->start_url, g_free);
+  g_clear_pointer (&request->account_id, g_free);
+  g_clear_pointer (&request->role_name, g_free);
   g_clear_pointer (&request->value, secret_value_unref);
   g_clear_object (&request->service);
   g_clear_object (&request->collection);
@@ -55,6 +60,8 @@ request_free (Request *request)
   g_free (request);
 }
 
+/* account-id and role are set on role credentials only. Searches name a subset of the
+ * attributes, so adding them did not change how older items are found. */
 static const SecretSchema *
 get_schema (void)
 {
@@ -64,6 +71,8 @@ get_schema (void)
       { "session", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "start-url", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "role", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
   };
@@ -80,16 +89,19 @@ kind_to_string (GhSecretKind kind)
       return "refresh-token";
     case GH_SECRET_REGISTRATION:
       return "registration";
+    case GH_SECRET_ROLE_CREDENTIALS:
+      return "role-credentials";
     default:
       g_return_val_if_reached (NULL);
     }
 }
 
 static char *
-make_label (const char   *session_name,
-            GhSecretKind  kind)
+make_label (Request *request)
 {
-  switch (kind)
+  const char *session_name = request->session_name;
+
+  switch (request->kind)
     {
     case GH_SECRET_REFRESH_TOKEN:
       /* Translators: shown in Passwords and Keys; %s is the session name */
@@ -97,25 +109,38 @@ make_label (const char   *session_name,
     case GH_SECRET_REGISTRATION:
       /* Translators: shown in Passwords and Keys; %s is the session name */
       return g_strdup_printf (_("Gatehouse: client registration for “%s”"), session_name);
+    case GH_SECRET_ROLE_CREDENTIALS:
+      /* Translators: shown in Passwords and Keys; the role name, the AWS account id and the
+       * session name */
+      return g_strdup_printf (_("Gatehouse: AWS credentials for %s @ %s (“%s”)"),
+                              request->role_name, request->account_id, session_name);
     default:
       g_return_val_if_reached (NULL);
     }
 }
 
+static void
+add_attribute (GHashTable *attributes,
+               const char *name,
+               const char *value)
+{
+  if (value != NULL)
+    g_hash_table_insert (attributes, g_strdup (name), g_strdup (value));
+}
+
+/* The attributes that are set: a clear leaves out the start URL, account and role. */
 static GHashTable *
 request_attributes (Request *request)
 {
-  if (request->start_url != NULL)
-    return secret_attributes_build (get_schema (),
-                                    "session", request->session_name,
-                                    "start-url", request->start_url,
-                                    "kind", kind_to_string (request->kind),
-                                    NULL);
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  return secret_attributes_build (get_schema (),
-                                  "session", request->session_name,
-                                  "kind", kind_to_string (request->kind),
-                                  NULL);
+  add_attribute (attributes, "session", request->session_name);
+  add_attribute (attributes, "start-url", request->start_url);
+  add_attribute (attributes, "kind", kind_to_string (request->kind));
+  add_attribute (attributes, "account-id", request->account_id);
+  add_attribute (attributes, "role", request->role_name);
+
+  return attributes;
 }
 
 static void
@@ -296,7 +321,7 @@ store_in_collection (GTask *task)
 {
   Request *request = g_task_get_task_data (task);
   g_autoptr(GHashTable) attributes = request_attributes (request);
-  g_autofree char *label = make_label (request->session_name, request->kind);
+  g_autofree char *label = make_label (request);
 
   /* Straight into the collection we checked, rather than through the "default" alias again
    * (secret_password_store would prompt if it had been locked meanwhile). */
@@ -604,7 +629,8 @@ gh_secret_store_clear_async (const char          *session_name,
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (session_name != NULL);
-  g_return_if_fail (kind == GH_SECRET_REFRESH_TOKEN || kind == GH_SECRET_REGISTRATION);
+  g_return_if_fail (kind == GH_SECRET_REFRESH_TOKEN || kind == GH_SECRET_REGISTRATION ||
+                    kind == GH_SECRET_ROLE_CREDENTIALS);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = request_new (OPERATION_CLEAR, session_name, NULL, kind, cancellable,
@@ -619,6 +645,87 @@ gh_secret_store_clear_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_secret_store_clear_async,
                         FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Role credentials: one item per session, start URL, account and role. */
+
+void
+gh_secret_store_lookup_role_credentials_async (const char          *session_name,
+                                               const char          *start_url,
+                                               const char          *account_id,
+                                               const char          *role_name,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (start_url != NULL);
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (role_name != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = request_new (OPERATION_LOOKUP, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
+                      cancellable, callback, user_data,
+                      gh_secret_store_lookup_role_credentials_async);
+  request = g_task_get_task_data (task);
+  request->account_id = g_strdup (account_id);
+  request->role_name = g_strdup (role_name);
+  request_start (task);
+}
+
+char *
+gh_secret_store_lookup_role_credentials_finish (GAsyncResult  *result,
+                                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gh_secret_store_lookup_role_credentials_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+gh_secret_store_store_role_credentials_async (const char          *session_name,
+                                              const char          *start_url,
+                                              const char          *account_id,
+                                              const char          *role_name,
+                                              const char          *secret,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (start_url != NULL);
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (role_name != NULL);
+  g_return_if_fail (secret != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = request_new (OPERATION_STORE, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
+                      cancellable, callback, user_data,
+                      gh_secret_store_store_role_credentials_async);
+  request = g_task_get_task_data (task);
+  request->account_id = g_strdup (account_id);
+  request->role_name = g_strdup (role_name);
+  request->value = secret_value_new (secret, -1, "application/json");
+  request_start (task);
+}
+
+gboolean
+gh_secret_store_store_role_credentials_finish (GAsyncResult  *result,
+                                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gh_secret_store_store_role_credentials_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -1081,9 +1081,9 @@ portal_logout_cb (GObject      *object,
 }
 
 static void
-logout_registration_cleared_cb (GObject      *object,
-                                GAsyncResult *result,
-                                gpointer      user_data)
+logout_credentials_cleared_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
 {
   GTask *task = user_data;
   GhSession *self = g_task_get_source_object (task);
@@ -1113,6 +1113,10 @@ logout_registration_cleared_cb (GObject      *object,
                       portal_logout_cb, task);
 }
 
+static void logout_registration_cleared_cb (GObject      *object,
+                                            GAsyncResult *result,
+                                            gpointer      user_data);
+
 static void
 logout_token_cleared_cb (GObject      *object,
                          GAsyncResult *result,
@@ -1131,6 +1135,27 @@ logout_token_cleared_cb (GObject      *object,
   gh_secret_store_clear_async (self->config->name, GH_SECRET_REGISTRATION,
                                g_task_get_cancellable (task),
                                logout_registration_cleared_cb, task);
+}
+
+static void
+logout_registration_cleared_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!gh_secret_store_clear_finish (result, &error))
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  /* Role credentials cached for the console and credential_process go with the sign-in. */
+  gh_secret_store_clear_async (self->config->name, GH_SECRET_ROLE_CREDENTIALS,
+                               g_task_get_cancellable (task),
+                               logout_credentials_cleared_cb, task);
 }
 
 static void

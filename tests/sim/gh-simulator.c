@@ -164,6 +164,8 @@ struct _GhSimulator
 
   guint        accounts;
   guint        roles_per_account;
+  guint        nameless_accounts;
+  GStrv        role_names;
   guint        page_size;
   guint        latency_ms;
   guint        rate_limit;
@@ -196,6 +198,8 @@ enum {
   PROP_DEVICE_CODE_LIFETIME,
   PROP_DEVICE_INTERVAL,
   PROP_CLOCK_OFFSET,
+  PROP_NAMELESS_ACCOUNTS,
+  PROP_ROLE_NAMES,
   N_PROPS
 };
 
@@ -336,8 +340,11 @@ account_id_for_index (guint n)
 }
 
 static char *
-role_name_for_index (guint j)
+role_name_for_index (GhSimulator *self,
+                     guint        j)
 {
+  if (self->role_names != NULL && j < g_strv_length (self->role_names))
+    return g_strdup (self->role_names[j]);
   if (j == 0)
     return g_strdup ("AdministratorAccess");
   if (j == 1)
@@ -371,7 +378,7 @@ role_exists (GhSimulator *self,
 {
   for (guint j = 0; j < self->roles_per_account; j++)
     {
-      g_autofree char *name = role_name_for_index (j);
+      g_autofree char *name = role_name_for_index (self, j);
 
       if (g_strcmp0 (name, role_name) == 0)
         return TRUE;
@@ -1628,14 +1635,18 @@ handle_list_accounts (GhSimulator       *self,
       g_autofree char *id = account_id_for_index (i + 1);
       g_autofree char *name = g_strdup_printf ("Account %u", i + 1);
       g_autofree char *email = g_strdup_printf ("account%u@example.com", i + 1);
+      gboolean nameless = self->nameless_accounts != 0 && (i + 1) % self->nameless_accounts == 0;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "accountId");
       json_builder_add_string_value (builder, id);
-      json_builder_set_member_name (builder, "accountName");
-      json_builder_add_string_value (builder, name);
-      json_builder_set_member_name (builder, "emailAddress");
-      json_builder_add_string_value (builder, email);
+      if (!nameless)
+        {
+          json_builder_set_member_name (builder, "accountName");
+          json_builder_add_string_value (builder, name);
+          json_builder_set_member_name (builder, "emailAddress");
+          json_builder_add_string_value (builder, email);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1682,7 +1693,7 @@ handle_list_account_roles (GhSimulator       *self,
   json_builder_begin_array (builder);
   for (i = offset; i < self->roles_per_account && i < offset + limit; i++)
     {
-      g_autofree char *name = role_name_for_index (i);
+      g_autofree char *name = role_name_for_index (self, i);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "roleName");
@@ -1954,6 +1965,16 @@ set_property_from_string (GhSimulator  *self,
     }
 
   g_value_init (&gvalue, pspec->value_type);
+
+  /* A list: comma-separated (names with commas cannot be set this way). */
+  if (pspec->value_type == G_TYPE_STRV)
+    {
+      g_auto(GStrv) list = *value != '\0' ? g_strsplit (value, ",", -1) : NULL;
+
+      g_value_take_boxed (&gvalue, g_steal_pointer (&list));
+      g_object_set_property (G_OBJECT (self), name, &gvalue);
+      return TRUE;
+    }
 
   switch (pspec->value_type)
     {
@@ -2387,6 +2408,7 @@ gh_simulator_finalize (GObject *object)
   g_clear_pointer (&self->hung, g_ptr_array_unref);
   g_clear_pointer (&self->console_logins, g_ptr_array_unref);
   g_clear_pointer (&self->last_registration_request, g_free);
+  g_clear_pointer (&self->role_names, g_strfreev);
 
   G_OBJECT_CLASS (gh_simulator_parent_class)->finalize (object);
 }
@@ -2442,6 +2464,12 @@ gh_simulator_get_property (GObject    *object,
       break;
     case PROP_CLOCK_OFFSET:
       g_value_set_int64 (value, self->clock_offset);
+      break;
+    case PROP_NAMELESS_ACCOUNTS:
+      g_value_set_uint (value, self->nameless_accounts);
+      break;
+    case PROP_ROLE_NAMES:
+      g_value_set_boxed (value, self->role_names);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2501,6 +2529,13 @@ gh_simulator_set_property (GObject      *object,
     case PROP_CLOCK_OFFSET:
       self->clock_offset = g_value_get_int64 (value);
       break;
+    case PROP_NAMELESS_ACCOUNTS:
+      self->nameless_accounts = g_value_get_uint (value);
+      break;
+    case PROP_ROLE_NAMES:
+      g_strfreev (self->role_names);
+      self->role_names = g_value_dup_boxed (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2546,6 +2581,13 @@ gh_simulator_class_init (GhSimulatorClass *klass)
   /* Shifts the simulator's clock (seconds) so tests can cross expiries without sleeping. */
   properties[PROP_CLOCK_OFFSET] =
     g_param_spec_int64 ("clock-offset", NULL, NULL, -G_MAXINT32, G_MAXINT32, 0, flags);
+  /* Every Nth account (N, 2N, …) comes without accountName and emailAddress; 0 = none. */
+  properties[PROP_NAMELESS_ACCOUNTS] =
+    g_param_spec_uint ("nameless-accounts", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  /* Names for roles 1, 2, … of every account instead of the defaults (past the end of the
+   * list the defaults apply); roles-per-account still says how many. */
+  properties[PROP_ROLE_NAMES] =
+    g_param_spec_boxed ("role-names", NULL, NULL, G_TYPE_STRV, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

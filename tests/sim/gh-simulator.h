@@ -32,7 +32,10 @@ typedef enum
  *   rotate-refresh-tokens (bool, TRUE), auto-approve (bool, TRUE),
  *   device-code-lifetime (int64 s, 600), device-interval (int s, 1),
  *   clock-offset (int64 s, 0: shifts the simulator's idea of "now", so tests can cross an
- *   expiry — access token, session end, device code, registration — without sleeping).
+ *   expiry — access token, session end, device code, registration — without sleeping),
+ *   nameless-accounts (uint N, 0: every Nth account — N, 2N, … — has no accountName and no
+ *   emailAddress), role-names (GStrv, NULL: names for roles 1, 2, … of every account instead
+ *   of the defaults; roles-per-account still sets the count; comma-separated in /_sim/set).
  *
  * auto-approve: device authorizations are approved the moment StartDeviceAuthorization creates
  * them (headless clients need no browser) and GET /authorize answers 302 with a code at once.

@@ -1,0 +1,87 @@
+#!/bin/bash
+# tests/bench/bench.sh — Gatehouse's benchmarks against the Identity Center simulator.
+#
+# Run it through `build-aux/dev bench` (a private bus, keyring, HOME and stand-in browser).
+# Prints figures; asserts nothing: targets are judged by reading them.
+set -euo pipefail
+
+REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+BUILD=${GH_BUILDDIR:-$REPO/build}
+GH="$BUILD/src/cli/gatehouse"
+SIM="$BUILD/tests/sim/gatehouse-simulator"
+PY=${GH_PYTHON:-python3}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
+SIM_PID=
+
+cleanup() {
+    [[ -n $SIM_PID ]] && kill "$SIM_PID" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+export HOME="$WORK/home" XDG_STATE_HOME="$WORK/state" XDG_CACHE_HOME="$WORK/cache"
+mkdir -p "$HOME"
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# time_ms CMD... — wall time of one run, in ms; the command's stdout is discarded
+time_ms() {
+    local start end
+    start=$(now_ms)
+    "$@" >/dev/null
+    end=$(now_ms)
+    echo $((end - start))
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+
+sim_set() { curl -s -X POST "$URL/_sim/set?$1" >/dev/null; }
+
+"$SIM" --accounts 1000 --roles-per-account 3 --page-size 100 --latency-ms 20 \
+    --url-file "$WORK/url" >"$WORK/sim.log" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 100); do [[ -s $WORK/url ]] && break; sleep 0.05; done
+URL=$(<"$WORK/url")
+export AWS_ENDPOINT_URL_SSO_OIDC=$URL AWS_ENDPOINT_URL_SSO=$URL AWS_ENDPOINT_URL_SIGNIN=$URL
+
+"$GH" session add bench --start-url "$URL/start" --region us-east-1 >/dev/null
+"$GH" login bench >/dev/null
+echo "Simulator: 1000 accounts × 3 roles, 20 ms latency per request, page size 100"
+echo
+
+echo "== Discovery (ListAccounts + ListAccountRoles for every account)"
+gh_free=$(time_ms "$GH" roles bench --refresh --json)
+boto_free=$(time_ms "$PY" "$REPO/tests/bench/botocore-list.py" bench "$URL")
+printf '  no rate limit:   gatehouse %6d ms   botocore serial %6d ms   ratio %sx\n' \
+    "$gh_free" "$boto_free" "$(ratio "$boto_free" "$gh_free")"
+sim_set rate-limit=20
+gh_limited=$(time_ms "$GH" roles bench --refresh --json)
+if boto_limited=$(time_ms "$PY" "$REPO/tests/bench/botocore-list.py" bench "$URL" 2>"$WORK/boto.err"); then
+    printf '  20 requests/s:   gatehouse %6d ms   botocore serial %6d ms   ratio %sx\n' \
+        "$gh_limited" "$boto_limited" "$(ratio "$boto_limited" "$gh_limited")"
+else
+    printf '  20 requests/s:   gatehouse %6d ms   botocore serial failed (%s)\n' \
+        "$gh_limited" "$(tail -1 "$WORK/boto.err")"
+fi
+echo "  (1001 requests at 20/s take at least 50 s)"
+sim_set rate-limit=0
+echo
+
+echo "== gatehouse credentials --format process (cached role credentials, 20 runs)"
+"$GH" credentials --session bench --account 100000000001 --role ReadOnly >/dev/null
+total=0 best=999999
+for _ in $(seq 20); do
+    t=$(time_ms "$GH" credentials --session bench --account 100000000001 --role ReadOnly --format process)
+    total=$((total + t)); ((t < best)) && best=$t
+done
+py_start=$(time_ms "$PY" -c 'import botocore.session; botocore.session.get_session().get_credentials')
+printf '  gatehouse: mean %d ms, best %d ms (target < 50 ms)\n' $((total / 20)) "$best"
+printf '  for scale: python + import botocore alone takes %d ms\n' "$py_start"
+echo
+
+echo "== gatehouse sync of 3000 profiles"
+first=$(time_ms "$GH" sync bench)
+second=$(time_ms "$GH" sync bench)
+profiles=$(grep -c '^\[profile ' "$HOME/.aws/config")
+printf '  first sync: %d ms (%d profiles written); second (no change): %d ms\n' \
+    "$first" "$profiles" "$second"

@@ -1,0 +1,623 @@
+/* test-role-credentials-live.c — gh_role_credentials_get_async() against the simulator and the
+ * real keyring, after a sign-in with the real `gatehouse` CLI
+ *
+ * The CLI runs with HOME, the XDG directories and the AWS_ENDPOINT_URL_* variables of the
+ * fixture (gh_test_launcher). The core calls made here in the test process must see the same
+ * ones, but GLib computes g_get_home_dir() and friends once per process; so every case runs in
+ * a subprocess of its own (g_test_trap_subprocess) that sets the environment before anything
+ * asks GLib for those directories.
+ */
+#include "config.h"
+
+#include <libsecret/secret.h>
+
+#include "gh-aws-config.h"
+#include "gh-error.h"
+#include "gh-role-credentials.h"
+#include "gh-secret-store.h"
+#include "gh-session.h"
+#include "gh-test-env.h"
+#include "gh-test-keyring.h"
+#include "gh-token-cache.h"
+
+#define ACCOUNT "100000000001"
+#define OTHER_ACCOUNT "100000000002"
+#define OP "GetRoleCredentials"
+
+/* The environment of gh_test_launcher(), for this process. */
+static void
+set_environment (GhTestFixture *fixture)
+{
+  const char *url = gh_simulator_get_url (fixture->sim);
+  g_autofree char *state = gh_test_path (fixture, "state");
+  g_autofree char *cache = gh_test_path (fixture, "cache");
+  g_autofree char *runtime = gh_test_path (fixture, "run");
+
+  g_setenv ("HOME", fixture->home, TRUE);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  g_setenv ("AWS_ENDPOINT_URL_SSO_OIDC", url, TRUE);
+  g_setenv ("AWS_ENDPOINT_URL_SSO", url, TRUE);
+  g_setenv ("AWS_ENDPOINT_URL_SIGNIN", url, TRUE);
+  g_setenv ("GH_TEST_BROWSER_LOG", fixture->browser_log, TRUE);
+  g_setenv ("GATEHOUSE_HTTP_TIMEOUT", "3", TRUE);
+  g_unsetenv ("AWS_CONFIG_FILE");
+  g_unsetenv ("AWS_ENDPOINT_URL");
+
+  /* Nothing may have asked before: GLib would keep the old answers. */
+  g_assert_cmpstr (g_get_home_dir (), ==, fixture->home);
+  g_assert_cmpstr (g_get_user_state_dir (), ==, state);
+  g_assert_cmpstr (g_get_user_cache_dir (), ==, cache);
+  g_assert_cmpstr (g_get_user_runtime_dir (), ==, runtime);
+}
+
+static GhSession *
+load_session (const char *name)
+{
+  g_autofree char *path = gh_aws_config_default_path ();
+  g_autoptr(GhSsoSessionConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  config = gh_aws_config_find_session (path, name, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  return gh_session_new (config);
+}
+
+typedef struct
+{
+  gboolean           done;
+  GhRoleCredentials *credentials;
+  GError            *error;
+} Get;
+
+static void
+get_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Get *get = user_data;
+
+  get->credentials = gh_role_credentials_get_finish (result, &get->error);
+  get->done = TRUE;
+}
+
+static gboolean
+get_done (gpointer data)
+{
+  return ((Get *) data)->done;
+}
+
+static GhRoleCredentials *
+get_credentials (GhSession   *session,
+                 const char  *account_id,
+                 const char  *role_name,
+                 gboolean     force_refresh,
+                 GError     **error)
+{
+  Get get = { 0, };
+
+  gh_role_credentials_get_async (session, account_id, role_name, force_refresh, NULL,
+                                 get_cb, &get);
+  gh_test_wait_until (get_done, &get, 60000);
+  g_assert_true ((get.credentials == NULL) != (get.error == NULL));
+  if (get.error != NULL)
+    g_propagate_error (error, get.error);
+  return get.credentials;
+}
+
+static GhRoleCredentials *
+assert_get (GhSession  *session,
+            const char *account_id,
+            const char *role_name,
+            gboolean    force_refresh)
+{
+  g_autoptr(GError) error = NULL;
+  GhRoleCredentials *credentials;
+
+  credentials = get_credentials (session, account_id, role_name, force_refresh, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (credentials);
+  g_assert_true (g_str_has_prefix (credentials->access_key_id, "ASIA"));
+  g_assert_cmpuint (strlen (credentials->secret_access_key), ==, 40);
+  g_assert_nonnull (credentials->session_token);
+  g_assert_cmpstr (credentials->account_id, ==, account_id);
+  return credentials;
+}
+
+static guint
+count (GhTestFixture *fixture,
+       const char    *operation)
+{
+  return gh_simulator_get_request_count (fixture->sim, operation);
+}
+
+static guint
+browser_url_count (GhTestFixture *fixture)
+{
+  g_auto(GStrv) urls = gh_test_browser_urls (fixture);
+
+  return g_strv_length (urls);
+}
+
+static char *
+access_token (GhTestFixture *fixture,
+              const char    *name)
+{
+  g_autofree char *path = gh_token_cache_path (name);
+  g_autoptr(GhCachedToken) token = gh_token_cache_read (path, NULL);
+
+  g_assert_nonnull (token);
+  return g_strdup (token->access_token);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* What Passwords and Keys shows: one item, with our label and attributes. */
+static void
+assert_keyring_item (const char *name,
+                     const char *account_id,
+                     const char *role_name)
+{
+  static const SecretSchema schema = {
+    "io.github.gatehouse.Gatehouse.Secret", SECRET_SCHEMA_NONE,
+    {
+      { "session", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "role", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GHashTable) item_attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *expected_label = NULL;
+  GList *items;
+
+  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  attributes = secret_attributes_build (&schema, "session", name, "kind", "role-credentials",
+                                        "account-id", account_id, "role", role_name, NULL);
+  items = secret_service_search_sync (service, &schema, attributes, SECRET_SEARCH_ALL, NULL,
+                                      &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+
+  label = secret_item_get_label (items->data);
+  expected_label = g_strdup_printf ("Gatehouse: AWS credentials for %s @ %s (“%s”)",
+                                    role_name, account_id, name);
+  g_assert_cmpstr (label, ==, expected_label);
+  item_attributes = secret_item_get_attributes (items->data);
+  g_assert_nonnull (g_hash_table_lookup (item_attributes, "start-url"));
+
+  g_list_free_full (items, g_object_unref);
+}
+
+/* Cases */
+
+static void
+test_cached (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-cached");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhSession) other = NULL;
+  g_autoptr(GhRoleCredentials) first = NULL;
+  g_autoptr(GhRoleCredentials) second = NULL;
+  g_autoptr(GhRoleCredentials) third = NULL;
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+
+  first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 1);
+  /* Milliseconds from the portal, seconds here. */
+  g_assert_cmpint (first->expiration, >=, now_seconds () + 3600 - 60);
+  g_assert_cmpint (first->expiration, <=, now_seconds () + 3600 + 1);
+  assert_keyring_item (name, ACCOUNT, "ReadOnly");
+
+  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 1);
+  g_assert_cmpstr (second->access_key_id, ==, first->access_key_id);
+  g_assert_cmpstr (second->secret_access_key, ==, first->secret_access_key);
+  g_assert_cmpstr (second->session_token, ==, first->session_token);
+  g_assert_cmpint (second->expiration, ==, first->expiration);
+
+  /* Another GhSession (another process, in real life) finds them too. */
+  other = load_session (name);
+  third = assert_get (other, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 1);
+  g_assert_cmpstr (third->access_key_id, ==, first->access_key_id);
+}
+
+/* One cache entry per account and role. */
+static void
+test_per_role (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-per-role");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) a = NULL;
+  g_autoptr(GhRoleCredentials) b = NULL;
+  g_autoptr(GhRoleCredentials) c = NULL;
+  g_autoptr(GhRoleCredentials) a2 = NULL;
+  g_autoptr(GhRoleCredentials) b2 = NULL;
+  g_autoptr(GhRoleCredentials) c2 = NULL;
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+
+  a = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  b = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
+  c = assert_get (session, OTHER_ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 3);
+  g_assert_cmpstr (a->access_key_id, !=, b->access_key_id);
+  g_assert_cmpstr (a->access_key_id, !=, c->access_key_id);
+
+  a2 = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  b2 = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
+  c2 = assert_get (session, OTHER_ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 3);
+  g_assert_cmpstr (a2->access_key_id, ==, a->access_key_id);
+  g_assert_cmpstr (b2->access_key_id, ==, b->access_key_id);
+  g_assert_cmpstr (c2->access_key_id, ==, c->access_key_id);
+}
+
+/* Credentials with less than 15 minutes left are not handed out again. */
+static void
+test_short_lifetime (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-short");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) first = NULL;
+  g_autoptr(GhRoleCredentials) second = NULL;
+
+  g_object_set (fixture->sim, "role-credential-lifetime", (gint64) 600, NULL);
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+
+  first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpint (first->expiration, <=, now_seconds () + 600 + 1);
+  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 2);
+  g_assert_cmpstr (second->access_key_id, !=, first->access_key_id);
+}
+
+static void
+test_force_refresh (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-force");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) first = NULL;
+  g_autoptr(GhRoleCredentials) forced = NULL;
+  g_autoptr(GhRoleCredentials) cached = NULL;
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+
+  first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  forced = assert_get (session, ACCOUNT, "ReadOnly", TRUE);
+  g_assert_cmpuint (count (fixture, OP), ==, 2);
+  g_assert_cmpstr (forced->access_key_id, !=, first->access_key_id);
+
+  /* The forced fetch replaced the cached item. */
+  cached = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 2);
+  g_assert_cmpstr (cached->access_key_id, ==, forced->access_key_id);
+}
+
+static void
+assert_forbidden (GhTestFixture *fixture,
+                  GhSession     *session,
+                  const char    *token,
+                  const char    *account_id,
+                  const char    *role_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhRoleCredentials) credentials = NULL;
+
+  credentials = get_credentials (session, account_id, role_name, FALSE, &error);
+  g_assert_null (credentials);
+  g_assert_error (error, GH_ERROR, GH_ERROR_FORBIDDEN);
+  gh_test_assert_contains (error->message, account_id);
+  gh_test_assert_contains (error->message, role_name);
+  gh_test_assert_contains (error->message, "ForbiddenException");
+  g_assert_null (strstr (error->message, token));
+}
+
+/* A role that is not assigned (or a typo) is a 403 naming account and role. */
+static void
+test_forbidden (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-forbidden");
+  g_autoptr(GhSession) session = NULL;
+  g_autofree char *token = NULL;
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+  token = access_token (fixture, name);
+
+  assert_forbidden (fixture, session, token, ACCOUNT, "Role7");
+  assert_forbidden (fixture, session, token, "999999999999", "ReadOnly");
+  assert_forbidden (fixture, session, token, ACCOUNT, "Read Only ünïcode & more");
+  /* Not retried: a 403 will not change. */
+  g_assert_cmpuint (count (fixture, OP), ==, 3);
+}
+
+/* The portal rejects an access token that still looks valid here: one forced refresh. */
+static void
+test_access_token_expired (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-expired");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) credentials = NULL;
+  g_autofree char *old_token = NULL;
+  g_autofree char *new_token = NULL;
+  guint create_token;
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+  old_token = access_token (fixture, name);
+  create_token = count (fixture, "CreateToken");
+
+  gh_simulator_expire_access_tokens (fixture->sim);
+  credentials = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 2);
+  g_assert_cmpuint (count (fixture, "CreateToken"), ==, create_token + 1);
+
+  new_token = access_token (fixture, name);
+  g_assert_cmpstr (new_token, !=, old_token);
+  g_assert_true (gh_simulator_access_token_is_valid (fixture->sim, new_token));
+}
+
+/* The sign-in has ended (no refresh possible): NOT_SIGNED_IN, and no browser. */
+static void
+test_sign_in_ended (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-ended");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  guint urls;
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+  token = access_token (fixture, name);
+  urls = browser_url_count (fixture);
+
+  gh_simulator_expire_access_tokens (fixture->sim);
+  gh_simulator_revoke_refresh_tokens (fixture->sim);
+  credentials = get_credentials (session, ACCOUNT, "ReadOnly", FALSE, &error);
+  g_assert_null (credentials);
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN);
+  gh_test_assert_contains (error->message, name);
+  g_assert_null (strstr (error->message, token));
+  g_assert_cmpuint (browser_url_count (fixture), ==, urls);
+}
+
+static void
+assert_not_signed_in (GhTestFixture *fixture,
+                      GhSession     *session)
+{
+  g_autoptr(GhRoleCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = get_credentials (session, ACCOUNT, "ReadOnly", FALSE, &error);
+  g_assert_null (credentials);
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN);
+  gh_test_assert_contains (error->message, gh_session_get_name (session));
+  gh_test_assert_contains (error->message, "gatehouse login");
+}
+
+/* Never signed in: no network, no browser. */
+static void
+test_signed_out (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-signed-out");
+  g_autoptr(GhSession) session = NULL;
+  g_auto(GStrv) urls = NULL;
+
+  gh_test_add_session (fixture, name);
+  session = load_session (name);
+
+  assert_not_signed_in (fixture, session);
+  g_assert_cmpuint (count (fixture, OP), ==, 0);
+  g_assert_cmpuint (count (fixture, "CreateToken"), ==, 0);
+  urls = gh_test_browser_urls (fixture);
+  g_assert_cmpuint (g_strv_length (urls), ==, 0);
+}
+
+/* After `gatehouse logout` even credentials cached before it are not handed out. */
+static void
+test_logout (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-logout");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) credentials = NULL;
+  guint urls;
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+  credentials = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "logout", name, NULL), ==, 0);
+  urls = browser_url_count (fixture);
+  assert_not_signed_in (fixture, session);
+  g_assert_cmpuint (count (fixture, OP), ==, 1);
+  g_assert_cmpuint (browser_url_count (fixture), ==, urls);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  char     *secret;
+  GError   *error;
+} KeyringCall;
+
+static void
+clear_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  KeyringCall *call = user_data;
+
+  call->ok = gh_secret_store_clear_finish (result, &call->error);
+  call->done = TRUE;
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  KeyringCall *call = user_data;
+
+  call->secret = gh_secret_store_lookup_finish (result, &call->error);
+  call->done = TRUE;
+}
+
+static gboolean
+keyring_call_done (gpointer data)
+{
+  return ((KeyringCall *) data)->done;
+}
+
+/* Clearing a session's role credentials leaves its sign-in alone. */
+static void
+test_clear (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-clear");
+  g_autofree char *url = gh_test_start_url (fixture);
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) a = NULL;
+  g_autoptr(GhRoleCredentials) b = NULL;
+  g_autoptr(GhRoleCredentials) a2 = NULL;
+  KeyringCall clear = { 0, };
+  KeyringCall lookup = { 0, };
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+  a = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  b = assert_get (session, OTHER_ACCOUNT, "AdministratorAccess", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 2);
+
+  gh_secret_store_clear_async (name, GH_SECRET_ROLE_CREDENTIALS, NULL, clear_cb, &clear);
+  gh_test_wait_until (keyring_call_done, &clear, 10000);
+  g_assert_no_error (clear.error);
+  g_assert_true (clear.ok);
+
+  a2 = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 3);
+  g_assert_cmpstr (a2->access_key_id, !=, a->access_key_id);
+
+  gh_secret_store_lookup_async (name, url, GH_SECRET_REFRESH_TOKEN, NULL, lookup_cb, &lookup);
+  gh_test_wait_until (keyring_call_done, &lookup, 10000);
+  g_assert_no_error (lookup.error);
+  g_assert_nonnull (lookup.secret);
+  gh_secret_free (lookup.secret);
+}
+
+/* The keyring is only a cache: locked, it costs a GetRoleCredentials call, not a failure. */
+static void
+test_keyring_locked (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-locked");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) first = NULL;
+  g_autoptr(GhRoleCredentials) second = NULL;
+  GhTestKeyring keyring = { 0, };
+
+  gh_test_keyring_setup (&keyring, NULL);
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+
+  gh_test_keyring_lock (&keyring);
+  first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 2);
+
+  gh_test_keyring_unlock (&keyring);
+  gh_test_keyring_teardown (&keyring, NULL);
+}
+
+static void
+test_empty_input (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-empty");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_test_sign_in (fixture, name);
+  session = load_session (name);
+
+  g_assert_null (get_credentials (session, "", "ReadOnly", FALSE, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_null (get_credentials (session, ACCOUNT, "", FALSE, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_assert_cmpuint (count (fixture, OP), ==, 0);
+}
+
+/* Each case in a fresh process (see the top of the file) */
+
+typedef struct
+{
+  const char *path;
+  void      (*func) (GhTestFixture *fixture);
+} Case;
+
+static const Case cases[] = {
+  { "/role-credentials-live/cached", test_cached },
+  { "/role-credentials-live/per-role", test_per_role },
+  { "/role-credentials-live/short-lifetime", test_short_lifetime },
+  { "/role-credentials-live/force-refresh", test_force_refresh },
+  { "/role-credentials-live/forbidden", test_forbidden },
+  { "/role-credentials-live/access-token-expired", test_access_token_expired },
+  { "/role-credentials-live/sign-in-ended", test_sign_in_ended },
+  { "/role-credentials-live/signed-out", test_signed_out },
+  { "/role-credentials-live/logout", test_logout },
+  { "/role-credentials-live/clear", test_clear },
+  { "/role-credentials-live/keyring-locked", test_keyring_locked },
+  { "/role-credentials-live/empty-input", test_empty_input },
+};
+
+static void
+run_case (gconstpointer data)
+{
+  const Case *test_case = data;
+  GhTestFixture fixture = { 0, };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 240 * G_USEC_PER_SEC,
+                              G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  gh_test_fixture_setup (&fixture, NULL);
+  set_environment (&fixture);
+  test_case->func (&fixture);
+  gh_test_fixture_teardown (&fixture, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  gh_test_env_require ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_test_add_data_func (cases[i].path, &cases[i], run_case);
+
+  return g_test_run ();
+}
