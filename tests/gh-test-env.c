@@ -316,6 +316,9 @@ gh_test_sign_in (GhTestFixture *fixture,
   status = gh_test_run_cli (fixture, NULL, &err, "login", name, NULL);
   if (status != 0)
     g_error ("login failed (%d): %s", status, err);
+
+  /* Tests look at what the browser was given after the sign-in. */
+  g_unlink (fixture->browser_log);
 }
 
 void

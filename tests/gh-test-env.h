@@ -59,7 +59,8 @@ void       gh_test_assert_not_printed (GhTestFixture *fixture,
 char      *gh_test_unique_name        (const char    *base);
 /* The simulator's access-portal URL. */
 char      *gh_test_start_url          (GhTestFixture *fixture);
-/* `gatehouse session add NAME` for the simulator, then `gatehouse login NAME`. */
+/* `gatehouse session add NAME` for the simulator, then `gatehouse login NAME`; the browser
+ * log then starts empty. */
 void       gh_test_add_session        (GhTestFixture *fixture,
                                        const char    *name);
 void       gh_test_sign_in            (GhTestFixture *fixture,

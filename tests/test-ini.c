@@ -662,6 +662,270 @@ test_edit_reject_newline (void)
     }
 }
 
+/* ---- occurrences of a header ------------------------------------------------------------ */
+
+static void
+test_headers (void)
+{
+  g_autoptr(GhIni) ini = ini_from_string ("\xEF\xBB\xBF  # first  \n"
+                                          "[a]\n"
+                                          "k = 1\n"
+                                          "; about b\n"
+                                          "[b]\n"
+                                          "# one\n"
+                                          "[a]\n"
+                                          "k = 2\n"
+                                          "\n"
+                                          "[a]\n"
+                                          "k = 3\n");
+  g_auto(GStrv) headers = gh_ini_get_headers (ini);
+  const char * const expected[] = { "a", "b", "a", "a", NULL };
+  g_autofree char *first = gh_ini_get_header_comment (ini, "a", 0);
+  g_autofree char *about_b = gh_ini_get_header_comment (ini, "b", 0);
+  g_autofree char *one = gh_ini_get_header_comment (ini, "a", 1);
+  g_autofree char *none = gh_ini_get_header_comment (ini, "a", 2);
+  g_autofree char *missing = gh_ini_get_header_comment (ini, "a", 3);
+  g_autofree char *absent = gh_ini_get_header_comment (ini, "c", 0);
+  g_autofree char *value = NULL;
+
+  g_assert_true (g_strv_equal ((const char * const *) headers, expected));
+  g_assert_cmpstr (first, ==, "# first");
+  g_assert_cmpstr (about_b, ==, "; about b");
+  g_assert_cmpstr (one, ==, "# one");
+  g_assert_null (none);
+  g_assert_null (missing);
+  g_assert_null (absent);
+
+  /* The middle one, with its comment; the others keep theirs */
+  g_assert_false (gh_ini_remove_section_occurrence (ini, "a", 3));
+  g_assert_true (gh_ini_remove_section_occurrence (ini, "a", 1));
+  assert_data (ini, "\xEF\xBB\xBF  # first  \n[a]\nk = 1\n; about b\n[b]\n[a]\nk = 3\n");
+  value = gh_ini_get_value (ini, "a", "k");
+  g_assert_cmpstr (value, ==, "3");
+
+  g_assert_true (gh_ini_remove_section_occurrence (ini, "a", 1));
+  g_assert_true (gh_ini_remove_section_occurrence (ini, "a", 0));
+  g_assert_false (gh_ini_has_section (ini, "a"));
+  assert_data (ini, "; about b\n[b]\n");
+}
+
+/* ---- incremental classification --------------------------------------------------------- */
+
+/* An edit re-reads only the lines whose meaning it can change; what they mean afterwards must
+ * be what a fresh parse of the text says. */
+static void
+assert_same_as_reparsed (GhIni *ini)
+{
+  gsize length = 0;
+  g_autofree char *data = gh_ini_to_data (ini, &length);
+  g_autoptr(GhIni) fresh = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) headers = NULL;
+  g_auto(GStrv) fresh_headers = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  gh_ini_load_from_data (fresh, data, length, &error);
+  g_assert_no_error (error);
+
+  headers = gh_ini_get_headers (ini);
+  fresh_headers = gh_ini_get_headers (fresh);
+  g_assert_true (g_strv_equal ((const char * const *) headers,
+                               (const char * const *) fresh_headers));
+
+  for (guint i = 0; headers[i] != NULL; i++)
+    {
+      guint occurrence = GPOINTER_TO_UINT (g_hash_table_lookup (seen, headers[i]));
+      g_autofree char *comment = gh_ini_get_header_comment (ini, headers[i], occurrence);
+      g_autofree char *fresh_comment = gh_ini_get_header_comment (fresh, headers[i],
+                                                                  occurrence);
+      g_auto(GStrv) keys = gh_ini_get_keys (ini, headers[i]);
+      g_auto(GStrv) fresh_keys = gh_ini_get_keys (fresh, headers[i]);
+
+      g_hash_table_insert (seen, headers[i], GUINT_TO_POINTER (occurrence + 1));
+      g_assert_cmpstr (comment, ==, fresh_comment);
+      g_assert_true (gh_ini_has_section (ini, headers[i]));
+      g_assert_true (g_strv_equal ((const char * const *) keys,
+                                   (const char * const *) fresh_keys));
+
+      for (guint k = 0; keys[k] != NULL; k++)
+        {
+          g_autofree char *value = gh_ini_get_value (ini, headers[i], keys[k]);
+          g_autofree char *fresh_value = gh_ini_get_value (fresh, headers[i], keys[k]);
+
+          g_assert_cmpstr (value, ==, fresh_value);
+        }
+    }
+}
+
+static const char tricky_document[] =
+  "; preamble\n"
+  "orphan = 1\n"
+  "[a]\n"
+  "k = v\n"
+  "[b]\n"
+  "  [c]\n"
+  "x = 1\n"
+  "  y = 2\n"
+  "\n"
+  "# about d\n"
+  "[d]\n"
+  "  s3 =\n"
+  "    # comment\n"
+  "    z = 1\n"
+  "\n"
+  " junk\n"
+  "      [e]\n"
+  "w = 1\n"
+  "[a]\n"
+  "k = again\n"
+  "[f]\n"
+  "    [g]\n"
+  "m = 1";
+
+/* Edits where the meaning of lines after the edited ones changes */
+static void
+test_edit_reclassify (void)
+{
+  g_autoptr(GhIni) ini = ini_from_string (tricky_document);
+  g_autofree char *a_x = NULL;
+  g_autofree char *f_k = NULL;
+
+  /* "  [c]" is a header while [b] has no key; after [a]'s key it continues that key, and the
+   * lines after it belong to [a] */
+  g_assert_true (gh_ini_has_section (ini, "c"));
+  g_assert_true (gh_ini_remove_section_occurrence (ini, "b", 0));
+  g_assert_false (gh_ini_has_section (ini, "c"));
+  a_x = gh_ini_get_value (ini, "a", "x");
+  g_assert_cmpstr (a_x, ==, "1\ny = 2");
+  assert_same_as_reparsed (ini);
+
+  /* A first key under [f] makes the indented "[g]" its continuation */
+  g_assert_true (gh_ini_has_section (ini, "g"));
+  gh_ini_set_value (ini, "f", "k", "v");
+  g_assert_false (gh_ini_has_section (ini, "g"));
+  f_k = gh_ini_get_value (ini, "f", "k");
+  g_assert_cmpstr (f_k, ==, "v\n[g]");
+  assert_same_as_reparsed (ini);
+}
+
+/* Random edits on every corpus file and on a document full of indentation traps; after each
+ * one the document must read as a fresh parse of its text reads. */
+static void
+test_edit_random (void)
+{
+  static const char * const keys[] = { "k", "x", "region", "s3", "w", "new_key", "z" };
+  static const char * const values[] = { "1", "", "eu-west-1", "a b" };
+
+  for (guint f = 0; f <= G_N_ELEMENTS (corpus); f++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (f + 1);
+      g_autofree char *contents = NULL;
+      g_autoptr(GhIni) ini = f < G_N_ELEMENTS (corpus) ? ini_from_corpus (corpus[f], &contents)
+                                                       : ini_from_string (tricky_document);
+
+      for (guint step = 0; step < 60; step++)
+        {
+          g_auto(GStrv) headers = gh_ini_get_headers (ini);
+          guint n = g_strv_length (headers);
+          g_autofree char *new_section = g_strdup_printf ("new %u", step % 7);
+          const char *section = n > 0 && g_rand_int_range (rand, 0, 5) > 0
+                                ? headers[g_rand_int_range (rand, 0, n)] : new_section;
+          const char *key = keys[g_rand_int_range (rand, 0, G_N_ELEMENTS (keys))];
+          const char *value = values[g_rand_int_range (rand, 0, G_N_ELEMENTS (values))];
+
+          switch (g_rand_int_range (rand, 0, 10))
+            {
+            case 0:
+              gh_ini_remove_section (ini, section);
+              break;
+            case 1:
+              gh_ini_remove_section_occurrence (ini, section, g_rand_int_range (rand, 0, 2));
+              break;
+            case 2:
+              gh_ini_add_section (ini, new_section, step % 2 ? "comment\n\nlines " : NULL);
+              break;
+            case 3:
+            case 4:
+              gh_ini_remove_key (ini, section, key);
+              break;
+            default:
+              gh_ini_set_value (ini, section, key, value);
+              break;
+            }
+
+          assert_same_as_reparsed (ini);
+        }
+    }
+}
+
+/* Each edit costs what it touches: a quadratic GhIni takes minutes here */
+static void
+test_edit_many_sections (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GString) removed = g_string_new (NULL);
+  g_autoptr(GhIni) ini = NULL;
+  g_autoptr(GhIni) built = gh_ini_new ();
+  g_autofree char *data = NULL;
+  g_autofree char *built_data = NULL;
+  g_autofree char *last = NULL;
+  g_auto(GStrv) sections = NULL;
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_string_append_printf (text, "# profile %u\n[profile p%u]\nregion = us-east-1\n\n",
+                              i, i);
+      g_string_append_printf (expected, "# profile %u\n[profile p%u]\nregion = eu-west-%u\n"
+                                        "output = json\n\n", i, i, i % 3);
+      if (i % 2 == 1)
+        g_string_append_printf (removed, "# profile %u\n[profile p%u]\nregion = eu-west-%u\n"
+                                         "output = json\n\n", i, i, i % 3);
+    }
+
+  ini = ini_from_string (text->str);
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *section = g_strdup_printf ("profile p%u", i);
+      g_autofree char *region = g_strdup_printf ("eu-west-%u", i % 3);
+
+      gh_ini_set_value (ini, section, "region", region);
+      gh_ini_set_value (ini, section, "output", "json");
+    }
+  data = gh_ini_to_data (ini, NULL);
+  g_assert_true (g_str_equal (data, expected->str));
+  last = gh_ini_get_value (ini, "profile p4999", "region");
+  g_assert_cmpstr (last, ==, "eu-west-1");
+
+  /* The same document built from nothing */
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *section = g_strdup_printf ("profile p%u", i);
+      g_autofree char *comment = g_strdup_printf ("profile %u", i);
+      g_autofree char *region = g_strdup_printf ("eu-west-%u", i % 3);
+
+      gh_ini_add_section (built, section, comment);
+      gh_ini_set_value (built, section, "region", region);
+      gh_ini_set_value (built, section, "output", "json");
+    }
+  /* (without the blank line at the end) */
+  built_data = gh_ini_to_data (built, NULL);
+  g_assert_cmpuint (strlen (built_data) + 1, ==, strlen (data));
+  g_assert_true (strncmp (built_data, data, strlen (built_data)) == 0);
+
+  for (guint i = 0; i < 5000; i += 2)
+    {
+      g_autofree char *section = g_strdup_printf ("profile p%u", i);
+
+      g_assert_true (gh_ini_remove_section (ini, section));
+    }
+  g_clear_pointer (&data, g_free);
+  data = gh_ini_to_data (ini, NULL);
+  g_assert_true (g_str_equal (data, removed->str));
+  sections = gh_ini_get_sections (ini);
+  g_assert_cmpuint (g_strv_length (sections), ==, 2500);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -687,6 +951,10 @@ main (int    argc,
   g_test_add_func ("/ini/edit/remove-section-corpus", test_edit_remove_section_corpus);
   g_test_add_func ("/ini/edit/get-set", test_edit_get_set_roundtrip);
   g_test_add_func ("/ini/edit/reject-newline", test_edit_reject_newline);
+  g_test_add_func ("/ini/edit/headers", test_headers);
+  g_test_add_func ("/ini/edit/reclassify", test_edit_reclassify);
+  g_test_add_func ("/ini/edit/random", test_edit_random);
+  g_test_add_func ("/ini/edit/many-sections", test_edit_many_sections);
 
   return g_test_run ();
 }

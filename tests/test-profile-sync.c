@@ -556,6 +556,31 @@ test_duplicate_managed (void)
                    "sso_account_id = 111111111111\nsso_role_name = Admin\n");
 }
 
+/* Two managed sections with the same header around a hand-written one: the earlier one goes,
+ * the later one (the one botocore reads) stays */
+static void
+test_duplicate_managed_same_header (void)
+{
+  g_autoptr(GPtrArray) roles = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autofree char *text = NULL;
+
+  write_file (path,
+              MARKER ("acme") "\n[profile Admin-111111111111]\nsso_role_name = A\n\n"
+              "[profile mine]\nregion = eu-west-1\n\n"
+              MARKER ("acme") "\n[profile Admin-111111111111]\nsso_session = acme\n"
+              "sso_account_id = 111111111111\nregion = us-east-1\n", -1);
+
+  result = sync_ok (path, "acme", roles, NULL, FALSE);
+  assert_list (result->updated, "Admin-111111111111");
+  text = read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   "[profile mine]\nregion = eu-west-1\n\n"
+                   MARKER ("acme") "\n[profile Admin-111111111111]\nsso_session = acme\n"
+                   "sso_account_id = 111111111111\nsso_role_name = Admin\n");
+}
+
 static void
 test_collisions (void)
 {
@@ -1206,6 +1231,8 @@ main (int    argc,
   g_test_add_func ("/profile-sync/clash-hand-written", test_clash_hand_written);
   g_test_add_func ("/profile-sync/duplicate-sections", test_duplicate_sections);
   g_test_add_func ("/profile-sync/duplicate-managed", test_duplicate_managed);
+  g_test_add_func ("/profile-sync/duplicate-managed-same-header",
+                   test_duplicate_managed_same_header);
   g_test_add_func ("/profile-sync/collisions", test_collisions);
   g_test_add_func ("/profile-sync/credential-process", test_credential_process);
   g_test_add_func ("/profile-sync/update-only-differing-keys",

@@ -56,6 +56,8 @@ gboolean            resolve_target       (const char    *profile,
 /* The settings schema, or a clear error when it is not installed. */
 GSettings          *open_settings        (GError       **error);
 
+int                 cmd_console          (int            argc,
+                                          char         **argv);
 int                 cmd_favorite         (int            argc,
                                           char         **argv);
 int                 cmd_roles            (int            argc,

@@ -843,6 +843,9 @@ print_help (void)
                    "       [--credential-process] [--favorites-only] [--refresh]\n"
                    "  credentials (--profile P | --account ID --role R [--session S])\n"
                    "              [--format process|env|ini|json] [--write] [--refresh]\n"
+                   "  console (--profile P | --account ID --role R [--session S]) [--region R]\n"
+                   "          [--destination URL|SERVICE] [--print-url] [--mode federation|portal]\n"
+                   "          [--container NAME] [--logout-first] [--duration SECONDS]\n"
                    "  favorite add|remove (--profile P | --account ID --role R [--session S])\n"
                    "  favorite list\n"
                    "\n"
@@ -891,6 +894,8 @@ gh_cli_run (int    argc,
     return cmd_sync (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "credentials"))
     return cmd_credentials (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "console"))
+    return cmd_console (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "favorite"))
     return cmd_favorite (argc - 1, argv + 1);
 

@@ -1,9 +1,8 @@
 /* gh-ini.c — a format-preserving INI document (the AWS config and credentials files)
  *
  * The document is a list of lines, each kept as its raw text plus its original line ending, so
- * writing it back without edits gives the same bytes. After every load or edit the lines are
- * classified again with the rules of Python's configparser.RawConfigParser, which is what the
- * AWS CLI uses (protocol.md §4.2):
+ * writing it back without edits gives the same bytes. The lines are classified with the rules
+ * of Python's configparser.RawConfigParser, which is what the AWS CLI uses (protocol.md §4.2):
  *
  *  - a line whose stripped text starts with '#' or ';' is a comment (no inline comments);
  *  - a blank line never ends a value (empty_lines_in_values), a comment line neither;
@@ -16,6 +15,14 @@
  * before the first header, lines without a delimiter) are kept verbatim and ignored instead of
  * failing the whole file. Duplicate sections and keys are merged as configparser does with
  * strict=False: the last value of a key wins.
+ *
+ * Edits must stay cheap on files with thousands of sections, so nothing walks the whole
+ * document per edit. The lines form a doubly linked list; each line keeps the parser state it
+ * was classified in (configparser's cursect, optname and indent_level). An edit classifies the
+ * lines from the edited one onwards only until a line is reached whose recorded state equals
+ * the new one: from there on nothing can change (at the latest at the next header, which
+ * resets the state). A hash table maps each header text to its header lines in file order, so
+ * a section is found without a scan and its lines are the ones up to the next header.
  */
 #define G_LOG_DOMAIN "gh-ini"
 
@@ -38,30 +45,55 @@ typedef enum
   LINE_OTHER,
 } LineKind;
 
+typedef struct _Line Line;
+
+/* The parser state in which a line is read */
 typedef struct
 {
+  Line     *section;       /* the header line governing the line, NULL before the first */
+  Line     *option;        /* the key line an indented line would continue, NULL for none */
+  gsize     indent_level;
+  gboolean  at_start;      /* the first line: a byte order mark is not part of its text */
+} State;
+
+struct _Line
+{
+  Line       *prev;
+  Line       *next;
   char       *text;         /* without the line ending */
   const char *eol;          /* "", "\n", "\r\n" or "\r" (static strings) */
 
-  /* Derived by classify () */
+  /* Derived by classify_line () */
+  State       before;
   LineKind    kind;
   char       *name;         /* LINE_SECTION: header text; LINE_KEY: lower-cased key */
-  const char *section;      /* the header text governing this line, NULL before the first */
-  guint       owner;        /* LINE_CONTINUATION: index of the key line */
+  gsize       indent;
   gsize       value_start;  /* LINE_KEY: byte range of the stripped value in text */
   gsize       value_end;
-} Line;
+};
+
+/* Every header line with one header text */
+typedef struct
+{
+  char      *name;
+  GPtrArray *headers;       /* Line, in file order unless unsorted */
+  gboolean   unsorted;      /* a header appeared before others of its text: sort on use */
+} Section;
 
 struct _GhIni
 {
-  GObject    parent_instance;
-  GPtrArray *lines;
+  GObject     parent_instance;
+  Line       *head;
+  Line       *tail;
+  GHashTable *sections;     /* header text → Section */
 };
 
 G_DEFINE_FINAL_TYPE (GhIni, gh_ini, G_TYPE_OBJECT)
 
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
                      (c) == '\n')
+
+static const State initial_state = { NULL, NULL, G_MAXSIZE, TRUE };
 
 static const char *
 intern_eol (const char *eol)
@@ -84,24 +116,26 @@ line_new (const char *text,
 
   line->text = g_strndup (text, len);
   line->eol = intern_eol (eol);
+  line->kind = LINE_OTHER;
   return line;
 }
 
 static void
-line_free (gpointer data)
+line_free (Line *line)
 {
-  Line *line = data;
-
   g_free (line->text);
   g_free (line->name);
   g_free (line);
 }
 
-static inline Line *
-get_line (GhIni *self,
-          guint  i)
+static void
+section_free (gpointer data)
 {
-  return g_ptr_array_index (self->lines, i);
+  Section *section = data;
+
+  g_ptr_array_unref (section->headers);
+  g_free (section->name);
+  g_free (section);
 }
 
 static char *
@@ -117,130 +151,239 @@ strip_dup (const char *text,
   return g_strndup (text + start, len - start);
 }
 
-/* Runs configparser's line loop (RawConfigParser._read) over the lines and records what each
- * line is. Cheap enough to redo after every edit: config files are small. */
-static void
-classify (GhIni *self)
+/* The text the parser sees: without a byte order mark on the first line */
+static const char *
+line_parsed_text (Line *line)
 {
-  const char *section = NULL;
-  gboolean have_option = FALSE;
-  guint option_line = 0;
-  gsize indent_level = G_MAXSIZE;
+  if (line->before.at_start && g_str_has_prefix (line->text, "\xEF\xBB\xBF"))
+    return line->text + 3;
+  return line->text;
+}
 
-  for (guint i = 0; i < self->lines->len; i++)
+static State
+state_after (Line *line)
+{
+  State state = line->before;
+
+  state.at_start = FALSE;
+
+  switch (line->kind)
     {
-      Line *line = get_line (self, i);
-      const char *text = line->text;
-      gsize len = strlen (text);
-      gsize indent = 0;
-      const char *stripped;
-      gsize stripped_len;
+    case LINE_SECTION:
+      state.section = line;
+      state.option = NULL;
+      state.indent_level = line->indent;
+      break;
 
-      g_clear_pointer (&line->name, g_free);
-      line->owner = 0;
-      line->value_start = line->value_end = 0;
+    case LINE_KEY:
+      state.option = line;
+      state.indent_level = line->indent;
+      break;
 
-      /* A byte order mark is not part of the first line's text */
-      if (i == 0 && g_str_has_prefix (text, "\xEF\xBB\xBF"))
-        {
-          text += 3;
-          len -= 3;
-        }
+    case LINE_OTHER:
+      state.indent_level = line->indent;
+      break;
 
-      while (indent < len && IS_SPACE (text[indent]))
-        indent++;
-      stripped = text + indent;
-      stripped_len = len - indent;
-      while (stripped_len > 0 && IS_SPACE (stripped[stripped_len - 1]))
-        stripped_len--;
+    case LINE_BLANK:
+    case LINE_COMMENT:
+    case LINE_CONTINUATION:
+    default:
+      break;
+    }
 
-      line->section = section;
+  return state;
+}
 
-      if (stripped_len > 0 && (stripped[0] == '#' || stripped[0] == ';'))
-        {
-          line->kind = LINE_COMMENT;
-          continue;
-        }
+static gboolean
+state_equal (const State *a,
+             const State *b)
+{
+  return a->section == b->section && a->option == b->option &&
+         a->indent_level == b->indent_level && a->at_start == b->at_start;
+}
 
-      if (stripped_len == 0)
-        {
-          line->kind = LINE_BLANK;
-          continue;
-        }
+static void
+section_add_header (GhIni    *self,
+                    Line     *header,
+                    gboolean  in_order)
+{
+  Section *section = g_hash_table_lookup (self->sections, header->name);
 
-      if (section != NULL && have_option && indent > indent_level)
-        {
-          line->kind = LINE_CONTINUATION;
-          line->owner = option_line;
-          continue;
-        }
+  if (section == NULL)
+    {
+      section = g_new0 (Section, 1);
+      section->name = g_strdup (header->name);
+      section->headers = g_ptr_array_new ();
+      g_hash_table_insert (self->sections, section->name, section);
+    }
+  else if (!in_order)
+    section->unsorted = TRUE;
 
-      indent_level = indent;
+  g_ptr_array_add (section->headers, header);
+}
 
+static void
+section_remove_header (GhIni      *self,
+                       const char *name,
+                       Line       *header)
+{
+  Section *section = g_hash_table_lookup (self->sections, name);
+
+  g_assert (section != NULL);
+
+  g_ptr_array_remove (section->headers, header);
+  if (section->headers->len == 0)
+    g_hash_table_remove (self->sections, name);
+}
+
+/* The section's header lines in file order, NULL when there is none. A header that appeared
+ * in the middle of the document (an edit turned a continuation line into one) is rare: the
+ * list is then rebuilt with one walk over the document. */
+static GPtrArray *
+lookup_headers (GhIni      *self,
+                const char *name)
+{
+  Section *section = g_hash_table_lookup (self->sections, name);
+
+  if (section == NULL)
+    return NULL;
+
+  if (section->unsorted)
+    {
+      g_ptr_array_set_size (section->headers, 0);
+      for (Line *line = self->head; line != NULL; line = line->next)
+        if (line->kind == LINE_SECTION && g_str_equal (line->name, name))
+          g_ptr_array_add (section->headers, line);
+      section->unsorted = FALSE;
+    }
+
+  g_assert (section->headers->len > 0);
+  return section->headers;
+}
+
+/* One step of configparser's line loop (RawConfigParser._read): what @line is when read in
+ * @state. Keeps the header index up to date. */
+static void
+classify_line (GhIni       *self,
+               Line        *line,
+               const State *state,
+               gboolean     in_order)
+{
+  g_autofree char *old_name = g_steal_pointer (&line->name);
+  LineKind old_kind = line->kind;
+  const char *text;
+  const char *stripped;
+  gsize len;
+  gsize indent = 0;
+  gsize stripped_len;
+
+  line->before = *state;
+  line->value_start = line->value_end = 0;
+  line->kind = LINE_OTHER;
+
+  text = line_parsed_text (line);
+  len = strlen (text);
+
+  while (indent < len && IS_SPACE (text[indent]))
+    indent++;
+  stripped = text + indent;
+  stripped_len = len - indent;
+  while (stripped_len > 0 && IS_SPACE (stripped[stripped_len - 1]))
+    stripped_len--;
+  line->indent = indent;
+
+  if (stripped_len > 0 && (stripped[0] == '#' || stripped[0] == ';'))
+    line->kind = LINE_COMMENT;
+  else if (stripped_len == 0)
+    line->kind = LINE_BLANK;
+  else if (state->option != NULL && indent > state->indent_level)
+    line->kind = LINE_CONTINUATION;
+  else
+    {
+      const char *close = NULL;
+
+      /* SECTCRE is `\[(?P<header>.+)\]` matched from the start: greedy, so the header runs
+       * to the last ']' and must not be empty. */
       if (stripped[0] == '[')
-        {
-          const char *close = NULL;
-
-          /* SECTCRE is `\[(?P<header>.+)\]` matched from the start: greedy, so the header
-           * runs to the last ']' and must not be empty. */
-          for (gsize j = stripped_len; j > 1; j--)
-            if (stripped[j - 1] == ']')
-              {
-                close = stripped + j - 1;
-                break;
-              }
-
-          if (close != NULL && close > stripped + 1)
+        for (gsize j = stripped_len; j > 1; j--)
+          if (stripped[j - 1] == ']')
             {
-              line->kind = LINE_SECTION;
-              line->name = strip_dup (stripped + 1, close - stripped - 1);
-              line->section = section = line->name;
-              have_option = FALSE;
-              continue;
+              close = stripped + j - 1;
+              break;
+            }
+
+      if (close != NULL && close > stripped + 1)
+        {
+          line->kind = LINE_SECTION;
+          line->name = strip_dup (stripped + 1, close - stripped - 1);
+        }
+      else if (state->section != NULL)
+        {
+          gsize delim = strcspn (stripped, "=:");
+          gsize key_len = delim;
+
+          while (key_len > 0 && IS_SPACE (stripped[key_len - 1]))
+            key_len--;
+
+          if (delim < stripped_len && key_len > 0)
+            {
+              g_autofree char *key = g_strndup (stripped, key_len);
+              gsize value_start = (stripped - line->text) + delim + 1;
+              gsize value_end = (stripped - line->text) + stripped_len;
+
+              while (value_start < value_end && IS_SPACE (line->text[value_start]))
+                value_start++;
+
+              line->kind = LINE_KEY;
+              line->name = g_utf8_strdown (key, -1);
+              line->value_start = value_start;
+              line->value_end = value_end;
             }
         }
-
-      if (section == NULL)
-        {
-          line->kind = LINE_OTHER;
-          continue;
-        }
-
-      {
-        gsize delim = strcspn (stripped, "=:");
-        gsize key_len = delim;
-        gsize value_start;
-        gsize value_end = (stripped - line->text) + stripped_len;
-        g_autofree char *key = NULL;
-
-        if (delim >= stripped_len)
-          {
-            line->kind = LINE_OTHER;
-            continue;
-          }
-
-        while (key_len > 0 && IS_SPACE (stripped[key_len - 1]))
-          key_len--;
-
-        if (key_len == 0)
-          {
-            line->kind = LINE_OTHER;
-            continue;
-          }
-
-        value_start = (stripped - line->text) + delim + 1;
-        while (value_start < value_end && IS_SPACE (line->text[value_start]))
-          value_start++;
-
-        key = g_strndup (stripped, key_len);
-        line->kind = LINE_KEY;
-        line->name = g_utf8_strdown (key, -1);
-        line->value_start = value_start;
-        line->value_end = value_end;
-        have_option = TRUE;
-        option_line = i;
-      }
     }
+
+  if (old_kind == LINE_SECTION &&
+      (line->kind != LINE_SECTION || !g_str_equal (old_name, line->name)))
+    section_remove_header (self, old_name, line);
+  if (line->kind == LINE_SECTION &&
+      (old_kind != LINE_SECTION || !g_str_equal (old_name, line->name)))
+    section_add_header (self, line, in_order);
+}
+
+/* Classifies the lines from @from on, @from always (it is new or its text changed), the
+ * others until one was read in the same state before: it and all after it stay as they are. */
+static void
+reclassify (GhIni    *self,
+            Line     *from,
+            gboolean  all)
+{
+  State state = from->prev != NULL ? state_after (from->prev) : initial_state;
+
+  for (Line *line = from; line != NULL; line = line->next)
+    {
+      if (!all && line != from && state_equal (&line->before, &state))
+        break;
+
+      classify_line (self, line, &state, all);
+      state = state_after (line);
+    }
+}
+
+static void
+clear_lines (GhIni *self)
+{
+  Line *line = self->head;
+
+  while (line != NULL)
+    {
+      Line *next = line->next;
+
+      line_free (line);
+      line = next;
+    }
+
+  self->head = self->tail = NULL;
+  g_hash_table_remove_all (self->sections);
 }
 
 static void
@@ -248,7 +391,8 @@ gh_ini_finalize (GObject *object)
 {
   GhIni *self = (GhIni *)object;
 
-  g_clear_pointer (&self->lines, g_ptr_array_unref);
+  clear_lines (self);
+  g_clear_pointer (&self->sections, g_hash_table_unref);
 
   G_OBJECT_CLASS (gh_ini_parent_class)->finalize (object);
 }
@@ -264,13 +408,33 @@ gh_ini_class_init (GhIniClass *klass)
 static void
 gh_ini_init (GhIni *self)
 {
-  self->lines = g_ptr_array_new_with_free_func (line_free);
+  self->sections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, section_free);
 }
 
 GhIni *
 gh_ini_new (void)
 {
   return g_object_new (GH_TYPE_INI, NULL);
+}
+
+/* Links @line in before @next (at the end when NULL) */
+static void
+link_line (GhIni *self,
+           Line  *line,
+           Line  *next)
+{
+  Line *prev = next != NULL ? next->prev : self->tail;
+
+  line->prev = prev;
+  line->next = next;
+  if (prev != NULL)
+    prev->next = line;
+  else
+    self->head = line;
+  if (next != NULL)
+    next->prev = line;
+  else
+    self->tail = line;
 }
 
 /**
@@ -309,7 +473,7 @@ gh_ini_load_from_data (GhIni       *self,
       return FALSE;
     }
 
-  g_ptr_array_set_size (self->lines, 0);
+  clear_lines (self);
 
   p = data;
   stop = data + length;
@@ -321,18 +485,19 @@ gh_ini_load_from_data (GhIni       *self,
         nl++;
 
       if (nl == stop)
-        g_ptr_array_add (self->lines, line_new (p, nl - p, ""));
+        link_line (self, line_new (p, nl - p, ""), NULL);
       else if (*nl == '\r' && nl + 1 < stop && nl[1] == '\n')
-        g_ptr_array_add (self->lines, line_new (p, nl - p, "\r\n"));
+        link_line (self, line_new (p, nl - p, "\r\n"), NULL);
       else
-        g_ptr_array_add (self->lines, line_new (p, nl - p, *nl == '\r' ? "\r" : "\n"));
+        link_line (self, line_new (p, nl - p, *nl == '\r' ? "\r" : "\n"), NULL);
 
       if (nl == stop)
         break;
       p = nl + ((*nl == '\r' && nl + 1 < stop && nl[1] == '\n') ? 2 : 1);
     }
 
-  classify (self);
+  if (self->head != NULL)
+    reclassify (self, self->head, TRUE);
 
   return TRUE;
 }
@@ -346,10 +511,8 @@ gh_ini_to_data (GhIni *self,
   g_return_val_if_fail (GH_IS_INI (self), NULL);
 
   out = g_string_new (NULL);
-  for (guint i = 0; i < self->lines->len; i++)
+  for (Line *line = self->head; line != NULL; line = line->next)
     {
-      Line *line = get_line (self, i);
-
       g_string_append (out, line->text);
       g_string_append (out, line->eol);
     }
@@ -368,36 +531,32 @@ gh_ini_get_sections (GhIni *self)
 
   g_return_val_if_fail (GH_IS_INI (self), NULL);
 
-  for (guint i = 0; i < self->lines->len; i++)
-    {
-      Line *line = get_line (self, i);
-
-      if (line->kind == LINE_SECTION && g_hash_table_add (seen, line->name))
-        g_strv_builder_add (builder, line->name);
-    }
+  for (Line *line = self->head; line != NULL; line = line->next)
+    if (line->kind == LINE_SECTION && g_hash_table_add (seen, line->name))
+      g_strv_builder_add (builder, line->name);
 
   return g_strv_builder_end (builder);
 }
 
-static gboolean
-find_section (GhIni      *self,
-              const char *section,
-              guint       from,
-              guint      *index)
+/**
+ * gh_ini_get_headers:
+ *
+ * Every header text in file order, a header that appears several times listed each time:
+ * the n-th appearance of a text is its @occurrence n (from 0) for
+ * gh_ini_get_header_comment() and gh_ini_remove_section_occurrence().
+ */
+GStrv
+gh_ini_get_headers (GhIni *self)
 {
-  for (guint i = from; i < self->lines->len; i++)
-    {
-      Line *line = get_line (self, i);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-      if (line->kind == LINE_SECTION && g_strcmp0 (line->name, section) == 0)
-        {
-          if (index != NULL)
-            *index = i;
-          return TRUE;
-        }
-    }
+  g_return_val_if_fail (GH_IS_INI (self), NULL);
 
-  return FALSE;
+  for (Line *line = self->head; line != NULL; line = line->next)
+    if (line->kind == LINE_SECTION)
+      g_strv_builder_add (builder, line->name);
+
+  return g_strv_builder_end (builder);
 }
 
 gboolean
@@ -407,17 +566,7 @@ gh_ini_has_section (GhIni      *self,
   g_return_val_if_fail (GH_IS_INI (self), FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
 
-  return find_section (self, section, 0, NULL);
-}
-
-static gboolean
-line_is_key_of (Line       *line,
-                const char *section,
-                const char *lower_key)
-{
-  return line->kind == LINE_KEY &&
-         g_strcmp0 (line->section, section) == 0 &&
-         (lower_key == NULL || g_strcmp0 (line->name, lower_key) == 0);
+  return g_hash_table_contains (self->sections, section);
 }
 
 /* Keys of a section in file order, lower-cased, each once. Empty (not NULL) when the section
@@ -428,59 +577,63 @@ gh_ini_get_keys (GhIni      *self,
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *headers;
 
   g_return_val_if_fail (GH_IS_INI (self), NULL);
   g_return_val_if_fail (section != NULL, NULL);
 
-  for (guint i = 0; i < self->lines->len; i++)
+  headers = lookup_headers (self, section);
+  for (guint i = 0; headers != NULL && i < headers->len; i++)
     {
-      Line *line = get_line (self, i);
+      Line *header = g_ptr_array_index (headers, i);
 
-      if (line_is_key_of (line, section, NULL) && g_hash_table_add (seen, line->name))
-        g_strv_builder_add (builder, line->name);
+      for (Line *line = header->next; line != NULL && line->kind != LINE_SECTION;
+           line = line->next)
+        if (line->kind == LINE_KEY && g_hash_table_add (seen, line->name))
+          g_strv_builder_add (builder, line->name);
     }
 
   return g_strv_builder_end (builder);
 }
 
 /* The line that holds the effective value: duplicates resolve to the last one. */
-static gboolean
+static Line *
 find_key (GhIni      *self,
           const char *section,
-          const char *key,
-          guint      *index)
+          const char *key)
 {
   g_autofree char *lower = g_utf8_strdown (key, -1);
-  gboolean found = FALSE;
+  GPtrArray *headers = lookup_headers (self, section);
 
-  for (guint i = 0; i < self->lines->len; i++)
+  for (guint i = headers != NULL ? headers->len : 0; i > 0; i--)
     {
-      if (line_is_key_of (get_line (self, i), section, lower))
-        {
-          *index = i;
-          found = TRUE;
-        }
+      Line *header = g_ptr_array_index (headers, i - 1);
+      Line *found = NULL;
+
+      for (Line *line = header->next; line != NULL && line->kind != LINE_SECTION;
+           line = line->next)
+        if (line->kind == LINE_KEY && g_str_equal (line->name, lower))
+          found = line;
+
+      if (found != NULL)
+        return found;
     }
 
-  return found;
+  return NULL;
 }
 
-/* The last line belonging to the key on line @key_index: the key line or its last
- * continuation line. */
-static guint
-key_extent_end (GhIni *self,
-                guint  key_index)
+/* The last line belonging to the key line @key: the key line or its last continuation line. */
+static Line *
+key_extent_end (Line *key)
 {
-  guint last = key_index;
+  Line *last = key;
 
-  for (guint i = key_index + 1; i < self->lines->len; i++)
+  for (Line *line = key->next; line != NULL; line = line->next)
     {
-      Line *line = get_line (self, i);
-
       if (line->kind == LINE_SECTION || line->kind == LINE_KEY)
         break;
-      if (line->kind == LINE_CONTINUATION && line->owner == key_index)
-        last = i;
+      if (line->kind == LINE_CONTINUATION && line->before.option == key)
+        last = line;
     }
 
   return last;
@@ -501,24 +654,23 @@ gh_ini_get_value (GhIni      *self,
 {
   GString *value;
   Line *key_line;
-  guint index;
-  guint end;
+  Line *end;
 
   g_return_val_if_fail (GH_IS_INI (self), NULL);
   g_return_val_if_fail (section != NULL, NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  if (!find_key (self, section, key, &index))
+  key_line = find_key (self, section, key);
+  if (key_line == NULL)
     return NULL;
 
-  key_line = get_line (self, index);
   value = g_string_new_len (key_line->text + key_line->value_start,
                             key_line->value_end - key_line->value_start);
 
-  end = key_extent_end (self, index);
-  for (guint i = index + 1; i <= end; i++)
+  end = key_extent_end (key_line);
+  for (Line *line = key_line; line != end;)
     {
-      Line *line = get_line (self, i);
+      line = line->next;
 
       if (line->kind == LINE_CONTINUATION)
         {
@@ -540,34 +692,28 @@ gh_ini_get_value (GhIni      *self,
 static const char *
 document_eol (GhIni *self)
 {
-  for (guint i = 0; i < self->lines->len; i++)
-    {
-      Line *line = get_line (self, i);
-
-      if (*line->eol != '\0')
-        return line->eol;
-    }
+  /* Only the last line can lack a line ending: this stops at the first or second line */
+  for (Line *line = self->head; line != NULL; line = line->next)
+    if (*line->eol != '\0')
+      return line->eol;
 
   return "\n";
 }
 
-/* Inserts a line before @position. New lines always end with a line ending; a line without
- * one before them (the last line of a file without a final newline) gets one. The ending is
- * the one of the line before, else the document's. */
-static void
+/* Inserts a line before @next (at the end when NULL). New lines always end with a line
+ * ending; a line without one before them (the last line of a file without a final newline)
+ * gets one. The ending is the one of the line before, else the document's. */
+static Line *
 insert_line (GhIni      *self,
-             guint       position,
+             Line       *next,
              const char *text)
 {
   const char *eol = document_eol (self);
+  Line *prev = next != NULL ? next->prev : self->tail;
   Line *line;
 
-  g_assert (position <= self->lines->len);
-
-  if (position > 0)
+  if (prev != NULL)
     {
-      Line *prev = get_line (self, position - 1);
-
       if (*prev->eol == '\0')
         prev->eol = eol;
       else
@@ -575,29 +721,58 @@ insert_line (GhIni      *self,
     }
 
   line = line_new (text, strlen (text), eol);
-  line->kind = LINE_OTHER;
-  g_ptr_array_insert (self->lines, position, line);
+  link_line (self, line, next);
+  reclassify (self, line, FALSE);
+  return line;
 }
 
-/* Removes lines [start, end). When the last line goes and it had no line ending, the new last
- * line loses its ending, so a file without a final newline stays that way. */
+/* Removes the lines from @first up to @stop (excluded; NULL: to the end). When the last line
+ * goes and it had no line ending, the new last line loses its ending, so a file without a
+ * final newline stays that way. */
 static void
 remove_lines (GhIni *self,
-              guint  start,
-              guint  end)
+              Line  *first,
+              Line  *stop)
 {
+  Line *last;
+  Line *before;
   gboolean no_final_eol;
 
-  g_assert (start <= end && end <= self->lines->len);
-
-  if (start == end)
+  if (first == stop)
     return;
 
-  no_final_eol = end == self->lines->len && *get_line (self, end - 1)->eol == '\0';
-  g_ptr_array_remove_range (self->lines, start, end - start);
+  last = stop != NULL ? stop->prev : self->tail;
+  before = first->prev;
+  no_final_eol = stop == NULL && *last->eol == '\0';
 
-  if (no_final_eol && start > 0 && start == self->lines->len)
-    get_line (self, start - 1)->eol = "";
+  if (before != NULL)
+    before->next = stop;
+  else
+    self->head = stop;
+  if (stop != NULL)
+    stop->prev = before;
+  else
+    self->tail = before;
+
+  for (Line *line = first; line != stop; line = line->next)
+    if (line->kind == LINE_SECTION)
+      section_remove_header (self, line->name, line);
+
+  if (no_final_eol && before != NULL)
+    before->eol = "";
+
+  /* The removed lines are freed only afterwards: lines after them may still name them in
+   * their recorded state, and a new line must not be mistaken for one of them */
+  if (stop != NULL)
+    reclassify (self, stop, FALSE);
+
+  for (Line *line = first; line != stop;)
+    {
+      Line *next = line->next;
+
+      line_free (line);
+      line = next;
+    }
 }
 
 static gboolean
@@ -631,12 +806,11 @@ append_section (GhIni      *self,
                 const char *comment)
 {
   g_autofree char *header = NULL;
-  guint n = self->lines->len;
 
   /* One blank line between the existing text and the new section; none at the start of an
    * empty document, and no second one when the document already ends with a blank line. */
-  if (n > 0 && get_line (self, n - 1)->kind != LINE_BLANK)
-    insert_line (self, self->lines->len, "");
+  if (self->tail != NULL && self->tail->kind != LINE_BLANK)
+    insert_line (self, NULL, "");
 
   if (comment != NULL)
     {
@@ -649,12 +823,12 @@ append_section (GhIni      *self,
           g_strchomp (comment_lines[i]);
           text = comment_lines[i][0] != '\0' ? g_strconcat ("# ", comment_lines[i], NULL)
                                              : g_strdup ("#");
-          insert_line (self, self->lines->len, text);
+          insert_line (self, NULL, text);
         }
     }
 
   header = g_strdup_printf ("[%s]", section);
-  insert_line (self, self->lines->len, header);
+  insert_line (self, NULL, header);
 }
 
 /* A new key line goes after the last key (and its continuation lines) of the last occurrence
@@ -668,34 +842,25 @@ append_key (GhIni      *self,
 {
   g_autofree char *text = NULL;
   g_autofree char *indent = NULL;
-  guint header = 0;
-  guint last;
-  guint last_key;
-  guint from = 0;
-  Line *ref;
+  GPtrArray *headers = lookup_headers (self, section);
+  Line *last;
+  Line *last_key;
 
-  while (find_section (self, section, from, &header))
-    from = header + 1;
-  g_assert (from > 0);
+  g_assert (headers != NULL);
 
-  last = last_key = header;
-  for (guint i = header + 1; i < self->lines->len; i++)
+  last = last_key = g_ptr_array_index (headers, headers->len - 1);
+  for (Line *line = last->next; line != NULL && line->kind != LINE_SECTION; line = line->next)
     {
-      Line *line = get_line (self, i);
-
-      if (line->kind == LINE_SECTION)
-        break;
       if (line->kind == LINE_KEY)
-        last = last_key = i;
+        last = last_key = line;
       else if (line->kind == LINE_CONTINUATION)
-        last = i;
+        last = line;
     }
 
-  ref = get_line (self, last_key);
-  indent = g_strndup (ref->text, strspn (ref->text, " \t"));
+  indent = g_strndup (last_key->text, strspn (last_key->text, " \t"));
   text = value[0] != '\0' ? g_strdup_printf ("%s%s = %s", indent, key, value)
                           : g_strdup_printf ("%s%s =", indent, key);
-  insert_line (self, last + 1, text);
+  insert_line (self, last->next, text);
 }
 
 void
@@ -704,17 +869,17 @@ gh_ini_set_value (GhIni      *self,
                   const char *key,
                   const char *value)
 {
-  guint index;
+  Line *line;
 
   g_return_if_fail (GH_IS_INI (self));
   g_return_if_fail (is_valid_section (section));
   g_return_if_fail (is_valid_key (key));
   g_return_if_fail (is_valid_text (value));
 
-  if (find_key (self, section, key, &index))
+  line = find_key (self, section, key);
+  if (line != NULL)
     {
-      Line *line = get_line (self, index);
-      guint end = key_extent_end (self, index);
+      Line *end = key_extent_end (line);
       GString *text = g_string_new_len (line->text, line->value_start);
 
       /* `key =` has no space to keep; give it the one `key = value` would have */
@@ -727,19 +892,17 @@ gh_ini_set_value (GhIni      *self,
       g_string_append (text, line->text + line->value_end);
       g_free (line->text);
       line->text = g_string_free (text, FALSE);
+      reclassify (self, line, FALSE);
 
       /* The new value is one line: the old continuation lines go */
-      remove_lines (self, index + 1, end + 1);
+      remove_lines (self, line->next, end->next);
     }
   else
     {
-      if (!find_section (self, section, 0, NULL))
+      if (!gh_ini_has_section (self, section))
         append_section (self, section, NULL);
-      classify (self);
       append_key (self, section, key, value);
     }
-
-  classify (self);
 }
 
 /* Removes every line of the key (all duplicates) in every occurrence of the section. */
@@ -749,16 +912,15 @@ gh_ini_remove_key (GhIni      *self,
                    const char *key)
 {
   gboolean removed = FALSE;
-  guint index;
+  Line *line;
 
   g_return_val_if_fail (GH_IS_INI (self), FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  while (find_key (self, section, key, &index))
+  while ((line = find_key (self, section, key)) != NULL)
     {
-      remove_lines (self, index, key_extent_end (self, index) + 1);
-      classify (self);
+      remove_lines (self, line, key_extent_end (line)->next);
       removed = TRUE;
     }
 
@@ -780,18 +942,51 @@ gh_ini_add_section (GhIni      *self,
   g_return_if_fail (GH_IS_INI (self));
   g_return_if_fail (is_valid_section (section));
 
-  if (find_section (self, section, 0, NULL))
+  if (gh_ini_has_section (self, section))
     return;
 
   append_section (self, section, comment);
-  classify (self);
 }
 
 static gboolean
-is_blank (GhIni *self,
-          guint  i)
+is_blank (Line *line)
 {
-  return get_line (self, i)->kind == LINE_BLANK;
+  return line != NULL && line->kind == LINE_BLANK;
+}
+
+/* Removes one occurrence of a section: the comment lines directly above its header, the
+ * header and the lines up to the next header, except the comment lines directly above that
+ * next header (they belong to it). Then one blank line goes if two would meet, or if one
+ * would be left at the start or end of the document. */
+static void
+remove_header_block (GhIni *self,
+                     Line  *header)
+{
+  Line *start = header;
+  Line *end = header->next;
+  Line *before;
+  Line *after;
+
+  while (start->prev != NULL && start->prev->kind == LINE_COMMENT)
+    start = start->prev;
+
+  while (end != NULL && end->kind != LINE_SECTION)
+    end = end->next;
+
+  if (end != NULL)
+    while (end->prev != header && end->prev->kind == LINE_COMMENT)
+      end = end->prev;
+
+  before = start->prev;
+  remove_lines (self, start, end);
+  after = before != NULL ? before->next : self->head;
+
+  if (before != NULL && after != NULL && is_blank (before) && is_blank (after))
+    remove_lines (self, after, after->next);
+  else if (before == NULL && is_blank (after))
+    remove_lines (self, after, after->next);
+  else if (before != NULL && after == NULL && is_blank (before))
+    remove_lines (self, before, NULL);
 }
 
 /**
@@ -807,39 +1002,71 @@ gh_ini_remove_section (GhIni      *self,
                        const char *section)
 {
   gboolean removed = FALSE;
-  guint header;
+  GPtrArray *headers;
 
   g_return_val_if_fail (GH_IS_INI (self), FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
 
-  while (find_section (self, section, 0, &header))
+  while ((headers = lookup_headers (self, section)) != NULL)
     {
-      guint start = header;
-      guint end = header + 1;
-
-      while (start > 0 && get_line (self, start - 1)->kind == LINE_COMMENT)
-        start--;
-
-      while (end < self->lines->len && get_line (self, end)->kind != LINE_SECTION)
-        end++;
-
-      if (end < self->lines->len)
-        while (end - 1 > header && get_line (self, end - 1)->kind == LINE_COMMENT)
-          end--;
-
-      remove_lines (self, start, end);
-
-      if (start > 0 && start < self->lines->len &&
-          is_blank (self, start - 1) && is_blank (self, start))
-        remove_lines (self, start, start + 1);
-      else if (start == 0 && self->lines->len > 0 && is_blank (self, 0))
-        remove_lines (self, 0, 1);
-      else if (start > 0 && start == self->lines->len && is_blank (self, start - 1))
-        remove_lines (self, start - 1, start);
-
-      classify (self);
+      remove_header_block (self, g_ptr_array_index (headers, 0));
       removed = TRUE;
     }
 
   return removed;
+}
+
+/**
+ * gh_ini_remove_section_occurrence:
+ *
+ * Removes the @occurrence-th header of @section (from 0, in file order) with its lines, as
+ * gh_ini_remove_section() removes each of them. FALSE when there is no such occurrence.
+ */
+gboolean
+gh_ini_remove_section_occurrence (GhIni      *self,
+                                  const char *section,
+                                  guint       occurrence)
+{
+  GPtrArray *headers;
+
+  g_return_val_if_fail (GH_IS_INI (self), FALSE);
+  g_return_val_if_fail (section != NULL, FALSE);
+
+  headers = lookup_headers (self, section);
+  if (headers == NULL || occurrence >= headers->len)
+    return FALSE;
+
+  remove_header_block (self, g_ptr_array_index (headers, occurrence));
+  return TRUE;
+}
+
+/**
+ * gh_ini_get_header_comment:
+ *
+ * The comment line directly above the @occurrence-th header of @section (from 0, in file
+ * order), with surrounding whitespace removed and its '#' or ';' kept; NULL when the line
+ * above is not a comment, the header is the first line or there is no such occurrence.
+ */
+char *
+gh_ini_get_header_comment (GhIni      *self,
+                           const char *section,
+                           guint       occurrence)
+{
+  GPtrArray *headers;
+  Line *above;
+  const char *text;
+
+  g_return_val_if_fail (GH_IS_INI (self), NULL);
+  g_return_val_if_fail (section != NULL, NULL);
+
+  headers = lookup_headers (self, section);
+  if (headers == NULL || occurrence >= headers->len)
+    return NULL;
+
+  above = ((Line *) g_ptr_array_index (headers, occurrence))->prev;
+  if (above == NULL || above->kind != LINE_COMMENT)
+    return NULL;
+
+  text = line_parsed_text (above);
+  return strip_dup (text, strlen (text));
 }

@@ -25,6 +25,9 @@ char      *gh_ini_to_data         (GhIni       *self,
 
 /* Header texts in file order (a header that appears twice is listed once). */
 GStrv      gh_ini_get_sections    (GhIni       *self);
+/* Header texts in file order, a header that appears twice listed twice: its n-th appearance
+ * is its occurrence n (from 0) below. */
+GStrv      gh_ini_get_headers     (GhIni       *self);
 gboolean   gh_ini_has_section     (GhIni       *self,
                                    const char  *section);
 /* Keys of a section in file order, lower-cased (empty, not NULL, for a missing section).
@@ -62,5 +65,14 @@ void       gh_ini_add_section     (GhIni       *self,
  * two would meet or one would be left at the start or end of the document. */
 gboolean   gh_ini_remove_section  (GhIni       *self,
                                    const char  *section);
+/* gh_ini_remove_section() for one occurrence of the header only; FALSE when there is none. */
+gboolean   gh_ini_remove_section_occurrence (GhIni      *self,
+                                             const char *section,
+                                             guint       occurrence);
+/* The comment line directly above that occurrence of the header, stripped of surrounding
+ * whitespace (the '#' or ';' kept); NULL when the line above is not a comment. */
+char      *gh_ini_get_header_comment        (GhIni      *self,
+                                             const char *section,
+                                             guint       occurrence);
 
 G_END_DECLS

@@ -7,12 +7,9 @@
  * planned name that is taken by one of them is skipped and reported.
  *
  * The whole plan runs under the config file's lock on a copy read under that lock, so another
- * program's edit is never lost. Existing sections are edited and removed through GhIni, so the
- * rest of the file stays byte-identical and an update changes only the keys that differ. New
- * sections are appended as text, in exactly the form gh_ini_add_section() + gh_ini_set_value()
- * give (a blank line, "# marker", "[header]", "key = value" lines, the document's line ending):
- * GhIni classifies the whole document again after every edit, which would make a first sync of
- * thousands of roles quadratic.
+ * program's edit is never lost. The whole file is one GhIni: sections are added, edited and
+ * removed through it, so the rest of the file stays byte-identical and an update changes only
+ * the keys that differ.
  *
  * Profile names: the template is expanded and then sanitised. Kept: ASCII letters, digits and
  * `_ . @ + = , -`; every other character (spaces, brackets, quotes, slashes, control
@@ -147,182 +144,56 @@ gh_profile_sync_parse_marker (const char *comment_line)
   return g_string_free (g_steal_pointer (&session), FALSE);
 }
 
-/* GhIni does not expose comment lines, and editing thousands of sections through it would be
- * quadratic (it classifies the whole document again after every edit). So the document is
- * also split here into lines classified by the same rules (RawConfigParser._read, see
- * gh-ini.c), and into blocks: one per header, holding the comment lines directly above the
- * header, the header and the lines up to the next block — exactly what
- * gh_ini_remove_section() removes. A section is edited through a GhIni holding only its
- * block, which gives the bytes a GhIni holding the whole document would. */
-
-typedef enum
+/* For each header in @headers, how many times its text appeared before it: its occurrence
+ * for gh_ini_get_header_comment() and gh_ini_remove_section_occurrence(). */
+static guint *
+header_occurrences (const char * const *headers)
 {
-  KIND_BLANK,
-  KIND_COMMENT,
-  KIND_SECTION,
-  KIND_OTHER,      /* key, continuation or anything else */
-} Kind;
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = g_strv_length ((char **) headers);
+  guint *occurrences = g_new (guint, n + 1);
 
-typedef struct
-{
-  const char *text;       /* into the document text, without the line ending */
-  gsize       len;
-  const char *eol;        /* "", "\n", "\r\n" or "\r" */
-  Kind        kind;
-  char       *header;     /* KIND_SECTION: the header text as GhIni names it */
-  char       *comment;    /* KIND_COMMENT: the stripped text */
-} DocLine;
-
-static void
-doc_line_clear (gpointer data)
-{
-  DocLine *line = data;
-
-  g_free (line->header);
-  g_free (line->comment);
-}
-
-static char *
-strip_dup (const char *text,
-           gsize       len)
-{
-  gsize start = 0;
-
-  while (start < len && IS_SPACE (text[start]))
-    start++;
-  while (len > start && IS_SPACE (text[len - 1]))
-    len--;
-  return g_strndup (text + start, len - start);
-}
-
-static GArray *
-scan_lines (const char *data,
-            gsize       length)
-{
-  GArray *lines = g_array_new (FALSE, TRUE, sizeof (DocLine));
-  const char *p = data;
-  const char *stop = data + length;
-  gboolean in_section = FALSE;
-  gboolean have_option = FALSE;
-  gsize indent_level = G_MAXSIZE;
-
-  g_array_set_clear_func (lines, doc_line_clear);
-
-  while (p < stop)
+  for (guint i = 0; i < n; i++)
     {
-      DocLine line = { 0 };
-      const char *nl = p;
-      const char *text = p;
-      const char *stripped;
-      gsize len;
-      gsize indent = 0;
-      gsize stripped_len;
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, headers[i]));
 
-      while (nl < stop && *nl != '\n' && *nl != '\r')
-        nl++;
-      line.text = p;
-      line.len = nl - p;
-      if (nl == stop)
-        line.eol = "";
-      else if (*nl == '\r' && nl + 1 < stop && nl[1] == '\n')
-        line.eol = "\r\n";
-      else
-        line.eol = *nl == '\r' ? "\r" : "\n";
-      p = nl + strlen (line.eol);
-      len = line.len;
-      line.kind = KIND_OTHER;
-
-      /* A byte order mark is not part of the first line's text */
-      if (text == data && len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
-        {
-          text += 3;
-          len -= 3;
-        }
-
-      while (indent < len && IS_SPACE (text[indent]))
-        indent++;
-      stripped = text + indent;
-      stripped_len = len - indent;
-      while (stripped_len > 0 && IS_SPACE (stripped[stripped_len - 1]))
-        stripped_len--;
-
-      if (stripped_len > 0 && (stripped[0] == '#' || stripped[0] == ';'))
-        {
-          line.kind = KIND_COMMENT;
-          line.comment = g_strndup (stripped, stripped_len);
-        }
-      else if (stripped_len == 0)
-        line.kind = KIND_BLANK;
-      else if (in_section && have_option && indent > indent_level)
-        line.kind = KIND_OTHER;
-      else
-        {
-          gsize close = 0;
-
-          indent_level = indent;
-
-          if (stripped[0] == '[')
-            for (gsize j = stripped_len; j > 1; j--)
-              if (stripped[j - 1] == ']')
-                {
-                  close = j - 1;
-                  break;
-                }
-
-          if (close > 1)
-            {
-              line.kind = KIND_SECTION;
-              line.header = strip_dup (stripped + 1, close - 1);
-              in_section = TRUE;
-              have_option = FALSE;
-            }
-          else if (in_section)
-            {
-              gsize delim = 0;
-              gsize key_len;
-
-              while (delim < stripped_len && stripped[delim] != '=' && stripped[delim] != ':')
-                delim++;
-              key_len = delim;
-              while (key_len > 0 && IS_SPACE (stripped[key_len - 1]))
-                key_len--;
-              if (delim < stripped_len && key_len > 0)
-                have_option = TRUE;
-            }
-        }
-
-      g_array_append_val (lines, line);
+      occurrences[i] = count;
+      g_hash_table_insert (counts, (gpointer) headers[i], GUINT_TO_POINTER (count + 1));
     }
 
-  return lines;
+  return occurrences;
 }
 
+/* Callers have loaded @data into a GhIni already, so it is not rejected here; text GhIni
+ * rejects has no headers. */
 GHashTable *
 gh_profile_sync_header_comments (const char *data,
                                  gsize       length)
 {
   GHashTable *comments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GArray) lines = NULL;
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_auto(GStrv) headers = NULL;
+  g_autofree guint *occurrences = NULL;
 
   g_return_val_if_fail (data != NULL || length == 0, comments);
 
-  lines = scan_lines (data, length);
-  for (guint i = 0; i < lines->len; i++)
+  if (!gh_ini_load_from_data (ini, data, length, NULL))
+    return comments;
+
+  headers = gh_ini_get_headers (ini);
+  occurrences = header_occurrences ((const char * const *) headers);
+  for (guint i = 0; headers[i] != NULL; i++)
     {
-      DocLine *line = &g_array_index (lines, DocLine, i);
-      DocLine *above = i > 0 ? &g_array_index (lines, DocLine, i - 1) : NULL;
-      const char *comment;
-      const char *old;
+      g_autofree char *comment = gh_ini_get_header_comment (ini, headers[i], occurrences[i]);
+      const char *old = g_hash_table_lookup (comments, headers[i]);
 
-      if (line->kind != KIND_SECTION)
-        continue;
+      if (comment == NULL)
+        comment = g_strdup ("");
 
-      comment = above != NULL && above->kind == KIND_COMMENT ? above->comment : "";
-      old = g_hash_table_lookup (comments, line->header);
       if (old == NULL)
-        g_hash_table_insert (comments, g_strdup (line->header), g_strdup (comment));
+        g_hash_table_insert (comments, g_strdup (headers[i]), g_steal_pointer (&comment));
       else if (!g_str_equal (old, comment))
-        g_hash_table_insert (comments, g_strdup (line->header), g_strdup (""));
+        g_hash_table_insert (comments, g_strdup (headers[i]), g_strdup (""));
     }
 
   return comments;
@@ -775,213 +646,6 @@ plan_profiles (const char           *session_name,
 /* ---------------------------------------------------------------------------------------- */
 /* Applying the plan                                                                        */
 
-typedef struct
-{
-  guint     header_line;
-  guint     start;          /* the first comment line directly above the header, or the header */
-  guint     end;
-  char     *replacement;    /* the block's text after an update */
-  gboolean  removed;
-} Block;
-
-typedef struct
-{
-  GArray   *lines;          /* DocLine */
-  GArray   *blocks;         /* Block, in file order */
-  /* The lines still in the document, as a doubly linked list: n is the head, n + 1 the tail */
-  guint    *prev;
-  guint    *next;
-  gboolean *deleted;
-} Doc;
-
-static void
-doc_free (Doc *doc)
-{
-  for (guint i = 0; i < doc->blocks->len; i++)
-    g_free (g_array_index (doc->blocks, Block, i).replacement);
-  g_array_unref (doc->blocks);
-  g_array_unref (doc->lines);
-  g_free (doc->prev);
-  g_free (doc->next);
-  g_free (doc->deleted);
-  g_free (doc);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Doc, doc_free)
-
-#define LINE(doc, i) (&g_array_index ((doc)->lines, DocLine, (i)))
-#define HEAD(doc) ((doc)->lines->len)
-#define TAIL(doc) ((doc)->lines->len + 1)
-
-static Doc *
-doc_new (const char *data,
-         gsize       length)
-{
-  Doc *doc = g_new0 (Doc, 1);
-  guint n;
-
-  doc->lines = scan_lines (data, length);
-  doc->blocks = g_array_new (FALSE, TRUE, sizeof (Block));
-  n = doc->lines->len;
-
-  doc->prev = g_new (guint, n + 2);
-  doc->next = g_new (guint, n + 2);
-  doc->deleted = g_new0 (gboolean, n);
-  for (guint i = 0; i < n; i++)
-    {
-      doc->prev[i] = i > 0 ? i - 1 : HEAD (doc);
-      doc->next[i] = i + 1 < n ? i + 1 : TAIL (doc);
-    }
-  doc->next[HEAD (doc)] = n > 0 ? 0 : TAIL (doc);
-  doc->prev[TAIL (doc)] = n > 0 ? n - 1 : HEAD (doc);
-
-  for (guint i = 0; i < n; i++)
-    {
-      Block block = { 0 };
-
-      if (LINE (doc, i)->kind != KIND_SECTION)
-        continue;
-
-      block.header_line = i;
-      block.start = i;
-      while (block.start > 0 && LINE (doc, block.start - 1)->kind == KIND_COMMENT)
-        block.start--;
-      if (doc->blocks->len > 0)
-        g_array_index (doc->blocks, Block, doc->blocks->len - 1).end = block.start;
-      block.end = n;
-      g_array_append_val (doc->blocks, block);
-    }
-
-  return doc;
-}
-
-static void
-doc_delete_line (Doc   *doc,
-                 guint  i)
-{
-  g_assert (!doc->deleted[i]);
-
-  doc->next[doc->prev[i]] = doc->next[i];
-  doc->prev[doc->next[i]] = doc->prev[i];
-  doc->deleted[i] = TRUE;
-}
-
-static gboolean
-doc_is_blank (Doc   *doc,
-              guint  i)
-{
-  return i < doc->lines->len && LINE (doc, i)->kind == KIND_BLANK;
-}
-
-/* GhIni's remove_lines() for one line that is in the document: when it was the last line and
- * had no line ending, the new last line loses its ending. */
-static void
-doc_remove_line (Doc   *doc,
-                 guint  i)
-{
-  gboolean no_final_eol = doc->next[i] == TAIL (doc) && LINE (doc, i)->eol[0] == '\0';
-  guint before = doc->prev[i];
-
-  doc_delete_line (doc, i);
-  if (no_final_eol && before != HEAD (doc))
-    LINE (doc, before)->eol = "";
-}
-
-/* gh_ini_remove_section() for one block: its lines go, then one blank line when two would
- * meet or one would be left at the start or end of the document. */
-static void
-doc_remove_block (Doc   *doc,
-                  Block *block)
-{
-  guint last_line = doc->prev[TAIL (doc)];
-  gboolean no_final_eol = FALSE;
-  guint before = HEAD (doc);
-  guint after;
-  gboolean first = TRUE;
-
-  g_assert (!block->removed);
-
-  if (last_line != HEAD (doc) && last_line >= block->start && last_line < block->end)
-    no_final_eol = LINE (doc, last_line)->eol[0] == '\0';
-
-  for (guint i = block->start; i < block->end; i++)
-    {
-      if (doc->deleted[i])
-        continue;
-      if (first)
-        {
-          before = doc->prev[i];
-          first = FALSE;
-        }
-      doc_delete_line (doc, i);
-    }
-  g_assert (!first);   /* the header line was there */
-  block->removed = TRUE;
-
-  after = doc->next[before];
-  if (no_final_eol && before != HEAD (doc) && after == TAIL (doc))
-    LINE (doc, before)->eol = "";
-
-  if (before != HEAD (doc) && after != TAIL (doc) &&
-      doc_is_blank (doc, before) && doc_is_blank (doc, after))
-    doc_remove_line (doc, after);
-  else if (before == HEAD (doc) && after != TAIL (doc) && doc_is_blank (doc, after))
-    doc_remove_line (doc, after);
-  else if (before != HEAD (doc) && after == TAIL (doc) && doc_is_blank (doc, before))
-    doc_remove_line (doc, before);
-}
-
-static void
-append_line (GString *out,
-             DocLine *line)
-{
-  g_string_append_len (out, line->text, line->len);
-  g_string_append (out, line->eol);
-}
-
-/* The line ending GhIni gives new lines when the line before has none: the first one in the
- * document */
-static const char *
-doc_first_eol (Doc *doc)
-{
-  for (guint i = doc->next[HEAD (doc)]; i != TAIL (doc); i = doc->next[i])
-    if (LINE (doc, i)->eol[0] != '\0')
-      return LINE (doc, i)->eol;
-
-  return "\n";
-}
-
-static char *
-doc_to_data (Doc   *doc,
-             gsize *length)
-{
-  GString *out = g_string_new (NULL);
-  guint preamble_end = doc->blocks->len > 0 ? g_array_index (doc->blocks, Block, 0).start
-                                            : doc->lines->len;
-
-  for (guint i = 0; i < preamble_end; i++)
-    if (!doc->deleted[i])
-      append_line (out, LINE (doc, i));
-
-  for (guint b = 0; b < doc->blocks->len; b++)
-    {
-      Block *block = &g_array_index (doc->blocks, Block, b);
-
-      if (block->replacement != NULL)
-        {
-          g_string_append (out, block->replacement);
-          continue;
-        }
-
-      for (guint i = block->start; i < block->end; i++)
-        if (!doc->deleted[i])
-          append_line (out, LINE (doc, i));
-    }
-
-  *length = out->len;
-  return g_string_free (out, FALSE);
-}
-
 static gboolean
 is_managed_key (const char *key)
 {
@@ -1025,130 +689,16 @@ update_section (GhIni          *ini,
   return changed;
 }
 
-/* Edits one block through a GhIni holding only that block. A first line "#" with the
- * document's first line ending makes GhIni pick the line ending it would pick for the whole
- * document; it is dropped again afterwards. */
-static gboolean
-doc_update_block (Doc            *doc,
-                  Block          *block,
-                  PlannedProfile *planned)
-{
-  g_autoptr(GhIni) ini = gh_ini_new ();
-  g_autoptr(GString) text = g_string_new ("#");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-  const char *header = LINE (doc, block->header_line)->header;
-  gsize skip;
-  gsize length = 0;
-
-  g_string_append (text, doc_first_eol (doc));
-  skip = text->len;
-  for (guint i = block->start; i < block->end; i++)
-    if (!doc->deleted[i])
-      append_line (text, LINE (doc, i));
-
-  /* The text comes from a document GhIni accepted */
-  if (!gh_ini_load_from_data (ini, text->str, text->len, &error))
-    g_return_val_if_reached (FALSE);
-
-  if (!update_section (ini, header, planned))
-    return FALSE;
-
-  data = gh_ini_to_data (ini, &length);
-  g_assert (length >= skip && memcmp (data, text->str, skip) == 0);
-  block->replacement = g_strdup (data + skip);
-  return TRUE;
-}
-
-/* The line ending new lines get, as GhIni chooses it: the one of the last line, else the
- * first one in the document, else "\n". */
-static const char *
-append_eol (const char *text,
-            gsize       len)
-{
-  const char *first;
-
-  if (len >= 2 && text[len - 2] == '\r' && text[len - 1] == '\n')
-    return "\r\n";
-  if (len >= 1 && text[len - 1] == '\n')
-    return "\n";
-  if (len >= 1 && text[len - 1] == '\r')
-    return "\r";
-
-  first = strpbrk (text, "\r\n");
-  if (first == NULL)
-    return "\n";
-  if (first[0] == '\r')
-    return first[1] == '\n' ? "\r\n" : "\r";
-  return "\n";
-}
-
-/* Whether the last line of @text (with or without a line ending) is blank. */
-static gboolean
-last_line_is_blank (const char *text,
-                    gsize       len)
-{
-  gsize end = len;
-  gsize start;
-
-  if (end > 0 && text[end - 1] == '\n')
-    end--;
-  if (end > 0 && text[end - 1] == '\r')
-    end--;
-
-  for (start = end; start > 0 && text[start - 1] != '\n' && text[start - 1] != '\r'; start--)
-    ;
-
-  /* GhIni ignores a byte order mark on the first line */
-  if (start == 0 && end >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
-    start = 3;
-
-  for (gsize i = start; i < end; i++)
-    if (!IS_SPACE (text[i]))
-      return FALSE;
-
-  return TRUE;
-}
-
-/* Appends the new sections the way gh_ini_add_section() + gh_ini_set_value() would. */
 static void
-append_sections (GString    *text,
-                 GPtrArray  *additions,
-                 const char *marker)
+add_section (GhIni          *ini,
+             PlannedProfile *planned,
+             const char     *marker)
 {
-  const char *eol;
+  g_autofree char *header = profile_header (planned->name);
 
-  if (additions->len == 0)
-    return;
-
-  eol = append_eol (text->str, text->len);
-
-  for (guint i = 0; i < additions->len; i++)
-    {
-      PlannedProfile *planned = g_ptr_array_index (additions, i);
-      g_autofree char *header = profile_header (planned->name);
-
-      if (text->len > 0)
-        {
-          char last = text->str[text->len - 1];
-          gboolean blank = last_line_is_blank (text->str, text->len);
-
-          if (last != '\n' && last != '\r')
-            g_string_append (text, eol);
-          if (!blank)
-            g_string_append (text, eol);
-        }
-
-      g_string_append_printf (text, "# %s%s[%s]%s", marker, eol, header, eol);
-      for (guint k = 0; planned->keys[k] != NULL; k++)
-        {
-          if (planned->values[k][0] != '\0')
-            g_string_append_printf (text, "%s = %s%s", planned->keys[k], planned->values[k],
-                                    eol);
-          else
-            g_string_append_printf (text, "%s =%s", planned->keys[k], eol);
-        }
-    }
+  gh_ini_add_section (ini, header, marker);
+  for (guint k = 0; planned->keys[k] != NULL; k++)
+    gh_ini_set_value (ini, header, planned->keys[k], planned->values[k]);
 }
 
 typedef enum
@@ -1158,10 +708,19 @@ typedef enum
   OWNER_THIS_SESSION,
 } Owner;
 
+/* The document's headers as they were read, each with its occurrence (see
+ * header_occurrences()) */
+typedef struct
+{
+  GhIni  *ini;
+  GStrv   headers;
+  guint  *occurrences;
+} Headers;
+
 typedef struct
 {
   char   *name;
-  GArray *blocks;          /* indices into doc->blocks, in file order */
+  GArray *headers;         /* indices into Headers, in file order */
 } ExistingProfile;
 
 static void
@@ -1170,28 +729,25 @@ existing_profile_free (gpointer data)
   ExistingProfile *existing = data;
 
   g_free (existing->name);
-  g_array_unref (existing->blocks);
+  g_array_unref (existing->headers);
   g_free (existing);
 }
 
 /* A profile is this sign-in's only when the marker above every one of its headers names it */
 static Owner
-owner_of (Doc             *doc,
+owner_of (Headers         *doc,
           ExistingProfile *existing,
           const char      *session_name,
           char           **other_session)
 {
   g_autofree char *first = NULL;
 
-  for (guint i = 0; i < existing->blocks->len; i++)
+  for (guint i = 0; i < existing->headers->len; i++)
     {
-      Block *block = &g_array_index (doc->blocks, Block,
-                                     g_array_index (existing->blocks, guint, i));
-      DocLine *above = block->header_line > 0 ? LINE (doc, block->header_line - 1) : NULL;
-      g_autofree char *owner = NULL;
-
-      if (above != NULL && above->kind == KIND_COMMENT)
-        owner = gh_profile_sync_parse_marker (above->comment);
+      guint h = g_array_index (existing->headers, guint, i);
+      g_autofree char *comment = gh_ini_get_header_comment (doc->ini, doc->headers[h],
+                                                            doc->occurrences[h]);
+      g_autofree char *owner = gh_profile_sync_parse_marker (comment);
 
       if (owner == NULL)
         return OWNER_HAND_WRITTEN;
@@ -1211,6 +767,27 @@ owner_of (Doc             *doc,
   return OWNER_OTHER_SESSION;
 }
 
+/* Removes the given headers (indices into @doc, sorted) with their sections. In file order,
+ * as gh_ini_remove_section() removes occurrences; each removal moves the later occurrences
+ * of the same header text down by one. */
+static void
+remove_headers (Headers *doc,
+                GArray  *to_remove)
+{
+  g_autoptr(GHashTable) removed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < to_remove->len; i++)
+    {
+      guint h = g_array_index (to_remove, guint, i);
+      const char *header = doc->headers[h];
+      guint before = GPOINTER_TO_UINT (g_hash_table_lookup (removed, header));
+
+      if (!gh_ini_remove_section_occurrence (doc->ini, header, doc->occurrences[h] - before))
+        g_assert_not_reached ();
+      g_hash_table_insert (removed, (gpointer) header, GUINT_TO_POINTER (before + 1));
+    }
+}
+
 /* Plans against @contents and returns the new text. */
 static char *
 apply_plan (const char    *contents,
@@ -1221,8 +798,9 @@ apply_plan (const char    *contents,
             gsize         *new_length,
             GError       **error)
 {
-  g_autoptr(GhIni) check = gh_ini_new ();
-  g_autoptr(Doc) doc = NULL;
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_auto(GStrv) headers = NULL;
+  g_autofree guint *occurrences = NULL;
   g_autoptr(GHashTable) existing = NULL;
   g_autoptr(GPtrArray) existing_order = NULL;
   g_autoptr(GHashTable) planned_names = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1230,24 +808,21 @@ apply_plan (const char    *contents,
   g_autoptr(GArray) to_remove = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) to_update = g_ptr_array_new ();
   g_autofree char *marker = gh_profile_sync_marker (session_name);
-  g_autofree char *data = NULL;
-  gsize data_len = 0;
-  GString *text;
+  Headers doc;
 
-  /* GhIni decides what it accepts (UTF-8, no NUL) */
-  if (!gh_ini_load_from_data (check, contents, length, error))
+  if (!gh_ini_load_from_data (ini, contents, length, error))
     return NULL;
-  g_clear_object (&check);
 
-  doc = doc_new (contents, length);
+  headers = gh_ini_get_headers (ini);
+  occurrences = header_occurrences ((const char * const *) headers);
+  doc = (Headers) { ini, headers, occurrences };
 
-  /* Profile name → its blocks (`[profile a]` and `[profile 'a']` are one profile) */
+  /* Profile name → its headers (`[profile a]` and `[profile 'a']` are one profile) */
   existing = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, existing_profile_free);
   existing_order = g_ptr_array_new ();
-  for (guint b = 0; b < doc->blocks->len; b++)
+  for (guint h = 0; headers[h] != NULL; h++)
     {
-      Block *block = &g_array_index (doc->blocks, Block, b);
-      g_autofree char *name = profile_name_of_header (LINE (doc, block->header_line)->header);
+      g_autofree char *name = profile_name_of_header (headers[h]);
       ExistingProfile *profile;
 
       if (name == NULL)
@@ -1258,11 +833,11 @@ apply_plan (const char    *contents,
         {
           profile = g_new0 (ExistingProfile, 1);
           profile->name = g_steal_pointer (&name);
-          profile->blocks = g_array_new (FALSE, FALSE, sizeof (guint));
+          profile->headers = g_array_new (FALSE, FALSE, sizeof (guint));
           g_hash_table_insert (existing, profile->name, profile);
           g_ptr_array_add (existing_order, profile);
         }
-      g_array_append_val (profile->blocks, b);
+      g_array_append_val (profile->headers, h);
     }
 
   for (guint i = 0; i < planned->len; i++)
@@ -1278,10 +853,10 @@ apply_plan (const char    *contents,
       ExistingProfile *profile = g_ptr_array_index (existing_order, i);
 
       if (g_hash_table_contains (planned_names, profile->name) ||
-          owner_of (doc, profile, session_name, NULL) != OWNER_THIS_SESSION)
+          owner_of (&doc, profile, session_name, NULL) != OWNER_THIS_SESSION)
         continue;
 
-      g_array_append_vals (to_remove, profile->blocks->data, profile->blocks->len);
+      g_array_append_vals (to_remove, profile->headers->data, profile->headers->len);
       g_ptr_array_add (result->removed, g_strdup (profile->name));
     }
 
@@ -1298,7 +873,7 @@ apply_plan (const char    *contents,
           continue;
         }
 
-      switch (owner_of (doc, current, session_name, &other))
+      switch (owner_of (&doc, current, session_name, &other))
         {
         case OWNER_HAND_WRITTEN:
           g_ptr_array_add (result->skipped,
@@ -1320,38 +895,30 @@ apply_plan (const char    *contents,
 
       /* Several sections of one name (a copied section, or `[profile a]` and
        * `[profile 'a']`): botocore uses the last one, so the earlier ones of ours go */
-      g_array_append_vals (to_remove, current->blocks->data, current->blocks->len - 1);
+      g_array_append_vals (to_remove, current->headers->data, current->headers->len - 1);
       g_ptr_array_add (to_update, profile);
     }
 
-  /* Removals first and in file order, as gh_ini_remove_section() calls would run */
   g_array_sort (to_remove, (GCompareFunc) compare_guint);
-  for (guint i = 0; i < to_remove->len; i++)
-    doc_remove_block (doc, &g_array_index (doc->blocks, Block,
-                                           g_array_index (to_remove, guint, i)));
+  remove_headers (&doc, to_remove);
 
+  /* With the earlier ones gone, the last header of a profile is the only one of its text, so
+   * editing the section by its header text edits just that one */
   for (guint i = 0; i < to_update->len; i++)
     {
       PlannedProfile *profile = g_ptr_array_index (to_update, i);
       ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
-      guint last = g_array_index (current->blocks, guint, current->blocks->len - 1);
+      guint last = g_array_index (current->headers, guint, current->headers->len - 1);
 
-      if (doc_update_block (doc, &g_array_index (doc->blocks, Block, last), profile) ||
-          current->blocks->len > 1)
+      if (update_section (ini, headers[last], profile) || current->headers->len > 1)
         g_ptr_array_add (result->updated, g_strdup (profile->name));
     }
 
-  data = doc_to_data (doc, &data_len);
-  text = g_string_new_len (data, data_len);
-  append_sections (text, additions, marker);
+  for (guint i = 0; i < additions->len; i++)
+    add_section (ini, g_ptr_array_index (additions, i), marker);
 
-  *new_length = text->len;
-  return g_string_free (text, FALSE);
+  return gh_ini_to_data (ini, new_length);
 }
-
-#undef LINE
-#undef HEAD
-#undef TAIL
 
 /* ---------------------------------------------------------------------------------------- */
 /* Diff                                                                                     */

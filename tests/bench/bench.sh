@@ -85,3 +85,22 @@ second=$(time_ms "$GH" sync bench)
 profiles=$(grep -c '^\[profile ' "$HOME/.aws/config")
 printf '  first sync: %d ms (%d profiles written); second (no change): %d ms\n' \
     "$first" "$profiles" "$second"
+echo
+
+echo "== gatehouse console: time until the sign-in URL is ready for the browser (30 ms latency)"
+sim_set latency-ms=30
+"$GH" console --session bench --account 100000000001 --role ReadOnly --print-url >/dev/null
+total=0 best=999999
+for _ in $(seq 10); do
+    t=$(time_ms "$GH" console --session bench --account 100000000001 --role ReadOnly --print-url)
+    total=$((total + t)); ((t < best)) && best=$t
+done
+printf '  cached role credentials (1 round trip):  mean %d ms, best %d ms → own time ≈ %d ms\n' \
+    $((total / 10)) "$best" $((best - 30))
+total=0 best=999999
+for _ in $(seq 10); do
+    t=$(time_ms "$GH" console --session bench --account 100000000001 --role ReadOnly --print-url --refresh)
+    total=$((total + t)); ((t < best)) && best=$t
+done
+printf '  new role credentials (2 round trips):    mean %d ms, best %d ms → own time ≈ %d ms\n' \
+    $((total / 10)) "$best" $((best - 60))

@@ -156,6 +156,7 @@ struct _GhSimulator
   GPtrArray   *pending_authorizes;
   GPtrArray   *hung;             /* SoupServerMessage */
   GPtrArray   *console_logins;
+  char        *last_console_destination;
   char        *last_registration_request;
   guint64      device_serial;
 
@@ -178,6 +179,7 @@ struct _GhSimulator
   int          device_interval;
   gboolean     rotate_refresh_tokens;
   gboolean     auto_approve;
+  gboolean     reject_session_duration;
 };
 
 G_DEFINE_FINAL_TYPE (GhSimulator, gh_simulator, G_TYPE_OBJECT)
@@ -200,6 +202,7 @@ enum {
   PROP_CLOCK_OFFSET,
   PROP_NAMELESS_ACCOUNTS,
   PROP_ROLE_NAMES,
+  PROP_REJECT_SESSION_DURATION,
   N_PROPS
 };
 
@@ -1847,6 +1850,13 @@ handle_get_signin_token (GhSimulator       *self,
       return FALSE;
     }
 
+  /* As AWS does for role-chained or GetFederationToken credentials. */
+  if (duration != NULL && self->reject_session_duration)
+    {
+      federation_error (msg, "SessionDuration is not allowed for these credentials");
+      return FALSE;
+    }
+
   token = g_new0 (SigninToken, 1);
   token_str = random_string ("", ALNUM "-_", 400);
   token->account_id = g_strdup (creds->account_id);
@@ -1899,6 +1909,8 @@ handle_login (GhSimulator       *self,
   token->used = TRUE;
   g_ptr_array_add (self->console_logins,
                    g_strdup_printf ("%s/%s", token->account_id, token->role_name));
+  g_free (self->last_console_destination);
+  self->last_console_destination = g_strdup (destination);
 
   title = g_strdup_printf ("Console for %s @ %s", token->role_name, token->account_id);
   escaped = g_markup_escape_text (destination, -1);
@@ -1906,6 +1918,45 @@ handle_login (GhSimulator       *self,
                           escaped);
   respond_html (msg, 200, title, body);
 
+  return FALSE;
+}
+
+/* The console's sign-out: GET /oauth?Action=logout&redirect_uri=URL → 302 to URL. Only
+ * redirects to loopback http(s) URLs, so the simulator is no open redirect. */
+static gboolean
+handle_console_logout (GhSimulator       *self,
+                       SoupServerMessage *msg,
+                       GHashTable        *query)
+{
+  const char *redirect_uri = g_hash_table_lookup (query, "redirect_uri");
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (redirect_uri != NULL)
+    uri = g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (uri == NULL
+      || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
+      || g_uri_get_userinfo (uri) != NULL
+      || (g_strcmp0 (host, "127.0.0.1") != 0 && g_strcmp0 (host, "localhost") != 0))
+    {
+      respond_html (msg, 400, "Invalid redirect_uri",
+                    "<p>redirect_uri must be an http(s) URL on 127.0.0.1.</p>");
+      return FALSE;
+    }
+
+  soup_server_message_set_redirect (msg, 302, redirect_uri);
+  return FALSE;
+}
+
+static gboolean
+handle_oauth_unknown (GhSimulator       *self,
+                      SoupServerMessage *msg,
+                      GHashTable        *query)
+{
+  respond_html (msg, 400, "Bad request", "<p>Unknown or missing Action.</p>");
   return FALSE;
 }
 
@@ -2071,6 +2122,11 @@ respond_stats (GhSimulator       *self,
     json_builder_add_string_value (builder, last_user_code);
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "last_console_destination");
+  if (self->last_console_destination != NULL)
+    json_builder_add_string_value (builder, self->last_console_destination);
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "url");
   json_builder_add_string_value (builder, self->url);
   json_builder_end_object (builder);
@@ -2217,6 +2273,8 @@ static const Route federation_routes[] = {
   { "GET", "/federation", "GetSigninToken", API_FEDERATION, handle_get_signin_token },
   { "GET", "/federation", "Login", API_FEDERATION, handle_login },
   { "GET", "/federation", NULL, API_FEDERATION, handle_federation_unknown },
+  { "GET", "/oauth", "ConsoleLogout", API_BROWSER, handle_console_logout },
+  { "GET", "/oauth", NULL, API_BROWSER, handle_oauth_unknown },
 };
 
 static const Route *
@@ -2232,6 +2290,13 @@ find_route (const char *path,
       if (g_strcmp0 (action, "login") == 0)
         return &federation_routes[1];
       return &federation_routes[2];
+    }
+
+  if (g_str_equal (path, "/oauth"))
+    {
+      const char *action = query ? g_hash_table_lookup (query, "Action") : NULL;
+
+      return g_strcmp0 (action, "logout") == 0 ? &federation_routes[3] : &federation_routes[4];
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
@@ -2407,6 +2472,7 @@ gh_simulator_finalize (GObject *object)
   g_clear_pointer (&self->pending_authorizes, g_ptr_array_unref);
   g_clear_pointer (&self->hung, g_ptr_array_unref);
   g_clear_pointer (&self->console_logins, g_ptr_array_unref);
+  g_clear_pointer (&self->last_console_destination, g_free);
   g_clear_pointer (&self->last_registration_request, g_free);
   g_clear_pointer (&self->role_names, g_strfreev);
 
@@ -2470,6 +2536,9 @@ gh_simulator_get_property (GObject    *object,
       break;
     case PROP_ROLE_NAMES:
       g_value_set_boxed (value, self->role_names);
+      break;
+    case PROP_REJECT_SESSION_DURATION:
+      g_value_set_boolean (value, self->reject_session_duration);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2536,6 +2605,9 @@ gh_simulator_set_property (GObject      *object,
       g_strfreev (self->role_names);
       self->role_names = g_value_dup_boxed (value);
       break;
+    case PROP_REJECT_SESSION_DURATION:
+      self->reject_session_duration = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2588,6 +2660,9 @@ gh_simulator_class_init (GhSimulatorClass *klass)
    * list the defaults apply); roles-per-account still says how many. */
   properties[PROP_ROLE_NAMES] =
     g_param_spec_boxed ("role-names", NULL, NULL, G_TYPE_STRV, flags);
+  /* getSigninToken answers 400 to any SessionDuration (as for role-chained credentials). */
+  properties[PROP_REJECT_SESSION_DURATION] =
+    g_param_spec_boolean ("reject-session-duration", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -2921,4 +2996,12 @@ gh_simulator_get_last_registration_request (GhSimulator *self)
   g_return_val_if_fail (GH_IS_SIMULATOR (self), NULL);
 
   return self->last_registration_request;
+}
+
+const char *
+gh_simulator_get_last_console_destination (GhSimulator *self)
+{
+  g_return_val_if_fail (GH_IS_SIMULATOR (self), NULL);
+
+  return self->last_console_destination;
 }

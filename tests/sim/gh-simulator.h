@@ -35,7 +35,12 @@ typedef enum
  *   expiry — access token, session end, device code, registration — without sleeping),
  *   nameless-accounts (uint N, 0: every Nth account — N, 2N, … — has no accountName and no
  *   emailAddress), role-names (GStrv, NULL: names for roles 1, 2, … of every account instead
- *   of the defaults; roles-per-account still sets the count; comma-separated in /_sim/set).
+ *   of the defaults; roles-per-account still sets the count; comma-separated in /_sim/set),
+ *   reject-session-duration (bool, FALSE: getSigninToken answers 400 to any SessionDuration,
+ *   as AWS does for role-chained credentials; without it 900–43200 is accepted).
+ *
+ * Console sign-out: GET /oauth?Action=logout&redirect_uri=URL (operation "ConsoleLogout")
+ * answers 302 to URL when it is an http(s) URL on 127.0.0.1 (or localhost), else 400.
  *
  * auto-approve: device authorizations are approved the moment StartDeviceAuthorization creates
  * them (headless clients need no browser) and GET /authorize answers 302 with a code at once.
@@ -54,7 +59,7 @@ typedef enum
  * POST /_sim/fault?operation=OP&kind=500|503|malformed|close|hang|throttle|none&count=N,
  * POST /_sim/set?NAME=VALUE[&NAME=VALUE…] (any property above), GET /_sim/stats →
  * {"requests": {op: n}, "pending": n, "console_logins": [...], "last_user_code": s|null,
- *  "url": s}.
+ *  "last_console_destination": s|null, "url": s}.
  *
  * Accounts are "Account N" with ids 1000000000NN (12 digits) and emails accountN@example.com;
  * roles are AdministratorAccess, ReadOnly, then Role3, Role4, ... */
@@ -71,7 +76,7 @@ const char  *gh_simulator_get_url            (GhSimulator  *self);
  * operation queue up and apply in order (CLOSE ×1 then MALFORMED ×1 = first request closed,
  * second malformed); GH_SIM_FAULT_NONE or count 0 clears the queue. Operation names:
  * RegisterClient, StartDeviceAuthorization, CreateToken, Authorize, ListAccounts,
- * ListAccountRoles, GetRoleCredentials, Logout, GetSigninToken, Login. */
+ * ListAccountRoles, GetRoleCredentials, Logout, GetSigninToken, Login, ConsoleLogout. */
 void         gh_simulator_inject_fault       (GhSimulator  *self,
                                               const char   *operation,
                                               GhSimFault    fault,
@@ -108,6 +113,8 @@ gboolean     gh_simulator_refresh_token_is_valid (GhSimulator *self,
 /* Console logins recorded by GET /federation?Action=login, as "ACCOUNT_ID/ROLE_NAME" strings
  * in order. (transfer none): owned by the simulator, do not unref. */
 GPtrArray   *gh_simulator_get_console_logins (GhSimulator  *self);
+/* The Destination of the last successful console login, or NULL. */
+const char  *gh_simulator_get_last_console_destination (GhSimulator *self);
 /* The last RegisterClient request body (JSON text), for tests of what the client sends. */
 const char  *gh_simulator_get_last_registration_request (GhSimulator *self);
 

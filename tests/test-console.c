@@ -1,0 +1,441 @@
+/* test-console.c — `gatehouse console` end to end: role credentials → getSigninToken → a one-shot
+ * loopback URL that the stand-in browser follows to the simulator's console login */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "gh-error.h"
+#include "gh-test-env.h"
+
+#define EXIT_USAGE 2
+#define EXIT_NOT_SIGNED_IN 3
+#define EXIT_SERVICE 5
+
+static guint
+console_login_count (GhTestFixture *fixture)
+{
+  return gh_simulator_get_console_logins (fixture->sim)->len;
+}
+
+static void
+assert_console_login (GhTestFixture *fixture,
+                      const char    *expected)
+{
+  GPtrArray *logins = gh_simulator_get_console_logins (fixture->sim);
+
+  g_assert_cmpuint (logins->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (logins, 0), ==, expected);
+}
+
+/* Every URL the browser was handed is a loopback one-shot URL, never the sign-in URL. */
+static void
+assert_browser_saw_no_secret (GhTestFixture *fixture)
+{
+  g_auto(GStrv) urls = gh_test_browser_urls (fixture);
+
+  g_assert_cmpuint (g_strv_length (urls), ==, 1);
+  g_assert_true (g_str_has_prefix (urls[0], "http://127.0.0.1:"));
+  g_assert_null (strstr (urls[0], "SigninToken"));
+  g_assert_null (strstr (urls[0], "federation"));
+}
+
+/* Scans every process's command line for the sign-in token while the command runs. */
+typedef struct
+{
+  GSubprocess *process;
+  gboolean     done;
+  guint        scans;
+  char        *leak;
+} PsWatch;
+
+static void
+scan_processes (PsWatch *watch)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *entry;
+
+  while (proc != NULL && (entry = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize len = 0;
+
+      if (!g_ascii_isdigit (entry[0]))
+        continue;
+      path = g_build_filename ("/proc", entry, "cmdline", NULL);
+      if (!g_file_get_contents (path, &cmdline, &len, NULL))
+        continue;
+      for (gsize i = 0; i + 1 < len; i++)
+        if (cmdline[i] == '\0')
+          cmdline[i] = ' ';
+      if (strstr (cmdline, "SigninToken") != NULL || strstr (cmdline, "sessionToken") != NULL ||
+          strstr (cmdline, "getSigninToken") != NULL)
+        {
+          g_free (watch->leak);
+          watch->leak = g_strdup (cmdline);
+        }
+    }
+  watch->scans++;
+}
+
+static gboolean
+scan_cb (gpointer data)
+{
+  PsWatch *watch = data;
+
+  scan_processes (watch);
+  return watch->done ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static void
+test_federation_end_to_end (GhTestFixture *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("console");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *history = gh_test_path (fixture, "state/gatehouse/consoles.json");
+  g_autofree char *history_text = NULL;
+  PsWatch watch = { 0, };
+  guint source;
+
+  gh_test_sign_in (fixture, name);
+  /* Slow replies keep the launch going long enough to watch the process table. */
+  g_object_set (fixture->sim, "latency-ms", 150, NULL);
+
+  process = gh_test_spawn_cli (fixture, "console", "--session", name, "--account",
+                               "100000000001", "--role", "ReadOnly", "--destination", "ec2",
+                               NULL);
+  source = g_timeout_add (5, scan_cb, &watch);
+  g_assert_cmpint (gh_test_wait_cli (fixture, process, &out, NULL), ==, 0);
+  watch.done = TRUE;
+  g_source_remove (source);
+
+  if (watch.leak != NULL)
+    g_error ("A command line held the sign-in token: %s", watch.leak);
+  g_assert_cmpuint (watch.scans, >, 10);
+
+  gh_test_assert_contains (out, "Opened the AWS console for ReadOnly");
+  assert_console_login (fixture, "100000000001/ReadOnly");
+  gh_test_assert_contains (gh_simulator_get_last_console_destination (fixture->sim),
+                           "/ec2/home?region=us-east-1");
+  assert_browser_saw_no_secret (fixture);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetSigninToken"), ==, 1);
+
+  /* Remembered for the tray: the console session and its end. */
+  g_assert_true (g_file_get_contents (history, &history_text, NULL, NULL));
+  gh_test_assert_contains (history_text, "100000000001");
+  gh_test_assert_contains (history_text, "ReadOnly");
+  g_free (watch.leak);
+}
+
+static void
+test_cached_credentials_reused (GhTestFixture *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("cached");
+
+  gh_test_sign_in (fixture, name);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
+                                      "--account", "100000000001", "--role", "ReadOnly",
+                                      "--print-url", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetSigninToken"), ==, 2);
+}
+
+static void
+test_print_url (GhTestFixture *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("print");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) urls = NULL;
+
+  gh_test_sign_in (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, &err, "console", "--session", name,
+                                    "--account", "100000000002", "--role",
+                                    "AdministratorAccess", "--print-url", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, gh_simulator_get_url (fixture->sim)));
+  gh_test_assert_contains (out, "/federation?Action=login&");
+  gh_test_assert_contains (out, "SigninToken=");
+  g_assert_null (strstr (err, "SigninToken"));
+  urls = gh_test_browser_urls (fixture);
+  g_assert_cmpuint (g_strv_length (urls), ==, 0);
+  g_assert_cmpuint (console_login_count (fixture), ==, 0);
+}
+
+static void
+test_portal_mode (GhTestFixture *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("portal");
+  g_autofree char *expected = NULL;
+  g_auto(GStrv) urls = NULL;
+
+  gh_test_sign_in (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--mode", "portal", NULL), ==, 0);
+  urls = gh_test_browser_urls (fixture);
+  if (g_strv_length (urls) != 1)
+    g_error ("browser got: %s", g_strjoinv (" | ", urls));
+  expected = g_strdup_printf ("%s/start/#/console?account_id=100000000001&role_name=ReadOnly&",
+                              gh_simulator_get_url (fixture->sim));
+  g_assert_true (g_str_has_prefix (urls[0], expected));
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 0);
+}
+
+static void
+test_logout_first (GhTestFixture *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("logout-first");
+
+  gh_test_sign_in (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--logout-first", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "ConsoleLogout"), ==, 1);
+  assert_console_login (fixture, "100000000001/ReadOnly");
+}
+
+static void
+test_container_url (GhTestFixture *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("container");
+  g_autofree char *out = NULL;
+
+  gh_test_sign_in (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--print-url", "--container", "prod admin", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "ext+granted-containers:name=prod%20admin&url=http"));
+  gh_test_assert_contains (out, "SigninToken%3D");
+}
+
+static void
+test_bad_input (GhTestFixture *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("badconsole");
+  g_autofree char *err = NULL;
+
+  gh_test_sign_in (fixture, name);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--profile", "nope", NULL),
+                   ==, EXIT_USAGE);
+  g_clear_pointer (&err, g_free);
+
+  /* Another partition's console, and a look-alike host: refused before any credentials. */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--destination", "https://console.amazonaws.cn/ec2/", NULL),
+                   ==, EXIT_USAGE);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--destination", "https://console.aws.amazon.com.evil.example/",
+                                    NULL), ==, EXIT_USAGE);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  /* A role that is not assigned */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "NotMine", NULL),
+                   ==, EXIT_SERVICE);
+  gh_test_assert_contains (err, "No access to NotMine in account 100000000001");
+  g_assert_cmpuint (console_login_count (fixture), ==, 0);
+}
+
+typedef struct
+{
+  const char *name;
+  GhSimFault  fault;
+  const char *message;
+} SigninFault;
+
+static const SigninFault signin_faults[] = {
+  { "500", GH_SIM_FAULT_500, "HTTP 500" },
+  { "malformed", GH_SIM_FAULT_MALFORMED, "not valid JSON" },
+};
+
+static void
+test_signin_token_failure (GhTestFixture *fixture,
+                           gconstpointer  data)
+{
+  const SigninFault *fault = data;
+  g_autofree char *name = gh_test_unique_name ("signinfault");
+  g_autofree char *err = NULL;
+  g_auto(GStrv) urls = NULL;
+
+  gh_test_sign_in (fixture, name);
+  gh_simulator_inject_fault (fixture->sim, "GetSigninToken", fault->fault, 100);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
+                   ==, EXIT_SERVICE);
+  gh_test_assert_contains (err, fault->message);
+  g_assert_null (strstr (err, "sessionKey"));
+  g_assert_null (strstr (err, "Session="));
+  urls = gh_test_browser_urls (fixture);
+  g_assert_cmpuint (g_strv_length (urls), ==, 0);
+}
+
+/* A console duration the endpoint refuses (400): retried without it, as protocol.md §5.2 advises. */
+static void
+test_duration_refused (GhTestFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("duration");
+
+  gh_test_sign_in (fixture, name);
+  g_object_set (fixture->sim, "reject-session-duration", TRUE, NULL);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--duration", "3600", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetSigninToken"), ==, 2);
+  assert_console_login (fixture, "100000000001/ReadOnly");
+}
+
+static void
+test_signed_out (GhTestFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("consoleout");
+  g_autofree char *err = NULL;
+
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
+                   ==, EXIT_NOT_SIGNED_IN);
+  gh_test_assert_contains (err, "gatehouse login");
+}
+
+/* No default browser: the one-shot URL is printed, and works once. */
+typedef struct
+{
+  GDataInputStream *stderr_lines;
+  char             *one_shot;
+  gboolean          done;
+} StderrReader;
+
+static void
+line_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  StderrReader *reader = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                                   result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      reader->done = TRUE;
+      return;
+    }
+  g_strstrip (line);
+  if (g_str_has_prefix (line, "http://127.0.0.1:"))
+    {
+      reader->one_shot = g_steal_pointer (&line);
+      reader->done = TRUE;
+      return;
+    }
+  g_data_input_stream_read_line_async (reader->stderr_lines, G_PRIORITY_DEFAULT, NULL,
+                                       line_read_cb, reader);
+}
+
+static gboolean
+reader_done (gpointer data)
+{
+  return ((StderrReader *) data)->done;
+}
+
+static void
+test_no_browser (GhTestFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("consolenobrowser");
+  g_autofree char *empty = gh_test_path (fixture, "empty");
+  g_autofree char *system = gh_test_path (fixture, "system");
+  g_autofree char *schemas = gh_test_path (fixture, "system/glib-2.0");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) first = NULL;
+  g_autoptr(SoupMessage) second = NULL;
+  g_autoptr(GBytes) body = NULL;
+  StderrReader reader = { 0, };
+
+  gh_test_sign_in (fixture, name);
+  g_assert_cmpint (g_mkdir_with_parents (system, 0700), ==, 0);
+  g_assert_cmpint (symlink ("/usr/share/glib-2.0", schemas), ==, 0);
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("XDG_DATA_HOME=%s", empty));
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("XDG_CONFIG_HOME=%s", empty));
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("XDG_DATA_DIRS=%s", system));
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("XDG_CONFIG_DIRS=%s", empty));
+
+  process = gh_test_spawn_cli (fixture, "console", "--session", name, "--account",
+                               "100000000001", "--role", "ReadOnly", NULL);
+  reader.stderr_lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  /* gh_test_wait_cli reads the rest of stderr. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (reader.stderr_lines), FALSE);
+  g_data_input_stream_read_line_async (reader.stderr_lines, G_PRIORITY_DEFAULT, NULL,
+                                       line_read_cb, &reader);
+  gh_test_wait_until (reader_done, &reader, 30000);
+  g_assert_nonnull (reader.one_shot);
+
+  /* The person opens it: a redirect to the sign-in URL, once. */
+  soup_session_set_timeout (session, 10);
+  first = soup_message_new ("GET", reader.one_shot);
+  soup_message_add_flags (first, SOUP_MESSAGE_NO_REDIRECT);
+  body = soup_session_send_and_read (session, first, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (first), ==, 303);
+  gh_test_assert_contains (soup_message_headers_get_one (soup_message_get_response_headers (first),
+                                                         "Location"), "SigninToken=");
+  g_clear_pointer (&body, g_bytes_unref);
+
+  second = soup_message_new ("GET", reader.one_shot);
+  soup_message_add_flags (second, SOUP_MESSAGE_NO_REDIRECT);
+  body = soup_session_send_and_read (session, second, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (second), !=, 303);
+
+  g_object_unref (reader.stderr_lines);
+  g_assert_cmpint (gh_test_wait_cli (fixture, process, NULL, NULL), ==, 0);
+  g_free (reader.one_shot);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  gh_test_env_require ();
+
+#define ADD(path, func) \
+  g_test_add ("/console/" path, GhTestFixture, NULL, gh_test_fixture_setup, func, \
+              gh_test_fixture_teardown)
+
+  ADD ("federation/end-to-end", test_federation_end_to_end);
+  ADD ("federation/cached-credentials", test_cached_credentials_reused);
+  ADD ("federation/print-url", test_print_url);
+  ADD ("federation/logout-first", test_logout_first);
+  ADD ("federation/duration-refused", test_duration_refused);
+  ADD ("portal", test_portal_mode);
+  ADD ("container", test_container_url);
+  ADD ("bad-input", test_bad_input);
+  ADD ("signed-out", test_signed_out);
+  ADD ("no-browser", test_no_browser);
+
+  for (guint i = 0; i < G_N_ELEMENTS (signin_faults); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/console/signin-token-fault/%s",
+                                               signin_faults[i].name);
+
+      g_test_add (path, GhTestFixture, &signin_faults[i], gh_test_fixture_setup,
+                  test_signin_token_failure, gh_test_fixture_teardown);
+    }
+
+  return g_test_run ();
+}
