@@ -217,6 +217,44 @@ test_container_url (GhTestFixture *fixture,
   gh_test_assert_contains (out, "SigninToken%3D");
 }
 
+/* Preferences: a role's container, and logout-first. */
+static void
+test_preferences (GhTestFixture *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("prefs");
+  g_autofree char *schema_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *out = NULL;
+  GVariantBuilder containers;
+
+  gh_test_sign_in (fixture, name);
+  source = g_settings_schema_source_new_from_directory (schema_dir, NULL, FALSE, NULL);
+  g_assert_nonnull (source);
+  schema = g_settings_schema_source_lookup (source, "io.github.gatehouse.Gatehouse", FALSE);
+  settings = g_settings_new_full (schema, NULL, NULL);
+
+  key = g_strdup_printf ("%s/100000000001/ReadOnly", name);
+  g_variant_builder_init (&containers, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&containers, "{ss}", key, "prod");
+  g_settings_set_value (settings, "role-containers", g_variant_builder_end (&containers));
+  g_settings_set_boolean (settings, "console-logout-first", TRUE);
+  g_settings_sync ();
+
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--print-url", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "ext+granted-containers:name=prod&url="));
+  gh_test_assert_contains (out, "oauth%3FAction%3Dlogout");
+
+  g_settings_reset (settings, "role-containers");
+  g_settings_reset (settings, "console-logout-first");
+  g_settings_sync ();
+}
+
 static void
 test_bad_input (GhTestFixture *fixture,
                 gconstpointer  data)
@@ -424,6 +462,7 @@ main (int    argc,
   ADD ("federation/duration-refused", test_duration_refused);
   ADD ("portal", test_portal_mode);
   ADD ("container", test_container_url);
+  ADD ("preferences", test_preferences);
   ADD ("bad-input", test_bad_input);
   ADD ("signed-out", test_signed_out);
   ADD ("no-browser", test_no_browser);

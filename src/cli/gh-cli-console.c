@@ -86,6 +86,32 @@ wrap_for_container (const ConsoleOptions *options,
   return gh_container_url (kind, name, url);
 }
 
+/* Preferences fill in what the command line left out: --logout-first, and a container for this
+ * role. Without the installed settings schema there are none. */
+static void
+apply_preferences (ConsoleOptions *options,
+                   const char     *session_name,
+                   const Target   *target)
+{
+  g_autoptr(GSettings) settings = open_settings (NULL);
+  g_autoptr(GVariant) containers = NULL;
+  g_autofree char *key = NULL;
+  const char *container = NULL;
+
+  if (settings == NULL || !settings_has_key (settings, "console-logout-first") ||
+      !settings_has_key (settings, "role-containers"))
+    return;
+
+  options->logout_first |= g_settings_get_boolean (settings, "console-logout-first");
+  if (options->container != NULL)
+    return;
+
+  containers = g_settings_get_value (settings, "role-containers");
+  key = g_strdup_printf ("%s/%s/%s", session_name, target->account_id, target->role);
+  if (g_variant_lookup (containers, key, "&s", &container))
+    options->container = g_strdup (container);
+}
+
 static gboolean
 open_in_browser (const char  *url,
                  gboolean     in_firefox,
@@ -284,6 +310,7 @@ cmd_console (int    argc,
     return report_error (error);
 
   account_name = account_name_for (gh_session_get_name (session), target.account_id);
+  apply_preferences (&options, gh_session_get_name (session), &target);
 
   waiter_init (&waiter);
   if (portal)

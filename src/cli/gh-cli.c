@@ -304,6 +304,17 @@ open_settings (GError **error)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/* An installed schema from another version may lack a key; reading it would abort. */
+gboolean
+settings_has_key (GSettings  *settings,
+                  const char *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return g_settings_schema_has_key (schema, key);
+}
+
 /* gatehouse session … */
 
 static int
