@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "gh-aws-config.h"
 #include "gh-test-env.h"
 
 void
@@ -13,6 +14,14 @@ gh_test_env_require (void)
   if (g_getenv ("GH_TEST_ENV") == NULL)
     g_error ("Integration tests need the environment of “build-aux/dev test” (a private session "
              "bus, an unlocked keyring and the stand-in browser). Run them through it.");
+}
+
+void
+gh_test_env_init (int    *argc,
+                  char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  gh_test_env_require ();
 }
 
 void
@@ -327,4 +336,162 @@ gh_test_assert_contains (const char *haystack,
 {
   if (haystack == NULL || strstr (haystack, needle) == NULL)
     g_error ("Expected “%s” in:\n%s", needle, haystack ? haystack : "(null)");
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *secret;
+  GError   *error;
+} Lookup;
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+
+  lookup->secret = gh_secret_store_lookup_finish (result, &lookup->error);
+  lookup->done = TRUE;
+}
+
+static gboolean
+lookup_done (gpointer data)
+{
+  return ((Lookup *) data)->done;
+}
+
+char *
+gh_test_keyring_lookup (GhTestFixture *fixture,
+                        const char    *name,
+                        GhSecretKind   kind)
+{
+  g_autofree char *url = gh_test_start_url (fixture);
+  Lookup lookup = { 0, };
+  char *copy;
+
+  gh_secret_store_lookup_async (name, url, kind, NULL, lookup_cb, &lookup);
+  gh_test_wait_until (lookup_done, &lookup, 10000);
+  g_assert_no_error (lookup.error);
+  /* libsecret hands out secure memory: copy it for plain g_free in the tests. */
+  copy = g_strdup (lookup.secret);
+  gh_secret_free (lookup.secret);
+  return copy;
+}
+
+void
+gh_test_use_simulator (GhTestFixture *fixture)
+{
+  const char *url = gh_simulator_get_url (fixture->sim);
+
+  g_setenv ("AWS_ENDPOINT_URL_SSO_OIDC", url, TRUE);
+  g_setenv ("AWS_ENDPOINT_URL_SSO", url, TRUE);
+  g_setenv ("AWS_ENDPOINT_URL_SIGNIN", url, TRUE);
+  g_setenv ("GATEHOUSE_HTTP_TIMEOUT", "3", TRUE);
+  g_unsetenv ("AWS_CONFIG_FILE");
+  g_unsetenv ("AWS_ENDPOINT_URL");
+}
+
+void
+gh_test_use_cli_environment (GhTestFixture *fixture)
+{
+  g_autofree char *state = gh_test_path (fixture, "state");
+  g_autofree char *cache = gh_test_path (fixture, "cache");
+  g_autofree char *runtime = gh_test_path (fixture, "run");
+
+  g_setenv ("HOME", fixture->home, TRUE);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  g_setenv ("GH_TEST_BROWSER_LOG", fixture->browser_log, TRUE);
+  gh_test_use_simulator (fixture);
+
+  /* Nothing may have asked before: GLib would keep the old answers. */
+  g_assert_cmpstr (g_get_home_dir (), ==, fixture->home);
+  g_assert_cmpstr (g_get_user_state_dir (), ==, state);
+  g_assert_cmpstr (g_get_user_cache_dir (), ==, cache);
+  g_assert_cmpstr (g_get_user_runtime_dir (), ==, runtime);
+}
+
+static void
+run_subprocess_case (gconstpointer data)
+{
+  const GhTestCase *test_case = data;
+  GhTestFixture fixture = { 0, };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 240 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  gh_test_fixture_setup (&fixture, NULL);
+  gh_test_use_cli_environment (&fixture);
+  test_case->func (&fixture);
+  gh_test_fixture_teardown (&fixture, NULL);
+}
+
+void
+gh_test_add_subprocess_cases (const GhTestCase *cases,
+                              guint             n_cases)
+{
+  for (guint i = 0; i < n_cases; i++)
+    g_test_add_data_func (cases[i].path, &cases[i], run_subprocess_case);
+}
+
+GhSession *
+gh_test_load_session (const char *name)
+{
+  g_autofree char *path = gh_aws_config_default_path ();
+  g_autoptr(GhSsoSessionConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  config = gh_aws_config_find_session (path, name, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  return gh_session_new (config);
+}
+
+typedef struct
+{
+  gboolean           done;
+  GhRoleCredentials *credentials;
+  GError            *error;
+} GetCredentials;
+
+static void
+get_credentials_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GetCredentials *get = user_data;
+
+  get->credentials = gh_role_credentials_get_finish (result, &get->error);
+  get->done = TRUE;
+}
+
+static gboolean
+get_credentials_done (gpointer data)
+{
+  return ((GetCredentials *) data)->done;
+}
+
+GhRoleCredentials *
+gh_test_get_role_credentials (GhSession   *session,
+                              const char  *account_id,
+                              const char  *role_name,
+                              gboolean     force_refresh,
+                              GError     **error)
+{
+  GetCredentials get = { 0, };
+
+  gh_role_credentials_get_async (session, account_id, role_name, force_refresh, NULL,
+                                 get_credentials_cb, &get);
+  gh_test_wait_until (get_credentials_done, &get, 60000);
+  g_assert_true ((get.credentials == NULL) != (get.error == NULL));
+  if (get.error != NULL)
+    g_propagate_error (error, get.error);
+  return get.credentials;
 }

@@ -4,6 +4,9 @@
 
 #include <gio/gio.h>
 
+#include "gh-role-credentials.h"
+#include "gh-secret-store.h"
+#include "gh-session.h"
 #include "gh-simulator.h"
 
 G_BEGIN_DECLS
@@ -19,6 +22,42 @@ typedef struct
 
 /* Fails the test program unless run by build-aux/dev test (private bus, keyring, browser). */
 void       gh_test_env_require        (void);
+/* g_test_init() (no isolated dirs: the fixture makes its own HOME), then gh_test_env_require(). */
+void       gh_test_env_init           (int           *argc,
+                                       char        ***argv);
+
+/* Adds a test with a fresh GhTestFixture. */
+#define gh_test_add(path, func) \
+  g_test_add ((path), GhTestFixture, NULL, gh_test_fixture_setup, (func), gh_test_fixture_teardown)
+
+/* Cases that call core code in the test process with the CLI's environment.
+ *
+ * The CLI runs with HOME, the XDG directories and the AWS_ENDPOINT_URL_* variables of the
+ * fixture (gh_test_launcher). The core calls made in the test process must see the same ones,
+ * but GLib computes g_get_home_dir() and friends once per process; so every such case runs in
+ * a subprocess of its own (g_test_trap_subprocess) that sets the environment before anything
+ * asks GLib for those directories. */
+typedef struct
+{
+  const char *path;
+  void      (*func) (GhTestFixture *fixture);
+} GhTestCase;
+
+void       gh_test_add_subprocess_cases (const GhTestCase *cases,
+                                         guint             n_cases);
+/* The environment of gh_test_launcher(), for this process; asserts GLib had not cached the
+ * user directories yet. */
+void       gh_test_use_cli_environment  (GhTestFixture    *fixture);
+/* Only the simulator's endpoints (and a short HTTP timeout), for this process. */
+void       gh_test_use_simulator        (GhTestFixture    *fixture);
+/* The sign-in `name` from ~/.aws/config (as the CLI wrote it), as a GhSession. */
+GhSession *gh_test_load_session         (const char       *name);
+/* gh_role_credentials_get_async() to completion; exactly one of result and error is set. */
+GhRoleCredentials *gh_test_get_role_credentials (GhSession   *session,
+                                                 const char  *account_id,
+                                                 const char  *role_name,
+                                                 gboolean     force_refresh,
+                                                 GError     **error);
 
 void       gh_test_fixture_setup      (GhTestFixture *fixture,
                                        gconstpointer  data);
@@ -67,5 +106,11 @@ void       gh_test_sign_in            (GhTestFixture *fixture,
                                        const char    *name);
 void       gh_test_assert_contains    (const char    *haystack,
                                        const char    *needle);
+
+/* The secret of this kind stored for session `name` (at the simulator's start URL), copied into
+ * ordinary memory, or NULL; fails the test if the keyring cannot be asked. */
+char      *gh_test_keyring_lookup     (GhTestFixture *fixture,
+                                       const char    *name,
+                                       GhSecretKind   kind);
 
 G_END_DECLS

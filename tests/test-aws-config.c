@@ -9,6 +9,7 @@
 
 #include "gh-aws-config.h"
 #include "gh-error.h"
+#include "gh-test-util.h"
 
 #define START_URL "https://example.awsapps.com/start"
 
@@ -18,39 +19,16 @@ corpus_path (const char *name)
   return g_test_build_filename (G_TEST_DIST, "data", "ini", name, NULL);
 }
 
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static void
-write_file (const char *path,
-            const char *contents)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 /* A copy of a corpus file as $HOME/.aws/config; returns the path */
 static char *
 config_from_corpus (const char  *name,
                     char       **original)
 {
   g_autofree char *source = corpus_path (name);
-  g_autofree char *contents = read_file (source);
+  g_autofree char *contents = gh_test_read_file (source, NULL);
   char *path = g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
 
-  write_file (path, contents);
+  gh_test_write_file (path, contents, -1);
   if (original != NULL)
     *original = g_steal_pointer (&contents);
   return path;
@@ -217,7 +195,8 @@ test_list_invalid (void)
   g_autoptr(GPtrArray) sessions = NULL;
   g_autoptr(GPtrArray) dir_sessions = NULL;
 
-  write_file (path, "[sso-session x]\nsso_start_url = https://x\xff.awsapps.com/start\n");
+  gh_test_write_file (path, "[sso-session x]\nsso_start_url = https://x\xff.awsapps.com/start\n",
+                      -1);
   sessions = gh_aws_config_list_sessions (path, &error);
   g_assert_null (sessions);
   g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
@@ -406,7 +385,7 @@ test_add_new_file (void)
   g_assert_true (gh_aws_config_add_session (path, config, &error));
   g_assert_no_error (error);
 
-  contents = read_file (path);
+  contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==,
                    "[sso-session my-sso]\n"
                    "sso_start_url = " START_URL "\n"
@@ -443,7 +422,7 @@ test_add_append (void)
                           "gatehouse_session_duration = 90m\n"
                           "gatehouse_cache_refresh_token = true\n",
                           NULL);
-  contents = read_file (path);
+  contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==, expected);
   assert_mode_0600 (path);
 }
@@ -476,7 +455,7 @@ test_add_gatehouse_keys (void)
 
       expected = g_strconcat ("[sso-session s]\nsso_start_url = " START_URL "\n"
                               "sso_region = us-east-1\n", cases[i].extra, NULL);
-      contents = read_file (path);
+      contents = gh_test_read_file (path, NULL);
       g_assert_cmpstr (contents, ==, expected);
 
       back = gh_aws_config_find_session (path, "s", &error);
@@ -508,7 +487,7 @@ test_add_odd_names (void)
                               i > 0 ? "\n" : "", header_cases[i].header);
     }
 
-  contents = read_file (path);
+  contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==, expected->str);
   g_string_free (expected, TRUE);
 
@@ -543,7 +522,7 @@ test_add_duplicate (void)
       g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
       g_assert_cmpstr (error->message, ==, message);
 
-      contents = read_file (path);
+      contents = gh_test_read_file (path, NULL);
       g_assert_cmpstr (contents, ==, original);
     }
 }
@@ -630,7 +609,7 @@ test_add_invalid_file (void)
   g_autoptr(GError) remove_error = NULL;
   g_autofree char *contents = NULL;
 
-  write_file (path, bad);
+  gh_test_write_file (path, bad, -1);
   g_assert_false (gh_aws_config_add_session (path, config, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
   g_assert_nonnull (strstr (error->message, path));
@@ -639,7 +618,7 @@ test_add_invalid_file (void)
   g_assert_false (gh_aws_config_remove_session (path, "x", &remove_error));
   g_assert_error (remove_error, GH_ERROR, GH_ERROR_CONFIG);
 
-  contents = read_file (path);
+  contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==, bad);
 }
 
@@ -696,7 +675,7 @@ test_remove_keeps_rest (void)
 
       g_assert_true (gh_aws_config_remove_session (path, cases[i].name, &error));
       g_assert_no_error (error);
-      contents = read_file (path);
+      contents = gh_test_read_file (path, NULL);
       g_assert_cmpstr (contents, ==, expected);
       assert_mode_0600 (path);
     }
@@ -721,7 +700,7 @@ test_remove_unknown (void)
       g_assert_error (case_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
     }
 
-  contents = read_file (path);
+  contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==, original);
 
   g_assert_false (gh_aws_config_remove_session (missing, "x", &error));
@@ -743,7 +722,7 @@ test_add_remove_roundtrip (void)
   g_assert_true (gh_aws_config_remove_session (path, "temp 'one'", &error));
   g_assert_no_error (error);
 
-  contents = read_file (path);
+  contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==, original);
 }
 
@@ -760,7 +739,7 @@ test_symlink (void)
   g_autofree char *contents = NULL;
   g_autofree char *link_target = NULL;
 
-  write_file (target, "[default]\nregion = us-east-1\n");
+  gh_test_write_file (target, "[default]\nregion = us-east-1\n", -1);
   g_assert_cmpint (g_mkdir_with_parents (link_dir, 0700), ==, 0);
   g_assert_cmpint (symlink ("../dotfiles/aws-config", link), ==, 0);
 
@@ -772,7 +751,7 @@ test_symlink (void)
   g_assert_no_error (error);
   g_assert_cmpstr (link_target, ==, "../dotfiles/aws-config");
 
-  contents = read_file (target);
+  contents = gh_test_read_file (target, NULL);
   g_assert_cmpstr (contents, ==,
                    "[default]\nregion = us-east-1\n\n"
                    "[sso-session linked]\nsso_start_url = " START_URL "\n"
@@ -783,7 +762,7 @@ test_symlink (void)
   g_assert_no_error (error);
   g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
   g_clear_pointer (&contents, g_free);
-  contents = read_file (target);
+  contents = gh_test_read_file (target, NULL);
   g_assert_cmpstr (contents, ==, "[default]\nregion = us-east-1\n");
 }
 

@@ -187,46 +187,15 @@ assert_no_state_files (Fixture *fixture)
   g_assert_cmpstr (files->str, ==, "");
 }
 
-typedef struct
-{
-  gboolean  done;
-  char     *secret;
-  GError   *error;
-} Lookup;
-
-static void
-lookup_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Lookup *lookup = user_data;
-
-  lookup->secret = gh_secret_store_lookup_finish (result, &lookup->error);
-  lookup->done = TRUE;
-}
-
-static gboolean
-lookup_done (gpointer data)
-{
-  return ((Lookup *) data)->done;
-}
-
 /* Whether the (unlocked) keyring holds a secret of this kind for the session. */
 static gboolean
 keyring_has (Fixture      *fixture,
              const char   *name,
              GhSecretKind  kind)
 {
-  g_autofree char *url = g_strdup_printf ("%s/start", gh_simulator_get_url (fixture->env.sim));
-  Lookup lookup = { 0, };
-  gboolean found;
+  g_autofree char *secret = gh_test_keyring_lookup (&fixture->env, name, kind);
 
-  gh_secret_store_lookup_async (name, url, kind, NULL, lookup_cb, &lookup);
-  gh_test_wait_until (lookup_done, &lookup, 10000);
-  g_assert_no_error (lookup.error);
-  found = lookup.secret != NULL;
-  gh_secret_free (lookup.secret);
-  return found;
+  return secret != NULL;
 }
 
 static guint
@@ -456,8 +425,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/cli-keyring/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

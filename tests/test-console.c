@@ -448,12 +448,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv);
 
-#define ADD(path, func) \
-  g_test_add ("/console/" path, GhTestFixture, NULL, gh_test_fixture_setup, func, \
-              gh_test_fixture_teardown)
+#define ADD(path, func) gh_test_add ("/console/" path, func)
 
   ADD ("federation/end-to-end", test_federation_end_to_end);
   ADD ("federation/cached-credentials", test_cached_credentials_reused);

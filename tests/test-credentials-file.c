@@ -12,6 +12,7 @@
 
 #include "gh-credentials-file.h"
 #include "gh-error.h"
+#include "gh-test-util.h"
 
 #define MARKER "# Managed by Gatehouse: short-term keys from gatehouse credentials --write; " \
                "changes here are overwritten"
@@ -31,29 +32,6 @@ static GhRoleCredentials credentials_2 = {
   .expiration = 1800003600,
   .account_id = (char *) "111111111111",
 };
-
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static void
-write_file (const char *path,
-            const char *contents)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
 
 static char *
 credentials_path (void)
@@ -115,7 +93,7 @@ test_write_new (void)
   struct stat st;
 
   write_ok (path, "dev", &credentials_1);
-  text = read_file (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    MARKER "\n[dev]\naws_access_key_id = ASIAEXAMPLE1\n"
                    "aws_secret_access_key = secret1\naws_session_token = token1\n");
@@ -135,16 +113,16 @@ test_update_managed (void)
   g_autofree char *text = NULL;
   struct stat st;
 
-  write_file (path,
-              "[default]\naws_access_key_id = AKIAOLD\naws_secret_access_key = x\n\n"
-              "# my notes\n"
-              MARKER "\n[dev]\naws_access_key_id=ASIAOLD\n"
-              "aws_secret_access_key = old\naws_session_token = old\nregion = eu-west-1\n"
-              "\n[other]\naws_access_key_id = ASIAX\n");
+  gh_test_write_file (path,
+                      "[default]\naws_access_key_id = AKIAOLD\naws_secret_access_key = x\n\n"
+                      "# my notes\n"
+                      MARKER "\n[dev]\naws_access_key_id=ASIAOLD\n"
+                      "aws_secret_access_key = old\naws_session_token = old\nregion = eu-west-1\n"
+                      "\n[other]\naws_access_key_id = ASIAX\n", -1);
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
 
   write_ok (path, "dev", &credentials_2);
-  text = read_file (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "[default]\naws_access_key_id = AKIAOLD\naws_secret_access_key = x\n\n"
                    "# my notes\n"
@@ -182,12 +160,12 @@ test_refuse_unmanaged (void)
     "# my comment, not a marker\n[dev]\naws_access_key_id = ASIAMINE\n"
     "aws_secret_access_key = mine\n";
 
-  write_file (path, original);
+  gh_test_write_file (path, original, -1);
   g_assert_false (gh_credentials_file_write_section (path, "dev", &credentials_1, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
   g_assert_nonnull (strstr (error->message, "[dev]"));
   g_assert_null (strstr (error->message, "secret"));
-  text = read_file (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==, original);
 }
 
@@ -233,10 +211,12 @@ test_crlf (void)
   g_autofree char *path = credentials_path ();
   g_autofree char *text = NULL;
 
-  write_file (path, "[default]\r\naws_access_key_id = AKIAOLD\r\naws_secret_access_key = x\r\n");
+  gh_test_write_file (path,
+                      "[default]\r\naws_access_key_id = AKIAOLD\r\naws_secret_access_key = x\r\n",
+                      -1);
   write_ok (path, "dev", &credentials_1);
   write_ok (path, "dev", &credentials_2);
-  text = read_file (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "[default]\r\naws_access_key_id = AKIAOLD\r\naws_secret_access_key = x\r\n"
                    "\r\n" MARKER "\r\n[dev]\r\naws_access_key_id = ASIAEXAMPLE2\r\n"
@@ -250,9 +230,9 @@ test_no_trailing_newline (void)
   g_autofree char *text = NULL;
   g_auto(GStrv) managed = NULL;
 
-  write_file (path, "[default]\naws_access_key_id = AKIAOLD");
+  gh_test_write_file (path, "[default]\naws_access_key_id = AKIAOLD", -1);
   write_ok (path, "dev", &credentials_1);
-  text = read_file (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "[default]\naws_access_key_id = AKIAOLD\n"
                    "\n" MARKER "\n[dev]\naws_access_key_id = ASIAEXAMPLE1\n"
@@ -260,9 +240,10 @@ test_no_trailing_newline (void)
   g_clear_pointer (&text, g_free);
 
   /* A managed section at the end without a final newline is updated in place */
-  write_file (path, MARKER "\n[dev]\naws_access_key_id = ASIAOLD\naws_session_token = old");
+  gh_test_write_file (path, MARKER "\n[dev]\naws_access_key_id = ASIAOLD\naws_session_token = old",
+                      -1);
   write_ok (path, "dev", &credentials_2);
-  text = read_file (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    MARKER "\n[dev]\naws_access_key_id = ASIAEXAMPLE2\n"
                    "aws_session_token = token2\naws_secret_access_key = secret2\n");
@@ -281,13 +262,13 @@ test_long_term_profiles (void)
   g_auto(GStrv) none = NULL;
   g_autofree char *missing = g_build_filename (g_get_home_dir (), "nothing", NULL);
 
-  write_file (path,
-              "[default]\r\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\r\n"
-              "aws_secret_access_key = x\r\n"
-              "[temp]\r\naws_access_key_id = ASIATEMP\r\n"
-              "[ci user]\r\nAWS_ACCESS_KEY_ID=AKIACI\r\n"
-              MARKER "\r\n[mine]\r\naws_access_key_id = ASIAMINE\r\n"
-              "# Managed by Gatehouse: reworded\r\n[also]\r\nregion = x");
+  gh_test_write_file (path,
+                      "[default]\r\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\r\n"
+                      "aws_secret_access_key = x\r\n"
+                      "[temp]\r\naws_access_key_id = ASIATEMP\r\n"
+                      "[ci user]\r\nAWS_ACCESS_KEY_ID=AKIACI\r\n"
+                      MARKER "\r\n[mine]\r\naws_access_key_id = ASIAMINE\r\n"
+                      "# Managed by Gatehouse: reworded\r\n[also]\r\nregion = x", -1);
 
   long_term = gh_credentials_file_long_term_profiles (path, &error);
   g_assert_no_error (error);
@@ -310,7 +291,7 @@ test_unreadable (void)
   g_autoptr(GError) error = NULL;
   GStrv list;
 
-  write_file (path, "[default]\nregion = \xff\n");
+  gh_test_write_file (path, "[default]\nregion = \xff\n", -1);
   list = gh_credentials_file_managed_profiles (path, &error);
   g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
   g_assert_null (list);
@@ -338,7 +319,7 @@ test_full_disk (void)
   void (*old_handler) (int);
   gboolean ok;
 
-  write_file (path, original);
+  gh_test_write_file (path, original, -1);
   g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
   limited = saved;
   limited.rlim_cur = 48;
@@ -352,7 +333,7 @@ test_full_disk (void)
 
   g_assert_false (ok);
   g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
-  text = read_file (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==, original);
 }
 
@@ -365,14 +346,14 @@ test_symlink (void)
   g_autofree char *link = NULL;
   g_autofree char *text = NULL;
 
-  write_file (target, "[default]\nregion = eu-west-1\n");
+  gh_test_write_file (target, "[default]\nregion = eu-west-1\n", -1);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_cmpint (symlink (target, path), ==, 0);
 
   write_ok (path, "dev", &credentials_1);
   link = g_file_read_link (path, NULL);
   g_assert_cmpstr (link, ==, target);
-  text = read_file (target);
+  text = gh_test_read_file (target, NULL);
   g_assert_nonnull (strstr (text, "\n[dev]\naws_access_key_id = ASIAEXAMPLE1\n"));
 }
 

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include "gh-aws-config.h"
 #include "gh-discovery.h"
 #include "gh-error.h"
 #include "gh-role.h"
@@ -39,14 +38,6 @@ typedef struct
   gint64         cancelled_at;
 } Run;
 
-static char *
-unique_name (const char *base)
-{
-  static guint counter;
-
-  return g_strdup_printf ("%s-%d-%u", base, (int) getpid (), ++counter);
-}
-
 /* The environment of build-aux/dev test that the CLI needs to find GSettings schemas and
  * the stand-in browser; isolated dirs replace these in this process. */
 static const char *kept_variables[] = {
@@ -59,8 +50,6 @@ static char *kept_values[G_N_ELEMENTS (kept_variables)];
 static void
 use_isolated_dirs (GhTestFixture *fixture)
 {
-  const char *url = gh_simulator_get_url (fixture->sim);
-
   g_ptr_array_add (fixture->extra_env, g_strconcat ("HOME=", g_get_home_dir (), NULL));
   g_ptr_array_add (fixture->extra_env,
                    g_strconcat ("XDG_STATE_HOME=", g_get_user_state_dir (), NULL));
@@ -73,48 +62,22 @@ use_isolated_dirs (GhTestFixture *fixture)
                      kept_values[i] ? g_strconcat (kept_variables[i], "=", kept_values[i], NULL)
                                     : g_strdup (kept_variables[i]));
   g_mkdir_with_parents (g_get_user_runtime_dir (), 0700);
-
-  g_setenv ("AWS_ENDPOINT_URL_SSO_OIDC", url, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL_SSO", url, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL_SIGNIN", url, TRUE);
-  g_setenv ("GATEHOUSE_HTTP_TIMEOUT", "3", TRUE);
-  g_unsetenv ("AWS_ENDPOINT_URL");
-  g_unsetenv ("AWS_CONFIG_FILE");
+  gh_test_use_simulator (fixture);
 }
 
 static GhSession *
 signed_in_session (GhTestFixture *fixture,
                    gboolean       login)
 {
-  g_autofree char *name = unique_name ("disc");
-  g_autofree char *start_url = g_strdup_printf ("%s/start", gh_simulator_get_url (fixture->sim));
-  g_autofree char *config_path = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GhSsoSessionConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-  int status;
+  g_autofree char *name = gh_test_unique_name ("disc");
 
   use_isolated_dirs (fixture);
-
-  status = gh_test_run_cli (fixture, NULL, &err, "session", "add", name,
-                            "--start-url", start_url, "--region", "us-east-1", NULL);
-  if (status != 0)
-    g_error ("session add failed (%d): %s", status, err);
-  g_clear_pointer (&err, g_free);
-
   if (login)
-    {
-      status = gh_test_run_cli (fixture, NULL, &err, "login", name, NULL);
-      if (status != 0)
-        g_error ("login failed (%d): %s", status, err);
-    }
+    gh_test_sign_in (fixture, name);
+  else
+    gh_test_add_session (fixture, name);
 
-  config_path = g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
-  config = gh_aws_config_find_session (config_path, name, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (config);
-
-  return gh_session_new (config);
+  return gh_test_load_session (name);
 }
 
 static void
@@ -583,9 +546,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   gh_test_env_require ();
 
-#define ADD(path, func) \
-  g_test_add ("/discovery/" path, GhTestFixture, NULL, gh_test_fixture_setup, func, \
-              gh_test_fixture_teardown)
+#define ADD(path, func) gh_test_add ("/discovery/" path, func)
 
   ADD ("large-rate-limited", test_large_rate_limited);
   ADD ("nameless-and-unicode", test_nameless_and_unicode);

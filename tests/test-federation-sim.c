@@ -1,15 +1,13 @@
 /* test-federation-sim.c — gh_federation_get_signin_token_async() and the sign-in/sign-out URLs
  * against the simulator, with role credentials from a real sign-in
  *
- * As in test-role-credentials-live.c: the CLI signs in with the fixture's HOME, XDG directories
- * and AWS_ENDPOINT_URL_* variables, and the core calls here must see the same ones before GLib
- * caches them; so every case runs in a subprocess of its own (g_test_trap_subprocess).
+ * The CLI signs in with the fixture's environment and the core calls here must see the same
+ * one, so every case runs in a subprocess of its own (gh_test_add_subprocess_cases()).
  */
 #include "config.h"
 
 #include <libsoup/soup.h>
 
-#include "gh-aws-config.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-federation.h"
@@ -22,45 +20,6 @@
 #define ROLE "ReadOnly"
 #define OP "GetSigninToken"
 
-static void
-set_environment (GhTestFixture *fixture)
-{
-  const char *url = gh_simulator_get_url (fixture->sim);
-  g_autofree char *state = gh_test_path (fixture, "state");
-  g_autofree char *cache = gh_test_path (fixture, "cache");
-  g_autofree char *runtime = gh_test_path (fixture, "run");
-
-  g_setenv ("HOME", fixture->home, TRUE);
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL_SSO_OIDC", url, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL_SSO", url, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL_SIGNIN", url, TRUE);
-  g_setenv ("GH_TEST_BROWSER_LOG", fixture->browser_log, TRUE);
-  g_setenv ("GATEHOUSE_HTTP_TIMEOUT", "3", TRUE);
-  g_unsetenv ("AWS_CONFIG_FILE");
-  g_unsetenv ("AWS_ENDPOINT_URL");
-
-  g_assert_cmpstr (g_get_home_dir (), ==, fixture->home);
-  g_assert_cmpstr (g_get_user_state_dir (), ==, state);
-  g_assert_cmpstr (g_get_user_cache_dir (), ==, cache);
-  g_assert_cmpstr (g_get_user_runtime_dir (), ==, runtime);
-}
-
-static GhSession *
-load_session (const char *name)
-{
-  g_autofree char *path = gh_aws_config_default_path ();
-  g_autoptr(GhSsoSessionConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-
-  config = gh_aws_config_find_session (path, name, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (config);
-  return gh_session_new (config);
-}
-
 typedef struct
 {
   gboolean  done;
@@ -72,17 +31,6 @@ static gboolean
 wait_done (gpointer data)
 {
   return ((Wait *) data)->done;
-}
-
-static void
-credentials_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->value = gh_role_credentials_get_finish (result, &wait->error);
-  wait->done = TRUE;
 }
 
 static void
@@ -104,18 +52,18 @@ signed_in_credentials (GhTestFixture  *fixture,
 {
   g_autofree char *name = gh_test_unique_name (base);
   g_autoptr(GhSession) session = NULL;
-  Wait wait = { 0, };
+  g_autoptr(GError) error = NULL;
+  GhRoleCredentials *credentials;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
-  gh_role_credentials_get_async (session, ACCOUNT, ROLE, FALSE, NULL, credentials_cb, &wait);
-  gh_test_wait_until (wait_done, &wait, 60000);
-  g_assert_no_error (wait.error);
-  g_assert_nonnull (wait.value);
+  session = gh_test_load_session (name);
+  credentials = gh_test_get_role_credentials (session, ACCOUNT, ROLE, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (credentials);
 
   if (session_out != NULL)
     *session_out = g_steal_pointer (&session);
-  return wait.value;
+  return credentials;
 }
 
 static char *
@@ -457,13 +405,7 @@ test_logout_then_login (GhTestFixture *fixture)
 
 /* Each case in a fresh process (see the top of the file) */
 
-typedef struct
-{
-  const char *path;
-  void      (*func) (GhTestFixture *fixture);
-} Case;
-
-static const Case cases[] = {
+static const GhTestCase cases[] = {
   { "/federation-sim/success", test_success },
   { "/federation-sim/session-duration", test_session_duration },
   { "/federation-sim/session-duration-rejected", test_session_duration_rejected },
@@ -476,35 +418,12 @@ static const Case cases[] = {
   { "/federation-sim/logout-then-login", test_logout_then_login },
 };
 
-static void
-run_case (gconstpointer data)
-{
-  const Case *test_case = data;
-  GhTestFixture fixture = { 0, };
-
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 240 * G_USEC_PER_SEC,
-                              G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  gh_test_fixture_setup (&fixture, NULL);
-  set_environment (&fixture);
-  test_case->func (&fixture);
-  gh_test_fixture_teardown (&fixture, NULL);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    g_test_add_data_func (cases[i].path, &cases[i], run_case);
+  gh_test_env_init (&argc, &argv);
+  gh_test_add_subprocess_cases (cases, G_N_ELEMENTS (cases));
 
   return g_test_run ();
 }

@@ -19,48 +19,6 @@
 #define EXIT_KEYRING 4
 #define EXIT_SERVICE 5
 
-typedef struct
-{
-  gboolean  done;
-  char     *secret;
-  GError   *error;
-} Lookup;
-
-static void
-lookup_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Lookup *lookup = user_data;
-
-  lookup->secret = gh_secret_store_lookup_finish (result, &lookup->error);
-  lookup->done = TRUE;
-}
-
-static gboolean
-lookup_done (gpointer data)
-{
-  return ((Lookup *) data)->done;
-}
-
-static char *
-keyring_lookup (GhTestFixture *fixture,
-                const char    *name,
-                GhSecretKind   kind)
-{
-  g_autofree char *url = gh_test_start_url (fixture);
-  Lookup lookup = { 0, };
-  char *copy;
-
-  gh_secret_store_lookup_async (name, url, kind, NULL, lookup_cb, &lookup);
-  gh_test_wait_until (lookup_done, &lookup, 10000);
-  g_assert_no_error (lookup.error);
-  /* libsecret hands out secure memory: copy it for plain g_free in the tests. */
-  copy = g_strdup (lookup.secret);
-  gh_secret_free (lookup.secret);
-  return copy;
-}
-
 static char *
 cache_path (GhTestFixture *fixture,
             const char    *name)
@@ -144,8 +102,8 @@ test_pkce (GhTestFixture *fixture,
   gh_test_assert_contains (request, "sso:account:access");
   g_assert_null (strstr (request, "device_code"));
 
-  refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
-  registration = keyring_lookup (fixture, name, GH_SECRET_REGISTRATION);
+  refresh = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  registration = gh_test_keyring_lookup (fixture, name, GH_SECRET_REGISTRATION);
   g_assert_nonnull (refresh);
   g_assert_nonnull (registration);
   g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, refresh));
@@ -251,11 +209,11 @@ test_refresh_rotation (GhTestFixture *fixture,
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
   gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
-  first = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  first = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   before = read_cache (fixture, name);
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
-  second = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  second = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   after = read_cache (fixture, name);
 
   g_assert_nonnull (second);
@@ -282,7 +240,7 @@ test_refresh_without_rotation (GhTestFixture *fixture,
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
-  refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  refresh = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   g_assert_null (refresh);
   assert_signed_in (fixture, name);
 }
@@ -303,7 +261,7 @@ test_refresh_invalid_grant (GhTestFixture *fixture,
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", "--json", NULL), ==, 0);
   gh_test_assert_contains (out, "\"state\" : \"ended\"");
   gh_test_assert_contains (out, "has ended");
-  refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  refresh = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   g_assert_null (refresh);
 
   /* A second status does not retry the dead token. */
@@ -658,8 +616,8 @@ test_logout (GhTestFixture *fixture,
 
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "Logout"), ==, 1);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  refresh = keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
-  registration = keyring_lookup (fixture, name, GH_SECRET_REGISTRATION);
+  refresh = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  registration = gh_test_keyring_lookup (fixture, name, GH_SECRET_REGISTRATION);
   g_assert_null (refresh);
   g_assert_null (registration);
 
@@ -789,12 +747,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv);
 
-#define ADD(path, func) \
-  g_test_add ("/login/" path, GhTestFixture, NULL, gh_test_fixture_setup, func, \
-              gh_test_fixture_teardown)
+#define ADD(path, func) gh_test_add ("/login/" path, func)
 
   ADD ("pkce", test_pkce);
   ADD ("device-code", test_device_code);

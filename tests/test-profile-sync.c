@@ -16,37 +16,13 @@
 #include "gh-ini.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
+#include "gh-test-util.h"
 
 #define MARKER(s) "# Managed by Gatehouse (sign-in \"" s "\"): changes here are overwritten " \
                   "by gatehouse sync"
 
 /* ---------------------------------------------------------------------------------------- */
 /* Helpers                                                                                  */
-
-static char *
-read_file (const char *path,
-           gsize      *length)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, length, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static void
-write_file (const char *path,
-            const char *contents,
-            gssize      length)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
-}
 
 static char *
 config_path (void)
@@ -66,10 +42,10 @@ config_from_corpus (const char *name)
 {
   g_autofree char *source = corpus_path (name);
   gsize length = 0;
-  g_autofree char *contents = read_file (source, &length);
+  g_autofree char *contents = gh_test_read_file (source, &length);
   char *path = config_path ();
 
-  write_file (path, contents, length);
+  gh_test_write_file (path, contents, length);
   return path;
 }
 
@@ -335,12 +311,12 @@ test_corpus (gconstpointer data)
   gint64 mtime;
 
   result = sync_ok (path, "acme", roles, &options, FALSE);
-  actual = read_file (path, &actual_len);
+  actual = gh_test_read_file (path, &actual_len);
 
   if (g_getenv ("GH_UPDATE_EXPECTED") != NULL)
-    write_file (expected_path, actual, actual_len);
+    gh_test_write_file (expected_path, actual, actual_len);
 
-  expected = read_file (expected_path, &expected_len);
+  expected = gh_test_read_file (expected_path, &expected_len);
   g_assert_cmpmem (actual, actual_len, expected, expected_len);
 
   g_assert_true (result->changed);
@@ -361,7 +337,7 @@ test_corpus (gconstpointer data)
   assert_list (again->removed, "");
   assert_list (again->skipped, c->skipped);
   g_assert_cmpint (mtime_ns (path), ==, mtime);
-  second = read_file (path, &second_len);
+  second = gh_test_read_file (path, &second_len);
   g_assert_cmpmem (second, second_len, expected, expected_len);
 }
 
@@ -389,7 +365,7 @@ test_append_matches_ini (void)
       gsize expected_len = 0;
       gsize actual_len = 0;
 
-      original = read_file (source, &original_len);
+      original = gh_test_read_file (source, &original_len);
       gh_ini_load_from_data (ini, original, original_len, &error);
       g_assert_no_error (error);
       gh_ini_add_section (ini, "profile Dev-555555555555", marker);
@@ -400,7 +376,7 @@ test_append_matches_ini (void)
       expected = gh_ini_to_data (ini, &expected_len);
 
       result = sync_ok (path, "s", roles, &options, FALSE);
-      actual = read_file (path, &actual_len);
+      actual = gh_test_read_file (path, &actual_len);
       g_assert_cmpmem (actual, actual_len, expected, expected_len);
     }
 }
@@ -423,7 +399,7 @@ test_remove_gone (void)
   g_autoptr(GhSyncResult) r4 = NULL;
   const char *mine = "[profile mine]\nregion = eu-west-1\n";
 
-  write_file (path, mine, -1);
+  gh_test_write_file (path, mine, -1);
   r1 = sync_ok (path, "acme", roles, NULL, FALSE);
   r2 = sync_ok (path, "other", other, NULL, FALSE);
 
@@ -431,7 +407,7 @@ test_remove_gone (void)
   assert_list (r3->removed, "ReadOnly-111111111111|ReadOnly-222222222222");
   assert_list (r3->added, "");
   assert_list (r3->updated, "");
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "[profile mine]\nregion = eu-west-1\n"
                    "\n" MARKER ("acme") "\n"
@@ -445,7 +421,7 @@ test_remove_gone (void)
   /* No roles left: every profile of this sign-in goes, the rest stays */
   r4 = sync_ok (path, "acme", none, NULL, FALSE);
   assert_list (r4->removed, "Admin-111111111111");
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "[profile mine]\nregion = eu-west-1\n"
                    "\n" MARKER ("other") "\n"
@@ -486,14 +462,14 @@ test_clash_hand_written (void)
     "[default]\nregion = us-east-1\n";
   GhSyncOptions options = { .template_ = "default" };
 
-  write_file (path, original, -1);
+  gh_test_write_file (path, original, -1);
 
   /* A marked [default] is ours: the template "default" updates it in place */
   def = sync_ok (path, "acme", roles, &options, FALSE);
   g_assert_true (def->changed);
   assert_list (def->updated, "default");
   assert_list (def->skipped, "");
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "[profile 'Admin-111111111111']\nregion = eu-west-1\n"
                    "# Managed by Gatehouse (sign-in \"acme\"): this one is marked\n"
@@ -508,7 +484,7 @@ test_clash_hand_written (void)
   assert_list (result->added, "");
   assert_list (result->removed, "default");
   g_clear_pointer (&text, g_free);
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==, "[profile 'Admin-111111111111']\nregion = eu-west-1\n");
 }
 
@@ -524,11 +500,11 @@ test_duplicate_sections (void)
     MARKER ("acme") "\n[profile dup]\nsso_role_name = A\n"
     "[profile dup]\nregion = eu-west-1\n";
 
-  write_file (path, original, -1);
+  gh_test_write_file (path, original, -1);
   result = sync_ok (path, "acme", none, NULL, FALSE);
   g_assert_false (result->changed);
   assert_list (result->removed, "");
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==, original);
 }
 
@@ -541,15 +517,15 @@ test_duplicate_managed (void)
   g_autoptr(GhSyncResult) result = NULL;
   g_autofree char *text = NULL;
 
-  write_file (path,
-              "[profile mine]\nregion = eu-west-1\n\n"
-              MARKER ("acme") "\n[profile Admin-111111111111]\nsso_role_name = A\n\n"
-              MARKER ("acme") "\n[profile 'Admin-111111111111']\nsso_session = acme\n"
-              "sso_account_id = 111111111111\nsso_role_name = Admin\n", -1);
+  gh_test_write_file (path,
+                      "[profile mine]\nregion = eu-west-1\n\n"
+                      MARKER ("acme") "\n[profile Admin-111111111111]\nsso_role_name = A\n\n"
+                      MARKER ("acme") "\n[profile 'Admin-111111111111']\nsso_session = acme\n"
+                      "sso_account_id = 111111111111\nsso_role_name = Admin\n", -1);
 
   result = sync_ok (path, "acme", roles, NULL, FALSE);
   assert_list (result->updated, "Admin-111111111111");
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "[profile mine]\nregion = eu-west-1\n\n"
                    MARKER ("acme") "\n[profile 'Admin-111111111111']\nsso_session = acme\n"
@@ -566,15 +542,15 @@ test_duplicate_managed_same_header (void)
   g_autoptr(GhSyncResult) result = NULL;
   g_autofree char *text = NULL;
 
-  write_file (path,
-              MARKER ("acme") "\n[profile Admin-111111111111]\nsso_role_name = A\n\n"
-              "[profile mine]\nregion = eu-west-1\n\n"
-              MARKER ("acme") "\n[profile Admin-111111111111]\nsso_session = acme\n"
-              "sso_account_id = 111111111111\nregion = us-east-1\n", -1);
+  gh_test_write_file (path,
+                      MARKER ("acme") "\n[profile Admin-111111111111]\nsso_role_name = A\n\n"
+                      "[profile mine]\nregion = eu-west-1\n\n"
+                      MARKER ("acme") "\n[profile Admin-111111111111]\nsso_session = acme\n"
+                      "sso_account_id = 111111111111\nregion = us-east-1\n", -1);
 
   result = sync_ok (path, "acme", roles, NULL, FALSE);
   assert_list (result->updated, "Admin-111111111111");
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "[profile mine]\nregion = eu-west-1\n\n"
                    MARKER ("acme") "\n[profile Admin-111111111111]\nsso_session = acme\n"
@@ -608,7 +584,7 @@ test_collisions (void)
                "Admin-4: Admin in C (333333333333) (the name Admin belongs to Admin in A "
                "(111111111111))");
 
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   gh_ini_load_from_data (ini, text, -1, &error);
   g_assert_no_error (error);
   account = gh_ini_get_value (ini, "profile Admin", "sso_account_id");
@@ -648,7 +624,7 @@ test_credential_process (void)
    * credential_process), region stays where it was */
   process = sync_ok (path, "acme", roles, &process_options, FALSE);
   assert_list (process->updated, "Admin-111111111111");
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    MARKER ("acme") "\n"
                    "[profile Admin-111111111111]\n"
@@ -663,7 +639,7 @@ test_credential_process (void)
   g_clear_pointer (&text, g_free);
   g_remove (path);
   back = sync_ok (path, "acme", roles, &default_command, FALSE);
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    MARKER ("acme") "\n"
                    "[profile Admin-111111111111]\n"
@@ -695,19 +671,19 @@ test_update_changes_only_differing_keys (void)
   g_autofree char *text = NULL;
   GhSyncOptions options = { .region = "eu-west-1" };
 
-  write_file (path,
-              MARKER ("acme") "\n"
-              "[profile Admin-111111111111]\n"
-              "sso_role_name=Admin\n"
-              "  # a person's note\n"
-              "cli_pager =\n"
-              "sso_session   :   acme\n"
-              "output = text\n"
-              "sso_account_id = 000000000000\n", -1);
+  gh_test_write_file (path,
+                      MARKER ("acme") "\n"
+                      "[profile Admin-111111111111]\n"
+                      "sso_role_name=Admin\n"
+                      "  # a person's note\n"
+                      "cli_pager =\n"
+                      "sso_session   :   acme\n"
+                      "output = text\n"
+                      "sso_account_id = 000000000000\n", -1);
 
   result = sync_ok (path, "acme", roles, &options, FALSE);
   assert_list (result->updated, "Admin-111111111111");
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    MARKER ("acme") "\n"
                    "[profile Admin-111111111111]\n"
@@ -725,7 +701,7 @@ test_dry_run (void)
   g_autoptr(GPtrArray) roles = acme_roles ();
   g_autoptr(GPtrArray) fewer = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
   g_autofree char *path = config_from_corpus ("other-session.ini");
-  g_autofree char *before = read_file (path, NULL);
+  g_autofree char *before = gh_test_read_file (path, NULL);
   g_autofree char *after = NULL;
   g_autofree char *expected = NULL;
   g_autoptr(GhSyncResult) dry = NULL;
@@ -740,7 +716,7 @@ test_dry_run (void)
   dry = sync_ok (path, "acme", roles, NULL, TRUE);
   g_assert_true (dry->changed);
   g_assert_cmpint (mtime_ns (path), ==, mtime);
-  after = read_file (path, NULL);
+  after = gh_test_read_file (path, NULL);
   g_assert_cmpstr (after, ==, before);
 
   expected = g_strdup_printf (
@@ -814,14 +790,14 @@ test_external_edit (void)
   g_autofree char *edited = NULL;
 
   first = sync_ok (path, "acme", roles, NULL, FALSE);
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   edited = g_strconcat ("# added by aws configure\n[profile dev]\nregion = us-east-1\n\n",
                         text, "\n[sso-session new]\nsso_region = us-east-1\n", NULL);
-  write_file (path, edited, -1);
+  gh_test_write_file (path, edited, -1);
 
   second = sync_ok (path, "acme", fewer, NULL, FALSE);
   g_clear_pointer (&text, g_free);
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_true (g_str_has_prefix (text, "# added by aws configure\n[profile dev]\n"));
   g_assert_true (g_str_has_suffix (text, "\n[sso-session new]\nsso_region = us-east-1\n"));
   g_assert_nonnull (strstr (text, "[profile Admin-111111111111]\n"));
@@ -861,7 +837,7 @@ test_edit_while_waiting_for_lock (void)
   GThread *thread;
   int fd;
 
-  write_file (path, "[profile old]\nregion = us-east-1\n", -1);
+  gh_test_write_file (path, "[profile old]\nregion = us-east-1\n", -1);
   resolved = gh_file_resolve_symlinks (path);
   hash = gh_sha1_hex (resolved);
   lock_name = g_strconcat ("config-", hash, NULL);
@@ -875,7 +851,8 @@ test_edit_while_waiting_for_lock (void)
   g_usleep (200 * 1000);
   g_assert_null (data.result);
 
-  write_file (path, "[profile old]\nregion = us-east-1\n[profile new]\nregion = eu-west-1\n", -1);
+  gh_test_write_file (path,
+                      "[profile old]\nregion = us-east-1\n[profile new]\nregion = eu-west-1\n", -1);
   gh_file_lock_release (fd);
   g_thread_join (thread);
 
@@ -884,7 +861,7 @@ test_edit_while_waiting_for_lock (void)
   g_assert_cmpuint (data.result->added->len, ==, 3);
   gh_sync_result_free (data.result);
 
-  text = read_file (path, NULL);
+  text = gh_test_read_file (path, NULL);
   g_assert_true (g_str_has_prefix (text, "[profile old]\nregion = us-east-1\n[profile new]\n"
                                          "region = eu-west-1\n\n" MARKER ("acme") "\n"));
 }
@@ -896,7 +873,7 @@ test_write_fails_full_disk (void)
 {
   g_autoptr(GPtrArray) roles = acme_roles ();
   g_autofree char *path = config_from_corpus ("hand-written.ini");
-  g_autofree char *before = read_file (path, NULL);
+  g_autofree char *before = gh_test_read_file (path, NULL);
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GhSyncResult) result = NULL;
@@ -918,7 +895,7 @@ test_write_fails_full_disk (void)
   g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
   g_assert_null (result);
   g_test_message ("%s", error->message);
-  after = read_file (path, NULL);
+  after = gh_test_read_file (path, NULL);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -928,7 +905,7 @@ test_write_fails_read_only (void)
   g_autoptr(GPtrArray) roles = acme_roles ();
   g_autofree char *path = config_from_corpus ("hand-written.ini");
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *before = read_file (path, NULL);
+  g_autofree char *before = gh_test_read_file (path, NULL);
   g_autofree char *after = NULL;
   g_autofree char *blocked = NULL;
   g_autofree char *probe = g_build_filename (dir, "probe", NULL);
@@ -959,7 +936,7 @@ test_write_fails_read_only (void)
 
   g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
   g_assert_null (result);
-  after = read_file (path, NULL);
+  after = gh_test_read_file (path, NULL);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -974,14 +951,14 @@ test_symlink (void)
   g_autoptr(GhSyncResult) result = NULL;
   g_autofree char *text = NULL;
 
-  write_file (target, "[profile mine]\nregion = eu-west-1\n", -1);
+  gh_test_write_file (target, "[profile mine]\nregion = eu-west-1\n", -1);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_cmpint (symlink (target, path), ==, 0);
 
   result = sync_ok (path, "acme", roles, NULL, FALSE);
   link = g_file_read_link (path, NULL);
   g_assert_cmpstr (link, ==, target);
-  text = read_file (target, NULL);
+  text = gh_test_read_file (target, NULL);
   g_assert_nonnull (strstr (text, "[profile Admin-111111111111]"));
 }
 
@@ -1019,7 +996,7 @@ test_bad_input (void)
   g_clear_error (&error);
 
   /* Not UTF-8: the file is left alone */
-  write_file (path, "[profile x]\nregion = \xff\n", -1);
+  gh_test_write_file (path, "[profile x]\nregion = \xff\n", -1);
   result = gh_profile_sync (path, "acme", roles, NULL, FALSE, &error);
   g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
   g_assert_null (result);
@@ -1059,7 +1036,7 @@ test_many_roles (void)
   GhSyncOptions with_region = { .region = "eu-west-1" };
   gint64 start;
 
-  write_file (path, "[profile mine]\nregion = eu-west-1\n", -1);
+  gh_test_write_file (path, "[profile mine]\nregion = eu-west-1\n", -1);
   for (guint i = 0; i < 1000; i++)
     {
       g_autofree char *account = g_strdup_printf ("%012u", 100000 + i);
@@ -1113,20 +1090,20 @@ test_find_profile (void)
   g_autoptr(GError) error = NULL;
   GhProfileConfig *profile;
 
-  write_file (path,
-              "[default]\nsso_session = acme\nsso_account_id = 1\nsso_role_name = Def\n"
-              "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n"
-              "sso_region = us-east-1\n"
-              MARKER ("acme") "\n"
-              "[profile Admin-111111111111]\nsso_session = acme\n"
-              "sso_account_id = 111111111111\nsso_role_name = Admin\nregion = eu-west-1\n"
-              "[profile 'my legacy']\nsso_start_url = https://old.awsapps.com/start\n"
-              "sso_region = us-west-2\nsso_account_id = 2\nsso_role_name = Old\n"
-              "[profile plain]\nregion = us-east-1\n"
-              "[profile half]\nsso_account_id = 3\nsso_session = acme\n"
-              "[profile nosession]\nsso_account_id = 3\nsso_role_name = R\n"
-              "[profile dangling]\nsso_session = gone\nsso_account_id = 4\n"
-              "sso_role_name = R\n", -1);
+  gh_test_write_file (path,
+                      "[default]\nsso_session = acme\nsso_account_id = 1\nsso_role_name = Def\n"
+                      "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n"
+                      "sso_region = us-east-1\n"
+                      MARKER ("acme") "\n"
+                      "[profile Admin-111111111111]\nsso_session = acme\n"
+                      "sso_account_id = 111111111111\nsso_role_name = Admin\nregion = eu-west-1\n"
+                      "[profile 'my legacy']\nsso_start_url = https://old.awsapps.com/start\n"
+                      "sso_region = us-west-2\nsso_account_id = 2\nsso_role_name = Old\n"
+                      "[profile plain]\nregion = us-east-1\n"
+                      "[profile half]\nsso_account_id = 3\nsso_session = acme\n"
+                      "[profile nosession]\nsso_account_id = 3\nsso_role_name = R\n"
+                      "[profile dangling]\nsso_session = gone\nsso_account_id = 4\n"
+                      "sso_role_name = R\n", -1);
 
   profile = gh_aws_config_find_profile (path, "Admin-111111111111", &error);
   g_assert_no_error (error);

@@ -457,12 +457,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv);
 
-#define ADD(path, func) \
-  g_test_add ("/profiles/" path, GhTestFixture, NULL, gh_test_fixture_setup, func, \
-              gh_test_fixture_teardown)
+#define ADD(path, func) gh_test_add ("/profiles/" path, func)
 
   ADD ("roles/json", test_roles_json);
   ADD ("sync/sso-botocore", test_sync_sso_profile_botocore);

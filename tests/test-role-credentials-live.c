@@ -1,17 +1,13 @@
 /* test-role-credentials-live.c — gh_role_credentials_get_async() against the simulator and the
  * real keyring, after a sign-in with the real `gatehouse` CLI
  *
- * The CLI runs with HOME, the XDG directories and the AWS_ENDPOINT_URL_* variables of the
- * fixture (gh_test_launcher). The core calls made here in the test process must see the same
- * ones, but GLib computes g_get_home_dir() and friends once per process; so every case runs in
- * a subprocess of its own (g_test_trap_subprocess) that sets the environment before anything
- * asks GLib for those directories.
+ * Every case runs in a subprocess of its own with the CLI's environment
+ * (gh_test_add_subprocess_cases()).
  */
 #include "config.h"
 
 #include <libsecret/secret.h>
 
-#include "gh-aws-config.h"
 #include "gh-error.h"
 #include "gh-role-credentials.h"
 #include "gh-secret-store.h"
@@ -24,89 +20,6 @@
 #define OTHER_ACCOUNT "100000000002"
 #define OP "GetRoleCredentials"
 
-/* The environment of gh_test_launcher(), for this process. */
-static void
-set_environment (GhTestFixture *fixture)
-{
-  const char *url = gh_simulator_get_url (fixture->sim);
-  g_autofree char *state = gh_test_path (fixture, "state");
-  g_autofree char *cache = gh_test_path (fixture, "cache");
-  g_autofree char *runtime = gh_test_path (fixture, "run");
-
-  g_setenv ("HOME", fixture->home, TRUE);
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL_SSO_OIDC", url, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL_SSO", url, TRUE);
-  g_setenv ("AWS_ENDPOINT_URL_SIGNIN", url, TRUE);
-  g_setenv ("GH_TEST_BROWSER_LOG", fixture->browser_log, TRUE);
-  g_setenv ("GATEHOUSE_HTTP_TIMEOUT", "3", TRUE);
-  g_unsetenv ("AWS_CONFIG_FILE");
-  g_unsetenv ("AWS_ENDPOINT_URL");
-
-  /* Nothing may have asked before: GLib would keep the old answers. */
-  g_assert_cmpstr (g_get_home_dir (), ==, fixture->home);
-  g_assert_cmpstr (g_get_user_state_dir (), ==, state);
-  g_assert_cmpstr (g_get_user_cache_dir (), ==, cache);
-  g_assert_cmpstr (g_get_user_runtime_dir (), ==, runtime);
-}
-
-static GhSession *
-load_session (const char *name)
-{
-  g_autofree char *path = gh_aws_config_default_path ();
-  g_autoptr(GhSsoSessionConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-
-  config = gh_aws_config_find_session (path, name, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (config);
-  return gh_session_new (config);
-}
-
-typedef struct
-{
-  gboolean           done;
-  GhRoleCredentials *credentials;
-  GError            *error;
-} Get;
-
-static void
-get_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  Get *get = user_data;
-
-  get->credentials = gh_role_credentials_get_finish (result, &get->error);
-  get->done = TRUE;
-}
-
-static gboolean
-get_done (gpointer data)
-{
-  return ((Get *) data)->done;
-}
-
-static GhRoleCredentials *
-get_credentials (GhSession   *session,
-                 const char  *account_id,
-                 const char  *role_name,
-                 gboolean     force_refresh,
-                 GError     **error)
-{
-  Get get = { 0, };
-
-  gh_role_credentials_get_async (session, account_id, role_name, force_refresh, NULL,
-                                 get_cb, &get);
-  gh_test_wait_until (get_done, &get, 60000);
-  g_assert_true ((get.credentials == NULL) != (get.error == NULL));
-  if (get.error != NULL)
-    g_propagate_error (error, get.error);
-  return get.credentials;
-}
-
 static GhRoleCredentials *
 assert_get (GhSession  *session,
             const char *account_id,
@@ -116,7 +29,8 @@ assert_get (GhSession  *session,
   g_autoptr(GError) error = NULL;
   GhRoleCredentials *credentials;
 
-  credentials = get_credentials (session, account_id, role_name, force_refresh, &error);
+  credentials = gh_test_get_role_credentials (session, account_id, role_name, force_refresh,
+                                              &error);
   g_assert_no_error (error);
   g_assert_nonnull (credentials);
   g_assert_true (g_str_has_prefix (credentials->access_key_id, "ASIA"));
@@ -214,7 +128,7 @@ test_cached (GhTestFixture *fixture)
   g_autoptr(GhRoleCredentials) third = NULL;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
 
   first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 1);
@@ -231,7 +145,7 @@ test_cached (GhTestFixture *fixture)
   g_assert_cmpint (second->expiration, ==, first->expiration);
 
   /* Another GhSession (another process, in real life) finds them too. */
-  other = load_session (name);
+  other = gh_test_load_session (name);
   third = assert_get (other, ACCOUNT, "ReadOnly", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 1);
   g_assert_cmpstr (third->access_key_id, ==, first->access_key_id);
@@ -251,7 +165,7 @@ test_per_role (GhTestFixture *fixture)
   g_autoptr(GhRoleCredentials) c2 = NULL;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
 
   a = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   b = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
@@ -280,7 +194,7 @@ test_short_lifetime (GhTestFixture *fixture)
 
   g_object_set (fixture->sim, "role-credential-lifetime", (gint64) 600, NULL);
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
 
   first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   g_assert_cmpint (first->expiration, <=, now_seconds () + 600 + 1);
@@ -299,7 +213,7 @@ test_force_refresh (GhTestFixture *fixture)
   g_autoptr(GhRoleCredentials) cached = NULL;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
 
   first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   forced = assert_get (session, ACCOUNT, "ReadOnly", TRUE);
@@ -322,7 +236,7 @@ assert_forbidden (GhTestFixture *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GhRoleCredentials) credentials = NULL;
 
-  credentials = get_credentials (session, account_id, role_name, FALSE, &error);
+  credentials = gh_test_get_role_credentials (session, account_id, role_name, FALSE, &error);
   g_assert_null (credentials);
   g_assert_error (error, GH_ERROR, GH_ERROR_FORBIDDEN);
   gh_test_assert_contains (error->message, account_id);
@@ -340,7 +254,7 @@ test_forbidden (GhTestFixture *fixture)
   g_autofree char *token = NULL;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
   token = access_token (fixture, name);
 
   assert_forbidden (fixture, session, token, ACCOUNT, "Role7");
@@ -362,7 +276,7 @@ test_access_token_expired (GhTestFixture *fixture)
   guint create_token;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
   old_token = access_token (fixture, name);
   create_token = count (fixture, "CreateToken");
 
@@ -388,13 +302,13 @@ test_sign_in_ended (GhTestFixture *fixture)
   guint urls;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
   token = access_token (fixture, name);
   urls = browser_url_count (fixture);
 
   gh_simulator_expire_access_tokens (fixture->sim);
   gh_simulator_revoke_refresh_tokens (fixture->sim);
-  credentials = get_credentials (session, ACCOUNT, "ReadOnly", FALSE, &error);
+  credentials = gh_test_get_role_credentials (session, ACCOUNT, "ReadOnly", FALSE, &error);
   g_assert_null (credentials);
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN);
   gh_test_assert_contains (error->message, name);
@@ -409,7 +323,7 @@ assert_not_signed_in (GhTestFixture *fixture,
   g_autoptr(GhRoleCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
 
-  credentials = get_credentials (session, ACCOUNT, "ReadOnly", FALSE, &error);
+  credentials = gh_test_get_role_credentials (session, ACCOUNT, "ReadOnly", FALSE, &error);
   g_assert_null (credentials);
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN);
   gh_test_assert_contains (error->message, gh_session_get_name (session));
@@ -425,7 +339,7 @@ test_signed_out (GhTestFixture *fixture)
   g_auto(GStrv) urls = NULL;
 
   gh_test_add_session (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
 
   assert_not_signed_in (fixture, session);
   g_assert_cmpuint (count (fixture, OP), ==, 0);
@@ -444,7 +358,7 @@ test_logout (GhTestFixture *fixture)
   guint urls;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
   credentials = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "logout", name, NULL), ==, 0);
@@ -458,7 +372,6 @@ typedef struct
 {
   gboolean  done;
   gboolean  ok;
-  char     *secret;
   GError   *error;
 } KeyringCall;
 
@@ -473,17 +386,6 @@ clear_cb (GObject      *object,
   call->done = TRUE;
 }
 
-static void
-lookup_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  KeyringCall *call = user_data;
-
-  call->secret = gh_secret_store_lookup_finish (result, &call->error);
-  call->done = TRUE;
-}
-
 static gboolean
 keyring_call_done (gpointer data)
 {
@@ -495,16 +397,15 @@ static void
 test_clear (GhTestFixture *fixture)
 {
   g_autofree char *name = gh_test_unique_name ("rc-clear");
-  g_autofree char *url = gh_test_start_url (fixture);
   g_autoptr(GhSession) session = NULL;
+  g_autofree char *refresh = NULL;
   g_autoptr(GhRoleCredentials) a = NULL;
   g_autoptr(GhRoleCredentials) b = NULL;
   g_autoptr(GhRoleCredentials) a2 = NULL;
   KeyringCall clear = { 0, };
-  KeyringCall lookup = { 0, };
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
   a = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   b = assert_get (session, OTHER_ACCOUNT, "AdministratorAccess", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 2);
@@ -518,11 +419,8 @@ test_clear (GhTestFixture *fixture)
   g_assert_cmpuint (count (fixture, OP), ==, 3);
   g_assert_cmpstr (a2->access_key_id, !=, a->access_key_id);
 
-  gh_secret_store_lookup_async (name, url, GH_SECRET_REFRESH_TOKEN, NULL, lookup_cb, &lookup);
-  gh_test_wait_until (keyring_call_done, &lookup, 10000);
-  g_assert_no_error (lookup.error);
-  g_assert_nonnull (lookup.secret);
-  gh_secret_free (lookup.secret);
+  refresh = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  g_assert_nonnull (refresh);
 }
 
 /* The keyring is only a cache: locked, it costs a GetRoleCredentials call, not a failure. */
@@ -537,7 +435,7 @@ test_keyring_locked (GhTestFixture *fixture)
 
   gh_test_keyring_setup (&keyring, NULL);
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
 
   gh_test_keyring_lock (&keyring);
   first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
@@ -556,25 +454,19 @@ test_empty_input (GhTestFixture *fixture)
   g_autoptr(GError) error = NULL;
 
   gh_test_sign_in (fixture, name);
-  session = load_session (name);
+  session = gh_test_load_session (name);
 
-  g_assert_null (get_credentials (session, "", "ReadOnly", FALSE, &error));
+  g_assert_null (gh_test_get_role_credentials (session, "", "ReadOnly", FALSE, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  g_assert_null (get_credentials (session, ACCOUNT, "", FALSE, &error));
+  g_assert_null (gh_test_get_role_credentials (session, ACCOUNT, "", FALSE, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
   g_assert_cmpuint (count (fixture, OP), ==, 0);
 }
 
 /* Each case in a fresh process (see the top of the file) */
 
-typedef struct
-{
-  const char *path;
-  void      (*func) (GhTestFixture *fixture);
-} Case;
-
-static const Case cases[] = {
+static const GhTestCase cases[] = {
   { "/role-credentials-live/cached", test_cached },
   { "/role-credentials-live/per-role", test_per_role },
   { "/role-credentials-live/short-lifetime", test_short_lifetime },
@@ -589,35 +481,12 @@ static const Case cases[] = {
   { "/role-credentials-live/empty-input", test_empty_input },
 };
 
-static void
-run_case (gconstpointer data)
-{
-  const Case *test_case = data;
-  GhTestFixture fixture = { 0, };
-
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 240 * G_USEC_PER_SEC,
-                              G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  gh_test_fixture_setup (&fixture, NULL);
-  set_environment (&fixture);
-  test_case->func (&fixture);
-  gh_test_fixture_teardown (&fixture, NULL);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    g_test_add_data_func (cases[i].path, &cases[i], run_case);
+  gh_test_env_init (&argc, &argv);
+  gh_test_add_subprocess_cases (cases, G_N_ELEMENTS (cases));
 
   return g_test_run ();
 }

@@ -554,27 +554,13 @@ run_with_fake_service (FakeService *fake)
   g_test_dbus_down (test_bus);
 }
 
+/* data: how many times the fake keyring fails before it works */
 static void
-test_retry_recovers (void)
+test_retry (gconstpointer data)
 {
   if (g_test_subprocess ())
     {
-      FakeService fake = { .failures = 1 };
-
-      run_with_fake_service (&fake);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-}
-
-static void
-test_retry_gives_up (void)
-{
-  if (g_test_subprocess ())
-    {
-      FakeService fake = { .failures = 2 };
+      FakeService fake = { .failures = GPOINTER_TO_UINT (data) };
 
       run_with_fake_service (&fake);
       return;
@@ -607,8 +593,8 @@ main (int   argc,
               gh_test_keyring_setup, test_no_default_collection, gh_test_keyring_teardown);
   g_test_add_func ("/secret-store/no-service/no-session-bus", test_no_session_bus);
   g_test_add_func ("/secret-store/no-service/empty-bus", test_no_secret_service);
-  g_test_add_func ("/secret-store/retry/recovers", test_retry_recovers);
-  g_test_add_func ("/secret-store/retry/gives-up", test_retry_gives_up);
+  g_test_add_data_func ("/secret-store/retry/recovers", GUINT_TO_POINTER (1), test_retry);
+  g_test_add_data_func ("/secret-store/retry/gives-up", GUINT_TO_POINTER (2), test_retry);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "gh-error.h"
 #include "gh-token-cache.h"
+#include "gh-test-util.h"
 
 #define START_URL "https://my-sso-portal.awsapps.com/start"
 
@@ -29,29 +30,6 @@ make_token (void)
   token->refresh_token = g_strdup ("aorEXAMPLE");
 
   return token;
-}
-
-static char *
-read_text (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static void
-write_text (const char *path,
-            const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -210,7 +188,7 @@ test_exact_bytes (void)
 
   g_assert_true (gh_token_cache_write (path, token, TRUE, &error));
   g_assert_no_error (error);
-  with_refresh = read_text (path);
+  with_refresh = gh_test_read_file (path, NULL);
   g_assert_cmpstr (with_refresh, ==,
                    "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
                    "\"region\": \"us-east-1\", \"accessToken\": \"aoaEXAMPLE\", "
@@ -222,7 +200,7 @@ test_exact_bytes (void)
   g_assert_true (g_unlink (path) == 0);
   g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
   g_assert_no_error (error);
-  without_refresh = read_text (path);
+  without_refresh = gh_test_read_file (path, NULL);
   g_assert_cmpstr (without_refresh, ==,
                    "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
                    "\"region\": \"us-east-1\", \"accessToken\": \"aoaEXAMPLE\", "
@@ -243,7 +221,7 @@ test_partial_refresh_fields (void)
 
   g_assert_true (gh_token_cache_write (path, token, TRUE, &error));
   g_assert_no_error (error);
-  text = read_text (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
                    "\"region\": \"us-east-1\", \"accessToken\": \"aoaEXAMPLE\", "
@@ -268,7 +246,7 @@ test_escaping (void)
   g_assert_no_error (error);
 
   /* What Python's json.dumps (ensure_ascii) writes for the same dict. */
-  text = read_text (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
                    "\"region\": \"us-east-1\", "
@@ -288,15 +266,16 @@ test_unknown_keys_preserved (void)
   g_autofree char *path = gh_token_cache_path ("my-sso");
   g_autofree char *text = NULL;
 
-  write_text (path,
-              "{\n  \"zzz\": [1, 2.5, {\"a\": null}],\n  \"startUrl\": \"old\",\n"
-              "  \"accessToken\": \"old\",\n  \"other\": true,\n  \"n\": 1.0,\n"
-              "  \"big\": 1e100,\n  \"s\": \"caf\\u00e9\",\n  \"expiresAt\": \"x\"\n}\n");
+  gh_test_write_file (path,
+                      "{\n  \"zzz\": [1, 2.5, {\"a\": null}],\n  \"startUrl\": \"old\",\n"
+                      "  \"accessToken\": \"old\",\n  \"other\": true,\n  \"n\": 1.0,\n"
+                      "  \"big\": 1e100,\n  \"s\": \"caf\\u00e9\",\n  \"expiresAt\": \"x\"\n}\n",
+                      -1);
 
   g_assert_true (gh_token_cache_write (path, token, TRUE, &error));
   g_assert_no_error (error);
 
-  text = read_text (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
                    "\"region\": \"us-east-1\", \"accessToken\": \"aoaEXAMPLE\", "
@@ -318,18 +297,18 @@ test_refresh_token_removed (void)
   g_autofree char *text = NULL;
 
   /* A file another tool wrote, refresh token and registration included. */
-  write_text (path,
-              "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
-              "\"region\": \"us-east-1\", \"accessToken\": \"old\", "
-              "\"expiresAt\": \"2024-01-01T00:00:00Z\", \"clientId\": \"oldclient\", "
-              "\"clientSecret\": \"oldsecret\", "
-              "\"registrationExpiresAt\": \"2024-07-30T10:00:00Z\", "
-              "\"refreshToken\": \"oldrefresh\", \"extra\": \"kept\"}");
+  gh_test_write_file (path,
+                      "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
+                      "\"region\": \"us-east-1\", \"accessToken\": \"old\", "
+                      "\"expiresAt\": \"2024-01-01T00:00:00Z\", \"clientId\": \"oldclient\", "
+                      "\"clientSecret\": \"oldsecret\", "
+                      "\"registrationExpiresAt\": \"2024-07-30T10:00:00Z\", "
+                      "\"refreshToken\": \"oldrefresh\", \"extra\": \"kept\"}", -1);
 
   g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
   g_assert_no_error (error);
 
-  text = read_text (path);
+  text = gh_test_read_file (path, NULL);
   g_assert_null (strstr (text, "refreshToken"));
   g_assert_null (strstr (text, "oldrefresh"));
   g_assert_null (strstr (text, "clientSecret"));
@@ -356,7 +335,7 @@ test_mode (void)
   GStatBuf st;
 
   /* Even over a file that was world-readable. */
-  write_text (path, "{}");
+  gh_test_write_file (path, "{}", -1);
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
 
   g_assert_true (gh_token_cache_write (path, token, TRUE, &error));
@@ -374,17 +353,17 @@ test_js_sdk_file (void)
   g_autofree char *path = gh_token_cache_path ("dev");
 
   /* JSON.stringify (token, null, 2) with toISOString() times */
-  write_text (path,
-              "{\n"
-              "  \"startUrl\": \"https://d-1234567890.awsapps.com/start\",\n"
-              "  \"region\": \"eu-west-1\",\n"
-              "  \"accessToken\": \"aoaJS\",\n"
-              "  \"expiresAt\": \"2024-05-01T18:00:00.000Z\",\n"
-              "  \"clientId\": \"clientJS\",\n"
-              "  \"clientSecret\": \"secretJS\",\n"
-              "  \"registrationExpiresAt\": \"2024-07-30T10:00:00.000Z\",\n"
-              "  \"refreshToken\": \"aorJS\"\n"
-              "}");
+  gh_test_write_file (path,
+                      "{\n"
+                      "  \"startUrl\": \"https://d-1234567890.awsapps.com/start\",\n"
+                      "  \"region\": \"eu-west-1\",\n"
+                      "  \"accessToken\": \"aoaJS\",\n"
+                      "  \"expiresAt\": \"2024-05-01T18:00:00.000Z\",\n"
+                      "  \"clientId\": \"clientJS\",\n"
+                      "  \"clientSecret\": \"secretJS\",\n"
+                      "  \"registrationExpiresAt\": \"2024-07-30T10:00:00.000Z\",\n"
+                      "  \"refreshToken\": \"aorJS\"\n"
+                      "}", -1);
 
   token = gh_token_cache_read (path, &error);
   g_assert_no_error (error);
@@ -406,10 +385,10 @@ test_old_cli_file (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = gh_token_cache_path (START_URL);
 
-  write_text (path,
-              "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
-              "\"region\": \"us-east-1\", \"accessToken\": \"aoaOLD\", "
-              "\"expiresAt\": \"2024-05-01T18:00:00UTC\"}");
+  gh_test_write_file (path,
+                      "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
+                      "\"region\": \"us-east-1\", \"accessToken\": \"aoaOLD\", "
+                      "\"expiresAt\": \"2024-05-01T18:00:00UTC\"}", -1);
 
   token = gh_token_cache_read (path, &error);
   g_assert_no_error (error);
@@ -456,7 +435,7 @@ test_malformed (void)
       g_autoptr(GError) error = NULL;
 
       g_test_message ("file: %s", files[i]);
-      write_text (path, files[i]);
+      gh_test_write_file (path, files[i], -1);
       token = gh_token_cache_read (path, &error);
       g_assert_null (token);
       g_assert_error (error, GH_ERROR, GH_ERROR_MALFORMED);
@@ -472,7 +451,7 @@ test_write_over_malformed (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = gh_token_cache_path ("broken");
 
-  write_text (path, "{ not json");
+  gh_test_write_file (path, "{ not json", -1);
   g_assert_true (gh_token_cache_write (path, token, TRUE, &error));
   g_assert_no_error (error);
 

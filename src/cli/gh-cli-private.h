@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "gh-aws-config.h"
 #include "gh-session.h"
@@ -28,6 +29,7 @@ int                 usage_error          (const char    *message);
 char               *format_time          (gint64         unix_seconds);
 
 GPtrArray          *load_sessions        (GError       **error);
+void                print_json           (JsonBuilder   *builder);
 GhSsoSessionConfig *find_session_config  (GPtrArray     *configs,
                                           const char    *name,
                                           GError       **error);

@@ -278,8 +278,6 @@ cmd_roles (int    argc,
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < rows->len; i++)
@@ -296,9 +294,7 @@ cmd_roles (int    argc,
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      text = json_to_string (root, TRUE);
-      g_print ("%s\n", text);
+      print_json (builder);
       return exit_code;
     }
 

@@ -165,6 +165,16 @@ load_sessions (GError **error)
   return gh_aws_config_list_sessions (path, error);
 }
 
+/* Pretty-printed, as people read --json output as often as scripts do. */
+void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = json_to_string (root, TRUE);
+
+  g_print ("%s\n", text);
+}
+
 GhSsoSessionConfig *
 find_session_config (GPtrArray   *configs,
                      const char  *name,
@@ -393,33 +403,57 @@ cmd_session_add (int    argc,
   return GH_EXIT_OK;
 }
 
-static int
-cmd_session_list (int    argc,
-                  char **argv)
+/* The start of a command whose only option is --json and that takes no arguments: the sign-ins,
+ * or NULL with the exit code in @exit_code. */
+static GPtrArray *
+parse_listing_command (int          argc,
+                       char       **argv,
+                       const char  *summary,
+                       const char  *no_arguments_message,
+                       gboolean    *json,
+                       int         *exit_code)
 {
-  gboolean json = FALSE;
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— list sign-ins"));
+  g_autoptr(GOptionContext) context = g_option_context_new (summary);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) configs = NULL;
+  GPtrArray *configs;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON"), NULL },
     { NULL }
   };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    {
+      *exit_code = usage_error (error->message);
+      return NULL;
+    }
   if (argc != 1)
-    return usage_error (_("session list takes no arguments"));
+    {
+      *exit_code = usage_error (no_arguments_message);
+      return NULL;
+    }
 
   if ((configs = load_sessions (&error)) == NULL)
-    return report_error (error);
+    *exit_code = report_error (error);
+  return configs;
+}
+
+static int
+cmd_session_list (int    argc,
+                  char **argv)
+{
+  gboolean json = FALSE;
+  g_autoptr(GPtrArray) configs = NULL;
+  int exit_code;
+
+  configs = parse_listing_command (argc, argv, _("— list sign-ins"),
+                                   _("session list takes no arguments"), &json, &exit_code);
+  if (configs == NULL)
+    return exit_code;
 
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < configs->len; i++)
@@ -443,9 +477,7 @@ cmd_session_list (int    argc,
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      text = json_to_string (root, TRUE);
-      g_print ("%s\n", text);
+      print_json (builder);
       return GH_EXIT_OK;
     }
 
@@ -748,25 +780,15 @@ cmd_status (int    argc,
             char **argv)
 {
   gboolean json = FALSE;
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— show each sign-in"));
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) configs = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   int exit_code = GH_EXIT_OK;
   Waiter waiter;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
-    { NULL }
-  };
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
-  if (argc != 1)
-    return usage_error (_("status takes no arguments"));
-
-  if ((configs = load_sessions (&error)) == NULL)
-    return report_error (error);
+  configs = parse_listing_command (argc, argv, _("— show each sign-in"),
+                                   _("status takes no arguments"), &json, &exit_code);
+  if (configs == NULL)
+    return exit_code;
 
   if (configs->len == 0 && !json)
     {
@@ -822,12 +844,7 @@ cmd_status (int    argc,
   warn_about_long_term_keys ();
 
   if (json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *text = json_to_string (root, TRUE);
-
-      g_print ("%s\n", text);
-    }
+    print_json (builder);
 
   return exit_code;
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-cli.h"
+#include "gh-tray-service.h"
 
 int
 main (int    argc,
@@ -16,5 +17,10 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* No subcommand (or only options such as --background or --gapplication-service): the tray
+   * service, or a hand-over to the running one. */
+  if (argc == 1 || (g_str_has_prefix (argv[1], "--") && !g_str_equal (argv[1], "--help") &&
+                    !g_str_equal (argv[1], "--version")))
+    return gh_tray_service_run (argc, argv);
   return gh_cli_run (argc, argv);
 }

@@ -13,7 +13,6 @@
 
 #include "config.h"
 
-#include <pwd.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -40,94 +39,11 @@ gh_sso_session_config_free (GhSsoSessionConfig *config)
   g_free (config);
 }
 
-/* os.path.expandvars: $NAME and ${NAME}; unknown variables stay as written. */
-static char *
-expand_vars (const char *path)
-{
-  GString *out = g_string_new (NULL);
-  const char *p = path;
-
-  while (*p != '\0')
-    {
-      const char *name_start;
-      gsize name_len;
-      gboolean braced;
-
-      if (*p != '$')
-        {
-          g_string_append_c (out, *p++);
-          continue;
-        }
-
-      braced = p[1] == '{';
-      name_start = p + (braced ? 2 : 1);
-      if (braced)
-        name_len = strcspn (name_start, "}/");
-      else
-        for (name_len = 0;
-             g_ascii_isalnum (name_start[name_len]) || name_start[name_len] == '_';
-             name_len++)
-          ;
-
-      if (name_len == 0 || (braced && name_start[name_len] != '}'))
-        {
-          g_string_append_c (out, *p++);
-          continue;
-        }
-
-      {
-        g_autofree char *name = g_strndup (name_start, name_len);
-        const char *value = g_getenv (name);
-        gsize consumed = (name_start - p) + name_len + (braced ? 1 : 0);
-
-        if (value != NULL)
-          g_string_append (out, value);
-        else
-          g_string_append_len (out, p, consumed);
-        p += consumed;
-      }
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-/* os.path.expanduser: "~" and "~/…" are the home folder, "~user/…" that user's. */
-static char *
-expand_user (const char *path)
-{
-  gsize user_len;
-  g_autofree char *user = NULL;
-  struct passwd *pw;
-
-  if (path[0] != '~')
-    return g_strdup (path);
-
-  user_len = strcspn (path + 1, "/");
-  if (user_len == 0)
-    return g_strconcat (g_get_home_dir (), path + 1, NULL);
-
-  user = g_strndup (path + 1, user_len);
-  pw = getpwnam (user);
-  if (pw == NULL || pw->pw_dir == NULL)
-    return g_strdup (path);
-
-  return g_strconcat (pw->pw_dir, path + 1 + user_len, NULL);
-}
-
 /* An empty AWS_CONFIG_FILE counts as unset. */
 char *
 gh_aws_config_default_path (void)
 {
-  const char *env = g_getenv ("AWS_CONFIG_FILE");
-
-  if (env != NULL && env[0] != '\0')
-    {
-      g_autofree char *vars = expand_vars (env);
-
-      return expand_user (vars);
-    }
-
-  return g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
+  return gh_aws_file_path ("AWS_CONFIG_FILE", "config");
 }
 
 gboolean
@@ -269,8 +185,8 @@ validate_scopes (const char * const  *scopes,
 }
 
 /* shlex.quote: characters outside [A-Za-z0-9_@%+=:,./-] need single quotes */
-static char *
-shell_quote (const char *text)
+char *
+gh_shell_quote (const char *text)
 {
   GString *out;
 
@@ -302,7 +218,7 @@ gh_aws_config_session_header (const char *name)
 
   g_return_val_if_fail (name != NULL, NULL);
 
-  quoted = shell_quote (name);
+  quoted = gh_shell_quote (name);
   return g_strconcat ("sso-session ", quoted, NULL);
 }
 

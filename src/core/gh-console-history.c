@@ -66,30 +66,6 @@ recent_key (const GhConsoleRecord *record)
                           record->role_name);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-member_int (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
 static GhConsoleRecord *
 record_from_json (JsonNode *node)
 {
@@ -101,20 +77,20 @@ record_from_json (JsonNode *node)
     return NULL;
 
   object = json_node_get_object (node);
-  session = member_string (object, "session");
-  account_id = member_string (object, "accountId");
-  role = member_string (object, "role");
+  session = gh_json_get_string (object, "session");
+  account_id = gh_json_get_string (object, "accountId");
+  role = gh_json_get_string (object, "role");
   if (session == NULL || account_id == NULL || role == NULL)
     return NULL;
 
   record = g_new0 (GhConsoleRecord, 1);
   record->session_name = g_strdup (session);
   record->account_id = g_strdup (account_id);
-  record->account_name = g_strdup (member_string (object, "accountName"));
+  record->account_name = g_strdup (gh_json_get_string (object, "accountName"));
   record->role_name = g_strdup (role);
-  record->region = g_strdup (member_string (object, "region"));
-  record->opened_at = member_int (object, "openedAt");
-  record->expires_at = member_int (object, "expiresAt");
+  record->region = g_strdup (gh_json_get_string (object, "region"));
+  record->opened_at = gh_json_get_int (object, "openedAt");
+  record->expires_at = gh_json_get_int (object, "expiresAt");
   return record;
 }
 
@@ -151,7 +127,7 @@ history_load (GPtrArray **records_out,
     }
 
   object = json_node_get_object (root);
-  if (member_int (object, "version") != HISTORY_VERSION)
+  if (gh_json_get_int (object, "version") != HISTORY_VERSION)
     {
       g_debug ("Ignoring %s: unknown version", path);
       goto out;

@@ -293,14 +293,19 @@ request_next_page (Request    *request,
 /* ------------------------------------------------------------------------------------------ */
 /* Replies */
 
+/* One page of a list reply: the list in @member, and in @next_token the token for the next
+ * page (NULL on the last page: absent, null or empty). */
 static JsonArray *
-require_array (JsonNode    *root,
-               const char  *member,
-               const char  *operation,
-               GError     **error)
+read_page (Request     *request,
+           JsonNode    *root,
+           const char  *member,
+           const char  *operation,
+           const char **next_token,
+           GError     **error)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+  const char *token;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -308,32 +313,21 @@ require_array (JsonNode    *root,
                    _("%s failed: the reply has no list “%s”"), operation, member);
       return NULL;
     }
-  return json_node_get_array (node);
-}
 
-/* NULL when absent, null or empty: the last page. */
-static const char *
-get_next_token (JsonNode *root)
-{
-  const char *token = gh_json_get_string (json_node_get_object (root), "nextToken");
+  token = gh_json_get_string (object, "nextToken");
+  if (token != NULL && *token == '\0')
+    token = NULL;
 
-  return token != NULL && *token != '\0' ? token : NULL;
-}
-
-static gboolean
-check_next_token (Request     *request,
-                  const char  *next_token,
-                  const char  *operation,
-                  GError     **error)
-{
   /* A service that hands back the token it was given would keep us paging forever. */
-  if (next_token != NULL && g_strcmp0 (next_token, request->next_token) == 0)
+  if (token != NULL && g_strcmp0 (token, request->next_token) == 0)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
                    _("%s failed: the service returned the same page token again"), operation);
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
+
+  *next_token = token;
+  return json_node_get_array (node);
 }
 
 static gboolean
@@ -342,15 +336,11 @@ handle_accounts (Request   *request,
                  GError   **error)
 {
   Run *run = request->run;
-  JsonArray *list = require_array (root, "accountList", "ListAccounts", error);
   const char *next_token;
+  JsonArray *list = read_page (request, root, "accountList", "ListAccounts", &next_token, error);
   guint n;
 
   if (list == NULL)
-    return FALSE;
-
-  next_token = get_next_token (root);
-  if (!check_next_token (request, next_token, "ListAccounts", error))
     return FALSE;
 
   n = json_array_get_length (list);
@@ -397,15 +387,12 @@ handle_roles (Request   *request,
 {
   Run *run = request->run;
   Account *account = request->account;
-  JsonArray *list = require_array (root, "roleList", "ListAccountRoles", error);
   const char *next_token;
+  JsonArray *list = read_page (request, root, "roleList", "ListAccountRoles", &next_token,
+                               error);
   guint n;
 
   if (list == NULL)
-    return FALSE;
-
-  next_token = get_next_token (root);
-  if (!check_next_token (request, next_token, "ListAccountRoles", error))
     return FALSE;
 
   n = json_array_get_length (list);

@@ -80,9 +80,10 @@ gh_error_code_for_aws_type (const char *error_type,
     }
 }
 
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
+/* The member's text, or NULL when it is missing or not a string. */
+const char *
+gh_json_get_string (JsonObject *object,
+                    const char *member)
 {
   JsonNode *node;
 
@@ -91,6 +92,20 @@ object_get_string (JsonObject *object,
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return json_node_get_string (node);
   return NULL;
+}
+
+/* The member's integer, or 0 when it is missing or not an integer. */
+gint64
+gh_json_get_int (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return 0;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  return 0;
 }
 
 /* Server-provided text is shown to the person, so keep it short and printable. */
@@ -140,21 +155,21 @@ gh_error_from_aws_response (const char *operation,
 
   if (error_type == NULL)
     {
-      const char *body_type = object_get_string (object, "__type");
+      const char *body_type = gh_json_get_string (object, "__type");
 
       if (body_type == NULL)
-        body_type = object_get_string (object, "code");
+        body_type = gh_json_get_string (object, "code");
       if (body_type == NULL)
-        body_type = object_get_string (object, "Code");
+        body_type = gh_json_get_string (object, "Code");
       error_type = gh_error_type_from_header (body_type);
     }
 
-  oauth_error = object_get_string (object, "error");
-  message = object_get_string (object, "error_description");
+  oauth_error = gh_json_get_string (object, "error");
+  message = gh_json_get_string (object, "error_description");
   if (message == NULL)
-    message = object_get_string (object, "message");
+    message = gh_json_get_string (object, "message");
   if (message == NULL)
-    message = object_get_string (object, "Message");
+    message = gh_json_get_string (object, "Message");
   description = sanitize_description (message);
 
   code = gh_error_code_for_aws_type (error_type, oauth_error, http_status);

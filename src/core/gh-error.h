@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -48,5 +49,11 @@ GhError   gh_error_code_for_aws_type  (const char *error_type,
 char     *gh_error_type_from_header   (const char *header_value);
 
 gboolean  gh_error_is_transient       (const GError *error);
+
+/* Reading JSON from AWS or from our own files: a missing or mistyped member reads as NULL / 0. */
+const char *gh_json_get_string        (JsonObject *object,
+                                       const char *member);
+gint64      gh_json_get_int           (JsonObject *object,
+                                       const char *member);
 
 G_END_DECLS

@@ -12,6 +12,9 @@ gboolean  gh_file_write_private      (const char  *path,
                                       GError     **error);
 char     *gh_runtime_dir             (void);
 char     *gh_sha1_hex                (const char  *text);
+/* $@env_variable (with $VARS and ~ expanded, like the AWS CLI), else ~/.aws/@default_name */
+char     *gh_aws_file_path           (const char  *env_variable,
+                                      const char  *default_name);
 
 /* A lock on a file in $XDG_RUNTIME_DIR/gatehouse/. Taking it blocks; GhLock (gh-lock.h) is the
  * asynchronous way for code that runs on a main loop. */

@@ -333,19 +333,6 @@ gh_http_call_finish (GhHttp        *self,
 }
 
 const char *
-gh_json_get_string (JsonObject *object,
-                    const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-const char *
 gh_json_require_string (JsonObject  *object,
                         const char  *member,
                         const char  *operation,

@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "gh-error.h"
+
 G_BEGIN_DECLS
 
 #define GH_TYPE_HTTP (gh_http_get_type ())
@@ -48,7 +50,6 @@ gboolean    gh_json_require_int      (JsonObject          *object,
                                       const char          *operation,
                                       gint64              *value,
                                       GError             **error);
-const char *gh_json_get_string       (JsonObject          *object,
-                                      const char          *member);
+/* gh_json_get_string() (gh-error.h) reads an optional member. */
 
 G_END_DECLS

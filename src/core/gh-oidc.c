@@ -256,8 +256,11 @@ add_string (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
+/* The reply's JSON object; an empty reply (or one that is not an object) is malformed, as every
+ * OIDC call answers with members the caller needs. */
 static JsonObject *
 reply_object (GAsyncResult  *result,
+              const char    *operation,
               JsonNode     **root_out,
               GError       **error)
 {
@@ -268,7 +271,13 @@ reply_object (GAsyncResult  *result,
   if (root == NULL)
     return NULL;
   *root_out = root;
-  return JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply is empty"), operation);
+      return NULL;
+    }
+  return json_node_get_object (root);
 }
 
 /* RegisterClient */
@@ -285,11 +294,8 @@ register_cb (GObject      *object,
   JsonObject *object_reply;
   const char *operation = _("Registering the client");
 
-  if ((object_reply = reply_object (result, &root, &error)) == NULL)
+  if ((object_reply = reply_object (result, operation, &root, &error)) == NULL)
     {
-      if (error == NULL)
-        error = g_error_new (GH_ERROR, GH_ERROR_MALFORMED,
-                             _("%s failed: the reply is empty"), operation);
       g_task_return_error (task, error);
       return;
     }
@@ -377,11 +383,8 @@ device_cb (GObject      *object,
   GError *error = NULL;
   JsonObject *reply;
 
-  if ((reply = reply_object (result, &root, &error)) == NULL)
+  if ((reply = reply_object (result, operation, &root, &error)) == NULL)
     {
-      if (error == NULL)
-        error = g_error_new (GH_ERROR, GH_ERROR_MALFORMED,
-                             _("%s failed: the reply is empty"), operation);
       g_task_return_error (task, error);
       return;
     }
@@ -462,11 +465,8 @@ token_cb (GObject      *object,
   JsonObject *reply;
   const char *refresh_token;
 
-  if ((reply = reply_object (result, &root, &error)) == NULL)
+  if ((reply = reply_object (result, operation, &root, &error)) == NULL)
     {
-      if (error == NULL)
-        error = g_error_new (GH_ERROR, GH_ERROR_MALFORMED,
-                             _("%s failed: the reply is empty"), operation);
       g_task_return_error (task, error);
       return;
     }

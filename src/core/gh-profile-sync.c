@@ -334,31 +334,6 @@ gh_profile_name_from_template (const char  *template_,
   return g_steal_pointer (&name);
 }
 
-/* shlex.quote, for a name on the credential_process command line */
-static char *
-shell_quote (const char *text)
-{
-  GString *out;
-
-  if (text[0] != '\0' &&
-      text[strspn (text,
-                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                   "_@%+=:,./-")] == '\0')
-    return g_strdup (text);
-
-  out = g_string_new ("'");
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\'')
-        g_string_append (out, "'\"'\"'");
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '\'');
-
-  return g_string_free (out, FALSE);
-}
-
 /* The header text for a profile; "default" is written `[default]`, as `aws configure` does. */
 static char *
 profile_header (const char *name)
@@ -368,7 +343,7 @@ profile_header (const char *name)
   if (g_str_equal (name, "default"))
     return g_strdup ("default");
 
-  quoted = shell_quote (name);
+  quoted = gh_shell_quote (name);
   return g_strconcat ("profile ", quoted, NULL);
 }
 
@@ -466,7 +441,7 @@ plan_keys (PlannedProfile      *planned,
       const char *command = options->gatehouse_command != NULL &&
                             options->gatehouse_command[0] != '\0'
                             ? options->gatehouse_command : "gatehouse";
-      g_autofree char *quoted = shell_quote (planned->name);
+      g_autofree char *quoted = gh_shell_quote (planned->name);
       g_autofree char *line = g_strdup_printf ("%s credentials --profile %s --format process",
                                                command, quoted);
 

@@ -44,18 +44,6 @@ gh_role_cache_path (const char *session_name)
 /* Loading: every member is checked for its type before it is read, so no file makes json-glib
  * complain or us crash. */
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* A string, or absent/null; FALSE for anything else. */
 static gboolean
 member_optional_string (JsonObject  *object,
@@ -121,7 +109,7 @@ load_account (JsonNode    *node,
   if (account == NULL)
     return malformed (error, path, _("an account is not an object"));
 
-  id = member_string (account, "accountId");
+  id = gh_json_get_string (account, "accountId");
   if (id == NULL || *id == '\0')
     return malformed (error, path, _("an account has no id"));
   if (!member_optional_string (account, "accountName", &name) ||
@@ -194,7 +182,7 @@ gh_role_cache_load (const char  *session_name,
     }
 
   root = json_node_get_object (json_parser_get_root (parser));
-  format = member_string (root, "format");
+  format = gh_json_get_string (root, "format");
   if (g_strcmp0 (format, FORMAT_MARKER) != 0)
     {
       malformed (error, path, _("not a Gatehouse role cache"));
@@ -205,7 +193,7 @@ gh_role_cache_load (const char  *session_name,
       malformed (error, path, _("written by another version of Gatehouse"));
       return NULL;
     }
-  session = member_string (root, "session");
+  session = gh_json_get_string (root, "session");
   if (g_strcmp0 (session, session_name) != 0)
     {
       malformed (error, path, _("it belongs to another sign-in"));

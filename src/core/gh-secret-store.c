@@ -527,28 +527,34 @@ request_start (GTask *task)
              g_object_ref (task));
 }
 
-static GTask *
-request_new (Operation            operation,
+/* Takes @value. The account and role are set for role credentials only. */
+static void
+request_run (Operation            operation,
              const char          *session_name,
              const char          *start_url,
              GhSecretKind         kind,
+             const char          *account_id,
+             const char          *role_name,
+             SecretValue         *value,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data,
              gpointer             source_tag)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   Request *request = g_new0 (Request, 1);
 
   request->operation = operation;
   request->session_name = g_strdup (session_name);
   request->start_url = g_strdup (start_url);
+  request->account_id = g_strdup (account_id);
+  request->role_name = g_strdup (role_name);
   request->kind = kind;
+  request->value = value;
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-
-  return task;
+  request_start (task);
 }
 
 void
@@ -559,16 +565,13 @@ gh_secret_store_lookup_async (const char          *session_name,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (session_name != NULL);
   g_return_if_fail (start_url != NULL);
   g_return_if_fail (kind == GH_SECRET_REFRESH_TOKEN || kind == GH_SECRET_REGISTRATION);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = request_new (OPERATION_LOOKUP, session_name, start_url, kind, cancellable,
-                      callback, user_data, gh_secret_store_lookup_async);
-  request_start (task);
+  request_run (OPERATION_LOOKUP, session_name, start_url, kind, NULL, NULL, NULL,
+               cancellable, callback, user_data, gh_secret_store_lookup_async);
 }
 
 char *
@@ -591,21 +594,16 @@ gh_secret_store_store_async (const char          *session_name,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Request *request;
-
   g_return_if_fail (session_name != NULL);
   g_return_if_fail (start_url != NULL);
   g_return_if_fail (kind == GH_SECRET_REFRESH_TOKEN || kind == GH_SECRET_REGISTRATION);
   g_return_if_fail (secret != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = request_new (OPERATION_STORE, session_name, start_url, kind, cancellable,
-                      callback, user_data, gh_secret_store_store_async);
-  request = g_task_get_task_data (task);
   /* Copied into non-pageable memory that libsecret wipes on release. */
-  request->value = secret_value_new (secret, -1, "text/plain");
-  request_start (task);
+  request_run (OPERATION_STORE, session_name, start_url, kind, NULL, NULL,
+               secret_value_new (secret, -1, "text/plain"),
+               cancellable, callback, user_data, gh_secret_store_store_async);
 }
 
 gboolean
@@ -626,16 +624,13 @@ gh_secret_store_clear_async (const char          *session_name,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (session_name != NULL);
   g_return_if_fail (kind == GH_SECRET_REFRESH_TOKEN || kind == GH_SECRET_REGISTRATION ||
                     kind == GH_SECRET_ROLE_CREDENTIALS);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = request_new (OPERATION_CLEAR, session_name, NULL, kind, cancellable,
-                      callback, user_data, gh_secret_store_clear_async);
-  request_start (task);
+  request_run (OPERATION_CLEAR, session_name, NULL, kind, NULL, NULL, NULL,
+               cancellable, callback, user_data, gh_secret_store_clear_async);
 }
 
 gboolean
@@ -660,22 +655,15 @@ gh_secret_store_lookup_role_credentials_async (const char          *session_name
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Request *request;
-
   g_return_if_fail (session_name != NULL);
   g_return_if_fail (start_url != NULL);
   g_return_if_fail (account_id != NULL);
   g_return_if_fail (role_name != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = request_new (OPERATION_LOOKUP, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
-                      cancellable, callback, user_data,
-                      gh_secret_store_lookup_role_credentials_async);
-  request = g_task_get_task_data (task);
-  request->account_id = g_strdup (account_id);
-  request->role_name = g_strdup (role_name);
-  request_start (task);
+  request_run (OPERATION_LOOKUP, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
+               account_id, role_name, NULL,
+               cancellable, callback, user_data, gh_secret_store_lookup_role_credentials_async);
 }
 
 char *
@@ -699,9 +687,6 @@ gh_secret_store_store_role_credentials_async (const char          *session_name,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Request *request;
-
   g_return_if_fail (session_name != NULL);
   g_return_if_fail (start_url != NULL);
   g_return_if_fail (account_id != NULL);
@@ -709,14 +694,9 @@ gh_secret_store_store_role_credentials_async (const char          *session_name,
   g_return_if_fail (secret != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = request_new (OPERATION_STORE, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
-                      cancellable, callback, user_data,
-                      gh_secret_store_store_role_credentials_async);
-  request = g_task_get_task_data (task);
-  request->account_id = g_strdup (account_id);
-  request->role_name = g_strdup (role_name);
-  request->value = secret_value_new (secret, -1, "application/json");
-  request_start (task);
+  request_run (OPERATION_STORE, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
+               account_id, role_name, secret_value_new (secret, -1, "application/json"),
+               cancellable, callback, user_data, gh_secret_store_store_role_credentials_async);
 }
 
 gboolean

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-session-state.h"
 
@@ -16,18 +17,6 @@ gh_session_state_path (const char *session_name)
   g_autofree char *file = g_strconcat (hash, ".json", NULL);
 
   return g_build_filename (g_get_user_state_dir (), "gatehouse", "sessions", file, NULL);
-}
-
-static gint64
-member_int (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
 }
 
 static gboolean
@@ -56,13 +45,13 @@ gh_session_state_load (const char     *session_name,
     return;
 
   object = json_node_get_object (root);
-  state->signed_in_at = member_int (object, "signedInAt");
-  state->session_end = member_int (object, "sessionEnd");
-  state->access_expires_at = member_int (object, "accessExpiresAt");
-  state->access_lifetime = member_int (object, "accessLifetime");
+  state->signed_in_at = gh_json_get_int (object, "signedInAt");
+  state->session_end = gh_json_get_int (object, "sessionEnd");
+  state->access_expires_at = gh_json_get_int (object, "accessExpiresAt");
+  state->access_lifetime = gh_json_get_int (object, "accessLifetime");
   state->refreshable = member_bool (object, "refreshable");
   state->ended = member_bool (object, "ended");
-  state->sign_in_id = member_int (object, "signInId");
+  state->sign_in_id = gh_json_get_int (object, "signInId");
 }
 
 gboolean

@@ -64,6 +64,7 @@ typedef struct
   GhTokenResponse *response;
   gboolean         new_sign_in;
   GhLoginFlow     *login_flow;
+  guint            logout_cleared;   /* sign-out: how many of logout_kinds are cleared */
 } Op;
 
 static void
@@ -1080,24 +1081,21 @@ portal_logout_cb (GObject      *object,
   logout_finish_local (user_data);
 }
 
+/* Role credentials cached for the console and credential_process go with the sign-in. */
+static const GhSecretKind logout_kinds[] = {
+  GH_SECRET_REFRESH_TOKEN,
+  GH_SECRET_REGISTRATION,
+  GH_SECRET_ROLE_CREDENTIALS,
+};
+
 static void
-logout_credentials_cleared_cb (GObject      *object,
-                               GAsyncResult *result,
-                               gpointer      user_data)
+logout_portal (GTask *task)
 {
-  GTask *task = user_data;
   GhSession *self = g_task_get_source_object (task);
   g_autofree char *path = gh_token_cache_path (cache_key (self));
   g_autoptr(GhCachedToken) token = NULL;
   g_autofree char *portal_url = NULL;
   g_autofree char *url = NULL;
-  GError *error = NULL;
-
-  if (!gh_secret_store_clear_finish (result, &error))
-    {
-      op_fail (task, error);
-      return;
-    }
 
   token = gh_token_cache_read (path, NULL);
   portal_url = gh_endpoint_url (GH_SERVICE_PORTAL, self->config->region, NULL);
@@ -1113,17 +1111,14 @@ logout_credentials_cleared_cb (GObject      *object,
                       portal_logout_cb, task);
 }
 
-static void logout_registration_cleared_cb (GObject      *object,
-                                            GAsyncResult *result,
-                                            gpointer      user_data);
+static void logout_clear_next (GTask *task);
 
 static void
-logout_token_cleared_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+logout_cleared_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   GTask *task = user_data;
-  GhSession *self = g_task_get_source_object (task);
   GError *error = NULL;
 
   if (!gh_secret_store_clear_finish (result, &error))
@@ -1132,30 +1127,24 @@ logout_token_cleared_cb (GObject      *object,
       return;
     }
 
-  gh_secret_store_clear_async (self->config->name, GH_SECRET_REGISTRATION,
-                               g_task_get_cancellable (task),
-                               logout_registration_cleared_cb, task);
+  logout_clear_next (task);
 }
 
+/* One keyring kind at a time, stopping at the first failure (a locked keyring). */
 static void
-logout_registration_cleared_cb (GObject      *object,
-                                GAsyncResult *result,
-                                gpointer      user_data)
+logout_clear_next (GTask *task)
 {
-  GTask *task = user_data;
   GhSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
+  Op *op = g_task_get_task_data (task);
 
-  if (!gh_secret_store_clear_finish (result, &error))
+  if (op->logout_cleared == G_N_ELEMENTS (logout_kinds))
     {
-      op_fail (task, error);
+      logout_portal (task);
       return;
     }
 
-  /* Role credentials cached for the console and credential_process go with the sign-in. */
-  gh_secret_store_clear_async (self->config->name, GH_SECRET_ROLE_CREDENTIALS,
-                               g_task_get_cancellable (task),
-                               logout_credentials_cleared_cb, task);
+  gh_secret_store_clear_async (self->config->name, logout_kinds[op->logout_cleared++],
+                               g_task_get_cancellable (task), logout_cleared_cb, task);
 }
 
 static void
@@ -1164,13 +1153,11 @@ logout_locked_cb (GObject      *object,
                   gpointer      user_data)
 {
   GTask *task = user_data;
-  GhSession *self = g_task_get_source_object (task);
 
   if (!take_lock (task, result))
     return;
 
-  gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
-                               g_task_get_cancellable (task), logout_token_cleared_cb, task);
+  logout_clear_next (task);
 }
 
 void

@@ -150,19 +150,6 @@ gh_format_expires_at (gint64 unix_seconds)
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-static char *
-dup_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return g_strdup (json_node_get_string (node));
-}
-
 static JsonObject *
 load_object (const char  *path,
              GError     **error)
@@ -215,8 +202,8 @@ gh_token_cache_read (const char  *path,
     return NULL;
 
   token = g_new0 (GhCachedToken, 1);
-  token->access_token = dup_string_member (object, "accessToken");
-  expires_at = dup_string_member (object, "expiresAt");
+  token->access_token = g_strdup (gh_json_get_string (object, "accessToken"));
+  expires_at = g_strdup (gh_json_get_string (object, "expiresAt"));
 
   if (token->access_token == NULL || token->access_token[0] == '\0' ||
       !gh_parse_expires_at (expires_at, &token->expires_at))
@@ -226,14 +213,14 @@ gh_token_cache_read (const char  *path,
       return NULL;
     }
 
-  token->start_url = dup_string_member (object, "startUrl");
-  token->region = dup_string_member (object, "region");
-  token->client_id = dup_string_member (object, "clientId");
-  token->client_secret = dup_string_member (object, "clientSecret");
-  token->refresh_token = dup_string_member (object, "refreshToken");
+  token->start_url = g_strdup (gh_json_get_string (object, "startUrl"));
+  token->region = g_strdup (gh_json_get_string (object, "region"));
+  token->client_id = g_strdup (gh_json_get_string (object, "clientId"));
+  token->client_secret = g_strdup (gh_json_get_string (object, "clientSecret"));
+  token->refresh_token = g_strdup (gh_json_get_string (object, "refreshToken"));
 
   /* Optional: an unreadable registration expiry only means the token cannot be refreshed. */
-  registration_expires_at = dup_string_member (object, "registrationExpiresAt");
+  registration_expires_at = g_strdup (gh_json_get_string (object, "registrationExpiresAt"));
   if (!gh_parse_expires_at (registration_expires_at, &token->registration_expires_at))
     token->registration_expires_at = 0;
 
