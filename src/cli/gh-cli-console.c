@@ -15,17 +15,15 @@
 
 #include "gh-cli.h"
 #include "gh-cli-private.h"
-#include "gh-console-history.h"
+#include "gh-console-launch.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-federation.h"
-#include "gh-redirect-server.h"
 #include "gh-role.h"
 #include "gh-role-cache.h"
 #include "gh-role-credentials.h"
-#include "gh-secret-store.h"
-
-#define ONE_SHOT_LIFETIME 60
+#include "gh-role-target.h"
+#include "gh-settings.h"
 
 typedef struct
 {
@@ -69,21 +67,22 @@ account_name_for (const char *session_name,
   return NULL;
 }
 
-/* The URL for a Firefox container extension; the default name is ACCOUNT/ROLE. */
+/* The Firefox container to open the console in, or NULL; the default name is ACCOUNT/ROLE. */
 static char *
-wrap_for_container (const ConsoleOptions *options,
+container_name_for (const ConsoleOptions *options,
                     const Target         *target,
                     const char           *account_name,
-                    const char           *url)
+                    GhContainerKind      *kind)
 {
-  g_autofree char *name = *options->container != '\0'
-                          ? g_strdup (options->container)
-                          : g_strdup_printf ("%s/%s", account_name ? account_name
-                                             : target->account_id, target->role);
-  GhContainerKind kind = g_strcmp0 (options->container_extension, "open-url") == 0
-                         ? GH_CONTAINER_OPEN_URL : GH_CONTAINER_GRANTED;
+  if (options->container == NULL)
+    return NULL;
 
-  return gh_container_url (kind, name, url);
+  *kind = g_strcmp0 (options->container_extension, "open-url") == 0
+          ? GH_CONTAINER_OPEN_URL : GH_CONTAINER_GRANTED;
+  if (*options->container != '\0')
+    return g_strdup (options->container);
+  return g_strdup_printf ("%s/%s", account_name ? account_name : target->account_id,
+                          target->role);
 }
 
 /* Preferences fill in what the command line left out: --logout-first, and a container for this
@@ -93,13 +92,13 @@ apply_preferences (ConsoleOptions *options,
                    const char     *session_name,
                    const Target   *target)
 {
-  g_autoptr(GSettings) settings = open_settings (NULL);
+  g_autoptr(GSettings) settings = gh_settings_new (NULL);
   g_autoptr(GVariant) containers = NULL;
   g_autofree char *key = NULL;
   const char *container = NULL;
 
-  if (settings == NULL || !settings_has_key (settings, "console-logout-first") ||
-      !settings_has_key (settings, "role-containers"))
+  if (settings == NULL || !gh_settings_has_key (settings, "console-logout-first") ||
+      !gh_settings_has_key (settings, "role-containers"))
     return;
 
   options->logout_first |= g_settings_get_boolean (settings, "console-logout-first");
@@ -107,31 +106,9 @@ apply_preferences (ConsoleOptions *options,
     return;
 
   containers = g_settings_get_value (settings, "role-containers");
-  key = g_strdup_printf ("%s/%s/%s", session_name, target->account_id, target->role);
+  key = gh_role_target_build (session_name, target->account_id, target->role);
   if (g_variant_lookup (containers, key, "&s", &container))
     options->container = g_strdup (container);
-}
-
-static gboolean
-open_in_browser (const char  *url,
-                 gboolean     in_firefox,
-                 Waiter      *waiter,
-                 GError     **error)
-{
-  g_autoptr(GAppInfo) firefox = NULL;
-  GList uris = { (gpointer) url, NULL, NULL };
-
-  if (!in_firefox)
-    {
-      /* GIO's default handler honours the desktop's and the Flatpak portal's choice. */
-      g_app_info_launch_default_for_uri_async (url, NULL, waiter->cancellable, waiter_cb, waiter);
-      return g_app_info_launch_default_for_uri_finish (waiter_wait (waiter), error);
-    }
-
-  /* Container URLs are for Firefox extensions; other browsers cannot open them. */
-  firefox = g_app_info_create_from_commandline ("firefox --new-tab", "Firefox",
-                                                G_APP_INFO_CREATE_SUPPORTS_URIS, error);
-  return firefox != NULL && g_app_info_launch_uris (firefox, &uris, NULL, error);
 }
 
 static void
@@ -142,65 +119,20 @@ remember_console (GhSession               *session,
                   const GhRoleCredentials *credentials)
 {
   g_autoptr(GError) error = NULL;
-  GhConsoleRecord record = {
-    .session_name = (char *) gh_session_get_name (session),
-    .account_id = target->account_id,
-    .account_name = (char *) account_name,
-    .role_name = target->role,
-    .region = (char *) region,
-    .opened_at = g_get_real_time () / G_USEC_PER_SEC,
-    .expires_at = credentials ? credentials->expiration : 0,
-  };
 
-  if (!gh_console_history_add (&record, &error))
+  if (!gh_console_remember (session, target->account_id, account_name, target->role, region,
+                            credentials ? credentials->expiration : 0, &error))
     g_printerr (_("Warning: %s\n"), error->message);
 }
 
-/* The sign-in URL for federation mode; a secret. */
-static char *
-federation_url (GhSession             *session,
-                const Target          *target,
-                const ConsoleOptions  *options,
-                const char            *region,
-                const char            *destination,
-                Waiter                *waiter,
-                GhRoleCredentials    **credentials_out,
-                GError               **error)
+/* The link still works for a while: someone can open it by hand. */
+static void
+launch_failed_cb (const char   *uri,
+                  const GError *error,
+                  gpointer      user_data)
 {
-  g_autoptr(GhRoleCredentials) credentials = NULL;
-  g_autofree char *signin_url = NULL;
-  g_autofree char *login_url = NULL;
-  char *token;
-
-  if ((signin_url = gh_endpoint_url (GH_SERVICE_SIGNIN, region, error)) == NULL)
-    return NULL;
-
-  gh_role_credentials_get_async (session, target->account_id, target->role, options->refresh,
-                                 waiter->cancellable, waiter_cb, waiter);
-  credentials = gh_role_credentials_get_finish (waiter_wait (waiter), error);
-  if (credentials == NULL)
-    return NULL;
-
-  gh_federation_get_signin_token_async (gh_http_get_default (), signin_url, credentials,
-                                        (guint) options->duration, waiter->cancellable,
-                                        waiter_cb, waiter);
-  token = gh_federation_get_signin_token_finish (waiter_wait (waiter), error);
-  if (token == NULL)
-    return NULL;
-
-  login_url = gh_federation_login_url (signin_url, gh_session_get_start_url (session),
-                                       destination, token);
-  gh_secret_free (token);
-  *credentials_out = g_steal_pointer (&credentials);
-
-  if (options->logout_first)
-    {
-      char *url = gh_federation_logout_url (signin_url, login_url);
-
-      explicit_bzero (login_url, strlen (login_url));
-      return url;
-    }
-  return g_steal_pointer (&login_url);
+  g_printerr (_("Could not open a browser (%s).\nOpen this URL within %d seconds; it works "
+                "once:\n\n  %s\n\n"), error->message, GH_CONSOLE_ONE_SHOT_LIFETIME, uri);
 }
 
 static int
@@ -229,13 +161,13 @@ cmd_console (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GhSession) session = NULL;
   g_autoptr(GhRoleCredentials) credentials = NULL;
-  g_autoptr(GhRedirectServer) server = NULL;
   g_autofree char *destination = NULL;
   g_autofree char *account_name = NULL;
   g_autofree char *region = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *open_url = NULL;
+  g_autofree char *container = NULL;
   g_auto(Target) target = { 0, };
+  GhContainerKind container_kind = GH_CONTAINER_GRANTED;
   gboolean portal;
   Waiter waiter;
   const GOptionEntry entries[] = {
@@ -312,13 +244,19 @@ cmd_console (int    argc,
   account_name = account_name_for (gh_session_get_name (session), target.account_id);
   apply_preferences (&options, gh_session_get_name (session), &target);
 
+  container = container_name_for (&options, &target, account_name, &container_kind);
+
   waiter_init (&waiter);
   if (portal)
     url = gh_portal_shortcut_url (gh_session_get_start_url (session), target.account_id,
                                   target.role, destination);
   else
-    url = federation_url (session, &target, &options, region, destination, &waiter,
-                          &credentials, &error);
+    {
+      gh_console_signin_url_async (session, target.account_id, target.role, region, destination,
+                                   (guint) options.duration, options.refresh,
+                                   options.logout_first, waiter.cancellable, waiter_cb, &waiter);
+      url = gh_console_signin_url_finish (waiter_wait (&waiter), &credentials, &error);
+    }
   if (url == NULL)
     {
       waiter_clear (&waiter);
@@ -328,9 +266,9 @@ cmd_console (int    argc,
   if (options.print_url)
     {
       /* Asked for explicitly: stdout only. */
-      if (options.container != NULL)
+      if (container != NULL)
         {
-          g_autofree char *wrapped = wrap_for_container (&options, &target, account_name, url);
+          g_autofree char *wrapped = gh_container_url (container_kind, container, url);
 
           g_print ("%s\n", wrapped);
         }
@@ -342,50 +280,37 @@ cmd_console (int    argc,
       return GH_EXIT_OK;
     }
 
-  /* The portal URL holds no secret; the federation URL goes through a one-shot redirect. */
-  if (!portal)
+  if (portal)
     {
-      server = gh_redirect_server_new (url, ONE_SHOT_LIFETIME, &error);
-      explicit_bzero (url, strlen (url));
-      if (server == NULL)
+      /* The portal URL holds no secret: no one-shot redirect, nothing to wait for. */
+      g_autofree char *open_url = container != NULL
+                                  ? gh_container_url (container_kind, container, url)
+                                  : g_strdup (url);
+
+      gh_console_launch_async (open_url, container != NULL, waiter.cancellable, waiter_cb,
+                               &waiter);
+      if (!gh_console_launch_finish (waiter_wait (&waiter), &error))
         {
-          waiter_clear (&waiter);
-          return report_error (error);
+          launch_failed_cb (open_url, error, NULL);
+          g_clear_error (&error);
         }
-      open_url = g_strdup (gh_redirect_server_get_url (server));
     }
   else
-    open_url = g_strdup (url);
-
-  if (options.container != NULL)
-    {
-      char *wrapped = wrap_for_container (&options, &target, account_name, open_url);
-
-      g_free (open_url);
-      open_url = wrapped;
-    }
-
-  if (!open_in_browser (open_url, options.container != NULL, &waiter, &error))
-    {
-      g_printerr (_("Could not open a browser (%s).\nOpen this URL within %d seconds; it works "
-                    "once:\n\n  %s\n\n"), error->message, ONE_SHOT_LIFETIME, open_url);
-      g_clear_error (&error);
-    }
-
-  if (server != NULL)
     {
       gboolean visited;
 
-      gh_redirect_server_wait_async (server, waiter.cancellable, waiter_cb, &waiter);
-      visited = gh_redirect_server_wait_finish (server, waiter_wait (&waiter), &error);
+      gh_console_open_once_async (url, container, container_kind, launch_failed_cb, NULL,
+                                  waiter.cancellable, waiter_cb, &waiter);
+      explicit_bzero (url, strlen (url));
+      visited = gh_console_open_once_finish (waiter_wait (&waiter), &error);
       if (!visited)
         {
           waiter_clear (&waiter);
-          if (error != NULL)
+          if (!g_error_matches (error, GH_ERROR, GH_ERROR_TIMEOUT))
             return report_error (error);
           g_printerr (_("gatehouse: the browser did not open the console link within %d "
                         "seconds; nothing was signed in. Run the command again.\n"),
-                      ONE_SHOT_LIFETIME);
+                      GH_CONSOLE_ONE_SHOT_LIFETIME);
           return GH_EXIT_FAILURE;
         }
     }

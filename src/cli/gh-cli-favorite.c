@@ -8,16 +8,8 @@
 
 #include "gh-cli.h"
 #include "gh-cli-private.h"
-
-/* Favourites are stored as "SESSION/ACCOUNT_ID/ROLE"; session names may contain '/', account
- * ids never do, so split at the last two. */
-static char *
-favorite_key (const char *session,
-              const char *account_id,
-              const char *role)
-{
-  return g_strdup_printf ("%s/%s/%s", session, account_id, role);
-}
+#include "gh-role-target.h"
+#include "gh-settings.h"
 
 int
 cmd_favorite (int    argc,
@@ -51,7 +43,7 @@ cmd_favorite (int    argc,
     return usage_error (error->message);
   if (argc != 2 || !g_strv_contains ((const char *[]) { "add", "remove", "list", NULL }, argv[1]))
     return usage_error (_("favorite needs add, remove or list"));
-  if ((settings = open_settings (&error)) == NULL)
+  if ((settings = gh_settings_new (&error)) == NULL)
     return report_error (error);
 
   favorites = g_settings_get_strv (settings, "favorite-roles");
@@ -71,7 +63,8 @@ cmd_favorite (int    argc,
   if ((session = open_session (target.session, &error)) == NULL)
     return report_error (error);
 
-  key = favorite_key (gh_session_get_name (session), target.account_id, target.role);
+  /* Favourites are stored as "SESSION/ACCOUNT_ID/ROLE". */
+  key = gh_role_target_build (gh_session_get_name (session), target.account_id, target.role);
   add = g_str_equal (argv[1], "add");
   for (guint i = 0; favorites[i] != NULL; i++)
     {

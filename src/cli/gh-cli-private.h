@@ -55,10 +55,6 @@ gboolean            resolve_target       (const char    *profile,
                                           const char    *session,
                                           Target        *target,
                                           GError       **error);
-/* The settings schema, or a clear error when it is not installed. */
-GSettings          *open_settings        (GError       **error);
-gboolean            settings_has_key     (GSettings     *settings,
-                                          const char    *key);
 
 int                 cmd_console          (int            argc,
                                           char         **argv);

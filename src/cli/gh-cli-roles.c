@@ -17,6 +17,8 @@
 #include "gh-profile-sync.h"
 #include "gh-role.h"
 #include "gh-role-cache.h"
+#include "gh-role-target.h"
+#include "gh-settings.h"
 
 /* A cached listing younger than this is shown as is; the tray refreshes in the background. */
 #define ROLE_CACHE_MAX_AGE (24 * 60 * 60)
@@ -346,16 +348,20 @@ favorite_keys_of (GStrv       favorites,
                   const char *session_name)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autofree char *prefix = g_strconcat (session_name, "/", NULL);
 
   for (guint i = 0; favorites[i] != NULL; i++)
     {
-      const char *rest = favorites[i] + strlen (prefix);
+      g_autofree char *session = NULL;
+      g_autofree char *account_id = NULL;
+      g_autofree char *role = NULL;
+      g_autofree char *key = NULL;
 
-      /* The rest must be ACCOUNT/ROLE: a session named "a" must not match "a/b/…" of "a/b". */
-      if (g_str_has_prefix (favorites[i], prefix) && strchr (rest, '/') != NULL &&
-          g_ascii_isdigit (*rest))
-        g_strv_builder_add (builder, rest);
+      /* A session named "a" must not take the favourites of one named "a/b". */
+      if (!gh_role_target_parse (favorites[i], &session, &account_id, &role) ||
+          !g_str_equal (session, session_name))
+        continue;
+      key = g_strconcat (account_id, "/", role, NULL);
+      g_strv_builder_add (builder, key);
     }
   return g_strv_builder_end (builder);
 }
@@ -418,7 +424,7 @@ cmd_sync (int    argc,
 
   if (favorites_only)
     {
-      g_autoptr(GSettings) settings = open_settings (&error);
+      g_autoptr(GSettings) settings = gh_settings_new (&error);
 
       if (settings == NULL)
         return report_error (error);

@@ -296,35 +296,6 @@ resolve_target (const char  *profile,
   return TRUE;
 }
 
-GSettings *
-open_settings (GError **error)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
-  if (schema == NULL)
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("Gatehouse's settings schema (%s) is not installed: install Gatehouse, or "
-                     "point GSETTINGS_SCHEMA_DIR at the build's data folder"), APPLICATION_ID);
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
-/* An installed schema from another version may lack a key; reading it would abort. */
-gboolean
-settings_has_key (GSettings  *settings,
-                  const char *key)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  return g_settings_schema_has_key (schema, key);
-}
-
 /* gatehouse session … */
 
 static int

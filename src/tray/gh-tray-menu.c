@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "gh-console-opener.h"
+#include "gh-role-target.h"
 #include "gh-tray-menu.h"
 
 /* Menu labels use underscores as mnemonics: double those that are text. */

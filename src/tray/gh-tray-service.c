@@ -25,6 +25,7 @@
 #include "gh-role.h"
 #include "gh-role-cache.h"
 #include "gh-session-state.h"
+#include "gh-settings.h"
 #include "gh-status-notifier.h"
 #include "gh-token-cache.h"
 #include "gh-tray-icon.h"
@@ -178,22 +179,16 @@ first_lead_seconds (GhTrayService *self)
   g_autoptr(GVariant) leads = NULL;
   gint32 max = 15;
 
-  if (self->settings != NULL)
+  if (self->settings != NULL && gh_settings_has_key (self->settings, "notify-lead-times"))
     {
-      g_autoptr(GSettingsSchema) schema = NULL;
+      gsize n = 0;
+      const gint32 *values;
 
-      g_object_get (self->settings, "settings-schema", &schema, NULL);
-      if (g_settings_schema_has_key (schema, "notify-lead-times"))
-        {
-          gsize n = 0;
-          const gint32 *values;
-
-          leads = g_settings_get_value (self->settings, "notify-lead-times");
-          values = g_variant_get_fixed_array (leads, &n, sizeof (gint32));
-          max = 0;
-          for (gsize i = 0; i < n; i++)
-            max = MAX (max, values[i]);
-        }
+      leads = g_settings_get_value (self->settings, "notify-lead-times");
+      values = g_variant_get_fixed_array (leads, &n, sizeof (gint32));
+      max = 0;
+      for (gsize i = 0; i < n; i++)
+        max = MAX (max, values[i]);
     }
   return (gint64) max * 60;
 }
@@ -989,15 +984,11 @@ watch_files (GhTrayService *self)
 static void
 apply_lead_times (GhTrayService *self)
 {
-  g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GVariant) value = NULL;
   const gint32 *leads;
   gsize n = 0;
 
-  if (self->settings == NULL)
-    return;
-  g_object_get (self->settings, "settings-schema", &schema, NULL);
-  if (!g_settings_schema_has_key (schema, "notify-lead-times"))
+  if (self->settings == NULL || !gh_settings_has_key (self->settings, "notify-lead-times"))
     return;
   value = g_settings_get_value (self->settings, "notify-lead-times");
   leads = g_variant_get_fixed_array (value, &n, sizeof (gint32));
@@ -1019,18 +1010,15 @@ settings_changed_cb (GSettings  *settings,
 static GSettings *
 open_settings (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = gh_settings_new (NULL);
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "favorite-roles"))
+  if (settings == NULL || !gh_settings_has_key (settings, "favorite-roles"))
     {
       g_message ("The settings schema %s is not installed: no favourites in the menu",
                  APPLICATION_ID);
       return NULL;
     }
-  return g_settings_new_full (schema, NULL, NULL);
+  return g_steal_pointer (&settings);
 }
 
 /* Actions */

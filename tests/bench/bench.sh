@@ -104,3 +104,7 @@ for _ in $(seq 10); do
 done
 printf '  new role credentials (2 round trips):    mean %d ms, best %d ms → own time ≈ %d ms\n' \
     $((total / 10)) "$best" $((best - 60))
+echo
+
+echo "== Tray service (signed in to one sign-in with 3000 cached roles)"
+GSETTINGS_SCHEMA_DIR="$BUILD/data" /usr/bin/python3 "$REPO/tests/bench/tray-watcher.py" "$GH"

@@ -1,0 +1,21 @@
+/* gh-role-target.h — "SESSION/ACCOUNT_ID/ROLE": one role across all sign-ins
+ *
+ * The form favourites, the recent roles and the tray's console actions name a role in. Session
+ * names may contain '/', account ids and role names never do, so it splits at the last two.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char     *gh_role_target_build (const char  *session_name,
+                                const char  *account_id,
+                                const char  *role_name);
+/* FALSE (and the out arguments untouched) when @target is not of that form. */
+gboolean  gh_role_target_parse (const char  *target,
+                                char       **session_name,
+                                char       **account_id,
+                                char       **role_name);
+
+G_END_DECLS

@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""Measure the tray service: start → item registered, memory, idle wake-ups.
+
+Usage: tray-watcher.py GATEHOUSE_BINARY
+Owns org.kde.StatusNotifierWatcher on the session bus (as a panel would), starts
+`gatehouse --background`, and prints figures. Needs python3-dbus and python3-gi (Debian).
+"""
+import os
+import subprocess
+import sys
+import time
+
+import dbus
+import dbus.mainloop.glib
+import dbus.service
+from gi.repository import GLib
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+class Watcher(dbus.service.Object):
+    def __init__(self, bus, loop):
+        super().__init__(bus, "/StatusNotifierWatcher")
+        self.loop = loop
+        self.registered_at = None
+
+    @dbus.service.method(WATCHER, in_signature="s", out_signature="")
+    def RegisterStatusNotifierItem(self, service):
+        if self.registered_at is None:
+            self.registered_at = time.monotonic()
+            self.loop.quit()
+
+
+def memory(pid):
+    figures = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss"):
+                figures[key] = int(rest.split()[0]) / 1024
+    return figures
+
+
+def switches(pid):
+    total = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if "ctxt_switches" in line:
+                total += int(line.split()[1])
+    return total
+
+
+def main():
+    dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
+    bus = dbus.SessionBus()
+    loop = GLib.MainLoop()
+    name = dbus.service.BusName(WATCHER, bus)
+    watcher = Watcher(bus, loop)
+
+    started = time.monotonic()
+    service = subprocess.Popen([sys.argv[1], "--background"])
+    GLib.timeout_add_seconds(10, loop.quit)
+    loop.run()
+    if watcher.registered_at is None:
+        print("  the item did not register within 10 s")
+        service.terminate()
+        return 1
+    print(f"  start → item registered: {(watcher.registered_at - started) * 1000:.0f} ms")
+
+    time.sleep(3)
+    m = memory(service.pid)
+    print(f"  idle after start: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS")
+
+    before = switches(service.pid)
+    time.sleep(60)
+    after = switches(service.pid)
+    print(f"  wake-ups while idle: {after - before} per minute (context switches)")
+
+    service.terminate()
+    service.wait(timeout=10)
+    del name
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
