@@ -241,8 +241,11 @@ cmd_console (int    argc,
   if ((destination = gh_console_destination (region, options.destination, &error)) == NULL)
     return report_error (error);
 
-  account_name = account_name_for (gh_session_get_name (session), target.account_id);
   apply_preferences (&options, gh_session_get_name (session), &target);
+  /* Reading thousands of cached roles for a name costs milliseconds: only before the URL is
+   * out when the default container name needs it, else afterwards. */
+  if (options.container != NULL && *options.container == '\0')
+    account_name = account_name_for (gh_session_get_name (session), target.account_id);
 
   container = container_name_for (&options, &target, account_name, &container_kind);
 
@@ -274,6 +277,9 @@ cmd_console (int    argc,
         }
       else
         g_print ("%s\n", url);
+      fflush (stdout);
+      if (account_name == NULL)
+        account_name = account_name_for (gh_session_get_name (session), target.account_id);
       remember_console (session, &target, account_name, region, credentials);
       waiter_clear (&waiter);
       explicit_bzero (url, strlen (url));
@@ -316,6 +322,8 @@ cmd_console (int    argc,
     }
   waiter_clear (&waiter);
 
+  if (account_name == NULL)
+    account_name = account_name_for (gh_session_get_name (session), target.account_id);
   remember_console (session, &target, account_name, region, credentials);
   if (credentials != NULL)
     {
