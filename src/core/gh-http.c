@@ -39,19 +39,27 @@ typedef struct
 
 static void send_attempt (GTask *task);
 
+/* Request URLs and bodies can hold secrets (the federation Session parameter, client secrets,
+ * refresh tokens): wipe them before the memory goes back to the allocator. */
+static void
+wipe_and_free (char *text)
+{
+  if (text != NULL)
+    {
+      explicit_bzero (text, strlen (text));
+      g_free (text);
+    }
+}
+
 static void
 call_free (Call *call)
 {
   g_free (call->operation);
   g_free (call->method);
-  g_free (call->url);
+  wipe_and_free (call->url);
   g_free (call->host);
   g_clear_pointer (&call->body, g_bytes_unref);
-  if (call->bearer_token != NULL)
-    {
-      memset (call->bearer_token, 0, strlen (call->bearer_token));
-      g_free (call->bearer_token);
-    }
+  wipe_and_free (call->bearer_token);
   g_clear_handle_id (&call->retry_source, g_source_remove);
   g_clear_error (&call->last_error);
   g_free (call);
@@ -315,7 +323,7 @@ gh_http_call_async (GhHttp              *self,
       char *text = json_to_string (body, FALSE);
 
       len = strlen (text);
-      call->body = g_bytes_new_with_free_func (text, len, (GDestroyNotify) g_free, text);
+      call->body = g_bytes_new_with_free_func (text, len, (GDestroyNotify) wipe_and_free, text);
     }
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
 
