@@ -858,8 +858,9 @@ cached_expiry (TrayFixture *fixture,
   return g_date_time_to_unix (when);
 }
 
-static void
-botocore_resolves (TrayFixture *fixture)
+static char *
+botocore_key (TrayFixture *fixture,
+              const char  *profile)
 {
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "botocore-credentials.py", NULL);
   g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (&fixture->env);
@@ -870,11 +871,19 @@ botocore_resolves (TrayFixture *fixture)
   const char *python = g_getenv ("GH_PYTHON");
 
   g_assert_nonnull (python);
-  process = g_subprocess_launcher_spawn (launcher, &error, python, script, "boto", NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, python, script, profile, NULL);
   g_assert_no_error (error);
   if (gh_test_wait_cli (&fixture->env, process, &out, &err) != 0)
     g_error ("botocore failed: %s", err);
+  g_strstrip (out);
   g_assert_true (g_str_has_prefix (out, "ASIA"));
+  return g_steal_pointer (&out);
+}
+
+static void
+botocore_resolves (TrayFixture *fixture)
+{
+  g_autofree char *key = botocore_key (fixture, "boto");
 }
 
 static void
@@ -918,6 +927,93 @@ test_background_refresh (TrayFixture   *fixture,
   print_memory (fixture->service);
 }
 
+/* The key id of [section] in the credentials file (NULL without one). */
+static char *
+section_key (TrayFixture *fixture,
+             const char  *section)
+{
+  g_autofree char *path = gh_test_path (&fixture->env, ".aws/credentials");
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL))
+    return NULL;
+  return g_key_file_get_string (file, section, "aws_access_key_id", NULL);
+}
+
+/* Waits up to @seconds for [section] to hold another key than @old; returns the new one. */
+static char *
+wait_for_new_key (TrayFixture *fixture,
+                  const char  *section,
+                  const char  *old,
+                  int          seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *key = section_key (fixture, section);
+
+      if (key != NULL && g_strcmp0 (key, old) != 0)
+        return g_steal_pointer (&key);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("[%s] was not rewritten within %d s", section, seconds);
+      gh_test_sleep_ms (250);
+    }
+}
+
+static void
+test_credentials_kept_fresh (TrayFixture   *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("kept");
+  g_autofree char *config = gh_test_path (&fixture->env, ".aws/config");
+  g_autofree char *contents = NULL;
+  g_autofree char *updated = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *resolved = NULL;
+  g_autofree char *current = NULL;
+  gint64 first_at;
+  gint64 second_at;
+
+  g_object_set (fixture->env.sim, "role-credential-lifetime", (gint64) 60, NULL);
+  gh_test_sign_in (&fixture->env, name);
+  g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
+  updated = g_strdup_printf ("%s\n[profile kept]\nsso_session = %s\n"
+                             "sso_account_id = 100000000001\nsso_role_name = ReadOnly\n",
+                             contents, name);
+  g_assert_true (g_file_set_contents (config, updated, -1, NULL));
+
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_CREDENTIALS_WINDOW=30"));
+  start_service (fixture);
+
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, &out, NULL, "credentials", "--profile",
+                                    "kept", "--write", NULL), ==, 0);
+  written = section_key (fixture, "kept");
+  g_assert_nonnull (written);
+
+  /* The service does not know when the keys it finds expire: it asks, and one-minute keys are
+   * inside the reuse window, so it fetches new ones at once and learns their expiry. */
+  first = wait_for_new_key (fixture, "kept", written, 15);
+  first_at = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* Then it renews them 30 s before they expire, not earlier and not too late. */
+  second = wait_for_new_key (fixture, "kept", first, 50);
+  second_at = g_get_real_time () / G_USEC_PER_SEC;
+  g_test_message ("renewed after %" G_GINT64_FORMAT " s", second_at - first_at);
+  g_assert_cmpint (second_at - first_at, >=, 20);
+  g_assert_cmpint (second_at - first_at, <, 55);
+
+  /* botocore reads the profile from the credentials file alone. */
+  g_assert_true (g_file_set_contents (config, contents, -1, NULL));
+  resolved = botocore_key (fixture, "kept");
+  current = section_key (fixture, "kept");
+  g_assert_cmpstr (resolved, ==, current);
+  g_assert_cmpstr (current, ==, second);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -933,5 +1029,7 @@ main (int    argc,
               test_ending_notification, tray_teardown);
   g_test_add ("/tray/background-refresh", TrayFixture, NULL, tray_setup,
               test_background_refresh, tray_teardown);
+  g_test_add ("/tray/credentials-kept-fresh", TrayFixture, NULL, tray_setup,
+              test_credentials_kept_fresh, tray_teardown);
   return g_test_run ();
 }

@@ -2,7 +2,7 @@
  *
  * Owns the sessions of the AWS config file (kept current through file monitors, so `gatehouse
  * login` in a terminal shows up at once), the StatusNotifierItem and its dbusmenu, the refresh
- * scheduler and the notifications. Everything the menu, the notifications and other processes
+ * scheduler, the keeper of credentials-file sections and the notifications. Everything the menu, the notifications and other processes
  * do goes through the application's actions, exported on the session bus.
  */
 #define G_LOG_DOMAIN "gh-tray"
@@ -15,6 +15,8 @@
 #include "gh-aws-config.h"
 #include "gh-console-history.h"
 #include "gh-console-opener.h"
+#include "gh-credentials-file.h"
+#include "gh-credentials-keeper.h"
 #include "gh-dbus-menu.h"
 #include "gh-discovery.h"
 #include "gh-endpoints.h"
@@ -59,6 +61,7 @@ struct _GhTrayService
   GhStatusNotifier   *item;
   GhNotifier         *notifier;
   GhRefreshScheduler *scheduler;
+  GhCredentialsKeeper *keeper;
   GSimpleAction      *sessions_action;
   GPtrArray          *monitors;          /* GFileMonitor */
   GCancellable       *cancellable;
@@ -765,6 +768,16 @@ refresh_failed_cb (GhTrayService      *self,
   queue_update (self);
 }
 
+/* Failures of the credentials keeper: the keyring needs the person, as above. */
+static void
+keeper_failed_cb (GhTrayService       *self,
+                  GhSession           *session,
+                  const GError        *error,
+                  GhCredentialsKeeper *keeper)
+{
+  refresh_failed_cb (self, session, error, self->scheduler);
+}
+
 static void
 console_ending_cb (GhTrayService      *self,
                    const char         *target,
@@ -800,6 +813,7 @@ session_changed_cb (GhTrayService *self,
       gh_notifier_withdraw (self->notifier, key);
       self->error_state = g_hash_table_size (self->keyring_told) > 0;
     }
+  gh_credentials_keeper_queue_evaluate (self->keeper);
   queue_update (self);
 }
 
@@ -833,6 +847,8 @@ reload_config (GhTrayService *self)
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
 
+  /* The credentials file usually lives next to the config file: this runs for both. */
+  gh_credentials_keeper_reload (self->keeper);
   if (configs == NULL)
     {
       g_warning ("%s", error->message);
@@ -872,6 +888,7 @@ reload_config (GhTrayService *self)
   g_clear_pointer (&self->sessions, g_ptr_array_unref);
   self->sessions = g_steal_pointer (&sessions);
   gh_refresh_scheduler_set_sessions (self->scheduler, self->sessions);
+  gh_credentials_keeper_set_sessions (self->keeper, self->sessions);
   for (guint i = 0; i < fresh->len; i++)
     load_role_cache (self, g_ptr_array_index (fresh, i));
   queue_update (self);
@@ -967,6 +984,8 @@ static void
 watch_files (GhTrayService *self)
 {
   g_autofree char *config_dir = g_path_get_dirname (self->config_path);
+  g_autofree char *credentials_dir =
+    g_path_get_dirname (gh_credentials_keeper_get_path (self->keeper));
   g_autofree char *state_file = gh_session_state_path ("x");
   g_autofree char *sessions_dir = g_path_get_dirname (state_file);
   g_autofree char *gatehouse_state = g_path_get_dirname (sessions_dir);
@@ -974,6 +993,8 @@ watch_files (GhTrayService *self)
   g_autofree char *cache_dir = g_path_get_dirname (cache_file);
 
   watch_directory (self, config_dir, G_CALLBACK (config_changed_cb));
+  if (!g_str_equal (credentials_dir, config_dir))
+    watch_directory (self, credentials_dir, G_CALLBACK (config_changed_cb));
   watch_directory (self, sessions_dir, G_CALLBACK (state_changed_cb));
   watch_directory (self, gatehouse_state, G_CALLBACK (state_changed_cb));
   watch_directory (self, cache_dir, G_CALLBACK (state_changed_cb));
@@ -1257,6 +1278,13 @@ gh_tray_service_startup (GApplication *application)
   apply_lead_times (self);
 
   self->config_path = gh_aws_config_default_path ();
+  {
+    g_autofree char *credentials_path = gh_credentials_file_default_path ();
+
+    self->keeper = gh_credentials_keeper_new (self->config_path, credentials_path);
+    g_signal_connect_object (self->keeper, "write-failed", G_CALLBACK (keeper_failed_cb), self,
+                             G_CONNECT_SWAPPED);
+  }
   watch_files (self);
   reload_config (self);
   reload_consoles (self);
@@ -1299,6 +1327,7 @@ gh_tray_service_shutdown (GApplication *application)
   g_clear_object (&self->scheduler);
   for (guint i = 0; self->sessions != NULL && i < self->sessions->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->sessions, i), self);
+  g_clear_object (&self->keeper);
   g_clear_pointer (&self->sessions, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->notifier);

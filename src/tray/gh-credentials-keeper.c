@@ -1,0 +1,438 @@
+/* gh-credentials-keeper.c — keeps the credentials-file sections Gatehouse wrote fresh
+ *
+ * Each marked section is an entry with the target its profile names in the config file and the
+ * expiry of its keys (0 until known). An entry is due at expiry - window (at once while the
+ * expiry is unknown); then gh_role_credentials_get_async either answers from the keyring (keys
+ * not due yet: nothing changes but the known expiry) or fetches new keys, and the section is
+ * written (a no-op when it already holds them).
+ */
+#define G_LOG_DOMAIN "gh-credentials-keeper"
+
+#include "config.h"
+
+#include "gh-aws-config.h"
+#include "gh-credentials-file.h"
+#include "gh-credentials-keeper.h"
+#include "gh-error.h"
+#include "gh-role-credentials.h"
+
+#define FIRST_BACKOFF 30
+#define MAX_BACKOFF (30 * 60)
+/* Keys that live less than the window are renewed at half their life, at most this often. */
+#define MIN_INTERVAL 10
+
+typedef struct
+{
+  char     *profile;
+  char     *session_name;       /* NULL: the profile is not an SSO profile (any more) */
+  char     *account_id;
+  char     *role_name;
+  gint64    expiration;         /* 0: not known yet */
+  gint64    retry_at;
+  gint64    backoff;
+  gboolean  running;
+} Entry;
+
+struct _GhCredentialsKeeper
+{
+  GObject       parent_instance;
+
+  char         *config_path;
+  char         *path;
+  gint64        window;
+  GPtrArray    *sessions;       /* GhSession */
+  GPtrArray    *entries;        /* Entry */
+  GCancellable *cancellable;
+  guint         timer_id;
+  guint         evaluate_id;
+};
+
+G_DEFINE_FINAL_TYPE (GhCredentialsKeeper, gh_credentials_keeper, G_TYPE_OBJECT)
+
+enum { WRITE_FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void evaluate (GhCredentialsKeeper *self);
+
+static void
+entry_free (Entry *entry)
+{
+  g_free (entry->profile);
+  g_free (entry->session_name);
+  g_free (entry->account_id);
+  g_free (entry->role_name);
+  g_free (entry);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static Entry *
+find_entry (GhCredentialsKeeper *self,
+            const char          *profile)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (g_str_equal (entry->profile, profile))
+        return entry;
+    }
+  return NULL;
+}
+
+static GhSession *
+find_session (GhCredentialsKeeper *self,
+              const char          *name)
+{
+  for (guint i = 0; name != NULL && self->sessions != NULL && i < self->sessions->len; i++)
+    {
+      GhSession *session = g_ptr_array_index (self->sessions, i);
+
+      if (g_strcmp0 (gh_session_get_name (session), name) == 0)
+        return session;
+    }
+  return NULL;
+}
+
+static gboolean
+is_signed_in (GhSession *session)
+{
+  GhSessionStatus status = gh_session_get_status (session);
+
+  return status == GH_SESSION_SIGNED_IN || status == GH_SESSION_REFRESHING;
+}
+
+/* No reference on the keeper: disposing it cancels the fetch. */
+typedef struct
+{
+  GhCredentialsKeeper *self;
+  GCancellable        *cancellable;
+  GhSession           *session;
+  char                *profile;
+  char                *account_id;
+  char                *role_name;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_object_unref (fetch->cancellable);
+  g_object_unref (fetch->session);
+  g_free (fetch->profile);
+  g_free (fetch->account_id);
+  g_free (fetch->role_name);
+  g_free (fetch);
+}
+
+static void
+failed (GhCredentialsKeeper *self,
+        Entry               *entry,
+        GhSession           *session,
+        const GError        *error)
+{
+  gint64 now = now_seconds ();
+
+  entry->backoff = entry->backoff == 0 ? FIRST_BACKOFF : MIN (entry->backoff * 2, MAX_BACKOFF);
+
+  /* A section that is no longer Gatehouse's stays as it is until the file changes. */
+  if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_INPUT))
+    entry->retry_at = G_MAXINT64;
+  else
+    entry->retry_at = now + entry->backoff;
+
+  g_debug ("Cannot renew the keys of [%s]: %s", entry->profile, error->message);
+
+  /* The end of the sign-in is reported by the refresh scheduler already. */
+  if (!g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN) &&
+      !g_error_matches (error, GH_ERROR, GH_ERROR_EXPIRED))
+    g_signal_emit (self, signals[WRITE_FAILED], 0, session, error);
+}
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  GhCredentialsKeeper *self = fetch->self;
+  g_autoptr(GhRoleCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  Entry *entry;
+  gint64 now;
+
+  credentials = gh_role_credentials_get_finish (result, &error);
+  if (g_cancellable_is_cancelled (fetch->cancellable))
+    goto out;
+
+  /* The section may have gone, or name another role, since the fetch started. */
+  entry = find_entry (self, fetch->profile);
+  if (entry == NULL)
+    goto out;
+  entry->running = FALSE;
+  if (g_strcmp0 (entry->session_name, gh_session_get_name (fetch->session)) != 0 ||
+      g_strcmp0 (entry->account_id, fetch->account_id) != 0 ||
+      g_strcmp0 (entry->role_name, fetch->role_name) != 0)
+    {
+      evaluate (self);
+      goto out;
+    }
+
+  if (credentials == NULL ||
+      !gh_credentials_file_write_section (self->path, entry->profile, credentials, &error))
+    {
+      failed (self, entry, fetch->session, error);
+      evaluate (self);
+      goto out;
+    }
+
+  now = now_seconds ();
+  entry->expiration = credentials->expiration;
+  entry->backoff = 0;
+  entry->retry_at = 0;
+  if (entry->expiration - self->window <= now)
+    entry->retry_at = now + MAX ((entry->expiration - now) / 2, MIN_INTERVAL);
+  g_debug ("[%s] holds keys until %" G_GINT64_FORMAT, entry->profile, entry->expiration);
+  evaluate (self);
+
+out:
+  fetch_free (fetch);
+}
+
+static void
+start_fetch (GhCredentialsKeeper *self,
+             Entry               *entry,
+             GhSession           *session)
+{
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  fetch->self = self;
+  fetch->cancellable = g_object_ref (self->cancellable);
+  fetch->session = g_object_ref (session);
+  fetch->profile = g_strdup (entry->profile);
+  fetch->account_id = g_strdup (entry->account_id);
+  fetch->role_name = g_strdup (entry->role_name);
+  entry->running = TRUE;
+  gh_role_credentials_get_async (session, entry->account_id, entry->role_name, FALSE,
+                                 self->cancellable, fetched_cb, fetch);
+}
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  GhCredentialsKeeper *self = user_data;
+
+  self->timer_id = 0;
+  evaluate (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+evaluate (GhCredentialsKeeper *self)
+{
+  gint64 now = now_seconds ();
+  gint64 next = G_MAXINT64;
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      GhSession *session = find_session (self, entry->session_name);
+      gint64 due;
+
+      /* A sign-in that is not current waits for the person; its session changing brings us
+       * back here. */
+      if (entry->running || session == NULL || !is_signed_in (session))
+        continue;
+
+      due = entry->expiration > 0 ? entry->expiration - self->window : 0;
+      due = MAX (due, entry->retry_at);
+      if (due <= now)
+        start_fetch (self, entry, session);
+      else
+        next = MIN (next, due);
+    }
+
+  /* GLib timers are monotonic: after a suspend the sessions change (the scheduler refreshes
+   * them), which re-evaluates against the wall clock. */
+  if (next != G_MAXINT64)
+    self->timer_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                                 (guint) MIN (next - now, G_MAXUINT / 2),
+                                                 timer_cb, self, NULL);
+}
+
+static gboolean
+evaluate_cb (gpointer user_data)
+{
+  GhCredentialsKeeper *self = user_data;
+
+  self->evaluate_id = 0;
+  evaluate (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gh_credentials_keeper_queue_evaluate (GhCredentialsKeeper *self)
+{
+  g_return_if_fail (GH_IS_CREDENTIALS_KEEPER (self));
+
+  if (self->evaluate_id == 0)
+    self->evaluate_id = g_idle_add (evaluate_cb, self);
+}
+
+void
+gh_credentials_keeper_set_sessions (GhCredentialsKeeper *self,
+                                    GPtrArray           *sessions)
+{
+  g_return_if_fail (GH_IS_CREDENTIALS_KEEPER (self));
+  g_return_if_fail (sessions != NULL);
+
+  g_clear_pointer (&self->sessions, g_ptr_array_unref);
+  self->sessions = g_ptr_array_copy (sessions, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  g_ptr_array_set_free_func (self->sessions, g_object_unref);
+  gh_credentials_keeper_queue_evaluate (self);
+}
+
+static gboolean
+same_target (Entry           *entry,
+             GhProfileConfig *config,
+             const char      *session_name)
+{
+  return g_strcmp0 (entry->session_name, session_name) == 0 &&
+         g_strcmp0 (entry->account_id, config ? config->sso_account_id : NULL) == 0 &&
+         g_strcmp0 (entry->role_name, config ? config->sso_role_name : NULL) == 0;
+}
+
+void
+gh_credentials_keeper_reload (GhCredentialsKeeper *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  g_auto(GStrv) profiles = NULL;
+
+  g_return_if_fail (GH_IS_CREDENTIALS_KEEPER (self));
+
+  profiles = gh_credentials_file_managed_profiles (self->path, &error);
+  if (profiles == NULL)
+    {
+      /* Keep what is known; the next change of the file brings us back. */
+      g_debug ("%s", error->message);
+      return;
+    }
+
+  for (guint i = 0; profiles[i] != NULL; i++)
+    {
+      g_autoptr(GhProfileConfig) config = NULL;
+      g_autoptr(GError) local_error = NULL;
+      const char *session_name = NULL;
+      Entry *old = find_entry (self, profiles[i]);
+      Entry *entry;
+
+      config = gh_aws_config_find_profile (self->config_path, profiles[i], &local_error);
+      if (config != NULL)
+        session_name = config->sso_session ? config->sso_session : config->name;
+      else
+        g_debug ("Not keeping [%s] fresh: %s", profiles[i], local_error->message);
+
+      if (old != NULL && same_target (old, config, session_name))
+        {
+          guint index = 0;
+
+          g_ptr_array_find (self->entries, old, &index);
+          g_ptr_array_add (entries, g_ptr_array_steal_index (self->entries, index));
+          /* A changed file may hold other keys; a section we gave up on gets another try. */
+          if (old->retry_at == G_MAXINT64)
+            old->retry_at = 0;
+          continue;
+        }
+
+      entry = g_new0 (Entry, 1);
+      entry->profile = g_strdup (profiles[i]);
+      entry->session_name = g_strdup (session_name);
+      entry->account_id = g_strdup (config ? config->sso_account_id : NULL);
+      entry->role_name = g_strdup (config ? config->sso_role_name : NULL);
+      entry->running = old != NULL && old->running;
+      g_ptr_array_add (entries, entry);
+    }
+
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  self->entries = g_steal_pointer (&entries);
+  gh_credentials_keeper_queue_evaluate (self);
+}
+
+const char *
+gh_credentials_keeper_get_path (GhCredentialsKeeper *self)
+{
+  g_return_val_if_fail (GH_IS_CREDENTIALS_KEEPER (self), NULL);
+
+  return self->path;
+}
+
+static void
+gh_credentials_keeper_dispose (GObject *object)
+{
+  GhCredentialsKeeper *self = GH_CREDENTIALS_KEEPER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->evaluate_id, g_source_remove);
+  g_clear_pointer (&self->sessions, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (gh_credentials_keeper_parent_class)->dispose (object);
+}
+
+static void
+gh_credentials_keeper_finalize (GObject *object)
+{
+  GhCredentialsKeeper *self = GH_CREDENTIALS_KEEPER (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->config_path, g_free);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (gh_credentials_keeper_parent_class)->finalize (object);
+}
+
+static void
+gh_credentials_keeper_class_init (GhCredentialsKeeperClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gh_credentials_keeper_dispose;
+  object_class->finalize = gh_credentials_keeper_finalize;
+
+  signals[WRITE_FAILED] = g_signal_new ("write-failed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 2, GH_TYPE_SESSION, G_TYPE_ERROR);
+}
+
+static void
+gh_credentials_keeper_init (GhCredentialsKeeper *self)
+{
+  const char *window = g_getenv ("GATEHOUSE_CREDENTIALS_WINDOW");
+  gint64 value = window ? g_ascii_strtoll (window, NULL, 10) : 0;
+
+  self->window = value > 0 ? value : GH_ROLE_CREDENTIALS_REUSE_WINDOW;
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  self->cancellable = g_cancellable_new ();
+}
+
+GhCredentialsKeeper *
+gh_credentials_keeper_new (const char *config_path,
+                           const char *credentials_path)
+{
+  GhCredentialsKeeper *self;
+
+  g_return_val_if_fail (config_path != NULL, NULL);
+  g_return_val_if_fail (credentials_path != NULL, NULL);
+
+  self = g_object_new (GH_TYPE_CREDENTIALS_KEEPER, NULL);
+  self->config_path = g_strdup (config_path);
+  self->path = g_strdup (credentials_path);
+  return self;
+}
