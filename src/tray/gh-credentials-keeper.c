@@ -84,28 +84,6 @@ find_entry (GhCredentialsKeeper *self,
   return NULL;
 }
 
-static GhSession *
-find_session (GhCredentialsKeeper *self,
-              const char          *name)
-{
-  for (guint i = 0; name != NULL && self->sessions != NULL && i < self->sessions->len; i++)
-    {
-      GhSession *session = g_ptr_array_index (self->sessions, i);
-
-      if (g_strcmp0 (gh_session_get_name (session), name) == 0)
-        return session;
-    }
-  return NULL;
-}
-
-static gboolean
-is_signed_in (GhSession *session)
-{
-  GhSessionStatus status = gh_session_get_status (session);
-
-  return status == GH_SESSION_SIGNED_IN || status == GH_SESSION_REFRESHING;
-}
-
 /* No reference on the keeper: disposing it cancels the fetch. */
 typedef struct
 {
@@ -241,12 +219,13 @@ evaluate (GhCredentialsKeeper *self)
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
-      GhSession *session = find_session (self, entry->session_name);
+      GhSession *session = gh_session_find (self->sessions, entry->session_name);
       gint64 due;
 
       /* A sign-in that is not current waits for the person; its session changing brings us
        * back here. */
-      if (entry->running || session == NULL || !is_signed_in (session))
+      if (entry->running || session == NULL ||
+          !gh_session_status_is_signed_in (gh_session_get_status (session)))
         continue;
 
       due = entry->expiration > 0 ? entry->expiration - self->window : 0;

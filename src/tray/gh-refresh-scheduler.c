@@ -94,12 +94,6 @@ find_entry (GhRefreshScheduler *self,
   return NULL;
 }
 
-static gboolean
-is_signed_in (GhSessionStatus status)
-{
-  return status == GH_SESSION_SIGNED_IN || status == GH_SESSION_REFRESHING;
-}
-
 /* Timers and re-evaluation */
 
 static gboolean
@@ -236,7 +230,7 @@ evaluate_session (GhRefreshScheduler *self,
   gint64 next = G_MAXINT64;
   gboolean passed = FALSE;
 
-  if (!is_signed_in (status) || entry->refreshing)
+  if (!gh_session_status_is_signed_in (status) || entry->refreshing)
     return next;
 
   /* The access token, unless it already lasts to the end of the sign-in session. */
@@ -398,7 +392,7 @@ status_changed_cb (GhRefreshScheduler *self,
 
   if (entry == NULL)
     return;
-  if (is_signed_in (entry->last_status) && status == GH_SESSION_EXPIRED)
+  if (gh_session_status_is_signed_in (entry->last_status) && status == GH_SESSION_EXPIRED)
     {
       entry->last_status = status;
       g_signal_emit (self, signals[SESSION_ENDED], 0, session);

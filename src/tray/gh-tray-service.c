@@ -83,28 +83,6 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static GhSession *
-find_session (GhTrayService *self,
-              const char    *name)
-{
-  for (guint i = 0; self->sessions != NULL && i < self->sessions->len; i++)
-    {
-      GhSession *session = g_ptr_array_index (self->sessions, i);
-
-      if (g_strcmp0 (gh_session_get_name (session), name) == 0)
-        return session;
-    }
-  return NULL;
-}
-
-static gboolean
-is_signed_in (GhSession *session)
-{
-  GhSessionStatus status = gh_session_get_status (session);
-
-  return status == GH_SESSION_SIGNED_IN || status == GH_SESSION_REFRESHING;
-}
-
 static void
 notify_simple (GhTrayService *self,
                const char    *key,
@@ -212,7 +190,7 @@ update_item (GhTrayService *self)
       gint64 end = gh_session_get_session_end (session);
       g_autofree char *line = NULL;
 
-      if (is_signed_in (session))
+      if (gh_session_status_is_signed_in (gh_session_get_status (session)))
         {
           g_autofree char *until = gh_tray_format_time (end);
 
@@ -445,7 +423,7 @@ open_console (GhTrayService *self,
   ConsoleData *data;
 
   if (!gh_role_target_parse (target, &session_name, &account_id, &role) ||
-      (session = find_session (self, session_name)) == NULL)
+      (session = gh_session_find (self->sessions, session_name)) == NULL)
     {
       g_autofree char *body = g_strdup_printf (_("No sign-in for “%s” in %s"), target,
                                                self->config_path);
@@ -684,7 +662,7 @@ sync_sessions (GhTrayService *self,
       any = TRUE;
       if ((roles = gh_role_cache_load (name, NULL, NULL)) != NULL)
         sync_session (self, session, roles, report, problems);
-      else if (is_signed_in (session))
+      else if (gh_session_status_is_signed_in (gh_session_get_status (session)))
         start_role_refresh (self, session, TRUE);   /* reported when listed */
       else
         g_string_append_printf (problems, _("%s: sign in first to list its roles\n"), name);
@@ -805,7 +783,8 @@ session_changed_cb (GhTrayService *self,
                     GParamSpec    *pspec,
                     GhSession     *session)
 {
-  if (g_str_equal (pspec->name, "access-expires-at") && is_signed_in (session) &&
+  if (g_str_equal (pspec->name, "access-expires-at") &&
+      gh_session_status_is_signed_in (gh_session_get_status (session)) &&
       g_hash_table_remove (self->keyring_told, gh_session_get_name (session)))
     {
       g_autofree char *key = g_strdup_printf ("keyring/%s", gh_session_get_name (session));
@@ -858,7 +837,7 @@ reload_config (GhTrayService *self)
   for (guint i = 0; i < configs->len; i++)
     {
       GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
-      GhSession *session = find_session (self, config->name);
+      GhSession *session = gh_session_find (self->sessions, config->name);
 
       if (config->start_url == NULL || config->region == NULL ||
           !gh_region_is_valid (config->region))
@@ -1050,7 +1029,7 @@ login_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   GhTrayService *self = user_data;
-  GhSession *session = find_session (self, g_variant_get_string (parameter, NULL));
+  GhSession *session = gh_session_find (self->sessions, g_variant_get_string (parameter, NULL));
 
   if (session != NULL)
     start_login (self, session);
@@ -1062,7 +1041,7 @@ logout_activated (GSimpleAction *action,
                   gpointer       user_data)
 {
   GhTrayService *self = user_data;
-  GhSession *session = find_session (self, g_variant_get_string (parameter, NULL));
+  GhSession *session = gh_session_find (self->sessions, g_variant_get_string (parameter, NULL));
 
   if (session != NULL)
     gh_session_logout_async (session, self->cancellable, logout_cb, g_object_ref (self));
@@ -1097,7 +1076,7 @@ refresh_roles_activated (GSimpleAction *action,
       GhSession *session = g_ptr_array_index (self->sessions, i);
 
       if ((*only == '\0' || g_str_equal (only, gh_session_get_name (session))) &&
-          is_signed_in (session))
+          gh_session_status_is_signed_in (gh_session_get_status (session)))
         start_role_refresh (self, session, FALSE);
     }
 }
