@@ -1,14 +1,19 @@
 #!/usr/bin/python3
 """Measure the tray service: start → item registered, memory, idle wake-ups.
 
-Usage: tray-watcher.py GATEHOUSE_BINARY
+Usage: tray-watcher.py GATEHOUSE_BINARY SIMULATOR_URL SESSION
 Owns org.kde.StatusNotifierWatcher on the session bus (as a panel would), starts
-`gatehouse --background`, and prints figures. Needs python3-dbus and python3-gi (Debian).
+`gatehouse --background`, measures memory after start, then lets the simulator grow to
+1000 accounts × 3 roles, asks the service to refresh SESSION's roles (the `refresh-roles`
+action, as the window would) and measures again once the 3000 roles are in. Needs
+python3-dbus and python3-gi (Debian).
 """
+import hashlib
 import os
 import subprocess
 import sys
 import time
+import urllib.request
 
 import dbus
 import dbus.mainloop.glib
@@ -50,6 +55,25 @@ def switches(pid):
     return total
 
 
+def load_roles(bus, sim_url, session):
+    """Grows the simulator and has the service fetch SESSION's roles; True once cached."""
+    cache = os.path.join(os.environ["XDG_CACHE_HOME"], "gatehouse",
+                         f"roles-{hashlib.sha1(session.encode()).hexdigest()}.json")
+    before = os.stat(cache).st_mtime_ns if os.path.exists(cache) else 0
+    urllib.request.urlopen(urllib.request.Request(
+        f"{sim_url}/_sim/set?accounts=1000&roles-per-account=3", method="POST")).read()
+    service = bus.get_object("io.github.gatehouse.Gatehouse", "/io/github/gatehouse/Gatehouse")
+    service.Activate("refresh-roles", [dbus.String(session, variant_level=1)], {},
+                     dbus_interface="org.gtk.Actions")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if os.path.exists(cache) and os.stat(cache).st_mtime_ns != before \
+                and os.path.getsize(cache) > 100000:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def main():
     dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
     bus = dbus.SessionBus()
@@ -70,6 +94,14 @@ def main():
     time.sleep(3)
     m = memory(service.pid)
     print(f"  idle after start: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS")
+
+    if not load_roles(bus, sys.argv[2], sys.argv[3]):
+        print("  the role refresh did not finish within 120 s")
+        service.terminate()
+        return 1
+    time.sleep(3)
+    m = memory(service.pid)
+    print(f"  idle with 3000 roles loaded: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS")
 
     before = switches(service.pid)
     time.sleep(60)
