@@ -358,24 +358,6 @@ token_call_free (TokenCall *call)
 
 static void start_token_request (GTask *task);
 
-/* "(HTTP 400)" as gh_error_from_aws_response() writes it; 0 when absent. */
-static guint
-http_status_from_message (const char *message)
-{
-  const char *p = message;
-  const char *found = NULL;
-
-  while ((p = strstr (p, "HTTP ")) != NULL)
-    {
-      found = p + 5;
-      p = found;
-    }
-  if (found == NULL || !g_ascii_isdigit (found[0]) || !g_ascii_isdigit (found[1]) ||
-      !g_ascii_isdigit (found[2]))
-    return 0;
-  return (guint) ((found[0] - '0') * 100 + (found[1] - '0') * 10 + (found[2] - '0'));
-}
-
 /* 400 (bad or expired credentials, per protocol.md §5.2), 401, 403; a 404 rather means a wrong
  * sign-in endpoint and keeps GhHttp's message, which names the host. */
 static gboolean
@@ -398,7 +380,8 @@ is_refusal (const GError *error)
  * credentials or the request URL leaves this file in an error. */
 static GError *
 sanitize_error (TokenCall *call,
-                GError    *error)
+                GError    *error,
+                guint      status)
 {
   gboolean leaks = strstr (error->message, call->base_url) != NULL;
 
@@ -408,7 +391,6 @@ sanitize_error (TokenCall *call,
 
   if (is_refusal (error))
     {
-      guint status = http_status_from_message (error->message);
       GError *refused;
 
       if (status != 0)
@@ -470,7 +452,7 @@ token_request_cb (GObject      *object,
           return;
         }
 
-      g_task_return_error (task, sanitize_error (call, error));
+      g_task_return_error (task, sanitize_error (call, error, gh_http_call_get_status (result)));
       return;
     }
 

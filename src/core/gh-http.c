@@ -34,6 +34,7 @@ typedef struct
   char     *bearer_token;
   guint     attempt;
   guint     retry_source;
+  guint     status;                  /* of the last reply; 0 before one */
   GError   *last_error;
 } Call;
 
@@ -230,7 +231,7 @@ send_cb (GObject      *object,
       return;
     }
 
-  status = soup_message_get_status (message);
+  status = call->status = soup_message_get_status (message);
   if (status < 200 || status >= 300)
     {
       SoupMessageHeaders *headers = soup_message_get_response_headers (message);
@@ -338,6 +339,17 @@ gh_http_call_finish (GhHttp        *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+guint
+gh_http_call_get_status (GAsyncResult *result)
+{
+  Call *call;
+
+  g_return_val_if_fail (G_IS_TASK (result), 0);
+
+  call = g_task_get_task_data (G_TASK (result));
+  return call != NULL ? call->status : 0;
 }
 
 const char *

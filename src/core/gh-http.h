@@ -39,6 +39,8 @@ void       gh_http_call_async        (GhHttp              *self,
 JsonNode  *gh_http_call_finish       (GhHttp              *self,
                                       GAsyncResult        *result,
                                       GError             **error);
+/* The HTTP status of the call's last reply (0 when none came, e.g. a network failure). */
+guint      gh_http_call_get_status   (GAsyncResult        *result);
 
 /* Helpers for reading replies: a missing or mistyped member is GH_ERROR_MALFORMED. */
 const char *gh_json_require_string   (JsonObject          *object,
