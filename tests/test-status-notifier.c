@@ -385,6 +385,36 @@ test_register (Fixture       *fixture,
   g_assert_cmpint (fixture->unavailable, ==, 0);
 }
 
+/* A refused name (Flatpak allows no org.kde.StatusNotifierItem-* names): the item registers
+ * by its unique name, where hosts find it at the default path. */
+static void
+test_unique_name_fallback (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *wanted = g_strdup (gh_status_notifier_get_bus_name (fixture->notifier));
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) id = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 result;
+
+  /* Someone else holds the name the item wants. */
+  reply = call (fixture->watcher->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                "org.freedesktop.DBus", "RequestName", g_variant_new ("(su)", wanted, 4),
+                G_VARIANT_TYPE ("(u)"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+
+  start_registered (fixture);
+
+  g_assert_cmpstr (g_ptr_array_index (fixture->watcher->registrations, 0), ==,
+                   g_dbus_connection_get_unique_name (fixture->connection));
+  g_assert_cmpstr (gh_status_notifier_get_bus_name (fixture->notifier), ==,
+                   g_dbus_connection_get_unique_name (fixture->connection));
+  id = item_property (fixture, "Id");
+  g_assert_cmpstr (g_variant_get_string (id, NULL), ==, "gatehouse");
+}
+
 static void
 test_properties (Fixture       *fixture,
                  gconstpointer  data)
@@ -1032,6 +1062,8 @@ main (int    argc,
 
   g_test_add ("/status-notifier/register", Fixture, NULL,
               fixture_setup, test_register, fixture_teardown);
+  g_test_add ("/status-notifier/unique-name-fallback", Fixture, NULL,
+              fixture_setup, test_unique_name_fallback, fixture_teardown);
   g_test_add ("/status-notifier/properties", Fixture, NULL,
               fixture_setup, test_properties, fixture_teardown);
   g_test_add ("/status-notifier/signals", Fixture, NULL,

@@ -349,11 +349,21 @@ name_lost_cb (GDBusConnection *connection,
   g_assert (GH_IS_STATUS_NOTIFIER (self));
 
   if (self->name_acquired)
-    g_warning ("Lost the bus name %s", name);
-  else
-    g_warning ("Could not own the bus name %s", name);
-  self->name_acquired = FALSE;
-  set_registered (self, FALSE);
+    {
+      g_warning ("Lost the bus name %s", name);
+      self->name_acquired = FALSE;
+      set_registered (self, FALSE);
+      return;
+    }
+
+  /* A sandbox (Flatpak allows no org.kde.StatusNotifierItem-* names) or a bus policy refused
+   * the well-known name: hosts also accept an item registered by its unique name, at the
+   * default object path. */
+  g_debug ("Could not own the bus name %s; registering by unique name", name);
+  g_free (self->bus_name);
+  self->bus_name = g_strdup (g_dbus_connection_get_unique_name (connection));
+  self->name_acquired = TRUE;
+  register_item (self);
 }
 
 static void
