@@ -423,10 +423,11 @@ retry_now (GhRefreshScheduler *self)
 }
 
 static void
-network_changed_cb (GhRefreshScheduler *self,
-                    gboolean            available,
-                    GNetworkMonitor    *monitor)
+network_available_cb (GhRefreshScheduler *self,
+                      GParamSpec         *pspec,
+                      GNetworkMonitor    *monitor)
 {
+  gboolean available = g_network_monitor_get_network_available (monitor);
   gboolean was = self->network_available;
 
   self->network_available = available;
@@ -617,8 +618,10 @@ gh_refresh_scheduler_init (GhRefreshScheduler *self)
 
   self->network = g_object_ref (g_network_monitor_get_default ());
   self->network_available = g_network_monitor_get_network_available (self->network);
-  g_signal_connect_object (self->network, "network-changed", G_CALLBACK (network_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  /* Not network-changed: GLib's NetworkManager monitor reports NetworkManager's state through
+   * the property alone (network-changed follows the kernel's routes). */
+  g_signal_connect_object (self->network, "notify::network-available",
+                           G_CALLBACK (network_available_cb), self, G_CONNECT_SWAPPED);
   g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_cb, g_object_ref (self));
   watch_clock (self);
 }
