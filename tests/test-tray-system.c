@@ -31,6 +31,7 @@
 #define NM_STATE_DISCONNECTED 20
 #define NM_STATE_CONNECTED_GLOBAL 70
 #define NM_CONNECTIVITY_NONE 1
+#define NM_CONNECTIVITY_PORTAL 2
 #define NM_CONNECTIVITY_FULL 4
 
 /* A window wider than the token lifetime makes the refresh due as soon as the service starts;
@@ -576,6 +577,33 @@ test_network_back_retries (SystemFixture *fixture,
   assert_quiet (fixture);
 }
 
+/* Connected, but behind a captive portal (a hotel's sign-in page): signing in there is the
+ * network coming back. */
+static void
+test_portal_signed_in_retries (SystemFixture *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("portal");
+  g_autoptr(GVariant) reply = NULL;
+  gint64 failed_at;
+
+  sign_in_short (fixture, name);
+  set_network (fixture, TRUE);
+  reply = system_call (fixture, NM_NAME, NM_PATH, MOCK_IFACE, "SetConnectivity",
+                       g_variant_new ("(u)", NM_CONNECTIVITY_PORTAL), NULL);
+  start_with_failed_refresh (fixture, name, &failed_at);
+  assert_no_retry (fixture);
+
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = system_call (fixture, NM_NAME, NM_PATH, MOCK_IFACE, "SetConnectivity",
+                       g_variant_new ("(u)", NM_CONNECTIVITY_FULL), NULL);
+  wait_for_prompt_refresh (fixture, name, failed_at);
+  wait_for_line (fixture, "The network is back", 5);
+
+  assert_no_notifications (fixture);
+  assert_quiet (fixture);
+}
+
 /* The service's wall clock alone, moved by libfaketime through a file it reads on every call. */
 #define FAKETIME_LIBRARY "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
@@ -713,6 +741,8 @@ main (int    argc,
               test_resume_retries, system_teardown);
   g_test_add ("/tray-system/network-back-retries", SystemFixture, NULL, system_setup,
               test_network_back_retries, system_teardown);
+  g_test_add ("/tray-system/portal-signed-in-retries", SystemFixture, NULL, system_setup,
+              test_portal_signed_in_retries, system_teardown);
   g_test_add ("/tray-system/wake-after-expiry", SystemFixture, NULL, system_setup,
               test_wake_after_expiry, system_teardown);
   g_test_add ("/tray-system/no-system-bus", SystemFixture, NULL, no_system_bus_setup,

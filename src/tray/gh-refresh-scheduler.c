@@ -48,7 +48,7 @@ struct _GhRefreshScheduler
   GCancellable    *cancellable;
 
   GNetworkMonitor *network;
-  gboolean         network_available;
+  gboolean         network_usable;
   GDBusConnection *system_bus;
   guint            sleep_subscription;
   int              clock_fd;
@@ -422,16 +422,24 @@ retry_now (GhRefreshScheduler *self)
   gh_refresh_scheduler_queue_evaluate (self);
 }
 
-static void
-network_available_cb (GhRefreshScheduler *self,
-                      GParamSpec         *pspec,
-                      GNetworkMonitor    *monitor)
+/* Usable: a route, and no captive portal in the way (connectivity is FULL when nothing checks). */
+static gboolean
+network_is_usable (GNetworkMonitor *monitor)
 {
-  gboolean available = g_network_monitor_get_network_available (monitor);
-  gboolean was = self->network_available;
+  return g_network_monitor_get_network_available (monitor) &&
+         g_network_monitor_get_connectivity (monitor) == G_NETWORK_CONNECTIVITY_FULL;
+}
 
-  self->network_available = available;
-  if (available && !was)
+static void
+network_changed_cb (GhRefreshScheduler *self,
+                    GParamSpec         *pspec,
+                    GNetworkMonitor    *monitor)
+{
+  gboolean usable = network_is_usable (monitor);
+  gboolean was = self->network_usable;
+
+  self->network_usable = usable;
+  if (usable && !was)
     {
       g_debug ("The network is back: retrying failed refreshes");
       retry_now (self);
@@ -617,11 +625,14 @@ gh_refresh_scheduler_init (GhRefreshScheduler *self)
   self->clock_fd = -1;
 
   self->network = g_object_ref (g_network_monitor_get_default ());
-  self->network_available = g_network_monitor_get_network_available (self->network);
+  self->network_usable = network_is_usable (self->network);
   /* Not network-changed: GLib's NetworkManager monitor reports NetworkManager's state through
-   * the property alone (network-changed follows the kernel's routes). */
+   * the properties alone (network-changed follows the kernel's routes). A captive portal
+   * signed into counts as the network coming back. */
   g_signal_connect_object (self->network, "notify::network-available",
-                           G_CALLBACK (network_available_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->network, "notify::connectivity",
+                           G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
   g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_cb, g_object_ref (self));
   watch_clock (self);
 }
