@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 
@@ -105,6 +106,14 @@ wait_for_name (TrayFixture *fixture,
 
 /* The mocks */
 
+/* A test that fails does not tear down: its mocks must not outlive it (and hold the test
+ * runner's pipes open). */
+void
+die_with_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 GSubprocess *
 spawn_mock (const char *first_arg,
             ...)
@@ -127,6 +136,7 @@ spawn_mock (const char *first_arg,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   return process;

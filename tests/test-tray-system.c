@@ -18,7 +18,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "gh-test-tray.h"
 
@@ -224,14 +223,6 @@ start_logged_service (SystemFixture *fixture)
 }
 
 /* The private system bus and its mocks */
-
-/* A test that fails does not tear down: its bus and mocks must not outlive it (and hold the
- * test runner's pipes open). */
-static void
-die_with_test (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
 
 static void
 start_system_bus (SystemFixture *fixture)
