@@ -235,6 +235,12 @@ timed_out_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+poll_again_cb (gpointer unused)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 void
 gh_test_wait_until (gboolean (*condition) (gpointer),
                     gpointer   data,
@@ -242,10 +248,14 @@ gh_test_wait_until (gboolean (*condition) (gpointer),
 {
   gboolean timed_out = FALSE;
   guint source = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+  /* Conditions on files or other processes change without waking this loop: look again
+   * every 100 ms too. */
+  guint poll = g_timeout_add (100, poll_again_cb, NULL);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
 
+  g_source_remove (poll);
   if (timed_out)
     g_error ("Timed out after %u ms waiting for a condition", timeout_ms);
   g_source_remove (source);

@@ -743,6 +743,49 @@ test_callback_error (GhTestFixture *fixture,
                      GH_ERROR_ACCESS_DENIED);
 }
 
+/* A long-lived cancellable (the tray keeps one for its lifetime): cancelling it stops a waiting
+ * sign-in, and touches nothing of flows that are over and gone. */
+static void
+test_cancel (GhTestFixture *fixture,
+             gconstpointer  data)
+{
+  GhRegistration registration = { .client_id = (char *) "cid", .client_secret = (char *) "secret",
+                                  .expires_at = G_MAXINT32, .flow = GH_FLOW_AUTHORIZATION_CODE };
+  g_autoptr(GhHttp) http = gh_http_new ();
+  g_autofree char *url = gh_test_start_url (fixture);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CallbackCase finished = { .fixture = fixture, .query = "error=access_denied" };
+  CallbackCase waiting = { .fixture = fixture };
+  GhLoginFlow *flow;
+
+  /* A flow that ends (the user says no), then goes away. */
+  flow = gh_login_flow_new (http, GH_FLOW_AUTHORIZATION_CODE, gh_simulator_get_url (fixture->sim),
+                            url, &registration, NULL);
+  g_signal_connect (flow, "present", G_CALLBACK (fake_redirect_threaded), &finished);
+  gh_login_flow_run_async (flow, cancellable, flow_done_cb, &finished);
+  gh_test_wait_until (flow_done, &finished, 20000);
+  g_thread_join (visitor);
+  g_assert_error (finished.error, GH_ERROR, GH_ERROR_ACCESS_DENIED);
+  g_object_unref (flow);
+
+  /* A flow that waits for a browser that never comes. */
+  flow = gh_login_flow_new (http, GH_FLOW_AUTHORIZATION_CODE, gh_simulator_get_url (fixture->sim),
+                            url, &registration, NULL);
+  gh_login_flow_run_async (flow, cancellable, flow_done_cb, &waiting);
+  gh_test_sleep_ms (200);
+  g_assert_false (waiting.done);
+
+  g_cancellable_cancel (cancellable);
+  gh_test_wait_until (flow_done, &waiting, 5000);
+  g_assert_error (waiting.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_object_unref (flow);
+
+  /* The handlers are disconnected from an idle; let it run before the cancellable goes. */
+  gh_test_sleep_ms (50);
+  g_clear_error (&finished.error);
+  g_clear_error (&waiting.error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -771,6 +814,7 @@ main (int    argc,
   ADD ("logout", test_logout);
   ADD ("callback/state-mismatch", test_callback_state_mismatch);
   ADD ("callback/error", test_callback_error);
+  ADD ("cancel", test_cancel);
 
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     {

@@ -8,6 +8,87 @@
 
 #include "gh-test-tray.h"
 
+/* Waits for a Notify call whose summary starts with `summary` after the first `after` calls;
+ * returns a copy of it, with the daemon's id in `id`. */
+static Notification *
+wait_for_notification (TrayFixture *fixture,
+                       const char  *summary,
+                       guint        after,
+                       guint32     *id)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) list = notifications (fixture);
+
+      for (guint i = after; i < list->len; i++)
+        {
+          Notification *n = g_ptr_array_index (list, i);
+
+          if (g_str_has_prefix (n->summary, summary))
+            {
+              *id = notification_id (list, i);
+              return g_ptr_array_steal_index (list, i);
+            }
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("No notification “%s” after %u calls", summary, after);
+      gh_test_sleep_ms (100);
+    }
+}
+
+static guint
+notification_count (TrayFixture *fixture)
+{
+  g_autoptr(GPtrArray) list = notifications (fixture);
+
+  return list->len;
+}
+
+static void
+click_row (TrayFixture *fixture,
+           int          id)
+{
+  g_autoptr(GVariant) reply = call (fixture, fixture->item_name, "/MenuBar",
+                                    "com.canonical.dbusmenu", "Event",
+                                    g_variant_new ("(isvu)", id, "clicked",
+                                                   g_variant_new_string (""), 0), NULL);
+}
+
+static guint
+row_index (GPtrArray  *rows,
+           const char *label)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (((Row *) g_ptr_array_index (rows, i))->label, label) == 0)
+      return i;
+  g_error ("No menu row “%s”", label);
+}
+
+/* Asks the service to quit as a tray host would and waits for a clean exit; returns the
+ * milliseconds it took. */
+static gint64
+quit_service (TrayFixture *fixture)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Activate",
+                g_variant_new ("(sava{sv})", "quit", NULL, NULL), NULL);
+  for (gint64 deadline = started + 20 * G_USEC_PER_SEC;
+       g_subprocess_get_identifier (fixture->service) != NULL;)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      gh_test_sleep_ms (20);
+    }
+  g_subprocess_wait (fixture->service, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (fixture->service));
+  g_assert_cmpint (g_subprocess_get_exit_status (fixture->service), ==, 0);
+  g_clear_object (&fixture->service);
+  return (g_get_monotonic_time () - started) / 1000;
+}
+
 /* Tests */
 
 static void
@@ -270,6 +351,194 @@ test_credentials_kept_fresh (TrayFixture   *fixture,
   g_assert_cmpstr (current, ==, second);
 }
 
+static void
+test_window_items (TrayFixture   *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("window");
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  Notification *roles = NULL;
+  Notification *preferences = NULL;
+  Notification *again = NULL;
+  Notification *greeting = NULL;
+  guint32 roles_id = 0;
+  guint32 preferences_id = 0;
+  guint32 again_id = 0;
+  guint32 greeting_id = 0;
+  guint before;
+
+  gh_test_add_session (&fixture->env, name);
+  start_service (fixture);
+  wait_for_row (fixture, "Preferences…");
+
+  /* Both window items, enabled, in the order of the issue. */
+  rows = menu_rows (fixture);
+  text = menu_text (rows);
+  g_test_message ("menu:\n%s", text);
+  g_assert_true (find_row (rows, "Open console for…")->enabled);
+  g_assert_true (find_row (rows, "Preferences…")->enabled);
+  g_assert_cmpuint (row_index (rows, "Sign in"), <, row_index (rows, "Open console for…"));
+  g_assert_cmpuint (row_index (rows, "Open console for…"), <,
+                    row_index (rows, "Sync AWS CLI profiles"));
+  g_assert_cmpuint (row_index (rows, "Sync AWS CLI profiles"), <,
+                    row_index (rows, "Preferences…"));
+  g_assert_cmpuint (row_index (rows, "Preferences…"), <, row_index (rows, "Quit"));
+
+  /* Until the window exists, each says what to use instead. */
+  before = notification_count (fixture);
+  click_row (fixture, find_row (rows, "Open console for…")->id);
+  roles = wait_for_notification (fixture, "Open the AWS console from a terminal", before,
+                                 &roles_id);
+  gh_test_assert_contains (roles->body, "gatehouse roles");
+  gh_test_assert_contains (roles->body, "gatehouse console --profile P");
+  gh_test_assert_contains (roles->body, "gatehouse console --account ID --role R");
+
+  before = notification_count (fixture);
+  click_row (fixture, find_row (rows, "Preferences…")->id);
+  preferences = wait_for_notification (fixture, "Change preferences from a terminal", before,
+                                       &preferences_id);
+  gh_test_assert_contains (preferences->body, "gatehouse favorite add");
+  gh_test_assert_contains (preferences->body, "gsettings set io.github.gatehouse.Gatehouse");
+  g_assert_cmpuint (preferences_id, !=, roles_id);
+
+  /* Asked again: the same notification is replaced, not a second one stacked. */
+  before = notification_count (fixture);
+  click_row (fixture, find_row (rows, "Preferences…")->id);
+  again = wait_for_notification (fixture, "Change preferences from a terminal", before,
+                                 &again_id);
+  g_assert_cmpuint (again->replaces, ==, preferences_id);
+
+  /* A second `gatehouse` (GApplication activation) goes through the same hook. */
+  before = notification_count (fixture);
+  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.freedesktop.Application", "Activate",
+                g_variant_new ("(a{sv})", NULL), NULL);
+  greeting = wait_for_notification (fixture, "Gatehouse runs in the tray", before,
+                                    &greeting_id);
+  gh_test_assert_contains (greeting->body, "tray menu");
+
+  notification_free (roles);
+  notification_free (preferences);
+  notification_free (again);
+  notification_free (greeting);
+}
+
+/* MethodCalled of the mock daemon: emitted when a call arrives, before its code runs. */
+typedef struct
+{
+  gint64 notify_at;
+} MockCalls;
+
+static void
+method_called_cb (GDBusConnection *connection,
+                  const char      *sender,
+                  const char      *path,
+                  const char      *iface,
+                  const char      *signal,
+                  GVariant        *parameters,
+                  gpointer         user_data)
+{
+  MockCalls *calls = user_data;
+  const char *method = NULL;
+
+  g_variant_get_child (parameters, 0, "&s", &method);
+  if (g_str_equal (method, "Notify") && calls->notify_at == 0)
+    calls->notify_at = g_get_monotonic_time ();
+}
+
+static gboolean
+notify_called (gpointer data)
+{
+  return ((MockCalls *) data)->notify_at != 0;
+}
+
+/* A notification daemon that takes every Notify call and answers none for 20 s. */
+static void
+start_hanging_daemon (TrayFixture *fixture)
+{
+  g_autoptr(GVariant) reply = NULL;
+
+  stop_process (&fixture->notifyd);
+  wait_for_name (fixture, NOTIFY_NAME, FALSE);
+  fixture->notifyd = spawn_mock ("--session", NOTIFY_NAME, NOTIFY_PATH, NOTIFY_NAME, NULL);
+  wait_for_name (fixture, NOTIFY_NAME, TRUE);
+  reply = call (fixture, NOTIFY_NAME, NOTIFY_PATH, MOCK_IFACE, "AddMethods",
+                g_variant_new_parsed ("(%s, [('GetCapabilities', '', 'as', 'ret = []'),"
+                                      "      ('GetServerInformation', '', 'ssss',"
+                                      "       'ret = (\"mock\", \"test\", \"1.0\", \"1.2\")'),"
+                                      "      ('CloseNotification', 'u', '', ''),"
+                                      "      ('Notify', 'susssasa{sv}i', 'u',"
+                                      "       'time.sleep(20); ret = dbus.UInt32(1)')])",
+                                      NOTIFY_NAME), NULL);
+}
+
+/* Time for one call, in milliseconds. */
+static gint64
+timed_call (TrayFixture        *fixture,
+            const char         *name,
+            const char         *path,
+            const char         *iface,
+            const char         *method,
+            GVariant           *parameters,
+            const GVariantType *reply_type)
+{
+  gint64 started = g_get_monotonic_time ();
+  g_autoptr(GVariant) reply = call (fixture, name, path, iface, method, parameters, reply_type);
+
+  return (g_get_monotonic_time () - started) / 1000;
+}
+
+static void
+test_hanging_notification_daemon (TrayFixture   *fixture,
+                                  gconstpointer  data)
+{
+  const char *names[] = { NULL };
+  MockCalls calls = { 0, };
+  gint64 layout_ms;
+  gint64 describe_ms;
+  gint64 click_ms;
+  gint64 quit_ms;
+  guint subscription;
+  int id;
+
+  start_hanging_daemon (fixture);
+  subscription = g_dbus_connection_signal_subscribe (fixture->bus, NULL, MOCK_IFACE,
+                                                     "MethodCalled", NOTIFY_PATH, NULL,
+                                                     G_DBUS_SIGNAL_FLAGS_NONE, method_called_cb,
+                                                     &calls, NULL);
+  start_service (fixture);
+  id = wait_for_row (fixture, "Preferences…");
+
+  click_ms = timed_call (fixture, fixture->item_name, "/MenuBar", "com.canonical.dbusmenu",
+                         "Event", g_variant_new ("(isvu)", id, "clicked",
+                                                 g_variant_new_string (""), 0), NULL);
+  gh_test_wait_until (notify_called, &calls, 20000);
+
+  /* The daemon now sits on the service's Notify call; the service answers at once anyway. */
+  layout_ms = timed_call (fixture, fixture->item_name, "/MenuBar", "com.canonical.dbusmenu",
+                          "GetLayout", g_variant_new ("(ii^as)", 0, -1, names),
+                          G_VARIANT_TYPE ("(u(ia{sv}av))"));
+  describe_ms = timed_call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Describe",
+                            g_variant_new ("(s)", "sessions"), G_VARIANT_TYPE ("((bgav))"));
+  g_test_message ("while the daemon hangs: Event %" G_GINT64_FORMAT " ms, GetLayout %"
+                  G_GINT64_FORMAT " ms, Describe %" G_GINT64_FORMAT " ms",
+                  click_ms, layout_ms, describe_ms);
+  g_assert_cmpint (click_ms, <, 2000);
+  g_assert_cmpint (layout_ms, <, 2000);
+  g_assert_cmpint (describe_ms, <, 2000);
+  /* …and all of that happened before the daemon would have answered. */
+  g_assert_cmpint (g_get_monotonic_time () - calls.notify_at, <, 18 * G_USEC_PER_SEC);
+
+  /* Quitting does not wait for the daemon either, and ends cleanly. */
+  quit_ms = quit_service (fixture);
+  g_test_message ("quit with the daemon hanging: %" G_GINT64_FORMAT " ms", quit_ms);
+  g_assert_cmpint (quit_ms, <, 10000);
+  g_assert_cmpint (g_get_monotonic_time () - calls.notify_at, <, 20 * G_USEC_PER_SEC);
+
+  g_dbus_connection_signal_unsubscribe (fixture->bus, subscription);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -287,5 +556,9 @@ main (int    argc,
               test_background_refresh, tray_teardown);
   g_test_add ("/tray/credentials-kept-fresh", TrayFixture, NULL, tray_setup,
               test_credentials_kept_fresh, tray_teardown);
+  g_test_add ("/tray/window-items", TrayFixture, NULL, tray_setup,
+              test_window_items, tray_teardown);
+  g_test_add ("/tray/hanging-notification-daemon", TrayFixture, NULL, tray_setup,
+              test_hanging_notification_daemon, tray_teardown);
   return g_test_run ();
 }

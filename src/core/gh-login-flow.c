@@ -40,12 +40,66 @@ struct _GhLoginFlow
   GhDeviceAuthorization *device;
   gint64                 interval;
   guint                  poll_source;
+
+  GCancellable          *cancellable;      /* the caller's, while the flow waits */
+  gulong                 cancelled_id;
 };
 
 G_DEFINE_FINAL_TYPE (GhLoginFlow, gh_login_flow, G_TYPE_OBJECT)
 
 enum { PRESENT, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+/* Cancellation. The caller's cancellable can outlive the flow (the tray keeps one for its
+ * lifetime), and a "cancelled" handler cannot be disconnected while the signal is being
+ * emitted: so the handler holds only a weak reference to the flow, finishes it from an idle,
+ * and is disconnected from an idle once the flow stops waiting. */
+
+typedef struct
+{
+  GWeakRef flow;
+} CancelWatch;
+
+static void
+cancel_watch_free (gpointer data)
+{
+  CancelWatch *watch = data;
+
+  g_weak_ref_clear (&watch->flow);
+  g_free (watch);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  gulong        handler_id;
+} Disconnect;
+
+static gboolean
+disconnect_idle_cb (gpointer user_data)
+{
+  Disconnect *disconnect = user_data;
+
+  g_cancellable_disconnect (disconnect->cancellable, disconnect->handler_id);
+  g_object_unref (disconnect->cancellable);
+  g_free (disconnect);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+release_cancellable (GhLoginFlow *self)
+{
+  Disconnect *disconnect;
+
+  if (self->cancelled_id == 0)
+    return;
+
+  disconnect = g_new0 (Disconnect, 1);
+  disconnect->cancellable = g_steal_pointer (&self->cancellable);
+  disconnect->handler_id = self->cancelled_id;
+  self->cancelled_id = 0;
+  g_idle_add (disconnect_idle_cb, disconnect);
+}
 
 static void
 stop_waiting (GhLoginFlow *self)
@@ -57,6 +111,7 @@ stop_waiting (GhLoginFlow *self)
       soup_server_disconnect (self->server);
       g_clear_object (&self->server);
     }
+  release_cancellable (self);
 }
 
 static void
@@ -494,14 +549,47 @@ device_authorization_cb (GObject      *object,
   poll_token (self);
 }
 
-static void
-cancelled_cb (GCancellable *cancellable,
-              GhLoginFlow  *self)
+static gboolean
+cancelled_idle_cb (gpointer user_data)
 {
+  GhLoginFlow *self = user_data;
+
   /* Pending HTTP calls notice the cancellable themselves; timers and the listener do not. */
   if (self->timeout_source != 0 || self->poll_source != 0 || self->server != NULL)
     finish_with_error (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                   _("The sign-in was cancelled")));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              CancelWatch  *watch)
+{
+  g_autoptr(GhLoginFlow) self = g_weak_ref_get (&watch->flow);
+  GSource *idle;
+
+  if (self == NULL || self->task == NULL)
+    return;
+
+  idle = g_idle_source_new ();
+  g_source_set_callback (idle, cancelled_idle_cb, g_object_ref (self), g_object_unref);
+  g_source_attach (idle, g_task_get_context (self->task));
+  g_source_unref (idle);
+}
+
+static void
+watch_cancellable (GhLoginFlow  *self,
+                   GCancellable *cancellable)
+{
+  CancelWatch *watch = g_new0 (CancelWatch, 1);
+
+  g_weak_ref_init (&watch->flow, self);
+  self->cancellable = g_object_ref (cancellable);
+  self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), watch,
+                                              cancel_watch_free);
+  /* Already cancelled: the handler ran at once and nothing stays connected. */
+  if (self->cancelled_id == 0)
+    g_clear_object (&self->cancellable);
 }
 
 void
@@ -517,7 +605,7 @@ gh_login_flow_run_async (GhLoginFlow         *self,
   g_task_set_source_tag (self->task, gh_login_flow_run_async);
 
   if (cancellable != NULL)
-    g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), self, NULL);
+    watch_cancellable (self, cancellable);
 
   if (self->flow == GH_FLOW_AUTHORIZATION_CODE)
     start_authorization_code (self);

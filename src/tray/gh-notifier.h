@@ -2,8 +2,19 @@
  *
  * One notification per event key ("session-ending/work", "roles", …): showing a key again
  * replaces the notification on screen (same id) instead of stacking a new one. Buttons name an
- * action of the given GActionGroup and its target; libnotify delivers the click on the main
- * loop. Without a notification server everything here is a no-op (logged once at debug level).
+ * action of the given GActionGroup and its target.
+ *
+ * libnotify only makes synchronous D-Bus calls, so a notification server that hangs would stall
+ * whoever calls it. All of libnotify therefore lives on one worker thread of the notifier's own:
+ * gh_notifier_show () and gh_notifier_withdraw () copy their arguments, hand them to that thread
+ * and return at once. A button click comes back to the main context that created the notifier
+ * and activates its action there; the action group is never touched from the worker. Inside
+ * Flatpak (or with NOTIFY_FORCE_PORTAL=1) libnotify talks to the notification portal instead.
+ * Without a notification server everything here is a no-op (logged at debug level).
+ *
+ * Disposing the notifier stops its thread; a thread stuck in a call to a server that does not
+ * answer is waited for briefly and then left behind (see gh-notifier.c). One notifier per
+ * process at a time: a second one waits for the first to finish with libnotify.
  */
 #pragma once
 
@@ -21,8 +32,9 @@ typedef struct
   GVariant   *target;          /* floating or not; may be NULL */
 } GhNotifierButton;
 
+/* Call on the thread whose thread-default main context runs `actions`. */
 GhNotifier *gh_notifier_new       (GActionGroup           *actions);
-/* buttons: n_buttons entries. icon_name may be NULL. */
+/* buttons: n_buttons entries. icon_name may be NULL. Floating targets are consumed. */
 void        gh_notifier_show      (GhNotifier             *self,
                                    const char             *key,
                                    const char             *summary,

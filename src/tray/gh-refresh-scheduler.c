@@ -25,6 +25,7 @@ typedef struct
   guint            failures;
   gboolean         refreshing;
   gint64           end_checked;      /* the session end already checked at its deadline */
+  gint64           end_recheck_at;   /* after an end check that moved nothing */
   gint64           warned_end;       /* the session end the lead-time warnings were for */
   guint            warned_mask;      /* bit i: lead time i was announced */
   gint64           roles_fetched_at; /* -1 unknown */
@@ -217,6 +218,41 @@ start_refresh (GhRefreshScheduler *self,
   gh_session_refresh_async (entry->session, force, self->cancellable, refresh_cb, data);
 }
 
+/* Past the estimated end, a forced refresh either extends the estimate or ends the sign-in
+ * (invalid_grant). One that fails otherwise is retried with backoff; one that succeeds without
+ * moving the estimate (a token issued in the session's last second) is followed by another
+ * once that token nears its end. Returns the next deadline. */
+static gint64
+check_end (GhRefreshScheduler *self,
+           Entry              *entry,
+           gint64              end,
+           gint64              expires,
+           gint64              now)
+{
+  gint64 due;
+
+  if (entry->end_checked != end)
+    {
+      entry->end_checked = end;
+      entry->end_recheck_at = 0;
+      due = now;
+    }
+  else if (entry->retry_at > 0)
+    due = entry->retry_at;
+  else
+    {
+      if (entry->end_recheck_at == 0)
+        entry->end_recheck_at = MAX (expires - self->window, now + 30);
+      due = entry->end_recheck_at;
+    }
+
+  if (due > now)
+    return due;
+  entry->end_recheck_at = 0;
+  start_refresh (self, entry, TRUE);
+  return G_MAXINT64;
+}
+
 /* The deadlines of one session; starts what is due, returns the next deadline. */
 static gint64
 evaluate_session (GhRefreshScheduler *self,
@@ -264,13 +300,12 @@ evaluate_session (GhRefreshScheduler *self,
    * fails with invalid_grant, which marks the session ended). */
   if (end <= now)
     {
+      if (gh_session_get_refreshable (session))
+        return MIN (next, check_end (self, entry, end, expires, now));
       if (entry->end_checked != end)
         {
           entry->end_checked = end;
-          if (gh_session_get_refreshable (session))
-            start_refresh (self, entry, TRUE);
-          else
-            gh_session_reload (session);
+          gh_session_reload (session);
         }
       return next;
     }
@@ -409,9 +444,12 @@ times_changed_cb (GhRefreshScheduler *self,
   gh_refresh_scheduler_queue_evaluate (self);
 }
 
-static void
-retry_now (GhRefreshScheduler *self)
+void
+gh_refresh_scheduler_retry_now (GhRefreshScheduler *self)
 {
+  g_return_if_fail (GH_IS_REFRESH_SCHEDULER (self));
+
+
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
@@ -442,7 +480,7 @@ network_changed_cb (GhRefreshScheduler *self,
   if (usable && !was)
     {
       g_debug ("The network is back: retrying failed refreshes");
-      retry_now (self);
+      gh_refresh_scheduler_retry_now (self);
     }
 }
 
@@ -464,7 +502,7 @@ prepare_for_sleep_cb (GDBusConnection *connection,
   if (!sleeping)
     {
       g_debug ("Resumed: re-evaluating every deadline");
-      retry_now (self);
+      gh_refresh_scheduler_retry_now (self);
     }
 }
 

@@ -50,6 +50,8 @@ void                gh_refresh_scheduler_set_consoles     (GhRefreshScheduler *s
 void                gh_refresh_scheduler_roles_done       (GhRefreshScheduler *self,
                                                            GhSession          *session,
                                                            gint64              fetched_at);
+/* Retry failed refreshes now instead of after their backoff (the user fixed the cause). */
+void                gh_refresh_scheduler_retry_now        (GhRefreshScheduler *self);
 /* Re-evaluate every deadline now (coalesced). */
 void                gh_refresh_scheduler_queue_evaluate   (GhRefreshScheduler *self);
 /* The next deadline (unix seconds), G_MAXINT64 when none. */

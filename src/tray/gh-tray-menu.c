@@ -171,7 +171,11 @@ gh_tray_menu_update (GMenu              *menu,
   append_roles (built, signature, _("Recent"), recents, GH_TRAY_MENU_MAX_RECENTS,
                 account_name, user_data);
 
+  append (tools, signature, _("Open console for…"), "app.show-window",
+          g_variant_new_string (GH_TRAY_MENU_PAGE_ROLES));
   append (tools, signature, _("Sync AWS CLI profiles"), "app.sync", g_variant_new_string (""));
+  append (tools, signature, _("Preferences…"), "app.show-window",
+          g_variant_new_string (GH_TRAY_MENU_PAGE_PREFERENCES));
   append (tools, signature, _("Quit"), "app.quit", NULL);
   g_menu_append_section (built, NULL, G_MENU_MODEL (tools));
 

@@ -1,8 +1,9 @@
 /* gh-tray-menu.h — the content of the tray menu as a GMenuModel
  *
  * Per sign-in a disabled label with its state and a "Sign in" or "Sign out" item; the favourite
- * and recent roles (bounded); "Sync AWS CLI profiles"; "Quit". Items name the service's
- * actions with the "app." prefix.
+ * and recent roles (bounded); "Open console for…", "Sync AWS CLI profiles", "Preferences…" and
+ * "Quit". Items name the service's actions with the "app." prefix; the two window items name
+ * "app.show-window" with the page to show.
  */
 #pragma once
 
@@ -12,6 +13,11 @@ G_BEGIN_DECLS
 
 #define GH_TRAY_MENU_MAX_FAVORITES 10
 #define GH_TRAY_MENU_MAX_RECENTS 5
+
+/* Targets of "app.show-window": the pages of the window ("" is its main page). */
+#define GH_TRAY_MENU_PAGE_MAIN ""
+#define GH_TRAY_MENU_PAGE_ROLES "roles"
+#define GH_TRAY_MENU_PAGE_PREFERENCES "preferences"
 
 /* The account's display name (or NULL) for a session and account id. */
 typedef const char *(*GhAccountNameFunc) (const char *session_name,

@@ -43,7 +43,6 @@ struct _GhTrayService
   GApplication        parent_instance;
 
   gboolean            background;        /* --background: start without presenting */
-  gboolean            greeted;
   gboolean            told_unavailable;
 
   char               *config_path;
@@ -635,12 +634,17 @@ report_sync (GhTrayService *self,
              GString       *problems)
 {
   g_autofree char *body = g_strconcat (report->str, problems->str, NULL);
+  const char *summary;
 
+  /* Nothing written at all is a failure, not a sync with problems. */
+  if (report->len == 0)
+    summary = _("Could not sync AWS CLI profiles");
+  else if (problems->len > 0)
+    summary = _("AWS CLI profiles synced, with problems");
+  else
+    summary = _("AWS CLI profiles synced");
   g_strchomp (body);
-  notify_simple (self, "sync",
-                 problems->len > 0 ? _("AWS CLI profiles synced, with problems")
-                                   : _("AWS CLI profiles synced"),
-                 body);
+  notify_simple (self, "sync", summary, body);
 }
 
 static void
@@ -733,14 +737,14 @@ refresh_failed_cb (GhTrayService      *self,
   key = g_strdup_printf ("keyring/%s", name);
   summary = g_strdup_printf (_("Gatehouse cannot keep “%s” signed in"), name);
   {
-    g_autofree char *body = g_strdup_printf (_("%s\nUnlock the keyring, then try again."),
-                                             error->message);
+    /* The keyring errors say what to do (unlock it, start a Secret Service, make a default
+     * keyring): one clear sentence, not a second one that repeats or contradicts it. */
     GhNotifierButton buttons[] = {
-      { _("Try again"), "refresh-roles", g_variant_new_string (name) },
+      { _("Try again"), "retry", g_variant_new_string (name) },
     };
 
-    gh_notifier_show (self->notifier, key, summary, body, "dialog-password", buttons,
-                      G_N_ELEMENTS (buttons));
+    gh_notifier_show (self->notifier, key, summary, error->message, "dialog-password",
+                      buttons, G_N_ELEMENTS (buttons));
   }
   self->error_state = TRUE;
   queue_update (self);
@@ -1081,6 +1085,50 @@ refresh_roles_activated (GSimpleAction *action,
     }
 }
 
+/* "Try again" after the user fixed what stopped the background refresh (unlocked the
+ * keyring): retry now, not after the backoff, and fetch the role list. */
+static void
+retry_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GhTrayService *self = user_data;
+
+  gh_refresh_scheduler_retry_now (self->scheduler);
+  refresh_roles_activated (action, parameter, user_data);
+}
+
+/* The window's pages ("" main, "roles", "preferences"). The one hook for the window process:
+ * until it exists, a notification says what to use instead, one per page, replaced rather than
+ * stacked when asked again. */
+static void
+present_window (GhTrayService *self,
+                const char    *page)
+{
+  if (g_strcmp0 (page, GH_TRAY_MENU_PAGE_ROLES) == 0)
+    notify_simple (self, "window/roles", _("Open the AWS console from a terminal"),
+                   _("List your roles with “gatehouse roles”, then open one with “gatehouse "
+                     "console --profile P” or “gatehouse console --account ID --role R”. "
+                     "Favourite and recent roles are in the tray menu."));
+  else if (g_strcmp0 (page, GH_TRAY_MENU_PAGE_PREFERENCES) == 0)
+    notify_simple (self, "window/preferences", _("Change preferences from a terminal"),
+                   _("Pin roles to the tray menu with “gatehouse favorite add --account ID "
+                     "--role R” (or --profile P). Other settings: “gsettings list-recursively "
+                     "io.github.gatehouse.Gatehouse” shows them, “gsettings set "
+                     "io.github.gatehouse.Gatehouse notify-lead-times '[15, 5]'” changes one."));
+  else
+    notify_simple (self, "window", _("Gatehouse runs in the tray"),
+                   _("Use the tray menu, or the gatehouse command in a terminal."));
+}
+
+static void
+show_window_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  present_window (user_data, g_variant_get_string (parameter, NULL));
+}
+
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -1103,6 +1151,8 @@ static const GActionEntry action_entries[] = {
   { "open-console", open_console_activated, "s" },
   { "sync", sync_activated, "s" },
   { "refresh-roles", refresh_roles_activated, "s" },
+  { "retry", retry_activated, "s" },
+  { "show-window", show_window_activated, "s" },
   { "quit", quit_activated },
   { "sessions", NULL, NULL, "@a{s(sxx)} {}", sessions_change_state },
 };
@@ -1121,7 +1171,7 @@ item_activate_cb (GhTrayService    *self,
                           gh_session_get_status (session) == GH_SESSION_EXPIRED))
     start_login (self, session);
   else
-    g_application_activate (G_APPLICATION (self));
+    present_window (self, GH_TRAY_MENU_PAGE_MAIN);
 }
 
 static void
@@ -1276,17 +1326,13 @@ gh_tray_service_activate (GApplication *application)
 {
   GhTrayService *self = GH_TRAY_SERVICE (application);
 
+  /* The activation that comes with starting in the background presents nothing. */
   if (self->background)
     {
       self->background = FALSE;
       return;
     }
-  /* Until the window process exists, say where things are — once. */
-  if (self->greeted)
-    return;
-  self->greeted = TRUE;
-  notify_simple (self, "present", _("Gatehouse runs in the tray"),
-                 _("Use the tray menu, or the gatehouse command in a terminal."));
+  present_window (self, GH_TRAY_MENU_PAGE_MAIN);
 }
 
 static void
