@@ -40,6 +40,26 @@ call_done (gpointer data)
 }
 
 GVariant *
+bus_call (GDBusConnection    *bus,
+          const char         *name,
+          const char         *path,
+          const char         *iface,
+          const char         *method,
+          GVariant           *parameters,
+          const GVariantType *reply_type,
+          GError            **error)
+{
+  Call call = { 0, };
+
+  g_dbus_connection_call (bus, name, path, iface, method, parameters, reply_type,
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, call_cb, &call);
+  gh_test_wait_until (call_done, &call, 15000);
+  if (call.error != NULL)
+    g_propagate_error (error, call.error);
+  return call.reply;
+}
+
+GVariant *
 call_full (TrayFixture        *fixture,
            const char         *name,
            const char         *path,
@@ -49,14 +69,7 @@ call_full (TrayFixture        *fixture,
            const GVariantType *reply_type,
            GError            **error)
 {
-  Call call = { 0, };
-
-  g_dbus_connection_call (fixture->bus, name, path, iface, method, parameters, reply_type,
-                          G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, call_cb, &call);
-  gh_test_wait_until (call_done, &call, 15000);
-  if (call.error != NULL)
-    g_propagate_error (error, call.error);
-  return call.reply;
+  return bus_call (fixture->bus, name, path, iface, method, parameters, reply_type, error);
 }
 
 GVariant *
@@ -140,6 +153,20 @@ spawn_mock (const char *first_arg,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   return process;
+}
+
+/* Replaces the fixture's notification daemon by a bare dbusmock object on `name` (its methods
+ * come from AddMethods); it stays in fixture->notifyd for the teardown. */
+void
+replace_notification_daemon (TrayFixture *fixture,
+                             const char  *name,
+                             const char  *path,
+                             const char  *iface)
+{
+  stop_process (&fixture->notifyd);
+  wait_for_name (fixture, NOTIFY_NAME, FALSE);
+  fixture->notifyd = spawn_mock ("--session", name, path, iface, NULL);
+  wait_for_name (fixture, name, TRUE);
 }
 
 /* A StatusNotifierWatcher in the test process: its object is exported before it owns the name,
@@ -378,21 +405,24 @@ tray_teardown (TrayFixture   *fixture,
   gh_test_fixture_teardown (&fixture->env, data);
 }
 
-/* Starts `gatehouse --background` and waits for its registration; returns the milliseconds
- * from spawn to registration. */
-gint64
-start_service (TrayFixture *fixture)
+/* Spawns `gatehouse --background` with `launcher`. */
+void
+spawn_service (TrayFixture         *fixture,
+               GSubprocessLauncher *launcher)
 {
-  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (&fixture->env);
   g_autoptr(GError) error = NULL;
-  gint64 started = g_get_monotonic_time ();
-  gint64 deadline = started + 20 * G_USEC_PER_SEC;
 
-  g_subprocess_launcher_set_flags (launcher, g_test_verbose () ? G_SUBPROCESS_FLAGS_NONE
-                                   : G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   fixture->service = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("GH_GATEHOUSE"),
                                                   "--background", NULL);
   g_assert_no_error (error);
+}
+
+/* Waits for the service's item to register; returns the milliseconds since `started`. */
+gint64
+wait_for_registration (TrayFixture *fixture,
+                       gint64       started)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
   for (;;)
     {
@@ -408,6 +438,20 @@ start_service (TrayFixture *fixture)
       g_assert_nonnull (g_subprocess_get_identifier (fixture->service));
       gh_test_sleep_ms (10);
     }
+}
+
+/* Starts `gatehouse --background` and waits for its registration; returns the milliseconds
+ * from spawn to registration. */
+gint64
+start_service (TrayFixture *fixture)
+{
+  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (&fixture->env);
+  gint64 started = g_get_monotonic_time ();
+
+  g_subprocess_launcher_set_flags (launcher, g_test_verbose () ? G_SUBPROCESS_FLAGS_NONE
+                                   : G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  spawn_service (fixture, launcher);
+  return wait_for_registration (fixture, started);
 }
 
 GVariant *

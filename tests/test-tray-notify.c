@@ -708,33 +708,15 @@ start_logged_service (TrayFixture *fixture,
                       const char  *log)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("G_MESSAGES_DEBUG=gh-tray"));
   launcher = gh_test_launcher (&fixture->env);
   /* GLib writes debug messages to stdout; warnings stay on stderr, with the test's. */
   g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_stdout_file_path (launcher, log);
-  fixture->service = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("GH_GATEHOUSE"),
-                                                  "--background", NULL);
-  g_assert_no_error (error);
-
-  for (;;)
-    {
-      g_autoptr(GPtrArray) names = registrations (fixture);
-
-      if (names->len > 0)
-        {
-          fixture->item_name = g_strdup (g_ptr_array_index (names, names->len - 1));
-          return;
-        }
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_assert_nonnull (g_subprocess_get_identifier (fixture->service));
-      gh_test_sleep_ms (10);
-    }
+  spawn_service (fixture, launcher);
+  wait_for_registration (fixture, g_get_monotonic_time ());
 }
-
 
 typedef struct
 {

@@ -24,11 +24,7 @@ start_portal (TrayFixture *fixture)
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) version = NULL;
 
-  stop_process (&fixture->notifyd);
-  wait_for_name (fixture, NOTIFY_NAME, FALSE);
-
-  fixture->notifyd = spawn_mock ("--session", PORTAL_NAME, PORTAL_PATH, PORTAL_IFACE, NULL);
-  wait_for_name (fixture, PORTAL_NAME, TRUE);
+  replace_notification_daemon (fixture, PORTAL_NAME, PORTAL_PATH, PORTAL_IFACE);
   reply = call (fixture, PORTAL_NAME, PORTAL_PATH, MOCK_IFACE, "AddMethods",
                 g_variant_new_parsed ("(%s, [('AddNotification', 'sa{sv}', '', ''),"
                                       "      ('RemoveNotification', 's', '', '')])",

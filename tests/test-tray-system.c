@@ -194,32 +194,13 @@ static void
 start_logged_service (SystemFixture *fixture)
 {
   g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (&fixture->tray.env);
-  g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
   g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                    G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "gh-tray", TRUE);
-  fixture->tray.service = g_subprocess_launcher_spawn (launcher, &error,
-                                                       g_getenv ("GH_GATEHOUSE"),
-                                                       "--background", NULL);
-  g_assert_no_error (error);
+  spawn_service (&fixture->tray, launcher);
   fixture->log = service_log_new (fixture->tray.service);
-
-  for (;;)
-    {
-      g_autoptr(GPtrArray) names = registrations (&fixture->tray);
-
-      if (names->len > 0)
-        {
-          fixture->tray.item_name = g_strdup (g_ptr_array_index (names, names->len - 1));
-          return;
-        }
-      if (g_get_monotonic_time () > deadline)
-        g_error ("The tray service never registered with the watcher");
-      g_assert_nonnull (g_subprocess_get_identifier (fixture->tray.service));
-      gh_test_sleep_ms (10);
-    }
+  wait_for_registration (&fixture->tray, g_get_monotonic_time ());
 }
 
 /* The private system bus and its mocks */
@@ -252,31 +233,7 @@ start_system_bus (SystemFixture *fixture)
   g_assert_no_error (error);
 }
 
-typedef struct
-{
-  gboolean  done;
-  GVariant *reply;
-  GError   *error;
-} SystemCall;
-
-static void
-system_call_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  SystemCall *call = user_data;
-
-  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &call->error);
-  call->done = TRUE;
-}
-
-static gboolean
-system_call_done (gpointer data)
-{
-  return ((SystemCall *) data)->done;
-}
-
-/* A call on the system bus; the main loop (and so the simulator) keeps running meanwhile. */
+/* A call on the system bus. */
 static GVariant *
 system_call (SystemFixture      *fixture,
              const char         *name,
@@ -286,14 +243,12 @@ system_call (SystemFixture      *fixture,
              GVariant           *parameters,
              const GVariantType *reply_type)
 {
-  SystemCall call = { 0, };
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = bus_call (fixture->system_bus, name, path, iface, method, parameters,
+                              reply_type, &error);
 
-  g_dbus_connection_call (fixture->system_bus, name, path, iface, method, parameters,
-                          reply_type, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL,
-                          system_call_cb, &call);
-  gh_test_wait_until (system_call_done, &call, 15000);
-  g_assert_no_error (call.error);
-  return call.reply;
+  g_assert_no_error (error);
+  return reply;
 }
 
 static void

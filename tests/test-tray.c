@@ -459,10 +459,7 @@ start_hanging_daemon (TrayFixture *fixture)
 {
   g_autoptr(GVariant) reply = NULL;
 
-  stop_process (&fixture->notifyd);
-  wait_for_name (fixture, NOTIFY_NAME, FALSE);
-  fixture->notifyd = spawn_mock ("--session", NOTIFY_NAME, NOTIFY_PATH, NOTIFY_NAME, NULL);
-  wait_for_name (fixture, NOTIFY_NAME, TRUE);
+  replace_notification_daemon (fixture, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_NAME);
   reply = call (fixture, NOTIFY_NAME, NOTIFY_PATH, MOCK_IFACE, "AddMethods",
                 g_variant_new_parsed ("(%s, [('GetCapabilities', '', 'as', 'ret = []'),"
                                       "      ('GetServerInformation', '', 'ssss',"
