@@ -843,6 +843,8 @@ test_sync (TrayFixture   *fixture,
   g_autofree char *body = NULL;
   g_autofree char *key = NULL;
   g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *cache = role_cache_path (fixture, name);
+  StampWait roles = { cache, "" };
   StateWait other_wait = { fixture, other };
   Notification *n;
   guint32 first_id = 0;
@@ -850,8 +852,10 @@ test_sync (TrayFixture   *fixture,
 
   gh_test_sign_in (&fixture->env, name);
   start_service (fixture);
+  /* The role list the service fetches at start. */
+  poll_until (rewritten_cb, &roles, 20000, "the role list");
 
-  /* All sign-ins, the role list fetched (or already being fetched) on the way. */
+  /* All sign-ins. */
   activate_action (fixture, "sync", "");
   wait_for_notifications (fixture, "AWS CLI profiles", 1, 30000);
   list = notifications (fixture);
@@ -897,6 +901,33 @@ test_sync (TrayFixture   *fixture,
   g_assert_cmpstr (n->summary, ==, "Could not sync AWS CLI profiles");
   g_assert_cmpstr (n->body, ==, "No such sign-in");
   g_assert_cmpuint (id, ==, first_id);
+
+  /* A sign-in whose role list must be fetched first (slowly): the immediate report, about the
+   * other sign-in, stays on screen; the later one comes in a notification of its own. */
+  g_object_set (fixture->env.sim, "latency-ms", 500u, NULL);
+  g_assert_cmpint (g_unlink (cache), ==, 0);
+  activate_action (fixture, "sync", "");
+  wait_for_notifications (fixture, "", 4, 30000);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = notifications (fixture);
+  n = g_ptr_array_index (list, 3);
+  g_assert_cmpstr (n->summary, ==, "Could not sync AWS CLI profiles");
+  g_free (body);
+  body = g_strdup_printf ("%s: sign in first to list its roles", other);
+  g_assert_cmpstr (n->body, ==, body);
+  g_assert_cmpuint (notification_id (list, 3), ==, first_id);
+
+  wait_for_notifications (fixture, "", 5, 30000);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = notifications (fixture);
+  g_assert_cmpuint (list->len, ==, 5);
+  n = g_ptr_array_index (list, 4);
+  g_assert_cmpstr (n->summary, ==, "AWS CLI profiles synced");
+  g_free (body);
+  body = g_strdup_printf ("%s: 0 added, 0 updated, 0 removed", name);
+  g_assert_cmpstr (n->body, ==, body);
+  g_assert_cmpuint (n->replaces, ==, 0);
+  g_assert_cmpuint (notification_id (list, 4), !=, first_id);
 }
 
 int

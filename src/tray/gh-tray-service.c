@@ -510,7 +510,8 @@ notify_role_changes (GhTrayService *self,
 
 static void sync_session (GhTrayService *self, GhSession *session, GPtrArray *roles,
                           GString *report, GString *problems);
-static void report_sync (GhTrayService *self, GString *report, GString *problems);
+static void report_sync (GhTrayService *self, const char *key, GString *report,
+                         GString *problems);
 
 static void
 roles_listed_cb (GObject      *object,
@@ -536,7 +537,11 @@ roles_listed_cb (GObject      *object,
           gh_refresh_scheduler_roles_done (self->scheduler, session,
                                            now - GH_ROLES_REFRESH_INTERVAL + 3600);
           if (sync_after)
-            notify_simple (self, "sync", _("Could not sync AWS CLI profiles"), error->message);
+            {
+              g_autofree char *key = g_strdup_printf ("sync/%s", name);
+
+              notify_simple (self, key, _("Could not sync AWS CLI profiles"), error->message);
+            }
         }
     }
   else
@@ -562,8 +567,11 @@ roles_listed_cb (GObject      *object,
           g_autoptr(GString) report = g_string_new (NULL);
           g_autoptr(GString) problems = g_string_new (NULL);
 
+          g_autofree char *key = g_strdup_printf ("sync/%s", name);
+
+          /* Its own notification: the report of the sync that asked for it stays visible. */
           sync_session (self, session, roles, report, problems);
-          report_sync (self, report, problems);
+          report_sync (self, key, report, problems);
         }
       queue_update (self);
     }
@@ -630,6 +638,7 @@ sync_session (GhTrayService *self,
 
 static void
 report_sync (GhTrayService *self,
+             const char    *key,
              GString       *report,
              GString       *problems)
 {
@@ -644,7 +653,7 @@ report_sync (GhTrayService *self,
   else
     summary = _("AWS CLI profiles synced");
   g_strchomp (body);
-  notify_simple (self, "sync", summary, body);
+  notify_simple (self, key, summary, body);
 }
 
 static void
@@ -675,7 +684,7 @@ sync_sessions (GhTrayService *self,
   if (!any)
     g_string_append (problems, _("No such sign-in"));
   if (report->len > 0 || problems->len > 0)
-    report_sync (self, report, problems);
+    report_sync (self, "sync", report, problems);
 }
 
 /* Notifications from the scheduler */
