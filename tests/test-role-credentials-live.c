@@ -9,6 +9,7 @@
 #include <libsecret/secret.h>
 
 #include "gh-error.h"
+#include "gh-role.h"
 #include "gh-role-credentials.h"
 #include "gh-secret-store.h"
 #include "gh-session.h"
@@ -72,11 +73,12 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-/* What Passwords and Keys shows: one item, with our label and attributes. */
-static void
-assert_keyring_item (const char *name,
-                     const char *account_id,
-                     const char *role_name)
+/* The role-credential items of one account and role, searched independently of
+ * gh-secret-store.c (in every collection, locked or not). */
+static GList *
+find_keyring_items (const char *name,
+                    const char *account_id,
+                    const char *role_name)
 {
   static const SecretSchema schema = {
     "io.github.gatehouse.Gatehouse.Secret", SECRET_SCHEMA_NONE,
@@ -90,10 +92,7 @@ assert_keyring_item (const char *name,
   };
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(GHashTable) item_attributes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *label = NULL;
-  g_autofree char *expected_label = NULL;
   GList *items;
 
   service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
@@ -103,6 +102,33 @@ assert_keyring_item (const char *name,
   items = secret_service_search_sync (service, &schema, attributes, SECRET_SEARCH_ALL, NULL,
                                       &error);
   g_assert_no_error (error);
+  return items;
+}
+
+static guint
+count_keyring_items (const char *name,
+                     const char *account_id,
+                     const char *role_name)
+{
+  GList *items = find_keyring_items (name, account_id, role_name);
+  guint n = g_list_length (items);
+
+  g_list_free_full (items, g_object_unref);
+  return n;
+}
+
+/* What Passwords and Keys shows: one item, with our label and attributes. */
+static void
+assert_keyring_item (const char *name,
+                     const char *account_id,
+                     const char *role_name)
+{
+  g_autoptr(GHashTable) item_attributes = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *expected_label = NULL;
+  GList *items;
+
+  items = find_keyring_items (name, account_id, role_name);
   g_assert_cmpuint (g_list_length (items), ==, 1);
 
   label = secret_item_get_label (items->data);
@@ -423,6 +449,112 @@ test_clear (GhTestFixture *fixture)
   g_assert_nonnull (refresh);
 }
 
+static void
+forget_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  KeyringCall *call = user_data;
+
+  call->ok = gh_role_credentials_forget_finish (result, &call->error);
+  call->done = TRUE;
+}
+
+static void
+assert_forget (GPtrArray *roles)
+{
+  KeyringCall forget = { 0, };
+
+  gh_role_credentials_forget_async (roles, NULL, forget_cb, &forget);
+  gh_test_wait_until (keyring_call_done, &forget, 10000);
+  g_assert_no_error (forget.error);
+  g_assert_true (forget.ok);
+}
+
+/* Forgetting a role drops its cached credentials and nothing else: not the other roles of the
+ * same account and session, not the same role of another account. */
+static void
+test_forget (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-forget");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) none = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GhRoleCredentials) gone = NULL;
+  g_autoptr(GhRoleCredentials) kept = NULL;
+  g_autoptr(GhRoleCredentials) other = NULL;
+  g_autoptr(GhRoleCredentials) gone2 = NULL;
+  g_autoptr(GhRoleCredentials) kept2 = NULL;
+  g_autoptr(GhRoleCredentials) other2 = NULL;
+
+  gh_test_sign_in (fixture, name);
+  session = gh_test_load_session (name);
+  gone = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  kept = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
+  other = assert_get (session, OTHER_ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 3);
+  g_assert_cmpuint (count_keyring_items (name, ACCOUNT, "ReadOnly"), ==, 1);
+
+  /* Nothing to forget completes too, and forgets nothing. */
+  assert_forget (none);
+  g_assert_cmpuint (count_keyring_items (name, ACCOUNT, "ReadOnly"), ==, 1);
+
+  g_ptr_array_add (roles, gh_role_new (name, ACCOUNT, "Account 1", NULL, "ReadOnly"));
+  assert_forget (roles);
+  g_assert_cmpuint (count_keyring_items (name, ACCOUNT, "ReadOnly"), ==, 0);
+  assert_keyring_item (name, ACCOUNT, "AdministratorAccess");
+  assert_keyring_item (name, OTHER_ACCOUNT, "ReadOnly");
+
+  /* Forgetting it again: no item is not an error. */
+  assert_forget (roles);
+
+  gone2 = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 4);
+  g_assert_cmpstr (gone2->access_key_id, !=, gone->access_key_id);
+  kept2 = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
+  other2 = assert_get (session, OTHER_ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 4);
+  g_assert_cmpstr (kept2->access_key_id, ==, kept->access_key_id);
+  g_assert_cmpstr (other2->access_key_id, ==, other->access_key_id);
+}
+
+/* End to end: a role taken away shows up in `gatehouse roles --refresh`, which also drops its
+ * cached credentials from the keyring. */
+static void
+test_roles_refresh_forgets (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-revoked");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) kept = NULL;
+  g_autoptr(GhRoleCredentials) kept2 = NULL;
+
+  gh_test_sign_in (fixture, name);
+  /* The first listing, for the next one to compare with. */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "roles", name, NULL), ==, 0);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "credentials", "--session", name,
+                                    "--account", ACCOUNT, "--role", "ReadOnly", NULL), ==, 0);
+  gh_test_assert_contains (out, "AccessKeyId");
+  session = gh_test_load_session (name);
+  kept = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
+  assert_keyring_item (name, ACCOUNT, "ReadOnly");
+  g_assert_cmpuint (count (fixture, OP), ==, 2);
+
+  /* Roles are AdministratorAccess, ReadOnly, …: one per account leaves ReadOnly out. */
+  g_object_set (fixture->sim, "roles-per-account", 1, NULL);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "roles", name, "--refresh", NULL),
+                   ==, 0);
+  gh_test_assert_contains (err, "you no longer have ReadOnly");
+
+  g_assert_cmpuint (count_keyring_items (name, ACCOUNT, "ReadOnly"), ==, 0);
+  assert_keyring_item (name, ACCOUNT, "AdministratorAccess");
+  kept2 = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 2);
+  g_assert_cmpstr (kept2->access_key_id, ==, kept->access_key_id);
+}
+
 /* The keyring is only a cache: locked, it costs a GetRoleCredentials call, not a failure. */
 static void
 test_keyring_locked (GhTestFixture *fixture)
@@ -477,6 +609,8 @@ static const GhTestCase cases[] = {
   { "/role-credentials-live/signed-out", test_signed_out },
   { "/role-credentials-live/logout", test_logout },
   { "/role-credentials-live/clear", test_clear },
+  { "/role-credentials-live/forget", test_forget },
+  { "/role-credentials-live/roles-refresh-forgets", test_roles_refresh_forgets },
   { "/role-credentials-live/keyring-locked", test_keyring_locked },
   { "/role-credentials-live/empty-input", test_empty_input },
 };

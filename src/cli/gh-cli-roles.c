@@ -17,6 +17,7 @@
 #include "gh-profile-sync.h"
 #include "gh-role.h"
 #include "gh-role-cache.h"
+#include "gh-role-credentials.h"
 #include "gh-role-target.h"
 #include "gh-settings.h"
 
@@ -55,17 +56,31 @@ print_role_change (const char *session_name,
 
 static void
 print_role_changes (const char *session_name,
-                    GPtrArray  *before,
-                    GPtrArray  *after)
+                    GPtrArray  *added,
+                    GPtrArray  *removed)
 {
-  g_autoptr(GPtrArray) added = NULL;
-  g_autoptr(GPtrArray) removed = NULL;
-
-  gh_role_diff (before, after, &added, &removed);
   for (guint i = 0; added != NULL && i < added->len; i++)
     print_role_change (session_name, g_ptr_array_index (added, i), TRUE);
   for (guint i = 0; removed != NULL && i < removed->len; i++)
     print_role_change (session_name, g_ptr_array_index (removed, i), FALSE);
+}
+
+/* Credentials of a role taken away would sit in the keyring for ever. Only cache hygiene: a
+ * failure does not fail the command (a locked keyring is reported where a sign-in needs
+ * it). */
+static void
+forget_removed_roles (GPtrArray *removed,
+                      Waiter    *waiter)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (removed == NULL || removed->len == 0)
+    return;
+
+  gh_role_credentials_forget_async (removed, waiter->cancellable, waiter_cb, waiter);
+  if (!gh_role_credentials_forget_finish (waiter_wait (waiter), &error))
+    g_debug ("Could not forget the credentials of roles no longer granted: %s",
+             error->message);
 }
 
 /* The roles of one sign-in: from the cache when fresh, else listed (and cached); a new listing
@@ -104,7 +119,14 @@ obtain_roles (GhSession  *session,
     return NULL;
 
   if (previous != NULL)
-    print_role_changes (name, previous, roles);
+    {
+      g_autoptr(GPtrArray) added = NULL;
+      g_autoptr(GPtrArray) removed = NULL;
+
+      gh_role_diff (previous, roles, &added, &removed);
+      print_role_changes (name, added, removed);
+      forget_removed_roles (removed, waiter);
+    }
   if (!gh_role_cache_save (name, roles, now, &cache_error))
     g_printerr (_("Warning: %s\n"), cache_error->message);
 

@@ -22,6 +22,7 @@
 #include "gh-http.h"
 #include "gh-role-credentials-private.h"
 #include "gh-role-credentials.h"
+#include "gh-role.h"
 #include "gh-secret-store.h"
 #include "gh-token-cache.h"
 
@@ -721,4 +722,107 @@ gh_role_credentials_get_finish (GAsyncResult  *result,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Forgetting roles */
+
+typedef struct
+{
+  guint   pending;
+  GError *error;     /* the first failure */
+} Forget;
+
+static void
+forget_free (Forget *forget)
+{
+  g_clear_error (&forget->error);
+  g_free (forget);
+}
+
+static void
+on_role_forgotten (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Forget *forget = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_assert (forget->pending > 0);
+
+  if (!gh_secret_store_clear_role_credentials_finish (result, &error) && forget->error == NULL)
+    forget->error = g_steal_pointer (&error);
+
+  if (--forget->pending > 0)
+    return;
+
+  if (forget->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&forget->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Checked before anything starts: the keyring call refuses a role without a session name, and
+ * a refused call would never call back, leaving the task pending for ever. */
+static gboolean
+roles_have_sessions (GPtrArray *roles)
+{
+  for (guint i = 0; i < roles->len; i++)
+    {
+      GhRole *role = g_ptr_array_index (roles, i);
+
+      if (!GH_IS_ROLE (role) || gh_role_get_session_name (role) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+gh_role_credentials_forget_async (GPtrArray           *roles,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Forget *forget;
+
+  g_return_if_fail (roles != NULL);
+  g_return_if_fail (roles_have_sessions (roles));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_role_credentials_forget_async);
+
+  if (roles->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  forget = g_new0 (Forget, 1);
+  /* Counted up front: every call below completes later, from the main loop. */
+  forget->pending = roles->len;
+  g_task_set_task_data (task, forget, (GDestroyNotify) forget_free);
+
+  for (guint i = 0; i < roles->len; i++)
+    {
+      GhRole *role = g_ptr_array_index (roles, i);
+
+      gh_secret_store_clear_role_credentials_async (gh_role_get_session_name (role),
+                                                    gh_role_get_account_id (role),
+                                                    gh_role_get_role_name (role),
+                                                    cancellable,
+                                                    on_role_forgotten, g_object_ref (task));
+    }
+}
+
+gboolean
+gh_role_credentials_forget_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gh_role_credentials_forget_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

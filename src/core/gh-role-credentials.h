@@ -52,4 +52,14 @@ void                gh_role_credentials_get_async   (GhSession           *sessio
 GhRoleCredentials  *gh_role_credentials_get_finish  (GAsyncResult        *result,
                                                      GError             **error);
 
+/* Drops the keyring-cached credentials of each GhRole in @roles (of any sessions), e.g. roles
+ * a new listing no longer shows. All are cleared at once; the first failure is reported, the
+ * others still run. An empty array completes at once. */
+void                gh_role_credentials_forget_async  (GPtrArray           *roles,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            gh_role_credentials_forget_finish (GAsyncResult        *result,
+                                                       GError             **error);
+
 G_END_DECLS

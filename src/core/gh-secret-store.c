@@ -34,8 +34,8 @@ typedef struct
   Operation         operation;
   char             *session_name;
   char             *start_url;    /* NULL for clear: any start URL */
-  char             *account_id;   /* role credentials only; NULL for clear */
-  char             *role_name;    /* role credentials only; NULL for clear */
+  char             *account_id;   /* role credentials only; NULL for clear: any account */
+  char             *role_name;    /* role credentials only; NULL for clear: any role */
   GhSecretKind      kind;
   SecretValue      *value;        /* store only */
   guint             attempt;
@@ -128,7 +128,8 @@ add_attribute (GHashTable *attributes,
     g_hash_table_insert (attributes, g_strdup (name), g_strdup (value));
 }
 
-/* The attributes that are set: a clear leaves out the start URL, account and role. */
+/* The attributes that are set. A search matches every item that has them all, so a clear
+ * leaves out the start URL (and the account and role, unless it clears one role). */
 static GHashTable *
 request_attributes (Request *request)
 {
@@ -706,6 +707,37 @@ gh_secret_store_store_role_credentials_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gh_secret_store_store_role_credentials_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+gh_secret_store_clear_role_credentials_async (const char          *session_name,
+                                              const char          *account_id,
+                                              const char          *role_name,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (role_name != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  /* No start URL: the role is gone whichever portal the item was fetched through (an edited
+   * start URL leaves items behind under the old one). */
+  request_run (OPERATION_CLEAR, session_name, NULL, GH_SECRET_ROLE_CREDENTIALS,
+               account_id, role_name, NULL,
+               cancellable, callback, user_data, gh_secret_store_clear_role_credentials_async);
+}
+
+gboolean
+gh_secret_store_clear_role_credentials_finish (GAsyncResult  *result,
+                                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gh_secret_store_clear_role_credentials_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

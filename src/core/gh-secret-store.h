@@ -73,6 +73,17 @@ void      gh_secret_store_store_role_credentials_async   (const char          *s
 gboolean  gh_secret_store_store_role_credentials_finish  (GAsyncResult        *result,
                                                           GError             **error);
 
+/* Removes the item of this one account and role (any start URL), e.g. once the role is no
+ * longer granted. No item is not an error. */
+void      gh_secret_store_clear_role_credentials_async   (const char          *session_name,
+                                                          const char          *account_id,
+                                                          const char          *role_name,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean  gh_secret_store_clear_role_credentials_finish  (GAsyncResult        *result,
+                                                          GError             **error);
+
 /* Wipes, then frees. */
 void      gh_secret_free                 (char                *secret);
 

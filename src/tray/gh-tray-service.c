@@ -26,6 +26,7 @@
 #include "gh-refresh-scheduler.h"
 #include "gh-role.h"
 #include "gh-role-cache.h"
+#include "gh-role-credentials.h"
 #include "gh-session-state.h"
 #include "gh-settings.h"
 #include "gh-status-notifier.h"
@@ -508,6 +509,22 @@ notify_role_changes (GhTrayService *self,
   notify_simple (self, key, summary, body->str);
 }
 
+/* Holds a reference on the service, so it is not finalized under the keyring calls. */
+static void
+removed_roles_forgotten_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GhTrayService) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Only cache hygiene: a locked keyring is reported where a sign-in needs it. */
+  if (!gh_role_credentials_forget_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not forget the credentials of roles no longer granted: %s",
+             error->message);
+}
+
 static void sync_session (GhTrayService *self, GhSession *session, GPtrArray *roles,
                           GString *report, GString *problems);
 static void report_sync (GhTrayService *self, const char *key, GString *report,
@@ -556,6 +573,10 @@ roles_listed_cb (GObject      *object,
 
           gh_role_diff (before, roles, &added, &removed);
           notify_role_changes (self, session, added, removed);
+          /* Their cached credentials would otherwise stay in the keyring for ever. */
+          if (removed->len > 0)
+            gh_role_credentials_forget_async (removed, self->cancellable,
+                                              removed_roles_forgotten_cb, g_object_ref (self));
         }
       if (!gh_role_cache_save (name, roles, now, &save_error))
         g_warning ("%s", save_error->message);
