@@ -132,3 +132,47 @@ gh_test_keyring_unlock (GhTestKeyring *keyring)
   g_assert_no_error (error);
   gh_test_keyring_wait_for_locked (keyring, FALSE);
 }
+
+/* Role credentials in the keyring */
+
+GList *
+gh_test_keyring_find_role_credentials (const char *name,
+                                       const char *account_id,
+                                       const char *role_name)
+{
+  static const SecretSchema schema = {
+    "io.github.gatehouse.Gatehouse.Secret", SECRET_SCHEMA_NONE,
+    {
+      { "session", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "role", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+
+  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  attributes = secret_attributes_build (&schema, "session", name, "kind", "role-credentials",
+                                        "account-id", account_id, "role", role_name, NULL);
+  items = secret_service_search_sync (service, &schema, attributes, SECRET_SEARCH_ALL, NULL,
+                                      &error);
+  g_assert_no_error (error);
+  return items;
+}
+
+guint
+gh_test_keyring_count_role_credentials (const char *name,
+                                        const char *account_id,
+                                        const char *role_name)
+{
+  GList *items = gh_test_keyring_find_role_credentials (name, account_id, role_name);
+  guint n = g_list_length (items);
+
+  g_list_free_full (items, g_object_unref);
+  return n;
+}

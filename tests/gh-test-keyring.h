@@ -35,4 +35,13 @@ void           gh_test_keyring_unlock          (GhTestKeyring *keyring);
 void           gh_test_keyring_wait_for_locked (GhTestKeyring *keyring,
                                                 gboolean       locked);
 
+/* The keyring items (SecretItem, in any collection) holding role credentials of this sign-in,
+ * account and role. */
+GList         *gh_test_keyring_find_role_credentials  (const char *name,
+                                                       const char *account_id,
+                                                       const char *role_name);
+guint          gh_test_keyring_count_role_credentials (const char *name,
+                                                       const char *account_id,
+                                                       const char *role_name);
+
 G_END_DECLS

@@ -75,48 +75,6 @@ now_seconds (void)
 
 /* The role-credential items of one account and role, searched independently of
  * gh-secret-store.c (in every collection, locked or not). */
-static GList *
-find_keyring_items (const char *name,
-                    const char *account_id,
-                    const char *role_name)
-{
-  static const SecretSchema schema = {
-    "io.github.gatehouse.Gatehouse.Secret", SECRET_SCHEMA_NONE,
-    {
-      { "session", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "role", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-  };
-  g_autoptr(SecretService) service = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(GError) error = NULL;
-  GList *items;
-
-  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  attributes = secret_attributes_build (&schema, "session", name, "kind", "role-credentials",
-                                        "account-id", account_id, "role", role_name, NULL);
-  items = secret_service_search_sync (service, &schema, attributes, SECRET_SEARCH_ALL, NULL,
-                                      &error);
-  g_assert_no_error (error);
-  return items;
-}
-
-static guint
-count_keyring_items (const char *name,
-                     const char *account_id,
-                     const char *role_name)
-{
-  GList *items = find_keyring_items (name, account_id, role_name);
-  guint n = g_list_length (items);
-
-  g_list_free_full (items, g_object_unref);
-  return n;
-}
-
 /* What Passwords and Keys shows: one item, with our label and attributes. */
 static void
 assert_keyring_item (const char *name,
@@ -128,7 +86,7 @@ assert_keyring_item (const char *name,
   g_autofree char *expected_label = NULL;
   GList *items;
 
-  items = find_keyring_items (name, account_id, role_name);
+  items = gh_test_keyring_find_role_credentials (name, account_id, role_name);
   g_assert_cmpuint (g_list_length (items), ==, 1);
 
   label = secret_item_get_label (items->data);
@@ -493,15 +451,15 @@ test_forget (GhTestFixture *fixture)
   kept = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
   other = assert_get (session, OTHER_ACCOUNT, "ReadOnly", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 3);
-  g_assert_cmpuint (count_keyring_items (name, ACCOUNT, "ReadOnly"), ==, 1);
+  g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 1);
 
   /* Nothing to forget completes too, and forgets nothing. */
   assert_forget (none);
-  g_assert_cmpuint (count_keyring_items (name, ACCOUNT, "ReadOnly"), ==, 1);
+  g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 1);
 
   g_ptr_array_add (roles, gh_role_new (name, ACCOUNT, "Account 1", NULL, "ReadOnly"));
   assert_forget (roles);
-  g_assert_cmpuint (count_keyring_items (name, ACCOUNT, "ReadOnly"), ==, 0);
+  g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 0);
   assert_keyring_item (name, ACCOUNT, "AdministratorAccess");
   assert_keyring_item (name, OTHER_ACCOUNT, "ReadOnly");
 
@@ -548,7 +506,7 @@ test_roles_refresh_forgets (GhTestFixture *fixture)
                    ==, 0);
   gh_test_assert_contains (err, "you no longer have ReadOnly");
 
-  g_assert_cmpuint (count_keyring_items (name, ACCOUNT, "ReadOnly"), ==, 0);
+  g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 0);
   assert_keyring_item (name, ACCOUNT, "AdministratorAccess");
   kept2 = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 2);

@@ -523,6 +523,12 @@ test_console_ending (TrayFixture   *fixture,
   g_assert_cmpuint (count_notifications (fixture, "Console for "), ==, 2);
 }
 
+static gboolean
+role5_forgotten_cb (gpointer name)
+{
+  return gh_test_keyring_count_role_credentials (name, ACCOUNT_ID, "Role5") == 0;
+}
+
 /* Changes to the roles a sign-in has: one notification per change, replacing the last. */
 static void
 test_role_changes (TrayFixture   *fixture,
@@ -574,9 +580,13 @@ test_role_changes (TrayFixture   *fixture,
   g_assert_cmpstr (n->body, ==, body);
   g_assert_cmpuint (id, ==, first_id);
 
-  /* One role fewer. */
+  /* One role fewer; its cached credentials leave the keyring with it. */
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "credentials", "--session", name,
+                                    "--account", ACCOUNT_ID, "--role", "Role5", NULL), ==, 0);
+  g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT_ID, "Role5"), ==, 1);
   g_object_set (fixture->env.sim, "roles-per-account", 4u, NULL);
   refresh_roles (fixture, name);
+  poll_until (role5_forgotten_cb, (gpointer) name, 10000, "Role5's credentials to go");
   notification_barrier (fixture);
   g_assert_cmpuint (count_notifications (fixture, "You "), ==, 3);
   g_clear_pointer (&list, g_ptr_array_unref);
