@@ -536,6 +536,48 @@ test_hanging_notification_daemon (TrayFixture   *fixture,
   g_dbus_connection_signal_unsubscribe (fixture->bus, subscription);
 }
 
+/* No StatusNotifierWatcher (GNOME without the AppIndicator extension): the service runs
+ * anyway, says so once, and shows its icon when a watcher appears. */
+static void
+test_no_watcher (TrayFixture   *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("nowatcher");
+  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (&fixture->env);
+  g_autofree char *state = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  const char *summary = "Gatehouse has no tray icon";
+  guint count = 0;
+
+  gh_test_sign_in (&fixture->env, name);
+  stop_watcher (fixture);
+  g_subprocess_launcher_set_flags (launcher, g_test_verbose () ? G_SUBPROCESS_FLAGS_NONE
+                                   : G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  spawn_service (fixture, launcher);
+
+  for (gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+       !has_notification (fixture, summary, NULL);)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      gh_test_sleep_ms (100);
+    }
+  state = session_state (fixture, name);
+  g_assert_cmpstr (state, ==, "signed-in");
+
+  /* A watcher appears: the icon registers. */
+  start_watcher (fixture);
+  wait_for_registration (fixture, g_get_monotonic_time ());
+
+  /* It goes away again: no second notification. */
+  stop_watcher (fixture);
+  gh_test_sleep_ms (1000);
+  list = notifications (fixture);
+  for (guint i = 0; i < list->len; i++)
+    if (g_str_equal (((Notification *) g_ptr_array_index (list, i))->summary, summary))
+      count++;
+  g_assert_cmpuint (count, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -553,6 +595,8 @@ main (int    argc,
               test_background_refresh, tray_teardown);
   g_test_add ("/tray/credentials-kept-fresh", TrayFixture, NULL, tray_setup,
               test_credentials_kept_fresh, tray_teardown);
+  g_test_add ("/tray/no-watcher", TrayFixture, NULL, tray_setup,
+              test_no_watcher, tray_teardown);
   g_test_add ("/tray/window-items", TrayFixture, NULL, tray_setup,
               test_window_items, tray_teardown);
   g_test_add ("/tray/hanging-notification-daemon", TrayFixture, NULL, tray_setup,
