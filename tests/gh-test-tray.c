@@ -412,6 +412,7 @@ spawn_service (TrayFixture         *fixture,
 {
   g_autoptr(GError) error = NULL;
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
   fixture->service = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("GH_GATEHOUSE"),
                                                   "--background", NULL);
   g_assert_no_error (error);
