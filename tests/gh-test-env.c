@@ -246,6 +246,15 @@ gh_test_wait_until (gboolean (*condition) (gpointer),
                     gpointer   data,
                     guint      timeout_ms)
 {
+  gh_test_wait_for (condition, data, timeout_ms, "a condition");
+}
+
+void
+gh_test_wait_for (gboolean  (*condition) (gpointer),
+                  gpointer    data,
+                  guint       timeout_ms,
+                  const char *what)
+{
   gboolean timed_out = FALSE;
   guint source = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
   /* Conditions on files or other processes change without waking this loop: look again
@@ -257,7 +266,7 @@ gh_test_wait_until (gboolean (*condition) (gpointer),
 
   g_source_remove (poll);
   if (timed_out)
-    g_error ("Timed out after %u ms waiting for a condition", timeout_ms);
+    g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
   g_source_remove (source);
 }
 

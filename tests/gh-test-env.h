@@ -83,6 +83,11 @@ GSubprocessLauncher *gh_test_launcher (GhTestFixture *fixture);
 void       gh_test_wait_until         (gboolean     (*condition) (gpointer),
                                        gpointer       data,
                                        guint          timeout_ms);
+/* The same, naming what it waited for when it fails. */
+void       gh_test_wait_for           (gboolean     (*condition) (gpointer),
+                                       gpointer       data,
+                                       guint          timeout_ms,
+                                       const char    *what);
 void       gh_test_sleep_ms           (guint          ms);
 
 char      *gh_test_path               (GhTestFixture *fixture,

@@ -12,27 +12,6 @@
 
 #define ACCOUNT_ID "100000000001"
 
-/* Waiting */
-
-/* Polls `condition` every 100 ms (the main loop, and so the simulator, runs in between) and
- * fails the test with `what` after timeout_ms. gh_test_wait_until () looks again only when
- * something happens in this process; the service's files and bus state change elsewhere. */
-static void
-poll_until (gboolean    (*condition) (gpointer),
-            gpointer      data,
-            guint         timeout_ms,
-            const char   *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Waited %u ms in vain for %s", timeout_ms, what);
-      gh_test_sleep_ms (100);
-    }
-}
-
 /* Notifications */
 
 /* How many Notify calls had a summary starting with `prefix`. */
@@ -88,7 +67,7 @@ notification_barrier (TrayFixture *fixture)
   BarrierWait wait = { fixture, count_barriers (fixture) + 1 };
 
   activate_action (fixture, "sync", "no-such-sign-in");
-  poll_until (barrier_passed_cb, &wait, 30000, "the notification of a sync of no sign-in");
+  gh_test_wait_for (barrier_passed_cb, &wait, 30000, "the notification of a sync of no sign-in");
 }
 
 /* Until `count` Notify calls with a summary starting with `prefix` arrived. */
@@ -243,7 +222,7 @@ refresh_roles (TrayFixture *fixture,
   StampWait wait = { path, before };
 
   activate_action (fixture, "refresh-roles", name);
-  poll_until (rewritten_cb, &wait, 30000, "refresh-roles to save the role list");
+  gh_test_wait_for (rewritten_cb, &wait, 30000, "refresh-roles to save the role list");
 }
 
 /* Rewrites the config file as it is: the service reloads it and re-evaluates every deadline. */
@@ -387,7 +366,7 @@ test_session_ended (TrayFixture   *fixture,
 
   ended_prefix = g_strdup_printf ("Signed out of “%s”", name);
   wait_for_notifications (fixture, ended_prefix, 1, 60000);
-  poll_until (ended_cb, &wait, 20000, "the sign-in to end");
+  gh_test_wait_for (ended_cb, &wait, 20000, "the sign-in to end");
   notification_barrier (fixture);
 
   list = notifications (fixture);
@@ -410,8 +389,8 @@ test_session_ended (TrayFixture   *fixture,
 
   /* "Sign in" starts a browser sign-in, which (auto-approved) signs in again. */
   invoke_button (fixture, ended_id, "button-0");
-  poll_until (authorize_visited_cb, fixture, 30000, "the sign-in page");
-  poll_until (signed_in_cb, &wait, 30000, "the sign-in");
+  gh_test_wait_for (authorize_visited_cb, fixture, 30000, "the sign-in page");
+  gh_test_wait_for (signed_in_cb, &wait, 30000, "the sign-in");
 }
 
 /* The check at the estimated end fails for a passing reason (a 500): it is tried again, and the
@@ -444,7 +423,7 @@ test_end_check_retried (TrayFixture   *fixture,
 
   /* The role list fetched at start refreshes the token too: let it be done first. */
   roles.path = cache;
-  poll_until (rewritten_cb, &roles, 20000, "the role list");
+  gh_test_wait_for (rewritten_cb, &roles, 20000, "the role list");
 
   /* Every attempt of the first check fails; the service's next one finds the sign-in over. */
   before = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
@@ -453,7 +432,7 @@ test_end_check_retried (TrayFixture   *fixture,
 
   ended_summary = g_strdup_printf ("Signed out of “%s”", name);
   wait_for_notifications (fixture, ended_summary, 1, 60000);
-  poll_until (ended_cb, &wait, 20000, "the sign-in to end");
+  gh_test_wait_for (ended_cb, &wait, 20000, "the sign-in to end");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->env.sim, "CreateToken") - before,
                     >=, 5);
 }
@@ -485,7 +464,7 @@ test_console_ending (TrayFixture   *fixture,
 
   start_service (fixture);
   activate_action (fixture, "open-console", target);
-  poll_until (console_logins_cb, &logins_wait, 30000, "a console sign-in");
+  gh_test_wait_for (console_logins_cb, &logins_wait, 30000, "a console sign-in");
   g_assert_cmpuint (logins->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (logins, 0), ==, ACCOUNT_ID "/ReadOnly");
   g_assert_cmpuint (browser_visits (fixture), >=, 1);
@@ -503,8 +482,8 @@ test_console_ending (TrayFixture   *fixture,
   visits_wait.count = browser_visits (fixture) + 1;
   logins_wait.count = 2;
   invoke_button (fixture, id, "button-0");
-  poll_until (visits_cb, &visits_wait, 30000, "the browser");
-  poll_until (console_logins_cb, &logins_wait, 30000, "a console sign-in");
+  gh_test_wait_for (visits_cb, &visits_wait, 30000, "the browser");
+  gh_test_wait_for (console_logins_cb, &logins_wait, 30000, "a console sign-in");
   g_assert_cmpuint (logins->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (logins, 1), ==, ACCOUNT_ID "/ReadOnly");
 
@@ -586,7 +565,7 @@ test_role_changes (TrayFixture   *fixture,
   g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT_ID, "Role5"), ==, 1);
   g_object_set (fixture->env.sim, "roles-per-account", 4u, NULL);
   refresh_roles (fixture, name);
-  poll_until (role5_forgotten_cb, (gpointer) name, 10000, "Role5's credentials to go");
+  gh_test_wait_for (role5_forgotten_cb, (gpointer) name, 10000, "Role5's credentials to go");
   notification_barrier (fixture);
   g_assert_cmpuint (count_notifications (fixture, "You "), ==, 3);
   g_clear_pointer (&list, g_ptr_array_unref);
@@ -647,7 +626,7 @@ test_refresh_rejected (TrayFixture   *fixture,
 
   summary = g_strdup_printf ("Signed out of “%s”", name);
   wait_for_notifications (fixture, summary, 1, 90000);
-  poll_until (ended_cb, &wait, 20000, "the sign-in to end");
+  gh_test_wait_for (ended_cb, &wait, 20000, "the sign-in to end");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->env.sim, "CreateToken") - requests,
                     ==, 9);
 
@@ -677,8 +656,8 @@ test_refresh_rejected (TrayFixture   *fixture,
 
   /* The button is the fix: a new sign-in. */
   invoke_button (fixture, id, "button-0");
-  poll_until (authorize_visited_cb, fixture, 30000, "the sign-in page");
-  poll_until (signed_in_cb, &wait, 30000, "the sign-in");
+  gh_test_wait_for (authorize_visited_cb, fixture, 30000, "the sign-in page");
+  gh_test_wait_for (signed_in_cb, &wait, 30000, "the sign-in");
 }
 
 /* The refresh fails on a locked keyring */
@@ -809,7 +788,7 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   start_logged_service (fixture, log);
 
   /* Three failed refreshes, one notification; the icon says something is wrong. */
-  poll_until (logged_cb, &failures, 90000, "three failed refreshes");
+  gh_test_wait_for (logged_cb, &failures, 90000, "three failed refreshes");
   notification_barrier (fixture);
   summary = g_strdup_printf ("Gatehouse cannot keep “%s” signed in", name);
   list = notifications (fixture);
@@ -828,13 +807,13 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   tokens_before = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
   expiry_before = cached_expiry (fixture, name);
   invoke_button (fixture, id, "button-0");
-  poll_until (roles_listed_cb, &listed, 15000, "the role list");
+  gh_test_wait_for (roles_listed_cb, &listed, 15000, "the role list");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->env.sim, "CreateToken"), >,
                     tokens_before);
   g_assert_cmpint (cached_expiry (fixture, name), >, expiry_before);
-  poll_until (icon_signed_in_cb, fixture, 15000, "the signed-in icon");
+  gh_test_wait_for (icon_signed_in_cb, fixture, 15000, "the signed-in icon");
   /* "refreshing" in between: the retry and the role listing may both refresh. */
-  poll_until (signed_in_cb, &signed_in, 15000, "the signed-in state");
+  gh_test_wait_for (signed_in_cb, &signed_in, 15000, "the signed-in state");
 
   notification_barrier (fixture);
   g_assert_cmpuint (count_notifications (fixture, summary), ==, 1);
@@ -863,7 +842,7 @@ test_sync (TrayFixture   *fixture,
   gh_test_sign_in (&fixture->env, name);
   start_service (fixture);
   /* The role list the service fetches at start. */
-  poll_until (rewritten_cb, &roles, 20000, "the role list");
+  gh_test_wait_for (rewritten_cb, &roles, 20000, "the role list");
 
   /* All sign-ins. */
   activate_action (fixture, "sync", "");
@@ -887,7 +866,7 @@ test_sync (TrayFixture   *fixture,
   /* Another sign-in, not signed in: the result says what it could not do, in the same
    * notification. */
   gh_test_add_session (&fixture->env, other);
-  poll_until (session_known_cb, &other_wait, 20000, "the service to load the new sign-in");
+  gh_test_wait_for (session_known_cb, &other_wait, 20000, "the service to load the new sign-in");
   activate_action (fixture, "sync", "");
   wait_for_notifications (fixture, "AWS CLI profiles", 2, 30000);
   g_clear_pointer (&list, g_ptr_array_unref);

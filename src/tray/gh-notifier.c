@@ -103,71 +103,63 @@ worker_unref (Worker *worker)
   g_free (worker);
 }
 
-/* Button clicks: from the worker to the main context */
+/* Button clicks: a button's action, activated on the main context */
 
 typedef struct
 {
   Worker   *worker;
   char     *action_name;
   GVariant *target;
-} Click;
+} Activation;
+
+static Activation *
+activation_new (Worker     *worker,
+                const char *action_name,
+                GVariant   *target)
+{
+  Activation *activation = g_new0 (Activation, 1);
+
+  activation->worker = worker_ref (worker);
+  activation->action_name = g_strdup (action_name);
+  activation->target = target ? g_variant_ref (target) : NULL;
+  return activation;
+}
 
 static void
-click_free (gpointer data)
+activation_free (gpointer data)
 {
-  Click *click = data;
+  Activation *activation = data;
 
-  worker_unref (click->worker);
-  g_free (click->action_name);
-  g_clear_pointer (&click->target, g_variant_unref);
-  g_free (click);
+  worker_unref (activation->worker);
+  g_free (activation->action_name);
+  g_clear_pointer (&activation->target, g_variant_unref);
+  g_free (activation);
 }
 
 static gboolean
-click_cb (gpointer data)
+activate_cb (gpointer data)
 {
-  Click *click = data;
+  Activation *activation = data;
 
-  if (click->worker->actions != NULL)
-    g_action_group_activate_action (click->worker->actions, click->action_name, click->target);
+  if (activation->worker->actions != NULL)
+    g_action_group_activate_action (activation->worker->actions, activation->action_name,
+                                    activation->target);
   return G_SOURCE_REMOVE;
 }
 
-typedef struct
-{
-  Worker   *worker;                    /* its notifications die before it */
-  char     *action_name;
-  GVariant *target;
-} ButtonData;
-
-static void
-button_data_free (gpointer data)
-{
-  ButtonData *button = data;
-
-  g_free (button->action_name);
-  g_clear_pointer (&button->target, g_variant_unref);
-  g_free (button);
-}
-
+/* On the worker: the button's data is copied, as the notification may go first. */
 static void
 button_cb (NotifyNotification *notification,
            char               *action,
            gpointer            user_data)
 {
-  ButtonData *button = user_data;
+  Activation *button = user_data;
   Worker *worker = button->worker;
 
   if (button->action_name != NULL)
-    {
-      Click *click = g_new0 (Click, 1);
-
-      click->worker = worker_ref (worker);
-      click->action_name = g_strdup (button->action_name);
-      click->target = button->target ? g_variant_ref (button->target) : NULL;
-      g_main_context_invoke_full (worker->main_context, G_PRIORITY_DEFAULT, click_cb, click,
-                                  click_free);
-    }
+    g_main_context_invoke_full (worker->main_context, G_PRIORITY_DEFAULT, activate_cb,
+                                activation_new (worker, button->action_name, button->target),
+                                activation_free);
   if (!worker->stopping)
     notify_notification_close (notification, NULL);
 }
@@ -262,15 +254,12 @@ show_cb (gpointer data)
   notify_notification_clear_actions (notification);
   for (guint i = 0; i < request->n_buttons; i++)
     {
-      ButtonData *button = g_new0 (ButtonData, 1);
       g_autofree char *id = g_strdup_printf ("button-%u", i);
 
-      button->worker = worker;
-      button->action_name = g_strdup (request->buttons[i].action_name);
-      button->target = request->buttons[i].target ? g_variant_ref (request->buttons[i].target)
-                                                  : NULL;
       notify_notification_add_action (notification, id, request->buttons[i].label, button_cb,
-                                      button, button_data_free);
+                                      activation_new (worker, request->buttons[i].action_name,
+                                                      request->buttons[i].target),
+                                      activation_free);
     }
 
   if (!notify_notification_show (notification, &error))
