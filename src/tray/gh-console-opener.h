@@ -1,6 +1,6 @@
 /* gh-console-opener.h — open the AWS console for a role from the tray
  *
- * The core's federation steps (src/core/gh-console-launch.h) as the tray uses them: the console
+ * The core's federation steps (src/core/console/gh-console-launch.h) as the tray uses them: the console
  * home of the session's region, through the default browser, remembered in the console history.
  */
 #pragma once

@@ -7,7 +7,7 @@ set -euo pipefail
 
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 BUILD=${GH_BUILDDIR:-$REPO/build}
-GH="$BUILD/src/cli/gatehouse"
+GH="$BUILD/src/gatehouse"
 SIM="$BUILD/tests/sim/gatehouse-simulator"
 PY=${GH_PYTHON:-python3}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")

@@ -17,7 +17,7 @@
 #
 # By default it first signs in to a "demo" session against the Identity Center simulator
 # (build/tests/sim/gatehouse-simulator) with an unlocked gnome-keyring on the private bus and
-# the stand-in browser (tests/browser/gh-test-browser), so the icon shows "signed in" and the
+# the stand-in browser (tests/fixtures/browser/gh-test-browser), so the icon shows "signed in" and the
 # menu lists accounts and roles. --no-demo skips that (the icon shows "signed out").
 #
 # Results (default DIR: data/screenshots):
@@ -100,7 +100,7 @@ build() {
     fi
     meson compile -C "$BUILDDIR" >&2
     local f
-    for f in src/cli/gatehouse tests/sim/gatehouse-simulator data/gschemas.compiled; do
+    for f in src/gatehouse tests/sim/gatehouse-simulator data/gschemas.compiled; do
         [[ -e $BUILDDIR/$f ]] || die "$BUILDDIR/$f was not built"
     done
 }
@@ -124,8 +124,8 @@ prepare_work() {
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-real-host.XXXXXX")
     mkdir -p "$WORK"/{bin,conf,icons,schemas,out,home,config,data,cache,state,runtime}
     # Copies, so the test user needs no access to the checkout.
-    cp "$BUILDDIR/src/cli/gatehouse" "$BUILDDIR/tests/sim/gatehouse-simulator" \
-        "$REPO/tests/browser/gh-test-browser" "$REPO/tests/browser/gh-test-browser.desktop.in" \
+    cp "$BUILDDIR/src/gatehouse" "$BUILDDIR/tests/sim/gatehouse-simulator" \
+        "$REPO/tests/fixtures/browser/gh-test-browser" "$REPO/tests/fixtures/browser/gh-test-browser.desktop.in" \
         "$WORK/bin/"
     # The scripted pointer that opens the menu (see gh-pointer.c).
     # shellcheck disable=SC2046

@@ -1,4 +1,4 @@
-/* test-rate-limiter.c — tests for src/core/gh-rate-limiter.c */
+/* test-rate-limiter.c — tests for src/core/portal/gh-rate-limiter.c */
 #include "config.h"
 
 #include <gio/gio.h>

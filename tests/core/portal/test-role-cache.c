@@ -1,4 +1,4 @@
-/* test-role-cache.c — tests for src/core/gh-role-cache.c and src/core/gh-role.c */
+/* test-role-cache.c — tests for src/core/portal/gh-role-cache.c and src/core/portal/gh-role.c */
 #include "config.h"
 
 #include <sys/stat.h>

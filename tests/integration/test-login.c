@@ -319,7 +319,7 @@ botocore_credentials (GhTestFixture *fixture,
   g_autofree char *config = gh_test_path (fixture, ".aws/config");
   g_autofree char *contents = NULL;
   g_autofree char *updated = NULL;
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "botocore-credentials.py", NULL);
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures", "botocore-credentials.py", NULL);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;

@@ -1,4 +1,4 @@
-/* test-token-cache.c — tests for src/core/gh-token-cache.c */
+/* test-token-cache.c — tests for src/core/awsfiles/gh-token-cache.c */
 #include "config.h"
 
 #include <sys/stat.h>

@@ -19,7 +19,7 @@ static char *
 botocore_access_key (GhTestFixture *fixture,
                      const char    *profile)
 {
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "botocore-credentials.py", NULL);
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures", "botocore-credentials.py", NULL);
   g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;

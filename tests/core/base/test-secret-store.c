@@ -1,4 +1,4 @@
-/* test-secret-store.c — integration tests for src/core/gh-secret-store.c
+/* test-secret-store.c — integration tests for src/core/base/gh-secret-store.c
  *
  * Runs against a real gnome-keyring-daemon on a private session bus (build-aux/dev test).
  * Locking is tested on a throw-away default collection (gh-test-keyring.h) that the test can

@@ -1,5 +1,5 @@
 /* test-role-credentials.c — unit tests for the formats and JSON forms of
- * src/core/gh-role-credentials.c (keyring and portal: test-role-credentials-live.c) */
+ * src/core/portal/gh-role-credentials.c (keyring and portal: test-role-credentials-live.c) */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
