@@ -5,7 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gh-aws-config.h"
-#include "gh-session.h"
+#include "gh-session-manager.h"
 
 G_BEGIN_DECLS
 
@@ -30,11 +30,6 @@ char               *format_time          (gint64         unix_seconds);
 
 GPtrArray          *load_sessions        (GError       **error);
 void                print_json           (JsonBuilder   *builder);
-GhSsoSessionConfig *find_session_config  (GPtrArray     *configs,
-                                          const char    *name,
-                                          GError       **error);
-gboolean            check_session_config (const GhSsoSessionConfig *config,
-                                          GError                  **error);
 GhSession          *open_session         (const char    *name,
                                           GError       **error);
 

@@ -158,7 +158,7 @@ select_sessions (const char  *name,
     {
       GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
 
-      if (!check_session_config (config, error))
+      if (!gh_sso_session_config_check (config, error))
         return NULL;
       g_ptr_array_add (sessions, gh_session_new (config));
     }

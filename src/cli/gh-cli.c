@@ -175,85 +175,15 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
-GhSsoSessionConfig *
-find_session_config (GPtrArray   *configs,
-                     const char  *name,
-                     GError     **error)
-{
-  g_autofree char *path = gh_aws_config_default_path ();
-
-  if (name == NULL)
-    {
-      g_autoptr(GString) names = g_string_new (NULL);
-
-      if (configs->len == 1)
-        return g_ptr_array_index (configs, 0);
-
-      if (configs->len == 0)
-        {
-          g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                       _("No sign-in is defined in %s. Add one: gatehouse session add NAME "
-                         "--start-url URL --region REGION"), path);
-          return NULL;
-        }
-
-      for (guint i = 0; i < configs->len; i++)
-        {
-          GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
-
-          g_string_append_printf (names, "%s%s", i ? ", " : "", config->name);
-        }
-      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
-                   _("Several sign-ins are defined (%s); name one"), names->str);
-      return NULL;
-    }
-
-  for (guint i = 0; i < configs->len; i++)
-    {
-      GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
-
-      if (g_str_equal (config->name, name))
-        return config;
-    }
-
-  g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-               _("No sign-in named “%s” in %s (see gatehouse session list)"), name, path);
-  return NULL;
-}
-
-gboolean
-check_session_config (const GhSsoSessionConfig  *config,
-                      GError                   **error)
-{
-  if (config->start_url == NULL || config->region == NULL)
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("The sign-in “%s” needs both sso_start_url and sso_region in the AWS "
-                     "config file"), config->name);
-      return FALSE;
-    }
-  if (!gh_region_is_valid (config->region))
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("The sign-in “%s” has an invalid sso_region “%s”"),
-                   config->name, config->region);
-      return FALSE;
-    }
-  return gh_validate_start_url (config->start_url, error);
-}
-
 GhSession *
 open_session (const char  *name,
               GError     **error)
 {
-  g_autoptr(GPtrArray) configs = load_sessions (error);
-  GhSsoSessionConfig *config;
+  g_autoptr(GhSessionManager) manager = gh_session_manager_new (NULL);
 
-  if (configs == NULL || (config = find_session_config (configs, name, error)) == NULL)
+  if (!gh_session_manager_reload (manager, error))
     return NULL;
-  if (!check_session_config (config, error))
-    return NULL;
-  return gh_session_new (config);
+  return gh_session_manager_find (manager, name, error);
 }
 
 void
@@ -782,7 +712,7 @@ cmd_status (int    argc,
       g_autofree char *access = NULL;
       g_autofree char *end = NULL;
 
-      if (!check_session_config (config, &config_error))
+      if (!gh_sso_session_config_check (config, &config_error))
         {
           if (!json)
             g_print ("%s\t%s\t%s\n", config->name, _("error"), config_error->message);

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-endpoints.h"
+#include "gh-enums.h"
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-lock.h"
@@ -226,7 +227,7 @@ gh_session_get_property (GObject    *object,
       g_value_set_string (value, self->config->region);
       break;
     case PROP_STATUS:
-      g_value_set_int (value, self->status);
+      g_value_set_enum (value, self->status);
       break;
     case PROP_ACCESS_EXPIRES_AT:
       g_value_set_int64 (value, self->access_expires_at);
@@ -254,8 +255,8 @@ gh_session_class_init (GhSessionClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   properties[PROP_START_URL] = g_param_spec_string ("start-url", NULL, NULL, NULL, flags);
   properties[PROP_REGION] = g_param_spec_string ("region", NULL, NULL, NULL, flags);
-  properties[PROP_STATUS] = g_param_spec_int ("status", NULL, NULL, GH_SESSION_SIGNED_OUT,
-                                              GH_SESSION_ERROR, GH_SESSION_SIGNED_OUT, flags);
+  properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, GH_TYPE_SESSION_STATUS,
+                                               GH_SESSION_SIGNED_OUT, flags);
   properties[PROP_ACCESS_EXPIRES_AT] = g_param_spec_int64 ("access-expires-at", NULL, NULL,
                                                            0, G_MAXINT64, 0, flags);
   properties[PROP_SESSION_END] = g_param_spec_int64 ("session-end", NULL, NULL,
@@ -300,6 +301,14 @@ gh_session_new (const GhSsoSessionConfig *config)
   self->config = config_copy (config);
   gh_session_reload (self);
   return self;
+}
+
+const GhSsoSessionConfig *
+gh_session_get_config (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+
+  return self->config;
 }
 
 const char *

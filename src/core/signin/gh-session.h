@@ -36,6 +36,8 @@ gint64           gh_session_get_access_expires_at (GhSession *self);
 gint64           gh_session_get_session_end     (GhSession   *self);
 gboolean         gh_session_get_refreshable     (GhSession   *self);
 const char      *gh_session_get_error_message   (GhSession   *self);
+/* The definition the session was made from (owned by the session). */
+const GhSsoSessionConfig *gh_session_get_config (GhSession   *self);
 const char      *gh_session_status_to_string    (GhSessionStatus status);
 /* SIGNED_IN or REFRESHING: the sign-in is current. */
 gboolean         gh_session_status_is_signed_in (GhSessionStatus status);
