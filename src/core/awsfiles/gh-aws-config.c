@@ -22,6 +22,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-lock.h"
 #include "gh-profile-sync.h"
 
 #define MAX_SESSION_NAME_LENGTH 128
@@ -611,32 +612,23 @@ edit_config (const char  *path,
 {
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *resolved = gh_file_resolve_symlinks (absolute);
-  g_autofree char *hash = gh_sha1_hex (resolved);
-  g_autofree char *lock_name = g_strconcat ("config-", hash, NULL);
+  g_autofree char *lock_name = gh_lock_name_for_file ("config", resolved);
+  g_autoptr(GhLock) lock = NULL;
   g_autoptr(GhIni) ini = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
-  gboolean ret = FALSE;
-  int lock_fd;
 
-  lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
-  if (lock_fd < 0)
+  lock = gh_lock_acquire (lock_name, NULL, error);
+  if (lock == NULL)
     return FALSE;
 
   /* A missing file is an empty document: adding creates it, removing finds nothing */
   ini = load_ini (resolved, path, TRUE, error);
-  if (ini == NULL)
-    goto out;
-
-  if (!edit (ini, path, user_data, error))
-    goto out;
+  if (ini == NULL || !edit (ini, path, user_data, error))
+    return FALSE;
 
   data = gh_ini_to_data (ini, &length);
-  ret = gh_file_write_private (resolved, data, length, error);
-
-out:
-  gh_file_lock_release (lock_fd);
-  return ret;
+  return gh_file_write_private (resolved, data, length, error);
 }
 
 static gboolean

@@ -24,6 +24,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-lock.h"
 #include "gh-profile-sync.h"
 
 #define MARKER_PREFIX "Managed by Gatehouse"
@@ -171,8 +172,8 @@ gh_credentials_file_write_section (const char               *path,
 {
   g_autofree char *absolute = NULL;
   g_autofree char *resolved = NULL;
-  g_autofree char *hash = NULL;
   g_autofree char *lock_name = NULL;
+  g_autoptr(GhLock) lock = NULL;
   g_autoptr(GhIni) ini = NULL;
   g_autoptr(GHashTable) comments = NULL;
   char *contents = NULL;
@@ -180,7 +181,6 @@ gh_credentials_file_write_section (const char               *path,
   gsize length = 0;
   gsize data_len = 0;
   gboolean ret = FALSE;
-  int lock_fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (profile != NULL, FALSE);
@@ -191,11 +191,10 @@ gh_credentials_file_write_section (const char               *path,
 
   absolute = g_canonicalize_filename (path, NULL);
   resolved = gh_file_resolve_symlinks (absolute);
-  hash = gh_sha1_hex (resolved);
-  lock_name = g_strconcat ("credentials-", hash, NULL);
+  lock_name = gh_lock_name_for_file ("credentials", resolved);
 
-  lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
-  if (lock_fd < 0)
+  lock = gh_lock_acquire (lock_name, NULL, error);
+  if (lock == NULL)
     return FALSE;
 
   contents = read_text (resolved, path, TRUE, &length, error);
@@ -235,7 +234,6 @@ gh_credentials_file_write_section (const char               *path,
 out:
   wipe_free (contents, length);
   wipe_free (data, data_len);
-  gh_file_lock_release (lock_fd);
   return ret;
 }
 

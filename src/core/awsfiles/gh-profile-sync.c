@@ -31,6 +31,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-lock.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
 
@@ -1308,8 +1309,7 @@ gh_profile_sync (const char           *config_path,
   g_autofree char *new_contents = NULL;
   gsize length = 0;
   gsize new_length = 0;
-  int lock_fd = -1;
-  gboolean ok = FALSE;
+  g_autoptr(GhLock) lock = NULL;
 
   g_return_val_if_fail (config_path != NULL, NULL);
   g_return_val_if_fail (session_name != NULL, NULL);
@@ -1330,11 +1330,10 @@ gh_profile_sync (const char           *config_path,
 
   if (!dry_run)
     {
-      g_autofree char *hash = gh_sha1_hex (resolved);
-      g_autofree char *lock_name = g_strconcat ("config-", hash, NULL);
+      g_autofree char *lock_name = gh_lock_name_for_file ("config", resolved);
 
-      lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
-      if (lock_fd < 0)
+      lock = gh_lock_acquire (lock_name, NULL, error);
+      if (lock == NULL)
         return NULL;
     }
 
@@ -1345,7 +1344,7 @@ gh_profile_sync (const char           *config_path,
           g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
                        _("Cannot read the AWS config file %s: %s"), config_path,
                        local_error->message);
-          goto out;
+          return NULL;
         }
       g_clear_error (&local_error);
       contents = g_strdup ("");
@@ -1359,7 +1358,7 @@ gh_profile_sync (const char           *config_path,
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
                    _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
                    config_path, local_error->message);
-      goto out;
+      return NULL;
     }
 
   result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
@@ -1371,11 +1370,7 @@ gh_profile_sync (const char           *config_path,
 
   if (result->changed && !dry_run &&
       !gh_file_write_private (resolved, new_contents, new_length, error))
-    goto out;
+    return NULL;
 
-  ok = TRUE;
-
-out:
-  gh_file_lock_release (lock_fd);
-  return ok ? g_steal_pointer (&result) : NULL;
+  return g_steal_pointer (&result);
 }

@@ -14,6 +14,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-lock.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
 #include "gh-test-util.h"
@@ -828,21 +829,19 @@ test_edit_while_waiting_for_lock (void)
 {
   g_autofree char *path = config_path ();
   g_autofree char *resolved = NULL;
-  g_autofree char *hash = NULL;
   g_autofree char *lock_name = NULL;
+  g_autoptr(GhLock) lock = NULL;
   g_autoptr(GPtrArray) roles = acme_roles ();
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   SyncThreadData data = { 0 };
   GThread *thread;
-  int fd;
 
   gh_test_write_file (path, "[profile old]\nregion = us-east-1\n", -1);
   resolved = gh_file_resolve_symlinks (path);
-  hash = gh_sha1_hex (resolved);
-  lock_name = g_strconcat ("config-", hash, NULL);
+  lock_name = gh_lock_name_for_file ("config", resolved);
 
-  fd = gh_file_lock_acquire (lock_name, TRUE, &error);
+  lock = gh_lock_acquire (lock_name, NULL, &error);
   g_assert_no_error (error);
 
   data.path = path;
@@ -853,7 +852,7 @@ test_edit_while_waiting_for_lock (void)
 
   gh_test_write_file (path,
                       "[profile old]\nregion = us-east-1\n[profile new]\nregion = eu-west-1\n", -1);
-  gh_file_lock_release (fd);
+  g_clear_object (&lock);
   g_thread_join (thread);
 
   g_assert_no_error (data.error);
