@@ -24,6 +24,7 @@
 #include "gh-ini.h"
 #include "gh-lock.h"
 #include "gh-profile-sync.h"
+#include "gh-shell-quote.h"
 
 #define MAX_SESSION_NAME_LENGTH 128
 
@@ -185,33 +186,6 @@ validate_scopes (const char * const  *scopes,
   return TRUE;
 }
 
-/* shlex.quote: characters outside [A-Za-z0-9_@%+=:,./-] need single quotes */
-char *
-gh_shell_quote (const char *text)
-{
-  GString *out;
-
-  if (text[0] == '\0')
-    return g_strdup ("''");
-
-  if (text[strspn (text,
-                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                   "_@%+=:,./-")] == '\0')
-    return g_strdup (text);
-
-  out = g_string_new ("'");
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\'')
-        g_string_append (out, "'\"'\"'");
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '\'');
-
-  return g_string_free (out, FALSE);
-}
-
 char *
 gh_aws_config_session_header (const char *name)
 {
@@ -223,77 +197,6 @@ gh_aws_config_session_header (const char *name)
   return g_strconcat ("sso-session ", quoted, NULL);
 }
 
-/* shlex.split (posix mode, whitespace_split, no comments). FALSE on an unclosed quote or a
- * trailing backslash, as shlex raises ValueError there. */
-static GStrv
-shell_split (const char *text)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GString) token = g_string_new (NULL);
-  gboolean in_token = FALSE;
-  const char *p = text;
-
-  while (TRUE)
-    {
-      char c = *p;
-
-      if (c == '\0' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
-        {
-          if (in_token)
-            {
-              g_strv_builder_add (builder, token->str);
-              g_string_truncate (token, 0);
-              in_token = FALSE;
-            }
-          if (c == '\0')
-            break;
-          p++;
-          continue;
-        }
-
-      in_token = TRUE;
-
-      if (c == '\\')
-        {
-          if (p[1] == '\0')
-            return NULL;
-          g_string_append_c (token, p[1]);
-          p += 2;
-        }
-      else if (c == '\'')
-        {
-          const char *close = strchr (p + 1, '\'');
-
-          if (close == NULL)
-            return NULL;
-          g_string_append_len (token, p + 1, close - p - 1);
-          p = close + 1;
-        }
-      else if (c == '"')
-        {
-          p++;
-          while (*p != '"')
-            {
-              if (*p == '\0')
-                return NULL;
-              /* Inside double quotes a backslash escapes only '"' and '\' */
-              if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-                p++;
-              g_string_append_c (token, *p);
-              p++;
-            }
-          p++;
-        }
-      else
-        {
-          g_string_append_c (token, c);
-          p++;
-        }
-    }
-
-  return g_strv_builder_end (builder);
-}
-
 gboolean
 gh_aws_config_parse_header (const char  *header,
                             char       **kind,
@@ -303,7 +206,7 @@ gh_aws_config_parse_header (const char  *header,
 
   g_return_val_if_fail (header != NULL, FALSE);
 
-  tokens = shell_split (header);
+  tokens = gh_shell_split (header);
   if (tokens == NULL || g_strv_length (tokens) != 2)
     return FALSE;
 

@@ -34,6 +34,7 @@
 #include "gh-lock.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
+#include "gh-shell-quote.h"
 
 #define MARKER_PREFIX "Managed by Gatehouse (sign-in \""
 #define MARKER_SUFFIX "): changes here are overwritten by gatehouse sync"
