@@ -23,7 +23,7 @@
 #include "gh-file-util.h"
 #include "gh-ini.h"
 #include "gh-lock.h"
-#include "gh-profile-sync.h"
+#include "gh-profile-marker.h"
 #include "gh-shell-quote.h"
 
 #define MAX_SESSION_NAME_LENGTH 128
@@ -701,57 +701,14 @@ find_profile_header (GhIni      *ini,
   return found;
 }
 
-/**
- * gh_aws_config_find_profile:
- *
- * The SSO settings of a profile, Gatehouse's or hand-written. A sso_session that names no
- * `[sso-session]` section is returned as it is: the caller reports that.
- */
-GhProfileConfig *
-gh_aws_config_find_profile (const char  *path,
-                            const char  *name,
-                            GError     **error)
+static GhProfileConfig *
+profile_from_section (GhIni      *ini,
+                      const char *header,
+                      const char *name)
 {
-  g_autoptr(GhProfileConfig) profile = NULL;
-  g_autoptr(GhIni) ini = gh_ini_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GHashTable) comments = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *header = NULL;
+  g_autoptr(GhProfileConfig) profile = g_new0 (GhProfileConfig, 1);
   g_autofree char *owner = NULL;
-  gsize length = 0;
 
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                     _("No profile named “%s” in %s"), name, path);
-      else
-        g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                     _("Cannot read the AWS config file %s: %s"), path, local_error->message);
-      return NULL;
-    }
-
-  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
-                   path, local_error->message);
-      return NULL;
-    }
-
-  header = find_profile_header (ini, name);
-  if (header == NULL)
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                   _("No profile named “%s” in %s"), name, path);
-      return NULL;
-    }
-
-  profile = g_new0 (GhProfileConfig, 1);
   profile->name = g_strdup (name);
   profile->sso_session = gh_ini_get_value (ini, header, "sso_session");
   profile->sso_start_url = gh_ini_get_value (ini, header, "sso_start_url");
@@ -770,16 +727,26 @@ gh_aws_config_find_profile (const char  *path,
       profile->sso_role_name = gh_ini_get_value (ini, header, "gatehouse_role_name");
     }
 
-  comments = gh_profile_sync_header_comments (contents, length);
-  owner = gh_profile_sync_parse_marker (g_hash_table_lookup (comments, header));
+  owner = gh_profile_marker_get_section_owner (ini, header);
   profile->managed = owner != NULL;
+
+  return g_steal_pointer (&profile);
+}
+
+/* What the AWS CLI needs to use the profile for IAM Identity Center */
+static gboolean
+check_sso_profile (const GhProfileConfig  *profile,
+                   const char             *path,
+                   GError                **error)
+{
+  const char *name = profile->name;
 
   if (profile->sso_account_id == NULL && profile->sso_role_name == NULL)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” is not an IAM Identity Center profile (it has no "
                      "sso_account_id/sso_role_name)"), name);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_account_id == NULL || profile->sso_role_name == NULL)
@@ -787,7 +754,7 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has no %s; add it to the profile in %s"), name,
                    profile->sso_account_id == NULL ? "sso_account_id" : "sso_role_name", path);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_session == NULL && profile->sso_start_url == NULL)
@@ -795,7 +762,7 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has neither sso_session nor sso_start_url; add "
                      "sso_session to the profile in %s"), name, path);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_session == NULL && profile->sso_region == NULL)
@@ -803,8 +770,46 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has sso_start_url but no sso_region; add it to the "
                      "profile in %s"), name, path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * gh_aws_config_find_profile:
+ *
+ * The SSO settings of a profile, Gatehouse's or hand-written. A sso_session that names no
+ * `[sso-session]` section is returned as it is: the caller reports that. A missing file has
+ * no profiles.
+ */
+GhProfileConfig *
+gh_aws_config_find_profile (const char  *path,
+                            const char  *name,
+                            GError     **error)
+{
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autoptr(GhIni) ini = NULL;
+  g_autofree char *header = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  ini = load_ini (path, path, TRUE, error);
+  if (ini == NULL)
+    return NULL;
+
+  header = find_profile_header (ini, name);
+  if (header == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("No profile named “%s” in %s"), name, path);
       return NULL;
     }
+
+  profile = profile_from_section (ini, header, name);
+  if (!check_sso_profile (profile, path, error))
+    return NULL;
 
   return g_steal_pointer (&profile);
 }

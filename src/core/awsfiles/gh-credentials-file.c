@@ -25,7 +25,6 @@
 #include "gh-file-util.h"
 #include "gh-ini.h"
 #include "gh-lock.h"
-#include "gh-profile-sync.h"
 
 #define MARKER_PREFIX "Managed by Gatehouse"
 #define MARKER MARKER_PREFIX ": short-term keys from gatehouse credentials --write; changes " \
@@ -97,9 +96,12 @@ parse_text (const char  *contents,
   return g_steal_pointer (&ini);
 }
 
+/* A marker directly above every header of the section (the same line above each) */
 static gboolean
-is_marker (const char *comment)
+is_managed (GhIni      *ini,
+            const char *section)
 {
+  g_autofree char *comment = gh_ini_get_section_comment (ini, section);
   const char *p = comment;
 
   if (p == NULL || *p != '#')
@@ -175,7 +177,6 @@ gh_credentials_file_write_section (const char               *path,
   g_autofree char *lock_name = NULL;
   g_autoptr(GhLock) lock = NULL;
   g_autoptr(GhIni) ini = NULL;
-  g_autoptr(GHashTable) comments = NULL;
   char *contents = NULL;
   char *data = NULL;
   gsize length = 0;
@@ -207,8 +208,7 @@ gh_credentials_file_write_section (const char               *path,
 
   if (gh_ini_has_section (ini, profile))
     {
-      comments = gh_profile_sync_header_comments (contents, length);
-      if (!is_marker (g_hash_table_lookup (comments, profile)))
+      if (!is_managed (ini, profile))
         {
           g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                        _("The credentials file %s already has a [%s] section you wrote; "
@@ -244,7 +244,6 @@ list_profiles (const char  *path,
 {
   g_autoptr(GStrvBuilder) builder = NULL;
   g_autoptr(GhIni) ini = NULL;
-  g_autoptr(GHashTable) comments = NULL;
   g_auto(GStrv) sections = NULL;
   char *contents;
   gsize length = 0;
@@ -260,8 +259,6 @@ list_profiles (const char  *path,
       return NULL;
     }
 
-  if (!long_term)
-    comments = gh_profile_sync_header_comments (contents, length);
   wipe_free (contents, length);
 
   builder = g_strv_builder_new ();
@@ -275,7 +272,7 @@ list_profiles (const char  *path,
           if (key_id != NULL && g_str_has_prefix (key_id, "AKIA"))
             g_strv_builder_add (builder, sections[i]);
         }
-      else if (is_marker (g_hash_table_lookup (comments, sections[i])))
+      else if (is_managed (ini, sections[i]))
         g_strv_builder_add (builder, sections[i]);
     }
 

@@ -1,7 +1,7 @@
 /* gh-profile-sync.c — one AWS CLI profile per role in the config file
  *
  * Ownership: a section is Gatehouse's when the comment line directly above its header is the
- * marker of gh_profile_sync_marker(), which also names the sign-in that owns it. A sync for a
+ * marker of gh-profile-marker.h, which also names the sign-in that owns it. A sync for a
  * sign-in creates, updates and removes only that sign-in's marked `[profile …]` sections;
  * unmarked sections (a person wrote them) and other sign-ins' sections are never touched. A
  * planned name that is taken by one of them is skipped and reported.
@@ -32,13 +32,11 @@
 #include "gh-file-util.h"
 #include "gh-ini.h"
 #include "gh-lock.h"
+#include "gh-profile-marker.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
 #include "gh-shell-quote.h"
 #include "gh-text-diff.h"
-
-#define MARKER_PREFIX "Managed by Gatehouse (sign-in \""
-#define MARKER_SUFFIX "): changes here are overwritten by gatehouse sync"
 
 /* Keys a managed profile may hold that the sync decides about; a managed section's other
  * keys (a person added cli_pager, say) are left alone. */
@@ -47,9 +45,6 @@ static const char * const managed_keys[] = {
   "credential_process", "gatehouse_sso_session", "gatehouse_account_id", "gatehouse_role_name",
   "region", "output",
 };
-
-#define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
-                     (c) == '\n')
 
 void
 gh_sync_result_free (GhSyncResult *result)
@@ -80,68 +75,6 @@ sync_result_new (void)
   return result;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Markers                                                                                  */
-
-char *
-gh_profile_sync_marker (const char *session_name)
-{
-  GString *out;
-
-  g_return_val_if_fail (session_name != NULL, NULL);
-
-  out = g_string_new (MARKER_PREFIX);
-  for (const char *p = session_name; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  g_string_append (out, MARKER_SUFFIX);
-
-  return g_string_free (out, FALSE);
-}
-
-/* Only the part up to the closing parenthesis is checked: the explanation after it is for
- * people and may be reworded. */
-char *
-gh_profile_sync_parse_marker (const char *comment_line)
-{
-  g_autoptr(GString) session = NULL;
-  const char *p;
-
-  if (comment_line == NULL)
-    return NULL;
-
-  p = comment_line;
-  while (IS_SPACE (*p))
-    p++;
-  if (*p != '#')
-    return NULL;
-  p++;
-  while (*p == ' ' || *p == '\t')
-    p++;
-  if (!g_str_has_prefix (p, MARKER_PREFIX))
-    return NULL;
-  p += strlen (MARKER_PREFIX);
-
-  session = g_string_new (NULL);
-  while (*p != '"')
-    {
-      if (*p == '\0')
-        return NULL;
-      if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-        p++;
-      g_string_append_c (session, *p);
-      p++;
-    }
-  if (p[1] != ')' || session->len == 0)
-    return NULL;
-
-  return g_string_free (g_steal_pointer (&session), FALSE);
-}
-
 /* For each header in @headers, how many times its text appeared before it: its occurrence
  * for gh_ini_get_header_comment() and gh_ini_remove_section_occurrence(). */
 static guint *
@@ -160,41 +93,6 @@ header_occurrences (const char * const *headers)
     }
 
   return occurrences;
-}
-
-/* Callers have loaded @data into a GhIni already, so it is not rejected here; text GhIni
- * rejects has no headers. */
-GHashTable *
-gh_profile_sync_header_comments (const char *data,
-                                 gsize       length)
-{
-  GHashTable *comments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GhIni) ini = gh_ini_new ();
-  g_auto(GStrv) headers = NULL;
-  g_autofree guint *occurrences = NULL;
-
-  g_return_val_if_fail (data != NULL || length == 0, comments);
-
-  if (!gh_ini_load_from_data (ini, data, length, NULL))
-    return comments;
-
-  headers = gh_ini_get_headers (ini);
-  occurrences = header_occurrences ((const char * const *) headers);
-  for (guint i = 0; headers[i] != NULL; i++)
-    {
-      g_autofree char *comment = gh_ini_get_header_comment (ini, headers[i], occurrences[i]);
-      const char *old = g_hash_table_lookup (comments, headers[i]);
-
-      if (comment == NULL)
-        comment = g_strdup ("");
-
-      if (old == NULL)
-        g_hash_table_insert (comments, g_strdup (headers[i]), g_steal_pointer (&comment));
-      else if (!g_str_equal (old, comment))
-        g_hash_table_insert (comments, g_strdup (headers[i]), g_strdup (""));
-    }
-
-  return comments;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -718,9 +616,8 @@ owner_of (Headers         *doc,
   for (guint i = 0; i < existing->headers->len; i++)
     {
       guint h = g_array_index (existing->headers, guint, i);
-      g_autofree char *comment = gh_ini_get_header_comment (doc->ini, doc->headers[h],
+      g_autofree char *owner = gh_profile_marker_get_owner (doc->ini, doc->headers[h],
                                                             doc->occurrences[h]);
-      g_autofree char *owner = gh_profile_sync_parse_marker (comment);
 
       if (owner == NULL)
         return OWNER_HAND_WRITTEN;
@@ -780,7 +677,7 @@ apply_plan (const char    *contents,
   g_autoptr(GPtrArray) additions = g_ptr_array_new ();
   g_autoptr(GArray) to_remove = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) to_update = g_ptr_array_new ();
-  g_autofree char *marker = gh_profile_sync_marker (session_name);
+  g_autofree char *marker = gh_profile_marker_for_session (session_name);
   Headers doc;
 
   if (!gh_ini_load_from_data (ini, contents, length, error))

@@ -15,6 +15,7 @@
 #include "gh-file-util.h"
 #include "gh-ini.h"
 #include "gh-lock.h"
+#include "gh-profile-marker.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
 #include "gh-test-util.h"
@@ -194,72 +195,6 @@ test_name_template (void)
     }
 }
 
-static void
-test_marker (void)
-{
-  static const char * const sessions[] = { "acme", "my sso", "a \"quoted\" one", "back\\slash",
-                                           "Données" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sessions); i++)
-    {
-      g_autofree char *marker = gh_profile_sync_marker (sessions[i]);
-      g_autofree char *line = g_strconcat ("# ", marker, NULL);
-      g_autofree char *parsed = gh_profile_sync_parse_marker (line);
-
-      g_assert_cmpstr (parsed, ==, sessions[i]);
-    }
-
-  {
-    g_autofree char *marker = gh_profile_sync_marker ("acme");
-    g_autofree char *parsed = gh_profile_sync_parse_marker ("#Managed by Gatehouse (sign-in \"acme\"): reworded");
-
-    g_assert_cmpstr (marker, ==, MARKER ("acme") + 2);
-    g_assert_cmpstr (parsed, ==, "acme");
-  }
-
-  g_assert_null (gh_profile_sync_parse_marker (NULL));
-  g_assert_null (gh_profile_sync_parse_marker (""));
-  g_assert_null (gh_profile_sync_parse_marker ("# a comment"));
-  g_assert_null (gh_profile_sync_parse_marker ("Managed by Gatehouse (sign-in \"acme\")"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"acme)"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"\")"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"acme\""));
-}
-
-static void
-test_header_comments (void)
-{
-  const char *text =
-    "\xEF\xBB\xBF# first\n"
-    "[a]\n"
-    "k = v\n"
-    "s3 =\n"
-    "    # indented comment\n"
-    "    [not-a-header]\n"
-    "# about b\r\n"
-    "[ b ]   \r\n"
-    "# not directly above\n"
-    "\n"
-    "[c]\n"
-    "# one\n"
-    "[d]\n"
-    "# two\n"
-    "[d]\n"
-    "# same\n"
-    "[e]\n"
-    "# same\n"
-    "[e]";
-  g_autoptr(GHashTable) comments = gh_profile_sync_header_comments (text, strlen (text));
-
-  g_assert_cmpuint (g_hash_table_size (comments), ==, 5);
-  g_assert_cmpstr (g_hash_table_lookup (comments, "a"), ==, "# first");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "b"), ==, "# about b");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "c"), ==, "");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "d"), ==, "");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "e"), ==, "# same");
-  g_assert_false (g_hash_table_contains (comments, "not-a-header"));
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Corpus: expected outputs byte for byte, then a second sync changes nothing              */
 
@@ -360,7 +295,7 @@ test_append_matches_ini (void)
       g_autofree char *original = NULL;
       g_autofree char *expected = NULL;
       g_autofree char *actual = NULL;
-      g_autofree char *marker = gh_profile_sync_marker ("s");
+      g_autofree char *marker = gh_profile_marker_for_session ("s");
       GhSyncOptions options = { .region = "us-east-2" };
       gsize original_len = 0;
       gsize expected_len = 0;
@@ -1191,8 +1126,6 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/profile-sync/name/template", test_name_template);
-  g_test_add_func ("/profile-sync/marker", test_marker);
-  g_test_add_func ("/profile-sync/header-comments", test_header_comments);
 
   for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
     {
