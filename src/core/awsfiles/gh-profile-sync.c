@@ -791,38 +791,97 @@ apply_plan (const char    *contents,
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Syncing                                                                                  */
 
-/**
- * gh_profile_sync:
- *
- * Without @dry_run, the file is read, planned and written under the config file's lock (the
- * lock gh_aws_config_add_session() takes), so an edit another program made before the lock was
- * taken is kept. Nothing is written when the planned text equals the file. Fails with
- * GH_ERROR_INVALID_INPUT for a bad template or option, GH_ERROR_CONFIG when the file cannot be
- * read, parsed or written (then the file is as it was).
- */
-GhSyncResult *
-gh_profile_sync (const char           *config_path,
-                 const char           *session_name,
-                 GPtrArray            *roles,
-                 const GhSyncOptions  *options,
-                 gboolean              dry_run,
-                 GError              **error)
+/* The file's text; "" for a missing file */
+static char *
+read_config (const char  *resolved,
+             const char  *config_path,
+             gsize       *length,
+             GError     **error)
 {
-  static const GhSyncOptions default_options = { 0 };
-  g_autoptr(GhSyncResult) result = NULL;
-  g_autoptr(GPtrArray) planned = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *absolute = NULL;
-  g_autofree char *resolved = NULL;
+  char *contents = NULL;
+
+  if (g_file_get_contents (resolved, &contents, length, &local_error))
+    return contents;
+
+  if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      *length = 0;
+      return g_strdup ("");
+    }
+
+  g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+               _("Cannot read the AWS config file %s: %s"), config_path, local_error->message);
+  return NULL;
+}
+
+/* Reads the file, applies the plan to it and writes it back unless @dry_run or nothing
+ * changed; the caller holds the lock when it is not a dry run. */
+static gboolean
+sync_file (const char    *config_path,
+           const char    *resolved,
+           const char    *session_name,
+           GPtrArray     *planned,
+           gboolean       dry_run,
+           GhSyncResult  *result,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *new_contents = NULL;
   gsize length = 0;
   gsize new_length = 0;
-  g_autoptr(GhLock) lock = NULL;
 
-  g_return_val_if_fail (config_path != NULL, NULL);
-  g_return_val_if_fail (session_name != NULL, NULL);
+  contents = read_config (resolved, config_path, &length, error);
+  if (contents == NULL)
+    return FALSE;
+
+  new_contents = apply_plan (contents, length, session_name, planned, result, &new_length,
+                             &local_error);
+  if (new_contents == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
+                   config_path, local_error->message);
+      return FALSE;
+    }
+
+  result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
+  if (!result->changed)
+    return TRUE;
+
+  g_free (result->diff);
+  result->diff = gh_text_diff_unified (config_path, contents, length,
+                                       config_path, new_contents, new_length);
+
+  if (dry_run)
+    return TRUE;
+
+  /* The last moment a cancelled sync can still leave the file as it was */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  return gh_file_write_private (resolved, new_contents, new_length, error);
+}
+
+static GhSyncResult *
+profile_sync (const char           *config_path,
+              const char           *session_name,
+              GPtrArray            *roles,
+              const GhSyncOptions  *options,
+              gboolean              dry_run,
+              GCancellable         *cancellable,
+              GError              **error)
+{
+  static const GhSyncOptions default_options = { 0 };
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GPtrArray) planned = NULL;
+  g_autoptr(GhLock) lock = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *resolved = NULL;
 
   if (options == NULL)
     options = &default_options;
@@ -842,46 +901,153 @@ gh_profile_sync (const char           *config_path,
     {
       g_autofree char *lock_name = gh_lock_name_for_file ("config", resolved);
 
-      lock = gh_lock_acquire (lock_name, NULL, error);
+      lock = gh_lock_acquire (lock_name, cancellable, error);
       if (lock == NULL)
         return NULL;
     }
 
-  if (!g_file_get_contents (resolved, &contents, &length, &local_error))
-    {
-      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                       _("Cannot read the AWS config file %s: %s"), config_path,
-                       local_error->message);
-          return NULL;
-        }
-      g_clear_error (&local_error);
-      contents = g_strdup ("");
-      length = 0;
-    }
-
-  new_contents = apply_plan (contents, length, session_name, planned, result, &new_length,
-                             &local_error);
-  if (new_contents == NULL)
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
-                   config_path, local_error->message);
-      return NULL;
-    }
-
-  result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
-  if (result->changed)
-    {
-      g_free (result->diff);
-      result->diff = gh_text_diff_unified (config_path, contents, length,
-                                           config_path, new_contents, new_length);
-    }
-
-  if (result->changed && !dry_run &&
-      !gh_file_write_private (resolved, new_contents, new_length, error))
+  if (!sync_file (config_path, resolved, session_name, planned, dry_run, result, cancellable,
+                  error))
     return NULL;
 
   return g_steal_pointer (&result);
+}
+
+/**
+ * gh_profile_sync:
+ *
+ * Without @dry_run, the file is read, planned and written under the config file's lock (the
+ * lock gh_aws_config_add_session() takes), so an edit another program made before the lock was
+ * taken is kept. Nothing is written when the planned text equals the file. Fails with
+ * GH_ERROR_INVALID_INPUT for a bad template or option, GH_ERROR_CONFIG when the file cannot be
+ * read, parsed or written (then the file is as it was).
+ */
+GhSyncResult *
+gh_profile_sync (const char           *config_path,
+                 const char           *session_name,
+                 GPtrArray            *roles,
+                 const GhSyncOptions  *options,
+                 gboolean              dry_run,
+                 GError              **error)
+{
+  g_return_val_if_fail (config_path != NULL, NULL);
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  return profile_sync (config_path, session_name, roles, options, dry_run, NULL, error);
+}
+
+/* What a sync on a worker thread needs: copies, so the caller may free its own at once */
+typedef struct
+{
+  char          *config_path;
+  char          *session_name;
+  GPtrArray     *roles;
+  GhSyncOptions  options;       /* its strings are the ones below */
+  char          *template_;
+  char          *region;
+  char          *output;
+  char          *gatehouse_command;
+  GStrv          only_keys;
+  gboolean       dry_run;
+} SyncData;
+
+static void
+sync_data_free (gpointer user_data)
+{
+  SyncData *data = user_data;
+
+  g_free (data->config_path);
+  g_free (data->session_name);
+  g_clear_pointer (&data->roles, g_ptr_array_unref);
+  g_free (data->template_);
+  g_free (data->region);
+  g_free (data->output);
+  g_free (data->gatehouse_command);
+  g_strfreev (data->only_keys);
+  g_free (data);
+}
+
+static SyncData *
+sync_data_new (const char          *config_path,
+               const char          *session_name,
+               GPtrArray           *roles,
+               const GhSyncOptions *options,
+               gboolean             dry_run)
+{
+  SyncData *data = g_new0 (SyncData, 1);
+
+  data->config_path = g_strdup (config_path);
+  data->session_name = g_strdup (session_name);
+  data->roles = gh_role_array_copy (roles);
+  data->dry_run = dry_run;
+  if (options == NULL)
+    return data;
+
+  data->options.template_ = data->template_ = g_strdup (options->template_);
+  data->options.region = data->region = g_strdup (options->region);
+  data->options.output = data->output = g_strdup (options->output);
+  data->options.gatehouse_command = data->gatehouse_command =
+    g_strdup (options->gatehouse_command);
+  data->options.only_keys = data->only_keys = g_strdupv (options->only_keys);
+  data->options.credential_process = options->credential_process;
+  return data;
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SyncData *data = task_data;
+  GError *error = NULL;
+  GhSyncResult *result;
+
+  result = profile_sync (data->config_path, data->session_name, data->roles, &data->options,
+                         data->dry_run, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) gh_sync_result_free);
+}
+
+/**
+ * gh_profile_sync_async:
+ *
+ * gh_profile_sync() on a worker thread, which also waits for the config file's lock, so a CLI
+ * that holds it never stalls the caller's main loop. @roles and @options are copied (the
+ * roles by reference: GhRole objects do not change). Cancelling ends the wait for the lock
+ * and leaves the file as it was, unless the new file was being written already.
+ */
+void
+gh_profile_sync_async (const char           *config_path,
+                       const char           *session_name,
+                       GPtrArray            *roles,
+                       const GhSyncOptions  *options,
+                       gboolean              dry_run,
+                       GCancellable         *cancellable,
+                       GAsyncReadyCallback   callback,
+                       gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (config_path != NULL);
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_profile_sync_async);
+  g_task_set_task_data (task, sync_data_new (config_path, session_name, roles, options, dry_run),
+                        sync_data_free);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+GhSyncResult *
+gh_profile_sync_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_profile_sync_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -61,6 +61,19 @@ GhSyncResult *gh_profile_sync                (const char          *config_path,
                                               GPtrArray           *roles,
                                               const GhSyncOptions *options,
                                               gboolean             dry_run,
+                                              GError             **error);
+/* gh_profile_sync() on a worker thread, for code on a main loop: the wait for the lock and the
+ * file work never block it. @roles and @options are copied; cancelling ends the wait for the
+ * lock (G_IO_ERROR_CANCELLED, the file as it was). */
+void          gh_profile_sync_async          (const char          *config_path,
+                                              const char          *session_name,
+                                              GPtrArray           *roles,
+                                              const GhSyncOptions *options,
+                                              gboolean             dry_run,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GhSyncResult *gh_profile_sync_finish         (GAsyncResult        *result,
                                               GError             **error);
 
 G_END_DECLS

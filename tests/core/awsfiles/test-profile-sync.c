@@ -757,13 +757,20 @@ sync_thread (gpointer user_data)
   return NULL;
 }
 
+static char *
+config_lock_name (const char *path)
+{
+  g_autofree char *resolved = gh_file_resolve_symlinks (path);
+
+  return gh_lock_name_for_file ("config", resolved);
+}
+
 /* The file changes while the sync waits for the lock: the sync reads it under the lock, so the
  * other program's change is kept */
 static void
 test_edit_while_waiting_for_lock (void)
 {
   g_autofree char *path = config_path ();
-  g_autofree char *resolved = NULL;
   g_autofree char *lock_name = NULL;
   g_autoptr(GhLock) lock = NULL;
   g_autoptr(GPtrArray) roles = acme_roles ();
@@ -773,8 +780,7 @@ test_edit_while_waiting_for_lock (void)
   GThread *thread;
 
   gh_test_write_file (path, "[profile old]\nregion = us-east-1\n", -1);
-  resolved = gh_file_resolve_symlinks (path);
-  lock_name = gh_lock_name_for_file ("config", resolved);
+  lock_name = config_lock_name (path);
 
   lock = gh_lock_acquire (lock_name, NULL, &error);
   g_assert_no_error (error);
@@ -798,6 +804,100 @@ test_edit_while_waiting_for_lock (void)
   text = gh_test_read_file (path, NULL);
   g_assert_true (g_str_has_prefix (text, "[profile old]\nregion = us-east-1\n[profile new]\n"
                                          "region = eu-west-1\n\n" MARKER ("acme") "\n"));
+}
+
+/* The tray's sync: while another process (here a thread) holds the config lock, the sync
+ * waits on its worker and the main loop keeps running; then it writes what the blocking sync
+ * writes */
+static void
+test_async_main_loop_runs_while_locked (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *lock_name = config_lock_name (path);
+  g_autofree char *before = gh_test_read_file (path, NULL);
+  g_autofree char *blocking_path = g_build_filename (g_get_home_dir (), "blocking-config", NULL);
+  g_autofree char *region = g_strdup ("eu-west-1");
+  GhSyncOptions options = { .region = region };
+  g_autoptr(GhSyncResult) expected = NULL;
+  g_autoptr(GhSyncResult) sync = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected_text = NULL;
+  g_autofree char *expected_added = NULL;
+  g_autofree char *expected_skipped = NULL;
+  GhTestLockHolder *holder;
+
+  gh_test_write_file (blocking_path, before, -1);
+  expected = sync_ok (blocking_path, "acme", roles, &options, FALSE);
+  expected_text = gh_test_read_file (blocking_path, NULL);
+
+  holder = gh_test_lock_holder_new (lock_name);
+  gh_profile_sync_async (path, "acme", roles, &options, FALSE, NULL, gh_test_keep_result,
+                         &result);
+  /* The worker has its own copies */
+  g_clear_pointer (&roles, g_ptr_array_unref);
+  g_clear_pointer (&region, g_free);
+
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  g_assert_cmpuint (gh_test_count_ticks (300), >, 5);
+  g_assert_null (result);
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, before);
+
+  gh_test_lock_holder_release (holder);
+  done = gh_test_wait_result (&result);
+  sync = gh_profile_sync_finish (done, &error);
+  g_assert_no_error (error);
+  g_assert_true (sync->changed);
+  expected_added = join (expected->added);
+  expected_skipped = join (expected->skipped);
+  assert_list (sync->added, expected_added);
+  assert_list (sync->skipped, expected_skipped);
+  g_clear_pointer (&text, g_free);
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, expected_text);
+}
+
+/* A cancelled wait for the lock leaves the file as it was; a dry run does not wait at all */
+static void
+test_async_cancelled_and_dry_run (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *lock_name = config_lock_name (path);
+  g_autofree char *before = gh_test_read_file (path, NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GhSyncResult) dry = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  GhTestLockHolder *holder = gh_test_lock_holder_new (lock_name);
+
+  gh_profile_sync_async (path, "acme", roles, NULL, FALSE, cancellable, gh_test_keep_result,
+                         &result);
+  gh_test_count_ticks (100);
+  g_cancellable_cancel (cancellable);
+  done = gh_test_wait_result (&result);
+  g_assert_null (gh_profile_sync_finish (done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&done);
+
+  gh_profile_sync_async (path, "acme", roles, NULL, TRUE, NULL, gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  dry = gh_profile_sync_finish (done, &error);
+  g_assert_no_error (error);
+  g_assert_true (dry->changed);
+  g_assert_true (g_str_has_prefix (dry->diff, "--- "));
+
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  gh_test_lock_holder_release (holder);
+  after = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
 }
 
 /* Full disk (RLIMIT_FSIZE makes writes fail with EFBIG, even for root): a clear error and the
@@ -1149,6 +1249,9 @@ main (int    argc,
   g_test_add_func ("/profile-sync/dry-run", test_dry_run);
   g_test_add_func ("/profile-sync/external-edit", test_external_edit);
   g_test_add_func ("/profile-sync/edit-while-waiting-for-lock", test_edit_while_waiting_for_lock);
+  g_test_add_func ("/profile-sync/async/main-loop-runs-while-locked",
+                   test_async_main_loop_runs_while_locked);
+  g_test_add_func ("/profile-sync/async/cancelled-and-dry-run", test_async_cancelled_and_dry_run);
   g_test_add_func ("/profile-sync/fail/full-disk", test_write_fails_full_disk);
   g_test_add_func ("/profile-sync/fail/read-only", test_write_fails_read_only);
   g_test_add_func ("/profile-sync/symlink", test_symlink);
