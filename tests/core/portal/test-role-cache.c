@@ -388,6 +388,27 @@ test_large (void)
   g_assert_cmpfloat (sort_s, <, 3.0);
 }
 
+/* The copy holds its own references to the same roles */
+static void
+test_role_array_copy (void)
+{
+  g_autoptr(GPtrArray) roles = sample_roles ();
+  g_autoptr(GPtrArray) copy = gh_role_array_copy (roles);
+  GhRole *first = g_ptr_array_index (roles, 0);
+
+  g_assert_null (gh_role_array_copy (NULL));
+  g_assert_true (copy != roles);
+  g_assert_cmpuint (copy->len, ==, roles->len);
+  for (guint i = 0; i < roles->len; i++)
+    g_assert_true (g_ptr_array_index (copy, i) == g_ptr_array_index (roles, i));
+
+  g_object_add_weak_pointer (G_OBJECT (first), (gpointer *) &first);
+  g_clear_pointer (&roles, g_ptr_array_unref);
+  g_assert_nonnull (first);
+  g_clear_pointer (&copy, g_ptr_array_unref);
+  g_assert_null (first);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* On a worker thread */
 
@@ -480,6 +501,7 @@ main (int    argc,
 
   g_test_add_func ("/role/basics", test_role_basics);
   g_test_add_func ("/role/compare", test_role_compare);
+  g_test_add_func ("/role/array-copy", test_role_array_copy);
   g_test_add_func ("/role-cache/roundtrip", test_roundtrip);
   g_test_add_func ("/role-cache/missing", test_missing);
   g_test_add_func ("/role-cache/nulls-accepted", test_nulls_accepted);
