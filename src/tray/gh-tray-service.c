@@ -562,6 +562,23 @@ roles_saved_cb (GObject      *object,
     g_warning ("%s", error->message);
 }
 
+static void
+tell_role_changes (GhTrayService *self,
+                   GhSession     *session,
+                   GPtrArray     *before,
+                   GPtrArray     *after)
+{
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+
+  gh_role_diff (before, after, &added, &removed);
+  notify_role_changes (self, session, added, removed);
+  /* Their cached credentials would otherwise stay in the keyring for ever. */
+  if (removed->len > 0)
+    gh_role_credentials_forget_async (removed, self->cancellable,
+                                      removed_roles_forgotten_cb, g_object_ref (self));
+}
+
 /* The cache still holds the previous listing: what changed is told, then the new one is saved */
 static void
 previous_roles_loaded_cb (GObject      *object,
@@ -581,17 +598,7 @@ previous_roles_loaded_cb (GObject      *object,
     }
 
   if (before != NULL)
-    {
-      g_autoptr(GPtrArray) added = NULL;
-      g_autoptr(GPtrArray) removed = NULL;
-
-      gh_role_diff (before, data->roles, &added, &removed);
-      notify_role_changes (self, session, added, removed);
-      /* Their cached credentials would otherwise stay in the keyring for ever. */
-      if (removed->len > 0)
-        gh_role_credentials_forget_async (removed, self->cancellable,
-                                          removed_roles_forgotten_cb, g_object_ref (self));
-    }
+    tell_role_changes (self, session, before, data->roles);
   gh_role_cache_save_async (name, data->roles, data->listed_at, self->cancellable,
                             roles_saved_cb, NULL);
   remember_account_names (self, name, data->roles);
