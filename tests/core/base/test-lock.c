@@ -1,4 +1,5 @@
-/* test-lock.c — GhLock: blocking and asynchronous waits for one lock, across threads */
+/* test-lock.c — GhLock: blocking and asynchronous waits for one lock, held by another thread
+ * as another process would hold it */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -6,6 +7,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-lock.h"
+#include "gh-test-util.h"
 
 #define NAME "test.lock"
 
@@ -14,7 +16,7 @@ typedef struct
   GCancellable *cancellable;
   GhLock       *lock;
   GError       *error;
-  gint          done;           /* atomic: the acquire returned */
+  gint          done;           /* atomic: the blocking acquire returned */
 } Waiter;
 
 static void
@@ -35,35 +37,14 @@ acquire_thread (gpointer data)
   return NULL;
 }
 
-static void
-acquired_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+/* The async acquire's outcome */
+static GhLock *
+wait_for_lock (GAsyncResult **result,
+               GError       **error)
 {
-  Waiter *waiter = user_data;
+  g_autoptr(GAsyncResult) done = gh_test_wait_result (result);
 
-  waiter->lock = gh_lock_acquire_finish (result, &waiter->error);
-  g_atomic_int_set (&waiter->done, TRUE);
-}
-
-/* Runs the main loop for about @ms milliseconds */
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5 * 1000);
-    }
-}
-
-static void
-wait_until_done (Waiter *waiter)
-{
-  while (!g_atomic_int_get (&waiter->done))
-    g_main_context_iteration (NULL, TRUE);
+  return gh_lock_acquire_finish (done, error);
 }
 
 static void
@@ -146,38 +127,38 @@ static void
 test_async_waits (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GhLock) held = gh_lock_acquire (NAME, NULL, &error);
-  Waiter waiter = { 0 };
+  g_autoptr(GhLock) lock = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GhTestLockHolder *holder = gh_test_lock_holder_new (NAME);
 
+  gh_lock_acquire_async (NAME, NULL, gh_test_keep_result, &result);
+  g_assert_cmpuint (gh_test_count_ticks (200), >, 5);
+  g_assert_null (result);
+
+  gh_test_lock_holder_release (holder);
+  lock = wait_for_lock (&result, &error);
   g_assert_no_error (error);
-  gh_lock_acquire_async (NAME, NULL, acquired_cb, &waiter);
-  iterate_for (200);
-  g_assert_false (g_atomic_int_get (&waiter.done));
-
-  g_clear_object (&held);
-  wait_until_done (&waiter);
-  g_assert_no_error (waiter.error);
-  g_assert_true (GH_IS_LOCK (waiter.lock));
-  waiter_clear (&waiter);
+  g_assert_true (GH_IS_LOCK (lock));
 }
 
 static void
 test_async_cancelled (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GhLock) held = gh_lock_acquire (NAME, NULL, &error);
-  Waiter waiter = { 0 };
+  g_autoptr(GhLock) lock = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GhTestLockHolder *holder = gh_test_lock_holder_new (NAME);
 
-  g_assert_no_error (error);
-  waiter.cancellable = g_cancellable_new ();
-  gh_lock_acquire_async (NAME, waiter.cancellable, acquired_cb, &waiter);
-  iterate_for (100);
-  g_cancellable_cancel (waiter.cancellable);
-  wait_until_done (&waiter);
+  gh_lock_acquire_async (NAME, cancellable, gh_test_keep_result, &result);
+  gh_test_count_ticks (100);
+  g_cancellable_cancel (cancellable);
+  lock = wait_for_lock (&result, &error);
 
-  g_assert_error (waiter.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_null (waiter.lock);
-  waiter_clear (&waiter);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (lock);
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  gh_test_lock_holder_release (holder);
 }
 
 /* A lock file that cannot be made is an error a person can act on, for both forms */
@@ -187,7 +168,7 @@ test_cannot_open (void)
   g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "gatehouse", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GhLock) lock = NULL;
-  Waiter waiter = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
@@ -198,10 +179,11 @@ test_cannot_open (void)
   g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
   g_assert_nonnull (g_strstr_len (error->message, -1, NAME));
 
-  gh_lock_acquire_async (NAME, NULL, acquired_cb, &waiter);
-  wait_until_done (&waiter);
-  g_assert_error (waiter.error, GH_ERROR, GH_ERROR_CONFIG);
-  waiter_clear (&waiter);
+  g_clear_error (&error);
+  gh_lock_acquire_async (NAME, NULL, gh_test_keep_result, &result);
+  lock = wait_for_lock (&result, &error);
+  g_assert_null (lock);
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
 
   g_assert_cmpint (g_unlink (dir), ==, 0);
 }
