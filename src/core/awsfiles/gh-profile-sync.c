@@ -1,7 +1,7 @@
 /* gh-profile-sync.c — one AWS CLI profile per role in the config file
  *
  * Ownership: a section is Gatehouse's when the comment line directly above its header is the
- * marker of gh-profile-marker.h, which also names the sign-in that owns it. A sync for a
+ * marker (gh-profile-marker.h), which also names the sign-in that owns it. A sync for a
  * sign-in creates, updates and removes only that sign-in's marked `[profile …]` sections;
  * unmarked sections (a person wrote them) and other sign-ins' sections are never touched. A
  * planned name that is taken by one of them is skipped and reported.
