@@ -446,7 +446,30 @@ typedef struct
 {
   GhTrayService *self;
   GhSession     *session;
+  GPtrArray     *roles;         /* GhRole: the new listing */
+  gint64         listed_at;
+  gboolean       sync_after;
 } RolesData;
+
+static RolesData *
+roles_data_new (GhTrayService *self,
+                GhSession     *session)
+{
+  RolesData *data = g_new0 (RolesData, 1);
+
+  data->self = g_object_ref (self);
+  data->session = g_object_ref (session);
+  return data;
+}
+
+static void
+roles_data_free (RolesData *data)
+{
+  g_clear_pointer (&data->roles, g_ptr_array_unref);
+  g_object_unref (data->session);
+  g_object_unref (data->self);
+  g_free (data);
+}
 
 static char *
 describe_role (GhRole *role)
@@ -525,10 +548,68 @@ removed_roles_forgotten_cb (GObject      *object,
              error->message);
 }
 
-static void sync_session (GhTrayService *self, GhSession *session, GPtrArray *roles,
-                          GString *report, GString *problems);
-static void report_sync (GhTrayService *self, const char *key, GString *report,
-                         GString *problems);
+static void sync_listed_roles (GhTrayService *self, GhSession *session, GPtrArray *roles);
+
+static void
+roles_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gh_role_cache_save_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("%s", error->message);
+}
+
+static void
+tell_role_changes (GhTrayService *self,
+                   GhSession     *session,
+                   GPtrArray     *before,
+                   GPtrArray     *after)
+{
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+
+  gh_role_diff (before, after, &added, &removed);
+  notify_role_changes (self, session, added, removed);
+  /* Their cached credentials would otherwise stay in the keyring for ever. */
+  if (removed->len > 0)
+    gh_role_credentials_forget_async (removed, self->cancellable,
+                                      removed_roles_forgotten_cb, g_object_ref (self));
+}
+
+/* The cache still holds the previous listing: what changed is told, then the new one is saved */
+static void
+previous_roles_loaded_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  RolesData *data = user_data;
+  GhTrayService *self = data->self;
+  GhSession *session = data->session;
+  const char *name = gh_session_get_name (session);
+  g_autoptr(GPtrArray) before = gh_role_cache_load_finish (result, NULL, NULL);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      roles_data_free (data);
+      return;
+    }
+
+  if (before != NULL)
+    tell_role_changes (self, session, before, data->roles);
+  gh_role_cache_save_async (name, data->roles, data->listed_at, self->cancellable,
+                            roles_saved_cb, NULL);
+  remember_account_names (self, name, data->roles);
+  gh_refresh_scheduler_roles_done (self->scheduler, session, data->listed_at);
+
+  /* Its own notification: the report of the sync that asked for it stays visible. */
+  if (data->sync_after)
+    sync_listed_roles (self, session, data->roles);
+  queue_update (self);
+  roles_data_free (data);
+}
 
 static void
 roles_listed_cb (GObject      *object,
@@ -563,43 +644,14 @@ roles_listed_cb (GObject      *object,
     }
   else
     {
-      g_autoptr(GPtrArray) before = gh_role_cache_load (name, NULL, NULL);
-      g_autoptr(GError) save_error = NULL;
-
-      if (before != NULL)
-        {
-          g_autoptr(GPtrArray) added = NULL;
-          g_autoptr(GPtrArray) removed = NULL;
-
-          gh_role_diff (before, roles, &added, &removed);
-          notify_role_changes (self, session, added, removed);
-          /* Their cached credentials would otherwise stay in the keyring for ever. */
-          if (removed->len > 0)
-            gh_role_credentials_forget_async (removed, self->cancellable,
-                                              removed_roles_forgotten_cb, g_object_ref (self));
-        }
-      if (!gh_role_cache_save (name, roles, now, &save_error))
-        g_warning ("%s", save_error->message);
-      remember_account_names (self, name, roles);
-      gh_refresh_scheduler_roles_done (self->scheduler, session, now);
-
-      if (sync_after)
-        {
-          g_autoptr(GString) report = g_string_new (NULL);
-          g_autoptr(GString) problems = g_string_new (NULL);
-
-          g_autofree char *key = g_strdup_printf ("sync/%s", name);
-
-          /* Its own notification: the report of the sync that asked for it stays visible. */
-          sync_session (self, session, roles, report, problems);
-          report_sync (self, key, report, problems);
-        }
-      queue_update (self);
+      data->roles = g_steal_pointer (&roles);
+      data->listed_at = now;
+      data->sync_after = sync_after;
+      gh_role_cache_load_async (name, self->cancellable, previous_roles_loaded_cb, data);
+      return;
     }
 
-  g_object_unref (data->session);
-  g_object_unref (data->self);
-  g_free (data);
+  roles_data_free (data);
 }
 
 static void
@@ -616,9 +668,7 @@ start_role_refresh (GhTrayService *self,
   if (!g_hash_table_add (self->roles_running, g_strdup (name)))
     return;
 
-  data = g_new0 (RolesData, 1);
-  data->self = g_object_ref (self);
-  data->session = g_object_ref (session);
+  data = roles_data_new (self, session);
   discovery = gh_discovery_new (session, NULL);
   gh_discovery_run_async (discovery, self->cancellable, roles_listed_cb, data);
 }
@@ -630,31 +680,43 @@ roles_due_cb (GhTrayService *self,
   start_role_refresh (self, session, FALSE);
 }
 
-/* Sync */
+/* Sync: the sessions of one request one after another, each on a worker thread (the config
+ * lock may be held by a CLI), reported together in one notification */
+
+typedef struct
+{
+  GhTrayService *self;
+  char          *key;          /* the notification's */
+  GPtrArray     *pending;      /* GhSession still to sync, in order */
+  GhSession     *session;      /* the one being synced */
+  GString       *report;
+  GString       *problems;
+} SyncRun;
+
+static SyncRun *
+sync_run_new (GhTrayService *self,
+              const char    *key)
+{
+  SyncRun *run = g_new0 (SyncRun, 1);
+
+  run->self = g_object_ref (self);
+  run->key = g_strdup (key);
+  run->pending = g_ptr_array_new_with_free_func (g_object_unref);
+  run->report = g_string_new (NULL);
+  run->problems = g_string_new (NULL);
+  return run;
+}
 
 static void
-sync_session (GhTrayService *self,
-              GhSession     *session,
-              GPtrArray     *roles,
-              GString       *report,
-              GString       *problems)
+sync_run_free (SyncRun *run)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GhSyncResult) result = NULL;
-  GhSyncOptions options = { 0, };
-
-  result = gh_profile_sync (self->config_path, gh_session_get_name (session), roles, &options,
-                            FALSE, &error);
-  if (result == NULL)
-    {
-      g_string_append_printf (problems, "%s\n", error->message);
-      return;
-    }
-  g_string_append_printf (report, _("%s: %u added, %u updated, %u removed\n"),
-                          gh_session_get_name (session), result->added->len,
-                          result->updated->len, result->removed->len);
-  for (guint i = 0; i < result->skipped->len; i++)
-    g_string_append_printf (problems, "%s\n", (char *) g_ptr_array_index (result->skipped, i));
+  g_string_free (run->problems, TRUE);
+  g_string_free (run->report, TRUE);
+  g_clear_object (&run->session);
+  g_ptr_array_unref (run->pending);
+  g_free (run->key);
+  g_object_unref (run->self);
+  g_free (run);
 }
 
 static void
@@ -677,35 +739,116 @@ report_sync (GhTrayService *self,
   notify_simple (self, key, summary, body);
 }
 
+static void sync_run_next (SyncRun *run);
+
+static void
+session_synced_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SyncRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhSyncResult) sync = gh_profile_sync_finish (result, &error);
+
+  if (g_cancellable_is_cancelled (run->self->cancellable))
+    {
+      sync_run_free (run);
+      return;
+    }
+
+  if (sync == NULL)
+    g_string_append_printf (run->problems, "%s\n", error->message);
+  else
+    {
+      g_string_append_printf (run->report, _("%s: %u added, %u updated, %u removed\n"),
+                              gh_session_get_name (run->session), sync->added->len,
+                              sync->updated->len, sync->removed->len);
+      for (guint i = 0; i < sync->skipped->len; i++)
+        g_string_append_printf (run->problems, "%s\n",
+                                (char *) g_ptr_array_index (sync->skipped, i));
+    }
+  sync_run_next (run);
+}
+
+static void
+sync_run_session (SyncRun   *run,
+                  GPtrArray *roles)
+{
+  gh_profile_sync_async (run->self->config_path, gh_session_get_name (run->session), roles, NULL,
+                         FALSE, run->self->cancellable, session_synced_cb, run);
+}
+
+static void
+sync_roles_loaded_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  SyncRun *run = user_data;
+  g_autoptr(GPtrArray) roles = gh_role_cache_load_finish (result, NULL, NULL);
+  const char *name = gh_session_get_name (run->session);
+
+  if (g_cancellable_is_cancelled (run->self->cancellable))
+    sync_run_free (run);
+  else if (roles != NULL)
+    sync_run_session (run, roles);
+  else
+    {
+      if (gh_session_status_is_signed_in (gh_session_get_status (run->session)))
+        start_role_refresh (run->self, run->session, TRUE);   /* reported when listed */
+      else
+        g_string_append_printf (run->problems, _("%s: sign in first to list its roles\n"),
+                                name);
+      sync_run_next (run);
+    }
+}
+
+static void
+sync_run_next (SyncRun *run)
+{
+  g_clear_object (&run->session);
+  if (run->pending->len == 0)
+    {
+      if (run->report->len > 0 || run->problems->len > 0)
+        report_sync (run->self, run->key, run->report, run->problems);
+      sync_run_free (run);
+      return;
+    }
+
+  run->session = g_ptr_array_steal_index (run->pending, 0);
+  gh_role_cache_load_async (gh_session_get_name (run->session), run->self->cancellable,
+                            sync_roles_loaded_cb, run);
+}
+
+/* After a listing that a sync asked for */
+static void
+sync_listed_roles (GhTrayService *self,
+                   GhSession     *session,
+                   GPtrArray     *roles)
+{
+  g_autofree char *key = g_strdup_printf ("sync/%s", gh_session_get_name (session));
+  SyncRun *run = sync_run_new (self, key);
+
+  run->session = g_object_ref (session);
+  sync_run_session (run, roles);
+}
+
 static void
 sync_sessions (GhTrayService *self,
                const char    *only)
 {
-  g_autoptr(GString) report = g_string_new (NULL);
-  g_autoptr(GString) problems = g_string_new (NULL);
-  gboolean any = FALSE;
+  SyncRun *run = sync_run_new (self, "sync");
 
   for (guint i = 0; i < self->sessions->len; i++)
     {
       GhSession *session = g_ptr_array_index (self->sessions, i);
-      const char *name = gh_session_get_name (session);
-      g_autoptr(GPtrArray) roles = NULL;
 
-      if (only != NULL && *only != '\0' && !g_str_equal (only, name))
-        continue;
-      any = TRUE;
-      if ((roles = gh_role_cache_load (name, NULL, NULL)) != NULL)
-        sync_session (self, session, roles, report, problems);
-      else if (gh_session_status_is_signed_in (gh_session_get_status (session)))
-        start_role_refresh (self, session, TRUE);   /* reported when listed */
-      else
-        g_string_append_printf (problems, _("%s: sign in first to list its roles\n"), name);
+      if (only == NULL || *only == '\0' || g_str_equal (only, gh_session_get_name (session)))
+        g_ptr_array_add (run->pending, g_object_ref (session));
     }
 
-  if (!any)
-    g_string_append (problems, _("No such sign-in"));
-  if (report->len > 0 || problems->len > 0)
-    report_sync (self, "sync", report, problems);
+  if (run->pending->len == 0)
+    g_string_append (run->problems, _("No such sign-in"));
+  sync_run_next (run);
 }
 
 /* Notifications from the scheduler */
@@ -839,17 +982,33 @@ same_config (GhSession                *session,
 }
 
 static void
+role_cache_loaded_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  RolesData *data = user_data;
+  GhTrayService *self = data->self;
+  gint64 fetched_at = 0;
+
+  data->roles = gh_role_cache_load_finish (result, &fetched_at, NULL);
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      if (data->roles != NULL)
+        remember_account_names (self, gh_session_get_name (data->session), data->roles);
+      gh_refresh_scheduler_roles_done (self->scheduler, data->session,
+                                       data->roles ? fetched_at : 0);
+      queue_update (self);
+    }
+  roles_data_free (data);
+}
+
+/* Thousands of roles take a while to parse: on a worker thread */
+static void
 load_role_cache (GhTrayService *self,
                  GhSession     *session)
 {
-  const char *name = gh_session_get_name (session);
-  g_autoptr(GPtrArray) roles = NULL;
-  gint64 fetched_at = 0;
-
-  roles = gh_role_cache_load (name, &fetched_at, NULL);
-  if (roles != NULL)
-    remember_account_names (self, name, roles);
-  gh_refresh_scheduler_roles_done (self->scheduler, session, roles ? fetched_at : 0);
+  gh_role_cache_load_async (gh_session_get_name (session), self->cancellable,
+                            role_cache_loaded_cb, roles_data_new (self, session));
 }
 
 static void

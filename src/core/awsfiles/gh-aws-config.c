@@ -22,7 +22,9 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
-#include "gh-profile-sync.h"
+#include "gh-lock.h"
+#include "gh-profile-marker.h"
+#include "gh-shell-quote.h"
 
 #define MAX_SESSION_NAME_LENGTH 128
 
@@ -184,33 +186,6 @@ validate_scopes (const char * const  *scopes,
   return TRUE;
 }
 
-/* shlex.quote: characters outside [A-Za-z0-9_@%+=:,./-] need single quotes */
-char *
-gh_shell_quote (const char *text)
-{
-  GString *out;
-
-  if (text[0] == '\0')
-    return g_strdup ("''");
-
-  if (text[strspn (text,
-                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                   "_@%+=:,./-")] == '\0')
-    return g_strdup (text);
-
-  out = g_string_new ("'");
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\'')
-        g_string_append (out, "'\"'\"'");
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '\'');
-
-  return g_string_free (out, FALSE);
-}
-
 char *
 gh_aws_config_session_header (const char *name)
 {
@@ -222,77 +197,6 @@ gh_aws_config_session_header (const char *name)
   return g_strconcat ("sso-session ", quoted, NULL);
 }
 
-/* shlex.split (posix mode, whitespace_split, no comments). FALSE on an unclosed quote or a
- * trailing backslash, as shlex raises ValueError there. */
-static GStrv
-shell_split (const char *text)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GString) token = g_string_new (NULL);
-  gboolean in_token = FALSE;
-  const char *p = text;
-
-  while (TRUE)
-    {
-      char c = *p;
-
-      if (c == '\0' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
-        {
-          if (in_token)
-            {
-              g_strv_builder_add (builder, token->str);
-              g_string_truncate (token, 0);
-              in_token = FALSE;
-            }
-          if (c == '\0')
-            break;
-          p++;
-          continue;
-        }
-
-      in_token = TRUE;
-
-      if (c == '\\')
-        {
-          if (p[1] == '\0')
-            return NULL;
-          g_string_append_c (token, p[1]);
-          p += 2;
-        }
-      else if (c == '\'')
-        {
-          const char *close = strchr (p + 1, '\'');
-
-          if (close == NULL)
-            return NULL;
-          g_string_append_len (token, p + 1, close - p - 1);
-          p = close + 1;
-        }
-      else if (c == '"')
-        {
-          p++;
-          while (*p != '"')
-            {
-              if (*p == '\0')
-                return NULL;
-              /* Inside double quotes a backslash escapes only '"' and '\' */
-              if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-                p++;
-              g_string_append_c (token, *p);
-              p++;
-            }
-          p++;
-        }
-      else
-        {
-          g_string_append_c (token, c);
-          p++;
-        }
-    }
-
-  return g_strv_builder_end (builder);
-}
-
 gboolean
 gh_aws_config_parse_header (const char  *header,
                             char       **kind,
@@ -302,7 +206,7 @@ gh_aws_config_parse_header (const char  *header,
 
   g_return_val_if_fail (header != NULL, FALSE);
 
-  tokens = shell_split (header);
+  tokens = gh_shell_split (header);
   if (tokens == NULL || g_strv_length (tokens) != 2)
     return FALSE;
 
@@ -611,32 +515,23 @@ edit_config (const char  *path,
 {
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *resolved = gh_file_resolve_symlinks (absolute);
-  g_autofree char *hash = gh_sha1_hex (resolved);
-  g_autofree char *lock_name = g_strconcat ("config-", hash, NULL);
+  g_autofree char *lock_name = gh_lock_name_for_file ("config", resolved);
+  g_autoptr(GhLock) lock = NULL;
   g_autoptr(GhIni) ini = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
-  gboolean ret = FALSE;
-  int lock_fd;
 
-  lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
-  if (lock_fd < 0)
+  lock = gh_lock_acquire (lock_name, NULL, error);
+  if (lock == NULL)
     return FALSE;
 
   /* A missing file is an empty document: adding creates it, removing finds nothing */
   ini = load_ini (resolved, path, TRUE, error);
-  if (ini == NULL)
-    goto out;
-
-  if (!edit (ini, path, user_data, error))
-    goto out;
+  if (ini == NULL || !edit (ini, path, user_data, error))
+    return FALSE;
 
   data = gh_ini_to_data (ini, &length);
-  ret = gh_file_write_private (resolved, data, length, error);
-
-out:
-  gh_file_lock_release (lock_fd);
-  return ret;
+  return gh_file_write_private (resolved, data, length, error);
 }
 
 static gboolean
@@ -806,57 +701,14 @@ find_profile_header (GhIni      *ini,
   return found;
 }
 
-/**
- * gh_aws_config_find_profile:
- *
- * The SSO settings of a profile, Gatehouse's or hand-written. A sso_session that names no
- * `[sso-session]` section is returned as it is: the caller reports that.
- */
-GhProfileConfig *
-gh_aws_config_find_profile (const char  *path,
-                            const char  *name,
-                            GError     **error)
+static GhProfileConfig *
+profile_from_section (GhIni      *ini,
+                      const char *header,
+                      const char *name)
 {
-  g_autoptr(GhProfileConfig) profile = NULL;
-  g_autoptr(GhIni) ini = gh_ini_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GHashTable) comments = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *header = NULL;
+  g_autoptr(GhProfileConfig) profile = g_new0 (GhProfileConfig, 1);
   g_autofree char *owner = NULL;
-  gsize length = 0;
 
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                     _("No profile named “%s” in %s"), name, path);
-      else
-        g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                     _("Cannot read the AWS config file %s: %s"), path, local_error->message);
-      return NULL;
-    }
-
-  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
-                   path, local_error->message);
-      return NULL;
-    }
-
-  header = find_profile_header (ini, name);
-  if (header == NULL)
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                   _("No profile named “%s” in %s"), name, path);
-      return NULL;
-    }
-
-  profile = g_new0 (GhProfileConfig, 1);
   profile->name = g_strdup (name);
   profile->sso_session = gh_ini_get_value (ini, header, "sso_session");
   profile->sso_start_url = gh_ini_get_value (ini, header, "sso_start_url");
@@ -875,16 +727,26 @@ gh_aws_config_find_profile (const char  *path,
       profile->sso_role_name = gh_ini_get_value (ini, header, "gatehouse_role_name");
     }
 
-  comments = gh_profile_sync_header_comments (contents, length);
-  owner = gh_profile_sync_parse_marker (g_hash_table_lookup (comments, header));
+  owner = gh_profile_marker_get_section_owner (ini, header);
   profile->managed = owner != NULL;
+
+  return g_steal_pointer (&profile);
+}
+
+/* What the AWS CLI needs to use the profile for IAM Identity Center */
+static gboolean
+check_sso_profile (const GhProfileConfig  *profile,
+                   const char             *path,
+                   GError                **error)
+{
+  const char *name = profile->name;
 
   if (profile->sso_account_id == NULL && profile->sso_role_name == NULL)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” is not an IAM Identity Center profile (it has no "
                      "sso_account_id/sso_role_name)"), name);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_account_id == NULL || profile->sso_role_name == NULL)
@@ -892,7 +754,7 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has no %s; add it to the profile in %s"), name,
                    profile->sso_account_id == NULL ? "sso_account_id" : "sso_role_name", path);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_session == NULL && profile->sso_start_url == NULL)
@@ -900,7 +762,7 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has neither sso_session nor sso_start_url; add "
                      "sso_session to the profile in %s"), name, path);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_session == NULL && profile->sso_region == NULL)
@@ -908,8 +770,46 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has sso_start_url but no sso_region; add it to the "
                      "profile in %s"), name, path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * gh_aws_config_find_profile:
+ *
+ * The SSO settings of a profile, Gatehouse's or hand-written. A sso_session that names no
+ * `[sso-session]` section is returned as it is: the caller reports that. A missing file has
+ * no profiles.
+ */
+GhProfileConfig *
+gh_aws_config_find_profile (const char  *path,
+                            const char  *name,
+                            GError     **error)
+{
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autoptr(GhIni) ini = NULL;
+  g_autofree char *header = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  ini = load_ini (path, path, TRUE, error);
+  if (ini == NULL)
+    return NULL;
+
+  header = find_profile_header (ini, name);
+  if (header == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("No profile named “%s” in %s"), name, path);
       return NULL;
     }
+
+  profile = profile_from_section (ini, header, name);
+  if (!check_sso_profile (profile, path, error))
+    return NULL;
 
   return g_steal_pointer (&profile);
 }

@@ -48,8 +48,6 @@ gboolean            gh_validate_start_url            (const char  *url,
                                                       GError     **error);
 /* "28800", "8h", "90m", "30s" → seconds; 0 when unreadable. */
 gint64              gh_parse_duration                (const char  *value);
-/* shlex.quote, as the AWS CLI quotes names in headers and on command lines. */
-char               *gh_shell_quote                   (const char  *text);
 /* The header text for a session, quoted the way the AWS CLI writes it (shlex.quote). */
 char               *gh_aws_config_session_header     (const char  *name);
 /* Parse a header like `sso-session 'my sso'` (shlex.split, exactly two tokens). */

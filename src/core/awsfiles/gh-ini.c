@@ -1040,6 +1040,20 @@ gh_ini_remove_section_occurrence (GhIni      *self,
   return TRUE;
 }
 
+/* The comment line directly above @header, stripped; NULL when the line above is no comment */
+static char *
+comment_above (Line *header)
+{
+  Line *above = header->prev;
+  const char *text;
+
+  if (above == NULL || above->kind != LINE_COMMENT)
+    return NULL;
+
+  text = line_parsed_text (above);
+  return strip_dup (text, strlen (text));
+}
+
 /**
  * gh_ini_get_header_comment:
  *
@@ -1053,8 +1067,6 @@ gh_ini_get_header_comment (GhIni      *self,
                            guint       occurrence)
 {
   GPtrArray *headers;
-  Line *above;
-  const char *text;
 
   g_return_val_if_fail (GH_IS_INI (self), NULL);
   g_return_val_if_fail (section != NULL, NULL);
@@ -1063,10 +1075,36 @@ gh_ini_get_header_comment (GhIni      *self,
   if (headers == NULL || occurrence >= headers->len)
     return NULL;
 
-  above = ((Line *) g_ptr_array_index (headers, occurrence))->prev;
-  if (above == NULL || above->kind != LINE_COMMENT)
-    return NULL;
+  return comment_above (g_ptr_array_index (headers, occurrence));
+}
 
-  text = line_parsed_text (above);
-  return strip_dup (text, strlen (text));
+/**
+ * gh_ini_get_section_comment:
+ *
+ * The comment line directly above every header of @section, when it is the same line above
+ * each, as gh_ini_get_header_comment() gives it; NULL when the section is absent or one of its
+ * headers has no comment line, or another one than the others, directly above it.
+ */
+char *
+gh_ini_get_section_comment (GhIni      *self,
+                            const char *section)
+{
+  g_autofree char *comment = NULL;
+  GPtrArray *headers;
+
+  g_return_val_if_fail (GH_IS_INI (self), NULL);
+  g_return_val_if_fail (section != NULL, NULL);
+
+  headers = lookup_headers (self, section);
+  for (guint i = 0; headers != NULL && i < headers->len; i++)
+    {
+      g_autofree char *above = comment_above (g_ptr_array_index (headers, i));
+
+      if (above == NULL || (comment != NULL && !g_str_equal (comment, above)))
+        return NULL;
+      if (comment == NULL)
+        comment = g_steal_pointer (&above);
+    }
+
+  return g_steal_pointer (&comment);
 }

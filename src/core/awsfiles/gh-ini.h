@@ -74,5 +74,10 @@ gboolean   gh_ini_remove_section_occurrence (GhIni      *self,
 char      *gh_ini_get_header_comment        (GhIni      *self,
                                              const char *section,
                                              guint       occurrence);
+/* The comment line directly above every header of the section, when it is the same line above
+ * each (stripped as above); NULL when the section is absent or a header has no comment line,
+ * or another one than the others, directly above it. */
+char      *gh_ini_get_section_comment       (GhIni      *self,
+                                             const char *section);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* gh-profile-sync.c — one AWS CLI profile per role in the config file
  *
  * Ownership: a section is Gatehouse's when the comment line directly above its header is the
- * marker of gh_profile_sync_marker(), which also names the sign-in that owns it. A sync for a
+ * marker (gh-profile-marker.h), which also names the sign-in that owns it. A sync for a
  * sign-in creates, updates and removes only that sign-in's marked `[profile …]` sections;
  * unmarked sections (a person wrote them) and other sign-ins' sections are never touched. A
  * planned name that is taken by one of them is skipped and reported.
@@ -31,16 +31,12 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-lock.h"
+#include "gh-profile-marker.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
-
-#define MARKER_PREFIX "Managed by Gatehouse (sign-in \""
-#define MARKER_SUFFIX "): changes here are overwritten by gatehouse sync"
-
-#define DIFF_CONTEXT 3
-/* Line pairs above which the diff of a block without common unique lines gives up on a
- * minimal diff and shows the block as removed and added. */
-#define DIFF_MAX_DP_CELLS (4 * 1000 * 1000)
+#include "gh-shell-quote.h"
+#include "gh-text-diff.h"
 
 /* Keys a managed profile may hold that the sync decides about; a managed section's other
  * keys (a person added cli_pager, say) are left alone. */
@@ -49,9 +45,6 @@ static const char * const managed_keys[] = {
   "credential_process", "gatehouse_sso_session", "gatehouse_account_id", "gatehouse_role_name",
   "region", "output",
 };
-
-#define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
-                     (c) == '\n')
 
 void
 gh_sync_result_free (GhSyncResult *result)
@@ -82,68 +75,6 @@ sync_result_new (void)
   return result;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Markers                                                                                  */
-
-char *
-gh_profile_sync_marker (const char *session_name)
-{
-  GString *out;
-
-  g_return_val_if_fail (session_name != NULL, NULL);
-
-  out = g_string_new (MARKER_PREFIX);
-  for (const char *p = session_name; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  g_string_append (out, MARKER_SUFFIX);
-
-  return g_string_free (out, FALSE);
-}
-
-/* Only the part up to the closing parenthesis is checked: the explanation after it is for
- * people and may be reworded. */
-char *
-gh_profile_sync_parse_marker (const char *comment_line)
-{
-  g_autoptr(GString) session = NULL;
-  const char *p;
-
-  if (comment_line == NULL)
-    return NULL;
-
-  p = comment_line;
-  while (IS_SPACE (*p))
-    p++;
-  if (*p != '#')
-    return NULL;
-  p++;
-  while (*p == ' ' || *p == '\t')
-    p++;
-  if (!g_str_has_prefix (p, MARKER_PREFIX))
-    return NULL;
-  p += strlen (MARKER_PREFIX);
-
-  session = g_string_new (NULL);
-  while (*p != '"')
-    {
-      if (*p == '\0')
-        return NULL;
-      if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-        p++;
-      g_string_append_c (session, *p);
-      p++;
-    }
-  if (p[1] != ')' || session->len == 0)
-    return NULL;
-
-  return g_string_free (g_steal_pointer (&session), FALSE);
-}
-
 /* For each header in @headers, how many times its text appeared before it: its occurrence
  * for gh_ini_get_header_comment() and gh_ini_remove_section_occurrence(). */
 static guint *
@@ -162,41 +93,6 @@ header_occurrences (const char * const *headers)
     }
 
   return occurrences;
-}
-
-/* Callers have loaded @data into a GhIni already, so it is not rejected here; text GhIni
- * rejects has no headers. */
-GHashTable *
-gh_profile_sync_header_comments (const char *data,
-                                 gsize       length)
-{
-  GHashTable *comments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GhIni) ini = gh_ini_new ();
-  g_auto(GStrv) headers = NULL;
-  g_autofree guint *occurrences = NULL;
-
-  g_return_val_if_fail (data != NULL || length == 0, comments);
-
-  if (!gh_ini_load_from_data (ini, data, length, NULL))
-    return comments;
-
-  headers = gh_ini_get_headers (ini);
-  occurrences = header_occurrences ((const char * const *) headers);
-  for (guint i = 0; headers[i] != NULL; i++)
-    {
-      g_autofree char *comment = gh_ini_get_header_comment (ini, headers[i], occurrences[i]);
-      const char *old = g_hash_table_lookup (comments, headers[i]);
-
-      if (comment == NULL)
-        comment = g_strdup ("");
-
-      if (old == NULL)
-        g_hash_table_insert (comments, g_strdup (headers[i]), g_steal_pointer (&comment));
-      else if (!g_str_equal (old, comment))
-        g_hash_table_insert (comments, g_strdup (headers[i]), g_strdup (""));
-    }
-
-  return comments;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -720,9 +616,8 @@ owner_of (Headers         *doc,
   for (guint i = 0; i < existing->headers->len; i++)
     {
       guint h = g_array_index (existing->headers, guint, i);
-      g_autofree char *comment = gh_ini_get_header_comment (doc->ini, doc->headers[h],
+      g_autofree char *owner = gh_profile_marker_get_owner (doc->ini, doc->headers[h],
                                                             doc->occurrences[h]);
-      g_autofree char *owner = gh_profile_sync_parse_marker (comment);
 
       if (owner == NULL)
         return OWNER_HAND_WRITTEN;
@@ -782,7 +677,7 @@ apply_plan (const char    *contents,
   g_autoptr(GPtrArray) additions = g_ptr_array_new ();
   g_autoptr(GArray) to_remove = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) to_update = g_ptr_array_new ();
-  g_autofree char *marker = gh_profile_sync_marker (session_name);
+  g_autofree char *marker = gh_profile_marker_for_session (session_name);
   Headers doc;
 
   if (!gh_ini_load_from_data (ini, contents, length, error))
@@ -896,390 +791,127 @@ apply_plan (const char    *contents,
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Diff                                                                                     */
+/* Syncing                                                                                  */
 
-typedef struct
-{
-  const char *text;
-  gsize       len;
-} DiffLine;
-
-typedef struct
-{
-  GArray *a;        /* DiffLine */
-  GArray *b;
-  GString *ops;     /* ' ', '-', '+' per line of the edit script */
-} Diff;
-
-static GArray *
-split_lines (const char *text,
-             gsize       length)
-{
-  GArray *lines = g_array_new (FALSE, FALSE, sizeof (DiffLine));
-  const char *p = text;
-  const char *stop = text + length;
-
-  while (p < stop)
-    {
-      DiffLine line = { p, 0 };
-      const char *nl = p;
-
-      while (nl < stop && *nl != '\n' && *nl != '\r')
-        nl++;
-      line.len = nl - p;
-      g_array_append_val (lines, line);
-
-      if (nl < stop && *nl == '\r' && nl + 1 < stop && nl[1] == '\n')
-        nl++;
-      p = nl < stop ? nl + 1 : nl;
-    }
-
-  return lines;
-}
-
-static inline gboolean
-lines_equal (const DiffLine *x,
-             const DiffLine *y)
-{
-  return x->len == y->len && memcmp (x->text, y->text, x->len) == 0;
-}
-
-static guint
-diff_line_hash (gconstpointer key)
-{
-  const DiffLine *line = key;
-  guint hash = 5381;
-
-  for (gsize i = 0; i < line->len; i++)
-    hash = hash * 33 + (guchar) line->text[i];
-  return hash;
-}
-
-static gboolean
-diff_line_equal (gconstpointer a,
-                 gconstpointer b)
-{
-  return lines_equal (a, b);
-}
-
-#define A(i) (&g_array_index (diff->a, DiffLine, (i)))
-#define B(i) (&g_array_index (diff->b, DiffLine, (i)))
-
-static void
-emit (Diff  *diff,
-      char   op,
-      guint  count)
-{
-  for (guint i = 0; i < count; i++)
-    g_string_append_c (diff->ops, op);
-}
-
-/* Minimal diff of a small block by dynamic programming over the longest common subsequence */
-static void
-diff_lcs (Diff  *diff,
-          guint  a0,
-          guint  a1,
-          guint  b0,
-          guint  b1)
-{
-  guint na = a1 - a0;
-  guint nb = b1 - b0;
-  g_autofree guint32 *table = g_new0 (guint32, (gsize) (na + 1) * (nb + 1));
-  guint i = 0;
-  guint j = 0;
-
-#define T(x, y) table[(gsize) (x) * (nb + 1) + (y)]
-  for (guint x = na; x-- > 0;)
-    for (guint y = nb; y-- > 0;)
-      T (x, y) = lines_equal (A (a0 + x), B (b0 + y)) ? T (x + 1, y + 1) + 1
-                 : MAX (T (x + 1, y), T (x, y + 1));
-
-  while (i < na && j < nb)
-    {
-      if (lines_equal (A (a0 + i), B (b0 + j)))
-        {
-          emit (diff, ' ', 1);
-          i++;
-          j++;
-        }
-      else if (T (i + 1, j) >= T (i, j + 1))
-        {
-          emit (diff, '-', 1);
-          i++;
-        }
-      else
-        {
-          emit (diff, '+', 1);
-          j++;
-        }
-    }
-#undef T
-
-  emit (diff, '-', na - i);
-  emit (diff, '+', nb - j);
-}
-
-typedef struct
-{
-  guint count_a;
-  guint count_b;
-  guint index_a;
-  guint index_b;
-} Occurrence;
-
-static int
-compare_by_index_a (gconstpointer a,
-                    gconstpointer b)
-{
-  const Occurrence *x = a;
-  const Occurrence *y = b;
-
-  return x->index_a < y->index_a ? -1 : x->index_a > y->index_a;
-}
-
-/* Patience diff: lines that occur once on each side anchor the diff (in a config file the
- * section headers do), the blocks between them are diffed recursively. */
-static void
-diff_range (Diff  *diff,
-            guint  a0,
-            guint  a1,
-            guint  b0,
-            guint  b1)
-{
-  guint prefix = 0;
-  guint suffix = 0;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GArray) anchors = NULL;
-  GHashTableIter iter;
-  gpointer value;
-
-  while (a0 + prefix < a1 && b0 + prefix < b1 && lines_equal (A (a0 + prefix), B (b0 + prefix)))
-    prefix++;
-  emit (diff, ' ', prefix);
-  a0 += prefix;
-  b0 += prefix;
-
-  while (a1 - suffix > a0 && b1 - suffix > b0 &&
-         lines_equal (A (a1 - suffix - 1), B (b1 - suffix - 1)))
-    suffix++;
-  a1 -= suffix;
-  b1 -= suffix;
-
-  if (a0 == a1 || b0 == b1)
-    {
-      emit (diff, '-', a1 - a0);
-      emit (diff, '+', b1 - b0);
-      emit (diff, ' ', suffix);
-      return;
-    }
-
-  seen = g_hash_table_new_full (diff_line_hash, diff_line_equal, NULL, g_free);
-  for (guint i = a0; i < a1; i++)
-    {
-      Occurrence *occ = g_hash_table_lookup (seen, A (i));
-
-      if (occ == NULL)
-        {
-          occ = g_new0 (Occurrence, 1);
-          g_hash_table_insert (seen, A (i), occ);
-        }
-      occ->count_a++;
-      occ->index_a = i;
-    }
-  for (guint j = b0; j < b1; j++)
-    {
-      Occurrence *occ = g_hash_table_lookup (seen, B (j));
-
-      if (occ != NULL)
-        {
-          occ->count_b++;
-          occ->index_b = j;
-        }
-    }
-
-  /* Unique common lines in the order of a, then the longest run increasing in b (patience
-   * sorting) */
-  anchors = g_array_new (FALSE, FALSE, sizeof (Occurrence));
-  g_hash_table_iter_init (&iter, seen);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Occurrence *occ = value;
-
-      if (occ->count_a == 1 && occ->count_b == 1)
-        g_array_append_val (anchors, *occ);
-    }
-
-  if (anchors->len > 0)
-    {
-      guint n = anchors->len;
-      g_autofree guint *tails = g_new (guint, n);      /* pile tops: index into anchors */
-      g_autofree guint *back = g_new (guint, n);       /* predecessor in the chain */
-      g_autofree guint *chain = g_new (guint, n);
-      guint piles = 0;
-      guint length;
-      guint pa = a0;
-      guint pb = b0;
-
-      g_array_sort (anchors, compare_by_index_a);
-
-      for (guint i = 0; i < n; i++)
-        {
-          guint b = g_array_index (anchors, Occurrence, i).index_b;
-          guint lo = 0;
-          guint hi = piles;
-
-          while (lo < hi)
-            {
-              guint mid = (lo + hi) / 2;
-
-              if (g_array_index (anchors, Occurrence, tails[mid]).index_b < b)
-                lo = mid + 1;
-              else
-                hi = mid;
-            }
-          back[i] = lo > 0 ? tails[lo - 1] : G_MAXUINT;
-          tails[lo] = i;
-          if (lo == piles)
-            piles++;
-        }
-
-      length = piles;
-      for (guint k = tails[piles - 1], m = length; m > 0; k = back[k])
-        chain[--m] = k;
-
-      for (guint m = 0; m < length; m++)
-        {
-          Occurrence *occ = &g_array_index (anchors, Occurrence, chain[m]);
-
-          diff_range (diff, pa, occ->index_a, pb, occ->index_b);
-          emit (diff, ' ', 1);
-          pa = occ->index_a + 1;
-          pb = occ->index_b + 1;
-        }
-      diff_range (diff, pa, a1, pb, b1);
-    }
-  else if ((guint64) (a1 - a0) * (b1 - b0) <= DIFF_MAX_DP_CELLS)
-    diff_lcs (diff, a0, a1, b0, b1);
-  else
-    {
-      emit (diff, '-', a1 - a0);
-      emit (diff, '+', b1 - b0);
-    }
-
-  emit (diff, ' ', suffix);
-}
-
-static void
-append_hunk (GString    *out,
-             Diff       *diff,
-             guint       start,
-             guint       end,
-             const guint *a_pos,
-             const guint *b_pos)
-{
-  guint a_count = 0;
-  guint b_count = 0;
-
-  for (guint i = start; i < end; i++)
-    {
-      char op = diff->ops->str[i];
-
-      if (op != '+')
-        a_count++;
-      if (op != '-')
-        b_count++;
-    }
-
-  /* Like diff -u: an empty side names the line before it */
-  g_string_append_printf (out, "@@ -%u,%u +%u,%u @@\n",
-                          a_pos[start] + (a_count > 0 ? 1 : 0), a_count,
-                          b_pos[start] + (b_count > 0 ? 1 : 0), b_count);
-
-  for (guint i = start; i < end; i++)
-    {
-      char op = diff->ops->str[i];
-      const DiffLine *line = op == '+' ? B (b_pos[i]) : A (a_pos[i]);
-
-      g_string_append_c (out, op);
-      g_string_append_len (out, line->text, line->len);
-      g_string_append_c (out, '\n');
-    }
-}
-
-/* A unified diff (3 lines of context) from @old to @new, "" when they have the same lines. */
+/* The file's text; "" for a missing file */
 static char *
-unified_diff (const char *path,
-              const char *old,
-              gsize       old_len,
-              const char *new,
-              gsize       new_len)
+read_config (const char  *resolved,
+             const char  *config_path,
+             gsize       *length,
+             GError     **error)
 {
-  Diff d = { 0 };
-  Diff *diff = &d;
-  g_autofree guint *a_pos = NULL;
-  g_autofree guint *b_pos = NULL;
-  GString *out = g_string_new (NULL);
-  guint n;
-  guint i = 0;
-  gboolean any = FALSE;
+  g_autoptr(GError) local_error = NULL;
+  char *contents = NULL;
 
-  diff->a = split_lines (old, old_len);
-  diff->b = split_lines (new, new_len);
-  diff->ops = g_string_new (NULL);
-  diff_range (diff, 0, diff->a->len, 0, diff->b->len);
+  if (g_file_get_contents (resolved, &contents, length, &local_error))
+    return contents;
 
-  n = diff->ops->len;
-  a_pos = g_new (guint, n + 1);
-  b_pos = g_new (guint, n + 1);
-  a_pos[0] = b_pos[0] = 0;
-  for (guint k = 0; k < n; k++)
+  if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     {
-      char op = diff->ops->str[k];
-
-      a_pos[k + 1] = a_pos[k] + (op != '+' ? 1 : 0);
-      b_pos[k + 1] = b_pos[k] + (op != '-' ? 1 : 0);
+      *length = 0;
+      return g_strdup ("");
     }
 
-  while (i < n)
-    {
-      guint start;
-      guint last_change;
-      guint end;
-
-      if (diff->ops->str[i] == ' ')
-        {
-          i++;
-          continue;
-        }
-
-      if (!any)
-        {
-          g_string_append_printf (out, "--- %s\n+++ %s\n", path, path);
-          any = TRUE;
-        }
-
-      start = i > DIFF_CONTEXT ? i - DIFF_CONTEXT : 0;
-      last_change = i;
-      for (guint k = i; k < n && k <= last_change + 2 * DIFF_CONTEXT; k++)
-        if (diff->ops->str[k] != ' ')
-          last_change = k;
-      end = MIN (n, last_change + 1 + DIFF_CONTEXT);
-
-      append_hunk (out, diff, start, end, a_pos, b_pos);
-      i = end;
-    }
-
-  g_array_unref (diff->a);
-  g_array_unref (diff->b);
-  g_string_free (diff->ops, TRUE);
-
-  return g_string_free (out, FALSE);
+  g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+               _("Cannot read the AWS config file %s: %s"), config_path, local_error->message);
+  return NULL;
 }
 
-#undef A
-#undef B
+/* Reads the file, applies the plan to it and writes it back unless @dry_run or nothing
+ * changed; the caller holds the lock when it is not a dry run. */
+static gboolean
+sync_file (const char    *config_path,
+           const char    *resolved,
+           const char    *session_name,
+           GPtrArray     *planned,
+           gboolean       dry_run,
+           GhSyncResult  *result,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *new_contents = NULL;
+  gsize length = 0;
+  gsize new_length = 0;
 
-/* ---------------------------------------------------------------------------------------- */
+  contents = read_config (resolved, config_path, &length, error);
+  if (contents == NULL)
+    return FALSE;
+
+  new_contents = apply_plan (contents, length, session_name, planned, result, &new_length,
+                             &local_error);
+  if (new_contents == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
+                   config_path, local_error->message);
+      return FALSE;
+    }
+
+  result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
+  if (!result->changed)
+    return TRUE;
+
+  g_free (result->diff);
+  result->diff = gh_text_diff_unified (config_path, contents, length,
+                                       config_path, new_contents, new_length);
+
+  if (dry_run)
+    return TRUE;
+
+  /* The last moment a cancelled sync can still leave the file as it was */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  return gh_file_write_private (resolved, new_contents, new_length, error);
+}
+
+static GhSyncResult *
+profile_sync (const char           *config_path,
+              const char           *session_name,
+              GPtrArray            *roles,
+              const GhSyncOptions  *options,
+              gboolean              dry_run,
+              GCancellable         *cancellable,
+              GError              **error)
+{
+  static const GhSyncOptions default_options = { 0 };
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GPtrArray) planned = NULL;
+  g_autoptr(GhLock) lock = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *resolved = NULL;
+
+  if (options == NULL)
+    options = &default_options;
+
+  if (!gh_validate_session_name (session_name, error))
+    return NULL;
+
+  result = sync_result_new ();
+  planned = plan_profiles (session_name, roles, options, result, error);
+  if (planned == NULL)
+    return NULL;
+
+  absolute = g_canonicalize_filename (config_path, NULL);
+  resolved = gh_file_resolve_symlinks (absolute);
+
+  if (!dry_run)
+    {
+      g_autofree char *lock_name = gh_lock_name_for_file ("config", resolved);
+
+      lock = gh_lock_acquire (lock_name, cancellable, error);
+      if (lock == NULL)
+        return NULL;
+    }
+
+  if (!sync_file (config_path, resolved, session_name, planned, dry_run, result, cancellable,
+                  error))
+    return NULL;
+
+  return g_steal_pointer (&result);
+}
 
 /**
  * gh_profile_sync:
@@ -1298,84 +930,124 @@ gh_profile_sync (const char           *config_path,
                  gboolean              dry_run,
                  GError              **error)
 {
-  static const GhSyncOptions default_options = { 0 };
-  g_autoptr(GhSyncResult) result = NULL;
-  g_autoptr(GPtrArray) planned = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *absolute = NULL;
-  g_autofree char *resolved = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *new_contents = NULL;
-  gsize length = 0;
-  gsize new_length = 0;
-  int lock_fd = -1;
-  gboolean ok = FALSE;
-
   g_return_val_if_fail (config_path != NULL, NULL);
   g_return_val_if_fail (session_name != NULL, NULL);
 
+  return profile_sync (config_path, session_name, roles, options, dry_run, NULL, error);
+}
+
+/* What a sync on a worker thread needs: copies, so the caller may free its own at once */
+typedef struct
+{
+  char          *config_path;
+  char          *session_name;
+  GPtrArray     *roles;
+  GhSyncOptions  options;       /* its strings are the ones below */
+  char          *template_;
+  char          *region;
+  char          *output;
+  char          *gatehouse_command;
+  GStrv          only_keys;
+  gboolean       dry_run;
+} SyncData;
+
+static void
+sync_data_free (gpointer user_data)
+{
+  SyncData *data = user_data;
+
+  g_free (data->config_path);
+  g_free (data->session_name);
+  g_clear_pointer (&data->roles, g_ptr_array_unref);
+  g_free (data->template_);
+  g_free (data->region);
+  g_free (data->output);
+  g_free (data->gatehouse_command);
+  g_strfreev (data->only_keys);
+  g_free (data);
+}
+
+static SyncData *
+sync_data_new (const char          *config_path,
+               const char          *session_name,
+               GPtrArray           *roles,
+               const GhSyncOptions *options,
+               gboolean             dry_run)
+{
+  SyncData *data = g_new0 (SyncData, 1);
+
+  data->config_path = g_strdup (config_path);
+  data->session_name = g_strdup (session_name);
+  data->roles = gh_role_array_copy (roles);
+  data->dry_run = dry_run;
   if (options == NULL)
-    options = &default_options;
+    return data;
 
-  if (!gh_validate_session_name (session_name, error))
-    return NULL;
+  data->options.template_ = data->template_ = g_strdup (options->template_);
+  data->options.region = data->region = g_strdup (options->region);
+  data->options.output = data->output = g_strdup (options->output);
+  data->options.gatehouse_command = data->gatehouse_command =
+    g_strdup (options->gatehouse_command);
+  data->options.only_keys = data->only_keys = g_strdupv (options->only_keys);
+  data->options.credential_process = options->credential_process;
+  return data;
+}
 
-  result = sync_result_new ();
-  planned = plan_profiles (session_name, roles, options, result, error);
-  if (planned == NULL)
-    return NULL;
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SyncData *data = task_data;
+  GError *error = NULL;
+  GhSyncResult *result;
 
-  absolute = g_canonicalize_filename (config_path, NULL);
-  resolved = gh_file_resolve_symlinks (absolute);
+  result = profile_sync (data->config_path, data->session_name, data->roles, &data->options,
+                         data->dry_run, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) gh_sync_result_free);
+}
 
-  if (!dry_run)
-    {
-      g_autofree char *hash = gh_sha1_hex (resolved);
-      g_autofree char *lock_name = g_strconcat ("config-", hash, NULL);
+/**
+ * gh_profile_sync_async:
+ *
+ * gh_profile_sync() on a worker thread, which also waits for the config file's lock, so a CLI
+ * that holds it never stalls the caller's main loop. @roles and @options are copied (the
+ * roles by reference: GhRole objects do not change). Cancelling ends the wait for the lock
+ * and leaves the file as it was, unless the new file was being written already.
+ */
+void
+gh_profile_sync_async (const char           *config_path,
+                       const char           *session_name,
+                       GPtrArray            *roles,
+                       const GhSyncOptions  *options,
+                       gboolean              dry_run,
+                       GCancellable         *cancellable,
+                       GAsyncReadyCallback   callback,
+                       gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
 
-      lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
-      if (lock_fd < 0)
-        return NULL;
-    }
+  g_return_if_fail (config_path != NULL);
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!g_file_get_contents (resolved, &contents, &length, &local_error))
-    {
-      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                       _("Cannot read the AWS config file %s: %s"), config_path,
-                       local_error->message);
-          goto out;
-        }
-      g_clear_error (&local_error);
-      contents = g_strdup ("");
-      length = 0;
-    }
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_profile_sync_async);
+  g_task_set_task_data (task, sync_data_new (config_path, session_name, roles, options, dry_run),
+                        sync_data_free);
+  g_task_run_in_thread (task, sync_thread);
+}
 
-  new_contents = apply_plan (contents, length, session_name, planned, result, &new_length,
-                             &local_error);
-  if (new_contents == NULL)
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
-                   config_path, local_error->message);
-      goto out;
-    }
+GhSyncResult *
+gh_profile_sync_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_profile_sync_async, NULL);
 
-  result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
-  if (result->changed)
-    {
-      g_free (result->diff);
-      result->diff = unified_diff (config_path, contents, length, new_contents, new_length);
-    }
-
-  if (result->changed && !dry_run &&
-      !gh_file_write_private (resolved, new_contents, new_length, error))
-    goto out;
-
-  ok = TRUE;
-
-out:
-  gh_file_lock_release (lock_fd);
-  return ok ? g_steal_pointer (&result) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

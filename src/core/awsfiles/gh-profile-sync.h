@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -62,23 +62,18 @@ GhSyncResult *gh_profile_sync                (const char          *config_path,
                                               const GhSyncOptions *options,
                                               gboolean             dry_run,
                                               GError             **error);
-
-/* The comment (without the leading "# ") that Gatehouse writes directly above the header of a
- * profile it manages for session_name:
- *   Managed by Gatehouse (sign-in "SESSION"): changes here are overwritten by gatehouse sync
- * It is not translated: it is how Gatehouse recognises its own sections. */
-char         *gh_profile_sync_marker         (const char   *session_name);
-
-/* The sign-in named by a marker comment line (as written in the file, with its '#'), or NULL
- * when the line is not a Gatehouse marker. */
-char         *gh_profile_sync_parse_marker   (const char   *comment_line);
-
-/* For every section header in @data (raw INI text; lines classified as GhIni and configparser
- * classify them): header text (as GhIni names sections) → the comment line directly above the
- * header, stripped of surrounding whitespace, or "" when the line above is not a comment. A
- * header that appears more than once maps to "" unless every occurrence has the same comment
- * line above it. */
-GHashTable   *gh_profile_sync_header_comments (const char  *data,
-                                               gsize        length);
+/* gh_profile_sync() on a worker thread, for code on a main loop: the wait for the lock and the
+ * file work never block it. @roles and @options are copied; cancelling ends the wait for the
+ * lock (G_IO_ERROR_CANCELLED, the file as it was). */
+void          gh_profile_sync_async          (const char          *config_path,
+                                              const char          *session_name,
+                                              GPtrArray           *roles,
+                                              const GhSyncOptions *options,
+                                              gboolean             dry_run,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GhSyncResult *gh_profile_sync_finish         (GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS

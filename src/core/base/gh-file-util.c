@@ -1,14 +1,11 @@
-/* gh-file-util.c — atomic private files and advisory locks */
+/* gh-file-util.c — atomic private files and where Gatehouse keeps them */
 #define G_LOG_DOMAIN "gh-file-util"
 
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pwd.h>
 #include <string.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -95,54 +92,6 @@ gh_runtime_dir (void)
 
   g_mkdir_with_parents (dir, 0700);
   return g_steal_pointer (&dir);
-}
-
-int
-gh_file_lock_acquire (const char  *lock_name,
-                      gboolean     wait,
-                      GError     **error)
-{
-  g_autofree char *dir = gh_runtime_dir ();
-  g_autofree char *path = g_build_filename (dir, lock_name, NULL);
-  int fd;
-
-  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot open lock file %s: %s"),
-                   path, g_strerror (saved_errno));
-      return -1;
-    }
-
-  while (flock (fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == EINTR)
-        continue;
-
-      close (fd);
-      if (saved_errno == EWOULDBLOCK)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("The lock is held"));
-      else
-        g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot lock %s: %s"),
-                     path, g_strerror (saved_errno));
-      return -1;
-    }
-
-  return fd;
-}
-
-void
-gh_file_lock_release (int fd)
-{
-  if (fd >= 0)
-    {
-      flock (fd, LOCK_UN);
-      close (fd);
-    }
 }
 
 /* os.path.expandvars: $NAME and ${NAME}; unknown variables stay as written. */

@@ -1,4 +1,4 @@
-/* gh-file-util.h — atomic private files and advisory locks */
+/* gh-file-util.h — atomic private files and where Gatehouse keeps them (locks: gh-lock.h) */
 #pragma once
 
 #include <gio/gio.h>
@@ -15,12 +15,5 @@ char     *gh_sha1_hex                (const char  *text);
 /* $@env_variable (with $VARS and ~ expanded, like the AWS CLI), else ~/.aws/@default_name */
 char     *gh_aws_file_path           (const char  *env_variable,
                                       const char  *default_name);
-
-/* A lock on a file in $XDG_RUNTIME_DIR/gatehouse/. Taking it blocks; GhLock (gh-lock.h) is the
- * asynchronous way for code that runs on a main loop. */
-int       gh_file_lock_acquire       (const char  *lock_name,
-                                      gboolean     wait,
-                                      GError     **error);
-void      gh_file_lock_release       (int          fd);
 
 G_END_DECLS

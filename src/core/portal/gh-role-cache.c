@@ -307,6 +307,148 @@ gh_role_cache_save (const char  *session_name,
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* On a worker thread: a cache of thousands of roles takes a while to parse or write */
+
+typedef struct
+{
+  char      *session_name;
+  GPtrArray *roles;             /* GhRole: loaded, or to save */
+  gint64     fetched_at;
+} CacheData;
+
+static void
+cache_data_free (gpointer user_data)
+{
+  CacheData *data = user_data;
+
+  g_free (data->session_name);
+  g_clear_pointer (&data->roles, g_ptr_array_unref);
+  g_free (data);
+}
+
+static GTask *
+cache_task_new (const char          *session_name,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data,
+                gpointer             source_tag)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  CacheData *data = g_new0 (CacheData, 1);
+
+  data->session_name = g_strdup (session_name);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, cache_data_free);
+  return task;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CacheData *data = task_data;
+  GError *error = NULL;
+
+  data->roles = gh_role_cache_load (data->session_name, &data->fetched_at, &error);
+  if (data->roles == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+gh_role_cache_load_async (const char          *session_name,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = cache_task_new (session_name, cancellable, callback, user_data,
+                         gh_role_cache_load_async);
+  g_task_run_in_thread (task, load_thread);
+}
+
+GPtrArray *
+gh_role_cache_load_finish (GAsyncResult  *result,
+                           gint64        *fetched_at,
+                           GError       **error)
+{
+  CacheData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_role_cache_load_async,
+                        NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (fetched_at != NULL)
+    *fetched_at = data->fetched_at;
+  return g_steal_pointer (&data->roles);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CacheData *data = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (gh_role_cache_save (data->session_name, data->roles, data->fetched_at, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* @roles is copied (by reference: GhRole objects do not change). Cancelling before the worker
+ * starts leaves the cache as it was. */
+void
+gh_role_cache_save_async (const char          *session_name,
+                          GPtrArray           *roles,
+                          gint64               fetched_at,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CacheData *data;
+
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (roles != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = cache_task_new (session_name, cancellable, callback, user_data,
+                         gh_role_cache_save_async);
+  data = g_task_get_task_data (task);
+  data->roles = gh_role_array_copy (roles);
+  data->fetched_at = fetched_at;
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+gh_role_cache_save_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_role_cache_save_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Differences */
 
 static GHashTable *

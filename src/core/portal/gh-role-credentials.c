@@ -58,6 +58,23 @@ gh_role_credentials_free (GhRoleCredentials *credentials)
   g_free (credentials);
 }
 
+/* The copy's secrets are wiped by gh_role_credentials_free() like the original's */
+GhRoleCredentials *
+gh_role_credentials_copy (const GhRoleCredentials *credentials)
+{
+  GhRoleCredentials *copy;
+
+  g_return_val_if_fail (credentials != NULL, NULL);
+
+  copy = g_new0 (GhRoleCredentials, 1);
+  copy->access_key_id = g_strdup (credentials->access_key_id);
+  copy->secret_access_key = g_strdup (credentials->secret_access_key);
+  copy->session_token = g_strdup (credentials->session_token);
+  copy->expiration = credentials->expiration;
+  copy->account_id = g_strdup (credentials->account_id);
+  return copy;
+}
+
 gboolean
 gh_credentials_format_parse (const char          *text,
                              GhCredentialsFormat *format)

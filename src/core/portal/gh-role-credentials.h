@@ -27,6 +27,7 @@ typedef enum
 #define GH_ROLE_CREDENTIALS_REUSE_WINDOW (15 * 60)
 
 void                gh_role_credentials_free     (GhRoleCredentials *credentials);
+GhRoleCredentials  *gh_role_credentials_copy     (const GhRoleCredentials *credentials);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhRoleCredentials, gh_role_credentials_free)
 
 gboolean            gh_credentials_format_parse  (const char          *text,

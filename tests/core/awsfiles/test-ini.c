@@ -709,6 +709,47 @@ test_headers (void)
   assert_data (ini, "; about b\n[b]\n");
 }
 
+/* The comment above a section: the same line above every one of its headers, or none */
+static void
+test_section_comments (void)
+{
+  g_autoptr(GhIni) ini = ini_from_string ("\xEF\xBB\xBF# first\n"
+                                          "[a]\n"
+                                          "k = v\n"
+                                          "s3 =\n"
+                                          "    # indented comment\n"
+                                          "    [not-a-header]\n"
+                                          "# about b\r\n"
+                                          "[ b ]   \r\n"
+                                          "# not directly above\n"
+                                          "\n"
+                                          "[c]\n"
+                                          "# one\n"
+                                          "[d]\n"
+                                          "# two\n"
+                                          "[d]\n"
+                                          "# same\n"
+                                          "[e]\n"
+                                          "# same\n"
+                                          "[e]");
+  g_auto(GStrv) sections = gh_ini_get_sections (ini);
+  const char * const expected[] = { "a", "b", "c", "d", "e", NULL };
+  g_autofree char *a = gh_ini_get_section_comment (ini, "a");
+  g_autofree char *b = gh_ini_get_section_comment (ini, "b");
+  g_autofree char *c = gh_ini_get_section_comment (ini, "c");
+  g_autofree char *d = gh_ini_get_section_comment (ini, "d");
+  g_autofree char *e = gh_ini_get_section_comment (ini, "e");
+  g_autofree char *not_a_header = gh_ini_get_section_comment (ini, "not-a-header");
+
+  g_assert_cmpstrv (sections, expected);
+  g_assert_cmpstr (a, ==, "# first");
+  g_assert_cmpstr (b, ==, "# about b");
+  g_assert_null (c);
+  g_assert_null (d);
+  g_assert_cmpstr (e, ==, "# same");
+  g_assert_null (not_a_header);
+}
+
 /* ---- incremental classification --------------------------------------------------------- */
 
 /* An edit re-reads only the lines whose meaning it can change; what they mean afterwards must
@@ -738,11 +779,14 @@ assert_same_as_reparsed (GhIni *ini)
       g_autofree char *comment = gh_ini_get_header_comment (ini, headers[i], occurrence);
       g_autofree char *fresh_comment = gh_ini_get_header_comment (fresh, headers[i],
                                                                   occurrence);
+      g_autofree char *section_comment = gh_ini_get_section_comment (ini, headers[i]);
+      g_autofree char *fresh_section_comment = gh_ini_get_section_comment (fresh, headers[i]);
       g_auto(GStrv) keys = gh_ini_get_keys (ini, headers[i]);
       g_auto(GStrv) fresh_keys = gh_ini_get_keys (fresh, headers[i]);
 
       g_hash_table_insert (seen, headers[i], GUINT_TO_POINTER (occurrence + 1));
       g_assert_cmpstr (comment, ==, fresh_comment);
+      g_assert_cmpstr (section_comment, ==, fresh_section_comment);
       g_assert_true (gh_ini_has_section (ini, headers[i]));
       g_assert_true (g_strv_equal ((const char * const *) keys,
                                    (const char * const *) fresh_keys));
@@ -952,6 +996,7 @@ main (int    argc,
   g_test_add_func ("/ini/edit/get-set", test_edit_get_set_roundtrip);
   g_test_add_func ("/ini/edit/reject-newline", test_edit_reject_newline);
   g_test_add_func ("/ini/edit/headers", test_headers);
+  g_test_add_func ("/ini/section-comments", test_section_comments);
   g_test_add_func ("/ini/edit/reclassify", test_edit_reclassify);
   g_test_add_func ("/ini/edit/random", test_edit_random);
   g_test_add_func ("/ini/edit/many-sections", test_edit_many_sections);

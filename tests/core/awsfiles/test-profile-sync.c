@@ -14,6 +14,8 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-lock.h"
+#include "gh-profile-marker.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
 #include "gh-test-util.h"
@@ -193,72 +195,6 @@ test_name_template (void)
     }
 }
 
-static void
-test_marker (void)
-{
-  static const char * const sessions[] = { "acme", "my sso", "a \"quoted\" one", "back\\slash",
-                                           "Données" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sessions); i++)
-    {
-      g_autofree char *marker = gh_profile_sync_marker (sessions[i]);
-      g_autofree char *line = g_strconcat ("# ", marker, NULL);
-      g_autofree char *parsed = gh_profile_sync_parse_marker (line);
-
-      g_assert_cmpstr (parsed, ==, sessions[i]);
-    }
-
-  {
-    g_autofree char *marker = gh_profile_sync_marker ("acme");
-    g_autofree char *parsed = gh_profile_sync_parse_marker ("#Managed by Gatehouse (sign-in \"acme\"): reworded");
-
-    g_assert_cmpstr (marker, ==, MARKER ("acme") + 2);
-    g_assert_cmpstr (parsed, ==, "acme");
-  }
-
-  g_assert_null (gh_profile_sync_parse_marker (NULL));
-  g_assert_null (gh_profile_sync_parse_marker (""));
-  g_assert_null (gh_profile_sync_parse_marker ("# a comment"));
-  g_assert_null (gh_profile_sync_parse_marker ("Managed by Gatehouse (sign-in \"acme\")"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"acme)"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"\")"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"acme\""));
-}
-
-static void
-test_header_comments (void)
-{
-  const char *text =
-    "\xEF\xBB\xBF# first\n"
-    "[a]\n"
-    "k = v\n"
-    "s3 =\n"
-    "    # indented comment\n"
-    "    [not-a-header]\n"
-    "# about b\r\n"
-    "[ b ]   \r\n"
-    "# not directly above\n"
-    "\n"
-    "[c]\n"
-    "# one\n"
-    "[d]\n"
-    "# two\n"
-    "[d]\n"
-    "# same\n"
-    "[e]\n"
-    "# same\n"
-    "[e]";
-  g_autoptr(GHashTable) comments = gh_profile_sync_header_comments (text, strlen (text));
-
-  g_assert_cmpuint (g_hash_table_size (comments), ==, 5);
-  g_assert_cmpstr (g_hash_table_lookup (comments, "a"), ==, "# first");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "b"), ==, "# about b");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "c"), ==, "");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "d"), ==, "");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "e"), ==, "# same");
-  g_assert_false (g_hash_table_contains (comments, "not-a-header"));
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Corpus: expected outputs byte for byte, then a second sync changes nothing              */
 
@@ -359,7 +295,7 @@ test_append_matches_ini (void)
       g_autofree char *original = NULL;
       g_autofree char *expected = NULL;
       g_autofree char *actual = NULL;
-      g_autofree char *marker = gh_profile_sync_marker ("s");
+      g_autofree char *marker = gh_profile_marker_for_session ("s");
       GhSyncOptions options = { .region = "us-east-2" };
       gsize original_len = 0;
       gsize expected_len = 0;
@@ -821,28 +757,32 @@ sync_thread (gpointer user_data)
   return NULL;
 }
 
+static char *
+config_lock_name (const char *path)
+{
+  g_autofree char *resolved = gh_file_resolve_symlinks (path);
+
+  return gh_lock_name_for_file ("config", resolved);
+}
+
 /* The file changes while the sync waits for the lock: the sync reads it under the lock, so the
  * other program's change is kept */
 static void
 test_edit_while_waiting_for_lock (void)
 {
   g_autofree char *path = config_path ();
-  g_autofree char *resolved = NULL;
-  g_autofree char *hash = NULL;
   g_autofree char *lock_name = NULL;
+  g_autoptr(GhLock) lock = NULL;
   g_autoptr(GPtrArray) roles = acme_roles ();
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   SyncThreadData data = { 0 };
   GThread *thread;
-  int fd;
 
   gh_test_write_file (path, "[profile old]\nregion = us-east-1\n", -1);
-  resolved = gh_file_resolve_symlinks (path);
-  hash = gh_sha1_hex (resolved);
-  lock_name = g_strconcat ("config-", hash, NULL);
+  lock_name = config_lock_name (path);
 
-  fd = gh_file_lock_acquire (lock_name, TRUE, &error);
+  lock = gh_lock_acquire (lock_name, NULL, &error);
   g_assert_no_error (error);
 
   data.path = path;
@@ -853,7 +793,7 @@ test_edit_while_waiting_for_lock (void)
 
   gh_test_write_file (path,
                       "[profile old]\nregion = us-east-1\n[profile new]\nregion = eu-west-1\n", -1);
-  gh_file_lock_release (fd);
+  g_clear_object (&lock);
   g_thread_join (thread);
 
   g_assert_no_error (data.error);
@@ -864,6 +804,100 @@ test_edit_while_waiting_for_lock (void)
   text = gh_test_read_file (path, NULL);
   g_assert_true (g_str_has_prefix (text, "[profile old]\nregion = us-east-1\n[profile new]\n"
                                          "region = eu-west-1\n\n" MARKER ("acme") "\n"));
+}
+
+/* The tray's sync: while another process (here a thread) holds the config lock, the sync
+ * waits on its worker and the main loop keeps running; then it writes what the blocking sync
+ * writes */
+static void
+test_async_main_loop_runs_while_locked (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *lock_name = config_lock_name (path);
+  g_autofree char *before = gh_test_read_file (path, NULL);
+  g_autofree char *blocking_path = g_build_filename (g_get_home_dir (), "blocking-config", NULL);
+  g_autofree char *region = g_strdup ("eu-west-1");
+  GhSyncOptions options = { .region = region };
+  g_autoptr(GhSyncResult) expected = NULL;
+  g_autoptr(GhSyncResult) sync = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected_text = NULL;
+  g_autofree char *expected_added = NULL;
+  g_autofree char *expected_skipped = NULL;
+  GhTestLockHolder *holder;
+
+  gh_test_write_file (blocking_path, before, -1);
+  expected = sync_ok (blocking_path, "acme", roles, &options, FALSE);
+  expected_text = gh_test_read_file (blocking_path, NULL);
+
+  holder = gh_test_lock_holder_new (lock_name);
+  gh_profile_sync_async (path, "acme", roles, &options, FALSE, NULL, gh_test_keep_result,
+                         &result);
+  /* The worker has its own copies */
+  g_clear_pointer (&roles, g_ptr_array_unref);
+  g_clear_pointer (&region, g_free);
+
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  g_assert_cmpuint (gh_test_count_ticks (300), >, 5);
+  g_assert_null (result);
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, before);
+
+  gh_test_lock_holder_release (holder);
+  done = gh_test_wait_result (&result);
+  sync = gh_profile_sync_finish (done, &error);
+  g_assert_no_error (error);
+  g_assert_true (sync->changed);
+  expected_added = join (expected->added);
+  expected_skipped = join (expected->skipped);
+  assert_list (sync->added, expected_added);
+  assert_list (sync->skipped, expected_skipped);
+  g_clear_pointer (&text, g_free);
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, expected_text);
+}
+
+/* A cancelled wait for the lock leaves the file as it was; a dry run does not wait at all */
+static void
+test_async_cancelled_and_dry_run (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *lock_name = config_lock_name (path);
+  g_autofree char *before = gh_test_read_file (path, NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GhSyncResult) dry = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  GhTestLockHolder *holder = gh_test_lock_holder_new (lock_name);
+
+  gh_profile_sync_async (path, "acme", roles, NULL, FALSE, cancellable, gh_test_keep_result,
+                         &result);
+  gh_test_count_ticks (100);
+  g_cancellable_cancel (cancellable);
+  done = gh_test_wait_result (&result);
+  g_assert_null (gh_profile_sync_finish (done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&done);
+
+  gh_profile_sync_async (path, "acme", roles, NULL, TRUE, NULL, gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  dry = gh_profile_sync_finish (done, &error);
+  g_assert_no_error (error);
+  g_assert_true (dry->changed);
+  g_assert_true (g_str_has_prefix (dry->diff, "--- "));
+
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  gh_test_lock_holder_release (holder);
+  after = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
 }
 
 /* Full disk (RLIMIT_FSIZE makes writes fail with EFBIG, even for root): a clear error and the
@@ -1192,8 +1226,6 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/profile-sync/name/template", test_name_template);
-  g_test_add_func ("/profile-sync/marker", test_marker);
-  g_test_add_func ("/profile-sync/header-comments", test_header_comments);
 
   for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
     {
@@ -1217,6 +1249,9 @@ main (int    argc,
   g_test_add_func ("/profile-sync/dry-run", test_dry_run);
   g_test_add_func ("/profile-sync/external-edit", test_external_edit);
   g_test_add_func ("/profile-sync/edit-while-waiting-for-lock", test_edit_while_waiting_for_lock);
+  g_test_add_func ("/profile-sync/async/main-loop-runs-while-locked",
+                   test_async_main_loop_runs_while_locked);
+  g_test_add_func ("/profile-sync/async/cancelled-and-dry-run", test_async_cancelled_and_dry_run);
   g_test_add_func ("/profile-sync/fail/full-disk", test_write_fails_full_disk);
   g_test_add_func ("/profile-sync/fail/read-only", test_write_fails_read_only);
   g_test_add_func ("/profile-sync/symlink", test_symlink);

@@ -440,6 +440,21 @@ test_free_null (void)
   gh_role_credentials_free (NULL);
 }
 
+/* A copy owns its strings: it outlives the original */
+static void
+test_copy (void)
+{
+  GhRoleCredentials *original = example_credentials ();
+  g_autoptr(GhRoleCredentials) copy = gh_role_credentials_copy (original);
+
+  gh_role_credentials_free (original);
+  g_assert_cmpstr (copy->access_key_id, ==, KEY_ID);
+  g_assert_cmpstr (copy->secret_access_key, ==, SECRET);
+  g_assert_cmpstr (copy->session_token, ==, TOKEN);
+  g_assert_cmpint (copy->expiration, ==, EXPIRATION_S);
+  g_assert_cmpstr (copy->account_id, ==, "123456789012");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -460,6 +475,7 @@ main (int    argc,
   g_test_add_func ("/role-credentials/json/malformed", test_json_malformed);
   g_test_add_func ("/role-credentials/json/roundtrip", test_json_roundtrip);
   g_test_add_func ("/role-credentials/free-null", test_free_null);
+  g_test_add_func ("/role-credentials/copy", test_copy);
 
   return g_test_run ();
 }
