@@ -16,6 +16,7 @@
 #include "gh-cli.h"
 #include "gh-cli-private.h"
 #include "gh-console-launch.h"
+#include "gh-container-url.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-federation.h"

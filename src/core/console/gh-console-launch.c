@@ -9,6 +9,7 @@
 
 #include "gh-console-history.h"
 #include "gh-console-launch.h"
+#include "gh-container-url.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-redirect-server.h"

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "gh-container-url.h"
 #include "gh-federation.h"
 #include "gh-role-credentials.h"
 #include "gh-session.h"
