@@ -17,41 +17,28 @@
 #include "gh-credentials-file.h"
 #include "gh-error.h"
 #include "gh-role-credentials.h"
+#include "gh-service-client.h"
 
-#define TRAY_BUS_NAME APPLICATION_ID
-#define TRAY_OBJECT_PATH "/io/github/gatehouse/Gatehouse"
-
-/* Best effort and quick: the tray service (when it runs) exports its actions; its "login"
- * action shows a single prompt however many processes ask. */
+/* Best effort: the tray service, when it runs, shows a single sign-in prompt however many
+ * processes ask; when it does not, nothing is started. */
 static void
 ask_tray_to_sign_in (const char *session_name)
 {
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) owner = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder parameter;
-  gboolean has_owner = FALSE;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GhServiceClient) client = NULL;
+  Waiter waiter;
 
-  if (bus == NULL)
-    return;
-
-  owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", TRAY_BUS_NAME),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 1000,
-                                       NULL, NULL);
-  if (owner == NULL)
-    return;
-  g_variant_get (owner, "(b)", &has_owner);
-  if (!has_owner)
-    return;
-
-  g_variant_builder_init (&parameter, G_VARIANT_TYPE ("av"));
-  g_variant_builder_add (&parameter, "v", g_variant_new_string (session_name));
-  reply = g_dbus_connection_call_sync (bus, TRAY_BUS_NAME, TRAY_OBJECT_PATH, "org.gtk.Actions",
-                                       "Activate",
-                                       g_variant_new ("(sava{sv})", "login", &parameter, NULL),
-                                       NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 2000, NULL, NULL);
+  waiter_init (&waiter);
+  g_bus_get (G_BUS_TYPE_SESSION, waiter.cancellable, waiter_cb, &waiter);
+  bus = g_bus_get_finish (waiter_wait (&waiter), NULL);
+  if (bus != NULL)
+    {
+      client = gh_service_client_new (bus);
+      gh_service_client_activate_async (client, "login", g_variant_new_string (session_name),
+                                        waiter.cancellable, waiter_cb, &waiter);
+      gh_service_client_activate_finish (client, waiter_wait (&waiter), NULL);
+    }
+  waiter_clear (&waiter);
 }
 
 int
