@@ -13,6 +13,7 @@
 
 #include "gh-cli.h"
 #include "gh-cli-private.h"
+#include "gh-cli-util.h"
 #include "gh-console-request.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
@@ -129,13 +130,13 @@ report_console_error (GhSession    *session,
                   GH_CONSOLE_ONE_SHOT_LIFETIME);
       return GH_EXIT_FAILURE;
     }
-  return report_error (error);
+  return gh_cli_report_error (error);
 }
 
 static void
-report_opened (GhConsoleRequest *request,
-               const Target     *target,
-               gboolean          portal)
+report_opened (GhConsoleRequest  *request,
+               const GhCliTarget *target,
+               gboolean           portal)
 {
   const char *account_name = gh_console_request_get_account_name (request);
   const char *account = account_name ? account_name : target->account_id;
@@ -148,7 +149,7 @@ report_opened (GhConsoleRequest *request,
     }
 
   {
-    g_autofree char *until = format_time (gh_console_request_get_expires_at (request));
+    g_autofree char *until = gh_cli_format_time (gh_console_request_get_expires_at (request));
 
     g_print (_("Opened the AWS console for %s in %s (until %s)\n"), target->role, account,
              until);
@@ -156,8 +157,8 @@ report_opened (GhConsoleRequest *request,
 }
 
 int
-cmd_console (int    argc,
-             char **argv)
+gh_cli_cmd_console (int    argc,
+                    char **argv)
 {
   g_autofree char *profile = NULL;
   g_autofree char *account = NULL;
@@ -169,9 +170,9 @@ cmd_console (int    argc,
   g_autoptr(GhSession) session = NULL;
   g_autoptr(GhConsoleRequest) request = NULL;
   g_autofree char *region = NULL;
-  g_auto(Target) target = { 0, };
+  g_auto(GhCliTarget) target = { 0, };
   gboolean opened;
-  Waiter waiter;
+  GhCliWaiter waiter;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("An SSO profile"), N_("P") },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, N_("Account id"), N_("ID") },
@@ -204,29 +205,29 @@ cmd_console (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return gh_cli_usage_error (error->message);
   if (argc != 1)
-    return usage_error (_("console takes options only"));
+    return gh_cli_usage_error (_("console takes options only"));
   if ((profile != NULL) == (account != NULL || role != NULL) ||
       (profile == NULL && (account == NULL || role == NULL)))
-    return usage_error (_("console needs either --profile P, or --account ID and --role R"));
+    return gh_cli_usage_error (_("console needs either --profile P, or --account ID and --role R"));
   if (options.mode != NULL && !g_str_equal (options.mode, "federation") &&
       !g_str_equal (options.mode, "portal"))
-    return usage_error (_("--mode must be federation or portal"));
+    return gh_cli_usage_error (_("--mode must be federation or portal"));
   if (options.container_extension != NULL &&
       !g_str_equal (options.container_extension, "granted") &&
       !g_str_equal (options.container_extension, "open-url"))
-    return usage_error (_("--container-extension must be granted or open-url"));
+    return gh_cli_usage_error (_("--container-extension must be granted or open-url"));
   if (options.duration != 0 && (options.duration < 900 || options.duration > 43200))
-    return usage_error (_("--duration must be between 900 and 43200 seconds"));
+    return gh_cli_usage_error (_("--duration must be between 900 and 43200 seconds"));
 
-  if (!resolve_target (profile, account, role, session_name, &target, &error) ||
-      (session = open_session (target.session, &error)) == NULL)
-    return report_error (error);
+  if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error) ||
+      (session = gh_cli_open_session (target.session, &error)) == NULL)
+    return gh_cli_report_error (error);
 
   region = console_region (&options, profile, session);
   if (!gh_region_is_valid (region))
-    return usage_error (_("--region needs an AWS region such as us-east-1"));
+    return gh_cli_usage_error (_("--region needs an AWS region such as us-east-1"));
 
   request = gh_console_request_new (session, target.account_id, target.role);
   fill_request (request, &options, region);
@@ -234,10 +235,10 @@ cmd_console (int    argc,
   g_signal_connect (request, "launch-failed", G_CALLBACK (launch_failed_cb), NULL);
   g_signal_connect (request, "history-failed", G_CALLBACK (history_failed_cb), NULL);
 
-  waiter_init (&waiter);
-  gh_console_request_open_async (request, waiter.cancellable, waiter_cb, &waiter);
-  opened = gh_console_request_open_finish (request, waiter_wait (&waiter), &error);
-  waiter_clear (&waiter);
+  gh_cli_waiter_init (&waiter);
+  gh_console_request_open_async (request, waiter.cancellable, gh_cli_waiter_cb, &waiter);
+  opened = gh_console_request_open_finish (request, gh_cli_waiter_wait (&waiter), &error);
+  gh_cli_waiter_clear (&waiter);
   if (!opened)
     return report_console_error (session, error);
 
