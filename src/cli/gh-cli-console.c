@@ -42,6 +42,28 @@ console_options_clear (ConsoleOptions *options)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConsoleOptions, console_options_clear)
 
+/* What is wrong with the options, for a usage error, or NULL. */
+static const char *
+options_problem (const char           *profile,
+                 const char           *account,
+                 const char           *role,
+                 const ConsoleOptions *options)
+{
+  if ((profile != NULL) == (account != NULL || role != NULL) ||
+      (profile == NULL && (account == NULL || role == NULL)))
+    return _("console needs either --profile P, or --account ID and --role R");
+  if (options->mode != NULL && !g_str_equal (options->mode, "federation") &&
+      !g_str_equal (options->mode, "portal"))
+    return _("--mode must be federation or portal");
+  if (options->container_extension != NULL &&
+      !g_str_equal (options->container_extension, "granted") &&
+      !g_str_equal (options->container_extension, "open-url"))
+    return _("--container-extension must be granted or open-url");
+  if (options->duration != 0 && (options->duration < 900 || options->duration > 43200))
+    return _("--duration must be between 900 and 43200 seconds");
+  return NULL;
+}
+
 /* The console's region: --region, else the profile's region, else the sign-in's. */
 static char *
 console_region (const ConsoleOptions *options,
@@ -171,6 +193,7 @@ gh_cli_cmd_console (int    argc,
   g_autoptr(GhConsoleRequest) request = NULL;
   g_autofree char *region = NULL;
   g_auto(GhCliTarget) target = { 0, };
+  const char *problem;
   gboolean opened;
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
@@ -208,18 +231,8 @@ gh_cli_cmd_console (int    argc,
     return gh_cli_usage_error (error->message);
   if (argc != 1)
     return gh_cli_usage_error (_("console takes options only"));
-  if ((profile != NULL) == (account != NULL || role != NULL) ||
-      (profile == NULL && (account == NULL || role == NULL)))
-    return gh_cli_usage_error (_("console needs either --profile P, or --account ID and --role R"));
-  if (options.mode != NULL && !g_str_equal (options.mode, "federation") &&
-      !g_str_equal (options.mode, "portal"))
-    return gh_cli_usage_error (_("--mode must be federation or portal"));
-  if (options.container_extension != NULL &&
-      !g_str_equal (options.container_extension, "granted") &&
-      !g_str_equal (options.container_extension, "open-url"))
-    return gh_cli_usage_error (_("--container-extension must be granted or open-url"));
-  if (options.duration != 0 && (options.duration < 900 || options.duration > 43200))
-    return gh_cli_usage_error (_("--duration must be between 900 and 43200 seconds"));
+  if ((problem = options_problem (profile, account, role, &options)) != NULL)
+    return gh_cli_usage_error (problem);
 
   if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error) ||
       (session = gh_cli_open_session (target.session, &error)) == NULL)

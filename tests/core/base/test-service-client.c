@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 
 #include "gh-service-client.h"
 #include "gh-test-util.h"

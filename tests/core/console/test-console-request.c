@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "gh-console-history.h"
