@@ -14,49 +14,37 @@
 
 #include "gh-cli.h"
 #include "gh-cli-private.h"
+#include "gh-cli-util.h"
 #include "gh-credentials-file.h"
 #include "gh-error.h"
 #include "gh-role-credentials.h"
+#include "gh-service-client.h"
 
-#define TRAY_BUS_NAME APPLICATION_ID
-#define TRAY_OBJECT_PATH "/io/github/gatehouse/Gatehouse"
-
-/* Best effort and quick: the tray service (when it runs) exports its actions; its "login"
- * action shows a single prompt however many processes ask. */
+/* Best effort: the tray service, when it runs, shows a single sign-in prompt however many
+ * processes ask; when it does not, nothing is started. */
 static void
 ask_tray_to_sign_in (const char *session_name)
 {
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) owner = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder parameter;
-  gboolean has_owner = FALSE;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GhServiceClient) client = NULL;
+  GhCliWaiter waiter;
 
-  if (bus == NULL)
-    return;
-
-  owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", TRAY_BUS_NAME),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 1000,
-                                       NULL, NULL);
-  if (owner == NULL)
-    return;
-  g_variant_get (owner, "(b)", &has_owner);
-  if (!has_owner)
-    return;
-
-  g_variant_builder_init (&parameter, G_VARIANT_TYPE ("av"));
-  g_variant_builder_add (&parameter, "v", g_variant_new_string (session_name));
-  reply = g_dbus_connection_call_sync (bus, TRAY_BUS_NAME, TRAY_OBJECT_PATH, "org.gtk.Actions",
-                                       "Activate",
-                                       g_variant_new ("(sava{sv})", "login", &parameter, NULL),
-                                       NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 2000, NULL, NULL);
+  gh_cli_waiter_init (&waiter);
+  g_bus_get (G_BUS_TYPE_SESSION, waiter.cancellable, gh_cli_waiter_cb, &waiter);
+  bus = g_bus_get_finish (gh_cli_waiter_wait (&waiter), NULL);
+  if (bus != NULL)
+    {
+      client = gh_service_client_new (bus);
+      gh_service_client_activate_async (client, "login", g_variant_new_string (session_name),
+                                        waiter.cancellable, gh_cli_waiter_cb, &waiter);
+      gh_service_client_activate_finish (client, gh_cli_waiter_wait (&waiter), NULL);
+    }
+  gh_cli_waiter_clear (&waiter);
 }
 
 int
-cmd_credentials (int    argc,
-                 char **argv)
+gh_cli_cmd_credentials (int    argc,
+                        char **argv)
 {
   g_autofree char *profile = NULL;
   g_autofree char *account = NULL;
@@ -69,9 +57,9 @@ cmd_credentials (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GhSession) session = NULL;
   g_autoptr(GhRoleCredentials) credentials = NULL;
-  g_auto(Target) target = { 0, };
+  g_auto(GhCliTarget) target = { 0, };
   GhCredentialsFormat format = GH_CREDENTIALS_FORMAT_PROCESS;
-  Waiter waiter;
+  GhCliWaiter waiter;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
       N_("An SSO profile of the AWS config file"), N_("P") },
@@ -90,29 +78,29 @@ cmd_credentials (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return gh_cli_usage_error (error->message);
   if (argc != 1)
-    return usage_error (_("credentials takes options only"));
+    return gh_cli_usage_error (_("credentials takes options only"));
   if ((profile != NULL) == (account != NULL || role != NULL))
-    return usage_error (_("credentials needs either --profile P, or --account ID and --role R"));
+    return gh_cli_usage_error (_("credentials needs either --profile P, or --account ID and --role R"));
   if (profile == NULL && (account == NULL || role == NULL))
-    return usage_error (_("--account and --role go together"));
+    return gh_cli_usage_error (_("--account and --role go together"));
   if (write && profile == NULL)
-    return usage_error (_("--write needs --profile: it names the credentials-file section"));
+    return gh_cli_usage_error (_("--write needs --profile: it names the credentials-file section"));
   if (format_text != NULL && !gh_credentials_format_parse (format_text, &format))
-    return usage_error (_("--format must be process, env, ini or json"));
+    return gh_cli_usage_error (_("--format must be process, env, ini or json"));
 
-  if (!resolve_target (profile, account, role, session_name, &target, &error))
-    return report_error (error);
+  if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error))
+    return gh_cli_report_error (error);
 
-  if ((session = open_session (target.session, &error)) == NULL)
-    return report_error (error);
+  if ((session = gh_cli_open_session (target.session, &error)) == NULL)
+    return gh_cli_report_error (error);
 
-  waiter_init (&waiter);
+  gh_cli_waiter_init (&waiter);
   gh_role_credentials_get_async (session, target.account_id, target.role, refresh,
-                                 waiter.cancellable, waiter_cb, &waiter);
-  credentials = gh_role_credentials_get_finish (waiter_wait (&waiter), &error);
-  waiter_clear (&waiter);
+                                 waiter.cancellable, gh_cli_waiter_cb, &waiter);
+  credentials = gh_role_credentials_get_finish (gh_cli_waiter_wait (&waiter), &error);
+  gh_cli_waiter_clear (&waiter);
 
   if (credentials == NULL)
     {
@@ -125,16 +113,16 @@ cmd_credentials (int    argc,
           ask_tray_to_sign_in (name);
           return GH_EXIT_NOT_SIGNED_IN;
         }
-      return report_error (error);
+      return gh_cli_report_error (error);
     }
 
   if (write)
     {
       g_autofree char *path = gh_credentials_file_default_path ();
-      g_autofree char *until = format_time (credentials->expiration);
+      g_autofree char *until = gh_cli_format_time (credentials->expiration);
 
       if (!gh_credentials_file_write_section (path, target.section, credentials, &error))
-        return report_error (error);
+        return gh_cli_report_error (error);
       g_print (_("Wrote short-term credentials for %s to %s (valid until %s)\n"),
                target.section, path, until);
       return GH_EXIT_OK;

@@ -11,6 +11,7 @@
 
 #include "gh-cli.h"
 #include "gh-cli-private.h"
+#include "gh-cli-util.h"
 #include "gh-discovery.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
@@ -69,16 +70,16 @@ print_role_changes (const char *session_name,
  * failure does not fail the command (a locked keyring is reported where a sign-in needs
  * it). */
 static void
-forget_removed_roles (GPtrArray *removed,
-                      Waiter    *waiter)
+forget_removed_roles (GPtrArray   *removed,
+                      GhCliWaiter *waiter)
 {
   g_autoptr(GError) error = NULL;
 
   if (removed == NULL || removed->len == 0)
     return;
 
-  gh_role_credentials_forget_async (removed, waiter->cancellable, waiter_cb, waiter);
-  if (!gh_role_credentials_forget_finish (waiter_wait (waiter), &error))
+  gh_role_credentials_forget_async (removed, waiter->cancellable, gh_cli_waiter_cb, waiter);
+  if (!gh_role_credentials_forget_finish (gh_cli_waiter_wait (waiter), &error))
     g_debug ("Could not forget the credentials of roles no longer granted: %s",
              error->message);
 }
@@ -86,10 +87,10 @@ forget_removed_roles (GPtrArray *removed,
 /* The roles of one sign-in: from the cache when fresh, else listed (and cached); a new listing
  * reports roles granted or taken away since the previous one. */
 static GPtrArray *
-obtain_roles (GhSession  *session,
-              gboolean    refresh,
-              Waiter     *waiter,
-              GError    **error)
+obtain_roles (GhSession    *session,
+              gboolean      refresh,
+              GhCliWaiter  *waiter,
+              GError      **error)
 {
   const char *name = gh_session_get_name (session);
   g_autoptr(GhDiscovery) discovery = NULL;
@@ -111,8 +112,8 @@ obtain_roles (GhSession  *session,
   if (show_progress)
     g_signal_connect (discovery, "progress", G_CALLBACK (progress_cb), (gpointer) name);
 
-  gh_discovery_run_async (discovery, waiter->cancellable, waiter_cb, waiter);
-  roles = gh_discovery_run_finish (discovery, waiter_wait (waiter), error);
+  gh_discovery_run_async (discovery, waiter->cancellable, gh_cli_waiter_cb, waiter);
+  roles = gh_discovery_run_finish (discovery, gh_cli_waiter_wait (waiter), error);
   if (show_progress)
     g_printerr ("\r\033[K");
   if (roles == NULL)
@@ -133,20 +134,22 @@ obtain_roles (GhSession  *session,
   return g_steal_pointer (&roles);
 }
 
-/* The sessions a command applies to: the named one, or all of them. */
+/* The sessions a command applies to: the named one, or all of them (none may be unusable). */
 static GPtrArray *
 select_sessions (const char  *name,
                  GError     **error)
 {
-  g_autoptr(GPtrArray) configs = load_sessions (error);
+  g_autoptr(GhSessionManager) manager = gh_cli_load_sessions (error);
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *configs;
+  guint position = 0;
 
-  if (configs == NULL)
+  if (manager == NULL)
     return NULL;
 
   if (name != NULL)
     {
-      GhSession *session = open_session (name, error);
+      GhSession *session = gh_session_manager_find (manager, name, error);
 
       if (session == NULL)
         return NULL;
@@ -154,13 +157,16 @@ select_sessions (const char  *name,
       return g_steal_pointer (&sessions);
     }
 
+  configs = gh_session_manager_get_configs (manager);
   for (guint i = 0; i < configs->len; i++)
     {
-      GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
+      GhSession *session = gh_cli_session_for_definition (manager,
+                                                          g_ptr_array_index (configs, i),
+                                                          &position, error);
 
-      if (!gh_sso_session_config_check (config, error))
+      if (session == NULL)
         return NULL;
-      g_ptr_array_add (sessions, gh_session_new (config));
+      g_ptr_array_add (sessions, session);
     }
 
   if (sessions->len == 0)
@@ -223,8 +229,8 @@ role_row_clear (RoleRow *row)
 }
 
 int
-cmd_roles (int    argc,
-           char **argv)
+gh_cli_cmd_roles (int    argc,
+                  char **argv)
 {
   gboolean json = FALSE;
   gboolean refresh = FALSE;
@@ -237,7 +243,7 @@ cmd_roles (int    argc,
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (RoleRow));
   int widths[3] = { 12, 12, 4 };
   int exit_code = GH_EXIT_OK;
-  Waiter waiter;
+  GhCliWaiter waiter;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array"), NULL },
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
@@ -252,16 +258,16 @@ cmd_roles (int    argc,
   g_array_set_clear_func (rows, (GDestroyNotify) role_row_clear);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return gh_cli_usage_error (error->message);
   if (argc > 2)
-    return usage_error (_("roles takes at most one SESSION"));
+    return gh_cli_usage_error (_("roles takes at most one SESSION"));
 
   if ((sessions = select_sessions (argc == 2 ? argv[1] : NULL, &error)) == NULL)
-    return report_error (error);
+    return gh_cli_report_error (error);
   if (filter != NULL)
     folded_filter = g_utf8_casefold (filter, -1);
 
-  waiter_init (&waiter);
+  gh_cli_waiter_init (&waiter);
   for (guint i = 0; i < sessions->len; i++)
     {
       GhSession *session = g_ptr_array_index (sessions, i);
@@ -269,7 +275,7 @@ cmd_roles (int    argc,
 
       if (roles == NULL)
         {
-          exit_code = report_error (error);
+          exit_code = gh_cli_report_error (error);
           g_clear_error (&error);
           continue;
         }
@@ -286,8 +292,8 @@ cmd_roles (int    argc,
                                                    gh_role_get_role_name (role), &error);
           if (profile == NULL)
             {
-              waiter_clear (&waiter);
-              return report_error (error);
+              gh_cli_waiter_clear (&waiter);
+              return gh_cli_report_error (error);
             }
           if (!role_matches (role, profile, folded_filter))
             continue;
@@ -297,7 +303,7 @@ cmd_roles (int    argc,
           g_array_append_val (rows, row);
         }
     }
-  waiter_clear (&waiter);
+  gh_cli_waiter_clear (&waiter);
 
   if (json)
     {
@@ -318,7 +324,7 @@ cmd_roles (int    argc,
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      print_json (builder);
+      gh_cli_print_json (builder);
       return exit_code;
     }
 
@@ -397,8 +403,8 @@ print_names (const char *label,
 }
 
 int
-cmd_sync (int    argc,
-          char **argv)
+gh_cli_cmd_sync (int    argc,
+                 char **argv)
 {
   g_autofree char *template_ = NULL;
   g_autofree char *region = NULL;
@@ -414,7 +420,7 @@ cmd_sync (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sessions = NULL;
   int exit_code = GH_EXIT_OK;
-  Waiter waiter;
+  GhCliWaiter waiter;
   const GOptionEntry entries[] = {
     { "template", 0, 0, G_OPTION_ARG_STRING, &template_,
       N_("Profile name template: {role}, {account_id}, {account_name}, {session} "
@@ -435,26 +441,26 @@ cmd_sync (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return gh_cli_usage_error (error->message);
   if (argc > 2)
-    return usage_error (_("sync takes at most one SESSION"));
+    return gh_cli_usage_error (_("sync takes at most one SESSION"));
   if (region != NULL && !gh_region_is_valid (region))
-    return usage_error (_("--region needs an AWS region such as us-east-1"));
+    return gh_cli_usage_error (_("--region needs an AWS region such as us-east-1"));
 
   if ((sessions = select_sessions (argc == 2 ? argv[1] : NULL, &error)) == NULL)
-    return report_error (error);
+    return gh_cli_report_error (error);
 
   if (favorites_only)
     {
       g_autoptr(GSettings) settings = gh_settings_new (&error);
 
       if (settings == NULL)
-        return report_error (error);
+        return gh_cli_report_error (error);
       favorites = g_settings_get_strv (settings, "favorite-roles");
     }
 
   command = gatehouse_command ();
-  waiter_init (&waiter);
+  gh_cli_waiter_init (&waiter);
   for (guint i = 0; i < sessions->len; i++)
     {
       GhSession *session = g_ptr_array_index (sessions, i);
@@ -466,7 +472,7 @@ cmd_sync (int    argc,
 
       if (roles == NULL)
         {
-          exit_code = report_error (error);
+          exit_code = gh_cli_report_error (error);
           g_clear_error (&error);
           continue;
         }
@@ -481,7 +487,7 @@ cmd_sync (int    argc,
       result = gh_profile_sync (path, name, roles, &options, dry_run, &error);
       if (result == NULL)
         {
-          exit_code = report_error (error);
+          exit_code = gh_cli_report_error (error);
           g_clear_error (&error);
           continue;
         }
@@ -495,7 +501,7 @@ cmd_sync (int    argc,
                        : _("%s: added %u, updated %u and removed %u profiles in %s\n"),
                name, result->added->len, result->updated->len, result->removed->len, path);
     }
-  waiter_clear (&waiter);
+  gh_cli_waiter_clear (&waiter);
 
   return exit_code;
 }

@@ -16,8 +16,7 @@ typedef enum
   GH_EXIT_SERVICE = 5,
 } GhExitCode;
 
-int  gh_cli_run                (int    argc,
-                                char **argv);
-int  gh_cli_exit_code_for_error (const GError *error);
+int  gh_cli_run (int    argc,
+                 char **argv);
 
 G_END_DECLS

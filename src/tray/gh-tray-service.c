@@ -14,7 +14,7 @@
 
 #include "gh-aws-config.h"
 #include "gh-console-history.h"
-#include "gh-console-opener.h"
+#include "gh-console-request.h"
 #include "gh-credentials-file.h"
 #include "gh-credentials-keeper.h"
 #include "gh-dbus-menu.h"
@@ -27,6 +27,7 @@
 #include "gh-role.h"
 #include "gh-role-cache.h"
 #include "gh-role-credentials.h"
+#include "gh-role-target.h"
 #include "gh-session-state.h"
 #include "gh-settings.h"
 #include "gh-status-notifier.h"
@@ -379,18 +380,19 @@ console_opened_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
+  GhConsoleRequest *request = GH_CONSOLE_REQUEST (object);
   ConsoleData *data = user_data;
   GhTrayService *self = data->self;
   g_autoptr(GError) error = NULL;
 
-  if (gh_console_open_finish (result, &error) == 0 &&
+  if (!gh_console_request_open_finish (request, result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       if (g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN))
         {
+          GhSession *session = gh_console_request_get_session (request);
           GhNotifierButton buttons[] = {
-            { _("Sign in"), "login",
-              g_variant_new_string (gh_session_get_name (GH_SESSION (object))) },
+            { _("Sign in"), "login", g_variant_new_string (gh_session_get_name (session)) },
           };
 
           gh_notifier_show (self->notifier, "console", _("Could not open the AWS console"),
@@ -419,6 +421,7 @@ open_console (GhTrayService *self,
   g_autofree char *session_name = NULL;
   g_autofree char *account_id = NULL;
   g_autofree char *role = NULL;
+  g_autoptr(GhConsoleRequest) request = NULL;
   GhSession *session;
   ConsoleData *data;
 
@@ -432,12 +435,13 @@ open_console (GhTrayService *self,
       return;
     }
 
+  /* The console home of the sign-in's region; the preferences fill in the rest. */
+  request = gh_console_request_new (session, account_id, role);
+  gh_console_request_set_account_name (request, account_name_cb (session_name, account_id, self));
   data = g_new0 (ConsoleData, 1);
   data->self = g_object_ref (self);
   data->target = g_strdup (target);
-  gh_console_open_async (session, account_id, role,
-                         account_name_cb (session_name, account_id, self), self->cancellable,
-                         console_opened_cb, data);
+  gh_console_request_open_async (request, self->cancellable, console_opened_cb, data);
 }
 
 /* Roles: daily and on demand, with one summary notification of what changed */

@@ -334,7 +334,7 @@ test_signed_out_credential_process (GhTestFixture *fixture,
   urls = gh_test_browser_urls (fixture);
   g_assert_cmpuint (g_strv_length (urls), ==, 0);
 
-  /* The request reached the tray (the D-Bus call is synchronous for the CLI). */
+  /* The request reached the tray (the CLI sends it before it exits). */
   gh_test_sleep_ms (100);
   g_assert_cmpuint (tray.requests->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (tray.requests, 0), ==, name);

@@ -1,0 +1,277 @@
+/* gh-cli-util.c — what the `gatehouse` commands share */
+#define G_LOG_DOMAIN "gh-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "gh-aws-config.h"
+#include "gh-cli.h"
+#include "gh-cli-util.h"
+#include "gh-error.h"
+
+/* Waiting */
+
+void
+gh_cli_waiter_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GhCliWaiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+  g_main_loop_quit (waiter->loop);
+}
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+gh_cli_waiter_init (GhCliWaiter *waiter)
+{
+  waiter->loop = g_main_loop_new (NULL, FALSE);
+  waiter->result = NULL;
+  waiter->cancellable = g_cancellable_new ();
+}
+
+GAsyncResult *
+gh_cli_waiter_wait (GhCliWaiter *waiter)
+{
+  guint sigint = g_unix_signal_add (SIGINT, interrupted_cb, waiter->cancellable);
+  guint sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, waiter->cancellable);
+
+  g_clear_object (&waiter->result);
+  g_main_loop_run (waiter->loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  return waiter->result;
+}
+
+void
+gh_cli_waiter_clear (GhCliWaiter *waiter)
+{
+  g_clear_pointer (&waiter->loop, g_main_loop_unref);
+  g_clear_object (&waiter->result);
+  g_clear_object (&waiter->cancellable);
+}
+
+/* Errors */
+
+static int
+exit_code_for_error (const GError *error)
+{
+  if (error->domain != GH_ERROR)
+    return GH_EXIT_FAILURE;
+
+  switch ((GhError) error->code)
+    {
+    case GH_ERROR_INVALID_INPUT:
+    case GH_ERROR_NOT_FOUND_LOCAL:
+      return GH_EXIT_USAGE;
+
+    case GH_ERROR_NOT_SIGNED_IN:
+    case GH_ERROR_EXPIRED:
+    case GH_ERROR_ACCESS_DENIED:
+    case GH_ERROR_INVALID_GRANT:
+    case GH_ERROR_UNAUTHORIZED:
+    case GH_ERROR_TIMEOUT:
+    case GH_ERROR_STATE_MISMATCH:
+      return GH_EXIT_NOT_SIGNED_IN;
+
+    case GH_ERROR_KEYRING:
+      return GH_EXIT_KEYRING;
+
+    case GH_ERROR_PENDING:
+    case GH_ERROR_SLOW_DOWN:
+    case GH_ERROR_INVALID_CLIENT:
+    case GH_ERROR_THROTTLED:
+    case GH_ERROR_NOT_FOUND:
+    case GH_ERROR_FORBIDDEN:
+    case GH_ERROR_SERVER:
+    case GH_ERROR_NETWORK:
+    case GH_ERROR_MALFORMED:
+    case GH_ERROR_INVALID_REQUEST:
+      return GH_EXIT_SERVICE;
+
+    case GH_ERROR_FAILED:
+    case GH_ERROR_CONFIG:
+    case GH_ERROR_BROWSER:
+    default:
+      return GH_EXIT_FAILURE;
+    }
+}
+
+int
+gh_cli_report_error (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_printerr ("%s\n", _("Cancelled."));
+      return GH_EXIT_FAILURE;
+    }
+  g_printerr ("gatehouse: %s\n", error->message);
+  return exit_code_for_error (error);
+}
+
+int
+gh_cli_usage_error (const char *message)
+{
+  g_printerr ("gatehouse: %s\n", message);
+  g_printerr ("%s\n", _("Run “gatehouse --help” for usage."));
+  return GH_EXIT_USAGE;
+}
+
+char *
+gh_cli_format_time (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (unix_seconds <= 0)
+    return g_strdup ("—");
+
+  when = g_date_time_new_from_unix_local (unix_seconds);
+  if (g_date_time_get_year (when) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (when, "%H:%M");
+  return g_date_time_format (when, "%Y-%m-%d %H:%M");
+}
+
+/* Pretty-printed, as people read --json output as often as scripts do. */
+void
+gh_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = json_to_string (root, TRUE);
+
+  g_print ("%s\n", text);
+}
+
+/* Sign-ins */
+
+GhSessionManager *
+gh_cli_load_sessions (GError **error)
+{
+  g_autoptr(GhSessionManager) manager = gh_session_manager_new (NULL);
+
+  if (!gh_session_manager_reload (manager, error))
+    return NULL;
+  return g_steal_pointer (&manager);
+}
+
+GhSession *
+gh_cli_open_session (const char  *name,
+                     GError     **error)
+{
+  g_autoptr(GhSessionManager) manager = gh_cli_load_sessions (error);
+
+  if (manager == NULL)
+    return NULL;
+  return gh_session_manager_find (manager, name, error);
+}
+
+/* The usable definitions are the manager's sessions, in the same order; a name with both an
+ * [sso-session] and a legacy [profile] is two definitions, told apart by kind. */
+GhSession *
+gh_cli_session_for_definition (GhSessionManager          *manager,
+                               const GhSsoSessionConfig  *config,
+                               guint                     *position,
+                               GError                   **error)
+{
+  g_autoptr(GhSession) session = g_list_model_get_item (G_LIST_MODEL (manager), *position);
+  const GhSsoSessionConfig *own = session ? gh_session_get_config (session) : NULL;
+  gboolean usable;
+
+  if (own != NULL && own->legacy == config->legacy && g_str_equal (own->name, config->name))
+    {
+      (*position)++;
+      return g_steal_pointer (&session);
+    }
+
+  /* Not among them, so the manager's check refuses it, and says why. */
+  usable = gh_sso_session_config_check (config, error);
+  g_assert (!usable);
+  return NULL;
+}
+
+/* Listing commands */
+
+GhSessionManager *
+gh_cli_parse_listing_command (int          argc,
+                              char       **argv,
+                              const char  *summary,
+                              const char  *no_arguments_message,
+                              gboolean    *json,
+                              int         *exit_code)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (summary);
+  g_autoptr(GError) error = NULL;
+  GhSessionManager *manager;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      *exit_code = gh_cli_usage_error (error->message);
+      return NULL;
+    }
+  if (argc != 1)
+    {
+      *exit_code = gh_cli_usage_error (no_arguments_message);
+      return NULL;
+    }
+
+  if ((manager = gh_cli_load_sessions (&error)) == NULL)
+    *exit_code = gh_cli_report_error (error);
+  return manager;
+}
+
+/* The role a command names */
+
+void
+gh_cli_target_clear (GhCliTarget *target)
+{
+  g_free (target->session);
+  g_free (target->account_id);
+  g_free (target->role);
+  g_free (target->section);
+}
+
+gboolean
+gh_cli_resolve_target (const char   *profile,
+                       const char   *account,
+                       const char   *role,
+                       const char   *session,
+                       GhCliTarget  *target,
+                       GError      **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GhProfileConfig) config = NULL;
+
+  if (profile == NULL)
+    {
+      target->session = g_strdup (session);
+      target->account_id = g_strdup (account);
+      target->role = g_strdup (role);
+      return TRUE;
+    }
+
+  path = gh_aws_config_default_path ();
+  if ((config = gh_aws_config_find_profile (path, profile, error)) == NULL)
+    return FALSE;
+
+  /* Legacy profiles are their own sign-in, named after the profile. */
+  target->session = g_strdup (config->sso_session ? config->sso_session : config->name);
+  target->account_id = g_strdup (config->sso_account_id);
+  target->role = g_strdup (config->sso_role_name);
+  target->section = g_strdup (profile);
+  return TRUE;
+}
