@@ -790,7 +790,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gh_test_env_init (&argc, &argv);
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
 #define ADD(path, func) gh_test_add ("/login/" path, func)
 
@@ -824,5 +824,5 @@ main (int    argc,
                   test_fault_reported, gh_test_fixture_teardown);
     }
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

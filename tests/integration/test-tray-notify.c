@@ -923,8 +923,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add ("/tray-notify/session-ended", TrayFixture, NULL, tray_setup,
               test_session_ended, tray_teardown);
@@ -939,5 +938,5 @@ main (int    argc,
   g_test_add ("/tray-notify/keyring-locked", KeyringFixture, NULL, keyring_setup,
               test_keyring_locked, keyring_teardown);
   g_test_add ("/tray-notify/sync", TrayFixture, NULL, tray_setup, test_sync, tray_teardown);
-  return g_test_run ();
+  return gh_test_env_run ();
 }

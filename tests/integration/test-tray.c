@@ -581,8 +581,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add ("/tray/register-menu-favourite", TrayFixture, NULL, tray_setup,
               test_register_menu_favourite, tray_teardown);
@@ -600,5 +599,5 @@ main (int    argc,
               test_window_items, tray_teardown);
   g_test_add ("/tray/hanging-notification-daemon", TrayFixture, NULL, tray_setup,
               test_hanging_notification_daemon, tray_teardown);
-  return g_test_run ();
+  return gh_test_env_run ();
 }
