@@ -560,6 +560,10 @@ test_fault_reported (GhTestFixture *fixture,
 
   gh_test_add_session (fixture, name);
   gh_simulator_inject_fault (fixture->sim, c->operation, c->fault, 100);
+  /* A request that hangs is given up after the HTTP timeout, four times over: one second each
+   * is enough for a server that never answers. */
+  if (c->fault == GH_SIM_FAULT_HANG)
+    g_ptr_array_add (fixture->extra_env, g_strdup ("GATEHOUSE_HTTP_TIMEOUT=1"));
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, "--device-code",
                                     "--no-browser", NULL), ==, EXIT_SERVICE);
   gh_test_assert_contains (err, c->message);
