@@ -457,7 +457,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gh_test_env_init (&argc, &argv);
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
 #define ADD(path, func) gh_test_add ("/profiles/" path, func)
 
@@ -473,5 +473,5 @@ main (int    argc,
   ADD ("sync/favorites-only", test_favorites_only);
   ADD ("roles/changes-reported", test_role_changes_reported);
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }
