@@ -64,25 +64,6 @@ options_problem (const char           *profile,
   return NULL;
 }
 
-/* The console's region: --region, else the profile's region, else the sign-in's. */
-static char *
-console_region (const ConsoleOptions *options,
-                const char           *profile,
-                GhSession            *session)
-{
-  if (options->region != NULL)
-    return g_strdup (options->region);
-  if (profile != NULL)
-    {
-      g_autofree char *path = gh_aws_config_default_path ();
-      g_autoptr(GhProfileConfig) config = gh_aws_config_find_profile (path, profile, NULL);
-
-      if (config != NULL && config->region != NULL)
-        return g_strdup (config->region);
-    }
-  return g_strdup (gh_session_get_region (session));
-}
-
 static void
 fill_request (GhConsoleRequest     *request,
               const ConsoleOptions *options,
@@ -238,9 +219,10 @@ gh_cli_cmd_console (int    argc,
       (session = gh_cli_open_session (target.session, &error)) == NULL)
     return gh_cli_report_error (error);
 
-  region = console_region (&options, profile, session);
-  if (!gh_region_is_valid (region))
-    return gh_cli_usage_error (_("--region needs an AWS region such as us-east-1"));
+  /* The console's region is not the environment's: AWS_REGION is for programs. */
+  region = gh_cli_resolve_region (options.region, FALSE, profile, session, &error);
+  if (region == NULL)
+    return gh_cli_usage_error (error->message);
 
   request = gh_console_request_new (session, target.account_id, target.role);
   fill_request (request, &options, region);

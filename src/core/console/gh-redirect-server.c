@@ -19,14 +19,13 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
 #include "gh-error.h"
+#include "gh-random.h"
 #include "gh-redirect-server.h"
 
 #define PATH_RANDOM_BYTES 32
@@ -307,38 +306,20 @@ expiry_cb (gpointer user_data)
 static char *
 random_path (GError **error)
 {
-  guchar bytes[PATH_RANDOM_BYTES];
-  gsize filled = 0;
-  g_autofree char *encoded = NULL;
-  GString *path;
+  g_autoptr(GError) local_error = NULL;
+  char *token = gh_random_token (PATH_RANDOM_BYTES, &local_error);
+  char *path;
 
-  while (filled < sizeof bytes)
+  if (token == NULL)
     {
-      ssize_t n = getrandom (bytes + filled, sizeof bytes - filled, 0);
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          g_set_error (error, GH_ERROR, GH_ERROR_FAILED,
-                       _("Cannot get random numbers for a one-time link: %s"),
-                       g_strerror (saved_errno));
-          return NULL;
-        }
-      filled += n;
+      g_set_error (error, GH_ERROR, GH_ERROR_FAILED, _("Cannot make a one-time link: %s"),
+                   local_error->message);
+      return NULL;
     }
-
-  encoded = g_base64_encode (bytes, sizeof bytes);
-  explicit_bzero (bytes, sizeof bytes);
-
-  path = g_string_new ("/");
-  for (const char *c = encoded; *c != '\0' && *c != '='; c++)
-    g_string_append_c (path, *c == '+' ? '-' : *c == '/' ? '_' : *c);
-  explicit_bzero (encoded, strlen (encoded));
-
-  return g_string_free (path, FALSE);
+  path = g_strconcat ("/", token, NULL);
+  explicit_bzero (token, strlen (token));
+  g_free (token);
+  return path;
 }
 
 static gboolean
