@@ -211,6 +211,25 @@ format_process (const GhRoleCredentials *credentials,
   return secret_buffer_free (buffer);
 }
 
+/* The ECS container credentials endpoint's answer, as botocore's ContainerProvider and the JS
+ * SDK's fromHttp/fromContainerMetadata read it: Token (not SessionToken) and no Version. */
+static char *
+format_container (const GhRoleCredentials *credentials)
+{
+  GString *buffer = secret_buffer_new (credentials, NULL, NULL);
+  g_autofree char *expiration = gh_format_expires_at (credentials->expiration);
+
+  g_string_append_c (buffer, '{');
+  append_json_member (buffer, "AccessKeyId", credentials->access_key_id);
+  append_json_member (buffer, "SecretAccessKey", credentials->secret_access_key);
+  append_json_member (buffer, "Token", credentials->session_token);
+  append_json_member (buffer, "Expiration", expiration);
+  append_json_member (buffer, "AccountId", credentials->account_id);
+  g_string_append (buffer, "\n}\n");
+
+  return secret_buffer_free (buffer);
+}
+
 /* Shell lines */
 
 /* The variables, in the order they are printed and set. */
@@ -341,6 +360,7 @@ append_shell_line (const char *name,
     case GH_CREDENTIALS_FORMAT_PROCESS:
     case GH_CREDENTIALS_FORMAT_INI:
     case GH_CREDENTIALS_FORMAT_JSON:
+    case GH_CREDENTIALS_FORMAT_CONTAINER:
     default:
       g_assert_not_reached ();
     }
@@ -396,6 +416,9 @@ has_line_break (const char *text)
  * accept an optional AccountId and ignore unknown members. ENV, FISH, POWERSHELL: a line per
  * variable of gh_role_credentials_foreach_variable(), as `export NAME='value'` (POSIX shells),
  * `set -gx NAME 'value'` (fish) or `$Env:NAME = 'value'` (PowerShell), quoted for that shell.
+ * CONTAINER (not a --format): the ECS container credentials endpoint's JSON, `{"AccessKeyId",
+ * "SecretAccessKey", "Token", "Expiration", "AccountId"}`; it needs a session token and an
+ * expiration.
  * INI: `[profile_name]` with aws_access_key_id, aws_secret_access_key and aws_session_token.
  * Expiration is YYYY-MM-DDTHH:MM:SSZ (UTC). Members and lines for absent fields are left out.
  *
@@ -427,6 +450,10 @@ gh_role_credentials_format (const GhRoleCredentials *credentials,
       return format_shell (credentials, format, region);
     case GH_CREDENTIALS_FORMAT_INI:
       return format_ini (credentials, profile_name);
+    case GH_CREDENTIALS_FORMAT_CONTAINER:
+      g_return_val_if_fail (credentials->session_token != NULL, NULL);
+      g_return_val_if_fail (credentials->expiration > 0, NULL);
+      return format_container (credentials);
     default:
       g_return_val_if_reached (NULL);
     }

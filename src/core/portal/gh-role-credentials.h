@@ -23,6 +23,7 @@ typedef enum
   GH_CREDENTIALS_FORMAT_JSON,      /* like process, plus account and role */
   GH_CREDENTIALS_FORMAT_FISH,      /* set -gx AWS_ACCESS_KEY_ID … lines */
   GH_CREDENTIALS_FORMAT_POWERSHELL,  /* $Env:AWS_ACCESS_KEY_ID = … lines */
+  GH_CREDENTIALS_FORMAT_CONTAINER, /* the ECS container credentials endpoint's JSON */
 } GhCredentialsFormat;
 
 /* Cached credentials are reused while more than this is left. */

@@ -230,6 +230,29 @@ test_format_env (void)
   gh_secret_free (text);
 }
 
+/* What botocore's ContainerProvider and the JS SDK read: Token, not SessionToken; no Version. */
+static void
+test_format_container (void)
+{
+  static const char * const members[] = {
+    "AccessKeyId", "SecretAccessKey", "Token", "Expiration", "AccountId", NULL
+  };
+  g_autoptr(GhRoleCredentials) credentials = example_credentials ();
+  g_autoptr(JsonObject) object = NULL;
+  char *text;
+
+  text = gh_role_credentials_format (credentials, GH_CREDENTIALS_FORMAT_CONTAINER, NULL, NULL,
+                                     NULL);
+  object = parse_object (text);
+  assert_members (object, members);
+  assert_string_member (object, "AccessKeyId", KEY_ID);
+  assert_string_member (object, "SecretAccessKey", SECRET);
+  assert_string_member (object, "Token", TOKEN);
+  assert_string_member (object, "Expiration", EXPIRATION_TEXT);
+  assert_string_member (object, "AccountId", "123456789012");
+  gh_secret_free (text);
+}
+
 /* The other shells get the same variables, each in its own syntax and quoting. */
 static void
 test_format_fish (void)
@@ -568,6 +591,7 @@ main (int    argc,
   g_test_add_func ("/role-credentials/format/json", test_format_json);
   g_test_add_func ("/role-credentials/format/json/escaping", test_format_json_escaping);
   g_test_add_func ("/role-credentials/format/env", test_format_env);
+  g_test_add_func ("/role-credentials/format/container", test_format_container);
   g_test_add_func ("/role-credentials/format/fish", test_format_fish);
   g_test_add_func ("/role-credentials/format/powershell", test_format_powershell);
   for (guint i = 0; i < G_N_ELEMENTS (shell_cases); i++)
