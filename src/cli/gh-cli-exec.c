@@ -13,6 +13,7 @@
  */
 #define G_LOG_DOMAIN "gh-cli"
 
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <errno.h>
@@ -174,8 +175,14 @@ start_relaying (Running  *running,
 {
   struct sigaction action = { 0, };
 
-  if (!g_unix_open_pipe (running->relay_pipe, O_CLOEXEC | O_NONBLOCK, error))
-    return FALSE;
+  if (pipe2 (running->relay_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "pipe2: %s", g_strerror (saved_errno));
+      return FALSE;
+    }
   relay_pipe_write = running->relay_pipe[1];
   running->relay_source = g_unix_fd_add (running->relay_pipe[0], G_IO_IN, relay_cb, running);
 
