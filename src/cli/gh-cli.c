@@ -60,6 +60,7 @@ print_help (void)
                    "  console (--profile P | --account ID --role R [--session S]) [--region R]\n"
                    "          [--destination URL|SERVICE] [--print-url] [--mode federation|portal]\n"
                    "          [--container NAME] [--logout-first] [--duration SECONDS]\n"
+                   "          [--browser default|firefox|chromium|chrome|brave]\n"
                    "  favorite add|remove (--profile P | --account ID --role R [--session S])\n"
                    "  favorite list\n"
                    "\n"
