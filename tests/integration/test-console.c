@@ -260,18 +260,33 @@ test_preferences (GhTestFixture *fixture,
 /* Chromium-family browsers: a profile per role (--user-data-dir), stable across launches,
  * chosen by --browser or the preferences; the one-shot link on their command line. */
 
-/* Puts the stand-in browser on a PATH of the test's own as @name. */
+/* Puts the stand-in browser on a PATH of the test's own as each of @names (NULL-terminated),
+ * with the fixture's own XDG_DATA_HOME ("data") and its arguments logged to "browser-args". */
 static void
-install_stand_in (GhTestFixture *fixture,
-                  const char    *name)
+install_stand_ins (GhTestFixture *fixture,
+                   const char    *first_name,
+                   ...)
 {
   g_autofree char *bin = gh_test_path (fixture, "bin");
-  g_autofree char *link = g_build_filename (bin, name, NULL);
+  g_autofree char *data_home = gh_test_path (fixture, "data");
+  g_autofree char *args_log = gh_test_path (fixture, "browser-args");
   g_autofree char *stand_in = g_test_build_filename (G_TEST_DIST, "fixtures", "browser",
                                                      "gh-test-chromium", NULL);
+  va_list names;
 
   g_assert_cmpint (g_mkdir_with_parents (bin, 0700), ==, 0);
-  g_assert_cmpint (symlink (stand_in, link), ==, 0);
+  va_start (names, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (names, const char *))
+    {
+      g_autofree char *link = g_build_filename (bin, name, NULL);
+
+      g_assert_cmpint (symlink (stand_in, link), ==, 0);
+    }
+  va_end (names);
+
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("PATH=%s:%s", bin, g_getenv ("PATH")));
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("XDG_DATA_HOME=%s", data_home));
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("GH_TEST_BROWSER_ARGS=%s", args_log));
 }
 
 /* Each launch of a stand-in: its name and arguments. */
@@ -323,9 +338,6 @@ test_chromium_profiles (GhTestFixture *fixture,
                         gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("chromium");
-  g_autofree char *bin = gh_test_path (fixture, "bin");
-  g_autofree char *data_home = gh_test_path (fixture, "data");
-  g_autofree char *args_log = gh_test_path (fixture, "browser-args");
   g_autofree char *read_only = NULL;
   g_autofree char *admin = NULL;
   g_autoptr(GPtrArray) launches = NULL;
@@ -333,10 +345,7 @@ test_chromium_profiles (GhTestFixture *fixture,
   struct stat st;
 
   gh_test_sign_in (fixture, name);
-  install_stand_in (fixture, "chromium");
-  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("PATH=%s:%s", bin, g_getenv ("PATH")));
-  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("XDG_DATA_HOME=%s", data_home));
-  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("GH_TEST_BROWSER_ARGS=%s", args_log));
+  install_stand_ins (fixture, "chromium", NULL);
 
   for (guint i = 0; i < 2; i++)
     g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
@@ -387,9 +396,6 @@ test_browser_preferences (GhTestFixture *fixture,
 {
   g_autofree char *name = gh_test_unique_name ("browserprefs");
   g_autofree char *schema_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
-  g_autofree char *bin = gh_test_path (fixture, "bin");
-  g_autofree char *data_home = gh_test_path (fixture, "data");
-  g_autofree char *args_log = gh_test_path (fixture, "browser-args");
   g_autofree char *key = NULL;
   g_autofree char *role_path = NULL;
   g_autoptr(GSettingsSchemaSource) source = NULL;
@@ -399,11 +405,7 @@ test_browser_preferences (GhTestFixture *fixture,
   GVariantBuilder browsers;
 
   gh_test_sign_in (fixture, name);
-  install_stand_in (fixture, "google-chrome");
-  install_stand_in (fixture, "brave-browser");
-  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("PATH=%s:%s", bin, g_getenv ("PATH")));
-  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("XDG_DATA_HOME=%s", data_home));
-  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("GH_TEST_BROWSER_ARGS=%s", args_log));
+  install_stand_ins (fixture, "google-chrome", "brave-browser", NULL);
 
   source = g_settings_schema_source_new_from_directory (schema_dir, NULL, FALSE, NULL);
   g_assert_nonnull (source);

@@ -25,6 +25,7 @@
 #include <libsoup/soup.h>
 
 #include "gh-error.h"
+#include "gh-loopback.h"
 #include "gh-random.h"
 #include "gh-redirect-server.h"
 
@@ -216,23 +217,6 @@ response_finished_cb (GhRedirectServer *self)
   g_idle_add_full (G_PRIORITY_DEFAULT, visit_complete, g_object_ref (self), g_object_unref);
 }
 
-/* The path is a 256-bit secret: compare it without an early exit. */
-static gboolean
-path_matches (const char *expected,
-              const char *path)
-{
-  gsize len = strlen (expected);
-  guchar diff = 0;
-
-  if (path == NULL || strlen (path) != len)
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    diff |= (guchar) expected[i] ^ (guchar) path[i];
-
-  return diff == 0;
-}
-
 static void
 request_handler (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -244,7 +228,8 @@ request_handler (SoupServer        *server,
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  if (!path_matches (self->path, path))
+  /* The path is a 256-bit secret: compared without an early exit. */
+  if (!gh_loopback_secret_equal (self->path, path))
     {
       respond_page (msg, SOUP_STATUS_NOT_FOUND, _("There is nothing here."));
       return;
@@ -350,9 +335,7 @@ gh_redirect_server_new (const char  *target_url,
 {
   g_autoptr(GhRedirectServer) self = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GInetAddress) loopback = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoslist(GUri) uris = NULL;
+  int port;
 
   g_return_val_if_fail (target_url != NULL, NULL);
   g_return_val_if_fail (lifetime_seconds > 0, NULL);
@@ -370,22 +353,14 @@ gh_redirect_server_new (const char  *target_url,
   if (self->path == NULL)
     return NULL;
 
-  self->server = soup_server_new ("server-header", PACKAGE_NAME " ", NULL);
-  soup_server_add_handler (self->server, NULL, request_handler, self, NULL);
-
-  /* 127.0.0.1 only: "localhost" may resolve to ::1 first, or to something else entirely. */
-  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  address = g_inet_socket_address_new (loopback, 0);
-  if (!soup_server_listen (self->server, address, 0, &local_error))
+  self->server = gh_loopback_server_new (request_handler, self, &port, &local_error);
+  if (self->server == NULL)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_FAILED,
                    _("Cannot open a one-time link on 127.0.0.1: %s"), local_error->message);
       return NULL;
     }
-
-  uris = soup_server_get_uris (self->server);
-  g_assert (uris != NULL);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d%s", g_uri_get_port (uris->data), self->path);
+  self->url = g_strdup_printf ("http://127.0.0.1:%d%s", port, self->path);
   self->target_url = g_strdup (target_url);
   /* Milliseconds, not g_timeout_add_seconds(): that may fire up to a second late. */
   self->expiry_source = g_timeout_add_full (G_PRIORITY_DEFAULT,

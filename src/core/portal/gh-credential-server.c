@@ -18,6 +18,7 @@
 
 #include "gh-credential-server.h"
 #include "gh-error.h"
+#include "gh-loopback.h"
 #include "gh-random.h"
 #include "gh-secret-store.h"
 
@@ -239,21 +240,6 @@ is_expected_host (GhCredentialServer *self,
                           g_ascii_strcasecmp (host, self->host_name) == 0);
 }
 
-/* In constant time for equal lengths, so the time taken tells nothing about the token. */
-static gboolean
-is_token (GhCredentialServer *self,
-          const char         *value)
-{
-  gsize length = strlen (self->token);
-  guchar difference = 0;
-
-  if (value == NULL || strlen (value) != length)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    difference |= (guchar) value[i] ^ (guchar) self->token[i];
-  return difference == 0;
-}
-
 static void
 request_handler (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -270,7 +256,8 @@ request_handler (SoupServer        *server,
       respond_message (msg, SOUP_STATUS_FORBIDDEN, _("This host name is not served here."));
       return;
     }
-  if (!is_token (self, soup_message_headers_get_one (headers, "Authorization")))
+  if (!gh_loopback_secret_equal (self->token,
+                                 soup_message_headers_get_one (headers, "Authorization")))
     {
       respond_message (msg, SOUP_STATUS_FORBIDDEN, _("Invalid Authorization token."));
       return;
@@ -306,25 +293,16 @@ start_listening (GhCredentialServer  *self,
                  GError             **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoslist(GUri) uris = NULL;
   int port;
 
-  self->server = soup_server_new ("server-header", PACKAGE_NAME " ", NULL);
-  soup_server_add_handler (self->server, NULL, request_handler, self, NULL);
-
-  /* 127.0.0.1 only: "localhost" may resolve to ::1 first, or to something else entirely. */
-  if (!soup_server_listen (self->server, address, 0, &local_error))
+  self->server = gh_loopback_server_new (request_handler, self, &port, &local_error);
+  if (self->server == NULL)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_FAILED,
                    _("Cannot serve credentials on 127.0.0.1: %s"), local_error->message);
       return FALSE;
     }
 
-  uris = soup_server_get_uris (self->server);
-  g_assert (uris != NULL);
-  port = g_uri_get_port (uris->data);
   self->url = g_strdup_printf ("http://127.0.0.1:%d" CREDENTIALS_PATH, port);
   self->host_address = g_strdup_printf ("127.0.0.1:%d", port);
   self->host_name = g_strdup_printf ("localhost:%d", port);

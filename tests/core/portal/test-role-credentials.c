@@ -254,44 +254,40 @@ test_format_container (void)
 }
 
 /* The other shells get the same variables, each in its own syntax and quoting. */
+/* fish: \' and \\ escaped inside single quotes. PowerShell: quotes doubled, ‘ ’ ‚ ‛ too. */
+static const struct {
+  const char          *name;
+  GhCredentialsFormat  format;
+  const char          *secret;
+  const char          *expected;
+} other_shells[] = {
+  { "fish", GH_CREDENTIALS_FORMAT_FISH, "it's a \\' back\\slash\\",
+    "set -gx AWS_ACCESS_KEY_ID '" KEY_ID "'\n"
+    "set -gx AWS_SECRET_ACCESS_KEY 'it\\'s a \\\\\\' back\\\\slash\\\\'\n"
+    "set -gx AWS_SESSION_TOKEN '" TOKEN "'\n"
+    "set -gx AWS_CREDENTIAL_EXPIRATION '" EXPIRATION_TEXT "'\n"
+    "set -gx AWS_REGION 'us-east-1'\n"
+    "set -gx AWS_DEFAULT_REGION 'us-east-1'\n" },
+  { "powershell", GH_CREDENTIALS_FORMAT_POWERSHELL, "it's ‘curly’ ‚low‛ $x `n",
+    "$Env:AWS_ACCESS_KEY_ID = '" KEY_ID "'\n"
+    "$Env:AWS_SECRET_ACCESS_KEY = 'it''s ‘‘curly’’ ‚‚low‛‛ $x `n'\n"
+    "$Env:AWS_SESSION_TOKEN = '" TOKEN "'\n"
+    "$Env:AWS_CREDENTIAL_EXPIRATION = '" EXPIRATION_TEXT "'\n"
+    "$Env:AWS_REGION = 'us-east-1'\n"
+    "$Env:AWS_DEFAULT_REGION = 'us-east-1'\n" },
+};
+
 static void
-test_format_fish (void)
+test_format_other_shell (gconstpointer data)
 {
+  const typeof (other_shells[0]) *shell = data;
   g_autoptr(GhRoleCredentials) credentials = example_credentials ();
   char *text;
 
   g_free (credentials->secret_access_key);
-  credentials->secret_access_key = g_strdup ("it's a \\' back\\slash\\");
-  text = gh_role_credentials_format (credentials, GH_CREDENTIALS_FORMAT_FISH, NULL, NULL,
-                                     "us-east-1");
-  g_assert_cmpstr (text, ==,
-                   "set -gx AWS_ACCESS_KEY_ID '" KEY_ID "'\n"
-                   "set -gx AWS_SECRET_ACCESS_KEY 'it\\'s a \\\\\\' back\\\\slash\\\\'\n"
-                   "set -gx AWS_SESSION_TOKEN '" TOKEN "'\n"
-                   "set -gx AWS_CREDENTIAL_EXPIRATION '" EXPIRATION_TEXT "'\n"
-                   "set -gx AWS_REGION 'us-east-1'\n"
-                   "set -gx AWS_DEFAULT_REGION 'us-east-1'\n");
-  gh_secret_free (text);
-}
-
-static void
-test_format_powershell (void)
-{
-  g_autoptr(GhRoleCredentials) credentials = example_credentials ();
-  char *text;
-
-  /* ‘ ’ ‚ ‛ are quotes to PowerShell too. */
-  g_free (credentials->secret_access_key);
-  credentials->secret_access_key = g_strdup ("it's ‘curly’ ‚low‛ $x `n");
-  text = gh_role_credentials_format (credentials, GH_CREDENTIALS_FORMAT_POWERSHELL, NULL, NULL,
-                                     "us-east-1");
-  g_assert_cmpstr (text, ==,
-                   "$Env:AWS_ACCESS_KEY_ID = '" KEY_ID "'\n"
-                   "$Env:AWS_SECRET_ACCESS_KEY = 'it''s ‘‘curly’’ ‚‚low‛‛ $x `n'\n"
-                   "$Env:AWS_SESSION_TOKEN = '" TOKEN "'\n"
-                   "$Env:AWS_CREDENTIAL_EXPIRATION = '" EXPIRATION_TEXT "'\n"
-                   "$Env:AWS_REGION = 'us-east-1'\n"
-                   "$Env:AWS_DEFAULT_REGION = 'us-east-1'\n");
+  credentials->secret_access_key = g_strdup (shell->secret);
+  text = gh_role_credentials_format (credentials, shell->format, NULL, NULL, "us-east-1");
+  g_assert_cmpstr (text, ==, shell->expected);
   gh_secret_free (text);
 }
 
@@ -592,8 +588,13 @@ main (int    argc,
   g_test_add_func ("/role-credentials/format/json/escaping", test_format_json_escaping);
   g_test_add_func ("/role-credentials/format/env", test_format_env);
   g_test_add_func ("/role-credentials/format/container", test_format_container);
-  g_test_add_func ("/role-credentials/format/fish", test_format_fish);
-  g_test_add_func ("/role-credentials/format/powershell", test_format_powershell);
+  for (guint i = 0; i < G_N_ELEMENTS (other_shells); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/role-credentials/format/%s",
+                                               other_shells[i].name);
+
+      g_test_add_data_func (path, &other_shells[i], test_format_other_shell);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (shell_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/role-credentials/format/shell/%s",
