@@ -219,25 +219,33 @@ test_container_url (GhTestFixture *fixture,
   gh_test_assert_contains (out, "SigninToken%3D");
 }
 
+/* The preferences the CLI reads: the schema of the build directory, the test's backend. */
+static GSettings *
+open_settings (void)
+{
+  g_autofree char *schema_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  source = g_settings_schema_source_new_from_directory (schema_dir, NULL, FALSE, NULL);
+  g_assert_nonnull (source);
+  schema = g_settings_schema_source_lookup (source, "io.github.gatehouse.Gatehouse", FALSE);
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
 /* Preferences: a role's container, and logout-first. */
 static void
 test_preferences (GhTestFixture *fixture,
                   gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("prefs");
-  g_autofree char *schema_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
-  g_autoptr(GSettingsSchemaSource) source = NULL;
-  g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autofree char *key = NULL;
   g_autofree char *out = NULL;
   GVariantBuilder containers;
 
   gh_test_sign_in (fixture, name);
-  source = g_settings_schema_source_new_from_directory (schema_dir, NULL, FALSE, NULL);
-  g_assert_nonnull (source);
-  schema = g_settings_schema_source_lookup (source, "io.github.gatehouse.Gatehouse", FALSE);
-  settings = g_settings_new_full (schema, NULL, NULL);
+  settings = open_settings ();
 
   key = g_strdup_printf ("%s/100000000001/ReadOnly", name);
   g_variant_builder_init (&containers, G_VARIANT_TYPE ("a{ss}"));
@@ -395,11 +403,8 @@ test_browser_preferences (GhTestFixture *fixture,
                           gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("browserprefs");
-  g_autofree char *schema_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
   g_autofree char *key = NULL;
   g_autofree char *role_path = NULL;
-  g_autoptr(GSettingsSchemaSource) source = NULL;
-  g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GPtrArray) launches = NULL;
   GVariantBuilder browsers;
@@ -407,10 +412,7 @@ test_browser_preferences (GhTestFixture *fixture,
   gh_test_sign_in (fixture, name);
   install_stand_ins (fixture, "google-chrome", "brave-browser", NULL);
 
-  source = g_settings_schema_source_new_from_directory (schema_dir, NULL, FALSE, NULL);
-  g_assert_nonnull (source);
-  schema = g_settings_schema_source_lookup (source, "io.github.gatehouse.Gatehouse", FALSE);
-  settings = g_settings_new_full (schema, NULL, NULL);
+  settings = open_settings ();
   key = g_strdup_printf ("%s/100000000002/ReadOnly", name);
   g_variant_builder_init (&browsers, G_VARIANT_TYPE ("a{ss}"));
   g_variant_builder_add (&browsers, "{ss}", key, "brave");
