@@ -380,6 +380,40 @@ test_ecs_server_js (GhTestFixture *fixture,
   run_renewal_client (fixture, node, script);
 }
 
+/* A renewal that fails is said once, however often it is tried again, and the command goes on
+ * with the credentials it has. */
+static void
+test_ecs_server_renewal_failure (GhTestFixture *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *name = sign_in_with_profiles (fixture, "exec-ecs-fail");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *err = NULL;
+  LineReader reader = { .text = g_string_new (NULL) };
+  const char *message = "could not renew the credentials";
+  const char *first;
+
+  g_object_set (fixture->sim, "role-credential-lifetime", (gint64) 6, NULL);
+  process = gh_test_spawn_cli (fixture, "exec", "--profile", PROFILE, "--ecs-server", "--", "sh",
+                               "-c", "echo started; sleep 9", NULL);
+  reader.stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (reader.stream), FALSE);
+  g_data_input_stream_read_line_async (reader.stream, G_PRIORITY_DEFAULT, NULL, read_line_cb,
+                                       &reader);
+  await_line (&reader, "started\n");
+  gh_simulator_inject_fault (fixture->sim, "GetRoleCredentials", GH_SIM_FAULT_MALFORMED, 100);
+  gh_test_wait_for (at_end, &reader, 60000, "the end of the output");
+
+  g_assert_cmpint (gh_test_wait_cli (fixture, process, NULL, &err), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), >=, 3);
+  first = strstr (err, message);
+  if (first == NULL || strstr (first + 1, message) != NULL)
+    g_error ("Expected “%s” once in: %s", message, err);
+  g_assert_null (strstr (err, "ASIA"));
+  g_object_unref (reader.stream);
+  g_string_free (reader.text, TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -397,6 +431,7 @@ main (int    argc,
   ADD ("usage", test_usage);
   ADD ("ecs-server/botocore", test_ecs_server_botocore);
   ADD ("ecs-server/js-sdk", test_ecs_server_js);
+  ADD ("ecs-server/renewal-failure", test_ecs_server_renewal_failure);
 
   return g_test_run ();
 }
