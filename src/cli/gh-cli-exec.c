@@ -338,8 +338,7 @@ parse_options (int            argc,
                char        ***command,
                GError       **error)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("[--] [COMMAND [ARGUMENT…]] — run a "
-                                                              "command with a role's credentials"));
+  g_autoptr(GOptionContext) context = NULL;
   g_autofree char **option_argv = g_new0 (char *, argc + 1);
   int option_argc = 0;
   int i;
@@ -365,6 +364,8 @@ parse_options (int            argc,
   for (i = 0; i < argc && !g_str_equal (argv[i], "--"); i++)
     option_argv[option_argc++] = argv[i];
 
+  context = g_option_context_new (_("[--] [COMMAND [ARGUMENT…]] — run a command with a role's "
+                                    "credentials"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   /* Without "--", COMMAND's own options must not be taken for ours. */
   g_option_context_set_strict_posix (context, i == argc);
