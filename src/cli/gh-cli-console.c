@@ -24,6 +24,7 @@ typedef struct
   char                *mode;
   char                *container;
   char                *container_extension;
+  char                *browser;
   char                *region;
   gboolean             print_url;
   gboolean             logout_first;
@@ -38,6 +39,7 @@ console_options_clear (ConsoleOptions *options)
   g_free (options->mode);
   g_free (options->container);
   g_free (options->container_extension);
+  g_free (options->browser);
   g_free (options->region);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConsoleOptions, console_options_clear)
@@ -49,6 +51,8 @@ options_problem (const char           *profile,
                  const char           *role,
                  const ConsoleOptions *options)
 {
+  GhConsoleBrowser browser = GH_CONSOLE_BROWSER_AUTO;
+
   if ((profile != NULL) == (account != NULL || role != NULL) ||
       (profile == NULL && (account == NULL || role == NULL)))
     return _("console needs either --profile P, or --account ID and --role R");
@@ -59,28 +63,14 @@ options_problem (const char           *profile,
       !g_str_equal (options->container_extension, "granted") &&
       !g_str_equal (options->container_extension, "open-url"))
     return _("--container-extension must be granted or open-url");
+  if (options->browser != NULL && !gh_console_browser_parse (options->browser, &browser))
+    return _("--browser must be default, firefox, chromium, chrome or brave");
+  if (options->container != NULL && browser != GH_CONSOLE_BROWSER_AUTO &&
+      browser != GH_CONSOLE_BROWSER_FIREFOX)
+    return _("--container needs Firefox: leave out --browser, or use --browser firefox");
   if (options->duration != 0 && (options->duration < 900 || options->duration > 43200))
     return _("--duration must be between 900 and 43200 seconds");
   return NULL;
-}
-
-/* The console's region: --region, else the profile's region, else the sign-in's. */
-static char *
-console_region (const ConsoleOptions *options,
-                const char           *profile,
-                GhSession            *session)
-{
-  if (options->region != NULL)
-    return g_strdup (options->region);
-  if (profile != NULL)
-    {
-      g_autofree char *path = gh_aws_config_default_path ();
-      g_autoptr(GhProfileConfig) config = gh_aws_config_find_profile (path, profile, NULL);
-
-      if (config != NULL && config->region != NULL)
-        return g_strdup (config->region);
-    }
-  return g_strdup (gh_session_get_region (session));
 }
 
 static void
@@ -94,6 +84,13 @@ fill_request (GhConsoleRequest     *request,
   gh_console_request_set_container_kind (request,
                                          g_strcmp0 (options->container_extension, "open-url") == 0
                                          ? GH_CONTAINER_OPEN_URL : GH_CONTAINER_GRANTED);
+  if (options->browser != NULL)
+    {
+      GhConsoleBrowser browser;
+
+      if (gh_console_browser_parse (options->browser, &browser))
+        gh_console_request_set_browser (request, browser);
+    }
   gh_console_request_set_duration (request, (guint) options->duration);
   /* Left out, the preference decides. */
   if (options->logout_first)
@@ -216,6 +213,9 @@ gh_cli_cmd_console (int    argc,
       N_("NAME") },
     { "container-extension", 0, 0, G_OPTION_ARG_STRING, &options.container_extension,
       N_("granted (Granted Containers, default) or open-url (Open URL in Container)"), N_("EXT") },
+    { "browser", 0, 0, G_OPTION_ARG_STRING, &options.browser,
+      N_("default, firefox (a container per role), or chromium, chrome or brave (a profile per "
+         "role); default: the preferences"), N_("BROWSER") },
     { "logout-first", 0, 0, G_OPTION_ARG_NONE, &options.logout_first,
       N_("Sign the browser out of its current console session first"), NULL },
     { "duration", 0, 0, G_OPTION_ARG_INT, &options.duration,
@@ -238,9 +238,10 @@ gh_cli_cmd_console (int    argc,
       (session = gh_cli_open_session (target.session, &error)) == NULL)
     return gh_cli_report_error (error);
 
-  region = console_region (&options, profile, session);
-  if (!gh_region_is_valid (region))
-    return gh_cli_usage_error (_("--region needs an AWS region such as us-east-1"));
+  /* The console's region is not the environment's: AWS_REGION is for programs. */
+  region = gh_cli_resolve_region (options.region, FALSE, profile, session, &error);
+  if (region == NULL)
+    return gh_cli_usage_error (error->message);
 
   request = gh_console_request_new (session, target.account_id, target.role);
   fill_request (request, &options, region);

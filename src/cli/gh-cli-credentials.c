@@ -1,8 +1,7 @@
 /* gh-cli-credentials.c — `gatehouse credentials`, also the `credential_process` of profiles
  *
- * Runs non-interactively: the AWS CLI buffers a credential_process's output, so a browser
- * opened from here would be invisible. When the sign-in has ended it says so on stderr, asks a
- * running tray service to show one sign-in prompt, and exits with GH_EXIT_NOT_SIGNED_IN.
+ * Runs non-interactively (gh_cli_get_role_credentials()): the AWS CLI buffers a
+ * credential_process's output, so a browser opened from here would be invisible.
  */
 #define G_LOG_DOMAIN "gh-cli"
 
@@ -18,29 +17,6 @@
 #include "gh-credentials-file.h"
 #include "gh-error.h"
 #include "gh-role-credentials.h"
-#include "gh-service-client.h"
-
-/* Best effort: the tray service, when it runs, shows a single sign-in prompt however many
- * processes ask; when it does not, nothing is started. */
-static void
-ask_tray_to_sign_in (const char *session_name)
-{
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GhServiceClient) client = NULL;
-  GhCliWaiter waiter;
-
-  gh_cli_waiter_init (&waiter);
-  g_bus_get (G_BUS_TYPE_SESSION, waiter.cancellable, gh_cli_waiter_cb, &waiter);
-  bus = g_bus_get_finish (gh_cli_waiter_wait (&waiter), NULL);
-  if (bus != NULL)
-    {
-      client = gh_service_client_new (bus);
-      gh_service_client_activate_async (client, "login", g_variant_new_string (session_name),
-                                        waiter.cancellable, gh_cli_waiter_cb, &waiter);
-      gh_service_client_activate_finish (client, gh_cli_waiter_wait (&waiter), NULL);
-    }
-  gh_cli_waiter_clear (&waiter);
-}
 
 int
 gh_cli_cmd_credentials (int    argc,
@@ -51,6 +27,8 @@ gh_cli_cmd_credentials (int    argc,
   g_autofree char *role = NULL;
   g_autofree char *session_name = NULL;
   g_autofree char *format_text = NULL;
+  g_autofree char *region_option = NULL;
+  g_autofree char *region = NULL;
   gboolean write = FALSE;
   gboolean refresh = FALSE;
   g_autoptr(GOptionContext) context = g_option_context_new (_("— print short-term credentials for a role"));
@@ -59,7 +37,7 @@ gh_cli_cmd_credentials (int    argc,
   g_autoptr(GhRoleCredentials) credentials = NULL;
   g_auto(GhCliTarget) target = { 0, };
   GhCredentialsFormat format = GH_CREDENTIALS_FORMAT_PROCESS;
-  GhCliWaiter waiter;
+  int status;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
       N_("An SSO profile of the AWS config file"), N_("P") },
@@ -68,7 +46,10 @@ gh_cli_cmd_credentials (int    argc,
     { "session", 0, 0, G_OPTION_ARG_STRING, &session_name,
       N_("Sign-in to use with --account/--role (optional with one sign-in)"), N_("S") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
-      N_("process (default), env, ini or json"), N_("F") },
+      N_("process (default), env, fish, powershell, ini or json"), N_("F") },
+    { "region", 0, 0, G_OPTION_ARG_STRING, &region_option,
+      N_("Region for env, fish and powershell (default: AWS_REGION, AWS_DEFAULT_REGION, the "
+         "profile's region, else the sign-in's)"), N_("REGION") },
     { "write", 0, 0, G_OPTION_ARG_NONE, &write,
       N_("Write them to the AWS credentials file as section [P] instead"), NULL },
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
@@ -88,33 +69,20 @@ gh_cli_cmd_credentials (int    argc,
   if (write && profile == NULL)
     return gh_cli_usage_error (_("--write needs --profile: it names the credentials-file section"));
   if (format_text != NULL && !gh_credentials_format_parse (format_text, &format))
-    return gh_cli_usage_error (_("--format must be process, env, ini or json"));
+    return gh_cli_usage_error (_("--format must be process, env, fish, powershell, ini or "
+                                 "json"));
 
   if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error))
     return gh_cli_report_error (error);
 
   if ((session = gh_cli_open_session (target.session, &error)) == NULL)
     return gh_cli_report_error (error);
+  if ((region = gh_cli_resolve_region (region_option, TRUE, target.section, session,
+                                       &error)) == NULL)
+    return gh_cli_usage_error (error->message);
 
-  gh_cli_waiter_init (&waiter);
-  gh_role_credentials_get_async (session, target.account_id, target.role, refresh,
-                                 waiter.cancellable, gh_cli_waiter_cb, &waiter);
-  credentials = gh_role_credentials_get_finish (gh_cli_waiter_wait (&waiter), &error);
-  gh_cli_waiter_clear (&waiter);
-
-  if (credentials == NULL)
-    {
-      if (g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN))
-        {
-          const char *name = gh_session_get_name (session);
-
-          g_printerr (_("Gatehouse: sign-in for %s has ended — click the tray icon or run "
-                        "`gatehouse login %s`\n"), name, name);
-          ask_tray_to_sign_in (name);
-          return GH_EXIT_NOT_SIGNED_IN;
-        }
-      return gh_cli_report_error (error);
-    }
+  if ((credentials = gh_cli_get_role_credentials (session, &target, refresh, &status)) == NULL)
+    return status;
 
   if (write)
     {
@@ -130,7 +98,7 @@ gh_cli_cmd_credentials (int    argc,
 
   {
     g_autofree char *text = gh_role_credentials_format (credentials, format, target.section,
-                                                        target.role);
+                                                        target.role, region);
 
     /* The person asked for these values on stdout; this is the only place they go. */
     fputs (text, stdout);

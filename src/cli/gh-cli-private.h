@@ -23,6 +23,8 @@ int  gh_cli_cmd_sync         (int    argc,
                               char **argv);
 int  gh_cli_cmd_credentials  (int    argc,
                               char **argv);
+int  gh_cli_cmd_exec         (int    argc,
+                              char **argv);
 int  gh_cli_cmd_console      (int    argc,
                               char **argv);
 int  gh_cli_cmd_favorite     (int    argc,

@@ -9,7 +9,9 @@
 #include "gh-aws-config.h"
 #include "gh-cli.h"
 #include "gh-cli-util.h"
+#include "gh-endpoints.h"
 #include "gh-error.h"
+#include "gh-service-client.h"
 
 /* Waiting */
 
@@ -274,4 +276,114 @@ gh_cli_resolve_target (const char   *profile,
   target->role = g_strdup (config->sso_role_name);
   target->section = g_strdup (profile);
   return TRUE;
+}
+
+/* The region */
+
+static char *
+profile_region (const char *profile)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GhProfileConfig) config = NULL;
+
+  if (profile == NULL)
+    return NULL;
+  path = gh_aws_config_default_path ();
+  config = gh_aws_config_find_profile (path, profile, NULL);
+  return config != NULL ? g_strdup (config->region) : NULL;
+}
+
+char *
+gh_cli_resolve_region (const char  *option,
+                       gboolean     from_environment,
+                       const char  *profile,
+                       GhSession   *session,
+                       GError     **error)
+{
+  const char *names[] = { "AWS_REGION", "AWS_DEFAULT_REGION" };
+  g_autofree char *region = NULL;
+  const char *source = "--region";
+
+  region = g_strdup (option);
+  for (guint i = 0; region == NULL && from_environment && i < G_N_ELEMENTS (names); i++)
+    {
+      const char *value = g_getenv (names[i]);
+
+      if (value != NULL && *value != '\0')
+        {
+          region = g_strdup (value);
+          source = names[i];
+        }
+    }
+  if (region == NULL && (region = profile_region (profile)) != NULL)
+    source = profile;
+  if (region == NULL)
+    {
+      region = g_strdup (gh_session_get_region (session));
+      source = gh_session_get_name (session);
+    }
+
+  if (!gh_region_is_valid (region))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("“%s” (from %s) is not an AWS region such as us-east-1"), region, source);
+      return NULL;
+    }
+  return g_steal_pointer (&region);
+}
+
+/* Role credentials */
+
+/* Best effort: the tray service, when it runs, shows a single sign-in prompt however many
+ * processes ask; when it does not, nothing is started. */
+static void
+ask_tray_to_sign_in (const char *session_name)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GhServiceClient) client = NULL;
+  GhCliWaiter waiter;
+
+  gh_cli_waiter_init (&waiter);
+  g_bus_get (G_BUS_TYPE_SESSION, waiter.cancellable, gh_cli_waiter_cb, &waiter);
+  bus = g_bus_get_finish (gh_cli_waiter_wait (&waiter), NULL);
+  if (bus != NULL)
+    {
+      client = gh_service_client_new (bus);
+      gh_service_client_activate_async (client, "login", g_variant_new_string (session_name),
+                                        waiter.cancellable, gh_cli_waiter_cb, &waiter);
+      gh_service_client_activate_finish (client, gh_cli_waiter_wait (&waiter), NULL);
+    }
+  gh_cli_waiter_clear (&waiter);
+}
+
+GhRoleCredentials *
+gh_cli_get_role_credentials (GhSession         *session,
+                             const GhCliTarget *target,
+                             gboolean           refresh,
+                             int               *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  GhRoleCredentials *credentials;
+  GhCliWaiter waiter;
+
+  gh_cli_waiter_init (&waiter);
+  gh_role_credentials_get_async (session, target->account_id, target->role, refresh,
+                                 waiter.cancellable, gh_cli_waiter_cb, &waiter);
+  credentials = gh_role_credentials_get_finish (gh_cli_waiter_wait (&waiter), &error);
+  gh_cli_waiter_clear (&waiter);
+  if (credentials != NULL)
+    return credentials;
+
+  if (g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN))
+    {
+      const char *name = gh_session_get_name (session);
+
+      g_printerr (_("Gatehouse: sign-in for %s has ended — click the tray icon or run "
+                    "`gatehouse login %s`\n"), name, name);
+      ask_tray_to_sign_in (name);
+      *exit_code = GH_EXIT_NOT_SIGNED_IN;
+      return NULL;
+    }
+  *exit_code = gh_cli_report_error (error);
+  return NULL;
 }

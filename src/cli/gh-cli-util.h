@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "gh-role-credentials.h"
 #include "gh-session-manager.h"
 
 G_BEGIN_DECLS
@@ -72,6 +73,24 @@ gboolean          gh_cli_resolve_target (const char     *profile,
                                          const char     *role,
                                          const char     *session,
                                          GhCliTarget    *target,
+                                         GError        **error);
+
+/* The role's credentials, never interactively: when the sign-in has ended, says so on stderr,
+ * asks a running tray service to show one sign-in prompt, and sets GH_EXIT_NOT_SIGNED_IN;
+ * other failures are reported too. NULL with the exit code in @exit_code. */
+GhRoleCredentials *gh_cli_get_role_credentials (GhSession         *session,
+                                                const GhCliTarget *target,
+                                                gboolean           refresh,
+                                                int               *exit_code);
+
+/* The region for a role: @option (--region), else — with @from_environment — AWS_REGION or
+ * AWS_DEFAULT_REGION, which AWS tools let override a profile's, else the region of the
+ * profile (@profile, may be NULL), else the sign-in's. GH_ERROR_INVALID_INPUT, naming where it
+ * came from, when it is not an AWS region. */
+char             *gh_cli_resolve_region (const char     *option,
+                                         gboolean        from_environment,
+                                         const char     *profile,
+                                         GhSession      *session,
                                          GError        **error);
 
 G_END_DECLS

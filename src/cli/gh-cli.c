@@ -29,6 +29,7 @@ static const struct
   { "roles", gh_cli_cmd_roles },
   { "sync", gh_cli_cmd_sync },
   { "credentials", gh_cli_cmd_credentials },
+  { "exec", gh_cli_cmd_exec },
   { "console", gh_cli_cmd_console },
   { "favorite", gh_cli_cmd_favorite },
 };
@@ -52,10 +53,14 @@ print_help (void)
                    "  sync [SESSION] [--template T] [--region R] [--output O] [--dry-run]\n"
                    "       [--credential-process] [--favorites-only] [--refresh]\n"
                    "  credentials (--profile P | --account ID --role R [--session S])\n"
-                   "              [--format process|env|ini|json] [--write] [--refresh]\n"
+                   "              [--format process|env|fish|powershell|ini|json] [--region R]\n"
+                   "              [--write] [--refresh]\n"
+                   "  exec (--profile P | --account ID --role R [--session S]) [--region R]\n"
+                   "       [--ecs-server] [--force] [-- COMMAND [ARGUMENT…]]\n"
                    "  console (--profile P | --account ID --role R [--session S]) [--region R]\n"
                    "          [--destination URL|SERVICE] [--print-url] [--mode federation|portal]\n"
                    "          [--container NAME] [--logout-first] [--duration SECONDS]\n"
+                   "          [--browser default|firefox|chromium|chrome|brave]\n"
                    "  favorite add|remove (--profile P | --account ID --role R [--session S])\n"
                    "  favorite list\n"
                    "\n"
@@ -68,7 +73,9 @@ print_help (void)
                    "  2  usage error or invalid input\n"
                    "  3  not signed in (sign-in ended, denied, expired or timed out)\n"
                    "  4  keyring unavailable or locked\n"
-                   "  5  network or AWS service error\n"));
+                   "  5  network or AWS service error\n"
+                   "exec exits with COMMAND's status once it ran (128+N if signal N ended it),\n"
+                   "126 if COMMAND could not be run, 127 if it was not found.\n"));
 }
 
 int

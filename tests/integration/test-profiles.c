@@ -251,6 +251,9 @@ test_credentials_formats (GhTestFixture *fixture,
   g_autofree char *name = gh_test_unique_name ("formats");
   g_autofree char *env = NULL;
   g_autofree char *ini = NULL;
+  g_autofree char *fish = NULL;
+  g_autofree char *powershell = NULL;
+  g_autofree char *err = NULL;
 
   gh_test_sign_in (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, &env, NULL, "credentials", "--account",
@@ -259,10 +262,32 @@ test_credentials_formats (GhTestFixture *fixture,
   gh_test_assert_contains (env, "export AWS_ACCESS_KEY_ID=");
   gh_test_assert_contains (env, "export AWS_SESSION_TOKEN=");
   gh_test_assert_contains (env, "export AWS_CREDENTIAL_EXPIRATION=");
+  /* No profile, no region in the environment: the sign-in's. */
+  gh_test_assert_contains (env, "export AWS_REGION='us-east-1'\n");
+  gh_test_assert_contains (env, "export AWS_DEFAULT_REGION='us-east-1'\n");
   g_assert_cmpint (gh_test_run_cli (fixture, &ini, NULL, "credentials", "--account",
                                     "100000000001", "--role", "ReadOnly", "--format", "ini",
                                     NULL), ==, 0);
   gh_test_assert_contains (ini, "aws_secret_access_key = ");
+
+  g_assert_cmpint (gh_test_run_cli (fixture, &fish, NULL, "credentials", "--account",
+                                    "100000000001", "--role", "ReadOnly", "--format", "fish",
+                                    "--region", "ap-south-1", NULL), ==, 0);
+  gh_test_assert_contains (fish, "set -gx AWS_SECRET_ACCESS_KEY '");
+  gh_test_assert_contains (fish, "set -gx AWS_REGION 'ap-south-1'\n");
+
+  /* AWS_REGION overrides a profile's region for AWS tools, so it does here. */
+  g_ptr_array_add (fixture->extra_env, g_strdup ("AWS_REGION=eu-north-1"));
+  g_assert_cmpint (gh_test_run_cli (fixture, &powershell, NULL, "credentials", "--account",
+                                    "100000000001", "--role", "ReadOnly", "--format",
+                                    "powershell", NULL), ==, 0);
+  gh_test_assert_contains (powershell, "$Env:AWS_SESSION_TOKEN = '");
+  gh_test_assert_contains (powershell, "$Env:AWS_DEFAULT_REGION = 'eu-north-1'\n");
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "credentials", "--account",
+                                    "100000000001", "--role", "ReadOnly", "--format", "env",
+                                    "--region", "moon-1", NULL), ==, 2);
+  gh_test_assert_contains (err, "“moon-1” (from --region) is not an AWS region");
 }
 
 /* A stand-in for the tray service: owns the name and exports a "login" action. */

@@ -21,6 +21,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-console-browser.h"
 #include "gh-console-history.h"
 #include "gh-console-request.h"
 #include "gh-endpoints.h"
@@ -50,6 +51,7 @@ struct _GhConsoleRequest
   char            *destination;
   char            *container_name;
   GhContainerKind  container_kind;
+  GhConsoleBrowser browser;
   GhConsoleMode    mode;
   guint            duration;
   gint64           expires_at;
@@ -72,6 +74,7 @@ enum {
   PROP_DESTINATION,
   PROP_CONTAINER_NAME,
   PROP_CONTAINER_KIND,
+  PROP_BROWSER,
   PROP_DURATION,
   PROP_LOGOUT_FIRST,
   PROP_MODE,
@@ -93,6 +96,7 @@ typedef struct
   char              *destination;   /* the console page to land on */
   char              *signin_url;    /* the sign-in endpoint (federation) */
   char              *container;     /* the Firefox container, or NULL */
+  GhConsoleBrowser   browser;       /* never AUTO once the preferences are applied */
   gboolean           logout_first;
   GhRoleCredentials *credentials;   /* federation, once fetched */
   GhRedirectServer  *server;        /* federation, once the sign-in URL is known */
@@ -114,8 +118,41 @@ launch_free (Launch *launch)
 
 /* Preferences */
 
+/* A role's entry in an a{ss} preference keyed by SESSION/ACCOUNT_ID/ROLE, or NULL. */
+static char *
+lookup_role_preference (GhConsoleRequest *self,
+                        GSettings        *settings,
+                        const char       *key)
+{
+  g_autoptr(GVariant) map = NULL;
+  g_autofree char *target = NULL;
+  char *value = NULL;
+
+  if (!gh_settings_has_key (settings, key))
+    return NULL;
+  map = g_settings_get_value (settings, key);
+  target = gh_role_target_build (gh_session_get_name (self->session), self->account_id,
+                                 self->role_name);
+  g_variant_lookup (map, target, "s", &value);
+  return value;
+}
+
+static GhConsoleBrowser
+parse_browser_preference (const char *name)
+{
+  GhConsoleBrowser browser = GH_CONSOLE_BROWSER_AUTO;
+
+  /* A value from another version, or typed by hand, that we do not know: no choice. */
+  if (name != NULL && !gh_console_browser_parse (name, &browser))
+    g_debug ("Unknown browser “%s” in the preferences", name);
+  return browser;
+}
+
 /* What the caller left unset, from the preferences; without the installed schema (or with one
- * that lacks a key) there are none. */
+ * that lacks a key) there are none. The browser: the request's, else the role's
+ * (`role-browsers`, or a container in `role-containers`, which means Firefox), else
+ * `console-browser`, else the default browser. Firefox always puts the role in a container:
+ * the role's, else one named after it. */
 static void
 apply_preferences (GhConsoleRequest *self,
                    Launch           *launch)
@@ -124,20 +161,36 @@ apply_preferences (GhConsoleRequest *self,
 
   launch->logout_first = self->logout_first;
   launch->container = g_strdup (self->container_name);
-  if (settings == NULL)
-    return;
+  launch->browser = self->browser;
 
-  if (!self->logout_first_set && gh_settings_has_key (settings, "console-logout-first"))
-    launch->logout_first = g_settings_get_boolean (settings, "console-logout-first");
-
-  if (launch->container == NULL && gh_settings_has_key (settings, "role-containers"))
+  if (settings != NULL)
     {
-      g_autoptr(GVariant) containers = g_settings_get_value (settings, "role-containers");
-      g_autofree char *key = gh_role_target_build (gh_session_get_name (self->session),
-                                                   self->account_id, self->role_name);
+      if (!self->logout_first_set && gh_settings_has_key (settings, "console-logout-first"))
+        launch->logout_first = g_settings_get_boolean (settings, "console-logout-first");
 
-      g_variant_lookup (containers, key, "s", &launch->container);
+      if (launch->browser == GH_CONSOLE_BROWSER_AUTO && launch->container == NULL)
+        {
+          g_autofree char *name = lookup_role_preference (self, settings, "role-browsers");
+
+          launch->browser = parse_browser_preference (name);
+        }
+      if (launch->container == NULL && (launch->browser == GH_CONSOLE_BROWSER_AUTO ||
+                                        launch->browser == GH_CONSOLE_BROWSER_FIREFOX))
+        launch->container = lookup_role_preference (self, settings, "role-containers");
+      if (launch->browser == GH_CONSOLE_BROWSER_AUTO && launch->container == NULL &&
+          gh_settings_has_key (settings, "console-browser"))
+        {
+          g_autofree char *name = g_settings_get_string (settings, "console-browser");
+
+          launch->browser = parse_browser_preference (name);
+        }
     }
+
+  if (launch->browser == GH_CONSOLE_BROWSER_AUTO)
+    launch->browser = launch->container != NULL ? GH_CONSOLE_BROWSER_FIREFOX
+                                                : GH_CONSOLE_BROWSER_DEFAULT;
+  if (launch->browser == GH_CONSOLE_BROWSER_FIREFOX && launch->container == NULL)
+    launch->container = g_strdup ("");
 }
 
 /* The account's name from the role cache, for the container's default name, the history and
@@ -256,54 +309,85 @@ visited_cb (GObject      *object,
   finish_opened (task);
 }
 
+/* @error: why no browser opened, or NULL. */
 static void
-browser_launched_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+browser_launched (GTask  *task,
+                  GError *error)
 {
-  g_autoptr(GTask) task = user_data;
   GhConsoleRequest *self = g_task_get_source_object (task);
   Launch *launch = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
-  gboolean launched;
   gboolean handled = FALSE;
 
-  if (G_IS_APP_INFO (object))
-    launched = g_app_info_launch_uris_finish (G_APP_INFO (object), result, &error);
-  else
-    launched = g_app_info_launch_default_for_uri_finish (result, &error);
-
-  if (!launched)
+  if (error != NULL)
     {
       /* The link still works for a while: a person can open it by hand. */
       g_signal_emit (self, signals[LAUNCH_FAILED], 0, launch->open_url, error, &handled);
       if (!handled)
         {
           g_prefix_error (&error, _("Could not open a browser: "));
-          g_task_return_error (task, g_steal_pointer (&error));
+          g_task_return_error (task, error);
           return;
         }
+      g_error_free (error);
     }
 
   if (launch->server == NULL)
     finish_opened (task);
   else
     gh_redirect_server_wait_async (launch->server, cancellable, visited_cb,
-                                   g_steal_pointer (&task));
+                                   g_object_ref (task));
 }
 
-/* The desktop's default browser (which honours the Flatpak portal), or Firefox for a
- * container: container URLs are for Firefox extensions, other browsers cannot open them. */
+static void
+browser_launched_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (G_IS_APP_INFO (object))
+    g_app_info_launch_uris_finish (G_APP_INFO (object), result, &error);
+  else
+    g_app_info_launch_default_for_uri_finish (result, &error);
+  browser_launched (task, error);
+}
+
+/* A Chromium-family browser, with the role's own profile. */
+static void
+launch_with_profile (GhConsoleRequest *self,
+                     GTask            *task)
+{
+  Launch *launch = g_task_get_task_data (task);
+  g_autofree char *profile_dir = NULL;
+  GError *error = NULL;
+
+  profile_dir = gh_console_browser_profile_dir (launch->browser,
+                                                gh_session_get_name (self->session),
+                                                self->account_id, self->role_name);
+  gh_console_browser_launch (launch->browser, profile_dir, launch->open_url, &error);
+  browser_launched (task, error);
+}
+
+/* The desktop's default browser (which honours the Flatpak portal), Firefox for a container
+ * (container URLs are for Firefox extensions, other browsers cannot open them), or a browser
+ * with a profile per role. */
 static void
 launch_browser (GTask *task)
 {
+  GhConsoleRequest *self = g_task_get_source_object (task);
   Launch *launch = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GAppInfo) firefox = NULL;
   GList uris = { launch->open_url, NULL, NULL };
   GError *error = NULL;
 
+  if (gh_console_browser_has_profiles (launch->browser))
+    {
+      launch_with_profile (self, task);
+      return;
+    }
   if (launch->container == NULL)
     {
       g_app_info_launch_default_for_uri_async (launch->open_url, NULL, cancellable,
@@ -437,6 +521,15 @@ prepare_launch (GhConsoleRequest  *self,
   if (self->mode == GH_CONSOLE_MODE_FEDERATION &&
       (launch->signin_url = gh_endpoint_url (GH_SERVICE_SIGNIN, launch->region, error)) == NULL)
     return FALSE;
+
+  if (self->container_name != NULL && self->browser != GH_CONSOLE_BROWSER_AUTO &&
+      self->browser != GH_CONSOLE_BROWSER_FIREFOX)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("A Firefox container needs Firefox, not %s"),
+                   gh_console_browser_to_string (self->browser));
+      return FALSE;
+    }
 
   apply_preferences (self, launch);
   name_default_container (self, launch);
@@ -585,6 +678,19 @@ gh_console_request_set_container_kind (GhConsoleRequest *self,
 }
 
 void
+gh_console_request_set_browser (GhConsoleRequest *self,
+                                GhConsoleBrowser  browser)
+{
+  g_return_if_fail (GH_IS_CONSOLE_REQUEST (self));
+  g_return_if_fail (browser >= GH_CONSOLE_BROWSER_AUTO && browser <= GH_CONSOLE_BROWSER_BRAVE);
+
+  if (self->browser == browser)
+    return;
+  self->browser = browser;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROWSER]);
+}
+
+void
 gh_console_request_set_duration (GhConsoleRequest *self,
                                  guint             duration)
 {
@@ -668,6 +774,7 @@ gh_console_request_get_property (GObject    *object,
     case PROP_DESTINATION: g_value_set_string (value, self->destination); break;
     case PROP_CONTAINER_NAME: g_value_set_string (value, self->container_name); break;
     case PROP_CONTAINER_KIND: g_value_set_enum (value, self->container_kind); break;
+    case PROP_BROWSER: g_value_set_enum (value, self->browser); break;
     case PROP_DURATION: g_value_set_uint (value, self->duration); break;
     case PROP_LOGOUT_FIRST: g_value_set_boolean (value, self->logout_first); break;
     case PROP_MODE: g_value_set_enum (value, self->mode); break;
@@ -704,6 +811,7 @@ gh_console_request_set_property (GObject      *object,
     case PROP_CONTAINER_KIND:
       gh_console_request_set_container_kind (self, g_value_get_enum (value));
       break;
+    case PROP_BROWSER: gh_console_request_set_browser (self, g_value_get_enum (value)); break;
     case PROP_DURATION: gh_console_request_set_duration (self, g_value_get_uint (value)); break;
     case PROP_LOGOUT_FIRST:
       gh_console_request_set_logout_first (self, g_value_get_boolean (value));
@@ -795,6 +903,9 @@ gh_console_request_class_init (GhConsoleRequestClass *klass)
   properties[PROP_CONTAINER_KIND] =
     g_param_spec_enum ("container-kind", NULL, NULL, GH_TYPE_CONTAINER_KIND,
                        GH_CONTAINER_GRANTED,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BROWSER] =
+    g_param_spec_enum ("browser", NULL, NULL, GH_TYPE_CONSOLE_BROWSER, GH_CONSOLE_BROWSER_AUTO,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* 0 (the credentials' lifetime) or what getSigninToken accepts; the setter refuses 1–899. */
   properties[PROP_DURATION] =

@@ -8,12 +8,14 @@
  * to wait for. Either way the console is remembered in the console history once the URL is out.
  *
  * Options a caller leaves unset come from the preferences: logout-first from
- * `console-logout-first`, the container from the role's entry in `role-containers`.
+ * `console-logout-first`; the browser from the role's entry in `role-browsers`, else a
+ * container in `role-containers` (Firefox), else `console-browser`.
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "gh-console-browser.h"
 #include "gh-container-url.h"
 #include "gh-session.h"
 
@@ -39,6 +41,10 @@ G_DECLARE_FINAL_TYPE (GhConsoleRequest, gh_console_request, GH, CONSOLE_REQUEST,
  *   container-name (string: a Firefox container; "" names it ACCOUNT_NAME/ROLE; NULL: the
  *     role's container from the preferences, if any)
  *   container-kind (GhContainerKind, GH_CONTAINER_GRANTED)
+ *   browser (GhConsoleBrowser, GH_CONSOLE_BROWSER_AUTO: the preferences decide; a container
+ *     name with a browser other than Firefox is refused, GH_ERROR_INVALID_INPUT; Firefox without
+ *     one uses the role's container, else one named ACCOUNT_NAME/ROLE; Chromium, Chrome and
+ *     Brave open the one-shot link with the role's own profile, gh-console-browser.h)
  *   duration (uint seconds, 0 or 900–43200; 0: the credentials' lifetime)
  *   logout-first (boolean; unless set, the `console-logout-first` preference)
  *   mode (GhConsoleMode, GH_CONSOLE_MODE_FEDERATION)
@@ -76,6 +82,8 @@ void              gh_console_request_set_container_name  (GhConsoleRequest  *sel
                                                           const char        *container_name);
 void              gh_console_request_set_container_kind  (GhConsoleRequest  *self,
                                                           GhContainerKind    container_kind);
+void              gh_console_request_set_browser         (GhConsoleRequest  *self,
+                                                          GhConsoleBrowser   browser);
 void              gh_console_request_set_duration        (GhConsoleRequest  *self,
                                                           guint              duration);
 void              gh_console_request_set_logout_first    (GhConsoleRequest  *self,
