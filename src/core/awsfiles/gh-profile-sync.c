@@ -4,7 +4,8 @@
  * marker (gh-profile-marker.h), which also names the sign-in that owns it. A sync for a
  * sign-in creates, updates and removes only that sign-in's marked `[profile …]` sections;
  * unmarked sections (a person wrote them) and other sign-ins' sections are never touched. A
- * planned name that is taken by one of them is skipped and reported.
+ * planned name that is taken by one of them is skipped and reported, unless it is a profile
+ * `gatehouse profile add` wrote for that very role (gh-profile-add.h).
  *
  * The whole plan runs under the config file's lock on a copy read under that lock, so another
  * program's edit is never lost. The whole file is one GhIni: sections are added, edited and
@@ -32,6 +33,7 @@
 #include "gh-file-util.h"
 #include "gh-ini.h"
 #include "gh-lock.h"
+#include "gh-profile-add.h"
 #include "gh-profile-marker.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
@@ -637,6 +639,25 @@ owner_of (Headers         *doc,
   return OWNER_OTHER_SESSION;
 }
 
+/* Whether every header of the profile is one `gatehouse profile add` wrote for @role */
+static gboolean
+added_for_role (Headers         *doc,
+                ExistingProfile *existing,
+                const char      *session_name,
+                GhRole          *role)
+{
+  for (guint i = 0; i < existing->headers->len; i++)
+    {
+      guint h = g_array_index (existing->headers, guint, i);
+
+      if (!gh_profile_is_added_for_role (doc->ini, doc->headers[h], doc->occurrences[h],
+                                         session_name, gh_role_get_account_id (role),
+                                         gh_role_get_role_name (role)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Removes the given headers (indices into @doc, sorted) with their sections. In file order,
  * as gh_ini_remove_section() removes occurrences; each removal moves the later occurrences
  * of the same header text down by one. */
@@ -746,9 +767,11 @@ apply_plan (const char    *contents,
       switch (owner_of (&doc, current, session_name, &other))
         {
         case OWNER_HAND_WRITTEN:
-          g_ptr_array_add (result->skipped,
-                           g_strdup_printf (_("%s: a profile you wrote has this name; not "
-                                              "changed"), profile->name));
+          /* `gatehouse profile add` wrote this very profile: no clash to report. */
+          if (!added_for_role (&doc, current, session_name, profile->role))
+            g_ptr_array_add (result->skipped,
+                             g_strdup_printf (_("%s: a profile you wrote has this name; not "
+                                                "changed"), profile->name));
           continue;
 
         case OWNER_OTHER_SESSION:
