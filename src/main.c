@@ -8,19 +8,34 @@
 #include "gh-cli.h"
 #include "gh-tray-service.h"
 
+/* The options of the tray service (its own, and GApplication's); anything else is the
+ * command line's, which reports an unknown option as a usage error. */
+static gboolean
+is_tray_service_option (const char *arg)
+{
+  static const char * const options[] = {
+    "--background", "--gapplication-service", "--help-all", "--help-gapplication", NULL,
+  };
+
+  return g_strv_contains (options, arg);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  gboolean tray = TRUE;
+
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* No subcommand (or only options such as --background or --gapplication-service): the tray
-   * service, or a hand-over to the running one. */
-  if (argc == 1 || (g_str_has_prefix (argv[1], "--") && !g_str_equal (argv[1], "--help") &&
-                    !g_str_equal (argv[1], "--version")))
+  /* No subcommand (or only the tray's options, such as --background): the tray service, or a
+   * hand-over to the running one. */
+  for (int i = 1; i < argc && tray; i++)
+    tray = is_tray_service_option (argv[i]);
+  if (tray)
     return gh_tray_service_run (argc, argv);
   return gh_cli_run (argc, argv);
 }

@@ -25,6 +25,7 @@
 /* A cached listing younger than this is shown as is; the tray refreshes in the background. */
 #define ROLE_CACHE_MAX_AGE (24 * 60 * 60)
 
+/* On a terminal only, one line rewritten in place ("\r", then the line cleared to its end). */
 static void
 progress_cb (GhDiscovery *discovery,
              guint        done,
@@ -34,9 +35,9 @@ progress_cb (GhDiscovery *discovery,
   const char *name = user_data;
 
   if (total == 0)
-    g_printerr ("\r%s: %s", name, _("listing accounts…"));
+    g_printerr ("\r\033[K%s: %s", name, _("listing accounts…"));
   else
-    g_printerr ("\r%s: %s %u/%u", name, _("listing roles of account"), done, total);
+    g_printerr ("\r\033[K%s: %s %u/%u", name, _("listing roles of account"), done, total);
 }
 
 static void
@@ -84,13 +85,12 @@ forget_removed_roles (GPtrArray   *removed,
              error->message);
 }
 
-/* The roles of one sign-in: from the cache when fresh, else listed (and cached); a new listing
- * reports roles granted or taken away since the previous one. */
-static GPtrArray *
-obtain_roles (GhSession    *session,
-              gboolean      refresh,
-              GhCliWaiter  *waiter,
-              GError      **error)
+GPtrArray *
+gh_cli_obtain_roles (GhSession    *session,
+                     gboolean      refresh,
+                     gboolean      any_age,
+                     GhCliWaiter  *waiter,
+                     GError      **error)
 {
   const char *name = gh_session_get_name (session);
   g_autoptr(GhDiscovery) discovery = NULL;
@@ -102,7 +102,8 @@ obtain_roles (GhSession    *session,
   gboolean show_progress = isatty (STDERR_FILENO);
 
   previous = gh_role_cache_load (name, &fetched_at, &cache_error);
-  if (previous != NULL && !refresh && now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)
+  if (previous != NULL && !refresh &&
+      (any_age || (now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)))
     return g_steal_pointer (&previous);
   if (cache_error != NULL && !g_error_matches (cache_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL))
     g_debug ("Rebuilding the role cache of %s: %s", name, cache_error->message);
@@ -134,56 +135,98 @@ obtain_roles (GhSession    *session,
   return g_steal_pointer (&roles);
 }
 
-/* The sessions a command applies to: the named one, or all of them (none may be unusable). */
-static GPtrArray *
+/* The sign-ins a command works for: the one named (by NAME or --profile), or every one. */
+typedef struct
+{
+  GPtrArray *sessions;     /* GhSession */
+  gboolean   several;      /* every sign-in, not one named */
+  int        exit_code;    /* the first failure's, GH_EXIT_OK while none failed */
+} Selection;
+
+static void
+selection_clear (Selection *selection)
+{
+  g_clear_pointer (&selection->sessions, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Selection, selection_clear)
+
+/* A failure for one sign-in: with several, the others go on, and the message names it. The
+ * exit code is the first failure's. */
+static void
+selection_fail (Selection    *selection,
+                const char   *session_name,
+                const GError *error)
+{
+  g_autoptr(GError) named = NULL;
+  int exit_code;
+
+  if (selection->several && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      named = g_error_new (error->domain, error->code, "%s: %s", session_name, error->message);
+      error = named;
+    }
+  exit_code = gh_cli_report_error (error);
+  if (selection->exit_code == GH_EXIT_OK)
+    selection->exit_code = exit_code;
+}
+
+/* Every sign-in: one that cannot be used is reported and left out, not a failure of all. */
+static gboolean
 select_sessions (const char  *name,
+                 const char  *profile,
+                 Selection   *selection,
                  GError     **error)
 {
   g_autoptr(GhSessionManager) manager = gh_cli_load_sessions (error);
-  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *session_name = NULL;
   GPtrArray *configs;
   guint position = 0;
 
-  if (manager == NULL)
-    return NULL;
+  if (manager == NULL || !gh_cli_session_name_for (name, profile, &session_name, error))
+    return FALSE;
 
-  if (name != NULL)
+  selection->sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  if (session_name != NULL)
     {
-      GhSession *session = gh_session_manager_find (manager, name, error);
+      GhSession *session = gh_session_manager_find (manager, session_name, error);
 
       if (session == NULL)
-        return NULL;
-      g_ptr_array_add (sessions, session);
-      return g_steal_pointer (&sessions);
+        return FALSE;
+      g_ptr_array_add (selection->sessions, session);
+      return TRUE;
     }
 
+  selection->several = TRUE;
   configs = gh_session_manager_get_configs (manager);
   for (guint i = 0; i < configs->len; i++)
     {
-      GhSession *session = gh_cli_session_for_definition (manager,
-                                                          g_ptr_array_index (configs, i),
-                                                          &position, error);
+      GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
+      g_autoptr(GError) config_error = NULL;
+      GhSession *session = gh_cli_session_for_definition (manager, config, &position,
+                                                          &config_error);
 
       if (session == NULL)
-        return NULL;
-      g_ptr_array_add (sessions, session);
+        selection_fail (selection, config->name, config_error);
+      else
+        g_ptr_array_add (selection->sessions, session);
     }
 
-  if (sessions->len == 0)
+  if (configs->len == 0)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
                    _("No sign-in is defined. Add one: gatehouse session add NAME "
                      "--start-url URL --region REGION"));
-      return NULL;
+      return FALSE;
     }
 
-  return g_steal_pointer (&sessions);
+  return TRUE;
 }
 
-static gboolean
-role_matches (GhRole     *role,
-              const char *profile,
-              const char *folded_filter)
+gboolean
+gh_cli_role_matches (GhRole     *role,
+                     const char *profile,
+                     const char *folded_filter)
 {
   const char *fields[] = {
     gh_role_get_account_name (role), gh_role_get_account_id (role),
@@ -237,14 +280,16 @@ gh_cli_cmd_roles (int    argc,
   g_autofree char *filter = NULL;
   g_autofree char *template_ = NULL;
   g_autofree char *folded_filter = NULL;
+  g_autofree char *profile = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("[SESSION] — list accounts and roles"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sessions = NULL;
+  g_auto(Selection) selection = { 0, };
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (RoleRow));
   int widths[3] = { 12, 12, 4 };
-  int exit_code = GH_EXIT_OK;
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
+      N_("The sign-in of this profile"), N_("P") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array"), NULL },
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
       N_("List from AWS now instead of the cached list"), NULL },
@@ -262,20 +307,21 @@ gh_cli_cmd_roles (int    argc,
   if (argc > 2)
     return gh_cli_usage_error (_("roles takes at most one SESSION"));
 
-  if ((sessions = select_sessions (argc == 2 ? argv[1] : NULL, &error)) == NULL)
+  if (!select_sessions (argc == 2 ? argv[1] : NULL, profile, &selection, &error))
     return gh_cli_report_error (error);
   if (filter != NULL)
     folded_filter = g_utf8_casefold (filter, -1);
 
   gh_cli_waiter_init (&waiter);
-  for (guint i = 0; i < sessions->len; i++)
+  for (guint i = 0; i < selection.sessions->len && !gh_cli_interrupted (); i++)
     {
-      GhSession *session = g_ptr_array_index (sessions, i);
-      g_autoptr(GPtrArray) roles = obtain_roles (session, refresh, &waiter, &error);
+      GhSession *session = g_ptr_array_index (selection.sessions, i);
+      g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
+                                                        &error);
 
       if (roles == NULL)
         {
-          exit_code = gh_cli_report_error (error);
+          selection_fail (&selection, gh_session_get_name (session), error);
           g_clear_error (&error);
           continue;
         }
@@ -295,7 +341,7 @@ gh_cli_cmd_roles (int    argc,
               gh_cli_waiter_clear (&waiter);
               return gh_cli_report_error (error);
             }
-          if (!role_matches (role, profile, folded_filter))
+          if (!gh_cli_role_matches (role, profile, folded_filter))
             continue;
 
           row.role = g_object_ref (role);
@@ -325,7 +371,7 @@ gh_cli_cmd_roles (int    argc,
         }
       json_builder_end_array (builder);
       gh_cli_print_json (builder);
-      return exit_code;
+      return selection.exit_code;
     }
 
   for (guint i = 0; i < rows->len; i++)
@@ -352,7 +398,7 @@ gh_cli_cmd_roles (int    argc,
                row->profile);
     }
 
-  return exit_code;
+  return selection.exit_code;
 }
 
 /* The command a credential_process profile runs: plain "gatehouse" when that is what PATH finds,
@@ -416,12 +462,14 @@ gh_cli_cmd_sync (int    argc,
   gboolean refresh = FALSE;
   gboolean favorites_only = FALSE;
   g_auto(GStrv) favorites = NULL;
+  g_autofree char *profile = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("[SESSION] — write one AWS CLI profile per role"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sessions = NULL;
-  int exit_code = GH_EXIT_OK;
+  g_auto(Selection) selection = { 0, };
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
+      N_("The sign-in of this profile"), N_("P") },
     { "template", 0, 0, G_OPTION_ARG_STRING, &template_,
       N_("Profile name template: {role}, {account_id}, {account_name}, {session} "
          "(default {role}-{account_id})"), N_("T") },
@@ -447,7 +495,7 @@ gh_cli_cmd_sync (int    argc,
   if (region != NULL && !gh_region_is_valid (region))
     return gh_cli_usage_error (_("--region needs an AWS region such as us-east-1"));
 
-  if ((sessions = select_sessions (argc == 2 ? argv[1] : NULL, &error)) == NULL)
+  if (!select_sessions (argc == 2 ? argv[1] : NULL, profile, &selection, &error))
     return gh_cli_report_error (error);
 
   if (favorites_only)
@@ -461,18 +509,19 @@ gh_cli_cmd_sync (int    argc,
 
   command = gatehouse_command ();
   gh_cli_waiter_init (&waiter);
-  for (guint i = 0; i < sessions->len; i++)
+  for (guint i = 0; i < selection.sessions->len && !gh_cli_interrupted (); i++)
     {
-      GhSession *session = g_ptr_array_index (sessions, i);
+      GhSession *session = g_ptr_array_index (selection.sessions, i);
       const char *name = gh_session_get_name (session);
-      g_autoptr(GPtrArray) roles = obtain_roles (session, refresh, &waiter, &error);
+      g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
+                                                        &error);
       g_autoptr(GhSyncResult) result = NULL;
       g_auto(GStrv) only_keys = favorites ? favorite_keys_of (favorites, name) : NULL;
       GhSyncOptions options = { 0, };
 
       if (roles == NULL)
         {
-          exit_code = gh_cli_report_error (error);
+          selection_fail (&selection, name, error);
           g_clear_error (&error);
           continue;
         }
@@ -487,7 +536,7 @@ gh_cli_cmd_sync (int    argc,
       result = gh_profile_sync (path, name, roles, &options, dry_run, &error);
       if (result == NULL)
         {
-          exit_code = gh_cli_report_error (error);
+          selection_fail (&selection, name, error);
           g_clear_error (&error);
           continue;
         }
@@ -503,5 +552,5 @@ gh_cli_cmd_sync (int    argc,
     }
   gh_cli_waiter_clear (&waiter);
 
-  return exit_code;
+  return selection.exit_code;
 }

@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* Exit codes, documented in --help and the README. */
+/* Exit codes, documented in --help and the manual; a command that Ctrl-C (SIGINT) or SIGTERM
+ * cancels exits 128 + the signal, as shells report it (130, 143). */
 typedef enum
 {
   GH_EXIT_OK = 0,
