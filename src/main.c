@@ -8,18 +8,6 @@
 #include "gh-cli.h"
 #include "gh-tray-service.h"
 
-/* The options of the tray service (its own, and GApplication's); anything else is the
- * command line's, which reports an unknown option as a usage error. */
-static gboolean
-is_tray_service_option (const char *arg)
-{
-  static const char * const options[] = {
-    "--background", "--gapplication-service", "--help-all", "--help-gapplication", NULL,
-  };
-
-  return g_strv_contains (options, arg);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -34,7 +22,7 @@ main (int    argc,
   /* No subcommand (or only the tray's options, such as --background): the tray service, or a
    * hand-over to the running one. */
   for (int i = 1; i < argc && tray; i++)
-    tray = is_tray_service_option (argv[i]);
+    tray = gh_cli_is_tray_service_option (argv[i]);
   if (tray)
     return gh_tray_service_run (argc, argv);
   return gh_cli_run (argc, argv);

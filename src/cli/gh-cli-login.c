@@ -80,9 +80,9 @@ gh_cli_sign_in (GhSession  *session,
   return ok;
 }
 
-/* A sign-in whose access token lasts beyond the refresh window, after a refresh if one was
- * due (which never asks the person anything). A failure only means a new sign-in is needed,
- * except an interruption. */
+/* A sign-in with a usable access token, after a refresh if one was due (which never asks the
+ * person anything), that either refreshes or lasts beyond the refresh window. A failure only
+ * means that a new sign-in is needed, except an interruption. */
 static gboolean
 already_signed_in (GhSession  *session,
                    GError    **error)
@@ -112,7 +112,8 @@ already_signed_in (GhSession  *session,
   gh_secret_free (token);
 
   gh_session_reload (session);
-  return gh_session_get_access_expires_at (session) - g_get_real_time () / G_USEC_PER_SEC >
+  return gh_session_get_refreshable (session) ||
+         gh_session_get_access_expires_at (session) - g_get_real_time () / G_USEC_PER_SEC >
          GH_REFRESH_WINDOW;
 }
 

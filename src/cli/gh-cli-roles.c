@@ -135,10 +135,31 @@ gh_cli_obtain_roles (GhSession    *session,
   return g_steal_pointer (&roles);
 }
 
-/* The sign-ins a command works for: the one named (by NAME or --profile), or every one. */
+/* The sign-ins a command works for: the one named (by NAME or --profile), or every one, in
+ * the file's order; a definition that cannot be used is kept with why, and reported in its
+ * turn. */
 typedef struct
 {
-  GPtrArray *sessions;     /* GhSession */
+  char      *name;
+  GhSession *session;      /* NULL when the definition cannot be used */
+  GError    *problem;      /* why, then */
+} Entry;
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_free (entry->name);
+  g_clear_object (&entry->session);
+  g_clear_error (&entry->problem);
+  g_free (entry);
+}
+
+typedef struct
+{
+  GPtrArray *entries;      /* Entry */
+  guint      next;
   gboolean   several;      /* every sign-in, not one named */
   int        exit_code;    /* the first failure's, GH_EXIT_OK while none failed */
 } Selection;
@@ -146,10 +167,24 @@ typedef struct
 static void
 selection_clear (Selection *selection)
 {
-  g_clear_pointer (&selection->sessions, g_ptr_array_unref);
+  g_clear_pointer (&selection->entries, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Selection, selection_clear)
+
+static void
+selection_add (Selection  *selection,
+               const char *name,
+               GhSession  *session,
+               GError     *problem)
+{
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->name = g_strdup (name);
+  entry->session = session;
+  entry->problem = problem;
+  g_ptr_array_add (selection->entries, entry);
+}
 
 /* A failure for one sign-in: with several, the others go on, and the message names it. The
  * exit code is the first failure's. */
@@ -171,7 +206,22 @@ selection_fail (Selection    *selection,
     selection->exit_code = exit_code;
 }
 
-/* Every sign-in: one that cannot be used is reported and left out, not a failure of all. */
+/* The next sign-in to work for (transfer none), reporting those that cannot be used on the way;
+ * NULL at the end, or once Ctrl-C stopped the work. */
+static GhSession *
+selection_next (Selection *selection)
+{
+  while (selection->next < selection->entries->len && !gh_cli_interrupted ())
+    {
+      Entry *entry = g_ptr_array_index (selection->entries, selection->next++);
+
+      if (entry->session != NULL)
+        return entry->session;
+      selection_fail (selection, entry->name, entry->problem);
+    }
+  return NULL;
+}
+
 static gboolean
 select_sessions (const char  *name,
                  const char  *profile,
@@ -186,14 +236,14 @@ select_sessions (const char  *name,
   if (manager == NULL || !gh_cli_session_name_for (name, profile, &session_name, error))
     return FALSE;
 
-  selection->sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  selection->entries = g_ptr_array_new_with_free_func (entry_free);
   if (session_name != NULL)
     {
       GhSession *session = gh_session_manager_find (manager, session_name, error);
 
       if (session == NULL)
         return FALSE;
-      g_ptr_array_add (selection->sessions, session);
+      selection_add (selection, session_name, session, NULL);
       return TRUE;
     }
 
@@ -202,14 +252,10 @@ select_sessions (const char  *name,
   for (guint i = 0; i < configs->len; i++)
     {
       GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
-      g_autoptr(GError) config_error = NULL;
-      GhSession *session = gh_cli_session_for_definition (manager, config, &position,
-                                                          &config_error);
+      GError *problem = NULL;
+      GhSession *session = gh_cli_session_for_definition (manager, config, &position, &problem);
 
-      if (session == NULL)
-        selection_fail (selection, config->name, config_error);
-      else
-        g_ptr_array_add (selection->sessions, session);
+      selection_add (selection, config->name, session, problem);
     }
 
   if (configs->len == 0)
@@ -284,6 +330,7 @@ gh_cli_cmd_roles (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("[SESSION] — list accounts and roles"));
   g_autoptr(GError) error = NULL;
   g_auto(Selection) selection = { 0, };
+  GhSession *session;
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (RoleRow));
   int widths[3] = { 12, 12, 4 };
   GhCliWaiter waiter;
@@ -313,9 +360,8 @@ gh_cli_cmd_roles (int    argc,
     folded_filter = g_utf8_casefold (filter, -1);
 
   gh_cli_waiter_init (&waiter);
-  for (guint i = 0; i < selection.sessions->len && !gh_cli_interrupted (); i++)
+  while ((session = selection_next (&selection)) != NULL)
     {
-      GhSession *session = g_ptr_array_index (selection.sessions, i);
       g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
                                                         &error);
 
@@ -466,6 +512,7 @@ gh_cli_cmd_sync (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("[SESSION] — write one AWS CLI profile per role"));
   g_autoptr(GError) error = NULL;
   g_auto(Selection) selection = { 0, };
+  GhSession *session;
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
@@ -509,9 +556,8 @@ gh_cli_cmd_sync (int    argc,
 
   command = gatehouse_command ();
   gh_cli_waiter_init (&waiter);
-  for (guint i = 0; i < selection.sessions->len && !gh_cli_interrupted (); i++)
+  while ((session = selection_next (&selection)) != NULL)
     {
-      GhSession *session = g_ptr_array_index (selection.sessions, i);
       const char *name = gh_session_get_name (session);
       g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
                                                         &error);

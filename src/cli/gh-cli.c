@@ -122,6 +122,16 @@ set_command_prgname (int    argc,
   g_set_prgname (prgname);
 }
 
+gboolean
+gh_cli_is_tray_service_option (const char *arg)
+{
+  static const char * const options[] = {
+    "--background", "--gapplication-service", "--help-all", "--help-gapplication", NULL,
+  };
+
+  return g_strv_contains (options, arg);
+}
+
 int
 gh_cli_run (int    argc,
             char **argv)
@@ -155,7 +165,14 @@ gh_cli_run (int    argc,
       }
 
   if (argv[1][0] == '-')
-    message = g_strdup_printf (_("Unknown option %s"), argv[1]);
+    {
+      /* The first one the tray service would not take either */
+      int i = 1;
+
+      while (i + 1 < argc && gh_cli_is_tray_service_option (argv[i]))
+        i++;
+      message = g_strdup_printf (_("Unknown option %s"), argv[i]);
+    }
   else
     message = g_strdup_printf (_("Unknown command “%s”"), argv[1]);
   return gh_cli_usage_error (message);
