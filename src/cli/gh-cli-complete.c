@@ -130,17 +130,10 @@ offer_profiles (const char *current,
   sections = gh_ini_get_sections (ini);
   for (guint i = 0; sections[i] != NULL; i++)
     {
-      g_autofree char *kind = NULL;
-      g_autofree char *name = NULL;
-
-      if (g_str_equal (sections[i], "default"))
-        name = g_strdup ("default");
-      else if (!gh_aws_config_parse_header (sections[i], &kind, &name) ||
-               !g_str_equal (kind, "profile"))
-        continue;
+      g_autofree char *name = gh_aws_config_profile_name (sections[i]);
 
       /* [default] and [profile default] are one profile, as are other spellings of a name */
-      if (g_hash_table_add (seen, g_strdup (name)))
+      if (name != NULL && g_hash_table_add (seen, g_strdup (name)))
         offer (current, prefix, name, NULL);
     }
 }

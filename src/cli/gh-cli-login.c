@@ -169,18 +169,26 @@ gh_cli_cmd_login (int    argc,
   return GH_EXIT_OK;
 }
 
-static int
-logout_session (GhSession *session)
+gboolean
+gh_cli_sign_out (GhSession  *session,
+                 GError    **error)
 {
-  g_autoptr(GError) error = NULL;
   GhCliWaiter waiter;
   gboolean ok;
 
   gh_cli_waiter_init (&waiter);
   gh_session_logout_async (session, waiter.cancellable, gh_cli_waiter_cb, &waiter);
-  ok = gh_session_logout_finish (session, gh_cli_waiter_wait (&waiter), &error);
+  ok = gh_session_logout_finish (session, gh_cli_waiter_wait (&waiter), error);
   gh_cli_waiter_clear (&waiter);
-  if (!ok)
+  return ok;
+}
+
+static int
+logout_session (GhSession *session)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gh_cli_sign_out (session, &error))
     return gh_cli_report_error (error);
 
   g_print (_("Signed out of %s\n"), gh_session_get_name (session));

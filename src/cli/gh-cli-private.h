@@ -52,6 +52,9 @@ gboolean   gh_cli_sign_in       (GhSession    *session,
                                  GhFlow        flow,
                                  gboolean      no_browser,
                                  GError      **error);
+/* The portal's Logout, then the sign-in's secrets and files go (gh-cli-login.c). */
+gboolean   gh_cli_sign_out      (GhSession    *session,
+                                 GError      **error);
 /* The roles of one sign-in: from the cache when it is fresh (or @refresh is FALSE and
  * @any_age), else listed, with progress on standard error when it is a terminal, and cached;
  * a new listing reports roles granted or taken away (gh-cli-roles.c). */

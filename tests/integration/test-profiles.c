@@ -14,28 +14,6 @@
 #define EXIT_USAGE 2
 #define EXIT_NOT_SIGNED_IN 3
 
-/* Resolves `profile` with botocore in the fixture's HOME; returns the access key id. */
-static char *
-botocore_access_key (GhTestFixture *fixture,
-                     const char    *profile)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures", "botocore-credentials.py", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("GH_PYTHON"), script,
-                                         profile, NULL);
-  g_assert_no_error (error);
-  if (gh_test_wait_cli (fixture, process, &out, &err) != 0)
-    g_error ("botocore could not resolve %s: %s", profile, err);
-  g_strstrip (out);
-  g_assert_true (g_str_has_prefix (out, "ASIA"));
-  return g_steal_pointer (&out);
-}
-
 static char *
 read_config (GhTestFixture *fixture)
 {
@@ -121,7 +99,7 @@ test_sync_sso_profile_botocore (GhTestFixture *fixture,
   gh_test_assert_contains (config, "Gatehouse");
 
   /* (a) botocore resolves the synced SSO profile with the token Gatehouse wrote */
-  key = botocore_access_key (fixture, "ReadOnly-100000000001");
+  key = gh_test_botocore_access_key (fixture, "ReadOnly-100000000001");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
 
   /* Idempotent: byte-identical and mtime untouched */
@@ -187,7 +165,7 @@ test_credential_process_botocore (GhTestFixture *fixture,
   gh_test_assert_contains (config, "credentials --profile ReadOnly-100000000001 --format process");
 
   /* (b) botocore runs `gatehouse credentials` for the profile */
-  key = botocore_access_key (fixture, "ReadOnly-100000000001");
+  key = gh_test_botocore_access_key (fixture, "ReadOnly-100000000001");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
 
   /* The credential_process JSON, and the keyring cache: no second GetRoleCredentials. */
@@ -239,7 +217,7 @@ test_credentials_file_botocore (GhTestFixture *fixture,
   /* (c) a profile only in the credentials file: drop the SSO profile from the config so that
    * botocore must use the credentials file. */
   g_assert_true (g_file_set_contents (config, config_text, -1, NULL));
-  key = botocore_access_key (fixture, "tool-sso");
+  key = gh_test_botocore_access_key (fixture, "tool-sso");
   gh_test_assert_contains (contents, key);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
 }

@@ -54,57 +54,23 @@ run_without_terminal (GhTestFixture *fixture,
                       ...)
 {
   g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   va_list args;
 
   g_subprocess_launcher_take_stdin_fd (launcher, open ("/dev/null", O_RDONLY | O_CLOEXEC));
-  g_ptr_array_add (argv, (char *) g_getenv ("GH_GATEHOUSE"));
   va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
+  process = gh_test_spawn_cli_valist (launcher, first_arg, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
   return gh_test_wait_cli (fixture, process, out, err);
 }
 
-/* Resolves `profile` with botocore in the fixture's HOME; returns the access key id. */
-static char *
-botocore_access_key (GhTestFixture *fixture,
-                     const char    *profile)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures",
-                                                   "botocore-credentials.py", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("GH_PYTHON"), script,
-                                         profile, NULL);
-  g_assert_no_error (error);
-  if (gh_test_wait_cli (fixture, process, &out, &err) != 0)
-    g_error ("botocore could not resolve %s: %s", profile, err);
-  g_strstrip (out);
-  g_assert_true (g_str_has_prefix (out, "ASIA"));
-  return g_steal_pointer (&out);
-}
-
+/* The pages the browser opened: here only ever sign-ins */
 static guint
-count_authorize_urls (GhTestFixture *fixture)
+browser_visits (GhTestFixture *fixture)
 {
   g_auto(GStrv) urls = gh_test_browser_urls (fixture);
-  guint n = 0;
 
-  for (guint i = 0; urls[i] != NULL; i++)
-    if (strstr (urls[i], "/authorize?") != NULL)
-      n++;
-  return n;
+  return g_strv_length (urls);
 }
 
 /* The state `status --json` gives the sign-in `name`. */
@@ -170,7 +136,7 @@ test_profile_add_options (GhTestFixture *fixture,
   g_assert_true (g_str_has_suffix (config, expected));
 
   /* botocore resolves it with the token Gatehouse keeps */
-  key = botocore_access_key (fixture, "dev");
+  key = gh_test_botocore_access_key (fixture, "dev");
 
   /* Without --name and --region: the name sync gives the role, the sign-in's region */
   g_clear_pointer (&out, g_free);
@@ -317,7 +283,7 @@ test_profile_add_interactive (GhTestFixture *fixture,
   g_assert_true (g_str_has_suffix (config, expected));
   assert_state (fixture, second, "signed-in");
   assert_state (fixture, first, "signed-out");
-  key = botocore_access_key (fixture, "picked");
+  key = gh_test_botocore_access_key (fixture, "picked");
 }
 
 /* --profile picks the sign-in */
@@ -406,7 +372,7 @@ test_login_already_signed_in (GhTestFixture *fixture,
   gh_test_assert_contains (err, "Opening the sign-in page in your browser");
   gh_test_assert_contains (err, "/authorize?");
   g_assert_null (strstr (out, "/authorize?"));
-  g_assert_cmpuint (count_authorize_urls (fixture), ==, 1);
+  g_assert_cmpuint (browser_visits (fixture), ==, 1);
 
   create_token = gh_simulator_get_request_count (fixture->sim, "CreateToken");
   g_clear_pointer (&out, g_free);
@@ -415,7 +381,7 @@ test_login_already_signed_in (GhTestFixture *fixture,
   gh_test_assert_contains (out, "Already signed in to ");
   gh_test_assert_contains (out, "--force");
   g_assert_cmpstr (err, ==, "");
-  g_assert_cmpuint (count_authorize_urls (fixture), ==, 1);
+  g_assert_cmpuint (browser_visits (fixture), ==, 1);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "Authorize"), ==, 1);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==,
                     create_token + 1);
@@ -423,14 +389,14 @@ test_login_already_signed_in (GhTestFixture *fixture,
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "login", name, "--force", NULL), ==, 0);
   gh_test_assert_contains (out, "Signed in to ");
-  g_assert_cmpuint (count_authorize_urls (fixture), ==, 2);
+  g_assert_cmpuint (browser_visits (fixture), ==, 2);
 
   /* A sign-in that ended is no sign-in: the browser opens */
   gh_simulator_revoke_refresh_tokens (fixture->sim);
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "login", name, NULL), ==, 0);
   gh_test_assert_contains (out, "Signed in to ");
-  g_assert_cmpuint (count_authorize_urls (fixture), ==, 3);
+  g_assert_cmpuint (browser_visits (fixture), ==, 3);
 }
 
 static void

@@ -197,6 +197,20 @@ gh_aws_config_session_header (const char *name)
   return g_strconcat ("sso-session ", quoted, NULL);
 }
 
+char *
+gh_aws_config_profile_header (const char *name)
+{
+  g_autofree char *quoted = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (g_str_equal (name, "default"))
+    return g_strdup ("default");
+
+  quoted = gh_shell_quote (name);
+  return g_strconcat ("profile ", quoted, NULL);
+}
+
 gboolean
 gh_aws_config_parse_header (const char  *header,
                             char       **kind,
@@ -216,6 +230,23 @@ gh_aws_config_parse_header (const char  *header,
     *name = g_strdup (tokens[1]);
 
   return TRUE;
+}
+
+char *
+gh_aws_config_profile_name (const char *header)
+{
+  g_autofree char *kind = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (header != NULL, NULL);
+
+  if (g_str_equal (header, "default"))
+    return g_strdup ("default");
+
+  if (!gh_aws_config_parse_header (header, &kind, &name) || !g_str_equal (kind, "profile"))
+    return NULL;
+
+  return g_steal_pointer (&name);
 }
 
 static GStrv

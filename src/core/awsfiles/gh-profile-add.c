@@ -20,7 +20,6 @@
 #include "gh-lock.h"
 #include "gh-profile-add.h"
 #include "gh-profile-marker.h"
-#include "gh-shell-quote.h"
 
 static const char * const output_formats[] = {
   "json", "yaml", "yaml-stream", "text", "table", NULL
@@ -134,31 +133,6 @@ check_spec (const GhProfileSpec  *spec,
   return empty (spec->output) || gh_profile_validate_output (spec->output, error);
 }
 
-/* The profile name a header stands for, as botocore reads it; NULL for other sections. */
-static char *
-profile_name_of_header (const char *header)
-{
-  g_autofree char *kind = NULL;
-  g_autofree char *name = NULL;
-
-  if (g_str_equal (header, "default"))
-    return g_strdup ("default");
-  if (!gh_aws_config_parse_header (header, &kind, &name) || !g_str_equal (kind, "profile"))
-    return NULL;
-  return g_steal_pointer (&name);
-}
-
-static char *
-header_for_name (const char *name)
-{
-  g_autofree char *quoted = NULL;
-
-  if (g_str_equal (name, "default"))
-    return g_strdup ("default");
-  quoted = gh_shell_quote (name);
-  return g_strconcat ("profile ", quoted, NULL);
-}
-
 /* The role a section names: the SSO keys, or the ones a credential_process profile of sync
  * uses. */
 static gboolean
@@ -246,7 +220,7 @@ remove_existing (GhIni                *ini,
   *found = FALSE;
   for (guint i = 0; headers[i] != NULL; i++)
     {
-      g_autofree char *name = profile_name_of_header (headers[i]);
+      g_autofree char *name = gh_aws_config_profile_name (headers[i]);
       guint occurrence = GPOINTER_TO_UINT (g_hash_table_lookup (seen, headers[i]));
 
       g_hash_table_insert (seen, headers[i], GUINT_TO_POINTER (occurrence + 1));
@@ -270,7 +244,7 @@ static void
 add_section (GhIni               *ini,
              const GhProfileSpec *spec)
 {
-  g_autofree char *header = header_for_name (spec->name);
+  g_autofree char *header = gh_aws_config_profile_header (spec->name);
   g_autofree char *marker = gh_profile_marker_for_added (spec->session_name);
 
   gh_ini_add_section (ini, header, marker);

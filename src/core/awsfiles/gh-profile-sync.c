@@ -232,35 +232,6 @@ gh_profile_name_from_template (const char  *template_,
   return g_steal_pointer (&name);
 }
 
-/* The header text for a profile; "default" is written `[default]`, as `aws configure` does. */
-static char *
-profile_header (const char *name)
-{
-  g_autofree char *quoted = NULL;
-
-  if (g_str_equal (name, "default"))
-    return g_strdup ("default");
-
-  quoted = gh_shell_quote (name);
-  return g_strconcat ("profile ", quoted, NULL);
-}
-
-/* The profile name a header stands for, as botocore reads it; NULL for other sections. */
-static char *
-profile_name_of_header (const char *header)
-{
-  g_autofree char *kind = NULL;
-  g_autofree char *name = NULL;
-
-  if (g_str_equal (header, "default"))
-    return g_strdup ("default");
-
-  if (!gh_aws_config_parse_header (header, &kind, &name) || !g_str_equal (kind, "profile"))
-    return NULL;
-
-  return g_steal_pointer (&name);
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Planning                                                                                 */
 
@@ -567,7 +538,7 @@ add_section (GhIni          *ini,
              PlannedProfile *planned,
              const char     *marker)
 {
-  g_autofree char *header = profile_header (planned->name);
+  g_autofree char *header = gh_aws_config_profile_header (planned->name);
 
   gh_ini_add_section (ini, header, marker);
   for (guint k = 0; planned->keys[k] != NULL; k++)
@@ -713,7 +684,7 @@ apply_plan (const char    *contents,
   existing_order = g_ptr_array_new ();
   for (guint h = 0; headers[h] != NULL; h++)
     {
-      g_autofree char *name = profile_name_of_header (headers[h]);
+      g_autofree char *name = gh_aws_config_profile_name (headers[h]);
       ExistingProfile *profile;
 
       if (name == NULL)
