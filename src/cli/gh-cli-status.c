@@ -54,6 +54,12 @@ refresh_if_needed (GhSession   *session,
 
   if (error->domain == GH_ERROR && error->code == GH_ERROR_KEYRING)
     *exit_code = GH_EXIT_KEYRING;
+  /* Ctrl-C: no problem of the sign-in's; the listing stops there. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      *exit_code = gh_cli_report_error (error);
+      return NULL;
+    }
   return g_strdup (error->message);
 }
 
@@ -197,7 +203,7 @@ gh_cli_cmd_status (int    argc,
 
   gh_cli_waiter_init (&waiter);
   json_builder_begin_array (builder);
-  for (guint i = 0; i < configs->len; i++)
+  for (guint i = 0; i < configs->len && !gh_cli_interrupted (); i++)
     {
       GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
       g_autoptr(GhSession) session = NULL;
@@ -215,6 +221,8 @@ gh_cli_cmd_status (int    argc,
         }
 
       problem = refresh_if_needed (session, &waiter, &exit_code);
+      if (gh_cli_interrupted ())
+        break;
       if (json)
         add_session_json (builder, session, problem);
       else

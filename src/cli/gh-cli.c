@@ -100,7 +100,7 @@ print_help (void)
                    "  3  not signed in (sign-in ended, denied, expired or timed out)\n"
                    "  4  keyring unavailable or locked\n"
                    "  5  network or AWS service error\n"
-                   "  130  interrupted (Ctrl-C; 143 for SIGTERM)\n"
+                   "Ctrl-C exits 130 (SIGTERM 143), as shells report a command a signal ended.\n"
                    "exec exits with COMMAND's status once it ran (128+N if signal N ended it),\n"
                    "126 if COMMAND could not be run, 127 if it was not found.\n"));
 }
