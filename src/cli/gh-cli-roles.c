@@ -187,22 +187,23 @@ selection_add (Selection  *selection,
 }
 
 /* A failure for one sign-in: with several, the others go on, and the message names it. The
- * exit code is the first failure's. */
+ * exit code is the first failure's, or the interruption's. */
 static void
 selection_fail (Selection    *selection,
                 const char   *session_name,
                 const GError *error)
 {
   g_autoptr(GError) named = NULL;
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   int exit_code;
 
-  if (selection->several && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (selection->several && !cancelled)
     {
       named = g_error_new (error->domain, error->code, "%s: %s", session_name, error->message);
       error = named;
     }
   exit_code = gh_cli_report_error (error);
-  if (selection->exit_code == GH_EXIT_OK)
+  if (selection->exit_code == GH_EXIT_OK || cancelled)
     selection->exit_code = exit_code;
 }
 
