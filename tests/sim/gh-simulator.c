@@ -151,6 +151,7 @@ struct _GhSimulator
   GHashTable  *signin_tokens;    /* token → SigninToken */
   GHashTable  *faults;           /* operation → GQueue of Fault, applied in order */
   GHashTable  *request_counts;   /* operation → GUINT_TO_POINTER (n) */
+  guint        throttled;        /* 429 TooManyRequestsException replies, all operations */
   GHashTable  *delayed;          /* SoupServerMessage → Delayed */
   GPtrArray   *sessions;         /* SignInSession, referenced by the tokens */
   GPtrArray   *pending_authorizes;
@@ -2109,6 +2110,8 @@ respond_stats (GhSimulator       *self,
                                                                          l->data)));
     }
   json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "throttled");
+  json_builder_add_int_value (builder, self->throttled);
   json_builder_set_member_name (builder, "pending");
   json_builder_add_int_value (builder, gh_simulator_get_pending_count (self));
   json_builder_set_member_name (builder, "console_logins");
@@ -2335,6 +2338,7 @@ respond_fault (GhSimulator       *self,
       break;
 
     case GH_SIM_FAULT_THROTTLE:
+      self->throttled++;
       if (route->api == API_OIDC)
         oidc_error (msg, 429, "TooManyRequestsException", "too_many_requests", "Rate exceeded");
       else if (route->api == API_PORTAL)
@@ -2419,6 +2423,7 @@ server_callback (SoupServer        *server,
     }
   else if (route->api == API_PORTAL && !rate_limit_allow (self))
     {
+      self->throttled++;
       portal_error (msg, 429, "TooManyRequestsException", "HTTP 429 Unknown Code");
       held = FALSE;
     }
@@ -2942,6 +2947,14 @@ gh_simulator_get_request_count (GhSimulator *self,
   g_return_val_if_fail (operation != NULL, 0);
 
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->request_counts, operation));
+}
+
+guint
+gh_simulator_get_throttled_count (GhSimulator *self)
+{
+  g_return_val_if_fail (GH_IS_SIMULATOR (self), 0);
+
+  return self->throttled;
 }
 
 gboolean

@@ -425,6 +425,37 @@ test_throttling_storm (GhTestFixture *fixture,
   run_clear (&run);
 }
 
+/* Under a server limit the listing keeps near it without drawing a stream of 429s: few of the
+ * requests sent are throttled (the control before this one drew about 40 %). Counts, not
+ * times: the simulator counts every request and every throttling reply. */
+static void
+test_throttling_share (GhTestFixture *fixture,
+                       gconstpointer  data)
+{
+  Run run;
+  guint sent;
+  guint throttled;
+
+  g_object_set (fixture->sim, "accounts", 250, "roles-per-account", 2, "page-size", 100,
+                "latency-ms", 5, NULL);
+  run_init (&run, fixture, TRUE);
+  g_object_set (fixture->sim, "rate-limit", 50, NULL);
+  g_assert_cmpuint (gh_simulator_get_throttled_count (fixture->sim), ==, 0);
+
+  run_discovery (&run, 60000);
+  assert_complete (&run, 250, 2);
+
+  sent = gh_simulator_get_request_count (fixture->sim, "ListAccounts") +
+         gh_simulator_get_request_count (fixture->sim, "ListAccountRoles");
+  throttled = gh_simulator_get_throttled_count (fixture->sim);
+  g_test_message ("253 pages at 50 requests/s: %u requests sent, %u throttled (%.1f %%)",
+                  sent, throttled, 100.0 * throttled / sent);
+  /* Each page, plus a retry per throttled reply (and per timeout, on a very busy machine). */
+  g_assert_cmpuint (sent, >=, 253 + throttled);
+  g_assert_cmpuint (throttled * 10, <=, sent);
+  run_clear (&run);
+}
+
 /* Throttling from the first request on, for a while: the listing waits it out. */
 static void
 test_throttle_faults (GhTestFixture *fixture,
@@ -559,6 +590,7 @@ main (int    argc,
   ADD ("faults/give-up", test_server_faults_give_up);
   ADD ("throttling/storm", test_throttling_storm);
   ADD ("throttling/faults", test_throttle_faults);
+  ADD ("throttling/share", test_throttling_share);
   ADD ("cancel/midway", test_cancel);
   ADD ("cancel/before-start", test_cancel_before_start);
   ADD ("run-twice", test_run_twice);
