@@ -24,7 +24,9 @@
  * settled under a limit.
  *
  * Pacing is a token bucket holding at most one token, so requests leave evenly spaced; waiters
- * are served in arrival order from a single timer and nothing blocks the main loop.
+ * are served in arrival order from a single timer and nothing blocks the main loop. Timers
+ * fire late, never early, so the rate sent errs a little low: that leaves the server's bucket
+ * a small cushion rather than none.
  */
 #define G_LOG_DOMAIN "gh-rate-limiter"
 
@@ -53,7 +55,7 @@
 /* Two events closer than this: the server's bucket was empty throughout, so n + 1 successes in
  * between bound the limit from above. */
 #define SHORT_INTERVAL_USEC G_USEC_PER_SEC
-/* Throttled before any request got through, while not yet paced: the rate halved is this. */
+/* Throttled before anything got through, while not yet paced: this rate is the one halved. */
 #define STORM_BASE_RATE 10.0
 /* However long a storm lasts, a request still goes every second; the ceiling only keeps the
  * arithmetic finite (the window limits long before). */
