@@ -51,7 +51,7 @@ options_problem (const char           *profile,
 {
   if ((profile != NULL) == (account != NULL || role != NULL) ||
       (profile == NULL && (account == NULL || role == NULL)))
-    return _("console needs either --profile P, or --account ID and --role R");
+    return _("console needs either --profile P (or AWS_PROFILE), or --account ID and --role R");
   if (options->mode != NULL && !g_str_equal (options->mode, "federation") &&
       !g_str_equal (options->mode, "portal"))
     return _("--mode must be federation or portal");
@@ -64,14 +64,31 @@ options_problem (const char           *profile,
   return NULL;
 }
 
-/* The console's region: --region, else the profile's region, else the sign-in's. */
+/* The console's region as the AWS CLI picks a region: --region, AWS_REGION,
+ * AWS_DEFAULT_REGION, the profile's region, then the sign-in's. @source: where it came from,
+ * for a message about a bad one. */
 static char *
-console_region (const ConsoleOptions *options,
-                const char           *profile,
-                GhSession            *session)
+console_region (const ConsoleOptions  *options,
+                const char            *profile,
+                GhSession             *session,
+                const char           **source)
 {
+  static const char * const variables[] = { "AWS_REGION", "AWS_DEFAULT_REGION" };
+
+  *source = "--region";
   if (options->region != NULL)
     return g_strdup (options->region);
+
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      const char *value = g_getenv (variables[i]);
+
+      *source = variables[i];
+      if (value != NULL && value[0] != '\0')
+        return g_strdup (value);
+    }
+
+  *source = _("the profile's region");
   if (profile != NULL)
     {
       g_autofree char *path = gh_aws_config_default_path ();
@@ -80,6 +97,8 @@ console_region (const ConsoleOptions *options,
       if (config != NULL && config->region != NULL)
         return g_strdup (config->region);
     }
+
+  *source = _("the sign-in's region");
   return g_strdup (gh_session_get_region (session));
 }
 
@@ -192,17 +211,20 @@ gh_cli_cmd_console (int    argc,
   g_autoptr(GhSession) session = NULL;
   g_autoptr(GhConsoleRequest) request = NULL;
   g_autofree char *region = NULL;
+  const char *region_source = NULL;
   g_auto(GhCliTarget) target = { 0, };
   const char *problem;
   gboolean opened;
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("An SSO profile"), N_("P") },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("An SSO profile (default: AWS_PROFILE)"),
+      N_("P") },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, N_("Account id"), N_("ID") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("Role (permission set) name"), N_("R") },
     { "session", 0, 0, G_OPTION_ARG_STRING, &session_name, N_("Sign-in"), N_("S") },
     { "region", 0, 0, G_OPTION_ARG_STRING, &options.region,
-      N_("Console region (default: the profile's region, else the sign-in's)"), N_("REGION") },
+      N_("Console region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else "
+         "the sign-in's)"), N_("REGION") },
     { "destination", 0, 0, G_OPTION_ARG_STRING, &options.destination,
       N_("A service such as ec2 or s3, or a full AWS console URL"), N_("URL|SERVICE") },
     { "print-url", 0, 0, G_OPTION_ARG_NONE, &options.print_url,
@@ -231,6 +253,7 @@ gh_cli_cmd_console (int    argc,
     return gh_cli_usage_error (error->message);
   if (argc != 1)
     return gh_cli_usage_error (_("console takes options only"));
+  gh_cli_profile_from_environment (&profile, account, role);
   if ((problem = options_problem (profile, account, role, &options)) != NULL)
     return gh_cli_usage_error (problem);
 
@@ -238,9 +261,15 @@ gh_cli_cmd_console (int    argc,
       (session = gh_cli_open_session (target.session, &error)) == NULL)
     return gh_cli_report_error (error);
 
-  region = console_region (&options, profile, session);
+  region = console_region (&options, profile, session, &region_source);
   if (!gh_region_is_valid (region))
-    return gh_cli_usage_error (_("--region needs an AWS region such as us-east-1"));
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is “%s”, which is not an AWS region "
+                                                    "such as us-east-1"),
+                                                  region_source, region);
+
+      return gh_cli_usage_error (message);
+    }
 
   request = gh_console_request_new (session, target.account_id, target.role);
   fill_request (request, &options, region);

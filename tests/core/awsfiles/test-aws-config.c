@@ -466,30 +466,21 @@ test_add_gatehouse_keys (void)
     }
 }
 
+/* Sections other tools wrote with names a new sign-in may not have are read, found and
+ * removed all the same */
 static void
-test_add_odd_names (void)
+test_existing_odd_names (void)
 {
   g_autofree char *path = home_config_path ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sessions = NULL;
-  g_autofree char *contents = NULL;
-  GString *expected = g_string_new (NULL);
+  GString *text = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
-    {
-      g_autoptr(GhSsoSessionConfig) config = config_new (header_cases[i].name, START_URL,
-                                                         "us-east-1");
-
-      g_assert_true (gh_aws_config_add_session (path, config, &error));
-      g_assert_no_error (error);
-      g_string_append_printf (expected, "%s[%s]\nsso_start_url = " START_URL "\n"
-                              "sso_region = us-east-1\n",
-                              i > 0 ? "\n" : "", header_cases[i].header);
-    }
-
-  contents = gh_test_read_file (path, NULL);
-  g_assert_cmpstr (contents, ==, expected->str);
-  g_string_free (expected, TRUE);
+    g_string_append_printf (text, "[%s]\nsso_start_url = " START_URL "\nsso_region = us-east-1\n",
+                            header_cases[i].header);
+  gh_test_write_file (path, text->str, -1);
+  g_string_free (text, TRUE);
 
   sessions = gh_aws_config_list_sessions (path, &error);
   g_assert_no_error (error);
@@ -497,18 +488,90 @@ test_add_odd_names (void)
   for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
     {
       GhSsoSessionConfig *config = g_ptr_array_index (sessions, i);
+      g_autoptr(GhSsoSessionConfig) found = NULL;
 
       g_assert_cmpstr (config->name, ==, header_cases[i].name);
       g_assert_cmpstr (config->start_url, ==, START_URL);
+      found = gh_aws_config_find_session (path, header_cases[i].name, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (found->name, ==, header_cases[i].name);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
+    {
+      g_assert_true (gh_aws_config_remove_session (path, header_cases[i].name, NULL, NULL,
+                                                   &error));
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&sessions, g_ptr_array_unref);
+  sessions = gh_aws_config_list_sessions (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 0);
+}
+
+/* A new sign-in gets a name every AWS client reads (the AWS SDK for JavaScript ignores
+ * `[sso-session 'my work']`): others are refused with a name to use instead */
+static void
+test_add_unportable_names (void)
+{
+  static const struct { const char *name; const char *suggestion; } cases[] = {
+    { "my sso", "my-sso" },
+    { "my work", "my-work" },
+    { "[brackets]", "brackets" },
+    { "it's", "it-s" },
+    { "équipe", "quipe" },
+    { "a.b_c@d%e+f=g:h,i/j", "a.b_c@d%e+f-g:h-i/j" },
+    { "☁", "my-sso" },
+    { "# not a comment", "not-a-comment" },
+  };
+  static const char * const portable[] = { "my-sso", "Work_2", "a.b_c@d%e+f:g/h" };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new (cases[i].name, START_URL, "us-east-1");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *suggestion = g_strdup_printf ("Use a name such as “%s”.",
+                                                     cases[i].suggestion);
+
+      g_test_message ("%s", cases[i].name);
+      g_assert_false (gh_validate_new_session_name (cases[i].name, NULL));
+      g_assert_true (gh_validate_session_name (cases[i].name, NULL));
+      g_assert_false (gh_aws_config_add_session (path, config, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_true (g_str_has_suffix (error->message, suggestion));
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      /* The suggestion is itself a name that is taken */
+      g_assert_true (gh_validate_new_session_name (cases[i].suggestion, NULL));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (portable); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new (portable[i], START_URL, "us-east-1");
+      g_autoptr(GhSsoSessionConfig) back = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *header = gh_aws_config_session_header (portable[i]);
+
+      g_assert_true (gh_aws_config_add_session (path, config, &error));
+      g_assert_no_error (error);
+      /* Written without quotes, as the JavaScript SDK needs it */
+      g_assert_cmpstr (header + strlen ("sso-session "), ==, portable[i]);
+      back = gh_aws_config_find_session (path, portable[i], &error);
+      g_assert_no_error (error);
     }
 }
 
 static void
 test_add_duplicate (void)
 {
-  g_autofree char *original = NULL;
-  g_autofree char *path = config_from_corpus ("quoted-sessions.ini", &original);
-  const char * const names[] = { "my sso", "other one" };
+  /* However the name is quoted, it is the same sign-in */
+  const char *original = "[sso-session \"my-sso\"]\nsso_start_url = " START_URL "\n"
+                         "sso_region = us-east-1\n"
+                         "[sso-session 'work']\nsso_start_url = " START_URL "\n";
+  g_autofree char *path = home_config_path ();
+  const char * const names[] = { "my-sso", "work" };
+
+  gh_test_write_file (path, original, -1);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -615,7 +678,7 @@ test_add_invalid_file (void)
   g_assert_nonnull (strstr (error->message, path));
   g_assert_nonnull (strstr (error->message, "line 3"));
 
-  g_assert_false (gh_aws_config_remove_session (path, "x", &remove_error));
+  g_assert_false (gh_aws_config_remove_session (path, "x", NULL, NULL, &remove_error));
   g_assert_error (remove_error, GH_ERROR, GH_ERROR_CONFIG);
 
   contents = gh_test_read_file (path, NULL);
@@ -673,7 +736,7 @@ test_remove_keeps_rest (void)
       expected = g_strdup_printf ("%.*s%s", (int) (at - original), original,
                                   at + strlen (cases[i].removed));
 
-      g_assert_true (gh_aws_config_remove_session (path, cases[i].name, &error));
+      g_assert_true (gh_aws_config_remove_session (path, cases[i].name, NULL, NULL, &error));
       g_assert_no_error (error);
       contents = gh_test_read_file (path, NULL);
       g_assert_cmpstr (contents, ==, expected);
@@ -696,14 +759,14 @@ test_remove_unknown (void)
     {
       g_autoptr(GError) case_error = NULL;
 
-      g_assert_false (gh_aws_config_remove_session (path, names[i], &case_error));
+      g_assert_false (gh_aws_config_remove_session (path, names[i], NULL, NULL, &case_error));
       g_assert_error (case_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
     }
 
   contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==, original);
 
-  g_assert_false (gh_aws_config_remove_session (missing, "x", &error));
+  g_assert_false (gh_aws_config_remove_session (missing, "x", NULL, NULL, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
@@ -713,13 +776,13 @@ test_add_remove_roundtrip (void)
 {
   g_autofree char *original = NULL;
   g_autofree char *path = config_from_corpus ("comments-and-blanks.ini", &original);
-  g_autoptr(GhSsoSessionConfig) config = config_new ("temp 'one'", START_URL, "us-east-1");
+  g_autoptr(GhSsoSessionConfig) config = config_new ("temp-one", START_URL, "us-east-1");
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
   g_assert_true (gh_aws_config_add_session (path, config, &error));
   g_assert_no_error (error);
-  g_assert_true (gh_aws_config_remove_session (path, "temp 'one'", &error));
+  g_assert_true (gh_aws_config_remove_session (path, "temp-one", NULL, NULL, &error));
   g_assert_no_error (error);
 
   contents = gh_test_read_file (path, NULL);
@@ -758,7 +821,7 @@ test_symlink (void)
                    "sso_region = us-east-1\n");
   assert_mode_0600 (target);
 
-  g_assert_true (gh_aws_config_remove_session (link, "linked", &error));
+  g_assert_true (gh_aws_config_remove_session (link, "linked", NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
   g_clear_pointer (&contents, g_free);
@@ -856,7 +919,8 @@ main (int    argc,
   g_test_add_func ("/aws-config/add/new-file", test_add_new_file);
   g_test_add_func ("/aws-config/add/append", test_add_append);
   g_test_add_func ("/aws-config/add/gatehouse-keys", test_add_gatehouse_keys);
-  g_test_add_func ("/aws-config/add/odd-names", test_add_odd_names);
+  g_test_add_func ("/aws-config/add/unportable-names", test_add_unportable_names);
+  g_test_add_func ("/aws-config/list/existing-odd-names", test_existing_odd_names);
   g_test_add_func ("/aws-config/add/duplicate", test_add_duplicate);
   g_test_add_func ("/aws-config/add/invalid", test_add_invalid);
   g_test_add_func ("/aws-config/add/loopback-http", test_add_loopback_http);

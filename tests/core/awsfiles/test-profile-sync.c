@@ -165,7 +165,10 @@ test_name_template (void)
     { "{account_name}", "本番", "r", NULL, GH_ERROR_INVALID_INPUT },
     { "{account_name}-{role}", "本番", "Admin", "Admin", -1 },
     { "{account_name}", "--a--b--", "r", "a-b", -1 },
-    { "{account_name}", "a@b+c=d,e_f.g", "r", "a@b+c=d,e_f.g", -1 },
+    /* The AWS SDK for JavaScript ignores profiles whose names have ',' or '=' */
+    { "{account_name}", "a@b+c=d,e_f.g", "r", "a@b+c-d-e_f.g", -1 },
+    { "{role}", "Prod", "Data,Read=Only", "Data-Read-Only", -1 },
+    { "{role}", "Prod", "=,a,=", "a", -1 },
     { "{account_name}", "x;y#z$w%v&u*t!s?r~q`p|o\\n<m>l", "r", "x-y-z-w-v-u-t-s-r-q-p-o-n-m-l", -1 },
     { "prefix {role}", "Prod", "ReadOnly", "prefix-ReadOnly", -1 },
     { "{role}-{oops}", "Prod", "ReadOnly", NULL, GH_ERROR_INVALID_INPUT },
@@ -373,7 +376,7 @@ test_only_keys (void)
   g_autoptr(GhSyncResult) all = NULL;
   g_autoptr(GhSyncResult) favorites = NULL;
   const char *keys[] = { "111111111111/Admin", "999999999999/Nope", NULL };
-  GhSyncOptions options = { .only_keys = (GStrv) keys };
+  GhSyncOptions options = { .favorites_only = TRUE, .favorite_keys = (GStrv) keys };
 
   all = sync_ok (path, "acme", roles, NULL, FALSE);
   g_assert_cmpuint (all->added->len, ==, 3);
@@ -658,7 +661,7 @@ test_dry_run (void)
   expected = g_strdup_printf (
     "--- %s\n"
     "+++ %s\n"
-    "@@ -12,20 +12,13 @@\n"
+    "@@ -12,20 +12,14 @@\n"
     " sso_account_id = 222222222222\n"
     " sso_role_name = ReadOnly\n"
     " \n"
@@ -673,6 +676,7 @@ test_dry_run (void)
     " [profile Admin-111111111111]\n"
     " sso_session   =   acme\n"
     "-region = us-west-2\n"
+    "+region = us-east-1\n"
     " cli_pager =\n"
     " sso_account_id = 111111111111\n"
     "-sso_role_name = OldName\n"
@@ -680,7 +684,7 @@ test_dry_run (void)
     " \n"
     " # Managed by Gatehouse (sign-in \"other\"): changes here are overwritten by gatehouse sync\n"
     " [profile Admin-999999999999]\n"
-    "@@ -36,3 +29,9 @@\n"
+    "@@ -36,3 +30,10 @@\n"
     " [profile mine]\n"
     " region = eu-west-1\n"
     " # trailing comment of my profile\n"
@@ -689,7 +693,8 @@ test_dry_run (void)
     "+[profile ReadOnly-111111111111]\n"
     "+sso_session = acme\n"
     "+sso_account_id = 111111111111\n"
-    "+sso_role_name = ReadOnly\n",
+    "+sso_role_name = ReadOnly\n"
+    "+region = us-east-1\n",
     path, path);
   g_assert_cmpstr (dry->diff, ==, expected);
   assert_list (dry->added, "ReadOnly-111111111111");
