@@ -9,6 +9,7 @@
 
 #include "gh-aws-config.h"
 #include "gh-error.h"
+#include "gh-ini.h"
 #include "gh-test-util.h"
 
 #define START_URL "https://example.awsapps.com/start"
@@ -900,6 +901,263 @@ test_env_config_file (void)
   g_unsetenv ("AWS_CONFIG_FILE");
 }
 
+
+/* ---- removing a sign-in with its profiles ------------------------------------------------- */
+
+#define MARKER(s) "# Managed by Gatehouse (sign-in \"" s "\"): changes here are overwritten " \
+                  "by gatehouse sync"
+
+/* botocore refuses a profile whose sso_session names no section: Gatehouse's profiles go with
+ * the sign-in, a person's stay and are named when they no longer work */
+static void
+test_remove_with_profiles (void)
+{
+  g_autofree char *path = home_config_path ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) removed = NULL;
+  g_auto(GStrv) broken = NULL;
+  g_autofree char *contents = NULL;
+  const char * const expected_removed[] = { "Admin-1", "default", "Dev-2", NULL };
+  const char * const expected_broken[] = { "mine", "chain", NULL };
+
+  gh_test_write_file (path,
+                      "[sso-session work]\nsso_start_url = " START_URL "\nsso_region = us-east-1\n"
+                      "\n" MARKER ("work") "\n[profile Admin-1]\nsso_session = work\n"
+                      "\n" MARKER ("other") "\n[profile Other-1]\nsso_session = other\n"
+                      "\n[profile mine]\nsso_session = work\nsso_role_name = R\n"
+                      "\n" MARKER ("work") "\n[default]\nsso_session = work\n"
+                      "\n[profile chain]\nsource_profile = Dev-2\n"
+                      "\n" MARKER ("work") "\n[profile 'Dev-2']\nsso_session = work\n"
+                      "\n[profile unrelated]\nsource_profile = Other-1\n", -1);
+
+  g_assert_true (gh_aws_config_remove_session (path, "work", &removed, &broken, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal ((const char * const *) removed, expected_removed));
+  g_assert_true (g_strv_equal ((const char * const *) broken, expected_broken));
+
+  contents = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (contents, ==,
+                   MARKER ("other") "\n[profile Other-1]\nsso_session = other\n"
+                   "\n[profile mine]\nsso_session = work\nsso_role_name = R\n"
+                   "\n[profile chain]\nsource_profile = Dev-2\n"
+                   "\n[profile unrelated]\nsource_profile = Other-1\n");
+  g_clear_pointer (&removed, g_strfreev);
+  g_clear_pointer (&broken, g_strfreev);
+
+  /* Nothing of the sign-in's left: not found */
+  g_assert_false (gh_aws_config_remove_session (path, "work", &removed, &broken, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+  g_assert_null (removed);
+  g_clear_error (&error);
+
+  /* A sign-in whose section is gone already still has its profiles removed */
+  g_assert_true (gh_aws_config_remove_session (path, "other", &removed, &broken, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (removed[0], ==, "Other-1");
+  g_assert_null (removed[1]);
+  g_assert_cmpstr (broken[0], ==, "unrelated");
+  g_assert_null (broken[1]);
+}
+
+static void
+test_find_session_section (void)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  static const struct { const char *name; const char *section; } cases[] = {
+    { "work", "sso-session 'work'" },
+    { "old", "profile old" },
+    { "both", "sso-session both" },
+    { "uses", NULL },
+    { "nothing", NULL },
+    { "default", "default" },
+  };
+
+  gh_ini_load_from_data (ini,
+                         "[sso-session work]\n[sso-session 'work']\n"
+                         "[profile old]\nsso_start_url = x\n"
+                         "[profile both]\nsso_start_url = x\n[sso-session both]\n"
+                         "[profile uses]\nsso_start_url = x\nsso_session = work\n"
+                         "[default]\nsso_start_url = x\n", -1, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *section = gh_aws_config_find_session_section (ini, cases[i].name);
+
+      g_assert_cmpstr (section, ==, cases[i].section);
+    }
+}
+
+/* ---- values ------------------------------------------------------------------------------- */
+
+/* A user name or password in the start URL would be written into the file for every tool to
+ * read; the message never repeats the URL */
+static void
+test_start_url_credentials (void)
+{
+  const char * const urls[] = {
+    "https://user:s3cret@my.awsapps.com/start",
+    "https://user@my.awsapps.com/start",
+    "https://:s3cret@my.awsapps.com/start",
+    "https://@my.awsapps.com/start",
+    "http://user:s3cret@127.0.0.1:8080/start",
+  };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new ("ok", urls[i], "us-east-1");
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", urls[i]);
+      g_assert_false (gh_validate_start_url (urls[i], NULL));
+      g_assert_false (gh_aws_config_add_session (path, config, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "user name or password"));
+      g_assert_null (strstr (error->message, "s3cret"));
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_durations (void)
+{
+  static const struct { const char *text; gint64 seconds; } parsed[] = {
+    { "28800", 28800 }, { "8h", 8 * 3600 }, { "90m", 90 * 60 }, { "2d", 2 * 86400 },
+    { " 90D ", 90 * 86400 }, { "30s", 30 }, { "abc", 0 }, { "-5", 0 }, { "0", 0 }, { "", 0 },
+    { "99999999999999999999h", 0 },
+  };
+  static const struct { gint64 seconds; gboolean ok; } ranges[] = {
+    { 0, TRUE },                        /* the default */
+    { 15 * 60, TRUE }, { 90 * 86400, TRUE }, { 8 * 3600, TRUE },
+    { 15 * 60 - 1, FALSE }, { 90 * 86400 + 1, FALSE }, { -1, FALSE },
+    { G_GINT64_CONSTANT (99999999999999) * 3600, FALSE },
+  };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (parsed); i++)
+    g_assert_cmpint (gh_parse_duration (parsed[i].text), ==, parsed[i].seconds);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("d%u", i);
+      g_autoptr(GhSsoSessionConfig) config = config_new (name, START_URL, "us-east-1");
+      g_autoptr(GError) error = NULL;
+
+      config->session_duration = ranges[i].seconds;
+      g_assert_cmpint (gh_aws_config_add_session (path, config, &error), ==, ranges[i].ok);
+      if (ranges[i].ok)
+        continue;
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "between 15 minutes (15m) and 90 days (90d)"));
+    }
+
+  /* One written by hand longer than any Identity Center's counts as the default; a shorter
+   * one (a simulator's) is honoured */
+  {
+    g_autoptr(GhSsoSessionConfig) back = NULL;
+    g_autoptr(GhSsoSessionConfig) short_one = NULL;
+    g_autoptr(GError) error = NULL;
+
+    gh_test_write_file (path, "[sso-session x]\nsso_start_url = " START_URL "\n"
+                        "gatehouse_session_duration = 1000d\n"
+                        "[sso-session y]\nsso_start_url = " START_URL "\n"
+                        "gatehouse_session_duration = 30s\n", -1);
+    back = gh_aws_config_find_session (path, "x", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (back->session_duration, ==, GH_DEFAULT_SESSION_DURATION);
+    short_one = gh_aws_config_find_session (path, "y", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (short_one->session_duration, ==, 30);
+  }
+}
+
+static void
+test_long_term_profiles (void)
+{
+  g_autofree char *path = home_config_path ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) profiles = NULL;
+  g_auto(GStrv) none = NULL;
+  g_autofree char *missing = g_build_filename (g_get_home_dir (), "nope", "config", NULL);
+  const char * const expected[] = { "default", "old keys", NULL };
+
+  gh_test_write_file (path,
+                      "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+                      "[profile temp]\naws_access_key_id = ASIAXXXXXXXXXXXXXXXX\n"
+                      "[profile 'old keys']\naws_access_key_id = AKIAOTHER\n"
+                      "[sso-session s]\naws_access_key_id = AKIANOTAPROFILE\n", -1);
+  profiles = gh_aws_config_long_term_profiles (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal ((const char * const *) profiles, expected));
+
+  none = gh_aws_config_long_term_profiles (missing, &error);
+  g_assert_no_error (error);
+  g_assert_null (none[0]);
+}
+
+/* ---- files that are not to be written ----------------------------------------------------- */
+
+static void
+test_read_only_file (void)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *path = config_from_corpus ("aws-configure-sso.ini", &original);
+  g_autoptr(GhSsoSessionConfig) config = config_new ("new", START_URL, "us-east-1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) remove_error = NULL;
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_false (gh_aws_config_add_session (path, config, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "mode 0444"));
+
+  g_assert_false (gh_aws_config_remove_session (path, "my-sso", NULL, NULL, &remove_error));
+  g_assert_error (remove_error, GH_ERROR, GH_ERROR_CONFIG);
+
+  contents = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (contents, ==, original);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0444);
+}
+
+/* In a subprocess, so a read that hangs fails the test instead of stopping it */
+static void
+test_fifo (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = home_config_path ();
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GhSsoSessionConfig) config = config_new ("new", START_URL, "us-east-1");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) sessions = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+
+      sessions = gh_aws_config_list_sessions (path, &error);
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_nonnull (strstr (error->message, "not a regular file"));
+      g_assert_null (sessions);
+      g_clear_error (&error);
+
+      g_assert_false (gh_aws_config_add_session (path, config, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -931,6 +1189,13 @@ main (int    argc,
   g_test_add_func ("/aws-config/file/symlink", test_symlink);
   g_test_add_func ("/aws-config/file/default-path", test_default_path);
   g_test_add_func ("/aws-config/file/env", test_env_config_file);
+  g_test_add_func ("/aws-config/file/read-only", test_read_only_file);
+  g_test_add_func ("/aws-config/file/fifo", test_fifo);
+  g_test_add_func ("/aws-config/remove/with-profiles", test_remove_with_profiles);
+  g_test_add_func ("/aws-config/find-session-section", test_find_session_section);
+  g_test_add_func ("/aws-config/validate/start-url-credentials", test_start_url_credentials);
+  g_test_add_func ("/aws-config/durations", test_durations);
+  g_test_add_func ("/aws-config/long-term-profiles", test_long_term_profiles);
 
   return g_test_run ();
 }
