@@ -21,9 +21,10 @@
  * control characters, and any non-ASCII character, including letters) becomes '-'; runs of '-'
  * collapse to one and '-' is trimmed from both ends. Such names are safe in a section header,
  * in a shell command line and as a file name, and every AWS client reads them: the AWS SDK for
- * JavaScript ignores a `[profile a,b]` or `[profile a=b]` section. Two roles that give the same name are resolved in the order
- * of their keys ("ACCOUNT/ROLE"): the first keeps the name, the others get "-2", "-3", … (the
- * first suffix that is not some other role's name) and are reported.
+ * JavaScript ignores a `[profile a,b]` or `[profile a=b]` section. Two roles that give the
+ * same name are resolved in the order of their keys ("ACCOUNT/ROLE"): the first keeps the
+ * name, the others get "-2", "-3", … (the first suffix that is not some other role's name) and
+ * are reported.
  */
 #define G_LOG_DOMAIN "gh-profile-sync"
 
@@ -704,9 +705,13 @@ keep_sources (Headers      *doc,
               GPtrArray    *going,
               GhSyncResult *result)
 {
-  g_autoptr(GHashTable) leaving = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) leaving = NULL;
   gboolean kept_one = TRUE;
 
+  if (going->len == 0)
+    return;
+
+  leaving = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < going->len; i++)
     g_hash_table_add (leaving, ((ExistingProfile *) g_ptr_array_index (going, i))->name);
 
@@ -904,7 +909,14 @@ read_config (const char  *resolved,
   return NULL;
 }
 
-/* The settings given as options, and which ones they are */
+static gboolean
+empty (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
+/* The settings given as options, and which ones they are; an empty string asks for the
+ * default, as a missing key in the file does */
 static GhSyncSetting
 given_settings (const GhSyncOptions *options,
                 GhSyncSettings      *given)
@@ -922,9 +934,9 @@ given_settings (const GhSyncOptions *options,
   if (options->favorites_only)
     which |= GH_SYNC_SETTING_FAVORITES_ONLY;
 
-  given->template_ = g_strdup (options->template_);
-  given->region = g_strdup (options->region);
-  given->output = g_strdup (options->output);
+  given->template_ = empty (options->template_) ? NULL : g_strdup (options->template_);
+  given->region = empty (options->region) ? NULL : g_strdup (options->region);
+  given->output = empty (options->output) ? NULL : g_strdup (options->output);
   given->credential_process = options->credential_process;
   given->favorites_only = options->favorites_only;
   return which;
@@ -985,12 +997,6 @@ favorites_table (GStrv keys)
   return table;
 }
 
-static gboolean
-empty (const char *text)
-{
-  return text == NULL || text[0] == '\0';
-}
-
 /* Plans the profiles with the settings in @result and applies the plan to @ini */
 static gboolean
 plan_and_apply (GhIni                *ini,
@@ -1005,18 +1011,19 @@ plan_and_apply (GhIni                *ini,
   g_autoptr(GPtrArray) planned = NULL;
   Recipe recipe = { 0, };
 
+  /* Settings hold no empty strings: gh-sync-settings reads them as the default */
   recipe.session_name = session_name;
-  recipe.template_ = !empty (settings->template_) ? settings->template_
-                                                  : GH_DEFAULT_PROFILE_TEMPLATE;
-  recipe.region = !empty (settings->region) ? settings->region
-                                            : !empty (result->session_region)
-                                            ? result->session_region : NULL;
-  recipe.output = !empty (settings->output) ? settings->output : NULL;
+  recipe.template_ = settings->template_ != NULL ? settings->template_
+                                                 : GH_DEFAULT_PROFILE_TEMPLATE;
+  recipe.region = settings->region != NULL ? settings->region
+                                           : !empty (result->session_region)
+                                           ? result->session_region : NULL;
+  recipe.output = settings->output;
   recipe.credential_process = settings->credential_process;
   recipe.command = !empty (options->gatehouse_command) ? options->gatehouse_command
                                                        : "gatehouse";
 
-  if (!check_recipe (&recipe, !empty (settings->region)
+  if (!check_recipe (&recipe, settings->region != NULL
                               ? _("a sync setting of the sign-in")
                               : _("the sign-in's sso_region"), error))
     return FALSE;
