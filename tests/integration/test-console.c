@@ -448,7 +448,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gh_test_env_init (&argc, &argv);
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
 #define ADD(path, func) gh_test_add ("/console/" path, func)
 
@@ -473,5 +473,5 @@ main (int    argc,
                   test_signin_token_failure, gh_test_fixture_teardown);
     }
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -569,6 +569,10 @@ test_fault_reported (GhTestFixture *fixture,
 
   gh_test_add_session (fixture, name);
   gh_simulator_inject_fault (fixture->sim, c->operation, c->fault, 100);
+  /* A request that hangs is given up after the HTTP timeout, four times over: one second each
+   * is enough for a server that never answers. */
+  if (c->fault == GH_SIM_FAULT_HANG)
+    g_ptr_array_add (fixture->extra_env, g_strdup ("GATEHOUSE_HTTP_TIMEOUT=1"));
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "login", name, "--device-code",
                                     "--no-browser", NULL), ==, EXIT_SERVICE);
   gh_test_assert_contains (err, c->message);
@@ -799,7 +803,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gh_test_env_init (&argc, &argv);
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
 #define ADD(path, func) gh_test_add ("/login/" path, func)
 
@@ -833,5 +837,5 @@ main (int    argc,
                   test_fault_reported, gh_test_fixture_teardown);
     }
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -687,8 +687,8 @@ test_sync_keeps_source_profile (GhTestFixture *fixture,
   g_free (botocore_access_key (fixture, "ReadOnly-100000000001"));
 }
 
-/* Runs the AWS SDK for JavaScript fixture; FALSE (and the test skipped) without node and the
- * SDK. */
+/* Whether the AWS SDK for JavaScript can run; FALSE (and the test skipped, saying why)
+ * without node or the SDK */
 static gboolean
 js_sdk_available (void)
 {
@@ -696,16 +696,17 @@ js_sdk_available (void)
   g_autofree char *node = g_find_program_in_path ("node");
   g_autofree char *module = NULL;
 
-  if (node == NULL || dir == NULL || dir[0] == '\0')
+  if (node == NULL)
     {
-      g_test_skip ("node or the AWS SDK for JavaScript is not installed (build-aux/dev test "
-                   "installs the SDK with npm when node and npm are there)");
+      g_test_skip ("node is not installed: the AWS SDK for JavaScript cannot run");
       return FALSE;
     }
-  module = g_build_filename (dir, "node_modules", "@aws-sdk", "credential-providers", NULL);
-  if (!g_file_test (module, G_FILE_TEST_IS_DIR))
+  module = g_build_filename (dir != NULL ? dir : "", "node_modules", "@aws-sdk",
+                             "credential-providers", NULL);
+  if (dir == NULL || !g_file_test (module, G_FILE_TEST_IS_DIR))
     {
-      g_test_skip ("GH_JS_SDK_DIR has no @aws-sdk/credential-providers (npm install failed?)");
+      g_test_skip ("the AWS SDK for JavaScript is not installed in GH_JS_SDK_DIR "
+                   "(build-aux/dev installs it there with npm)");
       return FALSE;
     }
   return TRUE;
@@ -1001,7 +1002,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gh_test_env_init (&argc, &argv);
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
 #define ADD(path, func) gh_test_add ("/profiles/" path, func)
 
@@ -1026,5 +1027,5 @@ main (int    argc,
   ADD ("input-checks", test_input_checks);
   ADD ("files-left-alone", test_files_left_alone);
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

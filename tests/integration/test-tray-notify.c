@@ -404,10 +404,12 @@ test_end_check_retried (TrayFixture   *fixture,
   StateWait wait = { fixture, name };
   guint before;
 
-  /* The access token lasts to the end: only the end check refreshes. */
-  g_object_set (fixture->env.sim, "session-lifetime", (gint64) 30,
-                "access-token-lifetime", (gint64) 30, NULL);
-  gh_test_add_short_session (&fixture->env, name, "30s");
+  /* The access token lasts to the end: only the end check refreshes. 20 seconds: inside both
+   * lead times at once, long enough for what the test does before the end (under sanitizers
+   * and a full parallel run too), and over before long. */
+  g_object_set (fixture->env.sim, "session-lifetime", (gint64) 20,
+                "access-token-lifetime", (gint64) 20, NULL);
+  gh_test_add_short_session (&fixture->env, name, "20s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
 
@@ -604,7 +606,7 @@ test_refresh_rejected (TrayFixture   *fixture,
   guint requests;
   guint32 id = 0;
 
-  /* Refreshes are due 4–6 s after the sign-in (20 s window on 24 s tokens). The role list is
+  /* Refreshes are due 1–3 s after the sign-in (23 s window on 24 s tokens). The role list is
    * cached first, so the scheduler is the only one refreshing. */
   g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 24, NULL);
   gh_test_sign_in (&fixture->env, name);
@@ -615,7 +617,7 @@ test_refresh_rejected (TrayFixture   *fixture,
   gh_simulator_inject_fault (fixture->env.sim, "CreateToken", GH_SIM_FAULT_500, 8);
   gh_simulator_revoke_refresh_tokens (fixture->env.sim);
   requests = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=20"));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=23"));
   start_service (fixture);
 
   summary = g_strdup_printf ("Signed out of “%s”", name);
@@ -770,15 +772,15 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   gint64 expiry_before;
   guint32 id = 0;
 
-  /* The sign-in's secrets go to the keyring the test locks. Refreshes are due 18–19 s after
-   * the sign-in (12 s window on 30 s tokens) and retried after 5, 10, 20 s. The role list is
+  /* The sign-in's secrets go to the keyring the test locks. Refreshes are due 4–6 s after
+   * the sign-in (26 s window on 30 s tokens) and retried after 5, 10, 20 s. The role list is
    * cached first: no role refresh is due. */
   g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 30, NULL);
   gh_test_sign_in (&fixture->env, name);
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "roles", name, NULL), ==, 0);
   gh_test_keyring_lock (&keyring_fixture->keyring);
 
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=12"));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=26"));
   start_logged_service (fixture, log);
 
   /* Three failed refreshes, one notification; the icon says something is wrong. */
@@ -954,8 +956,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add ("/tray-notify/session-ended", TrayFixture, NULL, tray_setup,
               test_session_ended, tray_teardown);
@@ -972,5 +973,5 @@ main (int    argc,
   g_test_add ("/tray-notify/sync", TrayFixture, NULL, tray_setup, test_sync, tray_teardown);
   g_test_add ("/tray-notify/sync-stored-settings", TrayFixture, NULL, tray_setup,
               test_sync_stored_settings, tray_teardown);
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -210,10 +210,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add ("/tray-portal/ending-notification", TrayFixture, NULL, tray_setup,
               test_portal_ending_notification, tray_teardown);
-  return g_test_run ();
+  return gh_test_env_run ();
 }

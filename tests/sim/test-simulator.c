@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gh-simulator.h"
+#include "gh-test-env.h"
 
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
 #define OIDC_SUFFIX  ":http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
@@ -1520,7 +1521,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* Loopback HTTP only: the scrubbed environment, a bus nobody uses, no keyring. */
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_ISOLATE_DIRS | GH_TEST_ENV_NO_KEYRING);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/simulator/device/flow", test_device_flow);
@@ -1553,5 +1555,5 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/simulator/executable", test_executable);
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

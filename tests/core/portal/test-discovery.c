@@ -38,12 +38,11 @@ typedef struct
   gint64         cancelled_at;
 } Run;
 
-/* The environment of build-aux/dev test that the CLI needs to find GSettings schemas and
- * the stand-in browser; isolated dirs replace these in this process. */
+/* The environment of the test program's session (gh-test-desktop.h) that the CLI needs to find
+ * GSettings schemas and the stand-in browser; isolated dirs replace these in this process. */
 static const char *kept_variables[] = {
   "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_DATA_DIRS", "XDG_CONFIG_DIRS",
 };
-static char *kept_values[G_N_ELEMENTS (kept_variables)];
 
 /* The CLI runs in this test's isolated dirs (those the sign-in uses), and so does the core
  * code in this process. */
@@ -58,9 +57,13 @@ use_isolated_dirs (GhTestFixture *fixture)
   g_ptr_array_add (fixture->extra_env,
                    g_strconcat ("XDG_RUNTIME_DIR=", g_get_user_runtime_dir (), NULL));
   for (guint i = 0; i < G_N_ELEMENTS (kept_variables); i++)
-    g_ptr_array_add (fixture->extra_env,
-                     kept_values[i] ? g_strconcat (kept_variables[i], "=", kept_values[i], NULL)
-                                    : g_strdup (kept_variables[i]));
+    {
+      const char *value = gh_test_env_get_session_variable (kept_variables[i]);
+
+      g_ptr_array_add (fixture->extra_env,
+                       value ? g_strconcat (kept_variables[i], "=", value, NULL)
+                             : g_strdup (kept_variables[i]));
+    }
   g_mkdir_with_parents (g_get_user_runtime_dir (), 0700);
   gh_test_use_simulator (fixture);
 }
@@ -521,30 +524,7 @@ int
 main (int    argc,
       char **argv)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (kept_variables); i++)
-    kept_values[i] = g_strdup (g_getenv (kept_variables[i]));
-
-  /* GIO's proxy resolver reads GSettings, which looks for schemas in XDG_DATA_DIRS: point it
-   * at the real ones, since the isolated XDG_DATA_DIRS hold none. */
-  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
-    {
-      const char *data_dirs = g_getenv ("XDG_DATA_DIRS");
-      g_auto(GStrv) dirs = g_strsplit (data_dirs ? data_dirs : "/usr/local/share:/usr/share",
-                                       G_SEARCHPATH_SEPARATOR_S, -1);
-      g_autoptr(GString) schema_dirs = g_string_new (NULL);
-
-      for (guint i = 0; dirs[i] != NULL; i++)
-        {
-          g_autofree char *dir = g_build_filename (dirs[i], "glib-2.0", "schemas", NULL);
-
-          if (g_file_test (dir, G_FILE_TEST_IS_DIR))
-            g_string_append_printf (schema_dirs, "%s%s", schema_dirs->len ? ":" : "", dir);
-        }
-      g_setenv ("GSETTINGS_SCHEMA_DIR", schema_dirs->str, TRUE);
-    }
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_ISOLATE_DIRS);
 
 #define ADD(path, func) gh_test_add ("/discovery/" path, func)
 
@@ -563,5 +543,5 @@ main (int    argc,
   ADD ("cancel/before-start", test_cancel_before_start);
   ADD ("run-twice", test_run_twice);
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }
