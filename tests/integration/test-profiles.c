@@ -17,22 +17,38 @@
 #define EXIT_USAGE 2
 #define EXIT_NOT_SIGNED_IN 3
 
+/* Runs tests/fixtures/@script with @program (and up to two arguments) in the CLI's environment,
+ * as another AWS client would run there; its exit status */
+static int
+run_fixture_script (GhTestFixture  *fixture,
+                    const char     *program,
+                    const char     *script,
+                    const char     *argument,
+                    const char     *argument2,
+                    char          **out,
+                    char          **err)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", script, NULL);
+  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, program, path, argument, argument2,
+                                         NULL);
+  g_assert_no_error (error);
+  return gh_test_wait_cli (fixture, process, out, err);
+}
+
 /* Resolves `profile` with botocore in the fixture's HOME; returns the access key id. */
 static char *
 botocore_access_key (GhTestFixture *fixture,
                      const char    *profile)
 {
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures", "botocore-credentials.py", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("GH_PYTHON"), script,
-                                         profile, NULL);
-  g_assert_no_error (error);
-  if (gh_test_wait_cli (fixture, process, &out, &err) != 0)
+  if (run_fixture_script (fixture, g_getenv ("GH_PYTHON"), "botocore-credentials.py", profile,
+                          NULL, &out, &err) != 0)
     g_error ("botocore could not resolve %s: %s", profile, err);
   g_strstrip (out);
   g_assert_true (g_str_has_prefix (out, "ASIA"));
@@ -46,17 +62,10 @@ botocore_region (GhTestFixture  *fixture,
                  const char     *profile,
                  char          **err)
 {
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures", "botocore-region.py",
-                                                   NULL);
-  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
 
-  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("GH_PYTHON"), script,
-                                         profile, NULL);
-  g_assert_no_error (error);
-  if (gh_test_wait_cli (fixture, process, &out, err) != 0)
+  if (run_fixture_script (fixture, g_getenv ("GH_PYTHON"), "botocore-region.py", profile, NULL,
+                          &out, err) != 0)
     return NULL;
   return g_strdup (g_strstrip (out));
 }
@@ -717,18 +726,11 @@ run_js_sdk (GhTestFixture *fixture,
             const char    *command,
             const char    *argument)
 {
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures", "js-sdk",
-                                                   "js-sdk-profiles.mjs", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  process = g_subprocess_launcher_spawn (launcher, &error, "node", script, command, argument,
-                                         NULL);
-  g_assert_no_error (error);
-  if (gh_test_wait_cli (fixture, process, &out, &err) != 0)
+  if (run_fixture_script (fixture, "node", "js-sdk/js-sdk-profiles.mjs", command, argument,
+                          &out, &err) != 0)
     g_error ("The AWS SDK for JavaScript failed (%s %s): %s", command,
              argument ? argument : "", err);
   return g_steal_pointer (&out);
