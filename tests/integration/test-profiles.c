@@ -882,7 +882,7 @@ test_environment_variables (GhTestFixture *fixture,
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--print-url", NULL),
                    ==, EXIT_USAGE);
-  gh_test_assert_contains (err, "AWS_REGION is “moon-1”");
+  gh_test_assert_contains (err, "“moon-1” (from AWS_REGION) is not an AWS region");
   set_env (fixture, NULL, NULL);
 }
 
