@@ -55,7 +55,7 @@ options_problem (const char           *profile,
 
   if ((profile != NULL) == (account != NULL || role != NULL) ||
       (profile == NULL && (account == NULL || role == NULL)))
-    return _("console needs either --profile P, or --account ID and --role R");
+    return _("console needs either --profile P (or AWS_PROFILE), or --account ID and --role R");
   if (options->mode != NULL && !g_str_equal (options->mode, "federation") &&
       !g_str_equal (options->mode, "portal"))
     return _("--mode must be federation or portal");
@@ -194,12 +194,14 @@ gh_cli_cmd_console (int    argc,
   gboolean opened;
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("An SSO profile"), N_("P") },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("An SSO profile (default: AWS_PROFILE)"),
+      N_("P") },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, N_("Account id"), N_("ID") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("Role (permission set) name"), N_("R") },
     { "session", 0, 0, G_OPTION_ARG_STRING, &session_name, N_("Sign-in"), N_("S") },
     { "region", 0, 0, G_OPTION_ARG_STRING, &options.region,
-      N_("Console region (default: the profile's region, else the sign-in's)"), N_("REGION") },
+      N_("Console region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else "
+         "the sign-in's)"), N_("REGION") },
     { "destination", 0, 0, G_OPTION_ARG_STRING, &options.destination,
       N_("A service such as ec2 or s3, or a full AWS console URL"), N_("URL|SERVICE") },
     { "print-url", 0, 0, G_OPTION_ARG_NONE, &options.print_url,
@@ -231,6 +233,7 @@ gh_cli_cmd_console (int    argc,
     return gh_cli_usage_error (error->message);
   if (argc != 1)
     return gh_cli_usage_error (_("console takes options only"));
+  gh_cli_profile_from_environment (&profile, account, role);
   if ((problem = options_problem (profile, account, role, &options)) != NULL)
     return gh_cli_usage_error (problem);
 
@@ -238,8 +241,9 @@ gh_cli_cmd_console (int    argc,
       (session = gh_cli_open_session (target.session, &error)) == NULL)
     return gh_cli_report_error (error);
 
-  /* The console's region is not the environment's: AWS_REGION is for programs. */
-  region = gh_cli_resolve_region (options.region, FALSE, profile, session, &error);
+  /* As the AWS CLI picks a region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's,
+   * then the sign-in's. */
+  region = gh_cli_resolve_region (options.region, TRUE, profile, session, &error);
   if (region == NULL)
     return gh_cli_usage_error (error->message);
 

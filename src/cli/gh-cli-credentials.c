@@ -40,7 +40,7 @@ gh_cli_cmd_credentials (int    argc,
   int status;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
-      N_("An SSO profile of the AWS config file"), N_("P") },
+      N_("An SSO profile of the AWS config file (default: AWS_PROFILE)"), N_("P") },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, N_("Account id"), N_("ID") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("Role (permission set) name"), N_("R") },
     { "session", 0, 0, G_OPTION_ARG_STRING, &session_name,
@@ -62,8 +62,10 @@ gh_cli_cmd_credentials (int    argc,
     return gh_cli_usage_error (error->message);
   if (argc != 1)
     return gh_cli_usage_error (_("credentials takes options only"));
+  gh_cli_profile_from_environment (&profile, account, role);
   if ((profile != NULL) == (account != NULL || role != NULL))
-    return gh_cli_usage_error (_("credentials needs either --profile P, or --account ID and --role R"));
+    return gh_cli_usage_error (_("credentials needs either --profile P (or AWS_PROFILE), or "
+                                 "--account ID and --role R"));
   if (profile == NULL && (account == NULL || role == NULL))
     return gh_cli_usage_error (_("--account and --role go together"));
   if (write && profile == NULL)

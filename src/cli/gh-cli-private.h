@@ -63,6 +63,9 @@ GPtrArray *gh_cli_obtain_roles  (GhSession    *session,
                                  gboolean      any_age,
                                  GhCliWaiter  *waiter,
                                  GError      **error);
+/* The profile name template `sync` uses for the sign-in (its stored setting); NULL for the
+ * default (gh-cli-roles.c). */
+char      *gh_cli_sync_template (const char   *session_name);
 /* Whether the role's account name, id or email, its name or @profile (may be NULL) holds
  * @folded_filter (g_utf8_casefold()ed; NULL matches every role). */
 gboolean   gh_cli_role_matches  (GhRole       *role,

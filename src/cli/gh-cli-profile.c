@@ -455,6 +455,7 @@ add_profile (AddRequest *request)
   g_autoptr(GhRole) role = NULL;
   g_autoptr(GPtrArray) roles = NULL;
   g_autofree char *default_name = NULL;
+  g_autofree char *template_ = NULL;
   g_autofree char *region = NULL;
   g_autofree char *output = NULL;
   g_autofree char *path = gh_aws_config_default_path ();
@@ -488,7 +489,8 @@ add_profile (AddRequest *request)
   request->output = g_steal_pointer (&output);
 
   /* The name sync would give the role, so that the profile is the one people expect. */
-  default_name = gh_profile_name_from_template (NULL, gh_session_get_name (session),
+  template_ = gh_cli_sync_template (gh_session_get_name (session));
+  default_name = gh_profile_name_from_template (template_, gh_session_get_name (session),
                                                 gh_role_get_account_id (role), account_name,
                                                 gh_role_get_role_name (role), &error);
   if (default_name == NULL ||

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -21,6 +20,8 @@
 #include "gh-role-credentials.h"
 #include "gh-role-target.h"
 #include "gh-settings.h"
+#include "gh-shell-quote.h"
+#include "gh-sync-settings.h"
 
 /* A cached listing younger than this is shown as is; the tray refreshes in the background. */
 #define ROLE_CACHE_MAX_AGE (24 * 60 * 60)
@@ -318,6 +319,15 @@ role_row_clear (RoleRow *row)
   g_free (row->profile);
 }
 
+char *
+gh_cli_sync_template (const char *session_name)
+{
+  g_autofree char *path = gh_aws_config_default_path ();
+  g_autoptr(GhSyncSettings) settings = gh_sync_settings_load (path, session_name, NULL);
+
+  return settings != NULL ? g_steal_pointer (&settings->template_) : NULL;
+}
+
 int
 gh_cli_cmd_roles (int    argc,
                   char **argv)
@@ -344,7 +354,7 @@ gh_cli_cmd_roles (int    argc,
     { "filter", 0, 0, G_OPTION_ARG_STRING, &filter,
       N_("Only roles whose account, role or profile contains TEXT"), N_("TEXT") },
     { "template", 0, 0, G_OPTION_ARG_STRING, &template_,
-      N_("Profile name template (default {role}-{account_id})"), N_("T") },
+      N_("Profile name template (default: the one sync uses)"), N_("T") },
     { NULL }
   };
 
@@ -365,6 +375,7 @@ gh_cli_cmd_roles (int    argc,
     {
       g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
                                                         &error);
+      g_autofree char *session_template = NULL;
 
       if (roles == NULL)
         {
@@ -373,13 +384,16 @@ gh_cli_cmd_roles (int    argc,
           continue;
         }
 
+      session_template = template_ != NULL ? g_strdup (template_)
+                                           : gh_cli_sync_template (gh_session_get_name (session));
       for (guint j = 0; j < roles->len; j++)
         {
           GhRole *role = g_ptr_array_index (roles, j);
           g_autofree char *profile = NULL;
           RoleRow row;
 
-          profile = gh_profile_name_from_template (template_, gh_session_get_name (session),
+          profile = gh_profile_name_from_template (session_template,
+                                                   gh_session_get_name (session),
                                                    gh_role_get_account_id (role),
                                                    gh_role_get_account_name (role),
                                                    gh_role_get_role_name (role), &error);
@@ -448,51 +462,92 @@ gh_cli_cmd_roles (int    argc,
   return selection.exit_code;
 }
 
-/* The command a credential_process profile runs: plain "gatehouse" when that is what PATH finds,
- * else this executable's absolute path (e.g. an uninstalled build). */
-static char *
-gatehouse_command (void)
-{
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *found = g_find_program_in_path ("gatehouse");
-  g_autofree char *found_real = found ? realpath (found, NULL) : NULL;
-
-  if (self == NULL || g_strcmp0 (found_real, self) == 0)
-    return g_strdup ("gatehouse");
-  return g_steal_pointer (&self);
-}
-
-/* "SESSION/ACCOUNT/ROLE" favourites of one session → "ACCOUNT/ROLE" keys (always a list, so
- * that no favourites means no profiles rather than all of them). */
-static GStrv
-favorite_keys_of (GStrv       favorites,
-                  const char *session_name)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; favorites[i] != NULL; i++)
-    {
-      g_autofree char *session = NULL;
-      g_autofree char *account_id = NULL;
-      g_autofree char *role = NULL;
-      g_autofree char *key = NULL;
-
-      /* A session named "a" must not take the favourites of one named "a/b". */
-      if (!gh_role_target_parse (favorites[i], &session, &account_id, &role) ||
-          !g_str_equal (session, session_name))
-        continue;
-      key = g_strconcat (account_id, "/", role, NULL);
-      g_strv_builder_add (builder, key);
-    }
-  return g_strv_builder_end (builder);
-}
-
 static void
 print_names (const char *label,
              GPtrArray  *names)
 {
   for (guint i = 0; names != NULL && i < names->len; i++)
     g_printerr ("%s%s\n", label, (const char *) g_ptr_array_index (names, i));
+}
+
+/* What a sync changed in the sign-in's stored settings */
+static void
+print_stored_settings (const char   *name,
+                       GhSyncResult *result,
+                       gboolean      dry_run)
+{
+  g_autoptr(GhSyncSettings) defaults = gh_sync_settings_new ();
+  g_autofree char *quoted = gh_shell_quote (name);
+
+  for (GhSyncSetting setting = 1; setting & GH_SYNC_SETTINGS_ALL; setting <<= 1)
+    {
+      g_autofree char *value = NULL;
+      const char *label = gh_sync_setting_get_label (setting);
+
+      if (!(result->stored & setting))
+        continue;
+
+      value = gh_sync_settings_describe (result->settings, setting, result->session_region);
+      if (dry_run)
+        g_print (_("%s: would keep %s as the %s for later syncs\n"), name, value, label);
+      else if (gh_sync_settings_differ (result->settings, defaults, setting) == 0)
+        g_print (_("%s: the %s is back to %s\n"), name, label, value);
+      else
+        g_print (_("%s: the %s is now %s, for this and later syncs (gatehouse sync %s --reset "
+                   "%s goes back to the default)\n"),
+                 name, label, value, quoted, gh_sync_setting_get_name (setting));
+    }
+}
+
+/* --reset SETTING,… (or "all") as flags; FALSE for a name that is not a setting */
+static gboolean
+parse_reset (GStrv          names,
+             GhSyncSetting *reset)
+{
+  *reset = 0;
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (names[i], ",", -1);
+
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          GhSyncSetting setting;
+
+          g_strstrip (parts[j]);
+          if (g_str_equal (parts[j], "all"))
+            *reset |= GH_SYNC_SETTINGS_ALL;
+          else if (gh_sync_setting_from_name (parts[j], &setting))
+            *reset |= setting;
+          else
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The favourite roles, when favourites only may be in effect: stored with a sign-in, or asked
+ * for now. Only when asked for now is a failure to read them an error. */
+static gboolean
+load_favorites (gboolean   required,
+                GStrv     *favorites,
+                GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GSettings) settings = gh_settings_new (&local_error);
+
+  if (settings == NULL)
+    {
+      if (!required)
+        {
+          g_debug ("No favourites: %s", local_error->message);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  *favorites = g_settings_get_strv (settings, "favorite-roles");
+  return TRUE;
 }
 
 int
@@ -508,28 +563,36 @@ gh_cli_cmd_sync (int    argc,
   gboolean credential_process = FALSE;
   gboolean refresh = FALSE;
   gboolean favorites_only = FALSE;
+  g_auto(GStrv) reset_names = NULL;
   g_auto(GStrv) favorites = NULL;
   g_autofree char *profile = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("[SESSION] — write one AWS CLI profile per role"));
   g_autoptr(GError) error = NULL;
   g_auto(Selection) selection = { 0, };
   GhSession *session;
+  GhSyncSetting reset = 0;
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
       N_("The sign-in of this profile"), N_("P") },
     { "template", 0, 0, G_OPTION_ARG_STRING, &template_,
       N_("Profile name template: {role}, {account_id}, {account_name}, {session} "
-         "(default {role}-{account_id})"), N_("T") },
-    { "region", 0, 0, G_OPTION_ARG_STRING, &region, N_("Default region of the profiles"), N_("R") },
-    { "output", 0, 0, G_OPTION_ARG_STRING, &output, N_("Default output format of the profiles"),
-      N_("FORMAT") },
+         "(default {role}-{account_id}); kept for later syncs"), N_("T") },
+    { "region", 0, 0, G_OPTION_ARG_STRING, &region,
+      N_("Default region of the profiles (default: the sign-in's region); kept for later syncs"),
+      N_("R") },
+    { "output", 0, 0, G_OPTION_ARG_STRING, &output,
+      N_("Default output format of the profiles; kept for later syncs"), N_("FORMAT") },
     { "credential-process", 0, 0, G_OPTION_ARG_NONE, &credential_process,
-      N_("Profiles call “gatehouse credentials” (for tools that cannot read SSO profiles)"), NULL },
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the changes without writing"), NULL },
+      N_("Profiles call “gatehouse credentials” (for tools that cannot read SSO profiles); "
+         "kept for later syncs"), NULL },
     { "favorites-only", 0, 0, G_OPTION_ARG_NONE, &favorites_only,
       N_("Only the favourite roles (see gatehouse favorite); other Gatehouse profiles of the "
-         "sign-in are removed"), NULL },
+         "sign-in are removed; kept for later syncs"), NULL },
+    { "reset", 0, 0, G_OPTION_ARG_STRING_ARRAY, &reset_names,
+      N_("Put a kept setting back to its default: template, region, output, "
+         "credential-process, favorites-only or all"), N_("SETTING") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the changes without writing"), NULL },
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
       N_("List roles from AWS now instead of the cached list"), NULL },
     { NULL }
@@ -542,20 +605,23 @@ gh_cli_cmd_sync (int    argc,
     return gh_cli_usage_error (_("sync takes at most one SESSION"));
   if (region != NULL && !gh_region_is_valid (region))
     return gh_cli_usage_error (_("--region needs an AWS region such as us-east-1"));
+  if (!parse_reset (reset_names, &reset))
+    return gh_cli_usage_error (_("--reset takes template, region, output, credential-process, "
+                                 "favorites-only or all"));
+  if (((reset & GH_SYNC_SETTING_TEMPLATE) && template_ != NULL) ||
+      ((reset & GH_SYNC_SETTING_REGION) && region != NULL) ||
+      ((reset & GH_SYNC_SETTING_OUTPUT) && output != NULL) ||
+      ((reset & GH_SYNC_SETTING_CREDENTIAL_PROCESS) && credential_process) ||
+      ((reset & GH_SYNC_SETTING_FAVORITES_ONLY) && favorites_only))
+    return gh_cli_usage_error (_("--reset and a value for the same setting contradict each "
+                                 "other"));
 
   if (!select_sessions (argc == 2 ? argv[1] : NULL, profile, &selection, &error))
     return gh_cli_report_error (error);
+  if (!load_favorites (favorites_only, &favorites, &error))
+    return gh_cli_report_error (error);
 
-  if (favorites_only)
-    {
-      g_autoptr(GSettings) settings = gh_settings_new (&error);
-
-      if (settings == NULL)
-        return gh_cli_report_error (error);
-      favorites = g_settings_get_strv (settings, "favorite-roles");
-    }
-
-  command = gatehouse_command ();
+  command = gh_profile_sync_default_command ();
   gh_cli_waiter_init (&waiter);
   while ((session = selection_next (&selection)) != NULL)
     {
@@ -563,7 +629,7 @@ gh_cli_cmd_sync (int    argc,
       g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
                                                         &error);
       g_autoptr(GhSyncResult) result = NULL;
-      g_auto(GStrv) only_keys = favorites ? favorite_keys_of (favorites, name) : NULL;
+      g_auto(GStrv) favorite_keys = NULL;
       GhSyncOptions options = { 0, };
 
       if (roles == NULL)
@@ -573,12 +639,19 @@ gh_cli_cmd_sync (int    argc,
           continue;
         }
 
+      if (favorites != NULL)
+        favorite_keys = gh_role_target_keys_of_session ((const char * const *) favorites, name);
+
+      /* What the person gives here is what later syncs (and the tray's) use */
       options.template_ = template_;
       options.region = region;
       options.output = output;
       options.credential_process = credential_process;
+      options.favorites_only = favorites_only;
+      options.reset = reset;
+      options.store = TRUE;
       options.gatehouse_command = command;
-      options.only_keys = only_keys;
+      options.favorite_keys = favorite_keys;
 
       result = gh_profile_sync (path, name, roles, &options, dry_run, &error);
       if (result == NULL)
@@ -590,8 +663,10 @@ gh_cli_cmd_sync (int    argc,
 
       print_names (_("Renamed: "), result->renamed);
       print_names (_("Skipped: "), result->skipped);
+      print_names (_("Kept: "), result->kept);
       if (dry_run)
         g_print ("%s", result->diff);
+      print_stored_settings (name, result, dry_run);
 
       g_print (dry_run ? _("%s: would add %u, update %u and remove %u profiles in %s\n")
                        : _("%s: added %u, updated %u and removed %u profiles in %s\n"),

@@ -35,7 +35,8 @@ cmd_session_add (int    argc,
     { "scopes", 0, 0, G_OPTION_ARG_STRING, &scopes,
       N_("Registration scopes, comma-separated (default sso:account:access)"), N_("S,…") },
     { "session-duration", 0, 0, G_OPTION_ARG_STRING, &duration,
-      N_("How long a sign-in lasts in this Identity Center, e.g. 8h or 90m (default 8h)"),
+      N_("How long a sign-in lasts in this Identity Center, 15m to 90d, e.g. 8h or 90m "
+         "(default 8h)"),
       N_("DURATION") },
     { "cache-refresh-token", 0, 0, G_OPTION_ARG_NONE, &cache_refresh_token,
       N_("Also write the refresh token to the AWS CLI's cache, so the AWS CLI can refresh "
@@ -77,7 +78,7 @@ cmd_session_add (int    argc,
   if (duration != NULL && (config.session_duration = gh_parse_duration (duration)) <= 0)
     {
       g_set_error (&error, GH_ERROR, GH_ERROR_INVALID_INPUT,
-                   _("“%s” is not a duration (expected e.g. 8h, 90m or 3600)"), duration);
+                   _("“%s” is not a duration (expected e.g. 8h, 90m, 2d or 3600)"), duration);
       return gh_cli_report_error (error);
     }
 
@@ -155,11 +156,30 @@ cmd_session_list (int    argc,
   return GH_EXIT_OK;
 }
 
+/* "a, b, c", the first few of a long list and how many more */
+static char *
+join_names (GStrv names)
+{
+  const guint shown = 10;
+  guint n = g_strv_length (names);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < n && i < shown; i++)
+    g_string_append_printf (out, i > 0 ? ", %s" : "%s", names[i]);
+  if (n > shown)
+    g_string_append_printf (out, ngettext (" and %u more", " and %u more", n - shown),
+                            n - shown);
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static int
 cmd_session_remove (int    argc,
                     char **argv)
 {
   g_autofree char *path = gh_aws_config_default_path ();
+  g_auto(GStrv) removed = NULL;
+  g_auto(GStrv) broken = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME — remove a sign-in"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GhSession) session = NULL;
@@ -175,10 +195,25 @@ cmd_session_remove (int    argc,
     return gh_cli_report_error (error);
   g_clear_error (&error);
 
-  if (!gh_aws_config_remove_session (path, argv[1], &error))
+  if (!gh_aws_config_remove_session (path, argv[1], &removed, &broken, &error))
     return gh_cli_report_error (error);
 
   g_print (_("Removed the sign-in “%s” from %s.\n"), argv[1], path);
+  if (removed[0] != NULL)
+    {
+      g_autofree char *names = join_names (removed);
+      guint n = g_strv_length (removed);
+
+      g_print (ngettext ("Removed %u profile of the sign-in: %s\n",
+                         "Removed %u profiles of the sign-in: %s\n", n), n, names);
+    }
+  if (broken[0] != NULL)
+    {
+      g_autofree char *names = join_names (broken);
+
+      g_printerr (_("Warning: these profiles you wrote use the sign-in or its profiles, and no "
+                    "longer work: %s. Change or remove them in %s.\n"), names, path);
+    }
   return GH_EXIT_OK;
 }
 

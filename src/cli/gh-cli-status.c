@@ -101,12 +101,12 @@ add_session_json (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-/* Long-lived AKIA… keys on disk are what Identity Center exists to replace: say so. */
+/* Long-lived AKIA… keys on disk are what Identity Center exists to replace: say so, for
+ * either file (the AWS CLI reads keys from both). */
 static void
-warn_about_long_term_keys (void)
+warn_about_long_term_keys_in (const char *path,
+                              GStrv       profiles)
 {
-  g_autofree char *path = gh_credentials_file_default_path ();
-  g_auto(GStrv) profiles = gh_credentials_file_long_term_profiles (path, NULL);
   g_autofree char *names = NULL;
 
   if (profiles == NULL || profiles[0] == NULL)
@@ -117,6 +117,18 @@ warn_about_long_term_keys (void)
                 "from IAM Identity Center are safer: use an SSO profile, or "
                 "“gatehouse credentials --profile P --write”, and delete the long-term keys.\n"),
               path, names);
+}
+
+static void
+warn_about_long_term_keys (void)
+{
+  g_autofree char *credentials = gh_credentials_file_default_path ();
+  g_autofree char *config = gh_aws_config_default_path ();
+  g_auto(GStrv) in_credentials = gh_credentials_file_long_term_profiles (credentials, NULL);
+  g_auto(GStrv) in_config = gh_aws_config_long_term_profiles (config, NULL);
+
+  warn_about_long_term_keys_in (credentials, in_credentials);
+  warn_about_long_term_keys_in (config, in_config);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "gh-cli-util.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
+#include "gh-role-target.h"
 #include "gh-service-client.h"
 
 /* Waiting */
@@ -288,6 +289,17 @@ gh_cli_parse_listing_command (int          argc,
 /* The role a command names */
 
 void
+gh_cli_profile_from_environment (char       **profile,
+                                 const char  *account,
+                                 const char  *role)
+{
+  const char *env = g_getenv ("AWS_PROFILE");
+
+  if (*profile == NULL && account == NULL && role == NULL && env != NULL && env[0] != '\0')
+    *profile = g_strdup (env);
+}
+
+void
 gh_cli_target_clear (GhCliTarget *target)
 {
   g_free (target->session);
@@ -309,6 +321,14 @@ gh_cli_resolve_target (const char   *profile,
 
   if (profile == NULL)
     {
+      /* Asking the portal about "abc" only earns a confusing answer from AWS */
+      if (account != NULL && !gh_account_id_is_valid (account))
+        {
+          g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                       _("--account needs a 12-digit AWS account id, such as 123456789012; "
+                         "“%s” is not one"), account);
+          return FALSE;
+        }
       target->session = g_strdup (session);
       target->account_id = g_strdup (account);
       target->role = g_strdup (role);

@@ -76,8 +76,16 @@ typedef struct
   char *section;          /* the profile name, when given */
 } GhCliTarget;
 
+/* --profile wins; without it, and without --account and --role, the profile AWS_PROFILE names,
+ * as every AWS tool does. */
+void              gh_cli_profile_from_environment (char       **profile,
+                                                   const char  *account,
+                                                   const char  *role);
+
 void              gh_cli_target_clear   (GhCliTarget    *target);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GhCliTarget, gh_cli_target_clear)
+/* GH_ERROR_INVALID_INPUT for an account id that is not 12 digits; the profile's errors
+ * (gh_aws_config_find_profile()). */
 gboolean          gh_cli_resolve_target (const char     *profile,
                                          const char     *account,
                                          const char     *role,

@@ -774,12 +774,24 @@ session_synced_cb (GObject      *object,
   sync_run_next (run);
 }
 
+/* With the sign-in's stored sync settings (what `gatehouse sync` last asked for); only the
+ * favourites and the command to write are the tray's to give. */
 static void
 sync_run_session (SyncRun   *run,
                   GPtrArray *roles)
 {
-  gh_profile_sync_async (run->self->config_path, gh_session_get_name (run->session), roles, NULL,
-                         FALSE, run->self->cancellable, session_synced_cb, run);
+  const char *name = gh_session_get_name (run->session);
+  g_auto(GStrv) favorites = favorite_roles (run->self);
+  g_auto(GStrv) favorite_keys = NULL;
+  g_autofree char *command = gh_profile_sync_default_command ();
+  GhSyncOptions options = { 0, };
+
+  if (favorites != NULL)
+    favorite_keys = gh_role_target_keys_of_session ((const char * const *) favorites, name);
+  options.gatehouse_command = command;
+  options.favorite_keys = favorite_keys;
+  gh_profile_sync_async (run->self->config_path, name, roles, &options, FALSE,
+                         run->self->cancellable, session_synced_cb, run);
 }
 
 static void

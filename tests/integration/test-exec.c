@@ -361,21 +361,24 @@ static void
 test_ecs_server_js (GhTestFixture *fixture,
                     gconstpointer  data)
 {
+  const char *dir = g_getenv ("GH_JS_SDK_DIR");
   g_autofree char *node = g_find_program_in_path ("node");
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures", "js-sdk",
                                                    "container-credentials.mjs", NULL);
-  g_autofree char *sdk = g_test_build_filename (G_TEST_DIST, "fixtures", "js-sdk",
-                                                "node_modules", "@aws-sdk",
-                                                "credential-providers", NULL);
+  g_autofree char *sdk = g_build_filename (dir != NULL ? dir : "", "node_modules", "@aws-sdk",
+                                           "credential-providers", NULL);
 
   if (node == NULL)
     {
       g_test_skip ("Node.js is not installed: the AWS SDK for JavaScript cannot be tried");
       return;
     }
-  if (!g_file_test (sdk, G_FILE_TEST_IS_DIR))
-    g_error ("The AWS SDK for JavaScript is not installed in tests/fixtures/js-sdk; "
-             "build-aux/dev test installs it (npm ci)");
+  if (dir == NULL || !g_file_test (sdk, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("the AWS SDK for JavaScript is not installed in GH_JS_SDK_DIR "
+                   "(build-aux/dev installs it there with npm)");
+      return;
+    }
 
   run_renewal_client (fixture, node, script);
 }

@@ -410,6 +410,7 @@ test_bad_session_input (GhTestFixture *fixture,
   g_autofree char *out = NULL;
   g_autofree char *config = gh_test_path (fixture, ".aws/config");
   g_autofree char *contents = NULL;
+  g_autofree char *with_odd = NULL;
   const char *odd = "my team [prod] 'x' \"y\"";
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", "plain",
@@ -430,22 +431,30 @@ test_bad_session_input (GhTestFixture *fixture,
   g_clear_pointer (&err, g_free);
   g_assert_false (g_file_test (config, G_FILE_TEST_EXISTS));
 
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "add", odd,
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "add", "plain",
                                     "--start-url", url, "--region", "us-east-1", NULL), ==, 0);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", odd,
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", "plain",
                                     "--start-url", url, "--region", "us-east-1", NULL),
                    ==, EXIT_USAGE);
   gh_test_assert_contains (err, "already exists");
+  g_clear_pointer (&err, g_free);
 
+  /* A new sign-in gets a name every AWS client reads… */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "session", "add", odd,
+                                    "--start-url", url, "--region", "us-east-1", NULL),
+                   ==, EXIT_USAGE);
+  gh_test_assert_contains (err, "Use a name such as “my-team-prod-x-y”");
+
+  /* …but one that `aws configure sso` wrote with such a name works end to end, including the
+   * cache file name. */
+  g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
+  with_odd = g_strdup_printf ("%s[sso-session 'my team [prod] '\"'\"'x'\"'\"' \"y\"']\n"
+                              "sso_start_url = %s\nsso_region = us-east-1\n", contents, url);
+  g_assert_true (g_file_set_contents (config, with_odd, -1, NULL));
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "session", "list", NULL), ==, 0);
   gh_test_assert_contains (out, odd);
-
-  /* The odd name works end to end, including the cache file name. */
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", odd, NULL), ==, 0);
   assert_signed_in (fixture, odd);
-
-  g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
-  gh_test_assert_contains (contents, "[sso-session 'my team [prod] '\"'\"'x'\"'\"' \"y\"']");
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "remove", odd, NULL), ==, 0);
   g_clear_pointer (&err, g_free);

@@ -169,6 +169,28 @@ test_profile_add_options (GhTestFixture *fixture,
   after_sync = read_config (fixture);
   g_assert_true (g_str_has_prefix (after_sync, config));
   g_assert_null (strstr (after_sync, "[profile ReadOnly-"));
+
+  /* The default name follows the sign-in's sync template; sync's own profile of the same role
+   * is taken over, and sync leaves it be from then on */
+  g_clear_pointer (&sync_out, g_free);
+  g_assert_cmpint (gh_test_run_cli (fixture, &sync_out, NULL, "sync", name, "--template",
+                                    "{role}-{account_id}-x", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_without_terminal (fixture, &out, NULL, "profile", "add", "--account",
+                                         "100000000002", "--role", "AdministratorAccess", NULL),
+                   ==, 0);
+  gh_test_assert_contains (out, "Replaced the profile AdministratorAccess-100000000002-x in ");
+  g_clear_pointer (&config, g_free);
+  config = read_config (fixture);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%s[profile AdministratorAccess-100000000002-x]\n", marker);
+  gh_test_assert_contains (config, expected);
+  g_clear_pointer (&sync_err, g_free);
+  g_clear_pointer (&after_sync, g_free);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &sync_err, "sync", name, NULL), ==, 0);
+  g_assert_cmpstr (sync_err, ==, "");
+  after_sync = read_config (fixture);
+  g_assert_cmpstr (after_sync, ==, config);
 }
 
 static void

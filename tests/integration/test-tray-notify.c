@@ -334,7 +334,6 @@ test_session_ended (TrayFixture   *fixture,
                     gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("ended");
-  g_autofree char *url = gh_test_start_url (&fixture->env);
   g_autofree char *ending_summary = NULL;
   g_autofree char *ended_summary = NULL;
   g_autofree char *ended_prefix = NULL;
@@ -348,9 +347,7 @@ test_session_ended (TrayFixture   *fixture,
   /* 30 seconds: inside both lead times at once, and over before long. */
   g_object_set (fixture->env.sim, "session-lifetime", (gint64) 30,
                 "access-token-lifetime", (gint64) 30, NULL);
-  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "session", "add", name,
-                                    "--start-url", url, "--region", "us-east-1",
-                                    "--session-duration", "30s", NULL), ==, 0);
+  gh_test_add_short_session (&fixture->env, name, "30s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_unlink (fixture->env.browser_log);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
@@ -400,7 +397,6 @@ test_end_check_retried (TrayFixture   *fixture,
                         gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("recheck");
-  g_autofree char *url = gh_test_start_url (&fixture->env);
   g_autofree char *ending_summary = NULL;
   g_autofree char *ended_summary = NULL;
   g_autofree char *cache = role_cache_path (fixture, name);
@@ -413,9 +409,7 @@ test_end_check_retried (TrayFixture   *fixture,
    * and a full parallel run too), and over before long. */
   g_object_set (fixture->env.sim, "session-lifetime", (gint64) 20,
                 "access-token-lifetime", (gint64) 20, NULL);
-  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "session", "add", name,
-                                    "--start-url", url, "--region", "us-east-1",
-                                    "--session-duration", "20s", NULL), ==, 0);
+  gh_test_add_short_session (&fixture->env, name, "20s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
 
@@ -921,6 +915,43 @@ test_sync (TrayFixture   *fixture,
   g_assert_cmpuint (notification_id (list, 4), !=, first_id);
 }
 
+/* The sync action uses the settings `gatehouse sync` was last given for the sign-in: it
+ * renames nothing and takes no region away. */
+static void
+test_sync_stored_settings (TrayFixture   *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("kept");
+  g_autofree char *config = gh_test_path (&fixture->env, ".aws/config");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *cache = role_cache_path (fixture, name);
+  StampWait roles = { cache, "" };
+  Notification *n;
+  guint32 id = 0;
+
+  gh_test_sign_in (&fixture->env, name);
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "sync", name, "--template",
+                                    "{account_name}-{role}", "--region", "eu-west-1", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (config, &before, NULL, NULL));
+  gh_test_assert_contains (before, "[profile Account-1-ReadOnly]");
+
+  start_service (fixture);
+  gh_test_wait_for (rewritten_cb, &roles, 20000, "the role list");
+  activate_action (fixture, "sync", name);
+  wait_for_notifications (fixture, "AWS CLI profiles", 1, 30000);
+  list = notifications (fixture);
+  n = last_notification (list, "AWS CLI profiles", &id);
+  g_assert_cmpstr (n->summary, ==, "AWS CLI profiles synced");
+  body = g_strdup_printf ("%s: 0 added, 0 updated, 0 removed", name);
+  g_assert_cmpstr (n->body, ==, body);
+
+  g_assert_true (g_file_get_contents (config, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -940,5 +971,7 @@ main (int    argc,
   g_test_add ("/tray-notify/keyring-locked", KeyringFixture, NULL, keyring_setup,
               test_keyring_locked, keyring_teardown);
   g_test_add ("/tray-notify/sync", TrayFixture, NULL, tray_setup, test_sync, tray_teardown);
+  g_test_add ("/tray-notify/sync-stored-settings", TrayFixture, NULL, tray_setup,
+              test_sync_stored_settings, tray_teardown);
   return gh_test_env_run ();
 }

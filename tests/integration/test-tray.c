@@ -179,7 +179,6 @@ test_ending_notification (TrayFixture   *fixture,
                           gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("ending");
-  g_autofree char *url = gh_test_start_url (&fixture->env);
   g_autofree char *expected = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -189,9 +188,7 @@ test_ending_notification (TrayFixture   *fixture,
   /* A sign-in of 40 seconds: shorter than both lead times, so announced at once. */
   g_object_set (fixture->env.sim, "session-lifetime", (gint64) 40,
                 "access-token-lifetime", (gint64) 40, NULL);
-  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "session", "add", name,
-                                    "--start-url", url, "--region", "us-east-1",
-                                    "--session-duration", "40s", NULL), ==, 0);
+  gh_test_add_short_session (&fixture->env, name, "40s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_unlink (fixture->env.browser_log);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));

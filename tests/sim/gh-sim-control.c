@@ -146,6 +146,8 @@ respond_stats (GhSimulator       *self,
                                                                          l->data)));
     }
   json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "throttled");
+  json_builder_add_int_value (builder, self->throttled);
   json_builder_set_member_name (builder, "pending");
   json_builder_add_int_value (builder, gh_simulator_get_pending_count (self));
   json_builder_set_member_name (builder, "console_logins");

@@ -153,6 +153,7 @@ struct _GhSimulator
   GHashTable  *signin_tokens;    /* token → SigninToken */
   GHashTable  *faults;           /* operation → GQueue of Fault, applied in order */
   GHashTable  *request_counts;   /* operation → GUINT_TO_POINTER (n) */
+  guint        throttled;        /* 429 TooManyRequestsException replies, all operations */
   GHashTable  *delayed;          /* SoupServerMessage → Delayed */
   GPtrArray   *sessions;         /* SignInSession, referenced by the tokens */
   GPtrArray   *pending_authorizes;

@@ -506,6 +506,7 @@ respond_fault (GhSimulator       *self,
       break;
 
     case GH_SIM_FAULT_THROTTLE:
+      self->throttled++;
       if (route->api == API_OIDC)
         _gh_sim_oidc_error (msg, 429, "TooManyRequestsException", "too_many_requests",
                             "Rate exceeded");
@@ -591,6 +592,7 @@ server_callback (SoupServer        *server,
     }
   else if (route->api == API_PORTAL && !rate_limit_allow (self))
     {
+      self->throttled++;
       _gh_sim_portal_error (msg, 429, "TooManyRequestsException", "HTTP 429 Unknown Code");
       held = FALSE;
     }
@@ -1104,6 +1106,14 @@ gh_simulator_expire_registrations (GhSimulator *self)
   g_hash_table_iter_init (&iter, self->clients);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &client))
     client->revoked = TRUE;
+}
+
+guint
+gh_simulator_get_throttled_count (GhSimulator *self)
+{
+  g_return_val_if_fail (GH_IS_SIMULATOR (self), 0);
+
+  return self->throttled;
 }
 
 guint

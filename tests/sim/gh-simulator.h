@@ -58,7 +58,8 @@ typedef enum
  * POST /_sim/expire-access-tokens, /_sim/revoke-refresh-tokens, /_sim/expire-registrations,
  * POST /_sim/fault?operation=OP&kind=500|503|malformed|close|hang|throttle|none&count=N,
  * POST /_sim/set?NAME=VALUE[&NAME=VALUE…] (any property above), GET /_sim/stats →
- * {"requests": {op: n}, "pending": n, "console_logins": [...], "last_user_code": s|null,
+ * {"requests": {op: n}, "throttled": n, "pending": n, "console_logins": [...],
+ *  "last_user_code": s|null,
  *  "last_console_destination": s|null, "url": s}.
  *
  * Accounts are "Account N" with ids 1000000000NN (12 digits) and emails accountN@example.com;
@@ -105,6 +106,9 @@ void         gh_simulator_expire_registrations  (GhSimulator *self);
 /* Requests received per operation name (see inject_fault), including failed ones. */
 guint        gh_simulator_get_request_count  (GhSimulator  *self,
                                               const char   *operation);
+/* Replies that were 429 TooManyRequestsException (rate limit or injected fault), all
+ * operations; the requests are counted above too. */
+guint        gh_simulator_get_throttled_count (GhSimulator *self);
 /* Was this access token / refresh token issued and is it still valid? */
 gboolean     gh_simulator_access_token_is_valid  (GhSimulator *self,
                                                   const char  *access_token);

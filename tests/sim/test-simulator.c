@@ -1170,6 +1170,7 @@ test_fault_queue (Fixture       *f,
   g_assert_cmpuint (r2->status, ==, 429);
   g_assert_cmpuint (r3->status, ==, 429);
   g_assert_cmpuint (r4->status, ==, 401);
+  g_assert_cmpuint (gh_simulator_get_throttled_count (f->sim), ==, 2);
 
   gh_simulator_inject_fault (f->sim, "ListAccounts", GH_SIM_FAULT_503, 5);
   gh_simulator_inject_fault (f->sim, "ListAccounts", GH_SIM_FAULT_NONE, 0);
@@ -1250,6 +1251,7 @@ test_rate_limit (Fixture       *f,
   g_assert_cmpuint (ok, >=, 2);
   g_assert_cmpuint (throttled, >=, 1);
   g_assert_cmpuint (gh_simulator_get_request_count (f->sim, "ListAccounts"), ==, 8);
+  g_assert_cmpuint (gh_simulator_get_throttled_count (f->sim), ==, throttled);
 }
 
 static void
@@ -1407,6 +1409,7 @@ test_control_api (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (requests, "StartDeviceAuthorization"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (requests, "CreateToken"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (requests, "ListAccounts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (obj, "throttled"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (obj, "pending"), ==, 0);
   g_assert_true (json_object_get_null_member (obj, "last_user_code"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "console_logins")),

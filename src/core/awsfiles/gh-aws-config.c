@@ -84,6 +84,56 @@ gh_validate_session_name (const char  *name,
   return TRUE;
 }
 
+/* What the AWS SDK for JavaScript's INI parser takes as a section name (prefixKeyRegex in
+ * @smithy/shared-ini-file-loader): it ignores a section whose name has anything else. */
+static const char portable_name_chars[] =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.@+%:/";
+
+/* @name with every run of other characters turned into one '-' */
+static char *
+portable_session_name (const char *name)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (strchr (portable_name_chars, *p) != NULL)
+        g_string_append_c (out, *p);
+      else if (out->len > 0 && out->str[out->len - 1] != '-')
+        g_string_append_c (out, '-');
+    }
+
+  while (out->len > 0 && out->str[out->len - 1] == '-')
+    g_string_truncate (out, out->len - 1);
+  if (out->len == 0)
+    g_string_append (out, "my-sso");
+
+  return g_string_free (out, FALSE);
+}
+
+/* Sign-ins that `aws configure sso` made with other names keep working: only new names are
+ * held to this. */
+gboolean
+gh_validate_new_session_name (const char  *name,
+                              GError     **error)
+{
+  g_autofree char *suggestion = NULL;
+
+  if (!gh_validate_session_name (name, error))
+    return FALSE;
+
+  if (name[strspn (name, portable_name_chars)] == '\0')
+    return TRUE;
+
+  suggestion = portable_session_name (name);
+  g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+               _("The sign-in name “%s” has characters that some AWS tools cannot read (the AWS "
+                 "SDK for JavaScript reads only ASCII letters, digits and _ - . @ + %% : / in a "
+                 "sign-in name). Use a name such as “%s”."),
+               name, suggestion);
+  return FALSE;
+}
+
 static gboolean
 is_loopback_host (const char *host)
 {
@@ -128,6 +178,16 @@ gh_validate_start_url (const char  *url,
                            _("The start URL is not a complete web address. Enter it as shown "
                              "in the AWS access portal, such as "
                              "https://my-company.awsapps.com/start."));
+      return FALSE;
+    }
+
+  /* A password would be written into the config file in plain text, for every tool to read */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The start URL must not contain a user name or password "
+                             "(user:password@). Enter the AWS access portal URL without them, "
+                             "such as https://my-company.awsapps.com/start."));
       return FALSE;
     }
 
@@ -270,7 +330,7 @@ parse_scopes (const char *value)
   return g_strv_builder_end (builder);
 }
 
-/* "28800", "8h", "90m" (and "30s"); 0 for anything else. */
+/* "28800", "8h", "90m", "2d" (and "30s"); 0 for anything else. */
 gint64
 gh_parse_duration (const char *value)
 {
@@ -284,28 +344,47 @@ gh_parse_duration (const char *value)
 
   text = g_strstrip (g_ascii_strdown (value, -1));
   len = strlen (text);
-  if (len > 1 && (text[len - 1] == 'h' || text[len - 1] == 'm' || text[len - 1] == 's'))
+  if (len > 1 && strchr ("dhms", text[len - 1]) != NULL)
     {
-      unit = text[len - 1] == 'h' ? 3600 : text[len - 1] == 'm' ? 60 : 1;
+      switch (text[len - 1])
+        {
+        case 'd': unit = 24 * 3600; break;
+        case 'h': unit = 3600; break;
+        case 'm': unit = 60; break;
+        default: unit = 1; break;
+        }
       text[--len] = '\0';
       g_strchomp (text);
     }
 
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64 / 3600, &number, NULL))
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64 / (24 * 3600), &number, NULL))
     return 0;
 
   return (gint64) number * unit;
 }
 
-/* Zero, negative or unreadable values give the default. */
+static gboolean
+session_duration_in_range (gint64 seconds)
+{
+  return seconds >= GH_MIN_SESSION_DURATION && seconds <= GH_MAX_SESSION_DURATION;
+}
+
+/* Unreadable values, and values longer than any Identity Center allows (they would overflow
+ * the times computed from them), give the default. A shorter one than Identity Center allows
+ * is honoured here, as someone wrote it by hand for a reason (a simulator's short sessions);
+ * only `session add` holds new values to Identity Center's range. */
 static gint64
 parse_duration (const char *value)
 {
   gint64 duration = gh_parse_duration (value);
 
-  if (duration <= 0 && value != NULL)
-    g_debug ("Ignoring gatehouse_session_duration “%s”", value);
-  return duration > 0 ? duration : GH_DEFAULT_SESSION_DURATION;
+  if (duration <= 0 || duration > GH_MAX_SESSION_DURATION)
+    {
+      if (value != NULL)
+        g_debug ("Ignoring gatehouse_session_duration “%s”", value);
+      return GH_DEFAULT_SESSION_DURATION;
+    }
+  return duration;
 }
 
 static char *
@@ -319,8 +398,8 @@ format_duration (gint64 seconds)
 }
 
 /* configparser's getboolean words */
-static gboolean
-parse_boolean (const char *value)
+gboolean
+gh_aws_config_value_is_true (const char *value)
 {
   static const char * const truthy[] = { "1", "yes", "true", "on" };
   g_autofree char *text = NULL;
@@ -353,7 +432,7 @@ config_from_section (GhIni      *ini,
   config->scopes = parse_scopes (scopes);
   config->legacy = legacy;
   config->session_duration = parse_duration (duration);
-  config->cache_refresh_token = parse_boolean (cache);
+  config->cache_refresh_token = gh_aws_config_value_is_true (cache);
 
   return config;
 }
@@ -370,6 +449,9 @@ load_ini (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
+
+  if (!gh_file_check_regular (path, display_path, error))
+    return NULL;
 
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
@@ -391,6 +473,15 @@ load_ini (const char  *path,
     }
 
   return g_steal_pointer (&ini);
+}
+
+GhIni *
+gh_aws_config_load (const char  *path,
+                    GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return load_ini (path, path, TRUE, error);
 }
 
 static GPtrArray *
@@ -510,6 +601,49 @@ gh_aws_config_find_session (const char  *path,
   return NULL;
 }
 
+/* As list_from_ini() reads the file: the last `[sso-session NAME]` (botocore keeps the later
+ * of `[sso-session a]` and `[sso-session 'a']`), which wins over a legacy profile. */
+char *
+gh_aws_config_find_session_section (GhIni      *ini,
+                                    const char *name)
+{
+  g_auto(GStrv) sections = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *legacy = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (ini), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  sections = gh_ini_get_sections (ini);
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *section_name = NULL;
+      g_autofree char *profile = gh_aws_config_profile_name (sections[i]);
+
+      if (g_strcmp0 (profile, name) == 0)
+        {
+          g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
+          g_autofree char *sso_session = gh_ini_get_value (ini, sections[i], "sso_session");
+
+          if (start_url != NULL && sso_session == NULL)
+            {
+              g_free (legacy);
+              legacy = g_strdup (sections[i]);
+            }
+        }
+      else if (profile == NULL &&
+               gh_aws_config_parse_header (sections[i], &kind, &section_name) &&
+               g_str_equal (kind, "sso-session") && g_str_equal (section_name, name))
+        {
+          g_free (session);
+          session = g_strdup (sections[i]);
+        }
+    }
+
+  return session != NULL ? g_steal_pointer (&session) : g_steal_pointer (&legacy);
+}
+
 /* The headers of every `[sso-session NAME]` section, however NAME is quoted. */
 static GPtrArray *
 find_session_headers (GhIni      *ini,
@@ -623,7 +757,8 @@ add_session_edit (GhIni       *ini,
  *
  * Appends a plain `[sso-session NAME]` section (usable by `aws`). @config->legacy is ignored;
  * a session_duration of 0 means the default. Fails with GH_ERROR_INVALID_INPUT on bad values
- * or when a sign-in of that name exists, GH_ERROR_CONFIG when the file cannot be read, parsed
+ * (a name not every AWS client reads, a start URL with a password, a session duration outside
+ * 15 minutes to 90 days) or when a sign-in of that name exists, GH_ERROR_CONFIG when the file cannot be read, parsed
  * or written (then nothing is written).
  */
 gboolean
@@ -634,20 +769,87 @@ gh_aws_config_add_session (const char                *path,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (config != NULL, FALSE);
 
-  if (!gh_validate_session_name (config->name, error) ||
+  if (!gh_validate_new_session_name (config->name, error) ||
       !gh_validate_start_url (config->start_url, error) ||
       !validate_region (config->region, error) ||
       !validate_scopes ((const char * const *) config->scopes, error))
     return FALSE;
 
-  if (config->session_duration < 0)
+  if (config->session_duration != 0 && !session_duration_in_range (config->session_duration))
     {
       g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
-                           _("The session duration must be positive."));
+                           _("The session duration must be between 15 minutes (15m) and 90 days "
+                             "(90d), the range IAM Identity Center allows."));
       return FALSE;
     }
 
   return edit_config (path, add_session_edit, (gpointer) config, error);
+}
+
+typedef struct
+{
+  const char *name;
+  GPtrArray  *removed;   /* profile names, file order */
+  GPtrArray  *broken;
+} RemoveSession;
+
+static void
+add_unique (GPtrArray  *names,
+            const char *name)
+{
+  if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+    g_ptr_array_add (names, g_strdup (name));
+}
+
+/* The sections Gatehouse's marker gives to the sign-in; from the last to the first, so that
+ * removing one leaves the occurrence numbers of the ones before it as they are. */
+static void
+remove_managed_profiles (GhIni         *ini,
+                         RemoveSession *data)
+{
+  g_auto(GStrv) headers = gh_ini_get_headers (ini);
+  g_autofree guint *occurrences = gh_ini_header_occurrences ((const char * const *) headers);
+
+  for (guint i = g_strv_length (headers); i-- > 0;)
+    {
+      g_autofree char *profile = gh_aws_config_profile_name (headers[i]);
+      g_autofree char *owner = NULL;
+
+      if (profile == NULL)
+        continue;
+      owner = gh_profile_marker_get_owner (ini, headers[i], occurrences[i]);
+      if (g_strcmp0 (owner, data->name) != 0)
+        continue;
+
+      gh_ini_remove_section_occurrence (ini, headers[i], occurrences[i]);
+      if (!g_ptr_array_find_with_equal_func (data->removed, profile, g_str_equal, NULL))
+        g_ptr_array_insert (data->removed, 0, g_steal_pointer (&profile));
+    }
+}
+
+/* The profiles left that name the removed sign-in or a removed profile */
+static void
+find_broken_profiles (GhIni         *ini,
+                      RemoveSession *data)
+{
+  g_auto(GStrv) sections = gh_ini_get_sections (ini);
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *profile = gh_aws_config_profile_name (sections[i]);
+      g_autofree char *sso_session = NULL;
+      g_autofree char *source = NULL;
+
+      if (profile == NULL)
+        continue;
+
+      sso_session = gh_ini_get_value (ini, sections[i], "sso_session");
+      source = gh_ini_get_value (ini, sections[i], "source_profile");
+      if (g_strcmp0 (sso_session, data->name) == 0 ||
+          (source != NULL &&
+           g_ptr_array_find_with_equal_func (data->removed, source, g_str_equal, NULL)))
+        add_unique (data->broken, profile);
+    }
 }
 
 static gboolean
@@ -656,32 +858,63 @@ remove_session_edit (GhIni       *ini,
                      gpointer     user_data,
                      GError     **error)
 {
-  const char *name = user_data;
-  g_autoptr(GPtrArray) headers = find_session_headers (ini, name);
+  RemoveSession *data = user_data;
+  g_autoptr(GPtrArray) headers = find_session_headers (ini, data->name);
 
-  if (headers->len == 0)
+  remove_managed_profiles (ini, data);
+  if (headers->len == 0 && data->removed->len == 0)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                   _("There is no sign-in named “%s” in %s"), name, path);
+                   _("There is no sign-in named “%s” in %s"), data->name, path);
       return FALSE;
     }
 
   for (guint i = 0; i < headers->len; i++)
     gh_ini_remove_section (ini, g_ptr_array_index (headers, i));
 
+  find_broken_profiles (ini, data);
   return TRUE;
 }
 
-/* Removes every `[sso-session NAME]` section; profiles that refer to it are left alone. */
+static GStrv
+steal_strv (GPtrArray *names)
+{
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_free (names, FALSE);
+}
+
+/**
+ * gh_aws_config_remove_session:
+ *
+ * Gatehouse's profiles go with the sign-in: botocore refuses a profile whose sso_session
+ * names no `[sso-session]` section. Profiles a person wrote are never removed; those that
+ * used the sign-in are reported in @broken_profiles. A sign-in whose section was removed by
+ * hand, but whose profiles are still there, has them removed.
+ */
 gboolean
 gh_aws_config_remove_session (const char  *path,
                               const char  *name,
+                              GStrv       *removed_profiles,
+                              GStrv       *broken_profiles,
                               GError     **error)
 {
+  RemoveSession data = { name, NULL, NULL };
+  gboolean ok;
+
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  return edit_config (path, remove_session_edit, (gpointer) name, error);
+  data.removed = g_ptr_array_new_with_free_func (g_free);
+  data.broken = g_ptr_array_new_with_free_func (g_free);
+  ok = edit_config (path, remove_session_edit, &data, error);
+
+  if (ok && removed_profiles != NULL)
+    *removed_profiles = steal_strv (g_steal_pointer (&data.removed));
+  if (ok && broken_profiles != NULL)
+    *broken_profiles = steal_strv (g_steal_pointer (&data.broken));
+  g_clear_pointer (&data.removed, g_ptr_array_unref);
+  g_clear_pointer (&data.broken, g_ptr_array_unref);
+  return ok;
 }
 
 void
@@ -711,18 +944,9 @@ find_profile_header (GhIni      *ini,
 
   for (guint i = 0; sections[i] != NULL; i++)
     {
-      g_autofree char *kind = NULL;
-      g_autofree char *section_name = NULL;
-      gboolean match;
+      g_autofree char *profile = gh_aws_config_profile_name (sections[i]);
 
-      if (g_str_equal (sections[i], "default"))
-        match = g_str_equal (name, "default");
-      else
-        match = gh_aws_config_parse_header (sections[i], &kind, &section_name) &&
-                g_str_equal (kind, "profile") &&
-                g_str_equal (section_name, name);
-
-      if (match)
+      if (g_strcmp0 (profile, name) == 0)
         {
           g_free (found);
           found = g_strdup (sections[i]);
@@ -843,4 +1067,36 @@ gh_aws_config_find_profile (const char  *path,
     return NULL;
 
   return g_steal_pointer (&profile);
+}
+
+/* Only the key id is looked at; it is not secret. */
+GStrv
+gh_aws_config_long_term_profiles (const char  *path,
+                                  GError     **error)
+{
+  g_autoptr(GhIni) ini = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_auto(GStrv) sections = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  ini = load_ini (path, path, TRUE, error);
+  if (ini == NULL)
+    return NULL;
+
+  profiles = g_ptr_array_new_with_free_func (g_free);
+  sections = gh_ini_get_sections (ini);
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *profile = gh_aws_config_profile_name (sections[i]);
+      g_autofree char *key_id = NULL;
+
+      if (profile == NULL)
+        continue;
+      key_id = gh_ini_get_value (ini, sections[i], "aws_access_key_id");
+      if (key_id != NULL && g_str_has_prefix (key_id, "AKIA"))
+        add_unique (profiles, profile);
+    }
+
+  return steal_strv (g_steal_pointer (&profiles));
 }

@@ -58,6 +58,9 @@ read_text (const char  *path,
   g_autoptr(GError) local_error = NULL;
   char *contents = NULL;
 
+  if (!gh_file_check_regular (path, display_path, error))
+    return NULL;
+
   if (!g_file_get_contents (path, &contents, length, &local_error))
     {
       if (missing_ok && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))

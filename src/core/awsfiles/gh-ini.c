@@ -1108,3 +1108,25 @@ gh_ini_get_section_comment (GhIni      *self,
 
   return g_steal_pointer (&comment);
 }
+
+guint *
+gh_ini_header_occurrences (const char * const *headers)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n;
+  guint *occurrences;
+
+  g_return_val_if_fail (headers != NULL, NULL);
+
+  n = g_strv_length ((char **) headers);
+  occurrences = g_new (guint, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, headers[i]));
+
+      occurrences[i] = count;
+      g_hash_table_insert (counts, (gpointer) headers[i], GUINT_TO_POINTER (count + 1));
+    }
+
+  return occurrences;
+}

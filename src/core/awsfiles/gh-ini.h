@@ -28,6 +28,9 @@ GStrv      gh_ini_get_sections    (GhIni       *self);
 /* Header texts in file order, a header that appears twice listed twice: its n-th appearance
  * is its occurrence n (from 0) below. */
 GStrv      gh_ini_get_headers     (GhIni       *self);
+/* For each header of gh_ini_get_headers(), its occurrence: how many times its text appeared
+ * before it (free with g_free()). */
+guint     *gh_ini_header_occurrences (const char * const *headers);
 gboolean   gh_ini_has_section     (GhIni       *self,
                                    const char  *section);
 /* Keys of a section in file order, lower-cased (empty, not NULL, for a missing section).

@@ -58,7 +58,7 @@ gh_profile_validate_name (const char  *name,
         {
           g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                        _("The profile name “%s” has a bracket or a control character; use "
-                         "letters, digits and - _ . @ + = ,"), name);
+                         "letters, digits and - _ . @ +"), name);
           return FALSE;
         }
     }

@@ -5,7 +5,12 @@
  * sign-in creates, updates and removes only that sign-in's marked `[profile …]` sections;
  * unmarked sections (a person wrote them) and other sign-ins' sections are never touched. A
  * planned name that is taken by one of them is skipped and reported, unless it is a profile
- * `gatehouse profile add` wrote for that very role (gh-profile-add.h).
+ * `gatehouse profile add` wrote for that very role (gh-profile-add.h). A profile of the sign-in
+ * that would go stays (and is reported) while a profile that stays names it as source_profile:
+ * removing it would break that profile without a word.
+ *
+ * Settings: the sign-in's stored sync settings (gh-sync-settings.h) are read from the same
+ * copy of the file, and changes to them are written in the same edit as the profiles.
  *
  * The whole plan runs under the config file's lock on a copy read under that lock, so another
  * program's edit is never lost. The whole file is one GhIni: sections are added, edited and
@@ -13,22 +18,26 @@
  * the keys that differ.
  *
  * Profile names: the template is expanded and then sanitised. Kept: ASCII letters, digits and
- * `_ . @ + = , -`; every other character (spaces, brackets, quotes, slashes, control
- * characters, and any non-ASCII character, including letters) becomes '-'; runs of '-' collapse
- * to one and '-' is trimmed from both ends. Such names are safe in a section header, in a shell
- * command line and as a file name. Two roles that give the same name are resolved in the order
- * of their keys ("ACCOUNT/ROLE"): the first keeps the name, the others get "-2", "-3", … (the
- * first suffix that is not some other role's name) and are reported.
+ * `_ . @ + -`; every other character (spaces, brackets, quotes, slashes, commas, equals signs,
+ * control characters, and any non-ASCII character, including letters) becomes '-'; runs of '-'
+ * collapse to one and '-' is trimmed from both ends. Such names are safe in a section header,
+ * in a shell command line and as a file name, and every AWS client reads them: the AWS SDK for
+ * JavaScript ignores a `[profile a,b]` or `[profile a=b]` section. Two roles that give the
+ * same name are resolved in the order of their keys ("ACCOUNT/ROLE"): the first keeps the
+ * name, the others get "-2", "-3", … (the first suffix that is not some other role's name) and
+ * are reported.
  */
 #define G_LOG_DOMAIN "gh-profile-sync"
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "gh-aws-config.h"
+#include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
@@ -59,6 +68,9 @@ gh_sync_result_free (GhSyncResult *result)
   g_clear_pointer (&result->removed, g_ptr_array_unref);
   g_clear_pointer (&result->skipped, g_ptr_array_unref);
   g_clear_pointer (&result->renamed, g_ptr_array_unref);
+  g_clear_pointer (&result->kept, g_ptr_array_unref);
+  g_clear_pointer (&result->settings, gh_sync_settings_free);
+  g_free (result->session_region);
   g_free (result->diff);
   g_free (result);
 }
@@ -73,28 +85,9 @@ sync_result_new (void)
   result->removed = g_ptr_array_new_with_free_func (g_free);
   result->skipped = g_ptr_array_new_with_free_func (g_free);
   result->renamed = g_ptr_array_new_with_free_func (g_free);
+  result->kept = g_ptr_array_new_with_free_func (g_free);
   result->diff = g_strdup ("");
   return result;
-}
-
-/* For each header in @headers, how many times its text appeared before it: its occurrence
- * for gh_ini_get_header_comment() and gh_ini_remove_section_occurrence(). */
-static guint *
-header_occurrences (const char * const *headers)
-{
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
-  guint n = g_strv_length ((char **) headers);
-  guint *occurrences = g_new (guint, n + 1);
-
-  for (guint i = 0; i < n; i++)
-    {
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, headers[i]));
-
-      occurrences[i] = count;
-      g_hash_table_insert (counts, (gpointer) headers[i], GUINT_TO_POINTER (count + 1));
-    }
-
-  return occurrences;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -103,7 +96,7 @@ header_occurrences (const char * const *headers)
 static gboolean
 is_name_char (char c)
 {
-  return g_ascii_isalnum (c) || strchr ("_.@+=,-", c) != NULL;
+  return c != '\0' && (g_ascii_isalnum (c) || strchr ("_.@+-", c) != NULL);
 }
 
 /* See the comment at the top of the file. Invalid UTF-8 counts one '-' per bad byte (then
@@ -297,29 +290,37 @@ describe_role (GhRole *role)
                           gh_role_get_account_id (role));
 }
 
+/* What the profiles are made of: the settings in effect, resolved */
+typedef struct
+{
+  const char *session_name;
+  const char *template_;           /* never NULL */
+  const char *region;              /* NULL: no region key */
+  const char *output;              /* NULL: no output key */
+  gboolean    credential_process;
+  const char *command;             /* never NULL */
+  GHashTable *only;                /* "ACCOUNT/ROLE" of the roles to write; NULL: all */
+} Recipe;
+
 static void
-plan_keys (PlannedProfile      *planned,
-           const char          *session_name,
-           const GhSyncOptions *options)
+plan_keys (PlannedProfile *planned,
+           const Recipe   *recipe)
 {
   g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
 
-  if (options->credential_process)
+  if (recipe->credential_process)
     {
-      const char *command = options->gatehouse_command != NULL &&
-                            options->gatehouse_command[0] != '\0'
-                            ? options->gatehouse_command : "gatehouse";
       g_autofree char *quoted = gh_shell_quote (planned->name);
       g_autofree char *line = g_strdup_printf ("%s credentials --profile %s --format process",
-                                               command, quoted);
+                                               recipe->command, quoted);
 
       g_strv_builder_add (keys, "credential_process");
       g_strv_builder_add (values, line);
       /* What `gatehouse credentials --profile` needs; the AWS CLI ignores these keys, and
        * sso_* keys would make it bypass credential_process. */
       g_strv_builder_add (keys, "gatehouse_sso_session");
-      g_strv_builder_add (values, session_name);
+      g_strv_builder_add (values, recipe->session_name);
       g_strv_builder_add (keys, "gatehouse_account_id");
       g_strv_builder_add (values, gh_role_get_account_id (planned->role));
       g_strv_builder_add (keys, "gatehouse_role_name");
@@ -328,22 +329,22 @@ plan_keys (PlannedProfile      *planned,
   else
     {
       g_strv_builder_add (keys, "sso_session");
-      g_strv_builder_add (values, session_name);
+      g_strv_builder_add (values, recipe->session_name);
       g_strv_builder_add (keys, "sso_account_id");
       g_strv_builder_add (values, gh_role_get_account_id (planned->role));
       g_strv_builder_add (keys, "sso_role_name");
       g_strv_builder_add (values, gh_role_get_role_name (planned->role));
     }
 
-  if (options->region != NULL && options->region[0] != '\0')
+  if (recipe->region != NULL)
     {
       g_strv_builder_add (keys, "region");
-      g_strv_builder_add (values, options->region);
+      g_strv_builder_add (values, recipe->region);
     }
-  if (options->output != NULL && options->output[0] != '\0')
+  if (recipe->output != NULL)
     {
       g_strv_builder_add (keys, "output");
-      g_strv_builder_add (values, options->output);
+      g_strv_builder_add (values, recipe->output);
     }
 
   planned->keys = g_strv_builder_end (keys);
@@ -356,43 +357,98 @@ is_single_line (const char *text)
   return text == NULL || strpbrk (text, "\r\n") == NULL;
 }
 
-/* The profiles to write, sorted by name, with name collisions resolved. Roles whose name
- * comes out empty are reported in @result->skipped. */
-static GPtrArray *
-plan_profiles (const char           *session_name,
-               GPtrArray            *roles,
-               const GhSyncOptions  *options,
-               GhSyncResult         *result,
+/* Template mistakes are reported once, not once per role */
+static gboolean
+check_template (const char  *template_,
+                GError     **error)
+{
+  g_autofree char *check = NULL;
+
+  if (template_ == NULL)
+    return TRUE;
+
+  if (!is_single_line (template_))
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The profile name template must be a single line."));
+      return FALSE;
+    }
+
+  check = expand_template (template_, "s", "a", "n", "r", error);
+  return check != NULL;
+}
+
+/* The settings given as options; checked before the file is locked */
+static gboolean
+check_options (const GhSyncOptions  *options,
                GError              **error)
 {
-  g_autoptr(GPtrArray) planned = g_ptr_array_new_with_free_func (planned_profile_free);
-  g_autoptr(GHashTable) only = NULL;
-  g_autoptr(GHashTable) natural = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) assigned = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *check = NULL;
-  const char *template_ = options->template_ != NULL ? options->template_
-                                                     : GH_DEFAULT_PROFILE_TEMPLATE;
-
   if (!is_single_line (options->region) || !is_single_line (options->output) ||
       !is_single_line (options->gatehouse_command))
     {
       g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                            _("The region, output format and command must each be a single "
                              "line."));
-      return NULL;
+      return FALSE;
     }
 
-  /* Template mistakes are reported once, not once per role */
-  check = expand_template (template_, "s", "a", "n", "r", error);
-  if (check == NULL)
-    return NULL;
-
-  if (options->only_keys != NULL)
+  if (options->region != NULL && !gh_region_is_valid (options->region))
     {
-      only = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; options->only_keys[i] != NULL; i++)
-        g_hash_table_add (only, options->only_keys[i]);
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("“%s” is not an AWS region (expected something like us-east-1)."),
+                   options->region);
+      return FALSE;
     }
+
+  return check_template (options->template_, error);
+}
+
+/* The stored settings may have been edited by hand (and the sign-in's region too): a value
+ * that cannot be written is an error that says where it comes from. */
+static gboolean
+check_recipe (const Recipe  *recipe,
+              const char    *region_source,
+              GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!is_single_line (recipe->output))
+    g_set_error_literal (&local_error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                         _("The output format must be a single line."));
+  else
+    check_template (recipe->template_, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("%s (a sync setting of the sign-in “%s”; gatehouse sync --reset puts it "
+                     "back to its default)"),
+                   local_error->message, recipe->session_name);
+      return FALSE;
+    }
+
+  if (recipe->region != NULL && !gh_region_is_valid (recipe->region))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The profiles of the sign-in “%s” would get the region “%s” (%s), which is "
+                     "not an AWS region."),
+                   recipe->session_name, recipe->region, region_source);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The profiles to write, sorted by name, with name collisions resolved. Roles whose name
+ * comes out empty are reported in @result->skipped. */
+static GPtrArray *
+plan_profiles (GPtrArray     *roles,
+               const Recipe  *recipe,
+               GhSyncResult  *result)
+{
+  g_autoptr(GPtrArray) planned = g_ptr_array_new_with_free_func (planned_profile_free);
+  g_autoptr(GHashTable) natural = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) assigned = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; roles != NULL && i < roles->len; i++)
     {
@@ -401,9 +457,7 @@ plan_profiles (const char           *session_name,
       PlannedProfile *profile;
       char *name;
 
-      g_return_val_if_fail (GH_IS_ROLE (role), NULL);
-
-      if (only != NULL && !g_hash_table_contains (only, gh_role_get_key (role)))
+      if (recipe->only != NULL && !g_hash_table_contains (recipe->only, gh_role_get_key (role)))
         continue;
 
       if (!is_single_line (gh_role_get_role_name (role)) ||
@@ -416,7 +470,7 @@ plan_profiles (const char           *session_name,
           continue;
         }
 
-      name = gh_profile_name_from_template (template_, session_name,
+      name = gh_profile_name_from_template (recipe->template_, recipe->session_name,
                                             gh_role_get_account_id (role),
                                             gh_role_get_account_name (role),
                                             gh_role_get_role_name (role), &local_error);
@@ -481,7 +535,7 @@ plan_profiles (const char           *session_name,
     g_ptr_array_sort (planned, compare_by_name);
 
     for (guint i = 0; i < planned->len; i++)
-      plan_keys (g_ptr_array_index (planned, i), session_name, options);
+      plan_keys (g_ptr_array_index (planned, i), recipe);
   }
 
   return g_steal_pointer (&planned);
@@ -553,7 +607,7 @@ typedef enum
 } Owner;
 
 /* The document's headers as they were read, each with its occurrence (see
- * header_occurrences()) */
+ * gh_ini_header_occurrences()) */
 typedef struct
 {
   GhIni  *ini;
@@ -650,17 +704,65 @@ remove_headers (Headers *doc,
     }
 }
 
-/* Plans against @contents and returns the new text. */
-static char *
-apply_plan (const char    *contents,
-            gsize          length,
+/* A profile that stays names a profile that would go as its source_profile: that one stays
+ * too (it may itself name another). @going: ExistingProfile of this sign-in that would go,
+ * filtered to those that may. */
+static void
+keep_sources (Headers      *doc,
+              GPtrArray    *existing_order,
+              GPtrArray    *going,
+              GhSyncResult *result)
+{
+  g_autoptr(GHashTable) leaving = NULL;
+  gboolean kept_one = TRUE;
+
+  if (going->len == 0)
+    return;
+
+  leaving = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < going->len; i++)
+    g_hash_table_add (leaving, ((ExistingProfile *) g_ptr_array_index (going, i))->name);
+
+  while (kept_one)
+    {
+      kept_one = FALSE;
+      for (guint i = 0; i < existing_order->len; i++)
+        {
+          ExistingProfile *profile = g_ptr_array_index (existing_order, i);
+
+          if (g_hash_table_contains (leaving, profile->name))
+            continue;
+
+          for (guint j = 0; j < profile->headers->len; j++)
+            {
+              guint h = g_array_index (profile->headers, guint, j);
+              g_autofree char *source = gh_ini_get_value (doc->ini, doc->headers[h],
+                                                          "source_profile");
+
+              if (source == NULL || !g_hash_table_remove (leaving, source))
+                continue;
+              g_ptr_array_add (result->kept,
+                               g_strdup_printf (_("%s: kept, because the profile “%s” names it "
+                                                  "as source_profile; change that profile, and "
+                                                  "the next sync removes it"),
+                                                source, profile->name));
+              kept_one = TRUE;
+            }
+        }
+    }
+
+  for (guint i = going->len; i-- > 0;)
+    if (!g_hash_table_contains (leaving, ((ExistingProfile *) g_ptr_array_index (going, i))->name))
+      g_ptr_array_remove_index (going, i);
+}
+
+/* Applies the plan to @ini */
+static void
+apply_plan (GhIni         *ini,
             const char    *session_name,
             GPtrArray     *planned,
-            GhSyncResult  *result,
-            gsize         *new_length,
-            GError       **error)
+            GhSyncResult  *result)
 {
-  g_autoptr(GhIni) ini = gh_ini_new ();
   g_auto(GStrv) headers = NULL;
   g_autofree guint *occurrences = NULL;
   g_autoptr(GHashTable) existing = NULL;
@@ -669,14 +771,12 @@ apply_plan (const char    *contents,
   g_autoptr(GPtrArray) additions = g_ptr_array_new ();
   g_autoptr(GArray) to_remove = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) to_update = g_ptr_array_new ();
+  g_autoptr(GPtrArray) going = g_ptr_array_new ();
   g_autofree char *marker = gh_profile_marker_for_session (session_name);
   Headers doc;
 
-  if (!gh_ini_load_from_data (ini, contents, length, error))
-    return NULL;
-
   headers = gh_ini_get_headers (ini);
-  occurrences = header_occurrences ((const char * const *) headers);
+  occurrences = gh_ini_header_occurrences ((const char * const *) headers);
   doc = (Headers) { ini, headers, occurrences };
 
   /* Profile name → its headers (`[profile a]` and `[profile 'a']` are one profile) */
@@ -709,14 +809,21 @@ apply_plan (const char    *contents,
       g_hash_table_add (planned_names, profile->name);
     }
 
-  /* This sign-in's profiles for roles that are gone (or no longer selected) */
+  /* This sign-in's profiles for roles that are gone (or no longer selected, or named
+   * otherwise now) */
   for (guint i = 0; i < existing_order->len; i++)
     {
       ExistingProfile *profile = g_ptr_array_index (existing_order, i);
 
-      if (g_hash_table_contains (planned_names, profile->name) ||
-          owner_of (&doc, profile, session_name, NULL) != OWNER_THIS_SESSION)
-        continue;
+      if (!g_hash_table_contains (planned_names, profile->name) &&
+          owner_of (&doc, profile, session_name, NULL) == OWNER_THIS_SESSION)
+        g_ptr_array_add (going, profile);
+    }
+
+  keep_sources (&doc, existing_order, going, result);
+  for (guint i = 0; i < going->len; i++)
+    {
+      ExistingProfile *profile = g_ptr_array_index (going, i);
 
       g_array_append_vals (to_remove, profile->headers->data, profile->headers->len);
       g_ptr_array_add (result->removed, g_strdup (profile->name));
@@ -780,8 +887,6 @@ apply_plan (const char    *contents,
 
   for (guint i = 0; i < additions->len; i++)
     add_section (ini, g_ptr_array_index (additions, i), marker);
-
-  return gh_ini_to_data (ini, new_length);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -797,6 +902,9 @@ read_config (const char  *resolved,
   g_autoptr(GError) local_error = NULL;
   char *contents = NULL;
 
+  if (!gh_file_check_regular (resolved, config_path, error))
+    return NULL;
+
   if (g_file_get_contents (resolved, &contents, length, &local_error))
     return contents;
 
@@ -811,19 +919,159 @@ read_config (const char  *resolved,
   return NULL;
 }
 
-/* Reads the file, applies the plan to it and writes it back unless @dry_run or nothing
- * changed; the caller holds the lock when it is not a dry run. */
 static gboolean
-sync_file (const char    *config_path,
-           const char    *resolved,
-           const char    *session_name,
-           GPtrArray     *planned,
-           gboolean       dry_run,
-           GhSyncResult  *result,
-           GCancellable  *cancellable,
-           GError       **error)
+empty (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
+/* The settings given as options, and which ones they are; an empty string asks for the
+ * default, as a missing key in the file does */
+static GhSyncSetting
+given_settings (const GhSyncOptions *options,
+                GhSyncSettings      *given)
+{
+  GhSyncSetting which = 0;
+
+  if (options->template_ != NULL)
+    which |= GH_SYNC_SETTING_TEMPLATE;
+  if (options->region != NULL)
+    which |= GH_SYNC_SETTING_REGION;
+  if (options->output != NULL)
+    which |= GH_SYNC_SETTING_OUTPUT;
+  if (options->credential_process)
+    which |= GH_SYNC_SETTING_CREDENTIAL_PROCESS;
+  if (options->favorites_only)
+    which |= GH_SYNC_SETTING_FAVORITES_ONLY;
+
+  given->template_ = empty (options->template_) ? NULL : g_strdup (options->template_);
+  given->region = empty (options->region) ? NULL : g_strdup (options->region);
+  given->output = empty (options->output) ? NULL : g_strdup (options->output);
+  given->credential_process = options->credential_process;
+  given->favorites_only = options->favorites_only;
+  return which;
+}
+
+/* The settings this sync uses: the stored ones, with the options' resets and values applied;
+ * with options->store, the changes go into the sign-in's section of @ini. An empty string is
+ * no value. */
+static gboolean
+resolve_settings (GhIni                *ini,
+                  const char           *config_path,
+                  const char           *session_name,
+                  const GhSyncOptions  *options,
+                  GhSyncResult         *result,
+                  GError              **error)
+{
+  g_autofree char *section = gh_aws_config_find_session_section (ini, session_name);
+  g_autoptr(GhSyncSettings) stored = NULL;
+  g_autoptr(GhSyncSettings) defaults = gh_sync_settings_new ();
+  g_autoptr(GhSyncSettings) given = gh_sync_settings_new ();
+  GhSyncSetting given_mask = given_settings (options, given);
+  GhSyncSetting reset = options->reset & GH_SYNC_SETTINGS_ALL & ~given_mask;
+
+  stored = section != NULL ? gh_sync_settings_load_from_ini (ini, section)
+                           : gh_sync_settings_new ();
+  result->settings = gh_sync_settings_copy (stored);
+  gh_sync_settings_assign (result->settings, defaults, reset);
+  gh_sync_settings_assign (result->settings, given, given_mask);
+  if (section != NULL)
+    result->session_region = gh_ini_get_value (ini, section, "sso_region");
+
+  if (!options->store)
+    return TRUE;
+
+  result->stored = gh_sync_settings_differ (stored, result->settings, given_mask | reset);
+  if (result->stored == 0)
+    return TRUE;
+
+  if (section == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("There is no sign-in named “%s” in %s to keep the sync settings with"),
+                   session_name, config_path);
+      return FALSE;
+    }
+
+  gh_sync_settings_save_to_ini (result->settings, result->stored, ini, section);
+  return TRUE;
+}
+
+static GHashTable *
+favorites_table (GStrv keys)
+{
+  GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_hash_table_add (table, keys[i]);
+  return table;
+}
+
+/* Plans the profiles with the settings in @result and applies the plan to @ini */
+static gboolean
+plan_and_apply (GhIni                *ini,
+                const char           *session_name,
+                GPtrArray            *roles,
+                const GhSyncOptions  *options,
+                GhSyncResult         *result,
+                GError              **error)
+{
+  const GhSyncSettings *settings = result->settings;
+  g_autoptr(GHashTable) only = NULL;
+  g_autoptr(GPtrArray) planned = NULL;
+  Recipe recipe = { 0, };
+
+  /* Settings hold no empty strings: gh-sync-settings reads them as the default */
+  recipe.session_name = session_name;
+  recipe.template_ = settings->template_ != NULL ? settings->template_
+                                                 : GH_DEFAULT_PROFILE_TEMPLATE;
+  recipe.region = settings->region != NULL ? settings->region
+                                           : !empty (result->session_region)
+                                           ? result->session_region : NULL;
+  recipe.output = settings->output;
+  recipe.credential_process = settings->credential_process;
+  recipe.command = !empty (options->gatehouse_command) ? options->gatehouse_command
+                                                       : "gatehouse";
+
+  if (!check_recipe (&recipe, settings->region != NULL
+                              ? _("a sync setting of the sign-in")
+                              : _("the sign-in's sso_region"), error))
+    return FALSE;
+
+  if (settings->favorites_only)
+    {
+      if (options->favorite_keys == NULL)
+        {
+          g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                       _("The sign-in “%s” syncs only favourite roles, but the favourites could "
+                         "not be read; gatehouse sync %s --reset favorites-only syncs all its "
+                         "roles"),
+                       session_name, session_name);
+          return FALSE;
+        }
+      recipe.only = only = favorites_table (options->favorite_keys);
+    }
+
+  planned = plan_profiles (roles, &recipe, result);
+  apply_plan (ini, session_name, planned, result);
+  return TRUE;
+}
+
+/* Reads the file, applies the settings and the plan to it and writes it back unless @dry_run
+ * or nothing changed; the caller holds the lock when it is not a dry run. */
+static gboolean
+sync_file (const char           *config_path,
+           const char           *resolved,
+           const char           *session_name,
+           GPtrArray            *roles,
+           const GhSyncOptions  *options,
+           gboolean              dry_run,
+           GhSyncResult         *result,
+           GCancellable         *cancellable,
+           GError              **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GhIni) ini = gh_ini_new ();
   g_autofree char *contents = NULL;
   g_autofree char *new_contents = NULL;
   gsize length = 0;
@@ -833,9 +1081,7 @@ sync_file (const char    *config_path,
   if (contents == NULL)
     return FALSE;
 
-  new_contents = apply_plan (contents, length, session_name, planned, result, &new_length,
-                             &local_error);
-  if (new_contents == NULL)
+  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
     {
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
                    _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
@@ -843,6 +1089,11 @@ sync_file (const char    *config_path,
       return FALSE;
     }
 
+  if (!resolve_settings (ini, config_path, session_name, options, result, error) ||
+      !plan_and_apply (ini, session_name, roles, options, result, error))
+    return FALSE;
+
+  new_contents = gh_ini_to_data (ini, &new_length);
   result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
   if (!result->changed)
     return TRUE;
@@ -872,7 +1123,6 @@ profile_sync (const char           *config_path,
 {
   static const GhSyncOptions default_options = { 0 };
   g_autoptr(GhSyncResult) result = NULL;
-  g_autoptr(GPtrArray) planned = NULL;
   g_autoptr(GhLock) lock = NULL;
   g_autofree char *absolute = NULL;
   g_autofree char *resolved = NULL;
@@ -880,13 +1130,11 @@ profile_sync (const char           *config_path,
   if (options == NULL)
     options = &default_options;
 
-  if (!gh_validate_session_name (session_name, error))
+  if (!gh_validate_session_name (session_name, error) || !check_options (options, error))
     return NULL;
 
-  result = sync_result_new ();
-  planned = plan_profiles (session_name, roles, options, result, error);
-  if (planned == NULL)
-    return NULL;
+  for (guint i = 0; roles != NULL && i < roles->len; i++)
+    g_return_val_if_fail (GH_IS_ROLE (g_ptr_array_index (roles, i)), NULL);
 
   absolute = g_canonicalize_filename (config_path, NULL);
   resolved = gh_file_resolve_symlinks (absolute);
@@ -900,8 +1148,9 @@ profile_sync (const char           *config_path,
         return NULL;
     }
 
-  if (!sync_file (config_path, resolved, session_name, planned, dry_run, result, cancellable,
-                  error))
+  result = sync_result_new ();
+  if (!sync_file (config_path, resolved, session_name, roles, options, dry_run, result,
+                  cancellable, error))
     return NULL;
 
   return g_steal_pointer (&result);
@@ -913,8 +1162,10 @@ profile_sync (const char           *config_path,
  * Without @dry_run, the file is read, planned and written under the config file's lock (the
  * lock gh_aws_config_add_session() takes), so an edit another program made before the lock was
  * taken is kept. Nothing is written when the planned text equals the file. Fails with
- * GH_ERROR_INVALID_INPUT for a bad template or option, GH_ERROR_CONFIG when the file cannot be
- * read, parsed or written (then the file is as it was).
+ * GH_ERROR_INVALID_INPUT for a bad template or option (given or stored),
+ * GH_ERROR_NOT_FOUND_LOCAL for settings to store for a sign-in the file does not define,
+ * GH_ERROR_CONFIG when the file cannot be read, parsed or written (then the file is as it
+ * was).
  */
 GhSyncResult *
 gh_profile_sync (const char           *config_path,
@@ -930,6 +1181,20 @@ gh_profile_sync (const char           *config_path,
   return profile_sync (config_path, session_name, roles, options, dry_run, NULL, error);
 }
 
+/* The command PATH finds is written when it is this executable, so the profiles survive an
+ * upgrade that moves the binary; anything else (an uninstalled build) needs the full path. */
+char *
+gh_profile_sync_default_command (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *found = g_find_program_in_path ("gatehouse");
+  g_autofree char *found_real = found != NULL ? realpath (found, NULL) : NULL;
+
+  if (self == NULL || g_strcmp0 (found_real, self) == 0)
+    return g_strdup ("gatehouse");
+  return g_steal_pointer (&self);
+}
+
 /* What a sync on a worker thread needs: copies, so the caller may free its own at once */
 typedef struct
 {
@@ -941,7 +1206,7 @@ typedef struct
   char          *region;
   char          *output;
   char          *gatehouse_command;
-  GStrv          only_keys;
+  GStrv          favorite_keys;
   gboolean       dry_run;
 } SyncData;
 
@@ -957,7 +1222,7 @@ sync_data_free (gpointer user_data)
   g_free (data->region);
   g_free (data->output);
   g_free (data->gatehouse_command);
-  g_strfreev (data->only_keys);
+  g_strfreev (data->favorite_keys);
   g_free (data);
 }
 
@@ -977,13 +1242,13 @@ sync_data_new (const char          *config_path,
   if (options == NULL)
     return data;
 
+  data->options = *options;
   data->options.template_ = data->template_ = g_strdup (options->template_);
   data->options.region = data->region = g_strdup (options->region);
   data->options.output = data->output = g_strdup (options->output);
   data->options.gatehouse_command = data->gatehouse_command =
     g_strdup (options->gatehouse_command);
-  data->options.only_keys = data->only_keys = g_strdupv (options->only_keys);
-  data->options.credential_process = options->credential_process;
+  data->options.favorite_keys = data->favorite_keys = g_strdupv (options->favorite_keys);
   return data;
 }
 

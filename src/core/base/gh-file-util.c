@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -49,6 +51,71 @@ gh_file_resolve_symlinks (const char *path)
   return g_steal_pointer (&current);
 }
 
+static const char *
+describe_file_type (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return _("a named pipe (FIFO)");
+  if (S_ISDIR (mode))
+    return _("a folder");
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return _("a device");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  return _("a special file");
+}
+
+/* Opening a FIFO for reading blocks until a writer comes, which may be never. Checked before
+ * the open rather than with O_NONBLOCK after it, so every reader (GLib's included) is spared. */
+gboolean
+gh_file_check_regular (const char  *path,
+                       const char  *display_path,
+                       GError     **error)
+{
+  GStatBuf st;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (display_path == NULL)
+    display_path = path;
+
+  /* A missing or unreadable file: the read that follows says why */
+  if (g_stat (path, &st) != 0 || S_ISREG (st.st_mode))
+    return TRUE;
+
+  g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+               _("%s is not a regular file but %s; Gatehouse reads and writes only regular "
+                 "files, and leaves this one alone."),
+               display_path, describe_file_type (st.st_mode));
+  return FALSE;
+}
+
+/* A file without any write permission (or one this user may not write) is read-only on
+ * purpose; replacing it by rename would quietly undo that, even as root. */
+static gboolean
+check_replaceable (const char  *target,
+                   GError     **error)
+{
+  GStatBuf st;
+
+  if (g_stat (target, &st) != 0)
+    return TRUE;
+
+  if (!gh_file_check_regular (target, target, error))
+    return FALSE;
+
+  if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || access (target, W_OK) != 0)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("%s is read-only (mode %04o); Gatehouse leaves it as it is. Make it "
+                     "writable (chmod u+w %s) for Gatehouse to change it."),
+                   target, (guint) (st.st_mode & 07777), target);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 gh_file_write_private (const char  *path,
                        const char  *contents,
@@ -61,6 +128,9 @@ gh_file_write_private (const char  *path,
 
   if (length < 0)
     length = strlen (contents);
+
+  if (!check_replaceable (target, error))
+    return FALSE;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {

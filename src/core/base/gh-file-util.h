@@ -6,6 +6,14 @@
 G_BEGIN_DECLS
 
 char     *gh_file_resolve_symlinks   (const char  *path);
+/* FALSE and GH_ERROR_CONFIG, naming @display_path, when @path exists and is not a regular file
+ * (a FIFO, a device, a folder): reading one could block for ever. A missing file passes. */
+gboolean  gh_file_check_regular      (const char  *path,
+                                      const char  *display_path,
+                                      GError     **error);
+/* Replaces @path (through symlinks) atomically with a mode 0600 file. Refuses, with
+ * GH_ERROR_CONFIG and the file left as it is, a file that is not a regular file or that has no
+ * write permission: a read-only file is someone's decision that it must not change. */
 gboolean  gh_file_write_private      (const char  *path,
                                       const char  *contents,
                                       gssize       length,

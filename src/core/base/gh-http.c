@@ -94,6 +94,8 @@ gh_http_init (GhHttp *self)
   self->session = soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
                                                  "timeout", seconds,
                                                  "idle-timeout", 60,
+                                                 "max-conns-per-host", GH_HTTP_MAX_CONNS_PER_HOST,
+                                                 "max-conns", GH_HTTP_MAX_CONNS,
                                                  NULL);
   self->max_attempts = 4;
   self->base_delay_ms = 200;

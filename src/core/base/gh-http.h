@@ -11,6 +11,11 @@ G_BEGIN_DECLS
 #define GH_TYPE_HTTP (gh_http_get_type ())
 G_DECLARE_FINAL_TYPE (GhHttp, gh_http, GH, HTTP, GObject)
 
+/* Connections a GhHttp opens to one host, and in all. libsoup's default of 2 per host would
+ * serialise concurrent callers such as GhDiscovery, which keeps up to this many in flight. */
+#define GH_HTTP_MAX_CONNS_PER_HOST 32
+#define GH_HTTP_MAX_CONNS          64
+
 /* One SoupSession per process (connection reuse across all calls). */
 GhHttp    *gh_http_get_default       (void);
 GhHttp    *gh_http_new               (void);

@@ -1,14 +1,17 @@
 /* gh-discovery.c — list every account and role of a sign-in, fast and throttle-proof
  *
  * One run is a small scheduler: a queue of page requests (ListAccounts pages, then one
- * ListAccountRoles chain per account), at most `concurrency` of them active, each active one
- * taking a token from a GhRateLimiter before every HTTP attempt. Role listing starts as soon as
- * the first page of accounts is in; further account pages and further role pages of an account
- * go to the front of the queue, so the total is known early and accounts finish one by one.
+ * ListAccountRoles chain per account). The GhRateLimiter decides when the next one may go
+ * (how many are in flight, how fast they leave); one request at a time waits for it, the rest
+ * stay in the queue, so the order below holds at the moment each request leaves. Role listing
+ * starts as soon as the first page of accounts is in; further account pages, further role
+ * pages of an account and retries go to the front of the queue, so the total is known early
+ * and accounts finish one by one.
  *
  * Retries are done here, not in GhHttp, because they need different rules:
- *   - 429 TooManyRequestsException: halve the rate (GhRateLimiter) and retry, without limit —
- *     a listing never fails because of throttling, it only slows down;
+ *   - 429 TooManyRequestsException: the limiter slows down (once per round trip, not once per
+ *     throttled reply) and the page is retried, without limit — a listing never fails because
+ *     of throttling, it only slows down;
  *   - 5xx, network failures, malformed replies: up to MAX_ATTEMPTS per page with jittered
  *     exponential backoff, then the whole run fails with that error;
  *   - 401 UnauthorizedException: one forced token refresh per run, shared by every request that
@@ -32,10 +35,6 @@
 #include "gh-role.h"
 #include "gh-secret-store.h"
 
-#define DEFAULT_CONCURRENCY 8
-#define DEFAULT_INITIAL_RATE 10.0
-#define MIN_RATE 1.0
-#define MAX_RATE 100.0
 #define PAGE_SIZE "100"
 /* Attempts per page for 5xx, network failures and malformed replies (not for throttling). */
 #define MAX_ATTEMPTS 4
@@ -48,7 +47,7 @@ struct _GhDiscovery
   GhSession  *session;
   GhHttp     *http;
   guint       concurrency;
-  double      initial_rate;
+  double      initial_rate;   /* 0: unknown, found by the limiter */
 };
 
 G_DEFINE_FINAL_TYPE (GhDiscovery, gh_discovery, G_TYPE_OBJECT)
@@ -83,6 +82,7 @@ typedef struct
   char        *next_token;   /* NULL for the first page */
   guint        failures;     /* transient failures of the current page */
   guint        generation;   /* token generation the last attempt was sent with */
+  guint64      ticket;       /* from the limiter while in flight, else 0 */
 } Request;
 
 struct _Run
@@ -100,9 +100,10 @@ struct _Run
   guint          generation;
   gboolean       refreshing;
   gboolean       refreshed;
-  GQueue         queue;             /* Request, not started yet */
+  GQueue         queue;             /* Request, waiting for their turn */
+  Request       *waiting;           /* the one waiting for the limiter */
   GPtrArray     *parked;            /* Request, waiting for the token refresh */
-  guint          active;            /* Requests started and not finished */
+  guint          active;            /* Requests out of the queue and not finished */
   gboolean       accounts_listed;
   GPtrArray     *accounts;          /* Account */
   GHashTable    *account_ids;       /* id → Account */
@@ -111,7 +112,9 @@ struct _Run
   guint          accounts_done;
 };
 
-static void request_start (Request *request);
+static void acquired_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Run and request bookkeeping */
@@ -175,6 +178,9 @@ request_new (Run         *run,
 static void
 request_free (Request *request)
 {
+  /* Dropped while in flight (the run ended): its slot goes back, and tells nothing. */
+  if (request->ticket != 0)
+    gh_rate_limiter_released (request->run->limiter, request->ticket);
   g_clear_pointer (&request->next_token, g_free);
   g_clear_pointer (&request->run, run_unref);
   g_free (request);
@@ -237,17 +243,16 @@ emit_progress (Run *run)
                  run->accounts_done, run->accounts_listed ? run->accounts->len : 0u);
 }
 
-/* Starts queued requests while there is room, and completes the run when all is done. */
+/* The first queued request waits for the limiter (when none does), and the run completes when
+ * all is done. */
 static void
 pump (Run *run)
 {
-  Request *request;
-
-  while (!run_finished (run) && run->active < run->self->concurrency &&
-         (request = g_queue_pop_head (&run->queue)) != NULL)
+  if (!run_finished (run) && run->waiting == NULL && !g_queue_is_empty (&run->queue))
     {
+      run->waiting = g_queue_pop_head (&run->queue);
       run->active++;
-      request_start (request);
+      gh_rate_limiter_acquire_async (run->limiter, run->cancellable, acquired_cb, run->waiting);
     }
 
   if (!run_finished (run) && run->active == 0 && g_queue_is_empty (&run->queue) &&
@@ -274,20 +279,37 @@ request_done (Request *request)
   pump (run);
 }
 
+/* The request goes (again) before anything else queued. */
+static void
+request_requeue (Request *request)
+{
+  g_autoptr(Run) run = run_ref (request->run);
+
+  g_assert (run->active > 0);
+  run->active--;
+  g_queue_push_head (&run->queue, request);
+  pump (run);
+}
+
 /* The request has another page: it goes first, so accounts complete one after another. */
 static void
 request_next_page (Request    *request,
                    const char *next_token)
 {
-  g_autoptr(Run) run = run_ref (request->run);
-
   g_free (request->next_token);
   request->next_token = g_strdup (next_token);
   request->failures = 0;
-  g_assert (run->active > 0);
-  run->active--;
-  g_queue_push_head (&run->queue, request);
-  pump (run);
+  request_requeue (request);
+}
+
+/* Takes the limiter's ticket from a request whose reply is in. */
+static guint64
+request_take_ticket (Request *request)
+{
+  guint64 ticket = request->ticket;
+
+  request->ticket = 0;
+  return ticket;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -468,10 +490,10 @@ token_refreshed_cb (GObject      *object,
   parked = g_steal_pointer (&run->parked);
   run->parked = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   g_ptr_array_set_free_func (parked, NULL);
-  /* Starting never completes anything synchronously (the limiter answers from the main
-   * loop), so the run cannot end inside this loop. */
+  /* Requeued requests stay active until they leave the queue again, so the run cannot end
+   * inside this loop. */
   for (guint i = 0; i < parked->len; i++)
-    request_start (g_ptr_array_index (parked, i));
+    request_requeue (g_ptr_array_index (parked, i));
 }
 
 static void
@@ -482,7 +504,7 @@ handle_unauthorized (Request *request)
   if (request->generation < run->generation)
     {
       /* Someone refreshed the token while this request was on its way. */
-      request_start (request);
+      request_requeue (request);
       return;
     }
 
@@ -518,7 +540,7 @@ backoff_done_cb (GCancellable *cancellable,
   if (run_finished (request->run))
     request_free (request);
   else
-    request_start (request);   /* a cancelled run stops in the limiter */
+    request_requeue (request);
   return G_SOURCE_REMOVE;
 }
 
@@ -541,6 +563,14 @@ request_failed (Request *request,
 {
   /* Freeing the request may drop the last other reference to the run. */
   g_autoptr(Run) run = run_ref (request->run);
+  gboolean throttled = g_error_matches (error, GH_ERROR, GH_ERROR_THROTTLED);
+  guint64 ticket = request_take_ticket (request);
+
+  /* Only a throttling reply tells the limiter something; other failures just free the slot. */
+  if (ticket != 0 && throttled)
+    gh_rate_limiter_throttled (run->limiter, ticket);
+  else if (ticket != 0)
+    gh_rate_limiter_released (run->limiter, ticket);
 
   if (run_finished (run))
     {
@@ -549,13 +579,12 @@ request_failed (Request *request,
       return;
     }
 
-  if (g_error_matches (error, GH_ERROR, GH_ERROR_THROTTLED))
+  if (throttled)
     {
       g_debug ("%s throttled", request->kind == REQUEST_ACCOUNTS ? "ListAccounts"
                                                                  : "ListAccountRoles");
       g_error_free (error);
-      gh_rate_limiter_throttled (run->limiter);
-      request_start (request);
+      request_requeue (request);
       return;
     }
 
@@ -640,7 +669,7 @@ reply_cb (GObject      *object,
       return;
     }
 
-  gh_rate_limiter_succeeded (run->limiter);
+  gh_rate_limiter_succeeded (run->limiter, request_take_ticket (request));
 
   if (request->kind == REQUEST_ACCOUNTS)
     handled = handle_accounts (request, root, &error);
@@ -657,11 +686,15 @@ acquired_cb (GObject      *object,
              gpointer      user_data)
 {
   Request *request = user_data;
-  Run *run = request->run;
+  g_autoptr(Run) run = run_ref (request->run);
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
 
-  if (!gh_rate_limiter_acquire_finish (GH_RATE_LIMITER (object), result, &error))
+  g_assert (run->waiting == request);
+  run->waiting = NULL;
+
+  if (!gh_rate_limiter_acquire_finish (GH_RATE_LIMITER (object), result, &request->ticket,
+                                       &error))
     {
       request_failed (request, g_steal_pointer (&error));
       return;
@@ -678,13 +711,8 @@ acquired_cb (GObject      *object,
   gh_http_call_async (run->self->http,
                       request->kind == REQUEST_ACCOUNTS ? "ListAccounts" : "ListAccountRoles",
                       "GET", url, NULL, run->token, run->cancellable, reply_cb, request);
-}
-
-static void
-request_start (Request *request)
-{
-  gh_rate_limiter_acquire_async (request->run->limiter, request->run->cancellable,
-                                 acquired_cb, request);
+  /* The next one waits for its turn. */
+  pump (run);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -765,7 +793,7 @@ gh_discovery_run_async (GhDiscovery         *self,
   run->self = g_object_ref (self);
   run->cancellable = g_cancellable_new ();
   run->context = g_main_context_ref_thread_default ();
-  run->limiter = gh_rate_limiter_new (self->initial_rate, MIN_RATE, MAX_RATE);
+  run->limiter = gh_rate_limiter_new (self->concurrency, self->initial_rate);
   g_queue_init (&run->queue);
   run->parked = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   run->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) account_free);
@@ -843,8 +871,8 @@ gh_discovery_class_init (GhDiscoveryClass *klass)
 static void
 gh_discovery_init (GhDiscovery *self)
 {
-  self->concurrency = DEFAULT_CONCURRENCY;
-  self->initial_rate = DEFAULT_INITIAL_RATE;
+  /* As many in flight as GhHttp opens connections to one host. */
+  self->concurrency = GH_HTTP_MAX_CONNS_PER_HOST;
 }
 
 /**
@@ -891,5 +919,5 @@ gh_discovery_set_initial_rate (GhDiscovery *self,
   g_return_if_fail (GH_IS_DISCOVERY (self));
   g_return_if_fail (requests_per_second > 0);
 
-  self->initial_rate = CLAMP (requests_per_second, MIN_RATE, MAX_RATE);
+  self->initial_rate = requests_per_second;
 }

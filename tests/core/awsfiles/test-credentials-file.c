@@ -441,6 +441,30 @@ test_async_errors (void)
   g_assert_cmpstr (text, ==, original);
 }
 
+/* A FIFO as the credentials file is refused at once instead of waited on for ever; in a
+ * subprocess, so a hang fails the test instead of stopping it */
+static void
+test_fifo (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = g_build_filename (g_get_home_dir (), "credentials-fifo", NULL);
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) profiles = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (g_get_home_dir (), 0700), ==, 0);
+      g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+      profiles = gh_credentials_file_long_term_profiles (path, &error);
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_nonnull (strstr (error->message, "named pipe"));
+      g_assert_null (profiles);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -459,6 +483,7 @@ main (int    argc,
   g_test_add_func ("/credentials-file/write/symlink", test_symlink);
   g_test_add_func ("/credentials-file/read/long-term", test_long_term_profiles);
   g_test_add_func ("/credentials-file/read/unreadable", test_unreadable);
+  g_test_add_func ("/credentials-file/read/fifo", test_fifo);
   g_test_add_func ("/credentials-file/async/waits-for-lock", test_async_waits_for_lock);
   g_test_add_func ("/credentials-file/async/errors", test_async_errors);
 
