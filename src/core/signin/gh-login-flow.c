@@ -371,17 +371,26 @@ callback_handler (SoupServer        *server,
                            G_CONNECT_SWAPPED);
 }
 
+/* "10 minutes", or "90 seconds" for what is not a whole number of minutes. */
+static char *
+format_duration (guint seconds)
+{
+  if (seconds >= 60 && seconds % 60 == 0)
+    return g_strdup_printf (ngettext ("%u minute", "%u minutes", seconds / 60), seconds / 60);
+  return g_strdup_printf (ngettext ("%u second", "%u seconds", seconds), seconds);
+}
+
 static gboolean
 timeout_cb (gpointer user_data)
 {
   GhLoginFlow *self = user_data;
+  g_autofree char *duration = format_duration (self->timeout_seconds);
 
   self->timeout_source = 0;
+  /* Translators: %s is a duration, "10 minutes" or "8 seconds". */
   finish_with_error (self, g_error_new (GH_ERROR, GH_ERROR_TIMEOUT,
-                                        _("The sign-in was not completed within %u minutes. "
-                                          "Start it again."),
-                                        self->timeout_seconds / 60 ? self->timeout_seconds / 60
-                                                                   : 1));
+                                        _("The sign-in was not completed within %s. "
+                                          "Start it again."), duration));
   return G_SOURCE_REMOVE;
 }
 
