@@ -1,6 +1,8 @@
 /* gh-redirect-server.c — a one-shot loopback URL that redirects to a secret URL
  *
  * Rules, in the order a request meets them:
+ *  - a Host header other than 127.0.0.1:PORT or localhost:PORT (DNS rebinding: a web page
+ *    reaching us under a name of its own): 421, and the one visit is not used up;
  *  - any path but the random one: 404, and the one visit is not used up;
  *  - GET of the random path, first time: 303 See Other to the target; once that response has
  *    been written (or the client went away) "visited" is emitted and the listener closes, so a
@@ -27,6 +29,7 @@
 #include <libsoup/soup.h>
 
 #include "gh-error.h"
+#include "gh-loopback.h"
 #include "gh-redirect-server.h"
 
 #define PATH_RANDOM_BYTES 32
@@ -36,6 +39,7 @@ struct _GhRedirectServer
   GObject     parent_instance;
 
   SoupServer *server;
+  guint       port;
   char       *target_url;   /* secret; NULL once sent or expired */
   char       *path;         /* "/" + base64url of PATH_RANDOM_BYTES random bytes */
   char       *url;
@@ -245,6 +249,13 @@ request_handler (SoupServer        *server,
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
+  if (!gh_loopback_request_is_ours (msg, self->port))
+    {
+      respond_page (msg, SOUP_STATUS_MISDIRECTED_REQUEST,
+                    _("This address does not belong to this computer's one-time link."));
+      return;
+    }
+
   if (!path_matches (self->path, path))
     {
       respond_page (msg, SOUP_STATUS_NOT_FOUND, _("There is nothing here."));
@@ -404,7 +415,8 @@ gh_redirect_server_new (const char  *target_url,
 
   uris = soup_server_get_uris (self->server);
   g_assert (uris != NULL);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d%s", g_uri_get_port (uris->data), self->path);
+  self->port = (guint) g_uri_get_port (uris->data);
+  self->url = g_strdup_printf ("http://127.0.0.1:%u%s", self->port, self->path);
   self->target_url = g_strdup (target_url);
   /* Milliseconds, not g_timeout_add_seconds(): that may fire up to a second late. */
   self->expiry_source = g_timeout_add_full (G_PRIORITY_DEFAULT,
