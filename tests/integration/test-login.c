@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "gh-error.h"
@@ -226,22 +227,69 @@ test_refresh_rotation (GhTestFixture *fixture,
   gh_test_assert_not_printed (fixture, second);
 }
 
+/* The `status --json` object of sign-in `name`. */
+static JsonObject *
+status_json (GhTestFixture *fixture,
+             const char    *name)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  JsonArray *sessions;
+
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", "--json", NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  sessions = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (sessions); i++)
+    {
+      JsonObject *session = json_array_get_object_element (sessions, i);
+
+      if (g_strcmp0 (json_object_get_string_member (session, "name"), name) == 0)
+        return json_object_ref (session);
+    }
+  g_error ("No sign-in %s in: %s", name, out);
+}
+
+/* A refresh that returns no refresh token leaves the old one valid (RFC 6749 §6): it is kept,
+ * and the sign-in stays refreshable until the sign-in session ends, not until this access
+ * token expires. */
 static void
 test_refresh_without_rotation (GhTestFixture *fixture,
                                gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("norotate");
-  g_autofree char *refresh = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(GhCachedToken) refreshed = NULL;
+  g_autoptr(GhCachedToken) again = NULL;
+  gint64 session_end = 0;
 
-  /* No refresh token in the reply: every AWS SDK drops the old one, so do we. */
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600,
                 "rotate-refresh-tokens", FALSE, NULL);
   gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
+  first = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  g_assert_nonnull (first);
+
+  /* status refreshes the ten-minute token. */
+  status = status_json (fixture, name);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
-  refresh = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
-  g_assert_null (refresh);
+  kept = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  g_assert_cmpstr (kept, ==, first);
+  g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, kept));
+  g_assert_true (json_object_get_boolean_member (status, "refreshable"));
+  /* The sign-in ends after its 8 hours, not with the access token ten minutes from now. */
+  refreshed = read_cache (fixture, name);
+  g_assert_true (gh_parse_expires_at (json_object_get_string_member (status, "session_ends_at"),
+                                      &session_end));
+  g_assert_cmpint (session_end, >, refreshed->expires_at + 7 * 3600);
+  assert_signed_in (fixture, name);
+
+  /* And the kept token refreshes again. */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 3);
+  again = read_cache (fixture, name);
+  g_assert_cmpstr (again->access_token, !=, refreshed->access_token);
   assert_signed_in (fixture, name);
 }
 

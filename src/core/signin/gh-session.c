@@ -438,6 +438,18 @@ take_lock (GTask        *task,
   return TRUE;
 }
 
+/* The refresh token to keep after CreateToken: the new one; for a refresh that returned none,
+ * the one it used, which stays valid (RFC 6749 §6; botocore and the JS SDK drop it, and with
+ * it the sign-in, at the next access-token expiry). A new sign-in without one cannot be
+ * refreshed. */
+static const char *
+kept_refresh_token (Op *op)
+{
+  if (op->response->refresh_token != NULL)
+    return op->response->refresh_token;
+  return op->new_sign_in ? NULL : op->refresh_token;
+}
+
 static void
 tokens_saved (GTask *task)
 {
@@ -452,7 +464,7 @@ tokens_saved (GTask *task)
   token.region = self->config->region;
   token.access_token = op->response->access_token;
   token.expires_at = now + op->response->expires_in;
-  token.refresh_token = op->response->refresh_token;
+  token.refresh_token = (char *) kept_refresh_token (op);
   if (op->registration != NULL)
     {
       token.client_id = op->registration->client_id;
@@ -468,7 +480,7 @@ tokens_saved (GTask *task)
 
   gh_session_state_load (self->config->name, &self->state);
   gh_session_state_update_for_token (&self->state, now, op->response->expires_in,
-                                     op->response->refresh_token != NULL, op->new_sign_in,
+                                     token.refresh_token != NULL, op->new_sign_in,
                                      self->config->session_duration);
   if (!gh_session_state_save (self->config->name, &self->state, &error))
     {
@@ -489,8 +501,8 @@ refresh_token_stored_cb (GObject      *object,
   GError *error = NULL;
   gboolean ok;
 
-  ok = op->response->refresh_token != NULL ? gh_secret_store_store_finish (result, &error)
-                                           : gh_secret_store_clear_finish (result, &error);
+  ok = kept_refresh_token (op) != NULL ? gh_secret_store_store_finish (result, &error)
+                                       : gh_secret_store_clear_finish (result, &error);
   if (!ok)
     {
       op_fail (task, error);
@@ -500,17 +512,18 @@ refresh_token_stored_cb (GObject      *object,
   tokens_saved (task);
 }
 
-/* The keyring comes first: if it fails, nothing else is written. Without a new refresh token
- * the old one is dropped, as every AWS SDK does (rotation assumed). */
+/* The keyring comes first: if it fails, nothing else is written. A kept refresh token is stored
+ * again too: it may be one the AWS CLI rotated into its token cache (--cache-refresh-token). */
 static void
 save_tokens (GTask *task)
 {
   GhSession *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
+  const char *refresh_token = kept_refresh_token (op);
 
-  if (op->response->refresh_token != NULL)
+  if (refresh_token != NULL)
     gh_secret_store_store_async (self->config->name, self->config->start_url,
-                                 GH_SECRET_REFRESH_TOKEN, op->response->refresh_token,
+                                 GH_SECRET_REFRESH_TOKEN, refresh_token,
                                  g_task_get_cancellable (task), refresh_token_stored_cb, task);
   else
     gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
