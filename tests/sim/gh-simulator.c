@@ -169,6 +169,7 @@ struct _GhSimulator
   GStrv        role_names;
   guint        page_size;
   guint        latency_ms;
+  guint        token_latency_ms;
   guint        rate_limit;
   gint64       access_token_lifetime;
   gint64       session_lifetime;
@@ -190,6 +191,7 @@ enum {
   PROP_ROLES_PER_ACCOUNT,
   PROP_PAGE_SIZE,
   PROP_LATENCY_MS,
+  PROP_TOKEN_LATENCY_MS,
   PROP_RATE_LIMIT,
   PROP_ACCESS_TOKEN_LIFETIME,
   PROP_SESSION_LIFETIME,
@@ -1984,6 +1986,8 @@ parse_fault_kind (const char *str,
     { "close", GH_SIM_FAULT_CLOSE },
     { "hang", GH_SIM_FAULT_HANG },
     { "throttle", GH_SIM_FAULT_THROTTLE },
+    { "unauthorized", GH_SIM_FAULT_UNAUTHORIZED },
+    { "lost-reply", GH_SIM_FAULT_LOST_REPLY },
   };
 
   for (guint i = 0; str != NULL && i < G_N_ELEMENTS (kinds); i++)
@@ -2197,7 +2201,7 @@ handle_control (GhSimulator       *self,
         {
           respond_text (msg, 400, "text/plain",
                         "Usage: /_sim/fault?operation=OP&kind=500|503|malformed|close|hang|"
-                        "throttle&count=N\n");
+                        "throttle|unauthorized|lost-reply&count=N\n");
           return;
         }
 
@@ -2310,6 +2314,7 @@ static void
 respond_fault (GhSimulator       *self,
                SoupServerMessage *msg,
                const Route       *route,
+               GHashTable        *query,
                GhSimFault         fault)
 {
   switch (fault)
@@ -2343,10 +2348,23 @@ respond_fault (GhSimulator       *self,
         respond_html (msg, 429, "Too Many Requests", NULL);
       break;
 
+    case GH_SIM_FAULT_UNAUTHORIZED:
+      if (route->api == API_PORTAL)
+        portal_error (msg, 401, "UnauthorizedException", "Session token not found or invalid");
+      else
+        respond_html (msg, 401, "Unauthorized", NULL);
+      break;
+
     case GH_SIM_FAULT_HANG:
       soup_server_message_pause (msg);
       g_ptr_array_add (self->hung, g_object_ref (msg));
       break;
+
+    case GH_SIM_FAULT_LOST_REPLY:
+      /* The handler holds no message for the operations this is meant for (CreateToken). */
+      if (route->handler (self, msg, query))
+        break;
+      G_GNUC_FALLTHROUGH;
 
     case GH_SIM_FAULT_CLOSE:
       {
@@ -2414,8 +2432,9 @@ server_callback (SoupServer        *server,
   else if (route->operation != NULL
            && (fault = take_fault (self, route->operation)) != GH_SIM_FAULT_NONE)
     {
-      respond_fault (self, msg, route, fault);
-      held = fault == GH_SIM_FAULT_HANG || fault == GH_SIM_FAULT_CLOSE;
+      respond_fault (self, msg, route, query, fault);
+      held = fault == GH_SIM_FAULT_HANG || fault == GH_SIM_FAULT_CLOSE ||
+             fault == GH_SIM_FAULT_LOST_REPLY;
     }
   else if (route->api == API_PORTAL && !rate_limit_allow (self))
     {
@@ -2427,8 +2446,15 @@ server_callback (SoupServer        *server,
       held = route->handler (self, msg, query);
     }
 
-  if (!held && self->latency_ms > 0)
-    delay_message (self, msg, self->latency_ms);
+  if (!held)
+    {
+      guint delay = self->latency_ms;
+
+      if (g_strcmp0 (route->operation, "CreateToken") == 0)
+        delay += self->token_latency_ms;
+      if (delay > 0)
+        delay_message (self, msg, delay);
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -2501,6 +2527,9 @@ gh_simulator_get_property (GObject    *object,
     case PROP_LATENCY_MS:
       g_value_set_uint (value, self->latency_ms);
       break;
+    case PROP_TOKEN_LATENCY_MS:
+      g_value_set_uint (value, self->token_latency_ms);
+      break;
     case PROP_RATE_LIMIT:
       g_value_set_uint (value, self->rate_limit);
       break;
@@ -2567,6 +2596,9 @@ gh_simulator_set_property (GObject      *object,
     case PROP_LATENCY_MS:
       self->latency_ms = g_value_get_uint (value);
       break;
+    case PROP_TOKEN_LATENCY_MS:
+      self->token_latency_ms = g_value_get_uint (value);
+      break;
     case PROP_RATE_LIMIT:
       self->rate_limit = g_value_get_uint (value);
       reset_rate_limit (self);
@@ -2632,6 +2664,8 @@ gh_simulator_class_init (GhSimulatorClass *klass)
     g_param_spec_uint ("page-size", NULL, NULL, 1, 1000, 20, flags);
   properties[PROP_LATENCY_MS] =
     g_param_spec_uint ("latency-ms", NULL, NULL, 0, 600000, 0, flags);
+  properties[PROP_TOKEN_LATENCY_MS] =
+    g_param_spec_uint ("token-latency-ms", NULL, NULL, 0, 600000, 0, flags);
   properties[PROP_RATE_LIMIT] =
     g_param_spec_uint ("rate-limit", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_ACCESS_TOKEN_LIFETIME] =
