@@ -318,6 +318,102 @@ test_refresh_invalid_grant (GhTestFixture *fixture,
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
 }
 
+/* Twenty `gatehouse credentials` at once with a token due for a refresh: the first to take the
+ * sign-in's lock refreshes, the others find its token when they get the lock. */
+static void
+run_credentials_crowd (GhTestFixture *fixture,
+                       const char    *name)
+{
+  GSubprocess *processes[20];
+
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    processes[i] = gh_test_spawn_cli (fixture, "credentials", "--session", name,
+                                      "--account", "100000000001", "--role", "ReadOnly", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autofree char *err = NULL;
+
+      if (gh_test_wait_cli (fixture, processes[i], NULL, &err) != 0)
+        g_error ("credentials failed: %s", err);
+      g_object_unref (processes[i]);
+    }
+}
+
+/* Ten-minute access tokens are always inside the 15-minute refresh window, even fresh ones. */
+static void
+test_refresh_single_flight_due (GhTestFixture *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("crowd-due");
+
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
+
+  run_credentials_crowd (fixture, name);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+  assert_signed_in (fixture, name);
+}
+
+/* The portal refuses the token every process read (it still looks valid here): each asks for
+ * it to be replaced, and one refresh replaces it for all. */
+static void
+test_refresh_single_flight_refused (GhTestFixture *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("crowd-refused");
+
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  gh_simulator_expire_access_tokens (fixture->sim);
+
+  run_credentials_crowd (fixture, name);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+  assert_signed_in (fixture, name);
+}
+
+/* The portal refuses the access token, and the one that replaced it too, while the sign-in is
+ * fine: that is said, not that the sign-in ended. */
+static void
+test_token_refused_twice (GhTestFixture *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("refused-twice");
+  g_autofree char *err = NULL;
+  g_autofree char *roles_err = NULL;
+  g_autoptr(JsonObject) status = NULL;
+
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+
+  gh_simulator_inject_fault (fixture->sim, "GetRoleCredentials", GH_SIM_FAULT_UNAUTHORIZED, 2);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "credentials", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
+                   !=, 0);
+  gh_test_assert_contains (err, "refused the access token");
+  gh_test_assert_contains (err, "has not ended");
+  g_assert_null (strstr (err, "has ended"));
+  /* One refresh in between: the first token was replaced before giving up. */
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 2);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+
+  /* The same in the middle of listing the roles. */
+  gh_simulator_inject_fault (fixture->sim, "ListAccounts", GH_SIM_FAULT_UNAUTHORIZED, 2);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &roles_err, "roles", name, "--refresh",
+                                    NULL), !=, 0);
+  gh_test_assert_contains (roles_err, "refused the access token");
+  g_assert_null (strstr (roles_err, "has ended"));
+  g_assert_null (strstr (roles_err, "no longer accepts"));
+
+  status = status_json (fixture, name);
+  g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "signed-in");
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "credentials", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
+                   ==, 0);
+  assert_signed_in (fixture, name);
+}
+
 static void
 test_invalid_client_reregisters (GhTestFixture *fixture,
                                  gconstpointer  data)
@@ -840,6 +936,9 @@ main (int    argc,
   ADD ("refresh/rotation", test_refresh_rotation);
   ADD ("refresh/no-rotation", test_refresh_without_rotation);
   ADD ("refresh/invalid-grant", test_refresh_invalid_grant);
+  ADD ("refresh/single-flight/due", test_refresh_single_flight_due);
+  ADD ("refresh/single-flight/refused", test_refresh_single_flight_refused);
+  ADD ("refresh/refused-twice", test_token_refused_twice);
   ADD ("invalid-client", test_invalid_client_reregisters);
   ADD ("invalid-client/pkce", test_invalid_client_pkce);
   ADD ("botocore", test_botocore);

@@ -5,7 +5,8 @@
  * 10 requests/s, halves on 429 TooManyRequestsException, creeps back up while calls succeed.
  * 5xx, network errors and malformed replies are retried here (up to 4 attempts, jittered
  * backoff), so the GhHttp given should not retry itself (NULL makes one). A 401 mid-listing
- * refreshes the access token once (gh_session_get_access_token_async with force) and continues.
+ * replaces the access token once (gh_session_get_access_token_async with the refused token)
+ * and continues.
  */
 #pragma once
 

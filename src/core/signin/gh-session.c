@@ -58,6 +58,7 @@ typedef struct
   GhFlow           flow;
   gboolean         force;
   gint64           sign_in_id;       /* the sign-in known before waiting for the lock */
+  char            *stale_token;      /* refresh: fingerprint of the access token to replace */
   char            *oidc_url;
   GhRegistration  *registration;
   gboolean         reregistered;
@@ -72,6 +73,7 @@ static void
 op_free (Op *op)
 {
   g_clear_object (&op->lock);
+  g_free (op->stale_token);
   g_free (op->oidc_url);
   g_clear_pointer (&op->registration, gh_registration_free);
   g_clear_pointer (&op->refresh_token, gh_secret_free);
@@ -975,6 +977,39 @@ refresh_token_cb (GObject      *object,
                                 refresh_registration_cb, task);
 }
 
+static char *
+token_fingerprint (const char *access_token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, access_token, -1);
+}
+
+/* A fingerprint of the access token in the AWS CLI's token cache, or NULL without one; with
+ * `expires_at`, also its expiry. The token itself stays in this function. */
+static char *
+cached_token_fingerprint (GhSession *self,
+                          gint64    *expires_at)
+{
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  g_autoptr(GhCachedToken) token = gh_token_cache_read (path, NULL);
+
+  if (expires_at != NULL)
+    *expires_at = token != NULL ? token->expires_at : 0;
+  return token != NULL ? token_fingerprint (token->access_token) : NULL;
+}
+
+/* Whether another process (or another caller here) put a new, unexpired access token in the
+ * cache while this refresh waited for the lock. */
+static gboolean
+replaced_while_waiting (GhSession *self,
+                        Op        *op)
+{
+  gint64 expires_at = 0;
+  g_autofree char *current = cached_token_fingerprint (self, &expires_at);
+
+  return current != NULL && expires_at > now_seconds () &&
+         g_strcmp0 (current, op->stale_token) != 0;
+}
+
 static void
 refresh_locked_cb (GObject      *object,
                    GAsyncResult *result,
@@ -987,14 +1022,16 @@ refresh_locked_cb (GObject      *object,
   if (!take_lock (task, result))
     return;
 
-  /* Another process may have refreshed while this one waited. */
   gh_session_reload (self);
   if (self->status == GH_SESSION_EXPIRED)
     {
       not_signed_in (task);
       return;
     }
-  if (!op->force && self->access_expires_at - now_seconds () > GH_REFRESH_WINDOW)
+  /* Twenty `gatehouse credentials` started at once all find the token due (or all have it
+   * refused), and queue on the lock: the first refreshes, the others find its token here. */
+  if (replaced_while_waiting (self, op) ||
+      (!op->force && self->access_expires_at - now_seconds () > GH_REFRESH_WINDOW))
     {
       op_succeed (task);
       return;
@@ -1005,6 +1042,28 @@ refresh_locked_cb (GObject      *object,
                                 refresh_token_cb, task);
 }
 
+/* `rejected_token`, when set, is the access token the portal refused: the refresh replaces it
+ * (unless another caller already did); otherwise the token now in the cache is the one to
+ * replace. */
+static void
+refresh_start (GhSession           *self,
+               gboolean             force,
+               const char          *rejected_token,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = op_task_new (self, gh_session_refresh_async, cancellable, callback, user_data);
+  Op *op = g_task_get_task_data (task);
+
+  op->force = force || rejected_token != NULL;
+  if (rejected_token != NULL)
+    op->stale_token = token_fingerprint (rejected_token);
+  else
+    op->stale_token = cached_token_fingerprint (self, NULL);
+  lock_then (task, refresh_locked_cb);
+}
+
 void
 gh_session_refresh_async (GhSession           *self,
                           gboolean             force,
@@ -1012,13 +1071,9 @@ gh_session_refresh_async (GhSession           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (GH_IS_SESSION (self));
 
-  task = op_task_new (self, gh_session_refresh_async, cancellable, callback, user_data);
-  ((Op *) g_task_get_task_data (task))->force = force;
-  lock_then (task, refresh_locked_cb);
+  refresh_start (self, force, NULL, cancellable, callback, user_data);
 }
 
 gboolean
@@ -1065,7 +1120,7 @@ access_token_refreshed_cb (GObject      *object,
 
 void
 gh_session_get_access_token_async (GhSession           *self,
-                                   gboolean             force_refresh,
+                                   const char          *rejected_token,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
@@ -1076,7 +1131,19 @@ gh_session_get_access_token_async (GhSession           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gh_session_get_access_token_async);
-  gh_session_refresh_async (self, force_refresh, cancellable, access_token_refreshed_cb, task);
+  refresh_start (self, FALSE, rejected_token, cancellable, access_token_refreshed_cb, task);
+}
+
+GError *
+gh_session_token_refused_error (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+
+  return g_error_new (GH_ERROR, GH_ERROR_UNAUTHORIZED,
+                      _("The AWS access portal refused the access token for “%s” twice in a row "
+                        "(HTTP 401), although the sign-in has not ended. Try again in a moment; "
+                        "if this keeps happening, sign in again: gatehouse login %s"),
+                      self->config->name, self->config->name);
 }
 
 char *

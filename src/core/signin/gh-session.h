@@ -59,7 +59,8 @@ gboolean         gh_session_login_finish        (GhSession           *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
-/* Refreshes the access token when less than GH_REFRESH_WINDOW is left (always with force).
+/* Refreshes the access token when less than GH_REFRESH_WINDOW is left (always with force),
+ * unless another process put a new token in the cache while this one waited for the lock.
  * invalid_grant (or a rejected registration) marks the session EXPIRED and fails with
  * GH_ERROR_NOT_SIGNED_IN. */
 void             gh_session_refresh_async       (GhSession           *self,
@@ -72,17 +73,21 @@ gboolean         gh_session_refresh_finish      (GhSession           *self,
                                                  GError             **error);
 
 /* A usable access token for the portal API: refreshed first (under the lock) when less than
- * GH_REFRESH_WINDOW is left, or always with force_refresh (e.g. after a 401 mid-listing).
- * Never starts an interactive sign-in: without a usable sign-in it fails with
- * GH_ERROR_NOT_SIGNED_IN. Free the result with gh_secret_free(). */
+ * GH_REFRESH_WINDOW is left. `rejected_token` is the access token the portal just refused
+ * (401), or NULL: it is replaced by a refresh, unless another caller or process already
+ * replaced it, whose token is then returned. Never starts an interactive sign-in: without a
+ * usable sign-in it fails with GH_ERROR_NOT_SIGNED_IN. Free the result with gh_secret_free(). */
 void             gh_session_get_access_token_async  (GhSession           *self,
-                                                     gboolean             force_refresh,
+                                                     const char          *rejected_token,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
 char            *gh_session_get_access_token_finish (GhSession           *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
+/* For a portal that refuses (401) the token that replaced a refused one: the sign-in has not
+ * ended, so the message does not say it has. GH_ERROR_UNAUTHORIZED. */
+GError          *gh_session_token_refused_error     (GhSession           *self);
 
 /* Portal Logout (best effort), then removes the keyring items, the token cache file and the
  * state file. */
