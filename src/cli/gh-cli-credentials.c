@@ -1,8 +1,9 @@
 /* gh-cli-credentials.c — `gatehouse credentials`, also the `credential_process` of profiles
  *
  * Runs non-interactively: the AWS CLI buffers a credential_process's output, so a browser
- * opened from here would be invisible. When the sign-in has ended it says so on stderr, asks a
- * running tray service to show one sign-in prompt, and exits with GH_EXIT_NOT_SIGNED_IN.
+ * opened from here would be invisible. When the sign-in has ended it says so, and why, on
+ * stderr, asks a running tray service to show one sign-in prompt, and exits with
+ * GH_EXIT_NOT_SIGNED_IN.
  */
 #define G_LOG_DOMAIN "gh-cli"
 
@@ -118,11 +119,9 @@ cmd_credentials (int    argc,
     {
       if (g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN))
         {
-          const char *name = gh_session_get_name (session);
-
-          g_printerr (_("Gatehouse: sign-in for %s has ended — click the tray icon or run "
-                        "`gatehouse login %s`\n"), name, name);
-          ask_tray_to_sign_in (name);
+          /* The message says why (never signed in, ended, or a refresh's reply was lost). */
+          g_printerr (_("Gatehouse: %s (or click the tray icon)\n"), error->message);
+          ask_tray_to_sign_in (gh_session_get_name (session));
           return GH_EXIT_NOT_SIGNED_IN;
         }
       return report_error (error);

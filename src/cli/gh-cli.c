@@ -88,6 +88,7 @@ gh_cli_exit_code_for_error (const GError *error)
     case GH_ERROR_UNAUTHORIZED:
     case GH_ERROR_TIMEOUT:
     case GH_ERROR_STATE_MISMATCH:
+    case GH_ERROR_REPLY_LOST:
       return GH_EXIT_NOT_SIGNED_IN;
 
     case GH_ERROR_KEYRING:
@@ -101,6 +102,7 @@ gh_cli_exit_code_for_error (const GError *error)
     case GH_ERROR_FORBIDDEN:
     case GH_ERROR_SERVER:
     case GH_ERROR_NETWORK:
+    case GH_ERROR_NO_REPLY:
     case GH_ERROR_MALFORMED:
     case GH_ERROR_INVALID_REQUEST:
       return GH_EXIT_SERVICE;

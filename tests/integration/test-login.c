@@ -318,6 +318,93 @@ test_refresh_invalid_grant (GhTestFixture *fixture,
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
 }
 
+/* AWS answers a refresh after the client's ordinary timeout, having rotated the refresh token
+ * already: a refresh waits for that answer instead of giving up and sending the old token
+ * again (which the service now refuses). */
+static void
+test_refresh_slow_answer (GhTestFixture *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("slow");
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(JsonObject) status = NULL;
+
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  first = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+
+  g_ptr_array_add (fixture->extra_env, g_strdup ("GATEHOUSE_HTTP_TIMEOUT=2"));
+  g_object_set (fixture->sim, "token-latency-ms", 3000u, NULL);
+  status = status_json (fixture, name);
+  g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "signed-in");
+  g_assert_true (json_object_get_null_member (status, "error"));
+  /* Asked once, answered once. */
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+  second = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+  g_assert_cmpstr (second, !=, first);
+  g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, second));
+  assert_signed_in (fixture, name);
+}
+
+/* AWS carried out a refresh and its answer was lost on the way (the connection broke): the old
+ * refresh token is then refused. The sign-in must be signed in again, and it is said why. */
+static void
+test_refresh_reply_lost (GhTestFixture *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("lost");
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  const char *problem;
+
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+
+  gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_LOST_REPLY, 1);
+  status = status_json (fixture, name);
+  g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "ended");
+  problem = json_object_get_string_member (status, "error");
+  gh_test_assert_contains (problem, "did not answer a refresh");
+  gh_test_assert_contains (problem, "was lost");
+  g_assert_null (strstr (problem, "has ended"));
+
+  /* credential_process says the same. */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "credentials", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
+                   ==, EXIT_NOT_SIGNED_IN);
+  gh_test_assert_contains (err, "did not answer a refresh");
+  g_assert_null (strstr (err, "has ended"));
+}
+
+/* The refresh's answer was lost and the call then failed (the service answered 503): nothing
+ * is known yet. The next refresh, in another process, finds the token refused, and says why. */
+static void
+test_refresh_unanswered_then_refused (GhTestFixture *fixture,
+                                      gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("unanswered");
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+
+  gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_LOST_REPLY, 1);
+  gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_503, 3);
+  first = status_json (fixture, name);
+  g_assert_cmpstr (json_object_get_string_member (first, "state"), ==, "signed-in");
+  gh_test_assert_contains (json_object_get_string_member (first, "error"), "HTTP 503");
+
+  second = status_json (fixture, name);
+  g_assert_cmpstr (json_object_get_string_member (second, "state"), ==, "ended");
+  gh_test_assert_contains (json_object_get_string_member (second, "error"),
+                           "did not answer a refresh");
+}
+
 /* Twenty `gatehouse credentials` at once with a token due for a refresh: the first to take the
  * sign-in's lock refreshes, the others find its token when they get the lock. */
 static void
@@ -715,7 +802,8 @@ static const FaultCase fault_cases[] = {
   { "RegisterClient", GH_SIM_FAULT_503, "HTTP 503" },
   { "StartDeviceAuthorization", GH_SIM_FAULT_MALFORMED, "not valid JSON" },
   { "RegisterClient", GH_SIM_FAULT_CLOSE, "cannot reach" },
-  { "RegisterClient", GH_SIM_FAULT_HANG, "cannot reach" },
+  /* It took the request: it is slow, not unreachable. */
+  { "RegisterClient", GH_SIM_FAULT_HANG, "AWS is slow to answer" },
 };
 
 /* Single flight: many logins at once open one browser tab */
@@ -939,6 +1027,9 @@ main (int    argc,
   ADD ("refresh/single-flight/due", test_refresh_single_flight_due);
   ADD ("refresh/single-flight/refused", test_refresh_single_flight_refused);
   ADD ("refresh/refused-twice", test_token_refused_twice);
+  ADD ("refresh/slow-answer", test_refresh_slow_answer);
+  ADD ("refresh/reply-lost", test_refresh_reply_lost);
+  ADD ("refresh/unanswered-then-refused", test_refresh_unanswered_then_refused);
   ADD ("invalid-client", test_invalid_client_reregisters);
   ADD ("invalid-client/pkce", test_invalid_client_pkce);
   ADD ("botocore", test_botocore);

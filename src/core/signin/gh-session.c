@@ -30,6 +30,7 @@ struct _GhSession
   GhSsoSessionConfig *config;
   GhSessionState      state;
   GhSessionStatus     status;
+  GhSessionEndReason  end_reason;
   gint64              access_expires_at;
   char               *error_message;
 };
@@ -42,6 +43,7 @@ enum {
   PROP_START_URL,
   PROP_REGION,
   PROP_STATUS,
+  PROP_END_REASON,
   PROP_ACCESS_EXPIRES_AT,
   PROP_SESSION_END,
   PROP_ERROR_MESSAGE,
@@ -148,6 +150,16 @@ set_status (GhSession       *self,
 }
 
 static void
+set_end_reason (GhSession          *self,
+                GhSessionEndReason  reason)
+{
+  if (self->end_reason == reason)
+    return;
+  self->end_reason = reason;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_END_REASON]);
+}
+
+static void
 set_error_message (GhSession  *self,
                    const char *message)
 {
@@ -193,6 +205,9 @@ gh_session_reload (GhSession *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_EXPIRES_AT]);
   if (old_end != self->state.session_end)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_END]);
+  set_end_reason (self, !self->state.ended ? GH_SESSION_END_NONE
+                        : self->state.reply_lost ? GH_SESSION_END_REPLY_LOST
+                        : GH_SESSION_END_REFUSED);
   set_status (self, status);
 }
 
@@ -231,6 +246,9 @@ gh_session_get_property (GObject    *object,
     case PROP_STATUS:
       g_value_set_enum (value, self->status);
       break;
+    case PROP_END_REASON:
+      g_value_set_enum (value, self->end_reason);
+      break;
     case PROP_ACCESS_EXPIRES_AT:
       g_value_set_int64 (value, self->access_expires_at);
       break;
@@ -259,6 +277,9 @@ gh_session_class_init (GhSessionClass *klass)
   properties[PROP_REGION] = g_param_spec_string ("region", NULL, NULL, NULL, flags);
   properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, GH_TYPE_SESSION_STATUS,
                                                GH_SESSION_SIGNED_OUT, flags);
+  properties[PROP_END_REASON] = g_param_spec_enum ("end-reason", NULL, NULL,
+                                                   GH_TYPE_SESSION_END_REASON,
+                                                   GH_SESSION_END_NONE, flags);
   properties[PROP_ACCESS_EXPIRES_AT] = g_param_spec_int64 ("access-expires-at", NULL, NULL,
                                                            0, G_MAXINT64, 0, flags);
   properties[PROP_SESSION_END] = g_param_spec_int64 ("session-end", NULL, NULL,
@@ -360,6 +381,13 @@ gh_session_get_refreshable (GhSession *self)
 {
   g_return_val_if_fail (GH_IS_SESSION (self), FALSE);
   return self->state.refreshable;
+}
+
+GhSessionEndReason
+gh_session_get_end_reason (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), GH_SESSION_END_NONE);
+  return self->end_reason;
 }
 
 const char *
@@ -808,6 +836,24 @@ gh_session_login_finish (GhSession     *self,
 
 /* Refresh */
 
+/* What to tell a person whose sign-in has ended, with the reason the service gave. */
+static GError *
+ended_error (GhSession *self)
+{
+  const char *name = self->config->name;
+
+  if (self->state.ended && self->state.reply_lost)
+    return g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
+                        _("AWS did not answer a refresh of the sign-in for “%s” in time (it was "
+                          "slow, or the connection broke), and now refuses the refresh token "
+                          "that refresh used: the new one it sent was lost. Sign in again: "
+                          "gatehouse login %s"), name, name);
+
+  return g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
+                      _("The sign-in for “%s” has ended. Sign in again: gatehouse login %s"),
+                      name, name);
+}
+
 static void
 ended_cleared_cb (GObject      *object,
                   GAsyncResult *result,
@@ -818,23 +864,24 @@ ended_cleared_cb (GObject      *object,
   g_autoptr(GError) ignored = NULL;
 
   gh_secret_store_clear_finish (result, &ignored);
-  op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
-                              _("The sign-in for “%s” has ended. Sign in again: "
-                                "gatehouse login %s"),
-                              self->config->name, self->config->name));
+  op_fail (task, ended_error (self));
 }
 
-/* The service refused the refresh token: the sign-in session is over. Forget the token so
- * nothing retries it, and remember that it ended. */
+/* The service refused the refresh token: the sign-in session is over, or (reply_lost) a
+ * refresh whose answer never came replaced the token. Forget the token so nothing retries it,
+ * and remember that it ended, and why. */
 static void
 mark_ended (GTask    *task,
-            gboolean  registration_rejected)
+            gboolean  registration_rejected,
+            gboolean  reply_lost)
 {
   GhSession *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   gh_session_state_load (self->config->name, &self->state);
   self->state.ended = TRUE;
+  self->state.reply_lost = reply_lost;
+  self->state.refresh_unanswered = FALSE;
   if (!gh_session_state_save (self->config->name, &self->state, &error))
     g_warning ("%s", error->message);
 
@@ -844,28 +891,52 @@ mark_ended (GTask    *task,
                                g_task_get_cancellable (task), ended_cleared_cb, task);
 }
 
+/* The refresh went out and no answer came: the service may have replaced the refresh token we
+ * hold. Nothing can tell until it is used again; if it is refused then, this is why. */
+static void
+remember_unanswered (GhSession *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  gh_session_state_load (self->config->name, &self->state);
+  self->state.refresh_unanswered = TRUE;
+  if (!gh_session_state_save (self->config->name, &self->state, &error))
+    g_warning ("%s", error->message);
+}
+
 static void
 refreshed_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
   GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
   op->response = gh_oidc_create_token_finish (result, &error);
   if (op->response == NULL)
     {
-      if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_GRANT) ||
-          g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_CLIENT))
+      if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_CLIENT))
         {
-          gboolean rejected = error->code == GH_ERROR_INVALID_CLIENT;
+          g_error_free (error);
+          mark_ended (task, TRUE, FALSE);
+        }
+      else if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_GRANT) ||
+               g_error_matches (error, GH_ERROR, GH_ERROR_REPLY_LOST))
+        {
+          gboolean reply_lost = error->code == GH_ERROR_REPLY_LOST ||
+                                self->state.refresh_unanswered;
 
           g_error_free (error);
-          mark_ended (task, rejected);
-          return;
+          mark_ended (task, FALSE, reply_lost);
         }
-      op_fail (task, error);
+      else
+        {
+          if (g_error_matches (error, GH_ERROR, GH_ERROR_NO_REPLY))
+            remember_unanswered (self);
+          op_fail (task, error);
+        }
       return;
     }
 
@@ -879,10 +950,7 @@ not_signed_in (GTask *task)
   GhSession *self = g_task_get_source_object (task);
 
   if (self->state.signed_in_at > 0)
-    op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
-                                _("The sign-in for “%s” has ended. Sign in again: "
-                                  "gatehouse login %s"),
-                                self->config->name, self->config->name));
+    op_fail (task, ended_error (self));
   else
     op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
                                 _("Not signed in to “%s”. Sign in: gatehouse login %s"),
@@ -911,7 +979,7 @@ refresh_registration_cb (GObject      *object,
   gh_secret_free (json);
   if (op->registration == NULL || op->registration->expires_at <= now_seconds ())
     {
-      mark_ended (task, FALSE);
+      mark_ended (task, FALSE, FALSE);
       return;
     }
 
@@ -1107,10 +1175,7 @@ access_token_refreshed_cb (GObject      *object,
   token = gh_token_cache_read (path, NULL);
   if (token == NULL || token->expires_at <= now_seconds ())
     {
-      g_task_return_new_error (task, GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
-                               _("The sign-in for “%s” has ended. Sign in again: "
-                                 "gatehouse login %s"),
-                               self->config->name, self->config->name);
+      g_task_return_error (task, ended_error (self));
       return;
     }
 
