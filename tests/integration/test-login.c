@@ -626,6 +626,98 @@ test_botocore_refreshes_itself (GhTestFixture *fixture,
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 3);
 }
 
+/* `aws sso login` for sign-in `name`, done by botocore: the token cache file then holds the
+ * AWS CLI's own access token, refresh token and client registration. */
+static void
+aws_sso_login (GhTestFixture *fixture,
+               const char    *name)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fixtures", "aws-sso-login.py",
+                                                   NULL);
+  g_autofree char *url = gh_test_start_url (fixture);
+  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *python = g_getenv ("GH_PYTHON");
+
+  g_assert_nonnull (python);
+  process = g_subprocess_launcher_spawn (launcher, &error, python, script, name, url,
+                                         "us-east-1", NULL);
+  g_assert_no_error (error);
+  if (gh_test_wait_cli (fixture, process, NULL, &err) != 0)
+    g_error ("aws sso login failed: %s", err);
+}
+
+/* After `aws sso login`, the token cache holds the AWS CLI's refresh token, bound (as in IAM
+ * Identity Center) to the CLI's client registration. Gatehouse refreshes with its own, keeps
+ * the CLI's in the file, and botocore goes on refreshing the CLI's sign-in from there; with
+ * --cache-refresh-token (data) or without. */
+static void
+test_other_client_tokens (GhTestFixture *fixture,
+                          gconstpointer  data)
+{
+  gboolean cache_refresh_token = GPOINTER_TO_INT (data);
+  g_autofree char *name = gh_test_unique_name ("cli-too");
+  g_autofree char *url = gh_test_start_url (fixture);
+  g_autofree char *ours = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GhCachedToken) cli = NULL;
+  g_autoptr(GhCachedToken) after = NULL;
+  g_autoptr(GhCachedToken) botocore = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  guint create_token;
+
+  /* Ten-minute tokens: Gatehouse and botocore both refresh at once. */
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "add", name,
+                                    "--start-url", url, "--region", "us-east-1",
+                                    cache_refresh_token ? "--cache-refresh-token" : NULL,
+                                    NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  ours = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
+
+  aws_sso_login (fixture, name);
+  cli = read_cache (fixture, name);
+  g_assert_nonnull (cli->refresh_token);
+  g_assert_cmpstr (cli->refresh_token, !=, ours);
+
+  /* Gatehouse refreshes with its own refresh token and registration. */
+  create_token = gh_simulator_get_request_count (fixture->sim, "CreateToken");
+  status = status_json (fixture, name);
+  g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "signed-in");
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==,
+                    create_token + 1);
+  g_assert_false (gh_simulator_refresh_token_is_valid (fixture->sim, ours));
+
+  /* Its access token is in the file; the CLI's refresh token and registration still are. */
+  after = read_cache (fixture, name);
+  g_assert_cmpstr (after->access_token, !=, cli->access_token);
+  g_assert_true (gh_simulator_access_token_is_valid (fixture->sim, after->access_token));
+  g_assert_cmpstr (after->client_id, ==, cli->client_id);
+  g_assert_cmpstr (after->client_secret, ==, cli->client_secret);
+  g_assert_cmpint (after->registration_expires_at, ==, cli->registration_expires_at);
+  g_assert_cmpstr (after->refresh_token, ==, cli->refresh_token);
+  g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, cli->refresh_token));
+
+  /* botocore refreshes the CLI's sign-in from the file. */
+  key = botocore_credentials (fixture, name);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==,
+                    create_token + 2);
+  botocore = read_cache (fixture, name);
+  g_assert_cmpstr (botocore->client_id, ==, cli->client_id);
+  g_assert_cmpstr (botocore->refresh_token, !=, cli->refresh_token);
+  g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, botocore->refresh_token));
+
+  /* And Gatehouse's sign-in carries on beside it. */
+  again = status_json (fixture, name);
+  g_assert_cmpstr (json_object_get_string_member (again, "state"), ==, "signed-in");
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==,
+                    create_token + 3);
+  g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, botocore->refresh_token));
+}
+
 /* Bad input */
 
 static void
@@ -1034,6 +1126,10 @@ main (int    argc,
   ADD ("invalid-client/pkce", test_invalid_client_pkce);
   ADD ("botocore", test_botocore);
   ADD ("botocore/refreshes-itself", test_botocore_refreshes_itself);
+  g_test_add ("/login/other-client/default", GhTestFixture, GINT_TO_POINTER (FALSE),
+              gh_test_fixture_setup, test_other_client_tokens, gh_test_fixture_teardown);
+  g_test_add ("/login/other-client/cache-refresh-token", GhTestFixture, GINT_TO_POINTER (TRUE),
+              gh_test_fixture_setup, test_other_client_tokens, gh_test_fixture_teardown);
   ADD ("bad-input/session", test_bad_session_input);
   ADD ("bad-input/config-symlink", test_config_symlink);
   ADD ("keyring/missing", test_no_keyring);

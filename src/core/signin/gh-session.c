@@ -957,6 +957,26 @@ not_signed_in (GTask *task)
                                 self->config->name, self->config->name));
 }
 
+/* With --cache-refresh-token, the AWS CLI (botocore) may have refreshed with our refresh token
+ * and rotated it into its token cache: the file's copy is then the live one. A refresh token
+ * of another client there (`aws sso login`'s) works only with that client's registration and
+ * is the CLI's own sign-in: it is never taken. */
+static void
+adopt_rotated_refresh_token (GhSession *self,
+                             Op        *op)
+{
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  g_autoptr(GhCachedToken) cached = gh_token_cache_read (path, NULL);
+
+  if (cached == NULL || cached->refresh_token == NULL || op->registration == NULL ||
+      g_strcmp0 (cached->client_id, op->registration->client_id) != 0 ||
+      g_strcmp0 (cached->refresh_token, op->refresh_token) == 0)
+    return;
+
+  g_clear_pointer (&op->refresh_token, gh_secret_free);
+  op->refresh_token = g_strdup (cached->refresh_token);
+}
+
 static void
 refresh_registration_cb (GObject      *object,
                          GAsyncResult *result,
@@ -977,6 +997,18 @@ refresh_registration_cb (GObject      *object,
 
   op->registration = parse_registration (json);
   gh_secret_free (json);
+  adopt_rotated_refresh_token (self, op);
+
+  if (op->refresh_token == NULL)
+    {
+      /* Not refreshable: fine while the access token lasts. */
+      if (self->access_expires_at > now_seconds () && !op->force)
+        op_succeed (task);
+      else
+        not_signed_in (task);
+      return;
+    }
+
   if (op->registration == NULL || op->registration->expires_at <= now_seconds ())
     {
       mark_ended (task, FALSE, FALSE);
@@ -1012,31 +1044,6 @@ refresh_token_cb (GObject      *object,
   if (error != NULL)
     {
       op_fail (task, error);
-      return;
-    }
-
-  /* With the refresh token in the AWS CLI's cache, the CLI may have rotated it: the file's
-   * copy is then the live one. */
-  if (self->config->cache_refresh_token)
-    {
-      g_autofree char *path = gh_token_cache_path (cache_key (self));
-      g_autoptr(GhCachedToken) cached = gh_token_cache_read (path, NULL);
-
-      if (cached != NULL && cached->refresh_token != NULL &&
-          g_strcmp0 (cached->refresh_token, op->refresh_token) != 0)
-        {
-          g_clear_pointer (&op->refresh_token, gh_secret_free);
-          op->refresh_token = g_strdup (cached->refresh_token);
-        }
-    }
-
-  if (op->refresh_token == NULL)
-    {
-      /* Not refreshable: fine while the access token lasts. */
-      if (self->access_expires_at > now_seconds () && !op->force)
-        op_succeed (task);
-      else
-        not_signed_in (task);
       return;
     }
 
