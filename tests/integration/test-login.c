@@ -10,6 +10,7 @@
 
 #include "gh-error.h"
 #include "gh-file-util.h"
+#include "gh-lock.h"
 #include "gh-login-flow.h"
 #include "gh-secret-store.h"
 #include "gh-test-env.h"
@@ -405,7 +406,7 @@ test_refresh_unanswered_then_refused (GhTestFixture *fixture,
                            "did not answer a refresh");
 }
 
-/* Twenty `gatehouse credentials` at once with a token due for a refresh: the first to take the
+/* Twenty `gatehouse credentials` at once with a token to replace: the first to take the
  * sign-in's lock refreshes, the others find its token when they get the lock. */
 static void
 run_credentials_crowd (GhTestFixture *fixture,
@@ -424,23 +425,6 @@ run_credentials_crowd (GhTestFixture *fixture,
         g_error ("credentials failed: %s", err);
       g_object_unref (processes[i]);
     }
-}
-
-/* Ten-minute access tokens are always inside the 15-minute refresh window, even fresh ones. */
-static void
-test_refresh_single_flight_due (GhTestFixture *fixture,
-                                gconstpointer  data)
-{
-  g_autofree char *name = gh_test_unique_name ("crowd-due");
-
-  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  gh_test_add_session (fixture, name);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
-  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
-
-  run_credentials_crowd (fixture, name);
-  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
-  assert_signed_in (fixture, name);
 }
 
 /* The portal refuses the token every process read (it still looks valid here): each asks for
@@ -500,6 +484,77 @@ test_token_refused_twice (GhTestFixture *fixture,
                    ==, 0);
   assert_signed_in (fixture, name);
 }
+
+typedef struct
+{
+  guint refreshed;
+  guint failed;
+} CrowdResults;
+
+static void
+crowd_refreshed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CrowdResults *results = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (gh_session_refresh_finish (GH_SESSION (object), result, &error))
+    results->refreshed++;
+  else
+    results->failed++;
+}
+
+static gboolean
+crowd_done (gpointer data)
+{
+  CrowdResults *results = data;
+
+  return results->refreshed + results->failed == 20;
+}
+
+/* Twenty callers find the token due (ten-minute tokens are always inside the 15-minute
+ * window) and wait for the sign-in's lock, which is held here meanwhile, as another process
+ * would, so that all of them have read the token before any refresh: after it, one refreshes
+ * and the others find its token. Each caller is a GhSession of its own, as in a process of
+ * its own. */
+static void
+test_refresh_single_flight_due (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("crowd-due");
+  g_autofree char *hash = gh_sha1_hex (name);
+  g_autofree char *lock_name = g_strdup_printf ("session-%s.lock", hash);
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GhLock) held = NULL;
+  g_autoptr(GError) error = NULL;
+  CrowdResults results = { 0, };
+
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  gh_test_sign_in (fixture, name);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
+
+  held = gh_lock_acquire (lock_name, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 20; i++)
+    {
+      GhSession *session = gh_test_load_session (name);
+
+      g_ptr_array_add (sessions, session);
+      gh_session_refresh_async (session, FALSE, NULL, crowd_refreshed_cb, &results);
+    }
+  gh_test_sleep_ms (200);
+  g_assert_cmpuint (results.refreshed + results.failed, ==, 0);
+
+  g_clear_object (&held);
+  gh_test_wait_for (crowd_done, &results, 60000, "twenty refreshes");
+  g_assert_cmpuint (results.refreshed, ==, 20);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+  assert_signed_in (fixture, name);
+}
+
+static const GhTestCase subprocess_cases[] = {
+  { "/login/refresh/single-flight/due", test_refresh_single_flight_due },
+};
 
 static void
 test_invalid_client_reregisters (GhTestFixture *fixture,
@@ -1116,7 +1171,6 @@ main (int    argc,
   ADD ("refresh/rotation", test_refresh_rotation);
   ADD ("refresh/no-rotation", test_refresh_without_rotation);
   ADD ("refresh/invalid-grant", test_refresh_invalid_grant);
-  ADD ("refresh/single-flight/due", test_refresh_single_flight_due);
   ADD ("refresh/single-flight/refused", test_refresh_single_flight_refused);
   ADD ("refresh/refused-twice", test_token_refused_twice);
   ADD ("refresh/slow-answer", test_refresh_slow_answer);
@@ -1139,6 +1193,8 @@ main (int    argc,
   ADD ("logout", test_logout);
   ADD ("callback/error", test_callback_error);
   ADD ("cancel", test_cancel);
+
+  gh_test_add_subprocess_cases (subprocess_cases, G_N_ELEMENTS (subprocess_cases));
 
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     {
