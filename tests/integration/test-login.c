@@ -197,6 +197,36 @@ test_device_code_expired (GhTestFixture *fixture,
 
 /* Refresh */
 
+/* Signs in with ten-minute access tokens: inside the 15-minute refresh window at once, so the
+ * next command refreshes. */
+static void
+sign_in_refresh_due (GhTestFixture *fixture,
+                     const char    *name)
+{
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+}
+
+/* `gatehouse credentials` for ReadOnly in the first account, as credential_process runs it. */
+static GSubprocess *
+spawn_credentials (GhTestFixture *fixture,
+                   const char    *name)
+{
+  return gh_test_spawn_cli (fixture, "credentials", "--session", name,
+                            "--account", "100000000001", "--role", "ReadOnly", NULL);
+}
+
+static int
+run_credentials (GhTestFixture  *fixture,
+                 const char     *name,
+                 char          **err)
+{
+  g_autoptr(GSubprocess) process = spawn_credentials (fixture, name);
+
+  return gh_test_wait_cli (fixture, process, NULL, err);
+}
+
 static void
 test_refresh_rotation (GhTestFixture *fixture,
                        gconstpointer  data)
@@ -208,9 +238,7 @@ test_refresh_rotation (GhTestFixture *fixture,
   g_autoptr(GhCachedToken) after = NULL;
 
   /* Ten-minute access tokens are inside the 15-minute refresh window at once. */
-  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  gh_test_add_session (fixture, name);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  sign_in_refresh_due (fixture, name);
   first = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   before = read_cache (fixture, name);
 
@@ -302,9 +330,7 @@ test_refresh_invalid_grant (GhTestFixture *fixture,
   g_autofree char *out = NULL;
   g_autofree char *refresh = NULL;
 
-  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  gh_test_add_session (fixture, name);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  sign_in_refresh_due (fixture, name);
   gh_simulator_revoke_refresh_tokens (fixture->sim);
 
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", "--json", NULL), ==, 0);
@@ -331,9 +357,7 @@ test_refresh_slow_answer (GhTestFixture *fixture,
   g_autofree char *second = NULL;
   g_autoptr(JsonObject) status = NULL;
 
-  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  gh_test_add_session (fixture, name);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  sign_in_refresh_due (fixture, name);
   first = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
 
   g_ptr_array_add (fixture->extra_env, g_strdup ("GATEHOUSE_HTTP_TIMEOUT=2"));
@@ -360,9 +384,7 @@ test_refresh_reply_lost (GhTestFixture *fixture,
   g_autoptr(JsonObject) status = NULL;
   const char *problem;
 
-  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  gh_test_add_session (fixture, name);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  sign_in_refresh_due (fixture, name);
 
   gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_LOST_REPLY, 1);
   status = status_json (fixture, name);
@@ -373,9 +395,7 @@ test_refresh_reply_lost (GhTestFixture *fixture,
   g_assert_null (strstr (problem, "has ended"));
 
   /* credential_process says the same. */
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "credentials", "--session", name,
-                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
-                   ==, EXIT_NOT_SIGNED_IN);
+  g_assert_cmpint (run_credentials (fixture, name, &err), ==, EXIT_NOT_SIGNED_IN);
   gh_test_assert_contains (err, "did not answer a refresh");
   g_assert_null (strstr (err, "has ended"));
 }
@@ -390,9 +410,7 @@ test_refresh_unanswered_then_refused (GhTestFixture *fixture,
   g_autoptr(JsonObject) first = NULL;
   g_autoptr(JsonObject) second = NULL;
 
-  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  gh_test_add_session (fixture, name);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  sign_in_refresh_due (fixture, name);
 
   gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_LOST_REPLY, 1);
   gh_simulator_inject_fault (fixture->sim, "CreateToken", GH_SIM_FAULT_503, 3);
@@ -415,8 +433,7 @@ run_credentials_crowd (GhTestFixture *fixture,
   GSubprocess *processes[20];
 
   for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
-    processes[i] = gh_test_spawn_cli (fixture, "credentials", "--session", name,
-                                      "--account", "100000000001", "--role", "ReadOnly", NULL);
+    processes[i] = spawn_credentials (fixture, name);
   for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
     {
       g_autofree char *err = NULL;
@@ -459,9 +476,7 @@ test_token_refused_twice (GhTestFixture *fixture,
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
 
   gh_simulator_inject_fault (fixture->sim, "GetRoleCredentials", GH_SIM_FAULT_UNAUTHORIZED, 2);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "credentials", "--session", name,
-                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
-                   !=, 0);
+  g_assert_cmpint (run_credentials (fixture, name, &err), !=, 0);
   gh_test_assert_contains (err, "refused the access token");
   gh_test_assert_contains (err, "has not ended");
   g_assert_null (strstr (err, "has ended"));
@@ -479,9 +494,7 @@ test_token_refused_twice (GhTestFixture *fixture,
 
   status = status_json (fixture, name);
   g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "signed-in");
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "credentials", "--session", name,
-                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
-                   ==, 0);
+  g_assert_cmpint (run_credentials (fixture, name, NULL), ==, 0);
   assert_signed_in (fixture, name);
 }
 
@@ -529,8 +542,7 @@ test_refresh_single_flight_due (GhTestFixture *fixture)
   g_autoptr(GError) error = NULL;
   CrowdResults results = { 0, };
 
-  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
-  gh_test_sign_in (fixture, name);
+  sign_in_refresh_due (fixture, name);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
 
   held = gh_lock_acquire (lock_name, NULL, &error);
