@@ -105,6 +105,7 @@ exit_code_for_error (const GError *error)
     case GH_ERROR_UNAUTHORIZED:
     case GH_ERROR_TIMEOUT:
     case GH_ERROR_STATE_MISMATCH:
+    case GH_ERROR_REPLY_LOST:
       return GH_EXIT_NOT_SIGNED_IN;
 
     case GH_ERROR_KEYRING:
@@ -118,6 +119,7 @@ exit_code_for_error (const GError *error)
     case GH_ERROR_FORBIDDEN:
     case GH_ERROR_SERVER:
     case GH_ERROR_NETWORK:
+    case GH_ERROR_NO_REPLY:
     case GH_ERROR_MALFORMED:
     case GH_ERROR_INVALID_REQUEST:
       return GH_EXIT_SERVICE;
@@ -445,11 +447,9 @@ gh_cli_get_role_credentials (GhSession         *session,
 
   if (g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN))
     {
-      const char *name = gh_session_get_name (session);
-
-      g_printerr (_("Gatehouse: sign-in for %s has ended — click the tray icon or run "
-                    "`gatehouse login %s`\n"), name, name);
-      ask_tray_to_sign_in (name);
+      /* The message says why (never signed in, ended, or a refresh's reply was lost). */
+      g_printerr (_("Gatehouse: %s (or click the tray icon)\n"), error->message);
+      ask_tray_to_sign_in (gh_session_get_name (session));
       *exit_code = GH_EXIT_NOT_SIGNED_IN;
       return NULL;
     }

@@ -267,7 +267,8 @@ test_nested (GhTestFixture *fixture,
   g_assert_cmpstr (out, ==, expected);
 }
 
-/* Not interactive: an ended sign-in is exit 3 with the message of `gatehouse credentials`. */
+/* Not interactive: a sign-in that is not signed in is exit 3 with the message of `gatehouse
+ * credentials`. */
 static void
 test_signed_out (GhTestFixture *fixture,
                  gconstpointer  data)
@@ -282,7 +283,7 @@ test_signed_out (GhTestFixture *fixture,
   g_assert_cmpint (gh_test_run_cli (fixture, &out, &err, "exec", "--session", name,
                                     "--account", "100000000001", "--role", "ReadOnly", "--",
                                     "sh", "-c", "echo ran", NULL), ==, EXIT_NOT_SIGNED_IN);
-  expected = g_strdup_printf ("sign-in for %s has ended", name);
+  expected = g_strdup_printf ("“%s” is not signed in. Sign in: gatehouse login %s", name, name);
   gh_test_assert_contains (err, expected);
   g_assert_null (strstr (out, "ran"));
   urls = gh_test_browser_urls (fixture);

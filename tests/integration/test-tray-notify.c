@@ -656,6 +656,41 @@ test_refresh_rejected (TrayFixture   *fixture,
   gh_test_wait_for (signed_in_cb, &wait, 30000, "the sign-in");
 }
 
+/* AWS carried out a refresh and its answer was lost on the way, so the refresh token it
+ * replaced is refused: the notification says that, not that the person signed out. */
+static void
+test_refresh_reply_lost (TrayFixture   *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("lost");
+  g_autofree char *summary = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  StateWait wait = { fixture, name };
+  Notification *ended;
+  guint32 id = 0;
+
+  /* Refreshes are due 4–6 s after the sign-in, as above. */
+  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 24, NULL);
+  gh_test_sign_in (&fixture->env, name);
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "roles", name, NULL), ==, 0);
+
+  gh_simulator_inject_fault (fixture->env.sim, "CreateToken", GH_SIM_FAULT_LOST_REPLY, 1);
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=20"));
+  start_service (fixture);
+
+  summary = g_strdup_printf ("Sign in to “%s” again", name);
+  wait_for_notifications (fixture, summary, 1, 60000);
+  gh_test_wait_for (ended_cb, &wait, 20000, "the sign-in to end");
+
+  notification_barrier (fixture);
+  list = notifications (fixture);
+  ended = last_notification (list, summary, &id);
+  g_assert_cmpstr (ended->body, ==, "AWS answered a refresh too late, or the answer was lost, "
+                                    "and the sign-in cannot be renewed without it.");
+  assert_buttons (ended, "Sign in", NULL);
+  g_assert_cmpuint (count_notifications (fixture, "Signed out of"), ==, 0);
+}
+
 /* The refresh fails on a locked keyring */
 
 typedef struct
@@ -966,6 +1001,8 @@ main (int    argc,
               test_console_ending, tray_teardown);
   g_test_add ("/tray-notify/role-changes", TrayFixture, NULL, tray_setup,
               test_role_changes, tray_teardown);
+  g_test_add ("/tray-notify/refresh-reply-lost", TrayFixture, NULL, tray_setup,
+              test_refresh_reply_lost, tray_teardown);
   g_test_add ("/tray-notify/refresh-rejected", TrayFixture, NULL, tray_setup,
               test_refresh_rejected, tray_teardown);
   g_test_add ("/tray-notify/keyring-locked", KeyringFixture, NULL, keyring_setup,

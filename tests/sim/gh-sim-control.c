@@ -21,6 +21,8 @@ parse_fault_kind (const char *str,
     { "close", GH_SIM_FAULT_CLOSE },
     { "hang", GH_SIM_FAULT_HANG },
     { "throttle", GH_SIM_FAULT_THROTTLE },
+    { "unauthorized", GH_SIM_FAULT_UNAUTHORIZED },
+    { "lost-reply", GH_SIM_FAULT_LOST_REPLY },
   };
 
   for (guint i = 0; str != NULL && i < G_N_ELEMENTS (kinds); i++)
@@ -236,7 +238,7 @@ _gh_sim_handle_control (GhSimulator       *self,
         {
           _gh_sim_respond_text (msg, 400, "text/plain",
                                 "Usage: /_sim/fault?operation=OP&kind=500|503|malformed|close|hang|"
-                                "throttle&count=N\n");
+                                "throttle|unauthorized|lost-reply&count=N\n");
           return;
         }
 

@@ -172,6 +172,7 @@ struct _GhSimulator
   GStrv        role_names;
   guint        page_size;
   guint        latency_ms;
+  guint        token_latency_ms;
   guint        rate_limit;
   gint64       access_token_lifetime;
   gint64       session_lifetime;

@@ -23,6 +23,7 @@ enum {
   PROP_ROLES_PER_ACCOUNT,
   PROP_PAGE_SIZE,
   PROP_LATENCY_MS,
+  PROP_TOKEN_LATENCY_MS,
   PROP_RATE_LIMIT,
   PROP_ACCESS_TOKEN_LIFETIME,
   PROP_SESSION_LIFETIME,
@@ -480,6 +481,7 @@ static void
 respond_fault (GhSimulator       *self,
                SoupServerMessage *msg,
                const Route       *route,
+               GHashTable        *query,
                GhSimFault         fault)
 {
   switch (fault)
@@ -516,10 +518,24 @@ respond_fault (GhSimulator       *self,
         _gh_sim_respond_html (msg, 429, "Too Many Requests", NULL);
       break;
 
+    case GH_SIM_FAULT_UNAUTHORIZED:
+      if (route->api == API_PORTAL)
+        _gh_sim_portal_error (msg, 401, "UnauthorizedException",
+                              "Session token not found or invalid");
+      else
+        _gh_sim_respond_html (msg, 401, "Unauthorized", NULL);
+      break;
+
     case GH_SIM_FAULT_HANG:
       soup_server_message_pause (msg);
       g_ptr_array_add (self->hung, g_object_ref (msg));
       break;
+
+    case GH_SIM_FAULT_LOST_REPLY:
+      /* The handler holds no message for the operations this is meant for (CreateToken). */
+      if (route->handler (self, msg, query))
+        break;
+      G_GNUC_FALLTHROUGH;
 
     case GH_SIM_FAULT_CLOSE:
       {
@@ -587,8 +603,9 @@ server_callback (SoupServer        *server,
   else if (route->operation != NULL
            && (fault = take_fault (self, route->operation)) != GH_SIM_FAULT_NONE)
     {
-      respond_fault (self, msg, route, fault);
-      held = fault == GH_SIM_FAULT_HANG || fault == GH_SIM_FAULT_CLOSE;
+      respond_fault (self, msg, route, query, fault);
+      held = fault == GH_SIM_FAULT_HANG || fault == GH_SIM_FAULT_CLOSE ||
+             fault == GH_SIM_FAULT_LOST_REPLY;
     }
   else if (route->api == API_PORTAL && !rate_limit_allow (self))
     {
@@ -601,8 +618,15 @@ server_callback (SoupServer        *server,
       held = route->handler (self, msg, query);
     }
 
-  if (!held && self->latency_ms > 0)
-    delay_message (self, msg, self->latency_ms);
+  if (!held)
+    {
+      guint delay = self->latency_ms;
+
+      if (g_strcmp0 (route->operation, "CreateToken") == 0)
+        delay += self->token_latency_ms;
+      if (delay > 0)
+        delay_message (self, msg, delay);
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -675,6 +699,9 @@ gh_simulator_get_property (GObject    *object,
     case PROP_LATENCY_MS:
       g_value_set_uint (value, self->latency_ms);
       break;
+    case PROP_TOKEN_LATENCY_MS:
+      g_value_set_uint (value, self->token_latency_ms);
+      break;
     case PROP_RATE_LIMIT:
       g_value_set_uint (value, self->rate_limit);
       break;
@@ -741,6 +768,9 @@ gh_simulator_set_property (GObject      *object,
     case PROP_LATENCY_MS:
       self->latency_ms = g_value_get_uint (value);
       break;
+    case PROP_TOKEN_LATENCY_MS:
+      self->token_latency_ms = g_value_get_uint (value);
+      break;
     case PROP_RATE_LIMIT:
       self->rate_limit = g_value_get_uint (value);
       reset_rate_limit (self);
@@ -806,6 +836,8 @@ gh_simulator_class_init (GhSimulatorClass *klass)
     g_param_spec_uint ("page-size", NULL, NULL, 1, 1000, 20, flags);
   properties[PROP_LATENCY_MS] =
     g_param_spec_uint ("latency-ms", NULL, NULL, 0, 600000, 0, flags);
+  properties[PROP_TOKEN_LATENCY_MS] =
+    g_param_spec_uint ("token-latency-ms", NULL, NULL, 0, 600000, 0, flags);
   properties[PROP_RATE_LIMIT] =
     g_param_spec_uint ("rate-limit", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_ACCESS_TOKEN_LIFETIME] =

@@ -19,6 +19,15 @@
 #include "gh-file-util.h"
 #include "gh-token-cache.h"
 
+/* The refresh token with the client registration it belongs to: a refresh token works only
+ * with the client that received it. */
+static const char * const refresh_keys[] = {
+  "clientId",
+  "clientSecret",
+  "registrationExpiresAt",
+  "refreshToken",
+};
+
 /* Keys we own; anything else in an existing file is somebody else's and is kept. */
 static const char * const known_keys[] = {
   "startUrl",
@@ -382,6 +391,18 @@ append_json_node (GString  *out,
 }
 
 static void
+append_member_node (GString    *out,
+                    const char *key,
+                    JsonNode   *node)
+{
+  if (out->len > 1)
+    g_string_append (out, ", ");
+  append_json_string (out, key);
+  g_string_append (out, ": ");
+  append_json_node (out, node);
+}
+
+static void
 append_member (GString    *out,
                const char *key,
                const char *value)
@@ -413,6 +434,28 @@ wipe_gstring (GString *str)
   g_string_free (str, TRUE);
 }
 
+/* Whether `previous` holds another client's refresh token and registration, still usable
+ * (as `aws sso login` writes them): those are the AWS CLI's own sign-in, which Gatehouse must
+ * neither use nor take away. A registration that has expired is nobody's any more. */
+static gboolean
+has_foreign_refresh (JsonObject  *previous,
+                     const char  *client_id)
+{
+  const char *previous_client;
+  gint64 expires_at;
+
+  if (previous == NULL)
+    return FALSE;
+
+  previous_client = gh_json_get_string (previous, "clientId");
+  if (previous_client == NULL || g_strcmp0 (previous_client, client_id) == 0)
+    return FALSE;
+
+  return !gh_parse_expires_at (gh_json_get_string (previous, "registrationExpiresAt"),
+                               &expires_at) ||
+         expires_at > g_get_real_time () / G_USEC_PER_SEC;
+}
+
 /* The exact text the AWS CLI would write: one line, json.dumps separators, no newline.
  * Free with wipe_gstring(). */
 static GString *
@@ -430,8 +473,15 @@ serialize_token (const GhCachedToken *token,
   append_member (out, "accessToken", token->access_token);
   append_member (out, "expiresAt", expires_at);
 
+  if (has_foreign_refresh (previous, token->client_id))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (refresh_keys); i++)
+        if (json_object_has_member (previous, refresh_keys[i]))
+          append_member_node (out, refresh_keys[i],
+                              json_object_get_member (previous, refresh_keys[i]));
+    }
   /* Each only when present, as the CLI does (refreshToken only if CreateToken returned one). */
-  if (include_refresh)
+  else if (include_refresh)
     {
       g_autofree char *registration_expires_at = NULL;
 

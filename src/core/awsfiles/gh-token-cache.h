@@ -35,7 +35,9 @@ char          *gh_format_expires_at         (gint64          unix_seconds);
 GhCachedToken *gh_token_cache_read          (const char     *path,
                                              GError        **error);
 /* Keeps unknown keys of an existing file; omits refresh token and registration unless
- * include_refresh is set; atomic, 0600. */
+ * include_refresh is set. A refresh token and registration of another client (a clientId
+ * other than token->client_id, registration not expired: `aws sso login` wrote them) are kept
+ * as they are, in place of ours. Atomic, 0600. */
 gboolean       gh_token_cache_write         (const char           *path,
                                              const GhCachedToken  *token,
                                              gboolean              include_refresh,

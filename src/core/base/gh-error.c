@@ -197,6 +197,7 @@ gh_error_is_transient (const GError *error)
     case GH_ERROR_THROTTLED:
     case GH_ERROR_SERVER:
     case GH_ERROR_NETWORK:
+    case GH_ERROR_NO_REPLY:
     case GH_ERROR_MALFORMED:
       return TRUE;
     default:

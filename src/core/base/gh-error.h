@@ -35,6 +35,10 @@ typedef enum
   GH_ERROR_STATE_MISMATCH,     /* OAuth callback state did not match */
   GH_ERROR_TIMEOUT,            /* a sign-in callback that never came */
   GH_ERROR_BROWSER,            /* the browser could not be opened */
+  GH_ERROR_NO_REPLY,           /* a one-time request went out and no reply came: the service
+                                * may have carried it out (CreateToken) */
+  GH_ERROR_REPLY_LOST,         /* refused after an earlier attempt whose reply was lost: that
+                                * attempt used up the code or refresh token (CreateToken) */
 } GhError;
 
 GQuark    gh_error_quark              (void);

@@ -1,6 +1,8 @@
 /* gh-redirect-server.c — a one-shot loopback URL that redirects to a secret URL
  *
  * Rules, in the order a request meets them:
+ *  - a Host header other than 127.0.0.1:PORT or localhost:PORT (DNS rebinding: a web page
+ *    reaching us under a name of its own): 421, and the one visit is not used up;
  *  - any path but the random one: 404, and the one visit is not used up;
  *  - GET of the random path, first time: 303 See Other to the target; once that response has
  *    been written (or the client went away) "visited" is emitted and the listener closes, so a
@@ -36,6 +38,7 @@ struct _GhRedirectServer
   GObject     parent_instance;
 
   SoupServer *server;
+  guint       port;
   char       *target_url;   /* secret; NULL once sent or expired */
   char       *path;         /* "/" + base64url of PATH_RANDOM_BYTES random bytes */
   char       *url;
@@ -228,6 +231,13 @@ request_handler (SoupServer        *server,
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
+  if (!gh_loopback_request_is_ours (msg, self->port))
+    {
+      respond_page (msg, SOUP_STATUS_MISDIRECTED_REQUEST,
+                    _("This address does not belong to this computer's one-time link."));
+      return;
+    }
+
   /* The path is a 256-bit secret: compared without an early exit. */
   if (!gh_loopback_secret_equal (self->path, path))
     {
@@ -360,7 +370,8 @@ gh_redirect_server_new (const char  *target_url,
                    _("Cannot open a one-time link on 127.0.0.1: %s"), local_error->message);
       return NULL;
     }
-  self->url = g_strdup_printf ("http://127.0.0.1:%d%s", port, self->path);
+  self->port = (guint) port;
+  self->url = g_strdup_printf ("http://127.0.0.1:%u%s", self->port, self->path);
   self->target_url = g_strdup (target_url);
   /* Milliseconds, not g_timeout_add_seconds(): that may fire up to a second late. */
   self->expiry_source = g_timeout_add_full (G_PRIORITY_DEFAULT,

@@ -40,8 +40,7 @@ struct _GhCredentialServer
   SoupServer        *server;
   char              *url;
   char              *token;          /* secret */
-  char              *host_address;   /* the Host headers accepted: 127.0.0.1:PORT */
-  char              *host_name;      /*   and localhost:PORT */
+  guint              port;
 
   GCancellable      *renewal;        /* non-NULL while a renewal is in flight */
   GPtrArray         *waiting;        /* paused SoupServerMessages waiting for it */
@@ -232,14 +231,6 @@ start_renewal (GhCredentialServer *self)
 
 /* Requests */
 
-static gboolean
-is_expected_host (GhCredentialServer *self,
-                  const char         *host)
-{
-  return host != NULL && (g_ascii_strcasecmp (host, self->host_address) == 0 ||
-                          g_ascii_strcasecmp (host, self->host_name) == 0);
-}
-
 static void
 request_handler (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -251,7 +242,7 @@ request_handler (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   gint64 now = now_seconds ();
 
-  if (!is_expected_host (self, soup_message_headers_get_one (headers, "Host")))
+  if (!gh_loopback_request_is_ours (msg, self->port))
     {
       respond_message (msg, SOUP_STATUS_FORBIDDEN, _("This host name is not served here."));
       return;
@@ -303,9 +294,8 @@ start_listening (GhCredentialServer  *self,
       return FALSE;
     }
 
+  self->port = (guint) port;
   self->url = g_strdup_printf ("http://127.0.0.1:%d" CREDENTIALS_PATH, port);
-  self->host_address = g_strdup_printf ("127.0.0.1:%d", port);
-  self->host_name = g_strdup_printf ("localhost:%d", port);
   return TRUE;
 }
 
@@ -401,8 +391,6 @@ gh_credential_server_finalize (GObject *object)
   g_free (self->account_id);
   g_free (self->role_name);
   g_free (self->url);
-  g_free (self->host_address);
-  g_free (self->host_name);
 
   G_OBJECT_CLASS (gh_credential_server_parent_class)->finalize (object);
 }

@@ -14,9 +14,10 @@
  *     of throttling, it only slows down;
  *   - 5xx, network failures, malformed replies: up to MAX_ATTEMPTS per page with jittered
  *     exponential backoff, then the whole run fails with that error;
- *   - 401 UnauthorizedException: one forced token refresh per run, shared by every request that
- *     saw the 401 (single flight), then those requests retry; a 401 with the refreshed token
- *     fails the run with GH_ERROR_NOT_SIGNED_IN.
+ *   - 401 UnauthorizedException: the refused token is replaced once per run, shared by every
+ *     request that saw the 401 (single flight), then those requests retry; a 401 with the new
+ *     token fails the run with gh_session_token_refused_error() (the sign-in has not ended:
+ *     one that has fails the replacement with GH_ERROR_NOT_SIGNED_IN).
  * So the GhHttp used must not retry by itself: with http = NULL, gh_discovery_new makes a
  * dedicated one with max_attempts 1 (recommended). A caller that passes its own GhHttp should
  * give it max_attempts 1 (gh_http_set_retry_policy); otherwise GhHttp's own retries of 429
@@ -516,18 +517,15 @@ handle_unauthorized (Request *request)
 
   if (run->refreshed)
     {
-      run_fail (run, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
-                                  _("IAM Identity Center no longer accepts the sign-in for “%s”. "
-                                    "Sign in again."),
-                                  gh_session_get_name (run->self->session)));
+      run_fail (run, gh_session_token_refused_error (run->self->session));
       request_free (request);
       return;
     }
 
-  g_debug ("Access token rejected mid-listing; refreshing it");
+  g_debug ("Access token rejected mid-listing; replacing it");
   run->refreshing = TRUE;
   g_ptr_array_add (run->parked, request);
-  gh_session_get_access_token_async (run->self->session, TRUE, run->cancellable,
+  gh_session_get_access_token_async (run->self->session, run->token, run->cancellable,
                                      token_refreshed_cb, run_ref (run));
 }
 
@@ -824,7 +822,7 @@ gh_discovery_run_async (GhDiscovery         *self,
                                                       run, NULL);
     }
 
-  gh_session_get_access_token_async (self->session, FALSE, run->cancellable,
+  gh_session_get_access_token_async (self->session, NULL, run->cancellable,
                                      first_token_cb, run_ref (run));
 }
 

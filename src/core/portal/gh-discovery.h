@@ -6,7 +6,8 @@
  * finds from 429 TooManyRequestsException replies (docs/architecture.md).
  * 5xx, network errors and malformed replies are retried here (up to 4 attempts, jittered
  * backoff), so the GhHttp given should not retry itself (NULL makes one). A 401 mid-listing
- * refreshes the access token once (gh_session_get_access_token_async with force) and continues.
+ * replaces the access token once (gh_session_get_access_token_async with the refused token)
+ * and continues.
  */
 #pragma once
 

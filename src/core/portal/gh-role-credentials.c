@@ -607,7 +607,8 @@ fetch_fail (GTask  *task,
           return;
 
         case GH_ERROR_UNAUTHORIZED:
-          g_task_return_error (task, not_signed_in_error (fetch->session));
+          /* Only after the token was replaced; a sign-in that ended fails the replacement. */
+          g_task_return_error (task, gh_session_token_refused_error (fetch->session));
           return;
 
         case GH_ERROR_NOT_SIGNED_IN:
@@ -650,8 +651,8 @@ on_stored (GObject      *object,
   fetch_return (task);
 }
 
-static void request_token (GTask    *task,
-                           gboolean  force);
+static void request_token (GTask      *task,
+                           const char *rejected_token);
 
 static void
 on_reply (GObject      *object,
@@ -666,22 +667,26 @@ on_reply (GObject      *object,
   JsonObject *root;
 
   reply = gh_http_call_finish (GH_HTTP (object), result, &error);
-  g_clear_pointer (&fetch->access_token, gh_secret_free);
 
   if (reply == NULL)
     {
       /* The token looked valid here but the portal disagrees (revoked, or the clocks differ):
-       * refresh it once, then give up. */
+       * replace it once, then give up. */
       if (g_error_matches (error, GH_ERROR, GH_ERROR_UNAUTHORIZED) && !fetch->token_forced)
         {
-          g_debug ("%s: access token rejected, refreshing it", OPERATION);
+          char *rejected = g_steal_pointer (&fetch->access_token);
+
+          g_debug ("%s: access token rejected, replacing it", OPERATION);
           fetch->token_forced = TRUE;
-          request_token (task, TRUE);
+          request_token (task, rejected);
+          gh_secret_free (rejected);
           return;
         }
+      g_clear_pointer (&fetch->access_token, gh_secret_free);
       fetch_fail (task, g_steal_pointer (&error));
       return;
     }
+  g_clear_pointer (&fetch->access_token, gh_secret_free);
 
   root = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
   fetch->credentials =
@@ -753,13 +758,14 @@ on_token (GObject      *object,
 
 /* Refreshed first when needed, under the session's lock; never an interactive sign-in. */
 static void
-request_token (GTask    *task,
-               gboolean  force)
+request_token (GTask      *task,
+               const char *rejected_token)
 {
   Fetch *fetch = g_task_get_task_data (task);
 
-  gh_session_get_access_token_async (fetch->session, force, g_task_get_cancellable (task),
-                                     on_token, g_object_ref (task));
+  gh_session_get_access_token_async (fetch->session, rejected_token,
+                                     g_task_get_cancellable (task), on_token,
+                                     g_object_ref (task));
 }
 
 static void
@@ -805,7 +811,7 @@ on_cached (GObject      *object,
         g_clear_pointer (&fetch->credentials, gh_role_credentials_free);
     }
 
-  request_token (task, FALSE);
+  request_token (task, NULL);
 }
 
 void
@@ -853,7 +859,7 @@ gh_role_credentials_get_async (GhSession           *session,
 
   if (force_refresh)
     {
-      request_token (task, FALSE);
+      request_token (task, NULL);
       return;
     }
 

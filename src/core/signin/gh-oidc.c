@@ -452,6 +452,33 @@ gh_oidc_start_device_authorization_finish (GAsyncResult  *result,
 
 /* CreateToken */
 
+/* Takes `error`. A CreateToken whose reply was lost may have been carried out, using up the
+ * code or refresh token it carried: a refusal after it is that, not a bad grant, and a failure
+ * after it leaves the grant in doubt. */
+static GError *
+token_error (GAsyncResult *result,
+             const char   *operation,
+             GError       *error)
+{
+  GError *lost;
+
+  if (!gh_http_call_get_reply_lost (result) || error->domain != GH_ERROR)
+    return error;
+
+  if (error->code == GH_ERROR_INVALID_GRANT)
+    {
+      lost = g_error_new (GH_ERROR, GH_ERROR_REPLY_LOST,
+                          _("%s failed: an earlier attempt got no reply in time, and it used up "
+                            "the one-time code or refresh token it carried"), operation);
+      g_error_free (error);
+      return lost;
+    }
+
+  if (gh_error_is_transient (error))
+    error->code = GH_ERROR_NO_REPLY;
+  return error;
+}
+
 static void
 token_cb (GObject      *object,
           GAsyncResult *result,
@@ -467,7 +494,7 @@ token_cb (GObject      *object,
 
   if ((reply = reply_object (result, operation, &root, &error)) == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, token_error (result, operation, error));
       return;
     }
 
@@ -522,8 +549,10 @@ gh_oidc_create_token_async (GhHttp               *http,
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
-  gh_http_call_async (http, _("Getting an access token"), "POST", url, body, NULL,
-                      cancellable, token_cb, task);
+  /* Codes are used once, and refresh tokens may rotate: wait for the reply rather than lose it
+   * to a timeout. */
+  gh_http_call_full_async (http, _("Getting an access token"), "POST", url, body, NULL,
+                           GH_HTTP_CALL_SINGLE_USE, cancellable, token_cb, task);
 }
 
 GhTokenResponse *

@@ -52,6 +52,8 @@ gh_session_state_load (const char     *session_name,
   state->refreshable = member_bool (object, "refreshable");
   state->ended = member_bool (object, "ended");
   state->sign_in_id = gh_json_get_int (object, "signInId");
+  state->refresh_unanswered = member_bool (object, "refreshUnanswered");
+  state->reply_lost = member_bool (object, "replyLost");
 }
 
 gboolean
@@ -79,6 +81,10 @@ gh_session_state_save (const char            *session_name,
   json_builder_add_boolean_value (builder, state->ended);
   json_builder_set_member_name (builder, "signInId");
   json_builder_add_int_value (builder, state->sign_in_id);
+  json_builder_set_member_name (builder, "refreshUnanswered");
+  json_builder_add_boolean_value (builder, state->refresh_unanswered);
+  json_builder_set_member_name (builder, "replyLost");
+  json_builder_add_boolean_value (builder, state->reply_lost);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -124,4 +130,6 @@ gh_session_state_update_for_token (GhSessionState *state,
   state->access_lifetime = expires_in;
   state->refreshable = refreshable;
   state->ended = FALSE;
+  state->refresh_unanswered = FALSE;
+  state->reply_lost = FALSE;
 }

@@ -287,6 +287,8 @@ test_unknown_keys_preserved (void)
                    "\"big\": 1e+100, \"s\": \"caf\\u00e9\"}");
 }
 
+/* Our own refresh token and registration (written with include_refresh before, or rotated
+ * there by botocore) go when they should no longer be in the file. */
 static void
 test_refresh_token_removed (void)
 {
@@ -296,13 +298,12 @@ test_refresh_token_removed (void)
   g_autofree char *path = gh_token_cache_path ("my-sso");
   g_autofree char *text = NULL;
 
-  /* A file another tool wrote, refresh token and registration included. */
   gh_test_write_file (path,
                       "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
                       "\"region\": \"us-east-1\", \"accessToken\": \"old\", "
-                      "\"expiresAt\": \"2024-01-01T00:00:00Z\", \"clientId\": \"oldclient\", "
-                      "\"clientSecret\": \"oldsecret\", "
-                      "\"registrationExpiresAt\": \"2024-07-30T10:00:00Z\", "
+                      "\"expiresAt\": \"2024-01-01T00:00:00Z\", \"clientId\": \"clientEXAMPLE\", "
+                      "\"clientSecret\": \"secretEXAMPLE\", "
+                      "\"registrationExpiresAt\": \"2099-07-30T10:00:00Z\", "
                       "\"refreshToken\": \"oldrefresh\", \"extra\": \"kept\"}", -1);
 
   g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
@@ -324,6 +325,73 @@ test_refresh_token_removed (void)
   g_assert_null (back->refresh_token);
   g_assert_null (back->client_secret);
   g_assert_cmpint (back->registration_expires_at, ==, 0);
+}
+
+/* What `aws sso login` wrote: its access token with its own refresh token and registration. */
+#define CLI_FILE(registration_expires_at) \
+  "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", \"region\": \"us-east-1\", " \
+  "\"accessToken\": \"aoaCLI\", \"expiresAt\": \"2024-01-01T00:00:00Z\", " \
+  "\"clientId\": \"clientCLI\", \"clientSecret\": \"secretCLI\", " \
+  "\"registrationExpiresAt\": \"" registration_expires_at "\", \"refreshToken\": \"aorCLI\"}"
+
+/* Another client's refresh token works only with that client's registration, and it is the
+ * AWS CLI's sign-in: ours go elsewhere, whatever include_refresh says, and theirs stay. */
+static void
+test_foreign_refresh_kept (void)
+{
+  g_autofree char *path = gh_token_cache_path ("cli-signed-in");
+
+  for (guint include = 0; include < 2; include++)
+    {
+      g_autoptr(GhCachedToken) token = make_token ();
+      g_autoptr(GhCachedToken) back = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      gh_test_write_file (path, CLI_FILE ("2099-07-30T10:00:00Z"), -1);
+      g_assert_true (gh_token_cache_write (path, token, include, &error));
+      g_assert_no_error (error);
+
+      text = gh_test_read_file (path, NULL);
+      g_assert_cmpstr (text, ==,
+                       "{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", "
+                       "\"region\": \"us-east-1\", \"accessToken\": \"aoaEXAMPLE\", "
+                       "\"expiresAt\": \"2024-05-01T18:00:00Z\", \"clientId\": \"clientCLI\", "
+                       "\"clientSecret\": \"secretCLI\", "
+                       "\"registrationExpiresAt\": \"2099-07-30T10:00:00Z\", "
+                       "\"refreshToken\": \"aorCLI\"}");
+
+      back = gh_token_cache_read (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (back->refresh_token, ==, "aorCLI");
+      g_assert_cmpstr (back->client_id, ==, "clientCLI");
+    }
+}
+
+/* An expired registration is of no use to anybody: the slot is ours again. */
+static void
+test_expired_foreign_refresh_replaced (void)
+{
+  g_autoptr(GhCachedToken) token = make_token ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = gh_token_cache_path ("cli-expired");
+  g_autofree char *with = NULL;
+  g_autofree char *without = NULL;
+
+  gh_test_write_file (path, CLI_FILE ("2024-07-30T10:00:00Z"), -1);
+  g_assert_true (gh_token_cache_write (path, token, TRUE, &error));
+  g_assert_no_error (error);
+  with = gh_test_read_file (path, NULL);
+  g_assert_nonnull (strstr (with, "\"clientId\": \"clientEXAMPLE\""));
+  g_assert_nonnull (strstr (with, "\"refreshToken\": \"aorEXAMPLE\""));
+  g_assert_null (strstr (with, "CLI"));
+
+  gh_test_write_file (path, CLI_FILE ("2024-07-30T10:00:00Z"), -1);
+  g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
+  g_assert_no_error (error);
+  without = gh_test_read_file (path, NULL);
+  g_assert_null (strstr (without, "clientId"));
+  g_assert_null (strstr (without, "refreshToken"));
 }
 
 static void
@@ -497,6 +565,9 @@ main (int   argc,
   g_test_add_func ("/token-cache/write/escaping", test_escaping);
   g_test_add_func ("/token-cache/write/unknown-keys-preserved", test_unknown_keys_preserved);
   g_test_add_func ("/token-cache/write/refresh-token-removed", test_refresh_token_removed);
+  g_test_add_func ("/token-cache/write/foreign-refresh-kept", test_foreign_refresh_kept);
+  g_test_add_func ("/token-cache/write/expired-foreign-refresh-replaced",
+                   test_expired_foreign_refresh_replaced);
   g_test_add_func ("/token-cache/write/mode-0600", test_mode);
   g_test_add_func ("/token-cache/write/over-malformed", test_write_over_malformed);
   g_test_add_func ("/token-cache/read/js-sdk-file", test_js_sdk_file);
