@@ -726,10 +726,16 @@ insert_line (GhIni      *self,
   return line;
 }
 
-/* Removes the lines from @first up to @stop (excluded; NULL: to the end). When the last line
- * goes and it had no line ending, the new last line loses its ending, so a file without a
- * final newline stays that way. */
-static void
+/* Removes the lines from @first up to @stop (excluded; NULL: to the end) and returns the line
+ * now before @stop (NULL: none). When the last line goes and it had no line ending, the new
+ * last line loses its ending, so a file without a final newline stays that way; empty lines
+ * at the new end go too, as without their endings they would be lines of no bytes, which a
+ * reader of the text would not see.
+ *
+ * Lines that become neighbours must still read as the lines they are: a line ending in a lone
+ * "\r" followed by an empty line ending in "\n" would read as one line ending in "\r\n", so
+ * that empty line takes the "\r" of the line above. */
+static Line *
 remove_lines (GhIni *self,
               Line  *first,
               Line  *stop)
@@ -739,11 +745,14 @@ remove_lines (GhIni *self,
   gboolean no_final_eol;
 
   if (first == stop)
-    return;
+    return stop != NULL ? stop->prev : self->tail;
 
   last = stop != NULL ? stop->prev : self->tail;
-  before = first->prev;
   no_final_eol = stop == NULL && *last->eol == '\0';
+  if (no_final_eol)
+    while (first->prev != NULL && first->prev->text[0] == '\0')
+      first = first->prev;
+  before = first->prev;
 
   if (before != NULL)
     before->next = stop;
@@ -761,6 +770,10 @@ remove_lines (GhIni *self,
   if (no_final_eol && before != NULL)
     before->eol = "";
 
+  if (before != NULL && stop != NULL && g_str_equal (before->eol, "\r") &&
+      stop->text[0] == '\0' && g_str_equal (stop->eol, "\n"))
+    stop->eol = before->eol;
+
   /* The removed lines are freed only afterwards: lines after them may still name them in
    * their recorded state, and a new line must not be mistaken for one of them */
   if (stop != NULL)
@@ -773,6 +786,8 @@ remove_lines (GhIni *self,
       line_free (line);
       line = next;
     }
+
+  return before;
 }
 
 static gboolean
@@ -814,7 +829,14 @@ append_section (GhIni      *self,
 
   if (comment != NULL)
     {
-      g_auto(GStrv) comment_lines = g_strsplit (comment, "\n", -1);
+      g_autoptr(GString) lines = g_string_new (comment);
+      g_auto(GStrv) comment_lines = NULL;
+
+      /* A reader ends a line at "\r" too: a lone one must start a comment line of its own,
+       * or the rest of that line would be read as a key */
+      g_string_replace (lines, "\r\n", "\n", 0);
+      g_string_replace (lines, "\r", "\n", 0);
+      comment_lines = g_strsplit (lines->str, "\n", -1);
 
       for (guint i = 0; comment_lines[i] != NULL; i++)
         {
@@ -1034,8 +1056,7 @@ remove_header_block (GhIni *self,
     while (end->prev != header && end->prev->kind == LINE_COMMENT)
       end = end->prev;
 
-  before = start->prev;
-  remove_lines (self, start, end);
+  before = remove_lines (self, start, end);
   after = before != NULL ? before->next : self->head;
 
   if (next_header != NULL && next_header->kind != LINE_SECTION)

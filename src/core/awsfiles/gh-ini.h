@@ -55,9 +55,10 @@ gboolean   gh_ini_remove_key      (GhIni       *self,
                                    const char  *section,
                                    const char  *key);
 /* Add an empty section at the end, preceded by the given comment lines (each written as
- * "# line"); no-op when the section exists. A last line without a line ending gets one, and
- * one blank line separates the section from the text above unless the document is empty or
- * already ends with a blank line. */
+ * "# line"; "\n", "\r\n" and a lone "\r" each end a line; "" is no line); no-op when the
+ * section exists. A last line without a line ending gets one, and one blank line separates
+ * the section from the text above unless the document is empty or already ends with a blank
+ * line. */
 void       gh_ini_add_section     (GhIni       *self,
                                    const char  *section,
                                    const char  *comment);

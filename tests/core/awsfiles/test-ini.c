@@ -39,6 +39,8 @@ load_corpus_file (const char *name,
   return contents;
 }
 
+static void assert_same_as_reparsed (GhIni *ini);
+
 static GhIni *
 ini_from_string (const char *text)
 {
@@ -479,6 +481,9 @@ static const RemoveKeyCase remove_key_cases[] = {
   { "[a]\nk = v\n", "a", "missing", FALSE, "[a]\nk = v\n" },
   { "[a]\nk = v\n", "b", "k", FALSE, "[a]\nk = v\n" },
   { "[a]\r\n# keep\r\nk = v\r\n\r\n", "a", "k", TRUE, "[a]\r\n# keep\r\n\r\n" },
+  /* A lone "\r" and the "\n" of the empty line after it would read as one "\r\n", and the
+   * comment would move onto [b]: the empty line takes the "\r" (found by fuzzing) */
+  { "[a]\r# about a\rk = 1\n\n[b]\n", "a", "k", TRUE, "[a]\r# about a\r\r[b]\n" },
 };
 
 static void
@@ -493,6 +498,7 @@ test_edit_remove_key (void)
       g_test_message ("case %u", i);
       g_assert_cmpint (gh_ini_remove_key (ini, c->section, c->key), ==, c->removed);
       assert_data (ini, c->expected);
+      assert_same_as_reparsed (ini);
       value = gh_ini_get_value (ini, c->section, c->key);
       g_assert_null (value);
     }
@@ -517,6 +523,9 @@ static const AddSectionCase add_section_cases[] = {
   { "[a]\n", "b", "Added by Gatehouse\n\nsecond line", "[a]\n\n# Added by Gatehouse\n#\n"
     "# second line\n[b]\n" },
   { "", "sso-session 'my sso'", "c", "# c\n[sso-session 'my sso']\n" },
+  /* Every line break of the comment starts a comment line: "k = 1" must not become a key
+   * of [a] (found by fuzzing) */
+  { "[a]\n", "b", "x\rk = 1\r\n[c]", "[a]\n\n# x\n# k = 1\n# [c]\n[b]\n" },
 };
 
 static void
@@ -558,6 +567,9 @@ static const RemoveSectionCase remove_section_cases[] = {
   { "[a]\nx = 1\n\n[b]\ny = 2\n\n\n", "b", TRUE, "[a]\nx = 1\n" },
   /* No final newline stays that way */
   { "[a]\nx = 1\n\n[b]\ny = 2", "b", TRUE, "[a]\nx = 1" },
+  /* ... and the empty lines left at the end go: without their line endings they would be
+   * lines of no bytes (found by fuzzing) */
+  { "[a]\n\n\n[b]", "b", TRUE, "[a]" },
   /* The only section */
   { "# header\n[b]\ny = 2\n", "b", TRUE, "" },
   /* Text before the first header stays when a blank line separates it */
@@ -583,6 +595,7 @@ test_edit_remove_section (void)
       g_test_message ("case %u", i);
       g_assert_cmpint (gh_ini_remove_section (ini, c->section), ==, c->removed);
       assert_data (ini, c->expected);
+      assert_same_as_reparsed (ini);
       g_assert_false (gh_ini_has_section (ini, c->section));
     }
 }
