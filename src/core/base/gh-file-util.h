@@ -6,10 +6,14 @@
 G_BEGIN_DECLS
 
 char     *gh_file_resolve_symlinks   (const char  *path);
+/* Replaces the file at @path (through symlinks) atomically: a reader sees the old or the new
+ * contents, never part of them; mode 0600; synced to disk. Removes what interrupted earlier
+ * writes of it left behind, as gh_file_remove_stale_temp_files () does. */
 gboolean  gh_file_write_private      (const char  *path,
                                       const char  *contents,
                                       gssize       length,
                                       GError     **error);
+void      gh_file_remove_stale_temp_files (const char *path);
 char     *gh_runtime_dir             (void);
 char     *gh_sha1_hex                (const char  *text);
 /* $@env_variable (with $VARS and ~ expanded, like the AWS CLI), else ~/.aws/@default_name */
