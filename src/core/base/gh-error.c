@@ -108,9 +108,10 @@ gh_json_get_int (JsonObject *object,
   return 0;
 }
 
-/* Server-provided text is shown to the person, so keep it short and printable. */
+/* Server-provided text (a header or a member of the reply) is shown to the person, so keep it
+ * short, printable and valid UTF-8. */
 static char *
-sanitize_description (const char *text)
+sanitize_text (const char *text)
 {
   GString *out;
 
@@ -138,6 +139,7 @@ gh_error_from_aws_response (const char *operation,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *error_type = gh_error_type_from_header (error_type_header);
   g_autofree char *description = NULL;
+  g_autofree char *shown_type = NULL;
   JsonObject *object = NULL;
   const char *oauth_error = NULL;
   const char *message = NULL;
@@ -170,19 +172,18 @@ gh_error_from_aws_response (const char *operation,
     message = gh_json_get_string (object, "message");
   if (message == NULL)
     message = gh_json_get_string (object, "Message");
-  description = sanitize_description (message);
+  description = sanitize_text (message);
+  shown_type = sanitize_text (error_type != NULL ? error_type : oauth_error);
 
   code = gh_error_code_for_aws_type (error_type, oauth_error, http_status);
 
   if (description != NULL)
     return g_error_new (GH_ERROR, code, _("%s failed: %s (%s, HTTP %u)"),
                         operation, description,
-                        error_type ? error_type : (oauth_error ? oauth_error : _("unknown error")),
-                        http_status);
+                        shown_type != NULL ? shown_type : _("unknown error"), http_status);
 
   return g_error_new (GH_ERROR, code, _("%s failed: %s (HTTP %u)"),
-                      operation,
-                      error_type ? error_type : (oauth_error ? oauth_error : _("unknown error")),
+                      operation, shown_type != NULL ? shown_type : _("unknown error"),
                       http_status);
 }
 

@@ -88,6 +88,22 @@ test_time_vectors (void)
   g_assert_cmpstr (b, ==, "2024-05-01T18:00:00Z");
 }
 
+/* Every year in four digits, so what is written reads back (found by fuzzing: a cache file
+ * from year 198 was written back as "198-05-01T18:00:00Z") */
+static void
+test_time_early_years (void)
+{
+  gint64 parsed = 0;
+  gint64 back = 0;
+  g_autofree char *text = NULL;
+
+  g_assert_true (gh_parse_expires_at ("0198-05-01T18:00:00Z", &parsed));
+  text = gh_format_expires_at (parsed);
+  g_assert_cmpstr (text, ==, "0198-05-01T18:00:00Z");
+  g_assert_true (gh_parse_expires_at (text, &back));
+  g_assert_cmpint (back, ==, parsed);
+}
+
 static void
 test_time_parse_formats (void)
 {
@@ -489,6 +505,7 @@ main (int   argc,
   g_test_add_func ("/token-cache/path/vectors", test_path_vectors);
   g_test_add_func ("/token-cache/path/ignores-aws-config-file", test_path_ignores_config_file);
   g_test_add_func ("/token-cache/time/vectors", test_time_vectors);
+  g_test_add_func ("/token-cache/time/early-years", test_time_early_years);
   g_test_add_func ("/token-cache/time/parse-formats", test_time_parse_formats);
   g_test_add_func ("/token-cache/time/format", test_time_format);
   g_test_add_func ("/token-cache/write/roundtrip", test_roundtrip);
