@@ -304,7 +304,10 @@ append_json_string (GString    *out,
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
-          /* Not UTF-8: Python would have failed earlier; keep the file valid JSON. */
+          /* Not UTF-8: Python would have failed earlier; keep the file valid JSON. json-glib
+           * reads an escaped lone surrogate ("\udc01") into such bytes: writing it back as it
+           * was would not do, as json-glib takes the character after a lone high surrogate
+           * for its other half, and then the closing quote. */
           g_string_append (out, "\\ufffd");
           p++;
           continue;

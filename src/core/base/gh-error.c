@@ -80,18 +80,23 @@ gh_error_code_for_aws_type (const char *error_type,
     }
 }
 
-/* The member's text, or NULL when it is missing or not a string. */
+/* The member's text, or NULL when it is missing, not a string or not UTF-8: json-glib decodes
+ * an escaped lone surrogate ("\ud800") into bytes that are not UTF-8, and no Gatehouse code
+ * expects text that is not. */
 const char *
 gh_json_get_string (JsonObject *object,
                     const char *member)
 {
   JsonNode *node;
+  const char *text;
 
   if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
     return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  text = json_node_get_string (node);
+  return g_utf8_validate (text, -1, NULL) ? text : NULL;
 }
 
 /* The member's integer, or 0 when it is missing or not an integer. */

@@ -45,6 +45,19 @@ gh_role_cache_path (const char *session_name)
 /* Loading: every member is checked for its type before it is read, so no file makes json-glib
  * complain or us crash. */
 
+/* The text of a string node; NULL for any other node, and for a string that is not UTF-8
+ * (json-glib makes one of an escaped lone surrogate, "\ud800") */
+static const char *
+node_text (JsonNode *node)
+{
+  const char *text;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  text = json_node_get_string (node);
+  return g_utf8_validate (text, -1, NULL) ? text : NULL;
+}
+
 /* A string, or absent/null; FALSE for anything else. */
 static gboolean
 member_optional_string (JsonObject  *object,
@@ -56,10 +69,8 @@ member_optional_string (JsonObject  *object,
   *value = NULL;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return FALSE;
-  *value = json_node_get_string (node);
-  return TRUE;
+  *value = node_text (node);
+  return *value != NULL;
 }
 
 static gboolean
@@ -122,11 +133,9 @@ load_account (JsonNode    *node,
   n = json_array_get_length (list);
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *role = json_array_get_element (list, i);
-      const char *role_name;
+      const char *role_name = node_text (json_array_get_element (list, i));
 
-      if (!JSON_NODE_HOLDS_VALUE (role) || json_node_get_value_type (role) != G_TYPE_STRING ||
-          *(role_name = json_node_get_string (role)) == '\0')
+      if (role_name == NULL || *role_name == '\0')
         return malformed (error, path, _("a role name is not text"));
 
       g_ptr_array_add (roles, gh_role_new (session_name, id, name, email, role_name));

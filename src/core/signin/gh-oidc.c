@@ -128,7 +128,7 @@ gh_registration_from_json (const char  *json,
   g_autoptr(GhRegistration) registration = g_new0 (GhRegistration, 1);
   const char *operation = _("Reading the stored client registration");
   JsonObject *object;
-  JsonArray *grants;
+  JsonNode *grants;
   JsonNode *root;
 
   if (!json_parser_load_from_data (parser, json, -1, NULL) ||
@@ -151,12 +151,18 @@ gh_registration_from_json (const char  *json,
       !check_expiry (registration->expires_at, "expiresAt", operation, error))
     return NULL;
 
+  /* Anything but an array of strings is a list without authorization_code */
   registration->flow = GH_FLOW_DEVICE_CODE;
-  grants = json_object_has_member (object, "grantTypes")
-           ? json_object_get_array_member (object, "grantTypes") : NULL;
-  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
-    if (g_strcmp0 (json_array_get_string_element (grants, i), "authorization_code") == 0)
-      registration->flow = GH_FLOW_AUTHORIZATION_CODE;
+  grants = json_object_get_member (object, "grantTypes");
+  for (guint i = 0; grants != NULL && JSON_NODE_HOLDS_ARRAY (grants) &&
+                    i < json_array_get_length (json_node_get_array (grants)); i++)
+    {
+      JsonNode *grant = json_array_get_element (json_node_get_array (grants), i);
+
+      if (JSON_NODE_HOLDS_VALUE (grant) && json_node_get_value_type (grant) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (grant), "authorization_code") == 0)
+        registration->flow = GH_FLOW_AUTHORIZATION_CODE;
+    }
 
   return g_steal_pointer (&registration);
 }

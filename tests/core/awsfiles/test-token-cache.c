@@ -303,6 +303,35 @@ test_unknown_keys_preserved (void)
                    "\"big\": 1e+100, \"s\": \"caf\\u00e9\"}");
 }
 
+/* A lone surrogate (found by fuzzing: json-glib reads "\udc01" into bytes that are not
+ * UTF-8, and drops the character after it) is no text in a member Gatehouse reads, and in
+ * another tool's member it is written back as U+FFFD, so the file stays one that every reader,
+ * json-glib included, can read */
+static void
+test_lone_surrogates (void)
+{
+  g_autoptr(GhCachedToken) token = make_token ();
+  g_autoptr(GhCachedToken) back = NULL;
+  g_autoptr(GhCachedToken) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = gh_token_cache_path ("my-sso");
+  g_autofree char *text = NULL;
+
+  gh_test_write_file (path, "{\"other\": \"x\\udc01y\"}", -1);
+  g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
+  g_assert_no_error (error);
+  text = gh_test_read_file (path, NULL);
+  g_assert_true (g_str_has_suffix (text, ", \"other\": \"x\\ufffd\\ufffd\\ufffd\"}"));
+  back = gh_token_cache_read (path, &error);
+  g_assert_no_error (error);
+
+  gh_test_write_file (path, "{\"accessToken\": \"aoa\\udc01xx\", "
+                      "\"expiresAt\": \"2024-05-01T18:00:00Z\"}", -1);
+  bad = gh_token_cache_read (path, &error);
+  g_assert_null (bad);
+  g_assert_error (error, GH_ERROR, GH_ERROR_MALFORMED);
+}
+
 static void
 test_refresh_token_removed (void)
 {
@@ -513,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/token-cache/write/partial-refresh-fields", test_partial_refresh_fields);
   g_test_add_func ("/token-cache/write/escaping", test_escaping);
   g_test_add_func ("/token-cache/write/unknown-keys-preserved", test_unknown_keys_preserved);
+  g_test_add_func ("/token-cache/write/lone-surrogates", test_lone_surrogates);
   g_test_add_func ("/token-cache/write/refresh-token-removed", test_refresh_token_removed);
   g_test_add_func ("/token-cache/write/mode-0600", test_mode);
   g_test_add_func ("/token-cache/write/over-malformed", test_write_over_malformed);

@@ -217,6 +217,12 @@ static const char *bad_files[] = {
   /* truncated */
   "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
   "\"accounts\":[{\"accountId\":\"1\",\"roles\":[\"A\"",
+  /* a lone surrogate, which json-glib reads into bytes that are not UTF-8 (found by
+   * fuzzing) */
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
+  "\"accounts\":[{\"accountId\":\"1\",\"roles\":[\"A\\ud800BB\"]}]}",
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
+  "\"accounts\":[{\"accountId\":\"1\",\"accountName\":\"\\udc00xx\",\"roles\":[\"A\"]}]}",
 };
 
 static void

@@ -94,6 +94,30 @@ test_registration_damaged (void)
     }
 }
 
+/* grantTypes as another version (or a damaged keyring item) may have it */
+static void
+test_registration_grant_types (void)
+{
+  static const struct { const char *grant_types; GhFlow flow; } cases[] = {
+    { "\"authorization_code\"", GH_FLOW_DEVICE_CODE },
+    { "{\"authorization_code\":1}", GH_FLOW_DEVICE_CODE },
+    { "[{}, 1, null, [\"authorization_code\"]]", GH_FLOW_DEVICE_CODE },
+    { "[{}, \"refresh_token\", \"authorization_code\"]", GH_FLOW_AUTHORIZATION_CODE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"clientId\":\"x\",\"clientSecret\":\"y\","
+                                               "\"expiresAt\":1,\"grantTypes\":%s}",
+                                               cases[i].grant_types);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GhRegistration) registration = gh_registration_from_json (json, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (registration->flow, ==, cases[i].flow);
+    }
+}
+
 static void
 test_registration_usable (void)
 {
@@ -205,6 +229,7 @@ main (int    argc,
   g_test_add_func ("/oidc/authorize-url", test_authorize_url);
   g_test_add_func ("/oidc/registration/json", test_registration_json);
   g_test_add_func ("/oidc/registration/damaged", test_registration_damaged);
+  g_test_add_func ("/oidc/registration/grant-types", test_registration_grant_types);
   g_test_add_func ("/oidc/registration/usable", test_registration_usable);
   g_test_add_func ("/oidc/decode", test_decode);
 
