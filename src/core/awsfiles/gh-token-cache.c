@@ -349,14 +349,18 @@ append_json_double (GString *out,
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  /* Python would write NaN and Infinity, which are not JSON: json-glib (so Gatehouse itself),
+   * Go and JS could not read the file any more. A number too large for a double (how another
+   * tool's 1e400 comes back from json-glib) is written as one that reads as the same
+   * infinity; JSON has no NaN, and json-glib never reads one. */
   if (isnan (value))
     {
-      g_string_append (out, "NaN");
+      g_string_append (out, "null");
       return;
     }
   if (isinf (value))
     {
-      g_string_append (out, value > 0 ? "Infinity" : "-Infinity");
+      g_string_append (out, value > 0 ? "1e999" : "-1e999");
       return;
     }
 

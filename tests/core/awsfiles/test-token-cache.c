@@ -303,6 +303,29 @@ test_unknown_keys_preserved (void)
                    "\"big\": 1e+100, \"s\": \"caf\\u00e9\"}");
 }
 
+/* A number beyond a double's range (json-glib reads it as infinity) is written back as JSON,
+ * not as Python's Infinity, which no JSON reader, Gatehouse included, takes (found by
+ * fuzzing) */
+static void
+test_huge_numbers_kept_json (void)
+{
+  g_autoptr(GhCachedToken) token = make_token ();
+  g_autoptr(GhCachedToken) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = gh_token_cache_path ("my-sso");
+  g_autofree char *text = NULL;
+
+  gh_test_write_file (path, "{\"huge\": 11e308, \"tiny\": [-2e400]}", -1);
+  g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
+  g_assert_no_error (error);
+  text = gh_test_read_file (path, NULL);
+  g_assert_true (g_str_has_suffix (text, ", \"huge\": 1e999, \"tiny\": [-1e999]}"));
+
+  back = gh_token_cache_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->access_token, ==, token->access_token);
+}
+
 /* A lone surrogate (found by fuzzing: json-glib reads "\udc01" into bytes that are not
  * UTF-8, and drops the character after it) is no text in a member Gatehouse reads, and in
  * another tool's member it is written back as U+FFFD, so the file stays one that every reader,
@@ -543,6 +566,7 @@ main (int   argc,
   g_test_add_func ("/token-cache/write/escaping", test_escaping);
   g_test_add_func ("/token-cache/write/unknown-keys-preserved", test_unknown_keys_preserved);
   g_test_add_func ("/token-cache/write/lone-surrogates", test_lone_surrogates);
+  g_test_add_func ("/token-cache/write/huge-numbers", test_huge_numbers_kept_json);
   g_test_add_func ("/token-cache/write/refresh-token-removed", test_refresh_token_removed);
   g_test_add_func ("/token-cache/write/mode-0600", test_mode);
   g_test_add_func ("/token-cache/write/over-malformed", test_write_over_malformed);
