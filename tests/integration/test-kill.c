@@ -21,12 +21,17 @@
 
 #define N_ACCOUNTS 20
 #define ROLES_PER_ACCOUNT 50
-#define N_KILLS 50                       /* per command */
+/* Kills per command: N_KILLS, unless they take longer than KILL_BUDGET_US (a sanitized build
+ * runs the CLI many times slower), but never fewer than MIN_KILLS */
+#define N_KILLS 50
+#define MIN_KILLS 10
+#define KILL_BUDGET_US (10 * G_USEC_PER_SEC)
 #define TEMP_INFIX ".gatehouse-tmp-"     /* gh-file-util.c */
 #define STALE_AGE_SECONDS (10 * 60)      /* well past the minute gh-file-util.c waits */
 
 typedef struct
 {
+  guint kills;
   guint finished;          /* the command was done before the kill */
   guint old_content;       /* killed before its write */
   guint new_content;       /* killed after it */
@@ -264,6 +269,7 @@ kill_once (GhTestFixture      *fixture,
   gint64 trigger = triggered ? g_test_rand_int_range (0, 3000) : -1;
   guint before = assert_only_gatehouse_temp_files (dir, base);
 
+  outcomes->kills++;
   if (!run_and_kill (fixture, argv, inotify_fd, base, delay, trigger))
     outcomes->finished++;
 
@@ -303,8 +309,17 @@ report (const char     *what,
         const Outcomes *outcomes)
 {
   g_test_message ("%s: %u kills: %u finished first, old content %u times, new %u times, "
-                  "%u temporary files left behind", what, N_KILLS, outcomes->finished,
+                  "%u temporary files left behind", what, outcomes->kills, outcomes->finished,
                   outcomes->old_content, outcomes->new_content, outcomes->left_behind);
+}
+
+/* Whether to kill once more, @start being when the first kill began */
+static gboolean
+more_kills (const Outcomes *outcomes,
+            gint64          start)
+{
+  return outcomes->kills < MIN_KILLS ||
+         (outcomes->kills < N_KILLS && g_get_monotonic_time () - start < KILL_BUDGET_US);
 }
 
 static int
@@ -331,6 +346,7 @@ test_kill_sync (GhTestFixture *fixture,
   g_autofree char *eu_again = NULL;
   Outcomes outcomes = { 0 };
   gint64 duration;
+  gint64 start;
   gboolean at_eu = TRUE;
   int inotify_fd;
 
@@ -350,7 +366,8 @@ test_kill_sync (GhTestFixture *fixture,
   g_assert_cmpuint (strlen (eu), >, 100000);
 
   inotify_fd = watch (dir);
-  for (guint i = 0; i < N_KILLS; i++)
+  start = g_get_monotonic_time ();
+  for (guint i = 0; more_kills (&outcomes, start); i++)
     {
       g_autofree char *now = NULL;
 
@@ -383,6 +400,7 @@ test_kill_credentials_write (GhTestFixture *fixture,
   g_autofree char *again = NULL;
   Outcomes outcomes = { 0 };
   gint64 duration;
+  gint64 start;
   int inotify_fd;
 
   g_object_set (fixture->sim, "accounts", N_ACCOUNTS, "roles-per-account", 2, NULL);
@@ -406,7 +424,8 @@ test_kill_credentials_write (GhTestFixture *fixture,
   g_assert_cmpstr (old_text->str, !=, new_text);
 
   inotify_fd = watch (dir);
-  for (guint i = 0; i < N_KILLS; i++)
+  start = g_get_monotonic_time ();
+  for (guint i = 0; more_kills (&outcomes, start); i++)
     {
       write_in_place (path, old_text->str);
       kill_once (fixture, write, path, old_text->str, new_text, inotify_fd, duration, i,
