@@ -520,7 +520,9 @@ serialize_token (const GhCachedToken *token,
         {
           const char *key = l->data;
 
-          if (is_known_key (key))
+          /* A name that is not UTF-8 (json-glib makes one of a lone surrogate escape) would be
+           * written with U+FFFD, and two such names could become one: leave them out */
+          if (is_known_key (key) || !g_utf8_validate (key, -1, NULL))
             continue;
 
           g_string_append (out, ", ");

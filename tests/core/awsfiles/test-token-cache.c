@@ -327,9 +327,10 @@ test_huge_numbers_kept_json (void)
 }
 
 /* A lone surrogate (found by fuzzing: json-glib reads "\udc01" into bytes that are not
- * UTF-8, and drops the character after it) is no text in a member Gatehouse reads, and in
- * another tool's member it is written back as U+FFFD, so the file stays one that every reader,
- * json-glib included, can read */
+ * UTF-8, and drops the character after it) is no text in a member Gatehouse reads; in another
+ * tool's value it is written back as U+FFFD, so the file stays one that every reader,
+ * json-glib included, can read; a member whose name has one is left out, as two of them
+ * could come out as one name twice */
 static void
 test_lone_surrogates (void)
 {
@@ -340,7 +341,8 @@ test_lone_surrogates (void)
   g_autofree char *path = gh_token_cache_path ("my-sso");
   g_autofree char *text = NULL;
 
-  gh_test_write_file (path, "{\"other\": \"x\\udc01y\"}", -1);
+  gh_test_write_file (path, "{\"other\": \"x\\udc01y\", \"a\\ud800xb\": 1, \"a\\ud801xb\": 2}",
+                      -1);
   g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
   g_assert_no_error (error);
   text = gh_test_read_file (path, NULL);
