@@ -176,6 +176,26 @@ drain (int inotify_fd)
     ;
 }
 
+/* `gatehouse ARGV…` with the fixture's environment */
+static GSubprocess *
+spawn (GhTestFixture      *fixture,
+       const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
+  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (full, (char *) g_getenv ("GH_GATEHOUSE"));
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (full, (char *) argv[i]);
+  g_ptr_array_add (full, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
 /* Runs the command and kills it: after @delay_us, or when @trigger_us >= 0 that long after
  * its temporary file appears. TRUE when it was killed rather than done. */
 static gboolean
@@ -186,20 +206,11 @@ run_and_kill (GhTestFixture      *fixture,
               gint64              delay_us,
               gint64              trigger_us)
 {
-  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) full = g_ptr_array_new ();
   gboolean exited = FALSE;
 
-  g_ptr_array_add (full, (char *) g_getenv ("GH_GATEHOUSE"));
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (full, (char *) argv[i]);
-  g_ptr_array_add (full, NULL);
-
   drain (inotify_fd);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
-  g_assert_no_error (error);
+  process = spawn (fixture, argv);
   g_subprocess_wait_async (process, NULL, exited_cb, &exited);
 
   if (trigger_us >= 0)
@@ -229,20 +240,10 @@ run_whole (GhTestFixture      *fixture,
            const char * const *argv)
 {
   gint64 start = g_get_monotonic_time ();
-  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (fixture);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = spawn (fixture, argv);
   g_autofree char *err = NULL;
   int status;
 
-  g_ptr_array_add (full, (char *) g_getenv ("GH_GATEHOUSE"));
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (full, (char *) argv[i]);
-  g_ptr_array_add (full, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
-  g_assert_no_error (error);
   status = gh_test_wait_cli (fixture, process, NULL, &err);
   if (status != 0)
     g_error ("%s failed (%d): %s", argv[0], status, err);
