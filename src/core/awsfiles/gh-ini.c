@@ -871,8 +871,9 @@ indent_of (Line *line)
  *  - it must be indented at least as deep as the next header, or that header (and its whole
  *    section) would continue the new value.
  *
- * The last key must have been at least as deep as the next header, so both always hold for
- * one indentation. Within them the new line copies the last key's (else the header's). */
+ * The next header is no deeper than the line that set the indent level (else it would
+ * already continue the last key), so both always hold for one indentation. Within them the
+ * new line copies the last key's (else the header's). */
 static void
 append_key (GhIni      *self,
             const char *section,
