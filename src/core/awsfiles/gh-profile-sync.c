@@ -1096,7 +1096,12 @@ sync_file (const char           *config_path,
   new_contents = gh_ini_to_data (ini, &new_length);
   result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
   if (!result->changed)
-    return TRUE;
+    {
+      /* Nothing to write, but what an interrupted sync left behind still goes */
+      if (!dry_run)
+        gh_file_remove_stale_temp_files (resolved);
+      return TRUE;
+    }
 
   g_free (result->diff);
   result->diff = gh_text_diff_unified (config_path, contents, length,
