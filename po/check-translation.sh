@@ -26,8 +26,8 @@ case $stats in
     *fuzzy* | *untranslated*)
         echo "Not translated yet (run gatehouse-pot and gatehouse-update-po, then translate):"
         # --only-fuzzy and --untranslated select the messages a translator still owes.
-        msgattrib --no-obsolete --only-fuzzy --no-wrap "$tmp/merged.po" | grep '^msgid' || true
-        msgattrib --no-obsolete --untranslated --no-wrap "$tmp/merged.po" | grep '^msgid' || true
+        msgattrib --no-obsolete --only-fuzzy "$tmp/merged.po"
+        msgattrib --no-obsolete --untranslated "$tmp/merged.po"
         exit 1
         ;;
 esac
