@@ -10,7 +10,8 @@
  */
 #pragma once
 
-#include "gh-session.h"
+#include "gh-clock.h"
+#include "gh-session-manager.h"
 
 G_BEGIN_DECLS
 
@@ -22,11 +23,11 @@ G_DECLARE_FINAL_TYPE (GhCredentialsKeeper, gh_credentials_keeper, GH, CREDENTIAL
  *   write-failed (GhSession *session, GError *error) — new keys for a section of this sign-in
  *     could not be fetched or written (retried with backoff) */
 
-GhCredentialsKeeper *gh_credentials_keeper_new            (const char          *config_path,
+/* The profiles are looked up in the config file of `sessions`, their sign-ins among its
+ * sessions. */
+GhCredentialsKeeper *gh_credentials_keeper_new            (GhClock             *clock,
+                                                           GhSessionManager    *sessions,
                                                            const char          *credentials_path);
-/* GhSession objects, as the refresh scheduler gets them. */
-void                 gh_credentials_keeper_set_sessions   (GhCredentialsKeeper *self,
-                                                           GPtrArray           *sessions);
 /* Re-read the marked sections and the profiles they name (the state of known ones is kept). */
 void                 gh_credentials_keeper_reload         (GhCredentialsKeeper *self);
 /* Re-evaluate every deadline now (coalesced), e.g. when a session changed. */

@@ -102,20 +102,6 @@ gh_session_status_is_signed_in (GhSessionStatus status)
   return status == GH_SESSION_SIGNED_IN || status == GH_SESSION_REFRESHING;
 }
 
-GhSession *
-gh_session_find (GPtrArray  *sessions,
-                 const char *name)
-{
-  for (guint i = 0; name != NULL && sessions != NULL && i < sessions->len; i++)
-    {
-      GhSession *session = g_ptr_array_index (sessions, i);
-
-      if (g_strcmp0 (session->config->name, name) == 0)
-        return session;
-    }
-  return NULL;
-}
-
 /* Deadlines are read on the default clock, which tests move instead of waiting. */
 static gint64
 seconds_left (gint64 until)
