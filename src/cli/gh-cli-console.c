@@ -19,9 +19,8 @@
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-federation.h"
-#include "gh-role.h"
-#include "gh-role-cache.h"
 #include "gh-role-credentials.h"
+#include "gh-role-list.h"
 #include "gh-role-target.h"
 #include "gh-settings.h"
 
@@ -49,22 +48,21 @@ console_options_clear (ConsoleOptions *options)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConsoleOptions, console_options_clear)
 
-/* The account's name from the role cache, for container names and messages. */
+/* The account's name from the sign-in's role list, for container names and messages. */
 static char *
 account_name_for (const char *session_name,
                   const char *account_id)
 {
-  g_autoptr(GPtrArray) roles = gh_role_cache_load (session_name, NULL, NULL);
+  g_autoptr(GhRoleList) roles = gh_role_list_new (session_name);
+  char *name = NULL;
+  Waiter waiter;
 
-  for (guint i = 0; roles != NULL && i < roles->len; i++)
-    {
-      GhRole *role = g_ptr_array_index (roles, i);
-
-      if (g_str_equal (gh_role_get_account_id (role), account_id) &&
-          gh_role_get_account_name (role) != NULL)
-        return g_strdup (gh_role_get_account_name (role));
-    }
-  return NULL;
+  waiter_init (&waiter);
+  gh_role_list_load_async (roles, NULL, waiter_cb, &waiter);
+  if (gh_role_list_load_finish (roles, waiter_wait (&waiter), NULL))
+    name = g_strdup (gh_role_list_lookup_account_name (roles, account_id));
+  waiter_clear (&waiter);
+  return name;
 }
 
 /* The Firefox container to open the console in, or NULL; the default name is ACCOUNT/ROLE. */

@@ -16,8 +16,8 @@
 #include "gh-error.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
-#include "gh-role-cache.h"
 #include "gh-role-credentials.h"
+#include "gh-role-list.h"
 #include "gh-role-target.h"
 #include "gh-settings.h"
 
@@ -84,7 +84,8 @@ forget_removed_roles (GPtrArray *removed,
 }
 
 /* The roles of one sign-in: from the cache when fresh, else listed (and cached); a new listing
- * reports roles granted or taken away since the previous one. */
+ * reports roles granted or taken away since the previous one. The role list reads and writes
+ * the cache as the tray does; it is not cancelled, so a listing is cached as before. */
 static GPtrArray *
 obtain_roles (GhSession  *session,
               gboolean    refresh,
@@ -92,20 +93,29 @@ obtain_roles (GhSession  *session,
               GError    **error)
 {
   const char *name = gh_session_get_name (session);
+  g_autoptr(GhRoleList) list = gh_role_list_new (name);
   g_autoptr(GhDiscovery) discovery = NULL;
   g_autoptr(GPtrArray) roles = NULL;
-  g_autoptr(GPtrArray) previous = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
   g_autoptr(GError) cache_error = NULL;
-  gint64 fetched_at = 0;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean show_progress = isatty (STDERR_FILENO);
+  gboolean saved;
 
-  previous = gh_role_cache_load (name, &fetched_at, &cache_error);
-  if (previous != NULL && !refresh && now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)
-    return g_steal_pointer (&previous);
-  if (cache_error != NULL && !g_error_matches (cache_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL))
-    g_debug ("Rebuilding the role cache of %s: %s", name, cache_error->message);
-  g_clear_error (&cache_error);
+  if (!refresh)
+    {
+      gint64 fetched_at;
+
+      gh_role_list_load_async (list, NULL, waiter_cb, waiter);
+      if (!gh_role_list_load_finish (list, waiter_wait (waiter), &cache_error) &&
+          !g_error_matches (cache_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL))
+        g_debug ("Rebuilding the role cache of %s: %s", name, cache_error->message);
+      g_clear_error (&cache_error);
+      fetched_at = gh_role_list_get_fetched_at (list);
+      if (fetched_at != 0 && now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)
+        return gh_role_list_dup_roles (list);
+    }
 
   discovery = gh_discovery_new (session, NULL);
   if (show_progress)
@@ -118,16 +128,15 @@ obtain_roles (GhSession  *session,
   if (roles == NULL)
     return NULL;
 
-  if (previous != NULL)
+  gh_role_list_replace_async (list, roles, now, NULL, waiter_cb, waiter);
+  saved = gh_role_list_replace_finish (list, waiter_wait (waiter), &added, &removed,
+                                       &cache_error);
+  if (added != NULL)
     {
-      g_autoptr(GPtrArray) added = NULL;
-      g_autoptr(GPtrArray) removed = NULL;
-
-      gh_role_diff (previous, roles, &added, &removed);
       print_role_changes (name, added, removed);
       forget_removed_roles (removed, waiter);
     }
-  if (!gh_role_cache_save (name, roles, now, &cache_error))
+  if (!saved)
     g_printerr (_("Warning: %s\n"), cache_error->message);
 
   return g_steal_pointer (&roles);

@@ -89,6 +89,13 @@ gh_test_schedule_jump (GhTestSchedule *schedule,
 }
 
 void
+gh_test_schedule_jump_to (GhTestSchedule *schedule,
+                          gint64          when)
+{
+  gh_test_schedule_jump (schedule, when - gh_test_schedule_now (schedule));
+}
+
+void
 gh_test_schedule_announce (GhTestSchedule *schedule,
                            GhClockChange   reason)
 {
@@ -134,4 +141,18 @@ gh_test_schedule_wait_requests (GhTestSchedule *schedule,
 
   gh_test_wait_for (requests_reached, &wait, WAIT_MS, what);
   gh_test_schedule_settle ();
+}
+
+void
+gh_test_schedule_assert_due (GhTestSchedule *schedule,
+                             const char     *operation,
+                             gint64          seconds)
+{
+  guint before = gh_test_schedule_requests (schedule, operation);
+
+  g_assert_cmpint (seconds, >, 0);
+  gh_test_schedule_advance (schedule, seconds - 1);
+  g_assert_cmpuint (gh_test_schedule_requests (schedule, operation), ==, before);
+  gh_test_schedule_advance (schedule, 1);
+  gh_test_schedule_wait_requests (schedule, operation, before + 1);
 }

@@ -38,9 +38,12 @@ void     gh_test_schedule_advance   (GhTestSchedule *schedule,
 /* Moves to `when` (unix seconds on the clock). */
 void     gh_test_schedule_advance_to (GhTestSchedule *schedule,
                                       gint64          when);
-/* The wall clock jumps `seconds` ahead, unnoticed until `reason` is announced. */
+/* The wall clock jumps `seconds` ahead (or to `when`), unnoticed until a change is
+ * announced. */
 void     gh_test_schedule_jump      (GhTestSchedule *schedule,
                                      gint64          seconds);
+void     gh_test_schedule_jump_to   (GhTestSchedule *schedule,
+                                     gint64          when);
 void     gh_test_schedule_announce  (GhTestSchedule *schedule,
                                      GhClockChange   reason);
 gint64   gh_test_schedule_now       (GhTestSchedule *schedule);
@@ -53,5 +56,9 @@ guint    gh_test_schedule_requests  (GhTestSchedule *schedule,
 void     gh_test_schedule_wait_requests (GhTestSchedule *schedule,
                                          const char     *operation,
                                          guint           count);
+/* The next `operation` request comes exactly `seconds` from now: none a second earlier. */
+void     gh_test_schedule_assert_due    (GhTestSchedule *schedule,
+                                         const char     *operation,
+                                         gint64          seconds);
 
 G_END_DECLS

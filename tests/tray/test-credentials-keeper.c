@@ -146,35 +146,37 @@ wait_for_new_key (Fixture    *fixture,
   gh_test_schedule_settle ();
 }
 
+/* The keys are renewed somewhen in [from, until] (clock times), not a second earlier. */
+static void
+assert_renewed_within (Fixture *fixture,
+                       gint64   from,
+                       gint64   until)
+{
+  g_autofree char *old = section_key (fixture);
+  guint before = role_requests (fixture);
+
+  gh_test_schedule_advance_to (&fixture->schedule, from - 1);
+  g_assert_cmpuint (role_requests (fixture), ==, before);
+  g_assert_cmpstr (section_key (fixture), ==, old);
+
+  gh_test_schedule_advance_to (&fixture->schedule, until);
+  wait_for_new_key (fixture, old);
+  g_assert_cmpuint (role_requests (fixture), ==, before + 1);
+}
+
 static void
 test_renews_before_expiry (GhTestFixture *env)
 {
   Fixture fixture = { 0, };
-  g_autofree char *written = NULL;
-  g_autofree char *renewed = NULL;
   gint64 renewed_at;
-  guint before;
 
   fixture_init (&fixture, env);
-  written = section_key (&fixture);
-  before = role_requests (&fixture);
-
-  gh_test_schedule_advance_to (&fixture.schedule, earliest_renewal (&fixture) - 1);
-  g_assert_cmpuint (role_requests (&fixture), ==, before);
-  g_assert_cmpstr (section_key (&fixture), ==, written);
-
-  gh_test_schedule_advance_to (&fixture.schedule, latest_renewal (&fixture));
-  wait_for_new_key (&fixture, written);
-  g_assert_cmpuint (role_requests (&fixture), ==, before + 1);
+  assert_renewed_within (&fixture, earliest_renewal (&fixture), latest_renewal (&fixture));
 
   /* And again, an hour later: the new keys came within the second the clock was at. */
-  renewed = section_key (&fixture);
   renewed_at = gh_test_schedule_now (&fixture.schedule);
-  gh_test_schedule_advance_to (&fixture.schedule, renewed_at + KEYS_LIFETIME - WINDOW - 1);
-  g_assert_cmpstr (section_key (&fixture), ==, renewed);
-  gh_test_schedule_advance_to (&fixture.schedule, renewed_at + KEYS_LIFETIME - WINDOW + 1);
-  wait_for_new_key (&fixture, renewed);
-  g_assert_cmpuint (role_requests (&fixture), ==, before + 2);
+  assert_renewed_within (&fixture, renewed_at + KEYS_LIFETIME - WINDOW,
+                         renewed_at + KEYS_LIFETIME - WINDOW + 1);
   g_assert_cmpuint (fixture.failures, ==, 0);
   fixture_clear (&fixture);
 }
@@ -195,19 +197,12 @@ test_back_off (GhTestFixture *env)
   gh_test_schedule_advance_to (&fixture.schedule, latest_renewal (&fixture));
   gh_test_schedule_wait_requests (&fixture.schedule, "GetRoleCredentials", before + 1);
   g_assert_cmpuint (fixture.failures, ==, 1);
-
-  gh_test_schedule_advance (&fixture.schedule, FIRST_BACKOFF - 1);
-  g_assert_cmpuint (role_requests (&fixture), ==, before + 1);
-  gh_test_schedule_advance (&fixture.schedule, 1);
-  gh_test_schedule_wait_requests (&fixture.schedule, "GetRoleCredentials", before + 2);
+  gh_test_schedule_assert_due (&fixture.schedule, "GetRoleCredentials", FIRST_BACKOFF);
   g_assert_cmpuint (fixture.failures, ==, 2);
 
-  gh_test_schedule_advance (&fixture.schedule, 2 * FIRST_BACKOFF - 1);
-  g_assert_cmpuint (role_requests (&fixture), ==, before + 2);
   gh_simulator_inject_fault (env->sim, "GetRoleCredentials", GH_SIM_FAULT_NONE, 0);
-  gh_test_schedule_advance (&fixture.schedule, 1);
+  gh_test_schedule_assert_due (&fixture.schedule, "GetRoleCredentials", 2 * FIRST_BACKOFF);
   wait_for_new_key (&fixture, written);
-  g_assert_cmpuint (role_requests (&fixture), ==, before + 3);
   g_assert_cmpuint (fixture.failures, ==, 2);
   fixture_clear (&fixture);
 }
@@ -224,8 +219,7 @@ test_wake_after_renewal_time (GhTestFixture *env)
   written = section_key (&fixture);
   before = role_requests (&fixture);
 
-  gh_test_schedule_jump (&fixture.schedule,
-                         latest_renewal (&fixture) + 60 - gh_test_schedule_now (&fixture.schedule));
+  gh_test_schedule_jump_to (&fixture.schedule, latest_renewal (&fixture) + 60);
   g_assert_cmpuint (role_requests (&fixture), ==, before);
   gh_test_schedule_announce (&fixture.schedule, GH_CLOCK_CHANGE_RESUMED);
   wait_for_new_key (&fixture, written);

@@ -19,6 +19,7 @@ typedef struct
   GhTestSchedule      schedule;
   GhRefreshScheduler *scheduler;
   GPtrArray          *events;    /* what the scheduler said, as text */
+  gint64              expires;   /* the access token's expiry after the sign-in */
 } Fixture;
 
 static void
@@ -101,6 +102,7 @@ fixture_init (Fixture       *fixture,
                     fixture);
   g_signal_connect (fixture->scheduler, "roles-due", G_CALLBACK (roles_due_cb), fixture);
   gh_test_schedule_settle ();
+  fixture->expires = gh_session_get_access_expires_at (fixture->schedule.session);
 }
 
 /* Access tokens that last exactly as long as Gatehouse expects the sign-in to (the service's
@@ -184,12 +186,11 @@ expiry_moved (gpointer data)
   return gh_session_get_access_expires_at (wait->session) > wait->after;
 }
 
-/* Waits for a refresh to bring a token that outlasts the old one. */
+/* Waits for a refresh to bring a token that outlasts the one of the sign-in. */
 static void
-wait_for_new_token (Fixture *fixture,
-                    gint64   old_expiry)
+wait_for_new_token (Fixture *fixture)
 {
-  ExpiryWait wait = { fixture->schedule.session, old_expiry };
+  ExpiryWait wait = { fixture->schedule.session, fixture->expires };
 
   gh_test_wait_for (expiry_moved, &wait, 10000, "a new access token");
   gh_test_schedule_settle ();
@@ -217,18 +218,10 @@ create_token_requests (Fixture *fixture)
   return gh_test_schedule_requests (&fixture->schedule, "CreateToken");
 }
 
-/* Makes every refresh fail (503), lets the first one fail, and checks the first back-off. */
 static void
-fail_first_refresh (Fixture *fixture)
+break_refreshes (Fixture *fixture)
 {
-  guint before = create_token_requests (fixture);
-
   gh_simulator_inject_fault (fixture->schedule.env->sim, "CreateToken", GH_SIM_FAULT_503, 100);
-  gh_test_schedule_advance_to (&fixture->schedule, next_deadline (fixture));
-  gh_test_schedule_wait_requests (&fixture->schedule, "CreateToken", before + 1);
-  wait_for_events (fixture, "failed");
-  g_assert_cmpint (next_deadline (fixture), ==,
-                   gh_test_schedule_now (&fixture->schedule) + FIRST_BACKOFF);
 }
 
 static void
@@ -237,26 +230,57 @@ heal (Fixture *fixture)
   gh_simulator_inject_fault (fixture->schedule.env->sim, "CreateToken", GH_SIM_FAULT_NONE, 0);
 }
 
+/* Refreshes fail (503) from the first one on; it is retried after the first back-off. */
+static void
+fail_first_refresh (Fixture *fixture)
+{
+  guint before = create_token_requests (fixture);
+
+  break_refreshes (fixture);
+  gh_test_schedule_advance_to (&fixture->schedule, next_deadline (fixture));
+  gh_test_schedule_wait_requests (&fixture->schedule, "CreateToken", before + 1);
+  wait_for_events (fixture, "failed");
+  g_assert_cmpint (next_deadline (fixture), ==,
+                   gh_test_schedule_now (&fixture->schedule) + FIRST_BACKOFF);
+}
+
+/* The change announced brings the refresh at once, ahead of the back-off. */
+static void
+assert_change_ends_back_off (GhTestFixture *env,
+                             GhClockChange  reason)
+{
+  Fixture fixture = { 0, };
+  guint before;
+
+  fixture_init (&fixture, env);
+  fail_first_refresh (&fixture);
+  heal (&fixture);
+  before = create_token_requests (&fixture);
+
+  /* Ten seconds of the back-off pass: no retry yet. */
+  gh_test_schedule_advance (&fixture.schedule, 10);
+  g_assert_cmpuint (create_token_requests (&fixture), ==, before);
+
+  gh_test_schedule_announce (&fixture.schedule, reason);
+  wait_for_new_token (&fixture);
+  g_assert_cmpuint (create_token_requests (&fixture), ==, before + 1);
+  assert_refresh_deadline (&fixture);
+  assert_events (&fixture, "failed");
+  fixture_clear (&fixture);
+}
+
 /* Tests */
 
 static void
 test_refresh_before_expiry (GhTestFixture *env)
 {
   Fixture fixture = { 0, };
-  gint64 expires;
-  guint before;
 
   fixture_init (&fixture, env);
-  expires = gh_session_get_access_expires_at (fixture.schedule.session);
   assert_refresh_deadline (&fixture);
-  before = create_token_requests (&fixture);
-
-  gh_test_schedule_advance_to (&fixture.schedule, next_deadline (&fixture) - 1);
-  g_assert_cmpuint (create_token_requests (&fixture), ==, before);
-
-  gh_test_schedule_advance (&fixture.schedule, 1);
-  wait_for_new_token (&fixture, expires);
-  g_assert_cmpuint (create_token_requests (&fixture), ==, before + 1);
+  gh_test_schedule_assert_due (&fixture.schedule, "CreateToken",
+                               next_deadline (&fixture) - gh_test_schedule_now (&fixture.schedule));
+  wait_for_new_token (&fixture);
   g_assert_cmpint (gh_session_get_access_expires_at (fixture.schedule.session), >=,
                    gh_test_schedule_now (&fixture.schedule) + 3600 - 5);
   assert_refresh_deadline (&fixture);
@@ -270,18 +294,11 @@ static void
 test_back_off (GhTestFixture *env)
 {
   Fixture fixture = { 0, };
-  gint64 expires;
-  guint before;
 
   fixture_init (&fixture, env);
-  expires = gh_session_get_access_expires_at (fixture.schedule.session);
   fail_first_refresh (&fixture);
-  before = create_token_requests (&fixture);
 
-  gh_test_schedule_advance (&fixture.schedule, FIRST_BACKOFF - 1);
-  g_assert_cmpuint (create_token_requests (&fixture), ==, before);
-  gh_test_schedule_advance (&fixture.schedule, 1);
-  gh_test_schedule_wait_requests (&fixture.schedule, "CreateToken", before + 1);
+  gh_test_schedule_assert_due (&fixture.schedule, "CreateToken", FIRST_BACKOFF);
   wait_for_events (&fixture, "failed; failed");
   g_assert_cmpint (next_deadline (&fixture), ==,
                    gh_test_schedule_now (&fixture.schedule) + 2 * FIRST_BACKOFF);
@@ -292,44 +309,31 @@ test_back_off (GhTestFixture *env)
   g_assert_cmpint (next_deadline (&fixture), ==,
                    gh_test_schedule_now (&fixture.schedule) + 2 * FIRST_BACKOFF);
 
-  gh_test_schedule_advance (&fixture.schedule, 2 * FIRST_BACKOFF);
-  gh_test_schedule_wait_requests (&fixture.schedule, "CreateToken", before + 2);
+  gh_test_schedule_assert_due (&fixture.schedule, "CreateToken", 2 * FIRST_BACKOFF);
   wait_for_events (&fixture, "failed; failed; failed");
   g_assert_cmpint (next_deadline (&fixture), ==,
                    gh_test_schedule_now (&fixture.schedule) + 4 * FIRST_BACKOFF);
 
   heal (&fixture);
   gh_test_schedule_advance (&fixture.schedule, 4 * FIRST_BACKOFF);
-  wait_for_new_token (&fixture, expires);
+  wait_for_new_token (&fixture);
   assert_refresh_deadline (&fixture);
   assert_events (&fixture, "failed; failed; failed");
   fixture_clear (&fixture);
 }
 
 /* Waking up ends the back-off: the network may be back, and the back-off was measured on a
- * machine that slept. Going to sleep is no reason. */
+ * machine that slept. */
 static void
 test_resume_retries (GhTestFixture *env)
 {
-  Fixture fixture = { 0, };
-  gint64 expires;
-  guint before;
+  assert_change_ends_back_off (env, GH_CLOCK_CHANGE_RESUMED);
+}
 
-  fixture_init (&fixture, env);
-  expires = gh_session_get_access_expires_at (fixture.schedule.session);
-  fail_first_refresh (&fixture);
-  heal (&fixture);
-  before = create_token_requests (&fixture);
-
-  gh_test_schedule_jump (&fixture.schedule, 10);
-  g_assert_cmpuint (create_token_requests (&fixture), ==, before);
-
-  gh_test_schedule_announce (&fixture.schedule, GH_CLOCK_CHANGE_RESUMED);
-  wait_for_new_token (&fixture, expires);
-  g_assert_cmpuint (create_token_requests (&fixture), ==, before + 1);
-  assert_refresh_deadline (&fixture);
-  assert_events (&fixture, "failed");
-  fixture_clear (&fixture);
+static void
+test_network_back_retries (GhTestFixture *env)
+{
+  assert_change_ends_back_off (env, GH_CLOCK_CHANGE_NETWORK_BACK);
 }
 
 /* The machine slept through the token's end: on waking, the deadline has passed on the wall
@@ -338,20 +342,18 @@ static void
 test_wake_after_expiry (GhTestFixture *env)
 {
   Fixture fixture = { 0, };
-  gint64 expires;
   guint before;
 
   fixture_init (&fixture, env);
-  expires = gh_session_get_access_expires_at (fixture.schedule.session);
   before = create_token_requests (&fixture);
 
   gh_test_schedule_jump (&fixture.schedule, 2 * 60 * 60);
   g_assert_cmpuint (create_token_requests (&fixture), ==, before);
 
   gh_test_schedule_announce (&fixture.schedule, GH_CLOCK_CHANGE_RESUMED);
-  wait_for_new_token (&fixture, expires);
+  wait_for_new_token (&fixture);
   g_assert_cmpuint (create_token_requests (&fixture), ==, before + 1);
-  g_assert_true (gh_session_status_is_signed_in (gh_session_get_status (fixture.schedule.session)));
+  g_assert_cmpint (gh_session_get_status (fixture.schedule.session), ==, GH_SESSION_SIGNED_IN);
   assert_events (&fixture, "");
   fixture_clear (&fixture);
 }
@@ -361,50 +363,25 @@ static void
 test_clock_set (GhTestFixture *env)
 {
   Fixture fixture = { 0, };
-  gint64 expires;
   guint before;
 
   fixture_init (&fixture, env);
-  expires = gh_session_get_access_expires_at (fixture.schedule.session);
+  break_refreshes (&fixture);
   before = create_token_requests (&fixture);
 
-  gh_test_schedule_jump (&fixture.schedule,
-                         next_deadline (&fixture) - gh_test_schedule_now (&fixture.schedule) + 5);
+  gh_test_schedule_jump_to (&fixture.schedule, next_deadline (&fixture) + 5);
   g_assert_cmpuint (create_token_requests (&fixture), ==, before);
   gh_test_schedule_announce (&fixture.schedule, GH_CLOCK_CHANGE_WALL_CLOCK_SET);
-  wait_for_new_token (&fixture, expires);
-  g_assert_cmpuint (create_token_requests (&fixture), ==, before + 1);
+  gh_test_schedule_wait_requests (&fixture.schedule, "CreateToken", before + 1);
+  wait_for_events (&fixture, "failed");
 
-  expires = gh_session_get_access_expires_at (fixture.schedule.session);
-  fail_first_refresh (&fixture);
-  before = create_token_requests (&fixture);
   gh_test_schedule_jump (&fixture.schedule, 10);
   gh_test_schedule_announce (&fixture.schedule, GH_CLOCK_CHANGE_WALL_CLOCK_SET);
-  g_assert_cmpuint (create_token_requests (&fixture), ==, before);
+  g_assert_cmpuint (create_token_requests (&fixture), ==, before + 1);
 
   heal (&fixture);
   gh_test_schedule_advance (&fixture.schedule, FIRST_BACKOFF - 10);
-  wait_for_new_token (&fixture, expires);
-  assert_events (&fixture, "failed");
-  fixture_clear (&fixture);
-}
-
-static void
-test_network_back_retries (GhTestFixture *env)
-{
-  Fixture fixture = { 0, };
-  gint64 expires;
-  guint before;
-
-  fixture_init (&fixture, env);
-  expires = gh_session_get_access_expires_at (fixture.schedule.session);
-  fail_first_refresh (&fixture);
-  heal (&fixture);
-  before = create_token_requests (&fixture);
-
-  gh_test_schedule_announce (&fixture.schedule, GH_CLOCK_CHANGE_NETWORK_BACK);
-  wait_for_new_token (&fixture, expires);
-  g_assert_cmpuint (create_token_requests (&fixture), ==, before + 1);
+  wait_for_new_token (&fixture);
   assert_events (&fixture, "failed");
   fixture_clear (&fixture);
 }
@@ -454,7 +431,7 @@ test_leads_passed_at_once (GhTestFixture *env)
   end = gh_session_get_session_end (fixture.schedule.session);
   g_assert_cmpint (next_deadline (&fixture), ==, end - 30 * 60);
 
-  gh_test_schedule_jump (&fixture.schedule, end - 5 * 60 - gh_test_schedule_now (&fixture.schedule));
+  gh_test_schedule_jump_to (&fixture.schedule, end - 5 * 60);
   assert_events (&fixture, "");
   gh_test_schedule_announce (&fixture.schedule, GH_CLOCK_CHANGE_RESUMED);
   assert_events (&fixture, "ending 5");
@@ -486,7 +463,8 @@ console_record (const char *session_name,
 static void
 test_console_ending (GhTestFixture *env)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_console_record_free);
+  g_autoptr(GPtrArray) records =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) gh_console_record_free);
   g_autofree char *expected = NULL;
   Fixture fixture = { 0, };
   gint64 now;
@@ -531,8 +509,9 @@ test_roles_due (GhTestFixture *env)
   gh_test_schedule_advance (&fixture.schedule, 3600);
   assert_events (&fixture, "roles-due");
 
+  now = gh_test_schedule_now (&fixture.schedule);
   gh_refresh_scheduler_roles_done (fixture.scheduler, fixture.schedule.session,
-                                   gh_test_schedule_now (&fixture.schedule) - GH_ROLES_REFRESH_INTERVAL);
+                                   now - GH_ROLES_REFRESH_INTERVAL);
   gh_test_schedule_settle ();
   assert_events (&fixture, "roles-due; roles-due");
   fixture_clear (&fixture);
