@@ -173,8 +173,9 @@ _gh_tray_service_open_console (GhTrayService *self,
   if (!gh_role_target_parse (target, &session_name, &account_id, &role) ||
       (session = gh_session_manager_lookup (self->sessions, session_name)) == NULL)
     {
+      const char *config_path = gh_session_manager_get_config_path (self->sessions);
       g_autofree char *body = g_strdup_printf (_("No sign-in for “%s” in %s"), target,
-                                               gh_session_manager_get_config_path (self->sessions));
+                                               config_path);
 
       _gh_tray_service_notify (self, "console", _("Could not open the AWS console"), body);
       return;

@@ -19,6 +19,7 @@ typedef struct
 {
   GhTestSchedule       schedule;
   GhCredentialsKeeper *keeper;
+  char                *written;      /* the access key the CLI wrote */
   gint64               fetched_from; /* the CLI fetched the keys between these two times */
   gint64               fetched_until;
   guint                failures;
@@ -98,6 +99,8 @@ fixture_init (Fixture       *fixture,
   gh_credentials_keeper_reload (fixture->keeper);
   gh_test_schedule_settle ();
   g_assert_cmpuint (role_requests (fixture), ==, before);
+  fixture->written = section_key (fixture);
+  g_assert_nonnull (fixture->written);
 }
 
 static void
@@ -105,6 +108,7 @@ fixture_clear (Fixture *fixture)
 {
   g_clear_object (&fixture->keeper);
   gh_test_schedule_clear (&fixture->schedule);
+  g_clear_pointer (&fixture->written, g_free);
 }
 
 /* The keys expire an hour after the CLI fetched them (the simulator's clock was not moved
@@ -186,11 +190,9 @@ static void
 test_back_off (GhTestFixture *env)
 {
   Fixture fixture = { 0, };
-  g_autofree char *written = NULL;
   guint before;
 
   fixture_init (&fixture, env);
-  written = section_key (&fixture);
   gh_simulator_inject_fault (env->sim, "GetRoleCredentials", GH_SIM_FAULT_500, 100);
   before = role_requests (&fixture);
 
@@ -202,7 +204,7 @@ test_back_off (GhTestFixture *env)
 
   gh_simulator_inject_fault (env->sim, "GetRoleCredentials", GH_SIM_FAULT_NONE, 0);
   gh_test_schedule_assert_due (&fixture.schedule, "GetRoleCredentials", 2 * FIRST_BACKOFF);
-  wait_for_new_key (&fixture, written);
+  wait_for_new_key (&fixture, fixture.written);
   g_assert_cmpuint (fixture.failures, ==, 2);
   fixture_clear (&fixture);
 }
@@ -212,17 +214,15 @@ static void
 test_wake_after_renewal_time (GhTestFixture *env)
 {
   Fixture fixture = { 0, };
-  g_autofree char *written = NULL;
   guint before;
 
   fixture_init (&fixture, env);
-  written = section_key (&fixture);
   before = role_requests (&fixture);
 
   gh_test_schedule_jump_to (&fixture.schedule, latest_renewal (&fixture) + 60);
   g_assert_cmpuint (role_requests (&fixture), ==, before);
   gh_test_schedule_announce (&fixture.schedule, GH_CLOCK_CHANGE_RESUMED);
-  wait_for_new_key (&fixture, written);
+  wait_for_new_key (&fixture, fixture.written);
   g_assert_cmpuint (role_requests (&fixture), ==, before + 1);
   fixture_clear (&fixture);
 }
