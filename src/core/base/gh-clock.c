@@ -327,7 +327,7 @@ system_bus_cb (GObject      *object,
   if (bus == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("No system bus (%s): resume is noticed by the clock only", error->message);
+        g_debug ("No system bus (%s): a resume is noticed when a timer is due", error->message);
       return;
     }
 
