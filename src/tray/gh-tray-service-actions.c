@@ -501,6 +501,7 @@ roles_replaced_cb (GObject      *object,
       report_sync (self, key, report, problems);
     }
   _gh_tray_service_queue_update (self);
+  _gh_tray_service_release_memory (self);
   roles_data_free (data);
 }
 

@@ -50,6 +50,7 @@ struct _GhTrayService
   guint                reload_keeper_id;
   guint                reload_consoles_id;
   guint                update_id;
+  guint                trim_id;
 };
 
 /* gh-tray-service.c */
@@ -61,6 +62,8 @@ void        _gh_tray_service_notify            (GhTrayService *self,
 /* The role list of the sign-in named `session_name` (made when first asked for). */
 GhRoleList *_gh_tray_service_get_role_list     (GhTrayService *self,
                                                 const char    *session_name);
+/* After thousands of roles were read or listed (see gh-tray-service.c). */
+void        _gh_tray_service_release_memory    (GhTrayService *self);
 /* The account's name from the role list or the console history, or NULL. */
 const char *_gh_tray_service_get_account_name  (GhTrayService *self,
                                                 const char    *session_name,
