@@ -16,6 +16,7 @@
 #include "gh-error.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
+#include "gh-role-cache.h"
 #include "gh-role-credentials.h"
 #include "gh-role-list.h"
 #include "gh-role-target.h"
@@ -84,8 +85,9 @@ forget_removed_roles (GPtrArray *removed,
 }
 
 /* The roles of one sign-in: from the cache when fresh, else listed (and cached); a new listing
- * reports roles granted or taken away since the previous one. The role list reads and writes
- * the cache as the tray does; it is not cancelled, so a listing is cached as before. */
+ * reports roles granted or taken away since the previous one. A new listing goes through the
+ * role list, which compares it with the cache and writes it as the tray does (not cancelled:
+ * a listing is always cached). */
 static GPtrArray *
 obtain_roles (GhSession  *session,
               gboolean    refresh,
@@ -93,7 +95,7 @@ obtain_roles (GhSession  *session,
               GError    **error)
 {
   const char *name = gh_session_get_name (session);
-  g_autoptr(GhRoleList) list = gh_role_list_new (name);
+  g_autoptr(GhRoleList) list = NULL;
   g_autoptr(GhDiscovery) discovery = NULL;
   g_autoptr(GPtrArray) roles = NULL;
   g_autoptr(GPtrArray) added = NULL;
@@ -105,16 +107,16 @@ obtain_roles (GhSession  *session,
 
   if (!refresh)
     {
-      gint64 fetched_at;
+      g_autoptr(GPtrArray) cached = NULL;
+      gint64 fetched_at = 0;
 
-      gh_role_list_load_async (list, NULL, waiter_cb, waiter);
-      if (!gh_role_list_load_finish (list, waiter_wait (waiter), &cache_error) &&
+      cached = gh_role_cache_load (name, &fetched_at, &cache_error);
+      if (cached != NULL && now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)
+        return g_steal_pointer (&cached);
+      if (cache_error != NULL &&
           !g_error_matches (cache_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL))
         g_debug ("Rebuilding the role cache of %s: %s", name, cache_error->message);
       g_clear_error (&cache_error);
-      fetched_at = gh_role_list_get_fetched_at (list);
-      if (fetched_at != 0 && now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)
-        return gh_role_list_dup_roles (list);
     }
 
   discovery = gh_discovery_new (session, NULL);
@@ -128,6 +130,7 @@ obtain_roles (GhSession  *session,
   if (roles == NULL)
     return NULL;
 
+  list = gh_role_list_new (name);
   gh_role_list_replace_async (list, roles, now, NULL, waiter_cb, waiter);
   saved = gh_role_list_replace_finish (list, waiter_wait (waiter), &added, &removed,
                                        &cache_error);

@@ -91,7 +91,8 @@ table_optional_string (const Table *table,
   return offset == 0 ? NULL : table_string (table, offset);
 }
 
-/* What is needed while a table is built, and dropped after. */
+/* What is needed while a table is built from roles, and dropped after. The hash tables'
+ * keys are the roles' own strings: the roles outlive the builder. */
 typedef struct
 {
   GByteArray *strings;
@@ -106,7 +107,7 @@ builder_init (Builder *builder)
 {
   builder->strings = g_byte_array_new ();
   g_byte_array_append (builder->strings, (const guint8 *) "", 1);
-  builder->offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  builder->offsets = g_hash_table_new (g_str_hash, g_str_equal);
   builder->accounts = g_array_new (FALSE, FALSE, sizeof (Account));
   builder->rows = g_array_new (FALSE, FALSE, sizeof (Row));
   builder->account_ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -137,7 +138,7 @@ builder_intern (Builder    *builder,
 
   offset = builder->strings->len;
   g_byte_array_append (builder->strings, (const guint8 *) text, strlen (text) + 1);
-  g_hash_table_insert (builder->offsets, g_strdup (text), GUINT_TO_POINTER (offset + 1));
+  g_hash_table_insert (builder->offsets, (gpointer) text, GUINT_TO_POINTER (offset + 1));
   return offset;
 }
 
@@ -157,7 +158,6 @@ builder_account (Builder *builder,
   account.name = builder_intern (builder, gh_role_get_account_name (role));
   account.email = builder_intern (builder, gh_role_get_account_email (role));
   g_array_append_val (builder->accounts, account);
-  /* The key lives in the role, which outlives the builder. */
   g_hash_table_insert (builder->account_ids, (gpointer) id,
                        GUINT_TO_POINTER (builder->accounts->len));
   return builder->accounts->len - 1;
