@@ -103,7 +103,6 @@ obtain_roles (GhSession  *session,
   g_autoptr(GError) cache_error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean show_progress = isatty (STDERR_FILENO);
-  gboolean saved;
 
   if (!refresh)
     {
@@ -131,15 +130,15 @@ obtain_roles (GhSession  *session,
     return NULL;
 
   list = gh_role_list_new (name);
-  gh_role_list_replace_async (list, roles, now, NULL, waiter_cb, waiter);
-  saved = gh_role_list_replace_finish (list, waiter_wait (waiter), &added, &removed,
-                                       &cache_error);
+  gh_role_list_compare_async (list, roles, NULL, waiter_cb, waiter);
+  gh_role_list_compare_finish (list, waiter_wait (waiter), &added, &removed, NULL);
   if (added != NULL)
     {
       print_role_changes (name, added, removed);
       forget_removed_roles (removed, waiter);
     }
-  if (!saved)
+  gh_role_list_replace_async (list, roles, now, NULL, waiter_cb, waiter);
+  if (!gh_role_list_replace_finish (list, waiter_wait (waiter), &cache_error))
     g_printerr (_("Warning: %s\n"), cache_error->message);
 
   return g_steal_pointer (&roles);

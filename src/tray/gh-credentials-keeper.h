@@ -6,7 +6,8 @@
  * rewritten. The expiry is the one of the keyring-cached role credentials: a section's
  * expiry is learnt by asking gh_role_credentials_get_async, which answers from the keyring
  * (no request) while the keys are not due yet. Sections whose sign-in is not current wait for
- * it; failures are retried with backoff. Only the next deadline has a timer.
+ * it; failures are retried with backoff. Only the next deadline has a timer, a wall-clock
+ * timer of the GhClock (which fires it at once when the machine wakes up after it).
  */
 #pragma once
 

@@ -466,11 +466,9 @@ roles_replaced_cb (GObject      *object,
 {
   RolesData *data = user_data;
   GhTrayService *self = data->self;
-  g_autoptr(GPtrArray) added = NULL;
-  g_autoptr(GPtrArray) removed = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!gh_role_list_replace_finish (GH_ROLE_LIST (object), result, &added, &removed, &error))
+  if (!gh_role_list_replace_finish (GH_ROLE_LIST (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -478,15 +476,6 @@ roles_replaced_cb (GObject      *object,
           return;
         }
       g_warning ("%s", error->message);
-    }
-
-  if (added != NULL)
-    {
-      notify_role_changes (self, data->session, added, removed);
-      /* Their cached credentials would otherwise stay in the keyring for ever. */
-      if (removed->len > 0)
-        gh_role_credentials_forget_async (removed, self->cancellable,
-                                          removed_roles_forgotten_cb, g_object_ref (self));
     }
   gh_refresh_scheduler_roles_done (self->scheduler, data->session, data->fetched_at);
 
@@ -503,6 +492,36 @@ roles_replaced_cb (GObject      *object,
   _gh_tray_service_queue_update (self);
   _gh_tray_service_release_memory (self);
   roles_data_free (data);
+}
+
+/* What changed is said before the cache is rewritten, as the CLI does. */
+static void
+roles_compared_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RolesData *data = user_data;
+  GhTrayService *self = data->self;
+  GhRoleList *list = GH_ROLE_LIST (object);
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+
+  if (!gh_role_list_compare_finish (list, result, &added, &removed, NULL))
+    {
+      roles_data_free (data);
+      return;
+    }
+
+  if (added != NULL)
+    {
+      notify_role_changes (self, data->session, added, removed);
+      /* Their cached credentials would otherwise stay in the keyring for ever. */
+      if (removed->len > 0)
+        gh_role_credentials_forget_async (removed, self->cancellable,
+                                          removed_roles_forgotten_cb, g_object_ref (self));
+    }
+  gh_role_list_replace_async (list, data->roles, data->fetched_at, self->cancellable,
+                              roles_replaced_cb, data);
 }
 
 static void
@@ -522,8 +541,8 @@ roles_listed_cb (GObject      *object,
 
   if (data->roles != NULL)
     {
-      gh_role_list_replace_async (_gh_tray_service_get_role_list (self, name), data->roles,
-                                  data->fetched_at, self->cancellable, roles_replaced_cb, data);
+      gh_role_list_compare_async (_gh_tray_service_get_role_list (self, name), data->roles,
+                                  self->cancellable, roles_compared_cb, data);
       return;
     }
 

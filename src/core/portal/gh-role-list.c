@@ -363,7 +363,7 @@ typedef struct
 {
   char      *session_name;
   guint      serial;
-  GPtrArray *roles;        /* replace: the new listing */
+  GPtrArray *roles;        /* compare, replace: the new listing */
   gint64     fetched_at;   /* replace */
   Table     *table;        /* what to show, or NULL */
   GPtrArray *added;
@@ -400,7 +400,7 @@ load_thread (GTask        *worker,
 }
 
 static void
-replace_thread (GTask        *worker,
+compare_thread (GTask        *worker,
                 gpointer      source_object,
                 gpointer      task_data,
                 GCancellable *cancellable)
@@ -410,8 +410,20 @@ replace_thread (GTask        *worker,
 
   if (before != NULL)
     gh_role_diff (before, work->roles, &work->added, &work->removed);
-  gh_role_cache_save (work->session_name, work->roles, work->fetched_at, &work->error);
+  g_task_return_boolean (worker, TRUE);
+}
+
+static void
+replace_thread (GTask        *worker,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Work *work = task_data;
+
+  /* The table, which stays, before the JSON of the cache, which goes: the heap can shrink. */
   work->table = table_new (work->roles, work->fetched_at);
+  gh_role_cache_save (work->session_name, work->roles, work->fetched_at, &work->error);
   g_task_return_boolean (worker, TRUE);
 }
 
@@ -479,31 +491,42 @@ gh_role_list_load_finish (GhRoleList    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+run_with_roles (GhRoleList          *self,
+                GPtrArray           *roles,
+                gint64               fetched_at,
+                gpointer             source_tag,
+                GTaskThreadFunc      thread_func,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Work *work = g_new0 (Work, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  work->roles = g_ptr_array_ref (roles);
+  work->fetched_at = fetched_at;
+  run_work (self, task, work, thread_func);
+}
+
 void
-gh_role_list_replace_async (GhRoleList          *self,
+gh_role_list_compare_async (GhRoleList          *self,
                             GPtrArray           *roles,
-                            gint64               fetched_at,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Work *work;
-
   g_return_if_fail (GH_IS_ROLE_LIST (self));
   g_return_if_fail (roles != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_role_list_replace_async);
-  work = g_new0 (Work, 1);
-  work->roles = g_ptr_array_ref (roles);
-  work->fetched_at = fetched_at;
-  run_work (self, task, work, replace_thread);
+  run_with_roles (self, roles, 0, gh_role_list_compare_async, compare_thread, cancellable,
+                  callback, user_data);
 }
 
 gboolean
-gh_role_list_replace_finish (GhRoleList    *self,
+gh_role_list_compare_finish (GhRoleList    *self,
                              GAsyncResult  *result,
                              GPtrArray    **added,
                              GPtrArray    **removed,
@@ -513,7 +536,7 @@ gh_role_list_replace_finish (GhRoleList    *self,
 
   g_return_val_if_fail (GH_IS_ROLE_LIST (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_role_list_replace_async,
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_role_list_compare_async,
                         FALSE);
 
   work = g_task_get_task_data (G_TASK (result));
@@ -521,6 +544,35 @@ gh_role_list_replace_finish (GhRoleList    *self,
     *added = g_steal_pointer (&work->added);
   if (removed != NULL)
     *removed = g_steal_pointer (&work->removed);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+gh_role_list_replace_async (GhRoleList          *self,
+                            GPtrArray           *roles,
+                            gint64               fetched_at,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (GH_IS_ROLE_LIST (self));
+  g_return_if_fail (roles != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  run_with_roles (self, roles, fetched_at, gh_role_list_replace_async, replace_thread,
+                  cancellable, callback, user_data);
+}
+
+gboolean
+gh_role_list_replace_finish (GhRoleList    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (GH_IS_ROLE_LIST (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_role_list_replace_async,
+                        FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -6,8 +6,8 @@
  * kept once, fixed-size rows) and the GhRole items are made when asked for — an item handed
  * out is handed out again while someone holds it, as a GtkListView expects.
  *
- * The list starts empty. Loading and replacing read and write the role cache in a worker
- * thread, so thousands of roles never block the main loop; the model changes (items-changed,
+ * The list starts empty. Loading, comparing and replacing read and write the role cache in a
+ * worker thread, so thousands of roles never block the main loop; the model changes (items-changed,
  * notify::n-items, notify::fetched-at) on the main context once the work is done. Of
  * operations that overlap, the one started last wins.
  */
@@ -39,10 +39,23 @@ gboolean    gh_role_list_load_finish          (GhRoleList           *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 
-/* A new listing (GhRole of this sign-in, sorted with gh_role_compare): compared with the role
- * cache, written to it, and shown. `added` and `removed` (GhRole, may be NULL) receive the
- * differences with the cache, or NULL when there was no usable cache to compare with. The
- * list shows the new roles even when the cache cannot be written (FALSE with the error). */
+/* What a new listing (GhRole of this sign-in) changes: `added` and `removed` (GhRole, may be
+ * NULL) receive the differences with the role cache, or NULL when there is no usable cache to
+ * compare with. The list does not change. */
+void        gh_role_list_compare_async        (GhRoleList           *self,
+                                               GPtrArray            *roles,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean    gh_role_list_compare_finish       (GhRoleList           *self,
+                                               GAsyncResult         *result,
+                                               GPtrArray           **added,
+                                               GPtrArray           **removed,
+                                               GError              **error);
+
+/* A new listing (sorted with gh_role_compare), listed at `fetched_at`: written to the role
+ * cache and shown. The list shows the new roles even when the cache cannot be written (FALSE
+ * with the error). */
 void        gh_role_list_replace_async        (GhRoleList           *self,
                                                GPtrArray            *roles,
                                                gint64                fetched_at,
@@ -51,8 +64,6 @@ void        gh_role_list_replace_async        (GhRoleList           *self,
                                                gpointer              user_data);
 gboolean    gh_role_list_replace_finish       (GhRoleList           *self,
                                                GAsyncResult         *result,
-                                               GPtrArray           **added,
-                                               GPtrArray           **removed,
                                                GError              **error);
 
 /* The name of the account with that id, or NULL (unknown account, or one without a name). */
