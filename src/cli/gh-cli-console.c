@@ -1,9 +1,7 @@
 /* gh-cli-console.c — `gatehouse console`: the AWS console for a role, in the browser
  *
- * Federation mode: role credentials (cached ones reused) → getSigninToken → login URL. That URL
- * carries live credentials for 15 minutes, so the browser is handed a one-shot loopback URL
- * (GhRedirectServer) that redirects to it, and this process waits for that one visit.
- * Portal mode: the access portal's shortcut URL; no credentials, no GetRoleCredentials event.
+ * The options fill in a GhConsoleRequest, which does the launch (gh-console-request.h); this
+ * file only says what happened, on stdout and stderr.
  */
 #define G_LOG_DOMAIN "gh-cli"
 
@@ -15,14 +13,10 @@
 
 #include "gh-cli.h"
 #include "gh-cli-private.h"
-#include "gh-console-launch.h"
+#include "gh-cli-util.h"
+#include "gh-console-request.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
-#include "gh-federation.h"
-#include "gh-role-credentials.h"
-#include "gh-role-list.h"
-#include "gh-role-target.h"
-#include "gh-settings.h"
 
 typedef struct
 {
@@ -30,6 +24,7 @@ typedef struct
   char                *mode;
   char                *container;
   char                *container_extension;
+  char                *browser;
   char                *region;
   gboolean             print_url;
   gboolean             logout_first;
@@ -44,93 +39,97 @@ console_options_clear (ConsoleOptions *options)
   g_free (options->mode);
   g_free (options->container);
   g_free (options->container_extension);
+  g_free (options->browser);
   g_free (options->region);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConsoleOptions, console_options_clear)
 
-/* The account's name from the sign-in's role list, for container names and messages. */
-static char *
-account_name_for (const char *session_name,
-                  const char *account_id)
+/* What is wrong with the options, for a usage error, or NULL. */
+static const char *
+options_problem (const char           *profile,
+                 const char           *account,
+                 const char           *role,
+                 const ConsoleOptions *options)
 {
-  g_autoptr(GhRoleList) roles = gh_role_list_new (session_name);
-  char *name = NULL;
-  Waiter waiter;
+  GhConsoleBrowser browser = GH_CONSOLE_BROWSER_AUTO;
 
-  waiter_init (&waiter);
-  gh_role_list_load_async (roles, NULL, waiter_cb, &waiter);
-  if (gh_role_list_load_finish (roles, waiter_wait (&waiter), NULL))
-    name = g_strdup (gh_role_list_lookup_account_name (roles, account_id));
-  waiter_clear (&waiter);
-  return name;
-}
-
-/* The Firefox container to open the console in, or NULL; the default name is ACCOUNT/ROLE. */
-static char *
-container_name_for (const ConsoleOptions *options,
-                    const Target         *target,
-                    const char           *account_name,
-                    GhContainerKind      *kind)
-{
-  if (options->container == NULL)
-    return NULL;
-
-  *kind = g_strcmp0 (options->container_extension, "open-url") == 0
-          ? GH_CONTAINER_OPEN_URL : GH_CONTAINER_GRANTED;
-  if (*options->container != '\0')
-    return g_strdup (options->container);
-  return g_strdup_printf ("%s/%s", account_name ? account_name : target->account_id,
-                          target->role);
-}
-
-/* Preferences fill in what the command line left out: --logout-first, and a container for this
- * role. Without the installed settings schema there are none. */
-static void
-apply_preferences (ConsoleOptions *options,
-                   const char     *session_name,
-                   const Target   *target)
-{
-  g_autoptr(GSettings) settings = gh_settings_new (NULL);
-  g_autoptr(GVariant) containers = NULL;
-  g_autofree char *key = NULL;
-  const char *container = NULL;
-
-  if (settings == NULL || !gh_settings_has_key (settings, "console-logout-first") ||
-      !gh_settings_has_key (settings, "role-containers"))
-    return;
-
-  options->logout_first |= g_settings_get_boolean (settings, "console-logout-first");
-  if (options->container != NULL)
-    return;
-
-  containers = g_settings_get_value (settings, "role-containers");
-  key = gh_role_target_build (session_name, target->account_id, target->role);
-  if (g_variant_lookup (containers, key, "&s", &container))
-    options->container = g_strdup (container);
+  if ((profile != NULL) == (account != NULL || role != NULL) ||
+      (profile == NULL && (account == NULL || role == NULL)))
+    return _("console needs either --profile P (or AWS_PROFILE), or --account ID and --role R");
+  if (options->mode != NULL && !g_str_equal (options->mode, "federation") &&
+      !g_str_equal (options->mode, "portal"))
+    return _("--mode must be federation or portal");
+  if (options->container_extension != NULL &&
+      !g_str_equal (options->container_extension, "granted") &&
+      !g_str_equal (options->container_extension, "open-url"))
+    return _("--container-extension must be granted or open-url");
+  if (options->browser != NULL && !gh_console_browser_parse (options->browser, &browser))
+    return _("--browser must be default, firefox, chromium, chrome or brave");
+  if (options->container != NULL && browser != GH_CONSOLE_BROWSER_AUTO &&
+      browser != GH_CONSOLE_BROWSER_FIREFOX)
+    return _("--container needs Firefox: leave out --browser, or use --browser firefox");
+  if (options->duration != 0 && (options->duration < 900 || options->duration > 43200))
+    return _("--duration must be between 900 and 43200 seconds");
+  return NULL;
 }
 
 static void
-remember_console (GhSession               *session,
-                  const Target            *target,
-                  const char              *account_name,
-                  const char              *region,
-                  const GhRoleCredentials *credentials)
+fill_request (GhConsoleRequest     *request,
+              const ConsoleOptions *options,
+              const char           *region)
 {
-  g_autoptr(GError) error = NULL;
+  gh_console_request_set_region (request, region);
+  gh_console_request_set_destination (request, options->destination);
+  gh_console_request_set_container_name (request, options->container);
+  gh_console_request_set_container_kind (request,
+                                         g_strcmp0 (options->container_extension, "open-url") == 0
+                                         ? GH_CONTAINER_OPEN_URL : GH_CONTAINER_GRANTED);
+  if (options->browser != NULL)
+    {
+      GhConsoleBrowser browser;
 
-  if (!gh_console_remember (session, target->account_id, account_name, target->role, region,
-                            credentials ? credentials->expiration : 0, &error))
-    g_printerr (_("Warning: %s\n"), error->message);
+      if (gh_console_browser_parse (options->browser, &browser))
+        gh_console_request_set_browser (request, browser);
+    }
+  gh_console_request_set_duration (request, (guint) options->duration);
+  /* Left out, the preference decides. */
+  if (options->logout_first)
+    gh_console_request_set_logout_first (request, TRUE);
+  gh_console_request_set_mode (request, g_strcmp0 (options->mode, "portal") == 0
+                                        ? GH_CONSOLE_MODE_PORTAL : GH_CONSOLE_MODE_FEDERATION);
+  gh_console_request_set_print_url (request, options->print_url);
+  gh_console_request_set_refresh_credentials (request, options->refresh);
+}
+
+/* Asked for explicitly: stdout only. */
+static void
+url_ready_cb (GhConsoleRequest *request,
+              const char       *url,
+              gpointer          user_data)
+{
+  g_print ("%s\n", url);
+  fflush (stdout);
 }
 
 /* The link still works for a while: someone can open it by hand. */
-static void
-launch_failed_cb (const char   *uri,
-                  const GError *error,
-                  gpointer      user_data)
+static gboolean
+launch_failed_cb (GhConsoleRequest *request,
+                  const char       *url,
+                  const GError     *error,
+                  gpointer          user_data)
 {
   g_printerr (_("Could not open a browser (%s).\nOpen this URL within %d seconds; it works "
-                "once:\n\n  %s\n\n"), error->message, GH_CONSOLE_ONE_SHOT_LIFETIME, uri);
+                "once:\n\n  %s\n\n"), error->message, GH_CONSOLE_ONE_SHOT_LIFETIME, url);
+  return TRUE;
+}
+
+static gboolean
+history_failed_cb (GhConsoleRequest *request,
+                   const GError     *error,
+                   gpointer          user_data)
+{
+  g_printerr (_("Warning: %s\n"), error->message);
+  return TRUE;
 }
 
 static int
@@ -143,12 +142,42 @@ report_console_error (GhSession    *session,
                   gh_session_get_name (session), gh_session_get_name (session));
       return GH_EXIT_NOT_SIGNED_IN;
     }
-  return report_error (error);
+  if (g_error_matches (error, GH_ERROR, GH_ERROR_TIMEOUT))
+    {
+      g_printerr (_("gatehouse: the browser did not open the console link within %d "
+                    "seconds; nothing was signed in. Run the command again.\n"),
+                  GH_CONSOLE_ONE_SHOT_LIFETIME);
+      return GH_EXIT_FAILURE;
+    }
+  return gh_cli_report_error (error);
+}
+
+static void
+report_opened (GhConsoleRequest  *request,
+               const GhCliTarget *target,
+               gboolean           portal)
+{
+  const char *account_name = gh_console_request_get_account_name (request);
+  const char *account = account_name ? account_name : target->account_id;
+
+  if (portal)
+    {
+      g_print (_("Opened the access portal's console link for %s in %s\n"), target->role,
+               account);
+      return;
+    }
+
+  {
+    g_autofree char *until = gh_cli_format_time (gh_console_request_get_expires_at (request));
+
+    g_print (_("Opened the AWS console for %s in %s (until %s)\n"), target->role, account,
+             until);
+  }
 }
 
 int
-cmd_console (int    argc,
-             char **argv)
+gh_cli_cmd_console (int    argc,
+                    char **argv)
 {
   g_autofree char *profile = NULL;
   g_autofree char *account = NULL;
@@ -158,23 +187,21 @@ cmd_console (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("— open the AWS console for a role"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GhSession) session = NULL;
-  g_autoptr(GhRoleCredentials) credentials = NULL;
-  g_autofree char *destination = NULL;
-  g_autofree char *account_name = NULL;
+  g_autoptr(GhConsoleRequest) request = NULL;
   g_autofree char *region = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *container = NULL;
-  g_auto(Target) target = { 0, };
-  GhContainerKind container_kind = GH_CONTAINER_GRANTED;
-  gboolean portal;
-  Waiter waiter;
+  g_auto(GhCliTarget) target = { 0, };
+  const char *problem;
+  gboolean opened;
+  GhCliWaiter waiter;
   const GOptionEntry entries[] = {
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("An SSO profile"), N_("P") },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("An SSO profile (default: AWS_PROFILE)"),
+      N_("P") },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, N_("Account id"), N_("ID") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("Role (permission set) name"), N_("R") },
     { "session", 0, 0, G_OPTION_ARG_STRING, &session_name, N_("Sign-in"), N_("S") },
     { "region", 0, 0, G_OPTION_ARG_STRING, &options.region,
-      N_("Console region (default: the profile's region, else the sign-in's)"), N_("REGION") },
+      N_("Console region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else "
+         "the sign-in's)"), N_("REGION") },
     { "destination", 0, 0, G_OPTION_ARG_STRING, &options.destination,
       N_("A service such as ec2 or s3, or a full AWS console URL"), N_("URL|SERVICE") },
     { "print-url", 0, 0, G_OPTION_ARG_NONE, &options.print_url,
@@ -188,6 +215,9 @@ cmd_console (int    argc,
       N_("NAME") },
     { "container-extension", 0, 0, G_OPTION_ARG_STRING, &options.container_extension,
       N_("granted (Granted Containers, default) or open-url (Open URL in Container)"), N_("EXT") },
+    { "browser", 0, 0, G_OPTION_ARG_STRING, &options.browser,
+      N_("default, firefox (a container per role), or chromium, chrome or brave (a profile per "
+         "role); default: the preferences"), N_("BROWSER") },
     { "logout-first", 0, 0, G_OPTION_ARG_NONE, &options.logout_first,
       N_("Sign the browser out of its current console session first"), NULL },
     { "duration", 0, 0, G_OPTION_ARG_INT, &options.duration,
@@ -200,138 +230,37 @@ cmd_console (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return gh_cli_usage_error (error->message);
   if (argc != 1)
-    return usage_error (_("console takes options only"));
-  if ((profile != NULL) == (account != NULL || role != NULL) ||
-      (profile == NULL && (account == NULL || role == NULL)))
-    return usage_error (_("console needs either --profile P, or --account ID and --role R"));
-  if (options.mode != NULL && !g_str_equal (options.mode, "federation") &&
-      !g_str_equal (options.mode, "portal"))
-    return usage_error (_("--mode must be federation or portal"));
-  if (options.container_extension != NULL &&
-      !g_str_equal (options.container_extension, "granted") &&
-      !g_str_equal (options.container_extension, "open-url"))
-    return usage_error (_("--container-extension must be granted or open-url"));
-  if (options.duration != 0 && (options.duration < 900 || options.duration > 43200))
-    return usage_error (_("--duration must be between 900 and 43200 seconds"));
-  portal = g_strcmp0 (options.mode, "portal") == 0;
+    return gh_cli_usage_error (_("console takes options only"));
+  gh_cli_profile_from_environment (&profile, account, role);
+  if ((problem = options_problem (profile, account, role, &options)) != NULL)
+    return gh_cli_usage_error (problem);
 
-  if (!resolve_target (profile, account, role, session_name, &target, &error) ||
-      (session = open_session (target.session, &error)) == NULL)
-    return report_error (error);
+  if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error) ||
+      (session = gh_cli_open_session (target.session, &error)) == NULL)
+    return gh_cli_report_error (error);
 
-  if (options.region != NULL)
-    region = g_strdup (options.region);
-  else if (profile != NULL)
-    {
-      g_autofree char *path = gh_aws_config_default_path ();
-      g_autoptr(GhProfileConfig) config = gh_aws_config_find_profile (path, profile, NULL);
-
-      region = g_strdup (config && config->region ? config->region : NULL);
-    }
+  /* As the AWS CLI picks a region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's,
+   * then the sign-in's. */
+  region = gh_cli_resolve_region (options.region, TRUE, profile, session, &error);
   if (region == NULL)
-    region = g_strdup (gh_session_get_region (session));
-  if (!gh_region_is_valid (region))
-    return usage_error (_("--region needs an AWS region such as us-east-1"));
+    return gh_cli_usage_error (error->message);
 
-  /* Refuse a bad destination before any credentials are fetched. */
-  if ((destination = gh_console_destination (region, options.destination, &error)) == NULL)
-    return report_error (error);
+  request = gh_console_request_new (session, target.account_id, target.role);
+  fill_request (request, &options, region);
+  g_signal_connect (request, "url-ready", G_CALLBACK (url_ready_cb), NULL);
+  g_signal_connect (request, "launch-failed", G_CALLBACK (launch_failed_cb), NULL);
+  g_signal_connect (request, "history-failed", G_CALLBACK (history_failed_cb), NULL);
 
-  apply_preferences (&options, gh_session_get_name (session), &target);
-  /* Reading thousands of cached roles for a name costs milliseconds: only before the URL is
-   * out when the default container name needs it, else afterwards. */
-  if (options.container != NULL && *options.container == '\0')
-    account_name = account_name_for (gh_session_get_name (session), target.account_id);
+  gh_cli_waiter_init (&waiter);
+  gh_console_request_open_async (request, waiter.cancellable, gh_cli_waiter_cb, &waiter);
+  opened = gh_console_request_open_finish (request, gh_cli_waiter_wait (&waiter), &error);
+  gh_cli_waiter_clear (&waiter);
+  if (!opened)
+    return report_console_error (session, error);
 
-  container = container_name_for (&options, &target, account_name, &container_kind);
-
-  waiter_init (&waiter);
-  if (portal)
-    url = gh_portal_shortcut_url (gh_session_get_start_url (session), target.account_id,
-                                  target.role, destination);
-  else
-    {
-      gh_console_signin_url_async (session, target.account_id, target.role, region, destination,
-                                   (guint) options.duration, options.refresh,
-                                   options.logout_first, waiter.cancellable, waiter_cb, &waiter);
-      url = gh_console_signin_url_finish (waiter_wait (&waiter), &credentials, &error);
-    }
-  if (url == NULL)
-    {
-      waiter_clear (&waiter);
-      return report_console_error (session, error);
-    }
-
-  if (options.print_url)
-    {
-      /* Asked for explicitly: stdout only. */
-      if (container != NULL)
-        {
-          g_autofree char *wrapped = gh_container_url (container_kind, container, url);
-
-          g_print ("%s\n", wrapped);
-        }
-      else
-        g_print ("%s\n", url);
-      fflush (stdout);
-      if (account_name == NULL)
-        account_name = account_name_for (gh_session_get_name (session), target.account_id);
-      remember_console (session, &target, account_name, region, credentials);
-      waiter_clear (&waiter);
-      explicit_bzero (url, strlen (url));
-      return GH_EXIT_OK;
-    }
-
-  if (portal)
-    {
-      /* The portal URL holds no secret: no one-shot redirect, nothing to wait for. */
-      g_autofree char *open_url = container != NULL
-                                  ? gh_container_url (container_kind, container, url)
-                                  : g_strdup (url);
-
-      gh_console_launch_async (open_url, container != NULL, waiter.cancellable, waiter_cb,
-                               &waiter);
-      if (!gh_console_launch_finish (waiter_wait (&waiter), &error))
-        {
-          launch_failed_cb (open_url, error, NULL);
-          g_clear_error (&error);
-        }
-    }
-  else
-    {
-      gboolean visited;
-
-      gh_console_open_once_async (url, container, container_kind, launch_failed_cb, NULL,
-                                  waiter.cancellable, waiter_cb, &waiter);
-      explicit_bzero (url, strlen (url));
-      visited = gh_console_open_once_finish (waiter_wait (&waiter), &error);
-      if (!visited)
-        {
-          waiter_clear (&waiter);
-          if (!g_error_matches (error, GH_ERROR, GH_ERROR_TIMEOUT))
-            return report_error (error);
-          g_printerr (_("gatehouse: the browser did not open the console link within %d "
-                        "seconds; nothing was signed in. Run the command again.\n"),
-                      GH_CONSOLE_ONE_SHOT_LIFETIME);
-          return GH_EXIT_FAILURE;
-        }
-    }
-  waiter_clear (&waiter);
-
-  if (account_name == NULL)
-    account_name = account_name_for (gh_session_get_name (session), target.account_id);
-  remember_console (session, &target, account_name, region, credentials);
-  if (credentials != NULL)
-    {
-      g_autofree char *until = format_time (credentials->expiration);
-
-      g_print (_("Opened the AWS console for %s in %s (until %s)\n"), target.role,
-               account_name ? account_name : target.account_id, until);
-    }
-  else
-    g_print (_("Opened the access portal's console link for %s in %s\n"), target.role,
-             account_name ? account_name : target.account_id);
+  if (!options.print_url)
+    report_opened (request, &target, g_strcmp0 (options.mode, "portal") == 0);
   return GH_EXIT_OK;
 }

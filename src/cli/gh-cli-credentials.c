@@ -1,8 +1,7 @@
 /* gh-cli-credentials.c — `gatehouse credentials`, also the `credential_process` of profiles
  *
- * Runs non-interactively: the AWS CLI buffers a credential_process's output, so a browser
- * opened from here would be invisible. When the sign-in has ended it says so on stderr, asks a
- * running tray service to show one sign-in prompt, and exits with GH_EXIT_NOT_SIGNED_IN.
+ * Runs non-interactively (gh_cli_get_role_credentials()): the AWS CLI buffers a
+ * credential_process's output, so a browser opened from here would be invisible.
  */
 #define G_LOG_DOMAIN "gh-cli"
 
@@ -14,73 +13,43 @@
 
 #include "gh-cli.h"
 #include "gh-cli-private.h"
+#include "gh-cli-util.h"
 #include "gh-credentials-file.h"
 #include "gh-error.h"
 #include "gh-role-credentials.h"
 
-#define TRAY_BUS_NAME APPLICATION_ID
-#define TRAY_OBJECT_PATH "/io/github/gatehouse/Gatehouse"
-
-/* Best effort and quick: the tray service (when it runs) exports its actions; its "login"
- * action shows a single prompt however many processes ask. */
-static void
-ask_tray_to_sign_in (const char *session_name)
-{
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) owner = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder parameter;
-  gboolean has_owner = FALSE;
-
-  if (bus == NULL)
-    return;
-
-  owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", TRAY_BUS_NAME),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 1000,
-                                       NULL, NULL);
-  if (owner == NULL)
-    return;
-  g_variant_get (owner, "(b)", &has_owner);
-  if (!has_owner)
-    return;
-
-  g_variant_builder_init (&parameter, G_VARIANT_TYPE ("av"));
-  g_variant_builder_add (&parameter, "v", g_variant_new_string (session_name));
-  reply = g_dbus_connection_call_sync (bus, TRAY_BUS_NAME, TRAY_OBJECT_PATH, "org.gtk.Actions",
-                                       "Activate",
-                                       g_variant_new ("(sava{sv})", "login", &parameter, NULL),
-                                       NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 2000, NULL, NULL);
-}
-
 int
-cmd_credentials (int    argc,
-                 char **argv)
+gh_cli_cmd_credentials (int    argc,
+                        char **argv)
 {
   g_autofree char *profile = NULL;
   g_autofree char *account = NULL;
   g_autofree char *role = NULL;
   g_autofree char *session_name = NULL;
   g_autofree char *format_text = NULL;
+  g_autofree char *region_option = NULL;
+  g_autofree char *region = NULL;
   gboolean write = FALSE;
   gboolean refresh = FALSE;
   g_autoptr(GOptionContext) context = g_option_context_new (_("— print short-term credentials for a role"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GhSession) session = NULL;
   g_autoptr(GhRoleCredentials) credentials = NULL;
-  g_auto(Target) target = { 0, };
+  g_auto(GhCliTarget) target = { 0, };
   GhCredentialsFormat format = GH_CREDENTIALS_FORMAT_PROCESS;
-  Waiter waiter;
+  int status;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
-      N_("An SSO profile of the AWS config file"), N_("P") },
+      N_("An SSO profile of the AWS config file (default: AWS_PROFILE)"), N_("P") },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, N_("Account id"), N_("ID") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("Role (permission set) name"), N_("R") },
     { "session", 0, 0, G_OPTION_ARG_STRING, &session_name,
       N_("Sign-in to use with --account/--role (optional with one sign-in)"), N_("S") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
-      N_("process (default), env, ini or json"), N_("F") },
+      N_("process (default), env, fish, powershell, ini or json"), N_("F") },
+    { "region", 0, 0, G_OPTION_ARG_STRING, &region_option,
+      N_("Region for env, fish and powershell (default: AWS_REGION, AWS_DEFAULT_REGION, the "
+         "profile's region, else the sign-in's)"), N_("REGION") },
     { "write", 0, 0, G_OPTION_ARG_NONE, &write,
       N_("Write them to the AWS credentials file as section [P] instead"), NULL },
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
@@ -90,51 +59,40 @@ cmd_credentials (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return gh_cli_usage_error (error->message);
   if (argc != 1)
-    return usage_error (_("credentials takes options only"));
+    return gh_cli_usage_error (_("credentials takes options only"));
+  gh_cli_profile_from_environment (&profile, account, role);
   if ((profile != NULL) == (account != NULL || role != NULL))
-    return usage_error (_("credentials needs either --profile P, or --account ID and --role R"));
+    return gh_cli_usage_error (_("credentials needs either --profile P (or AWS_PROFILE), or "
+                                 "--account ID and --role R"));
   if (profile == NULL && (account == NULL || role == NULL))
-    return usage_error (_("--account and --role go together"));
+    return gh_cli_usage_error (_("--account and --role go together"));
   if (write && profile == NULL)
-    return usage_error (_("--write needs --profile: it names the credentials-file section"));
+    return gh_cli_usage_error (_("--write needs --profile: it names the credentials-file section"));
   if (format_text != NULL && !gh_credentials_format_parse (format_text, &format))
-    return usage_error (_("--format must be process, env, ini or json"));
+    return gh_cli_usage_error (_("--format must be process, env, fish, powershell, ini or "
+                                 "json"));
 
-  if (!resolve_target (profile, account, role, session_name, &target, &error))
-    return report_error (error);
+  if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error))
+    return gh_cli_report_error (error);
 
-  if ((session = open_session (target.session, &error)) == NULL)
-    return report_error (error);
+  if ((session = gh_cli_open_session (target.session, &error)) == NULL)
+    return gh_cli_report_error (error);
+  if ((region = gh_cli_resolve_region (region_option, TRUE, target.section, session,
+                                       &error)) == NULL)
+    return gh_cli_usage_error (error->message);
 
-  waiter_init (&waiter);
-  gh_role_credentials_get_async (session, target.account_id, target.role, refresh,
-                                 waiter.cancellable, waiter_cb, &waiter);
-  credentials = gh_role_credentials_get_finish (waiter_wait (&waiter), &error);
-  waiter_clear (&waiter);
-
-  if (credentials == NULL)
-    {
-      if (g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN))
-        {
-          const char *name = gh_session_get_name (session);
-
-          g_printerr (_("Gatehouse: sign-in for %s has ended — click the tray icon or run "
-                        "`gatehouse login %s`\n"), name, name);
-          ask_tray_to_sign_in (name);
-          return GH_EXIT_NOT_SIGNED_IN;
-        }
-      return report_error (error);
-    }
+  if ((credentials = gh_cli_get_role_credentials (session, &target, refresh, &status)) == NULL)
+    return status;
 
   if (write)
     {
       g_autofree char *path = gh_credentials_file_default_path ();
-      g_autofree char *until = format_time (credentials->expiration);
+      g_autofree char *until = gh_cli_format_time (credentials->expiration);
 
       if (!gh_credentials_file_write_section (path, target.section, credentials, &error))
-        return report_error (error);
+        return gh_cli_report_error (error);
       g_print (_("Wrote short-term credentials for %s to %s (valid until %s)\n"),
                target.section, path, until);
       return GH_EXIT_OK;
@@ -142,7 +100,7 @@ cmd_credentials (int    argc,
 
   {
     g_autofree char *text = gh_role_credentials_format (credentials, format, target.section,
-                                                        target.role);
+                                                        target.role, region);
 
     /* The person asked for these values on stdout; this is the only place they go. */
     fputs (text, stdout);

@@ -8,12 +8,13 @@
 
 #include "gh-cli.h"
 #include "gh-cli-private.h"
+#include "gh-cli-util.h"
 #include "gh-role-target.h"
 #include "gh-settings.h"
 
 int
-cmd_favorite (int    argc,
-              char **argv)
+gh_cli_cmd_favorite (int    argc,
+                     char **argv)
 {
   g_autofree char *profile = NULL;
   g_autofree char *account = NULL;
@@ -27,7 +28,7 @@ cmd_favorite (int    argc,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) favorites = NULL;
   g_auto(GStrv) updated = NULL;
-  g_auto(Target) target = { 0, };
+  g_auto(GhCliTarget) target = { 0, };
   g_autofree char *key = NULL;
   gboolean add, found = FALSE;
   const GOptionEntry entries[] = {
@@ -40,11 +41,11 @@ cmd_favorite (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return gh_cli_usage_error (error->message);
   if (argc != 2 || !g_strv_contains ((const char *[]) { "add", "remove", "list", NULL }, argv[1]))
-    return usage_error (_("favorite needs add, remove or list"));
+    return gh_cli_usage_error (_("favorite needs add, remove or list"));
   if ((settings = gh_settings_new (&error)) == NULL)
-    return report_error (error);
+    return gh_cli_report_error (error);
 
   favorites = g_settings_get_strv (settings, "favorite-roles");
   if (g_str_equal (argv[1], "list"))
@@ -56,12 +57,12 @@ cmd_favorite (int    argc,
 
   if ((profile != NULL) == (account != NULL || role != NULL) ||
       (profile == NULL && (account == NULL || role == NULL)))
-    return usage_error (_("favorite add/remove needs --profile P, or --account ID and --role R"));
-  if (!resolve_target (profile, account, role, session_name, &target, &error))
-    return report_error (error);
+    return gh_cli_usage_error (_("favorite add/remove needs --profile P, or --account ID and --role R"));
+  if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error))
+    return gh_cli_report_error (error);
   /* Resolves an omitted session name, and checks a given one exists. */
-  if ((session = open_session (target.session, &error)) == NULL)
-    return report_error (error);
+  if ((session = gh_cli_open_session (target.session, &error)) == NULL)
+    return gh_cli_report_error (error);
 
   /* Favourites are stored as "SESSION/ACCOUNT_ID/ROLE". */
   key = gh_role_target_build (gh_session_get_name (session), target.account_id, target.role);

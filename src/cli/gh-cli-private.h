@@ -1,65 +1,75 @@
-/* gh-cli-private.h — helpers shared by the `gatehouse` commands */
+/* gh-cli-private.h — the `gatehouse` commands, for the dispatcher in gh-cli.c
+ *
+ * Each takes the arguments from its own name on (argv[0] is "login", "session", …) and returns
+ * the process's exit code (GhExitCode). Their shared helpers are in gh-cli-util.h.
+ */
 #pragma once
 
-#include <gio/gio.h>
-#include <json-glib/json-glib.h>
+#include <glib.h>
 
-#include "gh-aws-config.h"
-#include "gh-session-manager.h"
+#include "gh-cli-util.h"
+#include "gh-role.h"
+#include "gh-session.h"
 
 G_BEGIN_DECLS
 
-/* Runs the core's async API on a main loop of its own; Ctrl-C cancels. */
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-  GCancellable *cancellable;
-} Waiter;
+int  gh_cli_cmd_session      (int    argc,
+                              char **argv);
+int  gh_cli_cmd_login        (int    argc,
+                              char **argv);
+int  gh_cli_cmd_logout       (int    argc,
+                              char **argv);
+int  gh_cli_cmd_status       (int    argc,
+                              char **argv);
+int  gh_cli_cmd_roles        (int    argc,
+                              char **argv);
+int  gh_cli_cmd_sync         (int    argc,
+                              char **argv);
+int  gh_cli_cmd_credentials  (int    argc,
+                              char **argv);
+int  gh_cli_cmd_exec         (int    argc,
+                              char **argv);
+int  gh_cli_cmd_console      (int    argc,
+                              char **argv);
+int  gh_cli_cmd_favorite     (int    argc,
+                              char **argv);
+int  gh_cli_cmd_profile      (int    argc,
+                              char **argv);
+/* The hidden `gatehouse __complete WORD…` the shell completions call (gh-cli-complete.c). */
+int  gh_cli_cmd_complete     (int    argc,
+                              char **argv);
 
-void                waiter_init          (Waiter        *waiter);
-void                waiter_cb            (GObject       *object,
-                                          GAsyncResult  *result,
-                                          gpointer       user_data);
-GAsyncResult       *waiter_wait          (Waiter        *waiter);
-void                waiter_clear         (Waiter        *waiter);
+/* What one command file shares with another */
 
-int                 report_error         (const GError  *error);
-int                 usage_error          (const char    *message);
-char               *format_time          (gint64         unix_seconds);
+/* The @index-th command's name (NULL past the last) and its subcommands (NULL-terminated,
+ * NULL for none), for completion (gh-cli.c). */
+const char *gh_cli_get_command   (guint                index,
+                                  const char * const **subcommands);
 
-GPtrArray          *load_sessions        (GError       **error);
-void                print_json           (JsonBuilder   *builder);
-GhSession          *open_session         (const char    *name,
-                                          GError       **error);
-
-/* A role named on the command line: --profile P, or --account/--role [--session]. */
-typedef struct
-{
-  char *session;          /* NULL: the only sign-in */
-  char *account_id;
-  char *role;
-  char *section;          /* the profile name, when given */
-} Target;
-
-void                target_clear         (Target        *target);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
-gboolean            resolve_target       (const char    *profile,
-                                          const char    *account,
-                                          const char    *role,
-                                          const char    *session,
-                                          Target        *target,
-                                          GError       **error);
-
-int                 cmd_console          (int            argc,
-                                          char         **argv);
-int                 cmd_favorite         (int            argc,
-                                          char         **argv);
-int                 cmd_roles            (int            argc,
-                                          char         **argv);
-int                 cmd_sync             (int            argc,
-                                          char         **argv);
-int                 cmd_credentials      (int            argc,
-                                          char         **argv);
+/* An interactive sign-in as `gatehouse login` runs it: the link (and the device code) on
+ * standard error, the browser unless @no_browser (gh-cli-login.c). */
+gboolean   gh_cli_sign_in       (GhSession    *session,
+                                 GhFlow        flow,
+                                 gboolean      no_browser,
+                                 GError      **error);
+/* The portal's Logout, then the sign-in's secrets and files go (gh-cli-login.c). */
+gboolean   gh_cli_sign_out      (GhSession    *session,
+                                 GError      **error);
+/* The roles of one sign-in: from the cache when it is fresh (or @refresh is FALSE and
+ * @any_age), else listed, with progress on standard error when it is a terminal, and cached;
+ * a new listing reports roles granted or taken away (gh-cli-roles.c). */
+GPtrArray *gh_cli_obtain_roles  (GhSession    *session,
+                                 gboolean      refresh,
+                                 gboolean      any_age,
+                                 GhCliWaiter  *waiter,
+                                 GError      **error);
+/* The profile name template `sync` uses for the sign-in (its stored setting); NULL for the
+ * default (gh-cli-roles.c). */
+char      *gh_cli_sync_template (const char   *session_name);
+/* Whether the role's account name, id or email, its name or @profile (may be NULL) holds
+ * @folded_filter (g_utf8_casefold()ed; NULL matches every role). */
+gboolean   gh_cli_role_matches  (GhRole       *role,
+                                 const char   *profile,
+                                 const char   *folded_filter);
 
 G_END_DECLS

@@ -87,6 +87,7 @@ typedef struct
   char                *profile;
   char                *account_id;
   char                *role_name;
+  gint64               expiration;  /* of the keys being written */
 } Fetch;
 
 static void
@@ -124,6 +125,66 @@ failed (GhCredentialsKeeper *self,
     g_signal_emit (self, signals[WRITE_FAILED], 0, session, error);
 }
 
+/* The entry the fetch is for, NULL when the section has gone or names another role since the
+ * fetch started (then the keeper looks again) */
+static Entry *
+fetch_entry (Fetch *fetch)
+{
+  GhCredentialsKeeper *self = fetch->self;
+  Entry *entry = find_entry (self, fetch->profile);
+
+  if (entry == NULL)
+    return NULL;
+  if (g_strcmp0 (entry->session_name, gh_session_get_name (fetch->session)) != 0 ||
+      g_strcmp0 (entry->account_id, fetch->account_id) != 0 ||
+      g_strcmp0 (entry->role_name, fetch->role_name) != 0)
+    {
+      entry->running = FALSE;
+      evaluate (self);
+      return NULL;
+    }
+  return entry;
+}
+
+static void
+written_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  GhCredentialsKeeper *self = fetch->self;
+  g_autoptr(GError) error = NULL;
+  gboolean written;
+  Entry *entry;
+  gint64 now;
+
+  written = gh_credentials_file_write_section_finish (result, &error);
+  if (g_cancellable_is_cancelled (fetch->cancellable) || (entry = fetch_entry (fetch)) == NULL)
+    goto out;
+
+  entry->running = FALSE;
+  if (!written)
+    {
+      failed (self, entry, fetch->session, error);
+      evaluate (self);
+      goto out;
+    }
+
+  now = gh_clock_get_now (self->clock);
+  entry->expiration = fetch->expiration;
+  entry->backoff = 0;
+  entry->retry_at = 0;
+  if (entry->expiration - self->window <= now)
+    entry->retry_at = now + MAX ((entry->expiration - now) / 2, MIN_INTERVAL);
+  g_debug ("[%s] holds keys until %" G_GINT64_FORMAT, entry->profile, entry->expiration);
+  evaluate (self);
+
+out:
+  fetch_free (fetch);
+}
+
+/* The section is written on a worker thread: a CLI may hold the file's lock. The entry stays
+ * running until then, so no second fetch starts meanwhile. */
 static void
 fetched_cb (GObject      *object,
             GAsyncResult *result,
@@ -134,44 +195,26 @@ fetched_cb (GObject      *object,
   g_autoptr(GhRoleCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
   Entry *entry;
-  gint64 now;
 
   credentials = gh_role_credentials_get_finish (result, &error);
-  if (g_cancellable_is_cancelled (fetch->cancellable))
-    goto out;
-
-  /* The section may have gone, or name another role, since the fetch started. */
-  entry = find_entry (self, fetch->profile);
-  if (entry == NULL)
-    goto out;
-  entry->running = FALSE;
-  if (g_strcmp0 (entry->session_name, gh_session_get_name (fetch->session)) != 0 ||
-      g_strcmp0 (entry->account_id, fetch->account_id) != 0 ||
-      g_strcmp0 (entry->role_name, fetch->role_name) != 0)
+  if (g_cancellable_is_cancelled (fetch->cancellable) || (entry = fetch_entry (fetch)) == NULL)
     {
-      evaluate (self);
-      goto out;
+      fetch_free (fetch);
+      return;
     }
 
-  if (credentials == NULL ||
-      !gh_credentials_file_write_section (self->path, entry->profile, credentials, &error))
+  if (credentials == NULL)
     {
+      entry->running = FALSE;
       failed (self, entry, fetch->session, error);
       evaluate (self);
-      goto out;
+      fetch_free (fetch);
+      return;
     }
 
-  now = gh_clock_get_now (self->clock);
-  entry->expiration = credentials->expiration;
-  entry->backoff = 0;
-  entry->retry_at = 0;
-  if (entry->expiration - self->window <= now)
-    entry->retry_at = now + MAX ((entry->expiration - now) / 2, MIN_INTERVAL);
-  g_debug ("[%s] holds keys until %" G_GINT64_FORMAT, entry->profile, entry->expiration);
-  evaluate (self);
-
-out:
-  fetch_free (fetch);
+  fetch->expiration = credentials->expiration;
+  gh_credentials_file_write_section_async (self->path, fetch->profile, credentials,
+                                           fetch->cancellable, written_cb, fetch);
 }
 
 static void

@@ -10,11 +10,12 @@
 
 #include <glib/gi18n.h>
 
-#include "gh-console-opener.h"
+#include "gh-console-request.h"
 #include "gh-discovery.h"
 #include "gh-error.h"
 #include "gh-profile-sync.h"
 #include "gh-role-credentials.h"
+#include "gh-role-target.h"
 #include "gh-tray-menu.h"
 #include "gh-tray-service-private.h"
 
@@ -127,18 +128,19 @@ console_opened_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
+  GhConsoleRequest *request = GH_CONSOLE_REQUEST (object);
   ConsoleData *data = user_data;
   GhTrayService *self = data->self;
   g_autoptr(GError) error = NULL;
 
-  if (gh_console_open_finish (result, &error) == 0 &&
+  if (!gh_console_request_open_finish (request, result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       if (g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN))
         {
+          GhSession *session = gh_console_request_get_session (request);
           GhNotifierButton buttons[] = {
-            { _("Sign in"), "login",
-              g_variant_new_string (gh_session_get_name (GH_SESSION (object))) },
+            { _("Sign in"), "login", g_variant_new_string (gh_session_get_name (session)) },
           };
 
           gh_notifier_show (self->notifier, "console", _("Could not open the AWS console"),
@@ -167,6 +169,7 @@ _gh_tray_service_open_console (GhTrayService *self,
   g_autofree char *session_name = NULL;
   g_autofree char *account_id = NULL;
   g_autofree char *role = NULL;
+  g_autoptr(GhConsoleRequest) request = NULL;
   GhSession *session;
   ConsoleData *data;
 
@@ -181,67 +184,26 @@ _gh_tray_service_open_console (GhTrayService *self,
       return;
     }
 
+  /* The console home of the sign-in's region; the preferences fill in the rest. */
+  request = gh_console_request_new (session, account_id, role);
+  gh_console_request_set_account_name (request,
+                                       _gh_tray_service_get_account_name (self, session_name,
+                                                                          account_id));
   data = g_new0 (ConsoleData, 1);
   data->self = g_object_ref (self);
   data->target = g_strdup (target);
-  gh_console_open_async (session, account_id, role,
-                         _gh_tray_service_get_account_name (self, session_name, account_id),
-                         self->cancellable, console_opened_cb, data);
+  gh_console_request_open_async (request, self->cancellable, console_opened_cb, data);
 }
 
-/* Sync: one report for the sign-ins whose role lists are at hand */
+/* Sync: one report for the sign-ins asked for, in the order of the config file, once their role
+ * lists are read again (the CLI may have listed or removed them since). A sign-in whose listing
+ * is needed first is reported on its own once listed. Each sync writes on a worker thread: a CLI
+ * may hold the config file's lock. */
 
-static void
-sync_session (GhTrayService *self,
-              GhSession     *session,
-              GPtrArray     *roles,
-              GString       *report,
-              GString       *problems)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GhSyncResult) result = NULL;
-  GhSyncOptions options = { 0, };
-
-  result = gh_profile_sync (gh_session_manager_get_config_path (self->sessions),
-                            gh_session_get_name (session), roles, &options, FALSE, &error);
-  if (result == NULL)
-    {
-      g_string_append_printf (problems, "%s\n", error->message);
-      return;
-    }
-  g_string_append_printf (report, _("%s: %u added, %u updated, %u removed\n"),
-                          gh_session_get_name (session), result->added->len,
-                          result->updated->len, result->removed->len);
-  for (guint i = 0; i < result->skipped->len; i++)
-    g_string_append_printf (problems, "%s\n", (char *) g_ptr_array_index (result->skipped, i));
-}
-
-static void
-report_sync (GhTrayService *self,
-             const char    *key,
-             GString       *report,
-             GString       *problems)
-{
-  g_autofree char *body = g_strconcat (report->str, problems->str, NULL);
-  const char *summary;
-
-  /* Nothing written at all is a failure, not a sync with problems. */
-  if (report->len == 0)
-    summary = _("Could not sync AWS CLI profiles");
-  else if (problems->len > 0)
-    summary = _("AWS CLI profiles synced, with problems");
-  else
-    summary = _("AWS CLI profiles synced");
-  g_strchomp (body);
-  _gh_tray_service_notify (self, key, summary, body);
-}
-
-/* A sign-in whose listing is needed first is reported on its own once listed; the rest in one
- * notification, in the order of the config file, once their role lists are read again (the
- * CLI may have listed or removed them since). */
 typedef struct
 {
   GhTrayService *self;
+  char          *key;         /* the notification's */
   GPtrArray     *steps;       /* SyncStep, config file order */
   guint          pending;
   gboolean       cancelled;   /* the service is shutting down */
@@ -264,6 +226,53 @@ sync_step_free (SyncStep *step)
   g_free (step);
 }
 
+static SyncRun *
+sync_run_new (GhTrayService *self,
+              const char    *key)
+{
+  SyncRun *run = g_new0 (SyncRun, 1);
+
+  run->self = g_object_ref (self);
+  run->key = g_strdup (key);
+  run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sync_step_free);
+  return run;
+}
+
+static SyncStep *
+sync_run_add (SyncRun   *run,
+              GhSession *session)
+{
+  SyncStep *step = g_new0 (SyncStep, 1);
+
+  step->run = run;
+  step->session = g_object_ref (session);
+  step->report = g_string_new (NULL);
+  step->problems = g_string_new (NULL);
+  g_ptr_array_add (run->steps, step);
+  run->pending++;
+  return step;
+}
+
+static void
+report_sync (GhTrayService *self,
+             const char    *key,
+             GString       *report,
+             GString       *problems)
+{
+  g_autofree char *body = g_strconcat (report->str, problems->str, NULL);
+  const char *summary;
+
+  /* Nothing written at all is a failure, not a sync with problems. */
+  if (report->len == 0)
+    summary = _("Could not sync AWS CLI profiles");
+  else if (problems->len > 0)
+    summary = _("AWS CLI profiles synced, with problems");
+  else
+    summary = _("AWS CLI profiles synced");
+  g_strchomp (body);
+  _gh_tray_service_notify (self, key, summary, body);
+}
+
 static void
 sync_run_finish (SyncRun *run)
 {
@@ -280,11 +289,67 @@ sync_run_finish (SyncRun *run)
   if (run->steps->len == 0)
     g_string_append (problems, _("No such sign-in"));
   if (!run->cancelled && (report->len > 0 || problems->len > 0))
-    report_sync (run->self, "sync", report, problems);
+    report_sync (run->self, run->key, report, problems);
 
   g_ptr_array_unref (run->steps);
+  g_free (run->key);
   g_object_unref (run->self);
   g_free (run);
+}
+
+static void
+sync_step_done (SyncStep *step)
+{
+  SyncRun *run = step->run;
+
+  if (--run->pending == 0)
+    sync_run_finish (run);
+}
+
+static void
+step_synced_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SyncStep *step = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhSyncResult) sync = gh_profile_sync_finish (result, &error);
+
+  if (sync != NULL)
+    {
+      g_string_append_printf (step->report, _("%s: %u added, %u updated, %u removed\n"),
+                              gh_session_get_name (step->session), sync->added->len,
+                              sync->updated->len, sync->removed->len);
+      for (guint i = 0; i < sync->skipped->len; i++)
+        g_string_append_printf (step->problems, "%s\n",
+                                (char *) g_ptr_array_index (sync->skipped, i));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    step->run->cancelled = TRUE;
+  else
+    g_string_append_printf (step->problems, "%s\n", error->message);
+  sync_step_done (step);
+}
+
+/* With the sign-in's stored sync settings (what `gatehouse sync` last asked for); only the
+ * favourites and the command to write are the tray's to give. */
+static void
+sync_step_start (SyncStep  *step,
+                 GPtrArray *roles)
+{
+  GhTrayService *self = step->run->self;
+  const char *name = gh_session_get_name (step->session);
+  g_auto(GStrv) favorites = _gh_tray_service_dup_favorite_roles (self);
+  g_auto(GStrv) favorite_keys = NULL;
+  g_autofree char *command = gh_profile_sync_default_command ();
+  GhSyncOptions options = { 0, };
+
+  if (favorites != NULL)
+    favorite_keys = gh_role_target_keys_of_session ((const char * const *) favorites, name);
+  options.gatehouse_command = command;
+  options.favorite_keys = favorite_keys;
+  gh_profile_sync_async (gh_session_manager_get_config_path (self->sessions), name, roles,
+                         &options, FALSE, self->cancellable, step_synced_cb, step);
 }
 
 static void
@@ -293,27 +358,25 @@ sync_loaded_cb (GObject      *object,
                 gpointer      user_data)
 {
   SyncStep *step = user_data;
-  SyncRun *run = step->run;
-  GhTrayService *self = run->self;
   GhRoleList *list = GH_ROLE_LIST (object);
-  const char *name = gh_session_get_name (step->session);
   g_autoptr(GError) error = NULL;
 
   if (gh_role_list_load_finish (list, result, &error))
     {
       g_autoptr(GPtrArray) roles = gh_role_list_dup_roles (list);
 
-      sync_session (self, step->session, roles, step->report, step->problems);
+      sync_step_start (step, roles);
+      return;
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    run->cancelled = TRUE;
-  else if (gh_session_status_is_signed_in (gh_session_get_status (step->session)))
-    _gh_tray_service_refresh_roles (self, step->session, TRUE);   /* reported when listed */
-  else
-    g_string_append_printf (step->problems, _("%s: sign in first to list its roles\n"), name);
 
-  if (--run->pending == 0)
-    sync_run_finish (run);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    step->run->cancelled = TRUE;
+  else if (gh_session_status_is_signed_in (gh_session_get_status (step->session)))
+    _gh_tray_service_refresh_roles (step->run->self, step->session, TRUE);   /* reported when listed */
+  else
+    g_string_append_printf (step->problems, _("%s: sign in first to list its roles\n"),
+                            gh_session_get_name (step->session));
+  sync_step_done (step);
 }
 
 static void
@@ -322,26 +385,16 @@ sync_sessions (GhTrayService *self,
 {
   GListModel *sessions = G_LIST_MODEL (self->sessions);
   guint n = g_list_model_get_n_items (sessions);
-  SyncRun *run = g_new0 (SyncRun, 1);
+  SyncRun *run = sync_run_new (self, "sync");
 
-  run->self = g_object_ref (self);
-  run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sync_step_free);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GhSession) session = g_list_model_get_item (sessions, i);
-      SyncStep *step;
 
-      if (only != NULL && *only != '\0' && !g_str_equal (only, gh_session_get_name (session)))
-        continue;
-      step = g_new0 (SyncStep, 1);
-      step->run = run;
-      step->session = g_steal_pointer (&session);
-      step->report = g_string_new (NULL);
-      step->problems = g_string_new (NULL);
-      g_ptr_array_add (run->steps, step);
+      if (only == NULL || *only == '\0' || g_str_equal (only, gh_session_get_name (session)))
+        sync_run_add (run, session);
     }
 
-  run->pending = run->steps->len;
   if (run->pending == 0)
     {
       sync_run_finish (run);
@@ -350,11 +403,24 @@ sync_sessions (GhTrayService *self,
   for (guint i = 0; i < run->steps->len; i++)
     {
       SyncStep *step = g_ptr_array_index (run->steps, i);
-      GhRoleList *list = _gh_tray_service_get_role_list (self,
-                                                         gh_session_get_name (step->session));
+      const char *name = gh_session_get_name (step->session);
 
-      gh_role_list_load_async (list, self->cancellable, sync_loaded_cb, step);
+      gh_role_list_load_async (_gh_tray_service_get_role_list (self, name), self->cancellable,
+                               sync_loaded_cb, step);
     }
+}
+
+/* After a listing that a sync asked for: its own notification, so the report of the sync that
+ * asked for it stays visible. */
+static void
+sync_listed_roles (GhTrayService *self,
+                   GhSession     *session,
+                   GPtrArray     *roles)
+{
+  g_autofree char *key = g_strdup_printf ("sync/%s", gh_session_get_name (session));
+  SyncRun *run = sync_run_new (self, key);
+
+  sync_step_start (sync_run_add (run, session), roles);
 }
 
 /* Roles: daily and on demand, with one summary notification of what changed */
@@ -480,15 +546,7 @@ roles_replaced_cb (GObject      *object,
   gh_refresh_scheduler_roles_done (self->scheduler, data->session, data->fetched_at);
 
   if (data->sync_after)
-    {
-      g_autoptr(GString) report = g_string_new (NULL);
-      g_autoptr(GString) problems = g_string_new (NULL);
-      g_autofree char *key = g_strdup_printf ("sync/%s", gh_session_get_name (data->session));
-
-      /* Its own notification: the report of the sync that asked for it stays visible. */
-      sync_session (self, data->session, data->roles, report, problems);
-      report_sync (self, key, report, problems);
-    }
+    sync_listed_roles (self, data->session, data->roles);
   _gh_tray_service_queue_update (self);
   _gh_tray_service_release_memory (self);
   roles_data_free (data);

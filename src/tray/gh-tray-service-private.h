@@ -69,6 +69,9 @@ const char *_gh_tray_service_get_account_name  (GhTrayService *self,
                                                 const char    *session_name,
                                                 const char    *account_id);
 
+/* The favourite roles' targets (SESSION/ACCOUNT_ID/ROLE), or NULL without the settings. */
+GStrv       _gh_tray_service_dup_favorite_roles (GhTrayService *self);
+
 /* gh-tray-service-actions.c */
 void        _gh_tray_service_actions_init      (GhTrayService *self);
 void        _gh_tray_service_start_login       (GhTrayService *self,

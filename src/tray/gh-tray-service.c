@@ -223,8 +223,8 @@ update_item (GhTrayService *self)
   gh_status_notifier_set_tooltip (self->item, "Gatehouse", tooltip->str);
 }
 
-static GStrv
-favorite_roles (GhTrayService *self)
+GStrv
+_gh_tray_service_dup_favorite_roles (GhTrayService *self)
 {
   if (self->settings == NULL)
     return NULL;
@@ -235,7 +235,7 @@ static gboolean
 update_cb (gpointer user_data)
 {
   GhTrayService *self = user_data;
-  g_auto(GStrv) favorites = favorite_roles (self);
+  g_auto(GStrv) favorites = _gh_tray_service_dup_favorite_roles (self);
   g_autoptr(GVariant) state = sessions_state (self);
   g_autoptr(GVariant) old = g_action_get_state (G_ACTION (self->sessions_action));
 
@@ -287,13 +287,22 @@ session_ended_cb (GhTrayService      *self,
                   GhRefreshScheduler *scheduler)
 {
   const char *name = gh_session_get_name (session);
+  gboolean reply_lost = gh_session_get_end_reason (session) == GH_SESSION_END_REPLY_LOST;
   g_autofree char *key = g_strdup_printf ("session/%s", name);
-  g_autofree char *summary = g_strdup_printf (_("Signed out of “%s”"), name);
+  g_autofree char *summary = NULL;
   GhNotifierButton buttons[] = {
     { _("Sign in"), "login", g_variant_new_string (name) },
   };
 
-  gh_notifier_show (self->notifier, key, summary, _("The AWS sign-in session has ended."),
+  /* Not "signed out" when AWS renewed the sign-in and its answer was lost on the way. */
+  if (reply_lost)
+    summary = g_strdup_printf (_("Sign in to “%s” again"), name);
+  else
+    summary = g_strdup_printf (_("Signed out of “%s”"), name);
+  gh_notifier_show (self->notifier, key, summary,
+                    reply_lost ? _("AWS answered a refresh too late, or the answer was lost, "
+                                   "and the sign-in cannot be renewed without it.")
+                               : _("The AWS sign-in session has ended."),
                     "io.github.gatehouse.Gatehouse", buttons, G_N_ELEMENTS (buttons));
   _gh_tray_service_queue_update (self);
 }

@@ -425,7 +425,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gh_test_env_init (&argc, &argv);
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
 #define ADD(path, func) \
   g_test_add ("/cli-keyring/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -435,5 +435,5 @@ main (int    argc,
   ADD ("locked/status", test_locked_status);
   ADD ("locked/status/refresh-due", test_locked_status_refresh_due);
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -2,6 +2,8 @@
  * loopback URL that the stand-in browser follows to the simulator's console login */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
@@ -217,25 +219,33 @@ test_container_url (GhTestFixture *fixture,
   gh_test_assert_contains (out, "SigninToken%3D");
 }
 
+/* The preferences the CLI reads: the schema of the build directory, the test's backend. */
+static GSettings *
+open_settings (void)
+{
+  g_autofree char *schema_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  source = g_settings_schema_source_new_from_directory (schema_dir, NULL, FALSE, NULL);
+  g_assert_nonnull (source);
+  schema = g_settings_schema_source_lookup (source, "io.github.gatehouse.Gatehouse", FALSE);
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
 /* Preferences: a role's container, and logout-first. */
 static void
 test_preferences (GhTestFixture *fixture,
                   gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("prefs");
-  g_autofree char *schema_dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
-  g_autoptr(GSettingsSchemaSource) source = NULL;
-  g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autofree char *key = NULL;
   g_autofree char *out = NULL;
   GVariantBuilder containers;
 
   gh_test_sign_in (fixture, name);
-  source = g_settings_schema_source_new_from_directory (schema_dir, NULL, FALSE, NULL);
-  g_assert_nonnull (source);
-  schema = g_settings_schema_source_lookup (source, "io.github.gatehouse.Gatehouse", FALSE);
-  settings = g_settings_new_full (schema, NULL, NULL);
+  settings = open_settings ();
 
   key = g_strdup_printf ("%s/100000000001/ReadOnly", name);
   g_variant_builder_init (&containers, G_VARIANT_TYPE ("a{ss}"));
@@ -252,6 +262,182 @@ test_preferences (GhTestFixture *fixture,
 
   g_settings_reset (settings, "role-containers");
   g_settings_reset (settings, "console-logout-first");
+  g_settings_sync ();
+}
+
+/* Chromium-family browsers: a profile per role (--user-data-dir), stable across launches,
+ * chosen by --browser or the preferences; the one-shot link on their command line. */
+
+/* Puts the stand-in browser on a PATH of the test's own as each of @names (NULL-terminated),
+ * with the fixture's own XDG_DATA_HOME ("data") and its arguments logged to "browser-args". */
+static void
+install_stand_ins (GhTestFixture *fixture,
+                   const char    *first_name,
+                   ...)
+{
+  g_autofree char *bin = gh_test_path (fixture, "bin");
+  g_autofree char *data_home = gh_test_path (fixture, "data");
+  g_autofree char *args_log = gh_test_path (fixture, "browser-args");
+  g_autofree char *stand_in = g_test_build_filename (G_TEST_DIST, "fixtures", "browser",
+                                                     "gh-test-chromium", NULL);
+  va_list names;
+
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0700), ==, 0);
+  va_start (names, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (names, const char *))
+    {
+      g_autofree char *link = g_build_filename (bin, name, NULL);
+
+      g_assert_cmpint (symlink (stand_in, link), ==, 0);
+    }
+  va_end (names);
+
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("PATH=%s:%s", bin, g_getenv ("PATH")));
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("XDG_DATA_HOME=%s", data_home));
+  g_ptr_array_add (fixture->extra_env, g_strdup_printf ("GH_TEST_BROWSER_ARGS=%s", args_log));
+}
+
+/* Each launch of a stand-in: its name and arguments. */
+static GPtrArray *
+stand_in_launches (GhTestFixture *fixture)
+{
+  g_autofree char *log = gh_test_path (fixture, "browser-args");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) blocks = NULL;
+  GPtrArray *launches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  if (!g_file_get_contents (log, &contents, NULL, NULL))
+    return launches;
+  blocks = g_strsplit (contents, "\n\n", -1);
+  for (char **block = blocks; *block != NULL; block++)
+    if (**block != '\0')
+      g_ptr_array_add (launches, g_strsplit (*block, "\n", -1));
+  return launches;
+}
+
+/* A launch of @name with the profile of @role_path (SESSION/ACCOUNT/ROLE) and a one-shot
+ * link; returns the profile directory. */
+static const char *
+assert_profile_launch (GhTestFixture *fixture,
+                       GStrv          argv,
+                       const char    *name,
+                       const char    *browser,
+                       const char    *role_path)
+{
+  g_autofree char *expected_dir = NULL;
+  g_autofree char *expected = NULL;
+
+  expected_dir = g_build_filename (fixture->home, "data", "gatehouse", "browser-profiles",
+                                   browser, role_path, NULL);
+  expected = g_strconcat ("--user-data-dir=", expected_dir, NULL);
+  g_assert_cmpuint (g_strv_length (argv), ==, 5);
+  g_assert_cmpstr (argv[0], ==, name);
+  g_assert_cmpstr (argv[1], ==, expected);
+  g_assert_cmpstr (argv[2], ==, "--no-first-run");
+  g_assert_cmpstr (argv[3], ==, "--no-default-browser-check");
+  g_assert_true (g_str_has_prefix (argv[4], "http://127.0.0.1:"));
+  g_assert_null (strstr (argv[4], "SigninToken"));
+  g_assert_true (g_file_test (expected_dir, G_FILE_TEST_IS_DIR));
+  return argv[1];
+}
+
+static void
+test_chromium_profiles (GhTestFixture *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("chromium");
+  g_autofree char *read_only = NULL;
+  g_autofree char *admin = NULL;
+  g_autoptr(GPtrArray) launches = NULL;
+  g_autofree char *err = NULL;
+  struct stat st;
+
+  gh_test_sign_in (fixture, name);
+  install_stand_ins (fixture, "chromium", NULL);
+
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
+                                      "--account", "100000000001", "--role", "ReadOnly",
+                                      "--browser", "chromium", NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
+                                    "--account", "100000000002", "--role",
+                                    "AdministratorAccess", "--browser", "chromium", NULL), ==, 0);
+
+  launches = stand_in_launches (fixture);
+  g_assert_cmpuint (launches->len, ==, 3);
+  read_only = g_strdup_printf ("%s/100000000001/ReadOnly", name);
+  admin = g_strdup_printf ("%s/100000000002/AdministratorAccess", name);
+  /* The same profile for the same role every time, another for another role. */
+  g_assert_cmpstr (assert_profile_launch (fixture, g_ptr_array_index (launches, 0), "chromium",
+                                          "chromium", read_only), ==,
+                   assert_profile_launch (fixture, g_ptr_array_index (launches, 1), "chromium",
+                                          "chromium", read_only));
+  assert_profile_launch (fixture, g_ptr_array_index (launches, 2), "chromium", "chromium", admin);
+  g_assert_cmpint (g_stat (strstr (((GStrv) g_ptr_array_index (launches, 0))[1], "=") + 1, &st),
+                   ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  /* The stand-in followed each link: three consoles, nothing for the default browser. */
+  g_assert_cmpuint (console_login_count (fixture), ==, 3);
+  {
+    g_auto(GStrv) urls = gh_test_browser_urls (fixture);
+
+    g_assert_cmpuint (g_strv_length (urls), ==, 3);
+  }
+
+  /* A Firefox container cannot open in Chromium. */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--browser", "chromium", "--container", "x", NULL), ==,
+                   EXIT_USAGE);
+  gh_test_assert_contains (err, "--container needs Firefox");
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly",
+                                    "--browser", "netscape", NULL), ==, EXIT_USAGE);
+  gh_test_assert_contains (err, "--browser must be");
+}
+
+/* Without --browser: the role's browser, else the console-browser preference. */
+static void
+test_browser_preferences (GhTestFixture *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("browserprefs");
+  g_autofree char *key = NULL;
+  g_autofree char *role_path = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GPtrArray) launches = NULL;
+  GVariantBuilder browsers;
+
+  gh_test_sign_in (fixture, name);
+  install_stand_ins (fixture, "google-chrome", "brave-browser", NULL);
+
+  settings = open_settings ();
+  key = g_strdup_printf ("%s/100000000002/ReadOnly", name);
+  g_variant_builder_init (&browsers, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&browsers, "{ss}", key, "brave");
+  g_settings_set_value (settings, "role-browsers", g_variant_builder_end (&browsers));
+  g_settings_set_string (settings, "console-browser", "chrome");
+  g_settings_sync ();
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly", NULL),
+                   ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "console", "--session", name,
+                                    "--account", "100000000002", "--role", "ReadOnly", NULL),
+                   ==, 0);
+
+  launches = stand_in_launches (fixture);
+  g_assert_cmpuint (launches->len, ==, 2);
+  role_path = g_strdup_printf ("%s/100000000001/ReadOnly", name);
+  assert_profile_launch (fixture, g_ptr_array_index (launches, 0), "google-chrome", "chrome",
+                         role_path);
+  assert_profile_launch (fixture, g_ptr_array_index (launches, 1), "brave-browser", "brave",
+                         key);
+  g_assert_cmpuint (console_login_count (fixture), ==, 2);
+
+  g_settings_reset (settings, "role-browsers");
+  g_settings_reset (settings, "console-browser");
   g_settings_sync ();
 }
 
@@ -448,7 +634,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gh_test_env_init (&argc, &argv);
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
 #define ADD(path, func) gh_test_add ("/console/" path, func)
 
@@ -460,6 +646,8 @@ main (int    argc,
   ADD ("portal", test_portal_mode);
   ADD ("container", test_container_url);
   ADD ("preferences", test_preferences);
+  ADD ("chromium-profiles", test_chromium_profiles);
+  ADD ("browser-preferences", test_browser_preferences);
   ADD ("bad-input", test_bad_input);
   ADD ("signed-out", test_signed_out);
   ADD ("no-browser", test_no_browser);
@@ -473,5 +661,5 @@ main (int    argc,
                   test_signin_token_failure, gh_test_fixture_teardown);
     }
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -422,8 +422,8 @@ int
 main (int    argc,
       char **argv)
 {
-  gh_test_env_init (&argc, &argv);
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
   gh_test_add_subprocess_cases (cases, G_N_ELEMENTS (cases));
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -334,7 +334,6 @@ test_session_ended (TrayFixture   *fixture,
                     gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("ended");
-  g_autofree char *url = gh_test_start_url (&fixture->env);
   g_autofree char *ending_summary = NULL;
   g_autofree char *ended_summary = NULL;
   g_autofree char *ended_prefix = NULL;
@@ -348,9 +347,7 @@ test_session_ended (TrayFixture   *fixture,
   /* 30 seconds: inside both lead times at once, and over before long. */
   g_object_set (fixture->env.sim, "session-lifetime", (gint64) 30,
                 "access-token-lifetime", (gint64) 30, NULL);
-  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "session", "add", name,
-                                    "--start-url", url, "--region", "us-east-1",
-                                    "--session-duration", "30s", NULL), ==, 0);
+  gh_test_add_short_session (&fixture->env, name, "30s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_unlink (fixture->env.browser_log);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
@@ -400,7 +397,6 @@ test_end_check_retried (TrayFixture   *fixture,
                         gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("recheck");
-  g_autofree char *url = gh_test_start_url (&fixture->env);
   g_autofree char *ending_summary = NULL;
   g_autofree char *ended_summary = NULL;
   g_autofree char *cache = role_cache_path (fixture, name);
@@ -408,12 +404,12 @@ test_end_check_retried (TrayFixture   *fixture,
   StateWait wait = { fixture, name };
   guint before;
 
-  /* The access token lasts to the end: only the end check refreshes. */
-  g_object_set (fixture->env.sim, "session-lifetime", (gint64) 30,
-                "access-token-lifetime", (gint64) 30, NULL);
-  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "session", "add", name,
-                                    "--start-url", url, "--region", "us-east-1",
-                                    "--session-duration", "30s", NULL), ==, 0);
+  /* The access token lasts to the end: only the end check refreshes. 20 seconds: inside both
+   * lead times at once, long enough for what the test does before the end (under sanitizers
+   * and a full parallel run too), and over before long. */
+  g_object_set (fixture->env.sim, "session-lifetime", (gint64) 20,
+                "access-token-lifetime", (gint64) 20, NULL);
+  gh_test_add_short_session (&fixture->env, name, "20s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
 
@@ -610,7 +606,7 @@ test_refresh_rejected (TrayFixture   *fixture,
   guint requests;
   guint32 id = 0;
 
-  /* Refreshes are due 4–6 s after the sign-in (20 s window on 24 s tokens). The role list is
+  /* Refreshes are due 1–3 s after the sign-in (23 s window on 24 s tokens). The role list is
    * cached first, so the scheduler is the only one refreshing. */
   g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 24, NULL);
   gh_test_sign_in (&fixture->env, name);
@@ -621,7 +617,7 @@ test_refresh_rejected (TrayFixture   *fixture,
   gh_simulator_inject_fault (fixture->env.sim, "CreateToken", GH_SIM_FAULT_500, 8);
   gh_simulator_revoke_refresh_tokens (fixture->env.sim);
   requests = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=20"));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=23"));
   start_service (fixture);
 
   summary = g_strdup_printf ("Signed out of “%s”", name);
@@ -658,6 +654,41 @@ test_refresh_rejected (TrayFixture   *fixture,
   invoke_button (fixture, id, "button-0");
   gh_test_wait_for (authorize_visited_cb, fixture, 30000, "the sign-in page");
   gh_test_wait_for (signed_in_cb, &wait, 30000, "the sign-in");
+}
+
+/* AWS carried out a refresh and its answer was lost on the way, so the refresh token it
+ * replaced is refused: the notification says that, not that the person signed out. */
+static void
+test_refresh_reply_lost (TrayFixture   *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("lost");
+  g_autofree char *summary = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  StateWait wait = { fixture, name };
+  Notification *ended;
+  guint32 id = 0;
+
+  /* Refreshes are due 4–6 s after the sign-in, as above. */
+  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 24, NULL);
+  gh_test_sign_in (&fixture->env, name);
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "roles", name, NULL), ==, 0);
+
+  gh_simulator_inject_fault (fixture->env.sim, "CreateToken", GH_SIM_FAULT_LOST_REPLY, 1);
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=20"));
+  start_service (fixture);
+
+  summary = g_strdup_printf ("Sign in to “%s” again", name);
+  wait_for_notifications (fixture, summary, 1, 60000);
+  gh_test_wait_for (ended_cb, &wait, 20000, "the sign-in to end");
+
+  notification_barrier (fixture);
+  list = notifications (fixture);
+  ended = last_notification (list, summary, &id);
+  g_assert_cmpstr (ended->body, ==, "AWS answered a refresh too late, or the answer was lost, "
+                                    "and the sign-in cannot be renewed without it.");
+  assert_buttons (ended, "Sign in", NULL);
+  g_assert_cmpuint (count_notifications (fixture, "Signed out of"), ==, 0);
 }
 
 /* The refresh fails on a locked keyring */
@@ -776,15 +807,15 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   gint64 expiry_before;
   guint32 id = 0;
 
-  /* The sign-in's secrets go to the keyring the test locks. Refreshes are due 18–19 s after
-   * the sign-in (12 s window on 30 s tokens) and retried after 5, 10, 20 s. The role list is
+  /* The sign-in's secrets go to the keyring the test locks. Refreshes are due 4–6 s after
+   * the sign-in (26 s window on 30 s tokens) and retried after 5, 10, 20 s. The role list is
    * cached first: no role refresh is due. */
   g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 30, NULL);
   gh_test_sign_in (&fixture->env, name);
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "roles", name, NULL), ==, 0);
   gh_test_keyring_lock (&keyring_fixture->keyring);
 
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=12"));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=26"));
   start_logged_service (fixture, log);
 
   /* Three failed refreshes, one notification; the icon says something is wrong. */
@@ -919,12 +950,48 @@ test_sync (TrayFixture   *fixture,
   g_assert_cmpuint (notification_id (list, 4), !=, first_id);
 }
 
+/* The sync action uses the settings `gatehouse sync` was last given for the sign-in: it
+ * renames nothing and takes no region away. */
+static void
+test_sync_stored_settings (TrayFixture   *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("kept");
+  g_autofree char *config = gh_test_path (&fixture->env, ".aws/config");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *cache = role_cache_path (fixture, name);
+  StampWait roles = { cache, "" };
+  Notification *n;
+  guint32 id = 0;
+
+  gh_test_sign_in (&fixture->env, name);
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "sync", name, "--template",
+                                    "{account_name}-{role}", "--region", "eu-west-1", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (config, &before, NULL, NULL));
+  gh_test_assert_contains (before, "[profile Account-1-ReadOnly]");
+
+  start_service (fixture);
+  gh_test_wait_for (rewritten_cb, &roles, 20000, "the role list");
+  activate_action (fixture, "sync", name);
+  wait_for_notifications (fixture, "AWS CLI profiles", 1, 30000);
+  list = notifications (fixture);
+  n = last_notification (list, "AWS CLI profiles", &id);
+  g_assert_cmpstr (n->summary, ==, "AWS CLI profiles synced");
+  body = g_strdup_printf ("%s: 0 added, 0 updated, 0 removed", name);
+  g_assert_cmpstr (n->body, ==, body);
+
+  g_assert_true (g_file_get_contents (config, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add ("/tray-notify/session-ended", TrayFixture, NULL, tray_setup,
               test_session_ended, tray_teardown);
@@ -934,10 +1001,14 @@ main (int    argc,
               test_console_ending, tray_teardown);
   g_test_add ("/tray-notify/role-changes", TrayFixture, NULL, tray_setup,
               test_role_changes, tray_teardown);
+  g_test_add ("/tray-notify/refresh-reply-lost", TrayFixture, NULL, tray_setup,
+              test_refresh_reply_lost, tray_teardown);
   g_test_add ("/tray-notify/refresh-rejected", TrayFixture, NULL, tray_setup,
               test_refresh_rejected, tray_teardown);
   g_test_add ("/tray-notify/keyring-locked", KeyringFixture, NULL, keyring_setup,
               test_keyring_locked, keyring_teardown);
   g_test_add ("/tray-notify/sync", TrayFixture, NULL, tray_setup, test_sync, tray_teardown);
-  return g_test_run ();
+  g_test_add ("/tray-notify/sync-stored-settings", TrayFixture, NULL, tray_setup,
+              test_sync_stored_settings, tray_teardown);
+  return gh_test_env_run ();
 }

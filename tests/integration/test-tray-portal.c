@@ -125,7 +125,6 @@ test_portal_ending_notification (TrayFixture   *fixture,
                                  gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("portal");
-  g_autofree char *url = gh_test_start_url (&fixture->env);
   g_autofree char *expected = g_strdup_printf ("Your AWS sign-in “%s” ends in ", name);
   g_autofree char *printed = NULL;
   g_autofree char *sign_in_action = NULL;
@@ -142,9 +141,7 @@ test_portal_ending_notification (TrayFixture   *fixture,
   /* A sign-in of 40 seconds: shorter than both lead times, so announced at once. */
   g_object_set (fixture->env.sim, "session-lifetime", (gint64) 40,
                 "access-token-lifetime", (gint64) 40, NULL);
-  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "session", "add", name,
-                                    "--start-url", url, "--region", "us-east-1",
-                                    "--session-duration", "40s", NULL), ==, 0);
+  gh_test_add_short_session (&fixture->env, name, "40s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_unlink (fixture->env.browser_log);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
@@ -213,10 +210,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add ("/tray-portal/ending-notification", TrayFixture, NULL, tray_setup,
               test_portal_ending_notification, tray_teardown);
-  return g_test_run ();
+  return gh_test_env_run ();
 }

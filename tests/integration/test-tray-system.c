@@ -216,7 +216,7 @@ start_system_bus (SystemFixture *fixture)
   g_autoptr(GError) error = NULL;
 
   /* The session configuration: anyone may own any name, and nothing is activated. */
-  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
+  gh_test_die_with_test (launcher);
   fixture->system_daemon = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon",
                                                         "--session", "--nofork",
                                                         "--print-address=1", NULL);
@@ -288,7 +288,7 @@ spawn_system_mock (SystemFixture *fixture,
 
   g_subprocess_launcher_setenv (launcher, "DBUS_SYSTEM_BUS_ADDRESS", fixture->system_address,
                                 TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
+  gh_test_die_with_test (launcher);
   /* The PATH python may lack dbusmock (pyenv); Debian's has it. */
   process = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", "-m", "dbusmock",
                                          "--system", "--template", template, NULL);
@@ -681,8 +681,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add ("/tray-system/resume-retries", SystemFixture, NULL, system_setup,
               test_resume_retries, system_teardown);
@@ -694,5 +693,5 @@ main (int    argc,
               test_wake_after_expiry, system_teardown);
   g_test_add ("/tray-system/no-system-bus", SystemFixture, NULL, no_system_bus_setup,
               test_no_system_bus, system_teardown);
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -179,7 +179,6 @@ test_ending_notification (TrayFixture   *fixture,
                           gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("ending");
-  g_autofree char *url = gh_test_start_url (&fixture->env);
   g_autofree char *expected = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -189,9 +188,7 @@ test_ending_notification (TrayFixture   *fixture,
   /* A sign-in of 40 seconds: shorter than both lead times, so announced at once. */
   g_object_set (fixture->env.sim, "session-lifetime", (gint64) 40,
                 "access-token-lifetime", (gint64) 40, NULL);
-  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "session", "add", name,
-                                    "--start-url", url, "--region", "us-east-1",
-                                    "--session-duration", "40s", NULL), ==, 0);
+  gh_test_add_short_session (&fixture->env, name, "40s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_unlink (fixture->env.browser_log);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
@@ -257,6 +254,11 @@ test_activate_signs_in (TrayFixture   *fixture,
   gh_test_assert_contains (out, "signed in");
 }
 
+/* Tokens of 20 s refreshed 15 s before they expire: a refresh every 5–6.5 s (the jitter is a
+ * tenth of the window), and never less than 13 s of a token left. */
+#define REFRESH_LIFETIME 20
+#define REFRESH_WINDOW 15
+
 static void
 test_background_refresh (TrayFixture   *fixture,
                          gconstpointer  data)
@@ -268,19 +270,21 @@ test_background_refresh (TrayFixture   *fixture,
   guint before;
   guint refreshes;
 
-  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 60, NULL);
+  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) REFRESH_LIFETIME, NULL);
   gh_test_sign_in (&fixture->env, name);
   g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
   updated = g_strdup_printf ("%s\n[profile boto]\nsso_session = %s\nsso_account_id = 100000000001\n"
                              "sso_role_name = ReadOnly\nregion = eu-west-1\n", contents, name);
   g_assert_true (g_file_set_contents (config, updated, -1, NULL));
 
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=45"));
+  g_ptr_array_add (fixture->env.extra_env,
+                   g_strdup_printf ("GATEHOUSE_REFRESH_WINDOW=%d", REFRESH_WINDOW));
   start_service (fixture);
   before = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
 
-  /* Two minutes of one-minute tokens: the file always holds a live one, and botocore (which
-   * cannot refresh: no refresh token in the file) resolves credentials every time. */
+  /* Two token lifetimes, looked at every quarter of one: the file always holds a live token,
+   * and botocore (which cannot refresh: no refresh token in the file) resolves credentials
+   * every time. */
   for (int step = 0; step < 8; step++)
     {
       gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -289,7 +293,7 @@ test_background_refresh (TrayFixture   *fixture,
       g_test_message ("step %d: token valid for %" G_GINT64_FORMAT " s", step, expiry - now);
       g_assert_cmpint (expiry, >, now + 5);
       botocore_resolves (fixture);
-      gh_test_sleep_ms (15000);
+      gh_test_sleep_ms (REFRESH_LIFETIME * 1000 / 4);
     }
 
   refreshes = gh_simulator_get_request_count (fixture->env.sim, "CreateToken") - before;
@@ -297,6 +301,11 @@ test_background_refresh (TrayFixture   *fixture,
   g_assert_cmpuint (refreshes, >=, 5);
   print_memory (fixture->service);
 }
+
+/* Role credentials of 30 s renewed 15 s before they expire. */
+#define KEPT_LIFETIME 30
+#define KEPT_WINDOW 15
+#define KEPT_DUE (KEPT_LIFETIME - KEPT_WINDOW)
 
 static void
 test_credentials_kept_fresh (TrayFixture   *fixture,
@@ -315,7 +324,7 @@ test_credentials_kept_fresh (TrayFixture   *fixture,
   gint64 first_at;
   gint64 second_at;
 
-  g_object_set (fixture->env.sim, "role-credential-lifetime", (gint64) 60, NULL);
+  g_object_set (fixture->env.sim, "role-credential-lifetime", (gint64) KEPT_LIFETIME, NULL);
   gh_test_sign_in (&fixture->env, name);
   g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
   updated = g_strdup_printf ("%s\n[profile kept]\nsso_session = %s\n"
@@ -323,7 +332,8 @@ test_credentials_kept_fresh (TrayFixture   *fixture,
                              contents, name);
   g_assert_true (g_file_set_contents (config, updated, -1, NULL));
 
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_CREDENTIALS_WINDOW=30"));
+  g_ptr_array_add (fixture->env.extra_env,
+                   g_strdup_printf ("GATEHOUSE_CREDENTIALS_WINDOW=%d", KEPT_WINDOW));
   start_service (fixture);
 
   g_assert_cmpint (gh_test_run_cli (&fixture->env, &out, NULL, "credentials", "--profile",
@@ -331,17 +341,17 @@ test_credentials_kept_fresh (TrayFixture   *fixture,
   written = section_key (fixture, "kept");
   g_assert_nonnull (written);
 
-  /* The service does not know when the keys it finds expire: it asks, and one-minute keys are
+  /* The service does not know when the keys it finds expire: it asks, and half-minute keys are
    * inside the reuse window, so it fetches new ones at once and learns their expiry. */
   first = wait_for_new_key (fixture, "kept", written, 15);
   first_at = g_get_real_time () / G_USEC_PER_SEC;
 
-  /* Then it renews them 30 s before they expire, not earlier and not too late. */
-  second = wait_for_new_key (fixture, "kept", first, 50);
+  /* Then it renews them KEPT_WINDOW s before they expire, not earlier and not too late. */
+  second = wait_for_new_key (fixture, "kept", first, KEPT_DUE + 20);
   second_at = g_get_real_time () / G_USEC_PER_SEC;
   g_test_message ("renewed after %" G_GINT64_FORMAT " s", second_at - first_at);
-  g_assert_cmpint (second_at - first_at, >=, 20);
-  g_assert_cmpint (second_at - first_at, <, 55);
+  g_assert_cmpint (second_at - first_at, >=, KEPT_DUE - 5);
+  g_assert_cmpint (second_at - first_at, <, KEPT_DUE + 25);
 
   /* botocore reads the profile from the credentials file alone. */
   g_assert_true (g_file_set_contents (config, contents, -1, NULL));
@@ -581,8 +591,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gh_test_env_require ();
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add ("/tray/register-menu-favourite", TrayFixture, NULL, tray_setup,
               test_register_menu_favourite, tray_teardown);
@@ -600,5 +609,5 @@ main (int    argc,
               test_window_items, tray_teardown);
   g_test_add ("/tray/hanging-notification-daemon", TrayFixture, NULL, tray_setup,
               test_hanging_notification_daemon, tray_teardown);
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -22,11 +22,18 @@ typedef enum
   GH_SIM_FAULT_CLOSE,      /* connection closed without a response */
   GH_SIM_FAULT_HANG,       /* never answers (until the simulator is disposed) */
   GH_SIM_FAULT_THROTTLE,   /* 429 TooManyRequestsException */
+  GH_SIM_FAULT_UNAUTHORIZED, /* 401 UnauthorizedException, as for an access token the portal
+                              * refuses although it is valid */
+  GH_SIM_FAULT_LOST_REPLY, /* the request is carried out (a refresh token rotated, a code
+                            * used), then the connection closes instead of the reply */
 } GhSimFault;
 
 /* Properties (all read/write, changeable at any time):
  *   accounts (uint, default 3), roles-per-account (uint, default 2), page-size (uint, 20),
  *   latency-ms (uint, 0), rate-limit (uint requests/s over all portal calls, 0 = none),
+ *   token-latency-ms (uint, 0: more delay for CreateToken replies, on top of latency-ms; like
+ *   latency-ms, the request is carried out at once and only the reply waits, so a client that
+ *   gives up early has lost a rotated refresh token),
  *   access-token-lifetime (int64 s, 3600), session-lifetime (int64 s, 28800),
  *   role-credential-lifetime (int64 s, 3600), registration-lifetime (int64 s, 7776000),
  *   rotate-refresh-tokens (bool, TRUE), auto-approve (bool, TRUE),
@@ -56,9 +63,11 @@ typedef enum
  *
  * Control API (same port): POST /_sim/approve[?user_code=X], POST /_sim/deny[?user_code=X],
  * POST /_sim/expire-access-tokens, /_sim/revoke-refresh-tokens, /_sim/expire-registrations,
- * POST /_sim/fault?operation=OP&kind=500|503|malformed|close|hang|throttle|none&count=N,
+ * POST /_sim/fault?operation=OP&kind=500|503|malformed|close|hang|throttle|unauthorized|
+ * lost-reply|none&count=N,
  * POST /_sim/set?NAME=VALUE[&NAME=VALUE…] (any property above), GET /_sim/stats →
- * {"requests": {op: n}, "pending": n, "console_logins": [...], "last_user_code": s|null,
+ * {"requests": {op: n}, "throttled": n, "pending": n, "console_logins": [...],
+ *  "last_user_code": s|null,
  *  "last_console_destination": s|null, "url": s}.
  *
  * Accounts are "Account N" with ids 1000000000NN (12 digits) and emails accountN@example.com;
@@ -105,6 +114,9 @@ void         gh_simulator_expire_registrations  (GhSimulator *self);
 /* Requests received per operation name (see inject_fault), including failed ones. */
 guint        gh_simulator_get_request_count  (GhSimulator  *self,
                                               const char   *operation);
+/* Replies that were 429 TooManyRequestsException (rate limit or injected fault), all
+ * operations; the requests are counted above too. */
+guint        gh_simulator_get_throttled_count (GhSimulator *self);
 /* Was this access token / refresh token issued and is it still valid? */
 gboolean     gh_simulator_access_token_is_valid  (GhSimulator *self,
                                                   const char  *access_token);

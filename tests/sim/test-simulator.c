@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gh-simulator.h"
+#include "gh-test-env.h"
 
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
 #define OIDC_SUFFIX  ":http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
@@ -1169,6 +1170,7 @@ test_fault_queue (Fixture       *f,
   g_assert_cmpuint (r2->status, ==, 429);
   g_assert_cmpuint (r3->status, ==, 429);
   g_assert_cmpuint (r4->status, ==, 401);
+  g_assert_cmpuint (gh_simulator_get_throttled_count (f->sim), ==, 2);
 
   gh_simulator_inject_fault (f->sim, "ListAccounts", GH_SIM_FAULT_503, 5);
   gh_simulator_inject_fault (f->sim, "ListAccounts", GH_SIM_FAULT_NONE, 0);
@@ -1221,6 +1223,52 @@ test_fault_hang (Fixture       *f,
   f->sim = gh_simulator_new ();
 }
 
+/* The refresh happens, its reply does not arrive: the old refresh token is gone all the same. */
+static void
+test_fault_lost_reply (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(Client) c = { 0 };
+  g_autoptr(Response) login = NULL;
+  g_autoptr(Response) lost = NULL;
+  g_autoptr(Response) retried = NULL;
+  const char *refresh_token;
+
+  register_scoped_client (f, &c);
+  login = device_login (f, &c);
+  refresh_token = member (login, "refreshToken");
+
+  gh_simulator_inject_fault (f->sim, "CreateToken", GH_SIM_FAULT_LOST_REPLY, 1);
+  lost = refresh (f, &c, refresh_token);
+  g_assert_nonnull (lost->error);
+  g_assert_null (lost->body);
+  g_assert_false (gh_simulator_refresh_token_is_valid (f->sim, refresh_token));
+
+  retried = refresh (f, &c, refresh_token);
+  assert_oidc_error (retried, 400, "InvalidGrantException", "invalid_grant");
+}
+
+static void
+test_fault_unauthorized (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(Client) c = { 0 };
+  g_autofree char *token = NULL;
+  g_autoptr(Response) refused = NULL;
+  g_autoptr(Response) accepted = NULL;
+
+  register_scoped_client (f, &c);
+  token = login_access_token (f, &c);
+
+  gh_simulator_inject_fault (f->sim, "ListAccounts", GH_SIM_FAULT_UNAUTHORIZED, 1);
+  refused = get (f, "/assignment/accounts", token);
+  assert_portal_error (refused, 401, "UnauthorizedException", NULL);
+  g_assert_true (gh_simulator_access_token_is_valid (f->sim, token));
+
+  accepted = get (f, "/assignment/accounts", token);
+  g_assert_cmpuint (accepted->status, ==, 200);
+}
+
 static void
 test_rate_limit (Fixture       *f,
                  gconstpointer  data)
@@ -1249,6 +1297,7 @@ test_rate_limit (Fixture       *f,
   g_assert_cmpuint (ok, >=, 2);
   g_assert_cmpuint (throttled, >=, 1);
   g_assert_cmpuint (gh_simulator_get_request_count (f->sim, "ListAccounts"), ==, 8);
+  g_assert_cmpuint (gh_simulator_get_throttled_count (f->sim), ==, throttled);
 }
 
 static void
@@ -1263,6 +1312,46 @@ test_latency (Fixture       *f,
   r = get (f, "/assignment/accounts", NULL);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 300 * 1000);
   g_assert_cmpuint (r->status, ==, 401);
+}
+
+/* Only CreateToken waits, and it waits after the work is done: the old refresh token is gone
+ * before the reply arrives. */
+static void
+test_token_latency (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Client) c = { 0 };
+  g_autoptr(Response) login = NULL;
+  g_autoptr(Response) quick = NULL;
+  g_autoptr(Response) slow = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *refresh_token = NULL;
+  gint64 start;
+
+  register_scoped_client (f, &c);
+  login = device_login (f, &c);
+  refresh_token = g_strdup (member (login, "refreshToken"));
+  g_object_set (f->sim, "token-latency-ms", 500u, NULL);
+
+  start = g_get_monotonic_time ();
+  quick = get (f, "/assignment/accounts", NULL);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 500 * 1000);
+
+  body = g_strdup_printf ("{\"grantType\":\"refresh_token\",\"clientId\":\"%s\","
+                          "\"clientSecret\":\"%s\",\"refreshToken\":\"%s\"}",
+                          c.client_id, c.client_secret, refresh_token);
+  msg = new_message (f, "POST", "/token", NULL, "application/json", body);
+  slow = g_new0 (Response, 1);
+  start = g_get_monotonic_time ();
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, slow);
+  while (gh_simulator_refresh_token_is_valid (f->sim, refresh_token))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (slow->done);
+  while (!slow->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 500 * 1000);
+  g_assert_cmpuint (slow->status, ==, 200);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1406,6 +1495,7 @@ test_control_api (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (requests, "StartDeviceAuthorization"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (requests, "CreateToken"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (requests, "ListAccounts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (obj, "throttled"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (obj, "pending"), ==, 0);
   g_assert_true (json_object_get_null_member (obj, "last_user_code"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "console_logins")),
@@ -1520,7 +1610,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* Loopback HTTP only: the scrubbed environment, a bus nobody uses, no keyring. */
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_ISOLATE_DIRS | GH_TEST_ENV_NO_KEYRING);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/simulator/device/flow", test_device_flow);
@@ -1546,6 +1637,9 @@ main (int   argc,
   ADD ("/simulator/faults/hang", test_fault_hang);
   ADD ("/simulator/faults/rate-limit", test_rate_limit);
   ADD ("/simulator/faults/latency", test_latency);
+  ADD ("/simulator/faults/token-latency", test_token_latency);
+  ADD ("/simulator/faults/lost-reply", test_fault_lost_reply);
+  ADD ("/simulator/faults/unauthorized", test_fault_unauthorized);
   ADD ("/simulator/federation/console", test_federation);
   ADD ("/simulator/control/approve-stats", test_control_api);
   ADD ("/simulator/control/revocations", test_control_revocations);
@@ -1553,5 +1647,5 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/simulator/executable", test_executable);
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -22,7 +22,9 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
-#include "gh-profile-sync.h"
+#include "gh-lock.h"
+#include "gh-profile-marker.h"
+#include "gh-shell-quote.h"
 
 #define MAX_SESSION_NAME_LENGTH 128
 
@@ -82,6 +84,56 @@ gh_validate_session_name (const char  *name,
   return TRUE;
 }
 
+/* What the AWS SDK for JavaScript's INI parser takes as a section name (prefixKeyRegex in
+ * @smithy/shared-ini-file-loader): it ignores a section whose name has anything else. */
+static const char portable_name_chars[] =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.@+%:/";
+
+/* @name with every run of other characters turned into one '-' */
+static char *
+portable_session_name (const char *name)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (strchr (portable_name_chars, *p) != NULL)
+        g_string_append_c (out, *p);
+      else if (out->len > 0 && out->str[out->len - 1] != '-')
+        g_string_append_c (out, '-');
+    }
+
+  while (out->len > 0 && out->str[out->len - 1] == '-')
+    g_string_truncate (out, out->len - 1);
+  if (out->len == 0)
+    g_string_append (out, "my-sso");
+
+  return g_string_free (out, FALSE);
+}
+
+/* Sign-ins that `aws configure sso` made with other names keep working: only new names are
+ * held to this. */
+gboolean
+gh_validate_new_session_name (const char  *name,
+                              GError     **error)
+{
+  g_autofree char *suggestion = NULL;
+
+  if (!gh_validate_session_name (name, error))
+    return FALSE;
+
+  if (name[strspn (name, portable_name_chars)] == '\0')
+    return TRUE;
+
+  suggestion = portable_session_name (name);
+  g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+               _("The sign-in name “%s” has characters that some AWS tools cannot read (the AWS "
+                 "SDK for JavaScript reads only ASCII letters, digits and _ - . @ + %% : / in a "
+                 "sign-in name). Use a name such as “%s”."),
+               name, suggestion);
+  return FALSE;
+}
+
 static gboolean
 is_loopback_host (const char *host)
 {
@@ -126,6 +178,16 @@ gh_validate_start_url (const char  *url,
                            _("The start URL is not a complete web address. Enter it as shown "
                              "in the AWS access portal, such as "
                              "https://my-company.awsapps.com/start."));
+      return FALSE;
+    }
+
+  /* A password would be written into the config file in plain text, for every tool to read */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The start URL must not contain a user name or password "
+                             "(user:password@). Enter the AWS access portal URL without them, "
+                             "such as https://my-company.awsapps.com/start."));
       return FALSE;
     }
 
@@ -184,33 +246,6 @@ validate_scopes (const char * const  *scopes,
   return TRUE;
 }
 
-/* shlex.quote: characters outside [A-Za-z0-9_@%+=:,./-] need single quotes */
-char *
-gh_shell_quote (const char *text)
-{
-  GString *out;
-
-  if (text[0] == '\0')
-    return g_strdup ("''");
-
-  if (text[strspn (text,
-                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                   "_@%+=:,./-")] == '\0')
-    return g_strdup (text);
-
-  out = g_string_new ("'");
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\'')
-        g_string_append (out, "'\"'\"'");
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '\'');
-
-  return g_string_free (out, FALSE);
-}
-
 char *
 gh_aws_config_session_header (const char *name)
 {
@@ -222,75 +257,18 @@ gh_aws_config_session_header (const char *name)
   return g_strconcat ("sso-session ", quoted, NULL);
 }
 
-/* shlex.split (posix mode, whitespace_split, no comments). FALSE on an unclosed quote or a
- * trailing backslash, as shlex raises ValueError there. */
-static GStrv
-shell_split (const char *text)
+char *
+gh_aws_config_profile_header (const char *name)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GString) token = g_string_new (NULL);
-  gboolean in_token = FALSE;
-  const char *p = text;
+  g_autofree char *quoted = NULL;
 
-  while (TRUE)
-    {
-      char c = *p;
+  g_return_val_if_fail (name != NULL, NULL);
 
-      if (c == '\0' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
-        {
-          if (in_token)
-            {
-              g_strv_builder_add (builder, token->str);
-              g_string_truncate (token, 0);
-              in_token = FALSE;
-            }
-          if (c == '\0')
-            break;
-          p++;
-          continue;
-        }
+  if (g_str_equal (name, "default"))
+    return g_strdup ("default");
 
-      in_token = TRUE;
-
-      if (c == '\\')
-        {
-          if (p[1] == '\0')
-            return NULL;
-          g_string_append_c (token, p[1]);
-          p += 2;
-        }
-      else if (c == '\'')
-        {
-          const char *close = strchr (p + 1, '\'');
-
-          if (close == NULL)
-            return NULL;
-          g_string_append_len (token, p + 1, close - p - 1);
-          p = close + 1;
-        }
-      else if (c == '"')
-        {
-          p++;
-          while (*p != '"')
-            {
-              if (*p == '\0')
-                return NULL;
-              /* Inside double quotes a backslash escapes only '"' and '\' */
-              if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-                p++;
-              g_string_append_c (token, *p);
-              p++;
-            }
-          p++;
-        }
-      else
-        {
-          g_string_append_c (token, c);
-          p++;
-        }
-    }
-
-  return g_strv_builder_end (builder);
+  quoted = gh_shell_quote (name);
+  return g_strconcat ("profile ", quoted, NULL);
 }
 
 gboolean
@@ -302,7 +280,7 @@ gh_aws_config_parse_header (const char  *header,
 
   g_return_val_if_fail (header != NULL, FALSE);
 
-  tokens = shell_split (header);
+  tokens = gh_shell_split (header);
   if (tokens == NULL || g_strv_length (tokens) != 2)
     return FALSE;
 
@@ -312,6 +290,23 @@ gh_aws_config_parse_header (const char  *header,
     *name = g_strdup (tokens[1]);
 
   return TRUE;
+}
+
+char *
+gh_aws_config_profile_name (const char *header)
+{
+  g_autofree char *kind = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (header != NULL, NULL);
+
+  if (g_str_equal (header, "default"))
+    return g_strdup ("default");
+
+  if (!gh_aws_config_parse_header (header, &kind, &name) || !g_str_equal (kind, "profile"))
+    return NULL;
+
+  return g_steal_pointer (&name);
 }
 
 static GStrv
@@ -335,7 +330,7 @@ parse_scopes (const char *value)
   return g_strv_builder_end (builder);
 }
 
-/* "28800", "8h", "90m" (and "30s"); 0 for anything else. */
+/* "28800", "8h", "90m", "2d" (and "30s"); 0 for anything else. */
 gint64
 gh_parse_duration (const char *value)
 {
@@ -349,28 +344,47 @@ gh_parse_duration (const char *value)
 
   text = g_strstrip (g_ascii_strdown (value, -1));
   len = strlen (text);
-  if (len > 1 && (text[len - 1] == 'h' || text[len - 1] == 'm' || text[len - 1] == 's'))
+  if (len > 1 && strchr ("dhms", text[len - 1]) != NULL)
     {
-      unit = text[len - 1] == 'h' ? 3600 : text[len - 1] == 'm' ? 60 : 1;
+      switch (text[len - 1])
+        {
+        case 'd': unit = 24 * 3600; break;
+        case 'h': unit = 3600; break;
+        case 'm': unit = 60; break;
+        default: unit = 1; break;
+        }
       text[--len] = '\0';
       g_strchomp (text);
     }
 
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64 / 3600, &number, NULL))
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64 / (24 * 3600), &number, NULL))
     return 0;
 
   return (gint64) number * unit;
 }
 
-/* Zero, negative or unreadable values give the default. */
+static gboolean
+session_duration_in_range (gint64 seconds)
+{
+  return seconds >= GH_MIN_SESSION_DURATION && seconds <= GH_MAX_SESSION_DURATION;
+}
+
+/* Unreadable values, and values longer than any Identity Center allows (they would overflow
+ * the times computed from them), give the default. A shorter one than Identity Center allows
+ * is honoured here, as someone wrote it by hand for a reason (a simulator's short sessions);
+ * only `session add` holds new values to Identity Center's range. */
 static gint64
 parse_duration (const char *value)
 {
   gint64 duration = gh_parse_duration (value);
 
-  if (duration <= 0 && value != NULL)
-    g_debug ("Ignoring gatehouse_session_duration “%s”", value);
-  return duration > 0 ? duration : GH_DEFAULT_SESSION_DURATION;
+  if (duration <= 0 || duration > GH_MAX_SESSION_DURATION)
+    {
+      if (value != NULL)
+        g_debug ("Ignoring gatehouse_session_duration “%s”", value);
+      return GH_DEFAULT_SESSION_DURATION;
+    }
+  return duration;
 }
 
 static char *
@@ -384,8 +398,8 @@ format_duration (gint64 seconds)
 }
 
 /* configparser's getboolean words */
-static gboolean
-parse_boolean (const char *value)
+gboolean
+gh_aws_config_value_is_true (const char *value)
 {
   static const char * const truthy[] = { "1", "yes", "true", "on" };
   g_autofree char *text = NULL;
@@ -418,7 +432,7 @@ config_from_section (GhIni      *ini,
   config->scopes = parse_scopes (scopes);
   config->legacy = legacy;
   config->session_duration = parse_duration (duration);
-  config->cache_refresh_token = parse_boolean (cache);
+  config->cache_refresh_token = gh_aws_config_value_is_true (cache);
 
   return config;
 }
@@ -435,6 +449,9 @@ load_ini (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
+
+  if (!gh_file_check_regular (path, display_path, error))
+    return NULL;
 
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
@@ -456,6 +473,15 @@ load_ini (const char  *path,
     }
 
   return g_steal_pointer (&ini);
+}
+
+GhIni *
+gh_aws_config_load (const char  *path,
+                    GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return load_ini (path, path, TRUE, error);
 }
 
 static GPtrArray *
@@ -575,6 +601,49 @@ gh_aws_config_find_session (const char  *path,
   return NULL;
 }
 
+/* As list_from_ini() reads the file: the last `[sso-session NAME]` (botocore keeps the later
+ * of `[sso-session a]` and `[sso-session 'a']`), which wins over a legacy profile. */
+char *
+gh_aws_config_find_session_section (GhIni      *ini,
+                                    const char *name)
+{
+  g_auto(GStrv) sections = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *legacy = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (ini), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  sections = gh_ini_get_sections (ini);
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *section_name = NULL;
+      g_autofree char *profile = gh_aws_config_profile_name (sections[i]);
+
+      if (g_strcmp0 (profile, name) == 0)
+        {
+          g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
+          g_autofree char *sso_session = gh_ini_get_value (ini, sections[i], "sso_session");
+
+          if (start_url != NULL && sso_session == NULL)
+            {
+              g_free (legacy);
+              legacy = g_strdup (sections[i]);
+            }
+        }
+      else if (profile == NULL &&
+               gh_aws_config_parse_header (sections[i], &kind, &section_name) &&
+               g_str_equal (kind, "sso-session") && g_str_equal (section_name, name))
+        {
+          g_free (session);
+          session = g_strdup (sections[i]);
+        }
+    }
+
+  return session != NULL ? g_steal_pointer (&session) : g_steal_pointer (&legacy);
+}
+
 /* The headers of every `[sso-session NAME]` section, however NAME is quoted. */
 static GPtrArray *
 find_session_headers (GhIni      *ini,
@@ -611,32 +680,23 @@ edit_config (const char  *path,
 {
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *resolved = gh_file_resolve_symlinks (absolute);
-  g_autofree char *hash = gh_sha1_hex (resolved);
-  g_autofree char *lock_name = g_strconcat ("config-", hash, NULL);
+  g_autofree char *lock_name = gh_lock_name_for_file ("config", resolved);
+  g_autoptr(GhLock) lock = NULL;
   g_autoptr(GhIni) ini = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
-  gboolean ret = FALSE;
-  int lock_fd;
 
-  lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
-  if (lock_fd < 0)
+  lock = gh_lock_acquire (lock_name, NULL, error);
+  if (lock == NULL)
     return FALSE;
 
   /* A missing file is an empty document: adding creates it, removing finds nothing */
   ini = load_ini (resolved, path, TRUE, error);
-  if (ini == NULL)
-    goto out;
-
-  if (!edit (ini, path, user_data, error))
-    goto out;
+  if (ini == NULL || !edit (ini, path, user_data, error))
+    return FALSE;
 
   data = gh_ini_to_data (ini, &length);
-  ret = gh_file_write_private (resolved, data, length, error);
-
-out:
-  gh_file_lock_release (lock_fd);
-  return ret;
+  return gh_file_write_private (resolved, data, length, error);
 }
 
 static gboolean
@@ -697,7 +757,8 @@ add_session_edit (GhIni       *ini,
  *
  * Appends a plain `[sso-session NAME]` section (usable by `aws`). @config->legacy is ignored;
  * a session_duration of 0 means the default. Fails with GH_ERROR_INVALID_INPUT on bad values
- * or when a sign-in of that name exists, GH_ERROR_CONFIG when the file cannot be read, parsed
+ * (a name not every AWS client reads, a start URL with a password, a session duration outside
+ * 15 minutes to 90 days) or when a sign-in of that name exists, GH_ERROR_CONFIG when the file cannot be read, parsed
  * or written (then nothing is written).
  */
 gboolean
@@ -708,20 +769,87 @@ gh_aws_config_add_session (const char                *path,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (config != NULL, FALSE);
 
-  if (!gh_validate_session_name (config->name, error) ||
+  if (!gh_validate_new_session_name (config->name, error) ||
       !gh_validate_start_url (config->start_url, error) ||
       !validate_region (config->region, error) ||
       !validate_scopes ((const char * const *) config->scopes, error))
     return FALSE;
 
-  if (config->session_duration < 0)
+  if (config->session_duration != 0 && !session_duration_in_range (config->session_duration))
     {
       g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
-                           _("The session duration must be positive."));
+                           _("The session duration must be between 15 minutes (15m) and 90 days "
+                             "(90d), the range IAM Identity Center allows."));
       return FALSE;
     }
 
   return edit_config (path, add_session_edit, (gpointer) config, error);
+}
+
+typedef struct
+{
+  const char *name;
+  GPtrArray  *removed;   /* profile names, file order */
+  GPtrArray  *broken;
+} RemoveSession;
+
+static void
+add_unique (GPtrArray  *names,
+            const char *name)
+{
+  if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+    g_ptr_array_add (names, g_strdup (name));
+}
+
+/* The sections Gatehouse's marker gives to the sign-in; from the last to the first, so that
+ * removing one leaves the occurrence numbers of the ones before it as they are. */
+static void
+remove_managed_profiles (GhIni         *ini,
+                         RemoveSession *data)
+{
+  g_auto(GStrv) headers = gh_ini_get_headers (ini);
+  g_autofree guint *occurrences = gh_ini_header_occurrences ((const char * const *) headers);
+
+  for (guint i = g_strv_length (headers); i-- > 0;)
+    {
+      g_autofree char *profile = gh_aws_config_profile_name (headers[i]);
+      g_autofree char *owner = NULL;
+
+      if (profile == NULL)
+        continue;
+      owner = gh_profile_marker_get_owner (ini, headers[i], occurrences[i]);
+      if (g_strcmp0 (owner, data->name) != 0)
+        continue;
+
+      gh_ini_remove_section_occurrence (ini, headers[i], occurrences[i]);
+      if (!g_ptr_array_find_with_equal_func (data->removed, profile, g_str_equal, NULL))
+        g_ptr_array_insert (data->removed, 0, g_steal_pointer (&profile));
+    }
+}
+
+/* The profiles left that name the removed sign-in or a removed profile */
+static void
+find_broken_profiles (GhIni         *ini,
+                      RemoveSession *data)
+{
+  g_auto(GStrv) sections = gh_ini_get_sections (ini);
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *profile = gh_aws_config_profile_name (sections[i]);
+      g_autofree char *sso_session = NULL;
+      g_autofree char *source = NULL;
+
+      if (profile == NULL)
+        continue;
+
+      sso_session = gh_ini_get_value (ini, sections[i], "sso_session");
+      source = gh_ini_get_value (ini, sections[i], "source_profile");
+      if (g_strcmp0 (sso_session, data->name) == 0 ||
+          (source != NULL &&
+           g_ptr_array_find_with_equal_func (data->removed, source, g_str_equal, NULL)))
+        add_unique (data->broken, profile);
+    }
 }
 
 static gboolean
@@ -730,32 +858,63 @@ remove_session_edit (GhIni       *ini,
                      gpointer     user_data,
                      GError     **error)
 {
-  const char *name = user_data;
-  g_autoptr(GPtrArray) headers = find_session_headers (ini, name);
+  RemoveSession *data = user_data;
+  g_autoptr(GPtrArray) headers = find_session_headers (ini, data->name);
 
-  if (headers->len == 0)
+  remove_managed_profiles (ini, data);
+  if (headers->len == 0 && data->removed->len == 0)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                   _("There is no sign-in named “%s” in %s"), name, path);
+                   _("There is no sign-in named “%s” in %s"), data->name, path);
       return FALSE;
     }
 
   for (guint i = 0; i < headers->len; i++)
     gh_ini_remove_section (ini, g_ptr_array_index (headers, i));
 
+  find_broken_profiles (ini, data);
   return TRUE;
 }
 
-/* Removes every `[sso-session NAME]` section; profiles that refer to it are left alone. */
+static GStrv
+steal_strv (GPtrArray *names)
+{
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_free (names, FALSE);
+}
+
+/**
+ * gh_aws_config_remove_session:
+ *
+ * Gatehouse's profiles go with the sign-in: botocore refuses a profile whose sso_session
+ * names no `[sso-session]` section. Profiles a person wrote are never removed; those that
+ * used the sign-in are reported in @broken_profiles. A sign-in whose section was removed by
+ * hand, but whose profiles are still there, has them removed.
+ */
 gboolean
 gh_aws_config_remove_session (const char  *path,
                               const char  *name,
+                              GStrv       *removed_profiles,
+                              GStrv       *broken_profiles,
                               GError     **error)
 {
+  RemoveSession data = { name, NULL, NULL };
+  gboolean ok;
+
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  return edit_config (path, remove_session_edit, (gpointer) name, error);
+  data.removed = g_ptr_array_new_with_free_func (g_free);
+  data.broken = g_ptr_array_new_with_free_func (g_free);
+  ok = edit_config (path, remove_session_edit, &data, error);
+
+  if (ok && removed_profiles != NULL)
+    *removed_profiles = steal_strv (g_steal_pointer (&data.removed));
+  if (ok && broken_profiles != NULL)
+    *broken_profiles = steal_strv (g_steal_pointer (&data.broken));
+  g_clear_pointer (&data.removed, g_ptr_array_unref);
+  g_clear_pointer (&data.broken, g_ptr_array_unref);
+  return ok;
 }
 
 void
@@ -785,18 +944,9 @@ find_profile_header (GhIni      *ini,
 
   for (guint i = 0; sections[i] != NULL; i++)
     {
-      g_autofree char *kind = NULL;
-      g_autofree char *section_name = NULL;
-      gboolean match;
+      g_autofree char *profile = gh_aws_config_profile_name (sections[i]);
 
-      if (g_str_equal (sections[i], "default"))
-        match = g_str_equal (name, "default");
-      else
-        match = gh_aws_config_parse_header (sections[i], &kind, &section_name) &&
-                g_str_equal (kind, "profile") &&
-                g_str_equal (section_name, name);
-
-      if (match)
+      if (g_strcmp0 (profile, name) == 0)
         {
           g_free (found);
           found = g_strdup (sections[i]);
@@ -806,57 +956,14 @@ find_profile_header (GhIni      *ini,
   return found;
 }
 
-/**
- * gh_aws_config_find_profile:
- *
- * The SSO settings of a profile, Gatehouse's or hand-written. A sso_session that names no
- * `[sso-session]` section is returned as it is: the caller reports that.
- */
-GhProfileConfig *
-gh_aws_config_find_profile (const char  *path,
-                            const char  *name,
-                            GError     **error)
+static GhProfileConfig *
+profile_from_section (GhIni      *ini,
+                      const char *header,
+                      const char *name)
 {
-  g_autoptr(GhProfileConfig) profile = NULL;
-  g_autoptr(GhIni) ini = gh_ini_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GHashTable) comments = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *header = NULL;
+  g_autoptr(GhProfileConfig) profile = g_new0 (GhProfileConfig, 1);
   g_autofree char *owner = NULL;
-  gsize length = 0;
 
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                     _("No profile named “%s” in %s"), name, path);
-      else
-        g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                     _("Cannot read the AWS config file %s: %s"), path, local_error->message);
-      return NULL;
-    }
-
-  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
-                   path, local_error->message);
-      return NULL;
-    }
-
-  header = find_profile_header (ini, name);
-  if (header == NULL)
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                   _("No profile named “%s” in %s"), name, path);
-      return NULL;
-    }
-
-  profile = g_new0 (GhProfileConfig, 1);
   profile->name = g_strdup (name);
   profile->sso_session = gh_ini_get_value (ini, header, "sso_session");
   profile->sso_start_url = gh_ini_get_value (ini, header, "sso_start_url");
@@ -875,16 +982,26 @@ gh_aws_config_find_profile (const char  *path,
       profile->sso_role_name = gh_ini_get_value (ini, header, "gatehouse_role_name");
     }
 
-  comments = gh_profile_sync_header_comments (contents, length);
-  owner = gh_profile_sync_parse_marker (g_hash_table_lookup (comments, header));
+  owner = gh_profile_marker_get_section_owner (ini, header);
   profile->managed = owner != NULL;
+
+  return g_steal_pointer (&profile);
+}
+
+/* What the AWS CLI needs to use the profile for IAM Identity Center */
+static gboolean
+check_sso_profile (const GhProfileConfig  *profile,
+                   const char             *path,
+                   GError                **error)
+{
+  const char *name = profile->name;
 
   if (profile->sso_account_id == NULL && profile->sso_role_name == NULL)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” is not an IAM Identity Center profile (it has no "
                      "sso_account_id/sso_role_name)"), name);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_account_id == NULL || profile->sso_role_name == NULL)
@@ -892,7 +1009,7 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has no %s; add it to the profile in %s"), name,
                    profile->sso_account_id == NULL ? "sso_account_id" : "sso_role_name", path);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_session == NULL && profile->sso_start_url == NULL)
@@ -900,7 +1017,7 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has neither sso_session nor sso_start_url; add "
                      "sso_session to the profile in %s"), name, path);
-      return NULL;
+      return FALSE;
     }
 
   if (profile->sso_session == NULL && profile->sso_region == NULL)
@@ -908,8 +1025,78 @@ gh_aws_config_find_profile (const char  *path,
       g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                    _("The profile “%s” has sso_start_url but no sso_region; add it to the "
                      "profile in %s"), name, path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * gh_aws_config_find_profile:
+ *
+ * The SSO settings of a profile, Gatehouse's or hand-written. A sso_session that names no
+ * `[sso-session]` section is returned as it is: the caller reports that. A missing file has
+ * no profiles.
+ */
+GhProfileConfig *
+gh_aws_config_find_profile (const char  *path,
+                            const char  *name,
+                            GError     **error)
+{
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autoptr(GhIni) ini = NULL;
+  g_autofree char *header = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  ini = load_ini (path, path, TRUE, error);
+  if (ini == NULL)
+    return NULL;
+
+  header = find_profile_header (ini, name);
+  if (header == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("No profile named “%s” in %s"), name, path);
       return NULL;
     }
 
+  profile = profile_from_section (ini, header, name);
+  if (!check_sso_profile (profile, path, error))
+    return NULL;
+
   return g_steal_pointer (&profile);
+}
+
+/* Only the key id is looked at; it is not secret. */
+GStrv
+gh_aws_config_long_term_profiles (const char  *path,
+                                  GError     **error)
+{
+  g_autoptr(GhIni) ini = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_auto(GStrv) sections = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  ini = load_ini (path, path, TRUE, error);
+  if (ini == NULL)
+    return NULL;
+
+  profiles = g_ptr_array_new_with_free_func (g_free);
+  sections = gh_ini_get_sections (ini);
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *profile = gh_aws_config_profile_name (sections[i]);
+      g_autofree char *key_id = NULL;
+
+      if (profile == NULL)
+        continue;
+      key_id = gh_ini_get_value (ini, sections[i], "aws_access_key_id");
+      if (key_id != NULL && g_str_has_prefix (key_id, "AKIA"))
+        add_unique (profiles, profile);
+    }
+
+  return steal_strv (g_steal_pointer (&profiles));
 }

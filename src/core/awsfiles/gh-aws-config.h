@@ -6,11 +6,14 @@
  */
 #pragma once
 
-#include <glib.h>
+#include "gh-ini.h"
 
 G_BEGIN_DECLS
 
 #define GH_DEFAULT_SESSION_DURATION (8 * 60 * 60)
+/* What IAM Identity Center lets an administrator choose: 15 minutes to 90 days. */
+#define GH_MIN_SESSION_DURATION     (15 * 60)
+#define GH_MAX_SESSION_DURATION     (90 * 24 * 60 * 60)
 
 typedef struct
 {
@@ -28,6 +31,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhSsoSessionConfig, gh_sso_session_config_free)
 
 /* AWS_CONFIG_FILE (with ~ and $VARS expanded), else ~/.aws/config */
 char               *gh_aws_config_default_path       (void);
+/* The file as a document: empty for a missing file; GH_ERROR_CONFIG when it cannot be read
+ * (also when it is not a regular file) or parsed. */
+GhIni              *gh_aws_config_load               (const char  *path,
+                                                      GError     **error);
+/* The header of the section that defines the sign-in @name: its `[sso-session]` section (the
+ * last one, as botocore reads it), else its legacy `[profile]`; NULL when there is none. */
+char               *gh_aws_config_find_session_section (GhIni      *ini,
+                                                        const char *name);
+/* configparser's true words ("1", "yes", "true", "on", any case); FALSE for NULL. */
+gboolean            gh_aws_config_value_is_true      (const char  *value);
 
 /* Reading a missing file yields an empty list, not an error. */
 GPtrArray          *gh_aws_config_list_sessions      (const char  *path,
@@ -38,24 +51,42 @@ GhSsoSessionConfig *gh_aws_config_find_session       (const char  *path,
 gboolean            gh_aws_config_add_session        (const char                *path,
                                                       const GhSsoSessionConfig  *config,
                                                       GError                   **error);
+/* Removes every `[sso-session NAME]` section and the profiles Gatehouse manages for the
+ * sign-in (those its marker names). @removed_profiles: the names of those profiles;
+ * @broken_profiles: the profiles left that use the sign-in (sso_session) or a removed profile
+ * (source_profile), which the AWS tools can no longer use. GH_ERROR_NOT_FOUND_LOCAL when there
+ * was nothing of the sign-in's to remove. */
 gboolean            gh_aws_config_remove_session     (const char  *path,
                                                       const char  *name,
+                                                      GStrv       *removed_profiles,
+                                                      GStrv       *broken_profiles,
                                                       GError     **error);
 
+/* A name the file can hold (single line, UTF-8, not too long): what existing sign-ins are
+ * held to. */
 gboolean            gh_validate_session_name         (const char  *name,
+                                                      GError     **error);
+/* A name for a new sign-in: also one every AWS client reads. The AWS SDK for JavaScript reads
+ * `[sso-session NAME]` only when NAME is ASCII letters, digits and _ - . @ + % : /; the message
+ * suggests such a name. */
+gboolean            gh_validate_new_session_name     (const char  *name,
                                                       GError     **error);
 gboolean            gh_validate_start_url            (const char  *url,
                                                       GError     **error);
-/* "28800", "8h", "90m", "30s" → seconds; 0 when unreadable. */
+/* "28800", "8h", "90m", "30s", "2d" → seconds; 0 when unreadable. */
 gint64              gh_parse_duration                (const char  *value);
-/* shlex.quote, as the AWS CLI quotes names in headers and on command lines. */
-char               *gh_shell_quote                   (const char  *text);
 /* The header text for a session, quoted the way the AWS CLI writes it (shlex.quote). */
 char               *gh_aws_config_session_header     (const char  *name);
+/* The header text for a profile: `profile NAME`, quoted the same way; `default` for the
+ * default profile, as `aws configure` writes it. */
+char               *gh_aws_config_profile_header     (const char  *name);
 /* Parse a header like `sso-session 'my sso'` (shlex.split, exactly two tokens). */
 gboolean            gh_aws_config_parse_header       (const char  *header,
                                                       char       **kind,
                                                       char       **name);
+/* The profile name a header stands for, as botocore reads it (`default` for `[default]`);
+ * NULL for sections that are not profiles. */
+char               *gh_aws_config_profile_name       (const char  *header);
 
 /* A [profile NAME] (or [default]) as the AWS CLI resolves it for SSO. */
 typedef struct
@@ -79,5 +110,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhProfileConfig, gh_profile_config_free)
 GhProfileConfig *gh_aws_config_find_profile    (const char  *path,
                                                 const char  *name,
                                                 GError     **error);
+
+/* Profiles of the config file that hold long-term access keys (aws_access_key_id starting
+ * with AKIA), by profile name. A missing file has none. */
+GStrv            gh_aws_config_long_term_profiles (const char  *path,
+                                                   GError     **error);
 
 G_END_DECLS

@@ -24,7 +24,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
-#include "gh-profile-sync.h"
+#include "gh-lock.h"
 
 #define MARKER_PREFIX "Managed by Gatehouse"
 #define MARKER MARKER_PREFIX ": short-term keys from gatehouse credentials --write; changes " \
@@ -57,6 +57,9 @@ read_text (const char  *path,
 {
   g_autoptr(GError) local_error = NULL;
   char *contents = NULL;
+
+  if (!gh_file_check_regular (path, display_path, error))
+    return NULL;
 
   if (!g_file_get_contents (path, &contents, length, &local_error))
     {
@@ -96,9 +99,12 @@ parse_text (const char  *contents,
   return g_steal_pointer (&ini);
 }
 
+/* A marker directly above every header of the section (the same line above each) */
 static gboolean
-is_marker (const char *comment)
+is_managed (GhIni      *ini,
+            const char *section)
 {
+  g_autofree char *comment = gh_ini_get_section_comment (ini, section);
   const char *p = comment;
 
   if (p == NULL || *p != '#')
@@ -156,6 +162,84 @@ validate (const char               *profile,
   return TRUE;
 }
 
+/* Puts the keys into [@profile], which must be Gatehouse's if it exists */
+static gboolean
+update_section (GhIni                    *ini,
+                const char               *path,
+                const char               *profile,
+                const GhRoleCredentials  *credentials,
+                GError                  **error)
+{
+  if (!gh_ini_has_section (ini, profile))
+    gh_ini_add_section (ini, profile, MARKER);
+  else if (!is_managed (ini, profile))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The credentials file %s already has a [%s] section you wrote; "
+                     "Gatehouse does not change it. Choose another profile name or remove "
+                     "that section."),
+                   path, profile);
+      return FALSE;
+    }
+
+  gh_ini_set_value (ini, profile, "aws_access_key_id", credentials->access_key_id);
+  gh_ini_set_value (ini, profile, "aws_secret_access_key", credentials->secret_access_key);
+  gh_ini_set_value (ini, profile, "aws_session_token", credentials->session_token);
+  return TRUE;
+}
+
+static gboolean
+write_section (const char               *path,
+               const char               *profile,
+               const GhRoleCredentials  *credentials,
+               GCancellable             *cancellable,
+               GError                  **error)
+{
+  g_autofree char *absolute = NULL;
+  g_autofree char *resolved = NULL;
+  g_autofree char *lock_name = NULL;
+  g_autoptr(GhLock) lock = NULL;
+  g_autoptr(GhIni) ini = NULL;
+  char *contents = NULL;
+  char *data = NULL;
+  gsize length = 0;
+  gsize data_len = 0;
+  gboolean ret = FALSE;
+
+  if (!validate (profile, credentials, error))
+    return FALSE;
+
+  absolute = g_canonicalize_filename (path, NULL);
+  resolved = gh_file_resolve_symlinks (absolute);
+  lock_name = gh_lock_name_for_file ("credentials", resolved);
+
+  lock = gh_lock_acquire (lock_name, cancellable, error);
+  if (lock == NULL)
+    return FALSE;
+
+  contents = read_text (resolved, path, TRUE, &length, error);
+  if (contents == NULL)
+    return FALSE;
+
+  ini = parse_text (contents, length, path, error);
+  if (ini != NULL && update_section (ini, path, profile, credentials, error))
+    {
+      data = gh_ini_to_data (ini, &data_len);
+      if (data_len == length && memcmp (data, contents, length) == 0)
+        {
+          /* Nothing to write, but what an interrupted write left behind still goes */
+          gh_file_remove_stale_temp_files (resolved);
+          ret = TRUE;
+        }
+      else
+        ret = gh_file_write_private (resolved, data, data_len, error);
+    }
+
+  wipe_free (contents, length);
+  wipe_free (data, data_len);
+  return ret;
+}
+
 /**
  * gh_credentials_file_write_section:
  *
@@ -169,74 +253,89 @@ gh_credentials_file_write_section (const char               *path,
                                    const GhRoleCredentials  *credentials,
                                    GError                  **error)
 {
-  g_autofree char *absolute = NULL;
-  g_autofree char *resolved = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *lock_name = NULL;
-  g_autoptr(GhIni) ini = NULL;
-  g_autoptr(GHashTable) comments = NULL;
-  char *contents = NULL;
-  char *data = NULL;
-  gsize length = 0;
-  gsize data_len = 0;
-  gboolean ret = FALSE;
-  int lock_fd;
-
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (profile != NULL, FALSE);
   g_return_val_if_fail (credentials != NULL, FALSE);
 
-  if (!validate (profile, credentials, error))
-    return FALSE;
+  return write_section (path, profile, credentials, NULL, error);
+}
 
-  absolute = g_canonicalize_filename (path, NULL);
-  resolved = gh_file_resolve_symlinks (absolute);
-  hash = gh_sha1_hex (resolved);
-  lock_name = g_strconcat ("credentials-", hash, NULL);
+/* Copies for the worker thread; the keys are wiped when the task goes */
+typedef struct
+{
+  char              *path;
+  char              *profile;
+  GhRoleCredentials *credentials;
+} WriteData;
 
-  lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
-  if (lock_fd < 0)
-    return FALSE;
+static void
+write_data_free (gpointer user_data)
+{
+  WriteData *data = user_data;
 
-  contents = read_text (resolved, path, TRUE, &length, error);
-  if (contents == NULL)
-    goto out;
+  g_free (data->path);
+  g_free (data->profile);
+  gh_role_credentials_free (data->credentials);
+  g_free (data);
+}
 
-  ini = parse_text (contents, length, path, error);
-  if (ini == NULL)
-    goto out;
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteData *data = task_data;
+  GError *error = NULL;
 
-  if (gh_ini_has_section (ini, profile))
-    {
-      comments = gh_profile_sync_header_comments (contents, length);
-      if (!is_marker (g_hash_table_lookup (comments, profile)))
-        {
-          g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
-                       _("The credentials file %s already has a [%s] section you wrote; "
-                         "Gatehouse does not change it. Choose another profile name or remove "
-                         "that section."),
-                       path, profile);
-          goto out;
-        }
-    }
+  if (write_section (data->path, data->profile, data->credentials, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
   else
-    gh_ini_add_section (ini, profile, MARKER);
+    g_task_return_error (task, error);
+}
 
-  gh_ini_set_value (ini, profile, "aws_access_key_id", credentials->access_key_id);
-  gh_ini_set_value (ini, profile, "aws_secret_access_key", credentials->secret_access_key);
-  gh_ini_set_value (ini, profile, "aws_session_token", credentials->session_token);
+/**
+ * gh_credentials_file_write_section_async:
+ *
+ * gh_credentials_file_write_section() on a worker thread, which also waits for the file's
+ * lock. @credentials are copied. Cancelling ends the wait for the lock.
+ */
+void
+gh_credentials_file_write_section_async (const char               *path,
+                                         const char               *profile,
+                                         const GhRoleCredentials  *credentials,
+                                         GCancellable             *cancellable,
+                                         GAsyncReadyCallback       callback,
+                                         gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteData *data;
 
-  data = gh_ini_to_data (ini, &data_len);
-  if (data_len == length && memcmp (data, contents, length) == 0)
-    ret = TRUE;
-  else
-    ret = gh_file_write_private (resolved, data, data_len, error);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (profile != NULL);
+  g_return_if_fail (credentials != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-out:
-  wipe_free (contents, length);
-  wipe_free (data, data_len);
-  gh_file_lock_release (lock_fd);
-  return ret;
+  data = g_new0 (WriteData, 1);
+  data->path = g_strdup (path);
+  data->profile = g_strdup (profile);
+  data->credentials = gh_role_credentials_copy (credentials);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_credentials_file_write_section_async);
+  g_task_set_task_data (task, data, write_data_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+gboolean
+gh_credentials_file_write_section_finish (GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gh_credentials_file_write_section_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static GStrv
@@ -246,7 +345,6 @@ list_profiles (const char  *path,
 {
   g_autoptr(GStrvBuilder) builder = NULL;
   g_autoptr(GhIni) ini = NULL;
-  g_autoptr(GHashTable) comments = NULL;
   g_auto(GStrv) sections = NULL;
   char *contents;
   gsize length = 0;
@@ -262,8 +360,6 @@ list_profiles (const char  *path,
       return NULL;
     }
 
-  if (!long_term)
-    comments = gh_profile_sync_header_comments (contents, length);
   wipe_free (contents, length);
 
   builder = g_strv_builder_new ();
@@ -277,7 +373,7 @@ list_profiles (const char  *path,
           if (key_id != NULL && g_str_has_prefix (key_id, "AKIA"))
             g_strv_builder_add (builder, sections[i]);
         }
-      else if (is_marker (g_hash_table_lookup (comments, sections[i])))
+      else if (is_managed (ini, sections[i]))
         g_strv_builder_add (builder, sections[i]);
     }
 

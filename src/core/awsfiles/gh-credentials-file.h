@@ -15,6 +15,16 @@ gboolean  gh_credentials_file_write_section   (const char               *path,
                                                const char               *profile,
                                                const GhRoleCredentials  *credentials,
                                                GError                  **error);
+/* The same on a worker thread, for code on a main loop: the wait for the lock never blocks it.
+ * @credentials are copied (and wiped); cancelling ends the wait for the lock. */
+void      gh_credentials_file_write_section_async  (const char               *path,
+                                                    const char               *profile,
+                                                    const GhRoleCredentials  *credentials,
+                                                    GCancellable             *cancellable,
+                                                    GAsyncReadyCallback       callback,
+                                                    gpointer                  user_data);
+gboolean  gh_credentials_file_write_section_finish (GAsyncResult             *result,
+                                                    GError                  **error);
 /* Sections written by Gatehouse (for the tray to keep fresh). */
 GStrv     gh_credentials_file_managed_profiles (const char              *path,
                                                 GError                 **error);

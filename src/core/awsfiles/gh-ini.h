@@ -28,6 +28,9 @@ GStrv      gh_ini_get_sections    (GhIni       *self);
 /* Header texts in file order, a header that appears twice listed twice: its n-th appearance
  * is its occurrence n (from 0) below. */
 GStrv      gh_ini_get_headers     (GhIni       *self);
+/* For each header of gh_ini_get_headers(), its occurrence: how many times its text appeared
+ * before it (free with g_free()). */
+guint     *gh_ini_header_occurrences (const char * const *headers);
 gboolean   gh_ini_has_section     (GhIni       *self,
                                    const char  *section);
 /* Keys of a section in file order, lower-cased (empty, not NULL, for a missing section).
@@ -41,9 +44,11 @@ char      *gh_ini_get_value       (GhIni       *self,
                                    const char  *section,
                                    const char  *key);
 /* Replace the value in place (keeping the key's spelling and the spacing around the
- * delimiter), or append "key = value" at the end of the section's last key line; a missing
- * section is appended at the end of the document. A multi-line value's continuation lines
- * are dropped. New lines use the document's line ending and always end with one.
+ * delimiter), or add "key = value" after the last line of the section's last occurrence that
+ * is not blank or a comment, indented so that no other line changes its meaning (an indented
+ * header below stays a header); a missing section is appended at the end of the document. A
+ * multi-line value's continuation lines are dropped. New lines use the document's line ending
+ * and always end with one.
  * @value must not contain '\n' or '\r' (programmer error: callers validate). */
 void       gh_ini_set_value       (GhIni       *self,
                                    const char  *section,
@@ -53,16 +58,19 @@ gboolean   gh_ini_remove_key      (GhIni       *self,
                                    const char  *section,
                                    const char  *key);
 /* Add an empty section at the end, preceded by the given comment lines (each written as
- * "# line"); no-op when the section exists. A last line without a line ending gets one, and
- * one blank line separates the section from the text above unless the document is empty or
- * already ends with a blank line. */
+ * "# line"; "\n", "\r\n" and a lone "\r" each end a line; "" is no line); no-op when the
+ * section exists. A last line without a line ending gets one, and one blank line separates
+ * the section from the text above unless the document is empty or already ends with a blank
+ * line. */
 void       gh_ini_add_section     (GhIni       *self,
                                    const char  *section,
                                    const char  *comment);
 /* Remove the header, its lines and the comment lines directly above the header that belong
  * to it (no blank line between them and the header), for every occurrence of the section.
  * Comment lines directly above the next header stay with it; one blank line also goes when
- * two would meet or one would be left at the start or end of the document. */
+ * two would meet or one would be left at the start or end of the document. A next header
+ * indented deeper than the last key above it loses that extra indentation, so it does not
+ * become part of that key's value. */
 gboolean   gh_ini_remove_section  (GhIni       *self,
                                    const char  *section);
 /* gh_ini_remove_section() for one occurrence of the header only; FALSE when there is none. */
@@ -74,5 +82,10 @@ gboolean   gh_ini_remove_section_occurrence (GhIni      *self,
 char      *gh_ini_get_header_comment        (GhIni      *self,
                                              const char *section,
                                              guint       occurrence);
+/* The comment line directly above every header of the section, when it is the same line above
+ * each (stripped as above); NULL when the section is absent or a header has no comment line,
+ * or another one than the others, directly above it. */
+char      *gh_ini_get_section_comment       (GhIni      *self,
+                                             const char *section);
 
 G_END_DECLS

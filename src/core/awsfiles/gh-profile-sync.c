@@ -1,10 +1,16 @@
 /* gh-profile-sync.c — one AWS CLI profile per role in the config file
  *
  * Ownership: a section is Gatehouse's when the comment line directly above its header is the
- * marker of gh_profile_sync_marker(), which also names the sign-in that owns it. A sync for a
+ * marker (gh-profile-marker.h), which also names the sign-in that owns it. A sync for a
  * sign-in creates, updates and removes only that sign-in's marked `[profile …]` sections;
  * unmarked sections (a person wrote them) and other sign-ins' sections are never touched. A
- * planned name that is taken by one of them is skipped and reported.
+ * planned name that is taken by one of them is skipped and reported, unless it is a profile
+ * `gatehouse profile add` wrote for that very role (gh-profile-add.h). A profile of the sign-in
+ * that would go stays (and is reported) while a profile that stays names it as source_profile:
+ * removing it would break that profile without a word.
+ *
+ * Settings: the sign-in's stored sync settings (gh-sync-settings.h) are read from the same
+ * copy of the file, and changes to them are written in the same edit as the profiles.
  *
  * The whole plan runs under the config file's lock on a copy read under that lock, so another
  * program's edit is never lost. The whole file is one GhIni: sections are added, edited and
@@ -12,35 +18,36 @@
  * the keys that differ.
  *
  * Profile names: the template is expanded and then sanitised. Kept: ASCII letters, digits and
- * `_ . @ + = , -`; every other character (spaces, brackets, quotes, slashes, control
- * characters, and any non-ASCII character, including letters) becomes '-'; runs of '-' collapse
- * to one and '-' is trimmed from both ends. Such names are safe in a section header, in a shell
- * command line and as a file name. Two roles that give the same name are resolved in the order
- * of their keys ("ACCOUNT/ROLE"): the first keeps the name, the others get "-2", "-3", … (the
- * first suffix that is not some other role's name) and are reported.
+ * `_ . @ + -`; every other character (spaces, brackets, quotes, slashes, commas, equals signs,
+ * control characters, and any non-ASCII character, including letters) becomes '-'; runs of '-'
+ * collapse to one and '-' is trimmed from both ends. Such names are safe in a section header,
+ * in a shell command line and as a file name, and every AWS client reads them: the AWS SDK for
+ * JavaScript ignores a `[profile a,b]` or `[profile a=b]` section. Two roles that give the
+ * same name are resolved in the order of their keys ("ACCOUNT/ROLE"): the first keeps the
+ * name, the others get "-2", "-3", … (the first suffix that is not some other role's name) and
+ * are reported.
  */
 #define G_LOG_DOMAIN "gh-profile-sync"
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "gh-aws-config.h"
+#include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-lock.h"
+#include "gh-profile-add.h"
+#include "gh-profile-marker.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
-
-#define MARKER_PREFIX "Managed by Gatehouse (sign-in \""
-#define MARKER_SUFFIX "): changes here are overwritten by gatehouse sync"
-
-#define DIFF_CONTEXT 3
-/* Line pairs above which the diff of a block without common unique lines gives up on a
- * minimal diff and shows the block as removed and added. */
-#define DIFF_MAX_DP_CELLS (4 * 1000 * 1000)
+#include "gh-shell-quote.h"
+#include "gh-text-diff.h"
 
 /* Keys a managed profile may hold that the sync decides about; a managed section's other
  * keys (a person added cli_pager, say) are left alone. */
@@ -49,9 +56,6 @@ static const char * const managed_keys[] = {
   "credential_process", "gatehouse_sso_session", "gatehouse_account_id", "gatehouse_role_name",
   "region", "output",
 };
-
-#define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
-                     (c) == '\n')
 
 void
 gh_sync_result_free (GhSyncResult *result)
@@ -64,6 +68,9 @@ gh_sync_result_free (GhSyncResult *result)
   g_clear_pointer (&result->removed, g_ptr_array_unref);
   g_clear_pointer (&result->skipped, g_ptr_array_unref);
   g_clear_pointer (&result->renamed, g_ptr_array_unref);
+  g_clear_pointer (&result->kept, g_ptr_array_unref);
+  g_clear_pointer (&result->settings, gh_sync_settings_free);
+  g_free (result->session_region);
   g_free (result->diff);
   g_free (result);
 }
@@ -78,125 +85,9 @@ sync_result_new (void)
   result->removed = g_ptr_array_new_with_free_func (g_free);
   result->skipped = g_ptr_array_new_with_free_func (g_free);
   result->renamed = g_ptr_array_new_with_free_func (g_free);
+  result->kept = g_ptr_array_new_with_free_func (g_free);
   result->diff = g_strdup ("");
   return result;
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Markers                                                                                  */
-
-char *
-gh_profile_sync_marker (const char *session_name)
-{
-  GString *out;
-
-  g_return_val_if_fail (session_name != NULL, NULL);
-
-  out = g_string_new (MARKER_PREFIX);
-  for (const char *p = session_name; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  g_string_append (out, MARKER_SUFFIX);
-
-  return g_string_free (out, FALSE);
-}
-
-/* Only the part up to the closing parenthesis is checked: the explanation after it is for
- * people and may be reworded. */
-char *
-gh_profile_sync_parse_marker (const char *comment_line)
-{
-  g_autoptr(GString) session = NULL;
-  const char *p;
-
-  if (comment_line == NULL)
-    return NULL;
-
-  p = comment_line;
-  while (IS_SPACE (*p))
-    p++;
-  if (*p != '#')
-    return NULL;
-  p++;
-  while (*p == ' ' || *p == '\t')
-    p++;
-  if (!g_str_has_prefix (p, MARKER_PREFIX))
-    return NULL;
-  p += strlen (MARKER_PREFIX);
-
-  session = g_string_new (NULL);
-  while (*p != '"')
-    {
-      if (*p == '\0')
-        return NULL;
-      if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-        p++;
-      g_string_append_c (session, *p);
-      p++;
-    }
-  if (p[1] != ')' || session->len == 0)
-    return NULL;
-
-  return g_string_free (g_steal_pointer (&session), FALSE);
-}
-
-/* For each header in @headers, how many times its text appeared before it: its occurrence
- * for gh_ini_get_header_comment() and gh_ini_remove_section_occurrence(). */
-static guint *
-header_occurrences (const char * const *headers)
-{
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
-  guint n = g_strv_length ((char **) headers);
-  guint *occurrences = g_new (guint, n + 1);
-
-  for (guint i = 0; i < n; i++)
-    {
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, headers[i]));
-
-      occurrences[i] = count;
-      g_hash_table_insert (counts, (gpointer) headers[i], GUINT_TO_POINTER (count + 1));
-    }
-
-  return occurrences;
-}
-
-/* Callers have loaded @data into a GhIni already, so it is not rejected here; text GhIni
- * rejects has no headers. */
-GHashTable *
-gh_profile_sync_header_comments (const char *data,
-                                 gsize       length)
-{
-  GHashTable *comments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GhIni) ini = gh_ini_new ();
-  g_auto(GStrv) headers = NULL;
-  g_autofree guint *occurrences = NULL;
-
-  g_return_val_if_fail (data != NULL || length == 0, comments);
-
-  if (!gh_ini_load_from_data (ini, data, length, NULL))
-    return comments;
-
-  headers = gh_ini_get_headers (ini);
-  occurrences = header_occurrences ((const char * const *) headers);
-  for (guint i = 0; headers[i] != NULL; i++)
-    {
-      g_autofree char *comment = gh_ini_get_header_comment (ini, headers[i], occurrences[i]);
-      const char *old = g_hash_table_lookup (comments, headers[i]);
-
-      if (comment == NULL)
-        comment = g_strdup ("");
-
-      if (old == NULL)
-        g_hash_table_insert (comments, g_strdup (headers[i]), g_steal_pointer (&comment));
-      else if (!g_str_equal (old, comment))
-        g_hash_table_insert (comments, g_strdup (headers[i]), g_strdup (""));
-    }
-
-  return comments;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -205,7 +96,7 @@ gh_profile_sync_header_comments (const char *data,
 static gboolean
 is_name_char (char c)
 {
-  return g_ascii_isalnum (c) || strchr ("_.@+=,-", c) != NULL;
+  return c != '\0' && (g_ascii_isalnum (c) || strchr ("_.@+-", c) != NULL);
 }
 
 /* See the comment at the top of the file. Invalid UTF-8 counts one '-' per bad byte (then
@@ -334,35 +225,6 @@ gh_profile_name_from_template (const char  *template_,
   return g_steal_pointer (&name);
 }
 
-/* The header text for a profile; "default" is written `[default]`, as `aws configure` does. */
-static char *
-profile_header (const char *name)
-{
-  g_autofree char *quoted = NULL;
-
-  if (g_str_equal (name, "default"))
-    return g_strdup ("default");
-
-  quoted = gh_shell_quote (name);
-  return g_strconcat ("profile ", quoted, NULL);
-}
-
-/* The profile name a header stands for, as botocore reads it; NULL for other sections. */
-static char *
-profile_name_of_header (const char *header)
-{
-  g_autofree char *kind = NULL;
-  g_autofree char *name = NULL;
-
-  if (g_str_equal (header, "default"))
-    return g_strdup ("default");
-
-  if (!gh_aws_config_parse_header (header, &kind, &name) || !g_str_equal (kind, "profile"))
-    return NULL;
-
-  return g_steal_pointer (&name);
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Planning                                                                                 */
 
@@ -428,29 +290,37 @@ describe_role (GhRole *role)
                           gh_role_get_account_id (role));
 }
 
+/* What the profiles are made of: the settings in effect, resolved */
+typedef struct
+{
+  const char *session_name;
+  const char *template_;           /* never NULL */
+  const char *region;              /* NULL: no region key */
+  const char *output;              /* NULL: no output key */
+  gboolean    credential_process;
+  const char *command;             /* never NULL */
+  GHashTable *only;                /* "ACCOUNT/ROLE" of the roles to write; NULL: all */
+} Recipe;
+
 static void
-plan_keys (PlannedProfile      *planned,
-           const char          *session_name,
-           const GhSyncOptions *options)
+plan_keys (PlannedProfile *planned,
+           const Recipe   *recipe)
 {
   g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
 
-  if (options->credential_process)
+  if (recipe->credential_process)
     {
-      const char *command = options->gatehouse_command != NULL &&
-                            options->gatehouse_command[0] != '\0'
-                            ? options->gatehouse_command : "gatehouse";
       g_autofree char *quoted = gh_shell_quote (planned->name);
       g_autofree char *line = g_strdup_printf ("%s credentials --profile %s --format process",
-                                               command, quoted);
+                                               recipe->command, quoted);
 
       g_strv_builder_add (keys, "credential_process");
       g_strv_builder_add (values, line);
       /* What `gatehouse credentials --profile` needs; the AWS CLI ignores these keys, and
        * sso_* keys would make it bypass credential_process. */
       g_strv_builder_add (keys, "gatehouse_sso_session");
-      g_strv_builder_add (values, session_name);
+      g_strv_builder_add (values, recipe->session_name);
       g_strv_builder_add (keys, "gatehouse_account_id");
       g_strv_builder_add (values, gh_role_get_account_id (planned->role));
       g_strv_builder_add (keys, "gatehouse_role_name");
@@ -459,22 +329,22 @@ plan_keys (PlannedProfile      *planned,
   else
     {
       g_strv_builder_add (keys, "sso_session");
-      g_strv_builder_add (values, session_name);
+      g_strv_builder_add (values, recipe->session_name);
       g_strv_builder_add (keys, "sso_account_id");
       g_strv_builder_add (values, gh_role_get_account_id (planned->role));
       g_strv_builder_add (keys, "sso_role_name");
       g_strv_builder_add (values, gh_role_get_role_name (planned->role));
     }
 
-  if (options->region != NULL && options->region[0] != '\0')
+  if (recipe->region != NULL)
     {
       g_strv_builder_add (keys, "region");
-      g_strv_builder_add (values, options->region);
+      g_strv_builder_add (values, recipe->region);
     }
-  if (options->output != NULL && options->output[0] != '\0')
+  if (recipe->output != NULL)
     {
       g_strv_builder_add (keys, "output");
-      g_strv_builder_add (values, options->output);
+      g_strv_builder_add (values, recipe->output);
     }
 
   planned->keys = g_strv_builder_end (keys);
@@ -487,43 +357,98 @@ is_single_line (const char *text)
   return text == NULL || strpbrk (text, "\r\n") == NULL;
 }
 
-/* The profiles to write, sorted by name, with name collisions resolved. Roles whose name
- * comes out empty are reported in @result->skipped. */
-static GPtrArray *
-plan_profiles (const char           *session_name,
-               GPtrArray            *roles,
-               const GhSyncOptions  *options,
-               GhSyncResult         *result,
+/* Template mistakes are reported once, not once per role */
+static gboolean
+check_template (const char  *template_,
+                GError     **error)
+{
+  g_autofree char *check = NULL;
+
+  if (template_ == NULL)
+    return TRUE;
+
+  if (!is_single_line (template_))
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("The profile name template must be a single line."));
+      return FALSE;
+    }
+
+  check = expand_template (template_, "s", "a", "n", "r", error);
+  return check != NULL;
+}
+
+/* The settings given as options; checked before the file is locked */
+static gboolean
+check_options (const GhSyncOptions  *options,
                GError              **error)
 {
-  g_autoptr(GPtrArray) planned = g_ptr_array_new_with_free_func (planned_profile_free);
-  g_autoptr(GHashTable) only = NULL;
-  g_autoptr(GHashTable) natural = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) assigned = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *check = NULL;
-  const char *template_ = options->template_ != NULL ? options->template_
-                                                     : GH_DEFAULT_PROFILE_TEMPLATE;
-
   if (!is_single_line (options->region) || !is_single_line (options->output) ||
       !is_single_line (options->gatehouse_command))
     {
       g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                            _("The region, output format and command must each be a single "
                              "line."));
-      return NULL;
+      return FALSE;
     }
 
-  /* Template mistakes are reported once, not once per role */
-  check = expand_template (template_, "s", "a", "n", "r", error);
-  if (check == NULL)
-    return NULL;
-
-  if (options->only_keys != NULL)
+  if (options->region != NULL && !gh_region_is_valid (options->region))
     {
-      only = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; options->only_keys[i] != NULL; i++)
-        g_hash_table_add (only, options->only_keys[i]);
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("“%s” is not an AWS region (expected something like us-east-1)."),
+                   options->region);
+      return FALSE;
     }
+
+  return check_template (options->template_, error);
+}
+
+/* The stored settings may have been edited by hand (and the sign-in's region too): a value
+ * that cannot be written is an error that says where it comes from. */
+static gboolean
+check_recipe (const Recipe  *recipe,
+              const char    *region_source,
+              GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!is_single_line (recipe->output))
+    g_set_error_literal (&local_error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                         _("The output format must be a single line."));
+  else
+    check_template (recipe->template_, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("%s (a sync setting of the sign-in “%s”; gatehouse sync --reset puts it "
+                     "back to its default)"),
+                   local_error->message, recipe->session_name);
+      return FALSE;
+    }
+
+  if (recipe->region != NULL && !gh_region_is_valid (recipe->region))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The profiles of the sign-in “%s” would get the region “%s” (%s), which is "
+                     "not an AWS region."),
+                   recipe->session_name, recipe->region, region_source);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The profiles to write, sorted by name, with name collisions resolved. Roles whose name
+ * comes out empty are reported in @result->skipped. */
+static GPtrArray *
+plan_profiles (GPtrArray     *roles,
+               const Recipe  *recipe,
+               GhSyncResult  *result)
+{
+  g_autoptr(GPtrArray) planned = g_ptr_array_new_with_free_func (planned_profile_free);
+  g_autoptr(GHashTable) natural = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) assigned = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; roles != NULL && i < roles->len; i++)
     {
@@ -532,9 +457,7 @@ plan_profiles (const char           *session_name,
       PlannedProfile *profile;
       char *name;
 
-      g_return_val_if_fail (GH_IS_ROLE (role), NULL);
-
-      if (only != NULL && !g_hash_table_contains (only, gh_role_get_key (role)))
+      if (recipe->only != NULL && !g_hash_table_contains (recipe->only, gh_role_get_key (role)))
         continue;
 
       if (!is_single_line (gh_role_get_role_name (role)) ||
@@ -547,7 +470,7 @@ plan_profiles (const char           *session_name,
           continue;
         }
 
-      name = gh_profile_name_from_template (template_, session_name,
+      name = gh_profile_name_from_template (recipe->template_, recipe->session_name,
                                             gh_role_get_account_id (role),
                                             gh_role_get_account_name (role),
                                             gh_role_get_role_name (role), &local_error);
@@ -612,7 +535,7 @@ plan_profiles (const char           *session_name,
     g_ptr_array_sort (planned, compare_by_name);
 
     for (guint i = 0; i < planned->len; i++)
-      plan_keys (g_ptr_array_index (planned, i), session_name, options);
+      plan_keys (g_ptr_array_index (planned, i), recipe);
   }
 
   return g_steal_pointer (&planned);
@@ -669,7 +592,7 @@ add_section (GhIni          *ini,
              PlannedProfile *planned,
              const char     *marker)
 {
-  g_autofree char *header = profile_header (planned->name);
+  g_autofree char *header = gh_aws_config_profile_header (planned->name);
 
   gh_ini_add_section (ini, header, marker);
   for (guint k = 0; planned->keys[k] != NULL; k++)
@@ -684,7 +607,7 @@ typedef enum
 } Owner;
 
 /* The document's headers as they were read, each with its occurrence (see
- * header_occurrences()) */
+ * gh_ini_header_occurrences()) */
 typedef struct
 {
   GhIni  *ini;
@@ -720,9 +643,8 @@ owner_of (Headers         *doc,
   for (guint i = 0; i < existing->headers->len; i++)
     {
       guint h = g_array_index (existing->headers, guint, i);
-      g_autofree char *comment = gh_ini_get_header_comment (doc->ini, doc->headers[h],
+      g_autofree char *owner = gh_profile_marker_get_owner (doc->ini, doc->headers[h],
                                                             doc->occurrences[h]);
-      g_autofree char *owner = gh_profile_sync_parse_marker (comment);
 
       if (owner == NULL)
         return OWNER_HAND_WRITTEN;
@@ -740,6 +662,25 @@ owner_of (Headers         *doc,
   if (other_session != NULL)
     *other_session = g_steal_pointer (&first);
   return OWNER_OTHER_SESSION;
+}
+
+/* Whether every header of the profile is one `gatehouse profile add` wrote for @role */
+static gboolean
+added_for_role (Headers         *doc,
+                ExistingProfile *existing,
+                const char      *session_name,
+                GhRole          *role)
+{
+  for (guint i = 0; i < existing->headers->len; i++)
+    {
+      guint h = g_array_index (existing->headers, guint, i);
+
+      if (!gh_profile_is_added_for_role (doc->ini, doc->headers[h], doc->occurrences[h],
+                                         session_name, gh_role_get_account_id (role),
+                                         gh_role_get_role_name (role)))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Removes the given headers (indices into @doc, sorted) with their sections. In file order,
@@ -763,17 +704,65 @@ remove_headers (Headers *doc,
     }
 }
 
-/* Plans against @contents and returns the new text. */
-static char *
-apply_plan (const char    *contents,
-            gsize          length,
+/* A profile that stays names a profile that would go as its source_profile: that one stays
+ * too (it may itself name another). @going: ExistingProfile of this sign-in that would go,
+ * filtered to those that may. */
+static void
+keep_sources (Headers      *doc,
+              GPtrArray    *existing_order,
+              GPtrArray    *going,
+              GhSyncResult *result)
+{
+  g_autoptr(GHashTable) leaving = NULL;
+  gboolean kept_one = TRUE;
+
+  if (going->len == 0)
+    return;
+
+  leaving = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < going->len; i++)
+    g_hash_table_add (leaving, ((ExistingProfile *) g_ptr_array_index (going, i))->name);
+
+  while (kept_one)
+    {
+      kept_one = FALSE;
+      for (guint i = 0; i < existing_order->len; i++)
+        {
+          ExistingProfile *profile = g_ptr_array_index (existing_order, i);
+
+          if (g_hash_table_contains (leaving, profile->name))
+            continue;
+
+          for (guint j = 0; j < profile->headers->len; j++)
+            {
+              guint h = g_array_index (profile->headers, guint, j);
+              g_autofree char *source = gh_ini_get_value (doc->ini, doc->headers[h],
+                                                          "source_profile");
+
+              if (source == NULL || !g_hash_table_remove (leaving, source))
+                continue;
+              g_ptr_array_add (result->kept,
+                               g_strdup_printf (_("%s: kept, because the profile “%s” names it "
+                                                  "as source_profile; change that profile, and "
+                                                  "the next sync removes it"),
+                                                source, profile->name));
+              kept_one = TRUE;
+            }
+        }
+    }
+
+  for (guint i = going->len; i-- > 0;)
+    if (!g_hash_table_contains (leaving, ((ExistingProfile *) g_ptr_array_index (going, i))->name))
+      g_ptr_array_remove_index (going, i);
+}
+
+/* Applies the plan to @ini */
+static void
+apply_plan (GhIni         *ini,
             const char    *session_name,
             GPtrArray     *planned,
-            GhSyncResult  *result,
-            gsize         *new_length,
-            GError       **error)
+            GhSyncResult  *result)
 {
-  g_autoptr(GhIni) ini = gh_ini_new ();
   g_auto(GStrv) headers = NULL;
   g_autofree guint *occurrences = NULL;
   g_autoptr(GHashTable) existing = NULL;
@@ -782,14 +771,12 @@ apply_plan (const char    *contents,
   g_autoptr(GPtrArray) additions = g_ptr_array_new ();
   g_autoptr(GArray) to_remove = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) to_update = g_ptr_array_new ();
-  g_autofree char *marker = gh_profile_sync_marker (session_name);
+  g_autoptr(GPtrArray) going = g_ptr_array_new ();
+  g_autofree char *marker = gh_profile_marker_for_session (session_name);
   Headers doc;
 
-  if (!gh_ini_load_from_data (ini, contents, length, error))
-    return NULL;
-
   headers = gh_ini_get_headers (ini);
-  occurrences = header_occurrences ((const char * const *) headers);
+  occurrences = gh_ini_header_occurrences ((const char * const *) headers);
   doc = (Headers) { ini, headers, occurrences };
 
   /* Profile name → its headers (`[profile a]` and `[profile 'a']` are one profile) */
@@ -797,7 +784,7 @@ apply_plan (const char    *contents,
   existing_order = g_ptr_array_new ();
   for (guint h = 0; headers[h] != NULL; h++)
     {
-      g_autofree char *name = profile_name_of_header (headers[h]);
+      g_autofree char *name = gh_aws_config_profile_name (headers[h]);
       ExistingProfile *profile;
 
       if (name == NULL)
@@ -822,14 +809,21 @@ apply_plan (const char    *contents,
       g_hash_table_add (planned_names, profile->name);
     }
 
-  /* This sign-in's profiles for roles that are gone (or no longer selected) */
+  /* This sign-in's profiles for roles that are gone (or no longer selected, or named
+   * otherwise now) */
   for (guint i = 0; i < existing_order->len; i++)
     {
       ExistingProfile *profile = g_ptr_array_index (existing_order, i);
 
-      if (g_hash_table_contains (planned_names, profile->name) ||
-          owner_of (&doc, profile, session_name, NULL) != OWNER_THIS_SESSION)
-        continue;
+      if (!g_hash_table_contains (planned_names, profile->name) &&
+          owner_of (&doc, profile, session_name, NULL) == OWNER_THIS_SESSION)
+        g_ptr_array_add (going, profile);
+    }
+
+  keep_sources (&doc, existing_order, going, result);
+  for (guint i = 0; i < going->len; i++)
+    {
+      ExistingProfile *profile = g_ptr_array_index (going, i);
 
       g_array_append_vals (to_remove, profile->headers->data, profile->headers->len);
       g_ptr_array_add (result->removed, g_strdup (profile->name));
@@ -851,9 +845,11 @@ apply_plan (const char    *contents,
       switch (owner_of (&doc, current, session_name, &other))
         {
         case OWNER_HAND_WRITTEN:
-          g_ptr_array_add (result->skipped,
-                           g_strdup_printf (_("%s: a profile you wrote has this name; not "
-                                              "changed"), profile->name));
+          /* `gatehouse profile add` wrote this very profile: no clash to report. */
+          if (!added_for_role (&doc, current, session_name, profile->role))
+            g_ptr_array_add (result->skipped,
+                             g_strdup_printf (_("%s: a profile you wrote has this name; not "
+                                                "changed"), profile->name));
           continue;
 
         case OWNER_OTHER_SESSION:
@@ -891,395 +887,279 @@ apply_plan (const char    *contents,
 
   for (guint i = 0; i < additions->len; i++)
     add_section (ini, g_ptr_array_index (additions, i), marker);
-
-  return gh_ini_to_data (ini, new_length);
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Diff                                                                                     */
+/* Syncing                                                                                  */
 
-typedef struct
+/* The file's text; "" for a missing file */
+static char *
+read_config (const char  *resolved,
+             const char  *config_path,
+             gsize       *length,
+             GError     **error)
 {
-  const char *text;
-  gsize       len;
-} DiffLine;
+  g_autoptr(GError) local_error = NULL;
+  char *contents = NULL;
 
-typedef struct
-{
-  GArray *a;        /* DiffLine */
-  GArray *b;
-  GString *ops;     /* ' ', '-', '+' per line of the edit script */
-} Diff;
+  if (!gh_file_check_regular (resolved, config_path, error))
+    return NULL;
 
-static GArray *
-split_lines (const char *text,
-             gsize       length)
-{
-  GArray *lines = g_array_new (FALSE, FALSE, sizeof (DiffLine));
-  const char *p = text;
-  const char *stop = text + length;
+  if (g_file_get_contents (resolved, &contents, length, &local_error))
+    return contents;
 
-  while (p < stop)
+  if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     {
-      DiffLine line = { p, 0 };
-      const char *nl = p;
-
-      while (nl < stop && *nl != '\n' && *nl != '\r')
-        nl++;
-      line.len = nl - p;
-      g_array_append_val (lines, line);
-
-      if (nl < stop && *nl == '\r' && nl + 1 < stop && nl[1] == '\n')
-        nl++;
-      p = nl < stop ? nl + 1 : nl;
+      *length = 0;
+      return g_strdup ("");
     }
 
-  return lines;
-}
-
-static inline gboolean
-lines_equal (const DiffLine *x,
-             const DiffLine *y)
-{
-  return x->len == y->len && memcmp (x->text, y->text, x->len) == 0;
-}
-
-static guint
-diff_line_hash (gconstpointer key)
-{
-  const DiffLine *line = key;
-  guint hash = 5381;
-
-  for (gsize i = 0; i < line->len; i++)
-    hash = hash * 33 + (guchar) line->text[i];
-  return hash;
+  g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+               _("Cannot read the AWS config file %s: %s"), config_path, local_error->message);
+  return NULL;
 }
 
 static gboolean
-diff_line_equal (gconstpointer a,
-                 gconstpointer b)
+empty (const char *text)
 {
-  return lines_equal (a, b);
+  return text == NULL || text[0] == '\0';
 }
 
-#define A(i) (&g_array_index (diff->a, DiffLine, (i)))
-#define B(i) (&g_array_index (diff->b, DiffLine, (i)))
-
-static void
-emit (Diff  *diff,
-      char   op,
-      guint  count)
+/* The settings given as options, and which ones they are; an empty string asks for the
+ * default, as a missing key in the file does */
+static GhSyncSetting
+given_settings (const GhSyncOptions *options,
+                GhSyncSettings      *given)
 {
-  for (guint i = 0; i < count; i++)
-    g_string_append_c (diff->ops, op);
+  GhSyncSetting which = 0;
+
+  if (options->template_ != NULL)
+    which |= GH_SYNC_SETTING_TEMPLATE;
+  if (options->region != NULL)
+    which |= GH_SYNC_SETTING_REGION;
+  if (options->output != NULL)
+    which |= GH_SYNC_SETTING_OUTPUT;
+  if (options->credential_process)
+    which |= GH_SYNC_SETTING_CREDENTIAL_PROCESS;
+  if (options->favorites_only)
+    which |= GH_SYNC_SETTING_FAVORITES_ONLY;
+
+  given->template_ = empty (options->template_) ? NULL : g_strdup (options->template_);
+  given->region = empty (options->region) ? NULL : g_strdup (options->region);
+  given->output = empty (options->output) ? NULL : g_strdup (options->output);
+  given->credential_process = options->credential_process;
+  given->favorites_only = options->favorites_only;
+  return which;
 }
 
-/* Minimal diff of a small block by dynamic programming over the longest common subsequence */
-static void
-diff_lcs (Diff  *diff,
-          guint  a0,
-          guint  a1,
-          guint  b0,
-          guint  b1)
+/* The settings this sync uses: the stored ones, with the options' resets and values applied;
+ * with options->store, the changes go into the sign-in's section of @ini. An empty string is
+ * no value. */
+static gboolean
+resolve_settings (GhIni                *ini,
+                  const char           *config_path,
+                  const char           *session_name,
+                  const GhSyncOptions  *options,
+                  GhSyncResult         *result,
+                  GError              **error)
 {
-  guint na = a1 - a0;
-  guint nb = b1 - b0;
-  g_autofree guint32 *table = g_new0 (guint32, (gsize) (na + 1) * (nb + 1));
-  guint i = 0;
-  guint j = 0;
+  g_autofree char *section = gh_aws_config_find_session_section (ini, session_name);
+  g_autoptr(GhSyncSettings) stored = NULL;
+  g_autoptr(GhSyncSettings) defaults = gh_sync_settings_new ();
+  g_autoptr(GhSyncSettings) given = gh_sync_settings_new ();
+  GhSyncSetting given_mask = given_settings (options, given);
+  GhSyncSetting reset = options->reset & GH_SYNC_SETTINGS_ALL & ~given_mask;
 
-#define T(x, y) table[(gsize) (x) * (nb + 1) + (y)]
-  for (guint x = na; x-- > 0;)
-    for (guint y = nb; y-- > 0;)
-      T (x, y) = lines_equal (A (a0 + x), B (b0 + y)) ? T (x + 1, y + 1) + 1
-                 : MAX (T (x + 1, y), T (x, y + 1));
+  stored = section != NULL ? gh_sync_settings_load_from_ini (ini, section)
+                           : gh_sync_settings_new ();
+  result->settings = gh_sync_settings_copy (stored);
+  gh_sync_settings_assign (result->settings, defaults, reset);
+  gh_sync_settings_assign (result->settings, given, given_mask);
+  if (section != NULL)
+    result->session_region = gh_ini_get_value (ini, section, "sso_region");
 
-  while (i < na && j < nb)
+  if (!options->store)
+    return TRUE;
+
+  result->stored = gh_sync_settings_differ (stored, result->settings, given_mask | reset);
+  if (result->stored == 0)
+    return TRUE;
+
+  if (section == NULL)
     {
-      if (lines_equal (A (a0 + i), B (b0 + j)))
-        {
-          emit (diff, ' ', 1);
-          i++;
-          j++;
-        }
-      else if (T (i + 1, j) >= T (i, j + 1))
-        {
-          emit (diff, '-', 1);
-          i++;
-        }
-      else
-        {
-          emit (diff, '+', 1);
-          j++;
-        }
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("There is no sign-in named “%s” in %s to keep the sync settings with"),
+                   session_name, config_path);
+      return FALSE;
     }
-#undef T
 
-  emit (diff, '-', na - i);
-  emit (diff, '+', nb - j);
+  gh_sync_settings_save_to_ini (result->settings, result->stored, ini, section);
+  return TRUE;
 }
 
-typedef struct
+static GHashTable *
+favorites_table (GStrv keys)
 {
-  guint count_a;
-  guint count_b;
-  guint index_a;
-  guint index_b;
-} Occurrence;
+  GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
 
-static int
-compare_by_index_a (gconstpointer a,
-                    gconstpointer b)
-{
-  const Occurrence *x = a;
-  const Occurrence *y = b;
-
-  return x->index_a < y->index_a ? -1 : x->index_a > y->index_a;
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_hash_table_add (table, keys[i]);
+  return table;
 }
 
-/* Patience diff: lines that occur once on each side anchor the diff (in a config file the
- * section headers do), the blocks between them are diffed recursively. */
-static void
-diff_range (Diff  *diff,
-            guint  a0,
-            guint  a1,
-            guint  b0,
-            guint  b1)
+/* Plans the profiles with the settings in @result and applies the plan to @ini */
+static gboolean
+plan_and_apply (GhIni                *ini,
+                const char           *session_name,
+                GPtrArray            *roles,
+                const GhSyncOptions  *options,
+                GhSyncResult         *result,
+                GError              **error)
 {
-  guint prefix = 0;
-  guint suffix = 0;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GArray) anchors = NULL;
-  GHashTableIter iter;
-  gpointer value;
+  const GhSyncSettings *settings = result->settings;
+  g_autoptr(GHashTable) only = NULL;
+  g_autoptr(GPtrArray) planned = NULL;
+  Recipe recipe = { 0, };
 
-  while (a0 + prefix < a1 && b0 + prefix < b1 && lines_equal (A (a0 + prefix), B (b0 + prefix)))
-    prefix++;
-  emit (diff, ' ', prefix);
-  a0 += prefix;
-  b0 += prefix;
+  /* Settings hold no empty strings: gh-sync-settings reads them as the default */
+  recipe.session_name = session_name;
+  recipe.template_ = settings->template_ != NULL ? settings->template_
+                                                 : GH_DEFAULT_PROFILE_TEMPLATE;
+  recipe.region = settings->region != NULL ? settings->region
+                                           : !empty (result->session_region)
+                                           ? result->session_region : NULL;
+  recipe.output = settings->output;
+  recipe.credential_process = settings->credential_process;
+  recipe.command = !empty (options->gatehouse_command) ? options->gatehouse_command
+                                                       : "gatehouse";
 
-  while (a1 - suffix > a0 && b1 - suffix > b0 &&
-         lines_equal (A (a1 - suffix - 1), B (b1 - suffix - 1)))
-    suffix++;
-  a1 -= suffix;
-  b1 -= suffix;
+  if (!check_recipe (&recipe, settings->region != NULL
+                              ? _("a sync setting of the sign-in")
+                              : _("the sign-in's sso_region"), error))
+    return FALSE;
 
-  if (a0 == a1 || b0 == b1)
+  if (settings->favorites_only)
     {
-      emit (diff, '-', a1 - a0);
-      emit (diff, '+', b1 - b0);
-      emit (diff, ' ', suffix);
-      return;
-    }
-
-  seen = g_hash_table_new_full (diff_line_hash, diff_line_equal, NULL, g_free);
-  for (guint i = a0; i < a1; i++)
-    {
-      Occurrence *occ = g_hash_table_lookup (seen, A (i));
-
-      if (occ == NULL)
+      if (options->favorite_keys == NULL)
         {
-          occ = g_new0 (Occurrence, 1);
-          g_hash_table_insert (seen, A (i), occ);
+          g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                       _("The sign-in “%s” syncs only favourite roles, but the favourites could "
+                         "not be read; gatehouse sync %s --reset favorites-only syncs all its "
+                         "roles"),
+                       session_name, session_name);
+          return FALSE;
         }
-      occ->count_a++;
-      occ->index_a = i;
-    }
-  for (guint j = b0; j < b1; j++)
-    {
-      Occurrence *occ = g_hash_table_lookup (seen, B (j));
-
-      if (occ != NULL)
-        {
-          occ->count_b++;
-          occ->index_b = j;
-        }
+      recipe.only = only = favorites_table (options->favorite_keys);
     }
 
-  /* Unique common lines in the order of a, then the longest run increasing in b (patience
-   * sorting) */
-  anchors = g_array_new (FALSE, FALSE, sizeof (Occurrence));
-  g_hash_table_iter_init (&iter, seen);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Occurrence *occ = value;
-
-      if (occ->count_a == 1 && occ->count_b == 1)
-        g_array_append_val (anchors, *occ);
-    }
-
-  if (anchors->len > 0)
-    {
-      guint n = anchors->len;
-      g_autofree guint *tails = g_new (guint, n);      /* pile tops: index into anchors */
-      g_autofree guint *back = g_new (guint, n);       /* predecessor in the chain */
-      g_autofree guint *chain = g_new (guint, n);
-      guint piles = 0;
-      guint length;
-      guint pa = a0;
-      guint pb = b0;
-
-      g_array_sort (anchors, compare_by_index_a);
-
-      for (guint i = 0; i < n; i++)
-        {
-          guint b = g_array_index (anchors, Occurrence, i).index_b;
-          guint lo = 0;
-          guint hi = piles;
-
-          while (lo < hi)
-            {
-              guint mid = (lo + hi) / 2;
-
-              if (g_array_index (anchors, Occurrence, tails[mid]).index_b < b)
-                lo = mid + 1;
-              else
-                hi = mid;
-            }
-          back[i] = lo > 0 ? tails[lo - 1] : G_MAXUINT;
-          tails[lo] = i;
-          if (lo == piles)
-            piles++;
-        }
-
-      length = piles;
-      for (guint k = tails[piles - 1], m = length; m > 0; k = back[k])
-        chain[--m] = k;
-
-      for (guint m = 0; m < length; m++)
-        {
-          Occurrence *occ = &g_array_index (anchors, Occurrence, chain[m]);
-
-          diff_range (diff, pa, occ->index_a, pb, occ->index_b);
-          emit (diff, ' ', 1);
-          pa = occ->index_a + 1;
-          pb = occ->index_b + 1;
-        }
-      diff_range (diff, pa, a1, pb, b1);
-    }
-  else if ((guint64) (a1 - a0) * (b1 - b0) <= DIFF_MAX_DP_CELLS)
-    diff_lcs (diff, a0, a1, b0, b1);
-  else
-    {
-      emit (diff, '-', a1 - a0);
-      emit (diff, '+', b1 - b0);
-    }
-
-  emit (diff, ' ', suffix);
+  planned = plan_profiles (roles, &recipe, result);
+  apply_plan (ini, session_name, planned, result);
+  return TRUE;
 }
 
-static void
-append_hunk (GString    *out,
-             Diff       *diff,
-             guint       start,
-             guint       end,
-             const guint *a_pos,
-             const guint *b_pos)
+/* Reads the file, applies the settings and the plan to it and writes it back unless @dry_run
+ * or nothing changed; the caller holds the lock when it is not a dry run. */
+static gboolean
+sync_file (const char           *config_path,
+           const char           *resolved,
+           const char           *session_name,
+           GPtrArray            *roles,
+           const GhSyncOptions  *options,
+           gboolean              dry_run,
+           GhSyncResult         *result,
+           GCancellable         *cancellable,
+           GError              **error)
 {
-  guint a_count = 0;
-  guint b_count = 0;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autofree char *contents = NULL;
+  g_autofree char *new_contents = NULL;
+  gsize length = 0;
+  gsize new_length = 0;
 
-  for (guint i = start; i < end; i++)
+  contents = read_config (resolved, config_path, &length, error);
+  if (contents == NULL)
+    return FALSE;
+
+  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
     {
-      char op = diff->ops->str[i];
-
-      if (op != '+')
-        a_count++;
-      if (op != '-')
-        b_count++;
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
+                   config_path, local_error->message);
+      return FALSE;
     }
 
-  /* Like diff -u: an empty side names the line before it */
-  g_string_append_printf (out, "@@ -%u,%u +%u,%u @@\n",
-                          a_pos[start] + (a_count > 0 ? 1 : 0), a_count,
-                          b_pos[start] + (b_count > 0 ? 1 : 0), b_count);
+  if (!resolve_settings (ini, config_path, session_name, options, result, error) ||
+      !plan_and_apply (ini, session_name, roles, options, result, error))
+    return FALSE;
 
-  for (guint i = start; i < end; i++)
+  new_contents = gh_ini_to_data (ini, &new_length);
+  result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
+  if (!result->changed)
     {
-      char op = diff->ops->str[i];
-      const DiffLine *line = op == '+' ? B (b_pos[i]) : A (a_pos[i]);
-
-      g_string_append_c (out, op);
-      g_string_append_len (out, line->text, line->len);
-      g_string_append_c (out, '\n');
+      /* Nothing to write, but what an interrupted sync left behind still goes */
+      if (!dry_run)
+        gh_file_remove_stale_temp_files (resolved);
+      return TRUE;
     }
+
+  g_free (result->diff);
+  result->diff = gh_text_diff_unified (config_path, contents, length,
+                                       config_path, new_contents, new_length);
+
+  if (dry_run)
+    return TRUE;
+
+  /* The last moment a cancelled sync can still leave the file as it was */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  return gh_file_write_private (resolved, new_contents, new_length, error);
 }
 
-/* A unified diff (3 lines of context) from @old to @new, "" when they have the same lines. */
-static char *
-unified_diff (const char *path,
-              const char *old,
-              gsize       old_len,
-              const char *new,
-              gsize       new_len)
+static GhSyncResult *
+profile_sync (const char           *config_path,
+              const char           *session_name,
+              GPtrArray            *roles,
+              const GhSyncOptions  *options,
+              gboolean              dry_run,
+              GCancellable         *cancellable,
+              GError              **error)
 {
-  Diff d = { 0 };
-  Diff *diff = &d;
-  g_autofree guint *a_pos = NULL;
-  g_autofree guint *b_pos = NULL;
-  GString *out = g_string_new (NULL);
-  guint n;
-  guint i = 0;
-  gboolean any = FALSE;
+  static const GhSyncOptions default_options = { 0 };
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhLock) lock = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *resolved = NULL;
 
-  diff->a = split_lines (old, old_len);
-  diff->b = split_lines (new, new_len);
-  diff->ops = g_string_new (NULL);
-  diff_range (diff, 0, diff->a->len, 0, diff->b->len);
+  if (options == NULL)
+    options = &default_options;
 
-  n = diff->ops->len;
-  a_pos = g_new (guint, n + 1);
-  b_pos = g_new (guint, n + 1);
-  a_pos[0] = b_pos[0] = 0;
-  for (guint k = 0; k < n; k++)
+  if (!gh_validate_session_name (session_name, error) || !check_options (options, error))
+    return NULL;
+
+  for (guint i = 0; roles != NULL && i < roles->len; i++)
+    g_return_val_if_fail (GH_IS_ROLE (g_ptr_array_index (roles, i)), NULL);
+
+  absolute = g_canonicalize_filename (config_path, NULL);
+  resolved = gh_file_resolve_symlinks (absolute);
+
+  if (!dry_run)
     {
-      char op = diff->ops->str[k];
+      g_autofree char *lock_name = gh_lock_name_for_file ("config", resolved);
 
-      a_pos[k + 1] = a_pos[k] + (op != '+' ? 1 : 0);
-      b_pos[k + 1] = b_pos[k] + (op != '-' ? 1 : 0);
+      lock = gh_lock_acquire (lock_name, cancellable, error);
+      if (lock == NULL)
+        return NULL;
     }
 
-  while (i < n)
-    {
-      guint start;
-      guint last_change;
-      guint end;
+  result = sync_result_new ();
+  if (!sync_file (config_path, resolved, session_name, roles, options, dry_run, result,
+                  cancellable, error))
+    return NULL;
 
-      if (diff->ops->str[i] == ' ')
-        {
-          i++;
-          continue;
-        }
-
-      if (!any)
-        {
-          g_string_append_printf (out, "--- %s\n+++ %s\n", path, path);
-          any = TRUE;
-        }
-
-      start = i > DIFF_CONTEXT ? i - DIFF_CONTEXT : 0;
-      last_change = i;
-      for (guint k = i; k < n && k <= last_change + 2 * DIFF_CONTEXT; k++)
-        if (diff->ops->str[k] != ' ')
-          last_change = k;
-      end = MIN (n, last_change + 1 + DIFF_CONTEXT);
-
-      append_hunk (out, diff, start, end, a_pos, b_pos);
-      i = end;
-    }
-
-  g_array_unref (diff->a);
-  g_array_unref (diff->b);
-  g_string_free (diff->ops, TRUE);
-
-  return g_string_free (out, FALSE);
+  return g_steal_pointer (&result);
 }
-
-#undef A
-#undef B
-
-/* ---------------------------------------------------------------------------------------- */
 
 /**
  * gh_profile_sync:
@@ -1287,8 +1167,10 @@ unified_diff (const char *path,
  * Without @dry_run, the file is read, planned and written under the config file's lock (the
  * lock gh_aws_config_add_session() takes), so an edit another program made before the lock was
  * taken is kept. Nothing is written when the planned text equals the file. Fails with
- * GH_ERROR_INVALID_INPUT for a bad template or option, GH_ERROR_CONFIG when the file cannot be
- * read, parsed or written (then the file is as it was).
+ * GH_ERROR_INVALID_INPUT for a bad template or option (given or stored),
+ * GH_ERROR_NOT_FOUND_LOCAL for settings to store for a sign-in the file does not define,
+ * GH_ERROR_CONFIG when the file cannot be read, parsed or written (then the file is as it
+ * was).
  */
 GhSyncResult *
 gh_profile_sync (const char           *config_path,
@@ -1298,84 +1180,138 @@ gh_profile_sync (const char           *config_path,
                  gboolean              dry_run,
                  GError              **error)
 {
-  static const GhSyncOptions default_options = { 0 };
-  g_autoptr(GhSyncResult) result = NULL;
-  g_autoptr(GPtrArray) planned = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *absolute = NULL;
-  g_autofree char *resolved = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *new_contents = NULL;
-  gsize length = 0;
-  gsize new_length = 0;
-  int lock_fd = -1;
-  gboolean ok = FALSE;
-
   g_return_val_if_fail (config_path != NULL, NULL);
   g_return_val_if_fail (session_name != NULL, NULL);
 
+  return profile_sync (config_path, session_name, roles, options, dry_run, NULL, error);
+}
+
+/* The command PATH finds is written when it is this executable, so the profiles survive an
+ * upgrade that moves the binary; anything else (an uninstalled build) needs the full path. */
+char *
+gh_profile_sync_default_command (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *found = g_find_program_in_path ("gatehouse");
+  g_autofree char *found_real = found != NULL ? realpath (found, NULL) : NULL;
+
+  if (self == NULL || g_strcmp0 (found_real, self) == 0)
+    return g_strdup ("gatehouse");
+  return g_steal_pointer (&self);
+}
+
+/* What a sync on a worker thread needs: copies, so the caller may free its own at once */
+typedef struct
+{
+  char          *config_path;
+  char          *session_name;
+  GPtrArray     *roles;
+  GhSyncOptions  options;       /* its strings are the ones below */
+  char          *template_;
+  char          *region;
+  char          *output;
+  char          *gatehouse_command;
+  GStrv          favorite_keys;
+  gboolean       dry_run;
+} SyncData;
+
+static void
+sync_data_free (gpointer user_data)
+{
+  SyncData *data = user_data;
+
+  g_free (data->config_path);
+  g_free (data->session_name);
+  g_clear_pointer (&data->roles, g_ptr_array_unref);
+  g_free (data->template_);
+  g_free (data->region);
+  g_free (data->output);
+  g_free (data->gatehouse_command);
+  g_strfreev (data->favorite_keys);
+  g_free (data);
+}
+
+static SyncData *
+sync_data_new (const char          *config_path,
+               const char          *session_name,
+               GPtrArray           *roles,
+               const GhSyncOptions *options,
+               gboolean             dry_run)
+{
+  SyncData *data = g_new0 (SyncData, 1);
+
+  data->config_path = g_strdup (config_path);
+  data->session_name = g_strdup (session_name);
+  data->roles = gh_role_array_copy (roles);
+  data->dry_run = dry_run;
   if (options == NULL)
-    options = &default_options;
+    return data;
 
-  if (!gh_validate_session_name (session_name, error))
-    return NULL;
+  data->options = *options;
+  data->options.template_ = data->template_ = g_strdup (options->template_);
+  data->options.region = data->region = g_strdup (options->region);
+  data->options.output = data->output = g_strdup (options->output);
+  data->options.gatehouse_command = data->gatehouse_command =
+    g_strdup (options->gatehouse_command);
+  data->options.favorite_keys = data->favorite_keys = g_strdupv (options->favorite_keys);
+  return data;
+}
 
-  result = sync_result_new ();
-  planned = plan_profiles (session_name, roles, options, result, error);
-  if (planned == NULL)
-    return NULL;
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SyncData *data = task_data;
+  GError *error = NULL;
+  GhSyncResult *result;
 
-  absolute = g_canonicalize_filename (config_path, NULL);
-  resolved = gh_file_resolve_symlinks (absolute);
+  result = profile_sync (data->config_path, data->session_name, data->roles, &data->options,
+                         data->dry_run, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) gh_sync_result_free);
+}
 
-  if (!dry_run)
-    {
-      g_autofree char *hash = gh_sha1_hex (resolved);
-      g_autofree char *lock_name = g_strconcat ("config-", hash, NULL);
+/**
+ * gh_profile_sync_async:
+ *
+ * gh_profile_sync() on a worker thread, which also waits for the config file's lock, so a CLI
+ * that holds it never stalls the caller's main loop. @roles and @options are copied (the
+ * roles by reference: GhRole objects do not change). Cancelling ends the wait for the lock
+ * and leaves the file as it was, unless the new file was being written already.
+ */
+void
+gh_profile_sync_async (const char           *config_path,
+                       const char           *session_name,
+                       GPtrArray            *roles,
+                       const GhSyncOptions  *options,
+                       gboolean              dry_run,
+                       GCancellable         *cancellable,
+                       GAsyncReadyCallback   callback,
+                       gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
 
-      lock_fd = gh_file_lock_acquire (lock_name, TRUE, error);
-      if (lock_fd < 0)
-        return NULL;
-    }
+  g_return_if_fail (config_path != NULL);
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!g_file_get_contents (resolved, &contents, &length, &local_error))
-    {
-      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                       _("Cannot read the AWS config file %s: %s"), config_path,
-                       local_error->message);
-          goto out;
-        }
-      g_clear_error (&local_error);
-      contents = g_strdup ("");
-      length = 0;
-    }
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_profile_sync_async);
+  g_task_set_task_data (task, sync_data_new (config_path, session_name, roles, options, dry_run),
+                        sync_data_free);
+  g_task_run_in_thread (task, sync_thread);
+}
 
-  new_contents = apply_plan (contents, length, session_name, planned, result, &new_length,
-                             &local_error);
-  if (new_contents == NULL)
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
-                   config_path, local_error->message);
-      goto out;
-    }
+GhSyncResult *
+gh_profile_sync_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_profile_sync_async, NULL);
 
-  result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
-  if (result->changed)
-    {
-      g_free (result->diff);
-      result->diff = unified_diff (config_path, contents, length, new_contents, new_length);
-    }
-
-  if (result->changed && !dry_run &&
-      !gh_file_write_private (resolved, new_contents, new_length, error))
-    goto out;
-
-  ok = TRUE;
-
-out:
-  gh_file_lock_release (lock_fd);
-  return ok ? g_steal_pointer (&result) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

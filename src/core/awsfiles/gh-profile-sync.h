@@ -1,43 +1,55 @@
 /* gh-profile-sync.h — one AWS CLI profile per role in the config file
  *
  * Gatehouse owns only the sections it created, marked by a comment line above the header that a
- * person can read; it never changes or removes any other section. A sync is idempotent (a second
- * run leaves the file byte-identical and its mtime untouched).
+ * person can read; it never changes or removes any other section, apart from the sync settings
+ * it keeps in the sign-in's own section. A sync is idempotent (a second run leaves the file
+ * byte-identical and its mtime untouched).
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "gh-sync-settings.h"
 
 G_BEGIN_DECLS
 
-#define GH_DEFAULT_PROFILE_TEMPLATE "{role}-{account_id}"
-
+/* A sync writes profiles with the sign-in's stored settings (gh-sync-settings.h). A setting
+ * given here is used instead, and with @store it is stored, as is @reset. */
 typedef struct
 {
-  const char *template_;           /* NULL → GH_DEFAULT_PROFILE_TEMPLATE */
-  const char *region;              /* written as `region` when set */
-  const char *output;              /* written as `output` when set */
-  gboolean    credential_process;  /* profiles use credential_process instead of SSO keys */
-  const char *gatehouse_command;   /* for credential_process; NULL → "gatehouse" */
-  GStrv       only_keys;           /* when set, sync only roles whose key ("ACCOUNT/ROLE") is listed */
+  const char    *template_;           /* NULL: the stored template */
+  const char    *region;              /* NULL: the stored region (default: the sign-in's) */
+  const char    *output;              /* NULL: the stored output format */
+  gboolean       credential_process;  /* FALSE: as stored */
+  gboolean       favorites_only;      /* FALSE: as stored */
+  GhSyncSetting  reset;               /* stored settings to drop, unless given above */
+  gboolean       store;               /* keep what is given above, and @reset, with the sign-in */
+  const char    *gatehouse_command;   /* for credential_process; NULL → "gatehouse" */
+  GStrv          favorite_keys;       /* the sign-in's favourite roles ("ACCOUNT/ROLE"), for
+                                       * favourites only; NULL when they are not known */
 } GhSyncOptions;
 
 typedef struct
 {
-  GPtrArray *added;       /* profile names */
-  GPtrArray *updated;
-  GPtrArray *removed;
-  GPtrArray *skipped;     /* human-readable lines: "NAME: reason" (clash with a hand-written profile) */
-  GPtrArray *renamed;     /* human-readable lines for resolved name collisions */
-  char      *diff;        /* unified-style diff of the file (for --dry-run); "" when unchanged */
-  gboolean   changed;
+  GPtrArray      *added;       /* profile names */
+  GPtrArray      *updated;
+  GPtrArray      *removed;
+  GPtrArray      *skipped;     /* human-readable lines: "NAME: reason" (clash with a hand-written profile) */
+  GPtrArray      *renamed;     /* human-readable lines for resolved name collisions */
+  GPtrArray      *kept;        /* human-readable lines: "NAME: reason" for this sign-in's profiles
+                                * that would go but that another profile names as source_profile */
+  GhSyncSettings *settings;    /* the settings this sync used */
+  char           *session_region; /* the sign-in's sso_region; NULL when the file does not say */
+  GhSyncSetting   stored;      /* stored settings that changed (in a dry run: would change) */
+  char           *diff;        /* unified-style diff of the file (for --dry-run); "" when unchanged */
+  gboolean        changed;
 } GhSyncResult;
 
 void          gh_sync_result_free            (GhSyncResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhSyncResult, gh_sync_result_free)
 
 /* Expands {role}, {account_id}, {account_name}, {session} and sanitises the result (no spaces,
- * brackets, quotes or control characters). GH_ERROR_INVALID_INPUT for an unknown placeholder
+ * brackets, quotes, control characters, commas or equals signs). GH_ERROR_INVALID_INPUT for an unknown placeholder
  * or an empty result. */
 char         *gh_profile_name_from_template  (const char   *template_,
                                               const char   *session_name,
@@ -46,39 +58,44 @@ char         *gh_profile_name_from_template  (const char   *template_,
                                               const char   *role_name,
                                               GError      **error);
 
+/* The command a credential_process profile runs: "gatehouse" when that is what PATH finds,
+ * else this executable's absolute path (an uninstalled build, say). */
+char         *gh_profile_sync_default_command (void);
+
 /* roles: GhRole objects of session_name. Under the config file lock ("config-" + sha1 of the
  * resolved path, the lock gh-aws-config.c takes): read, plan, write (unless nothing changed).
+ * The settings (and, with options->store, their changes) are read from and written to the
+ * same file in the same edit, so what is stored always matches what was written.
  * A dry run takes no lock and writes nothing. New profiles are appended in name order; names
  * in added/updated/removed are in that order too (removed: file order). Two roles giving one
  * name: the first by key keeps it, the others get "-2", "-3", … (result->renamed). A name whose
  * section someone else owns is skipped (result->skipped), as is a role whose name comes out
  * empty. Several sections of one managed name: the last is updated, the others removed.
- * options->gatehouse_command is written as given (quote it yourself if it has spaces).
- * GH_ERROR_INVALID_INPUT for a bad template/option/session name, GH_ERROR_CONFIG when the file
- * cannot be read, parsed or written (the file is then as it was). */
+ * A profile of this sign-in that would go stays when a profile that stays names it as
+ * source_profile (result->kept). options->gatehouse_command is written as given (quote it
+ * yourself if it has spaces). GH_ERROR_INVALID_INPUT for a bad template/option/session name
+ * (given or stored), GH_ERROR_NOT_FOUND_LOCAL when settings are to be stored for a sign-in the
+ * file does not define, GH_ERROR_CONFIG when the file cannot be read, parsed or written, or
+ * favourites only is in effect and options->favorite_keys is NULL (the file is then as it
+ * was). */
 GhSyncResult *gh_profile_sync                (const char          *config_path,
                                               const char          *session_name,
                                               GPtrArray           *roles,
                                               const GhSyncOptions *options,
                                               gboolean             dry_run,
                                               GError             **error);
-
-/* The comment (without the leading "# ") that Gatehouse writes directly above the header of a
- * profile it manages for session_name:
- *   Managed by Gatehouse (sign-in "SESSION"): changes here are overwritten by gatehouse sync
- * It is not translated: it is how Gatehouse recognises its own sections. */
-char         *gh_profile_sync_marker         (const char   *session_name);
-
-/* The sign-in named by a marker comment line (as written in the file, with its '#'), or NULL
- * when the line is not a Gatehouse marker. */
-char         *gh_profile_sync_parse_marker   (const char   *comment_line);
-
-/* For every section header in @data (raw INI text; lines classified as GhIni and configparser
- * classify them): header text (as GhIni names sections) → the comment line directly above the
- * header, stripped of surrounding whitespace, or "" when the line above is not a comment. A
- * header that appears more than once maps to "" unless every occurrence has the same comment
- * line above it. */
-GHashTable   *gh_profile_sync_header_comments (const char  *data,
-                                               gsize        length);
+/* gh_profile_sync() on a worker thread, for code on a main loop: the wait for the lock and the
+ * file work never block it. @roles and @options are copied; cancelling ends the wait for the
+ * lock (G_IO_ERROR_CANCELLED, the file as it was). */
+void          gh_profile_sync_async          (const char          *config_path,
+                                              const char          *session_name,
+                                              GPtrArray           *roles,
+                                              const GhSyncOptions *options,
+                                              gboolean             dry_run,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GhSyncResult *gh_profile_sync_finish         (GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS

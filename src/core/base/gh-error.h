@@ -35,6 +35,10 @@ typedef enum
   GH_ERROR_STATE_MISMATCH,     /* OAuth callback state did not match */
   GH_ERROR_TIMEOUT,            /* a sign-in callback that never came */
   GH_ERROR_BROWSER,            /* the browser could not be opened */
+  GH_ERROR_NO_REPLY,           /* a one-time request went out and no reply came: the service
+                                * may have carried it out (CreateToken) */
+  GH_ERROR_REPLY_LOST,         /* refused after an earlier attempt whose reply was lost: that
+                                * attempt used up the code or refresh token (CreateToken) */
 } GhError;
 
 GQuark    gh_error_quark              (void);
@@ -50,7 +54,8 @@ char     *gh_error_type_from_header   (const char *header_value);
 
 gboolean  gh_error_is_transient       (const GError *error);
 
-/* Reading JSON from AWS or from our own files: a missing or mistyped member reads as NULL / 0. */
+/* Reading JSON from AWS or from our own files: a missing or mistyped member (or a string that
+ * is not UTF-8) reads as NULL / 0. */
 const char *gh_json_get_string        (JsonObject *object,
                                        const char *member);
 gint64      gh_json_get_int           (JsonObject *object,

@@ -1,4 +1,4 @@
-/* gh-file-util.c — atomic private files and advisory locks */
+/* gh-file-util.c — atomic private files and where Gatehouse keeps them */
 #define G_LOG_DOMAIN "gh-file-util"
 
 #include "config.h"
@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -52,6 +53,205 @@ gh_file_resolve_symlinks (const char *path)
   return g_steal_pointer (&current);
 }
 
+static const char *
+describe_file_type (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return _("a named pipe (FIFO)");
+  if (S_ISDIR (mode))
+    return _("a folder");
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return _("a device");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  return _("a special file");
+}
+
+/* Opening a FIFO for reading blocks until a writer comes, which may be never. Checked before
+ * the open rather than with O_NONBLOCK after it, so every reader (GLib's included) is spared. */
+gboolean
+gh_file_check_regular (const char  *path,
+                       const char  *display_path,
+                       GError     **error)
+{
+  GStatBuf st;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (display_path == NULL)
+    display_path = path;
+
+  /* A missing or unreadable file: the read that follows says why */
+  if (g_stat (path, &st) != 0 || S_ISREG (st.st_mode))
+    return TRUE;
+
+  g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+               _("%s is not a regular file but %s; Gatehouse reads and writes only regular "
+                 "files, and leaves this one alone."),
+               display_path, describe_file_type (st.st_mode));
+  return FALSE;
+}
+
+/* A file without any write permission (or one this user may not write) is read-only on
+ * purpose; replacing it by rename would quietly undo that, even as root. */
+static gboolean
+check_replaceable (const char  *target,
+                   GError     **error)
+{
+  GStatBuf st;
+
+  if (g_stat (target, &st) != 0)
+    return TRUE;
+
+  if (!gh_file_check_regular (target, target, error))
+    return FALSE;
+
+  if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || access (target, W_OK) != 0)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("%s is read-only (mode %04o); Gatehouse leaves it as it is. Make it "
+                     "writable (chmod u+w %s) for Gatehouse to change it."),
+                   target, (guint) (st.st_mode & 07777), target);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Temporary files and their clean-up
+ *
+ * A file is replaced by writing a temporary file next to it and renaming that over it, so a
+ * reader sees the old or the new file, never part of one. A process killed before the rename
+ * (kill -9, a crash, power loss) leaves its temporary file behind; nothing else would ever
+ * remove it, so every write first removes the stale ones left by earlier writes of the same
+ * file. What may be removed must be certain never to be another program's file, or one a
+ * live writer is still writing:
+ *
+ *  - the name: only "NAME" TEMP_INFIX "XXXXXX" next to the file NAME being written, which
+ *    only Gatehouse uses (GLib's own "NAME.XXXXXX", which other programs use too and earlier
+ *    Gatehouse versions did, is never touched), a regular file of ours, not a link;
+ *  - a lock: a writer holds flock (LOCK_EX) on its temporary file from right after creating
+ *    it until after the rename, and the kernel drops that lock when the writer dies however
+ *    it dies; a file whose lock can be taken has no live writer (on this machine, or on
+ *    another one through an NFS home, where Linux maps flock to NFS locks);
+ *  - an age: the lock is taken a few system calls after the file is created, so a file is
+ *    removed only when it is also older than STALE_AGE_SECONDS, which no live writer can be
+ *    without holding the lock.
+ */
+#define TEMP_INFIX ".gatehouse-tmp-"
+#define TEMP_RANDOM_LENGTH 6       /* the XXXXXX of g_mkstemp () */
+#define STALE_AGE_SECONDS 60
+
+static gboolean
+is_temp_name_of (const char *name,
+                 const char *base)
+{
+  gsize base_len = strlen (base);
+  const char *random_part;
+
+  if (strncmp (name, base, base_len) != 0 ||
+      !g_str_has_prefix (name + base_len, TEMP_INFIX))
+    return FALSE;
+
+  random_part = name + base_len + strlen (TEMP_INFIX);
+  if (strlen (random_part) != TEMP_RANDOM_LENGTH)
+    return FALSE;
+  for (const char *p = random_part; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Removes @name in @dir_fd if it is a stale temporary file: see the comment above */
+static void
+remove_if_stale (int         dir_fd,
+                 const char *name)
+{
+  struct stat opened;
+  struct stat current;
+  int fd;
+
+  fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return;
+
+  if (fstat (fd, &opened) == 0 && S_ISREG (opened.st_mode) && opened.st_uid == getuid () &&
+      g_get_real_time () / G_USEC_PER_SEC - opened.st_mtime >= STALE_AGE_SECONDS &&
+      flock (fd, LOCK_EX | LOCK_NB) == 0 &&
+      /* Still the file we locked under that name */
+      fstatat (dir_fd, name, &current, AT_SYMLINK_NOFOLLOW) == 0 &&
+      current.st_dev == opened.st_dev && current.st_ino == opened.st_ino)
+    {
+      g_debug ("Removing a temporary file left behind by an interrupted write: %s", name);
+      unlinkat (dir_fd, name, 0);
+    }
+
+  close (fd);
+}
+
+/**
+ * gh_file_remove_stale_temp_files:
+ *
+ * Removes the temporary files that interrupted writes of @path (with symlinks resolved) left
+ * next to it, and only those: see the comment above for how they are told apart. Writes do
+ * it themselves; an edit that ends up writing nothing calls it to clean up all the same.
+ */
+void
+gh_file_remove_stale_temp_files (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) entries = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int dir_fd;
+
+  g_return_if_fail (path != NULL);
+
+  if (entries == NULL)
+    return;
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0)
+    return;
+
+  while ((name = g_dir_read_name (entries)) != NULL)
+    if (is_temp_name_of (name, base))
+      remove_if_stale (dir_fd, name);
+
+  close (dir_fd);
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *contents,
+           gsize        length)
+{
+  while (length > 0)
+    {
+      gssize n = write (fd, contents, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      contents += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+/* So the rename itself survives a power loss, as G_FILE_SET_CONTENTS_DURABLE promised */
+static void
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
 gboolean
 gh_file_write_private (const char  *path,
                        const char  *contents,
@@ -60,31 +260,52 @@ gh_file_write_private (const char  *path,
 {
   g_autofree char *target = gh_file_resolve_symlinks (path);
   g_autofree char *dir = g_path_get_dirname (target);
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *temp = NULL;
+  int saved_errno;
+  int fd;
 
   if (length < 0)
     length = strlen (contents);
 
+  if (!check_replaceable (target, error))
+    return FALSE;
+
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      int saved_errno = errno;
-
+      saved_errno = errno;
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot create folder %s: %s"),
                    dir, g_strerror (saved_errno));
       return FALSE;
     }
 
+  gh_file_remove_stale_temp_files (target);
+
   /* Temp file + fsync + rename, created with mode 0600 so no reader ever sees a partial
-   * file or a moment of wider permissions. */
-  if (!g_file_set_contents_full (target, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
+   * file or a moment of wider permissions. Locked at once, so no other process takes it for
+   * stale while it is written (see above). */
+  temp = g_strconcat (target, TEMP_INFIX "XXXXXX", NULL);
+  fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
     {
+      saved_errno = errno;
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot write %s: %s"),
-                   target, local_error->message);
+                   target, g_strerror (saved_errno));
+      return FALSE;
+    }
+  flock (fd, LOCK_EX);
+
+  if (!write_all (fd, contents, length) || fsync (fd) != 0 || rename (temp, target) != 0)
+    {
+      saved_errno = errno;
+      g_unlink (temp);
+      close (fd);
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot write %s: %s"),
+                   target, g_strerror (saved_errno));
       return FALSE;
     }
 
+  sync_dir (dir);
+  close (fd);
   return TRUE;
 }
 
@@ -114,54 +335,6 @@ gh_runtime_dir (void)
 
   g_mkdir_with_parents (dir, 0700);
   return g_steal_pointer (&dir);
-}
-
-int
-gh_file_lock_acquire (const char  *lock_name,
-                      gboolean     wait,
-                      GError     **error)
-{
-  g_autofree char *dir = gh_runtime_dir ();
-  g_autofree char *path = g_build_filename (dir, lock_name, NULL);
-  int fd;
-
-  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot open lock file %s: %s"),
-                   path, g_strerror (saved_errno));
-      return -1;
-    }
-
-  while (flock (fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == EINTR)
-        continue;
-
-      close (fd);
-      if (saved_errno == EWOULDBLOCK)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("The lock is held"));
-      else
-        g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot lock %s: %s"),
-                     path, g_strerror (saved_errno));
-      return -1;
-    }
-
-  return fd;
-}
-
-void
-gh_file_lock_release (int fd)
-{
-  if (fd >= 0)
-    {
-      flock (fd, LOCK_UN);
-      close (fd);
-    }
 }
 
 /* os.path.expandvars: $NAME and ${NAME}; unknown variables stay as written. */

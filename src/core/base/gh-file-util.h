@@ -1,4 +1,4 @@
-/* gh-file-util.h — atomic private files and advisory locks */
+/* gh-file-util.h — atomic private files and where Gatehouse keeps them (locks: gh-lock.h) */
 #pragma once
 
 #include <gio/gio.h>
@@ -6,6 +6,16 @@
 G_BEGIN_DECLS
 
 char     *gh_file_resolve_symlinks   (const char  *path);
+/* FALSE and GH_ERROR_CONFIG, naming @display_path, when @path exists and is not a regular file
+ * (a FIFO, a device, a folder): reading one could block for ever. A missing file passes. */
+gboolean  gh_file_check_regular      (const char  *path,
+                                      const char  *display_path,
+                                      GError     **error);
+/* Replaces @path (through symlinks) atomically: a reader sees the old or the new contents,
+ * never part of them; mode 0600; synced to disk. Removes what interrupted earlier writes of it
+ * left behind, as gh_file_remove_stale_temp_files () does. Refuses, with GH_ERROR_CONFIG and
+ * the file left as it is, a file that is not a regular file or that has no write permission:
+ * a read-only file is someone's decision that it must not change. */
 gboolean  gh_file_write_private      (const char  *path,
                                       const char  *contents,
                                       gssize       length,
@@ -13,17 +23,11 @@ gboolean  gh_file_write_private      (const char  *path,
 /* A monitor of the folder `path` (with G_FILE_MONITOR_WATCH_MOVES), made first with mode 0700
  * when missing, since GLib would poll for a missing one; NULL when it cannot be watched. */
 GFileMonitor *gh_file_monitor_directory (const char *path);
+void      gh_file_remove_stale_temp_files (const char *path);
 char     *gh_runtime_dir             (void);
 char     *gh_sha1_hex                (const char  *text);
 /* $@env_variable (with $VARS and ~ expanded, like the AWS CLI), else ~/.aws/@default_name */
 char     *gh_aws_file_path           (const char  *env_variable,
                                       const char  *default_name);
-
-/* A lock on a file in $XDG_RUNTIME_DIR/gatehouse/. Taking it blocks; GhLock (gh-lock.h) is the
- * asynchronous way for code that runs on a main loop. */
-int       gh_file_lock_acquire       (const char  *lock_name,
-                                      gboolean     wait,
-                                      GError     **error);
-void      gh_file_lock_release       (int          fd);
 
 G_END_DECLS

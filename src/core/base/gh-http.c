@@ -2,6 +2,11 @@
  *
  * Retry schedule as botocore's "standard" mode, with a few more attempts because a person is
  * waiting on a sign-in rather than a script: delay = rand(0, 1) × min(base × 2^(n−1), cap).
+ *
+ * A failure before the request went out whole means the service never saw it ("cannot
+ * reach"); after, the service may have carried it out and only the reply is missing ("slow to
+ * answer" when the timeout ran out). Callers whose request can be carried out only once
+ * (GH_HTTP_CALL_SINGLE_USE) learn that from gh_http_call_get_reply_lost().
  */
 #define G_LOG_DOMAIN "gh-http"
 
@@ -12,11 +17,15 @@
 
 #include "gh-error.h"
 #include "gh-http.h"
+#include "gh-http-private.h"
 
 struct _GhHttp
 {
   GObject      parent_instance;
   SoupSession *session;
+  SoupSession *patient_session;      /* single-use calls; made when first needed */
+  guint        timeout;
+  guint        single_use_timeout;
   guint        max_attempts;
   guint        base_delay_ms;
   guint        max_delay_ms;
@@ -32,9 +41,11 @@ typedef struct
   char     *host;
   GBytes   *body;
   char     *bearer_token;
+  GhHttpCallFlags flags;
   guint     attempt;
   guint     retry_source;
   guint     status;                  /* of the last reply; 0 before one */
+  gboolean  reply_lost;              /* an attempt went out and its reply never came */
   GError   *last_error;
 } Call;
 
@@ -72,6 +83,7 @@ gh_http_finalize (GObject *object)
   GhHttp *self = GH_HTTP (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->patient_session);
 
   G_OBJECT_CLASS (gh_http_parent_class)->finalize (object);
 }
@@ -80,6 +92,17 @@ static void
 gh_http_class_init (GhHttpClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gh_http_finalize;
+}
+
+static SoupSession *
+new_soup_session (guint timeout)
+{
+  return soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                        "timeout", timeout,
+                                        "idle-timeout", 60,
+                                        "max-conns-per-host", GH_HTTP_MAX_CONNS_PER_HOST,
+                                        "max-conns", GH_HTTP_MAX_CONNS,
+                                        NULL);
 }
 
 static void
@@ -91,10 +114,9 @@ gh_http_init (GhHttp *self)
   if (timeout != NULL && g_ascii_string_to_unsigned (timeout, 10, 1, 3600, NULL, NULL))
     seconds = (guint) g_ascii_strtoull (timeout, NULL, 10);
 
-  self->session = soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                                 "timeout", seconds,
-                                                 "idle-timeout", 60,
-                                                 NULL);
+  self->timeout = seconds;
+  self->single_use_timeout = MAX (seconds, GH_HTTP_SINGLE_USE_TIMEOUT);
+  self->session = new_soup_session (self->timeout);
   self->max_attempts = 4;
   self->base_delay_ms = 200;
   self->max_delay_ms = 5000;
@@ -128,6 +150,40 @@ gh_http_set_retry_policy (GhHttp *self,
   self->max_attempts = max_attempts;
   self->base_delay_ms = base_delay_ms;
   self->max_delay_ms = max_delay_ms;
+}
+
+void
+gh_http_set_timeouts (GhHttp *self,
+                      guint   timeout,
+                      guint   single_use_timeout)
+{
+  g_return_if_fail (GH_IS_HTTP (self));
+  g_return_if_fail (timeout > 0 && single_use_timeout > 0);
+
+  self->timeout = timeout;
+  self->single_use_timeout = single_use_timeout;
+  g_object_set (self->session, "timeout", timeout, NULL);
+  if (self->patient_session != NULL)
+    g_object_set (self->patient_session, "timeout", single_use_timeout, NULL);
+}
+
+/* SoupSession's timeout is per session: single-use calls get one of their own. */
+static SoupSession *
+session_for (GhHttp *self,
+             Call   *call)
+{
+  if (!(call->flags & GH_HTTP_CALL_SINGLE_USE))
+    return self->session;
+  if (self->patient_session == NULL)
+    self->patient_session = new_soup_session (self->single_use_timeout);
+  return self->patient_session;
+}
+
+static guint
+timeout_for (GhHttp *self,
+             Call   *call)
+{
+  return call->flags & GH_HTTP_CALL_SINGLE_USE ? self->single_use_timeout : self->timeout;
 }
 
 static guint
@@ -176,10 +232,10 @@ fail_or_retry (GTask  *task,
   g_object_unref (task);
 }
 
-static JsonNode *
-parse_json_reply (const char  *operation,
-                  GBytes      *bytes,
-                  GError     **error)
+JsonNode *
+gh_http_parse_reply (const char  *operation,
+                     GBytes      *bytes,
+                     GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len = 0;
@@ -199,6 +255,58 @@ parse_json_reply (const char  *operation,
     }
 
   return json_node_copy (root);
+}
+
+static void
+wrote_body_cb (SoupMessage *message,
+               gpointer     unused)
+{
+  g_object_set_data (G_OBJECT (message), "gh-http-sent", GINT_TO_POINTER (TRUE));
+}
+
+/* The whole request was written: from here on the service may carry it out. */
+static gboolean
+request_went_out (SoupMessage *message)
+{
+  return g_object_get_data (G_OBJECT (message), "gh-http-sent") != NULL;
+}
+
+static void
+send_failed (GTask        *task,
+             SoupMessage  *message,
+             const GError *error)
+{
+  GhHttp *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  gboolean went_out = request_went_out (message);
+  guint timeout = timeout_for (self, call);
+  GError *slow;
+
+  if (went_out)
+    call->reply_lost = TRUE;
+
+  if (!went_out || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      fail_or_retry (task, g_error_new (GH_ERROR, GH_ERROR_NETWORK,
+                                        _("%s failed: cannot reach %s: %s"),
+                                        call->operation, call->host, error->message));
+      return;
+    }
+
+  /* It answered, or will: only not in time. */
+  slow = g_error_new (GH_ERROR, GH_ERROR_NETWORK,
+                      ngettext ("%s failed: AWS is slow to answer (no reply from %s within %u "
+                                "second)",
+                                "%s failed: AWS is slow to answer (no reply from %s within %u "
+                                "seconds)", timeout),
+                      call->operation, call->host, timeout);
+  if (call->flags & GH_HTTP_CALL_SINGLE_USE)
+    {
+      g_task_return_error (task, slow);
+      g_object_unref (task);
+      return;
+    }
+  fail_or_retry (task, slow);
 }
 
 static void
@@ -225,9 +333,7 @@ send_cb (GObject      *object,
           return;
         }
 
-      fail_or_retry (task, g_error_new (GH_ERROR, GH_ERROR_NETWORK,
-                                        _("%s failed: cannot reach %s: %s"),
-                                        call->operation, call->host, error->message));
+      send_failed (task, message, error);
       return;
     }
 
@@ -241,8 +347,10 @@ send_cb (GObject      *object,
       return;
     }
 
-  if ((root = parse_json_reply (call->operation, bytes, &error)) == NULL)
+  if ((root = gh_http_parse_reply (call->operation, bytes, &error)) == NULL)
     {
+      /* Carried out, by the look of the status, but what it returned cannot be read. */
+      call->reply_lost = TRUE;
       fail_or_retry (task, g_steal_pointer (&error));
       return;
     }
@@ -276,9 +384,10 @@ send_attempt (GTask *task)
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (message, "application/json", call->body);
 
+  g_signal_connect (message, "wrote-body", G_CALLBACK (wrote_body_cb), NULL);
   g_object_set_data_full (G_OBJECT (task), "message", g_object_ref (message), g_object_unref);
   g_debug ("%s: %s %s (attempt %u)", call->operation, call->method, call->host, call->attempt);
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+  soup_session_send_and_read_async (session_for (self, call), message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), send_cb, task);
 }
 
@@ -293,6 +402,22 @@ gh_http_call_async (GhHttp              *self,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
 {
+  gh_http_call_full_async (self, operation, method, url, body, bearer_token,
+                           GH_HTTP_CALL_DEFAULT, cancellable, callback, user_data);
+}
+
+void
+gh_http_call_full_async (GhHttp              *self,
+                         const char          *operation,
+                         const char          *method,
+                         const char          *url,
+                         JsonNode            *body,
+                         const char          *bearer_token,
+                         GhHttpCallFlags      flags,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
   g_autoptr(GUri) uri = NULL;
   GTask *task;
   Call *call;
@@ -301,7 +426,7 @@ gh_http_call_async (GhHttp              *self,
   g_return_if_fail (operation != NULL && method != NULL && url != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_http_call_async);
+  g_task_set_source_tag (task, gh_http_call_full_async);
 
   uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
   if (uri == NULL)
@@ -318,6 +443,7 @@ gh_http_call_async (GhHttp              *self,
   call->url = g_strdup (url);
   call->host = g_strdup (g_uri_get_host (uri));
   call->bearer_token = g_strdup (bearer_token);
+  call->flags = flags;
   if (body != NULL)
     {
       gsize len = 0;
@@ -352,6 +478,17 @@ gh_http_call_get_status (GAsyncResult *result)
   return call != NULL ? call->status : 0;
 }
 
+gboolean
+gh_http_call_get_reply_lost (GAsyncResult *result)
+{
+  Call *call;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  call = g_task_get_task_data (G_TASK (result));
+  return call != NULL && call->reply_lost;
+}
+
 const char *
 gh_json_require_string (JsonObject  *object,
                         const char  *member,
@@ -361,8 +498,38 @@ gh_json_require_string (JsonObject  *object,
   const char *value = gh_json_get_string (object, member);
 
   if (value == NULL || *value == '\0')
-    g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
-                 _("%s failed: the reply has no “%s”"), operation, member);
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has no “%s”"), operation, member);
+      return NULL;
+    }
+  return value;
+}
+
+static gboolean
+is_token_text (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p <= ' ' || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+gh_json_require_token (JsonObject  *object,
+                       const char  *member,
+                       const char  *operation,
+                       GError     **error)
+{
+  const char *value = gh_json_require_string (object, member, operation, error);
+
+  if (value != NULL && !is_token_text (value))
+    {
+      /* Never the value itself: it may be a secret */
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has an unusable “%s”"), operation, member);
+      return NULL;
+    }
   return value;
 }
 
@@ -384,7 +551,20 @@ gh_json_require_int (JsonObject  *object,
       return FALSE;
     }
 
-  *value = json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node)
-                                                           : (gint64) json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    *value = json_node_get_int (node);
+  else
+    {
+      double number = json_node_get_double (node);
+
+      /* Converting a number out of gint64's range (or NaN) would be undefined */
+      if (!(number >= -0x1p63 && number < 0x1p63))
+        {
+          g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                       _("%s failed: the reply has no number “%s”"), operation, member);
+          return FALSE;
+        }
+      *value = (gint64) number;
+    }
   return TRUE;
 }

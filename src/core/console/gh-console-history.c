@@ -19,6 +19,7 @@
 #include "gh-console-history.h"
 #include "gh-error.h"
 #include "gh-file-util.h"
+#include "gh-lock.h"
 
 #define HISTORY_VERSION 1
 #define LOCK_NAME "consoles.lock"
@@ -233,8 +234,7 @@ gh_console_history_add (const GhConsoleRecord  *record,
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GPtrArray) recent = NULL;
   gint64 prune_before;
-  gboolean ok;
-  int lock;
+  g_autoptr(GhLock) lock = NULL;
 
   g_return_val_if_fail (record != NULL, FALSE);
   g_return_val_if_fail (record->session_name != NULL, FALSE);
@@ -242,8 +242,8 @@ gh_console_history_add (const GhConsoleRecord  *record,
   g_return_val_if_fail (record->role_name != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  lock = gh_file_lock_acquire (LOCK_NAME, TRUE, error);
-  if (lock < 0)
+  lock = gh_lock_acquire (LOCK_NAME, NULL, error);
+  if (lock == NULL)
     return FALSE;
 
   /* Re-read under the lock: another process may have added its console since we last looked. */
@@ -273,10 +273,7 @@ gh_console_history_add (const GhConsoleRecord  *record,
 
   path = history_path ();
   text = history_to_json (records, recent);
-  ok = gh_file_write_private (path, text, -1, error);
-
-  gh_file_lock_release (lock);
-  return ok;
+  return gh_file_write_private (path, text, -1, error);
 }
 
 GPtrArray *

@@ -1,4 +1,4 @@
-/* gh-federation.c — the AWS console for a role (protocol.md §5, §6)
+/* gh-federation.c — the AWS console for a role (protocol.md §5)
  *
  * Console hosts: in the aws partition us-east-1 uses the global host console.aws.amazon.com
  * (as Granted and aws-sso-cli do), every other region {region}.console.aws.amazon.com (as in the
@@ -22,6 +22,7 @@
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-federation.h"
+#include "gh-federation-private.h"
 #include "gh-secret-store.h"
 
 #define OPERATION "GetSigninToken"
@@ -419,6 +420,23 @@ sanitize_error (TokenCall *call,
   return error;
 }
 
+char *
+gh_federation_decode_signin_token (JsonNode  *root,
+                                   GError   **error)
+{
+  const char *token;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has no “%s”"), OPERATION, "SigninToken");
+      return NULL;
+    }
+
+  token = gh_json_require_token (json_node_get_object (root), "SigninToken", OPERATION, error);
+  return token != NULL ? g_strdup (token) : NULL;
+}
+
 static void
 token_request_cb (GObject      *object,
                   GAsyncResult *result,
@@ -428,7 +446,7 @@ token_request_cb (GObject      *object,
   TokenCall *call = g_task_get_task_data (task);
   g_autoptr(JsonNode) root = NULL;
   GError *error = NULL;
-  const char *token;
+  char *token;
 
   root = gh_http_call_finish (GH_HTTP (object), result, &error);
   if (root == NULL)
@@ -456,21 +474,14 @@ token_request_cb (GObject      *object,
       return;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_task_return_new_error (task, GH_ERROR, GH_ERROR_MALFORMED,
-                               _("%s failed: the reply has no “%s”"), OPERATION, "SigninToken");
-      return;
-    }
-
-  token = gh_json_require_string (json_node_get_object (root), "SigninToken", OPERATION, &error);
+  token = gh_federation_decode_signin_token (root, &error);
   if (token == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  g_task_return_pointer (task, g_strdup (token), (GDestroyNotify) gh_secret_free);
+  g_task_return_pointer (task, token, (GDestroyNotify) gh_secret_free);
 }
 
 static void
@@ -589,107 +600,4 @@ gh_portal_shortcut_url (const char *start_url,
     }
 
   return g_string_free (url, FALSE);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Firefox containers */
-
-/* The values both extensions accept (protocol.md §6). */
-static const char * const container_colors[] = {
-  "blue", "turquoise", "green", "yellow", "orange", "red", "pink", "purple",
-};
-static const char * const container_icons[] = {
-  "fingerprint", "briefcase", "dollar", "cart", "circle", "gift",
-  "vacation", "food", "fruit", "pet", "tree", "chill",
-};
-
-static gboolean
-in_list (const char         *value,
-         const char * const *list,
-         guint               n)
-{
-  for (guint i = 0; value != NULL && i < n; i++)
-    if (g_str_equal (value, list[i]))
-      return TRUE;
-  return FALSE;
-}
-
-gboolean
-gh_container_color_is_valid (const char *color)
-{
-  return in_list (color, container_colors, G_N_ELEMENTS (container_colors));
-}
-
-gboolean
-gh_container_icon_is_valid (const char *icon)
-{
-  return in_list (icon, container_icons, G_N_ELEMENTS (container_icons));
-}
-
-/* 32-bit FNV-1a over the name's bytes: fixed by its definition, unlike g_str_hash(), so a
- * container keeps its colour and icon across versions. colour = h mod 8, icon = (h / 8) mod 12. */
-static guint32
-container_hash (const char *name)
-{
-  guint32 h = 2166136261u;
-
-  for (const char *p = name; *p != '\0'; p++)
-    {
-      h ^= (guchar) *p;
-      h *= 16777619u;
-    }
-  return h;
-}
-
-const char *
-gh_container_color_for_name (const char *name)
-{
-  g_return_val_if_fail (name != NULL, NULL);
-
-  return container_colors[container_hash (name) % G_N_ELEMENTS (container_colors)];
-}
-
-const char *
-gh_container_icon_for_name (const char *name)
-{
-  g_return_val_if_fail (name != NULL, NULL);
-
-  return container_icons[(container_hash (name) / G_N_ELEMENTS (container_colors)) %
-                         G_N_ELEMENTS (container_icons)];
-}
-
-char *
-gh_container_url_full (GhContainerKind  kind,
-                       const char      *name,
-                       const char      *url,
-                       const char      *color,
-                       const char      *icon)
-{
-  g_autofree char *name_e = NULL;
-  g_autofree char *url_e = NULL;
-  const char *scheme;
-
-  g_return_val_if_fail (kind == GH_CONTAINER_GRANTED || kind == GH_CONTAINER_OPEN_URL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-  g_return_val_if_fail (url != NULL, NULL);
-
-  if (!gh_container_color_is_valid (color))
-    color = gh_container_color_for_name (name);
-  if (!gh_container_icon_is_valid (icon))
-    icon = gh_container_icon_for_name (name);
-
-  scheme = kind == GH_CONTAINER_GRANTED ? "ext+granted-containers" : "ext+container";
-  name_e = escape (name);
-  url_e = escape (url);
-
-  return g_strdup_printf ("%s:name=%s&url=%s&color=%s&icon=%s", scheme, name_e, url_e,
-                          color, icon);
-}
-
-char *
-gh_container_url (GhContainerKind  kind,
-                  const char      *name,
-                  const char      *url)
-{
-  return gh_container_url_full (kind, name, url, NULL, NULL);
 }

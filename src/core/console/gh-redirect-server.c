@@ -1,6 +1,8 @@
 /* gh-redirect-server.c — a one-shot loopback URL that redirects to a secret URL
  *
  * Rules, in the order a request meets them:
+ *  - a Host header other than 127.0.0.1:PORT or localhost:PORT (DNS rebinding: a web page
+ *    reaching us under a name of its own): 421, and the one visit is not used up;
  *  - any path but the random one: 404, and the one visit is not used up;
  *  - GET of the random path, first time: 303 See Other to the target; once that response has
  *    been written (or the client went away) "visited" is emitted and the listener closes, so a
@@ -19,14 +21,14 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
 #include "gh-error.h"
+#include "gh-loopback.h"
+#include "gh-random.h"
 #include "gh-redirect-server.h"
 
 #define PATH_RANDOM_BYTES 32
@@ -36,6 +38,7 @@ struct _GhRedirectServer
   GObject     parent_instance;
 
   SoupServer *server;
+  guint       port;
   char       *target_url;   /* secret; NULL once sent or expired */
   char       *path;         /* "/" + base64url of PATH_RANDOM_BYTES random bytes */
   char       *url;
@@ -217,23 +220,6 @@ response_finished_cb (GhRedirectServer *self)
   g_idle_add_full (G_PRIORITY_DEFAULT, visit_complete, g_object_ref (self), g_object_unref);
 }
 
-/* The path is a 256-bit secret: compare it without an early exit. */
-static gboolean
-path_matches (const char *expected,
-              const char *path)
-{
-  gsize len = strlen (expected);
-  guchar diff = 0;
-
-  if (path == NULL || strlen (path) != len)
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    diff |= (guchar) expected[i] ^ (guchar) path[i];
-
-  return diff == 0;
-}
-
 static void
 request_handler (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -245,7 +231,15 @@ request_handler (SoupServer        *server,
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  if (!path_matches (self->path, path))
+  if (!gh_loopback_request_is_ours (msg, self->port))
+    {
+      respond_page (msg, SOUP_STATUS_MISDIRECTED_REQUEST,
+                    _("This address does not belong to this computer's one-time link."));
+      return;
+    }
+
+  /* The path is a 256-bit secret: compared without an early exit. */
+  if (!gh_loopback_secret_equal (self->path, path))
     {
       respond_page (msg, SOUP_STATUS_NOT_FOUND, _("There is nothing here."));
       return;
@@ -307,38 +301,20 @@ expiry_cb (gpointer user_data)
 static char *
 random_path (GError **error)
 {
-  guchar bytes[PATH_RANDOM_BYTES];
-  gsize filled = 0;
-  g_autofree char *encoded = NULL;
-  GString *path;
+  g_autoptr(GError) local_error = NULL;
+  char *token = gh_random_token (PATH_RANDOM_BYTES, &local_error);
+  char *path;
 
-  while (filled < sizeof bytes)
+  if (token == NULL)
     {
-      ssize_t n = getrandom (bytes + filled, sizeof bytes - filled, 0);
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          g_set_error (error, GH_ERROR, GH_ERROR_FAILED,
-                       _("Cannot get random numbers for a one-time link: %s"),
-                       g_strerror (saved_errno));
-          return NULL;
-        }
-      filled += n;
+      g_set_error (error, GH_ERROR, GH_ERROR_FAILED, _("Cannot make a one-time link: %s"),
+                   local_error->message);
+      return NULL;
     }
-
-  encoded = g_base64_encode (bytes, sizeof bytes);
-  explicit_bzero (bytes, sizeof bytes);
-
-  path = g_string_new ("/");
-  for (const char *c = encoded; *c != '\0' && *c != '='; c++)
-    g_string_append_c (path, *c == '+' ? '-' : *c == '/' ? '_' : *c);
-  explicit_bzero (encoded, strlen (encoded));
-
-  return g_string_free (path, FALSE);
+  path = g_strconcat ("/", token, NULL);
+  explicit_bzero (token, strlen (token));
+  g_free (token);
+  return path;
 }
 
 static gboolean
@@ -369,9 +345,7 @@ gh_redirect_server_new (const char  *target_url,
 {
   g_autoptr(GhRedirectServer) self = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GInetAddress) loopback = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoslist(GUri) uris = NULL;
+  int port;
 
   g_return_val_if_fail (target_url != NULL, NULL);
   g_return_val_if_fail (lifetime_seconds > 0, NULL);
@@ -389,22 +363,15 @@ gh_redirect_server_new (const char  *target_url,
   if (self->path == NULL)
     return NULL;
 
-  self->server = soup_server_new ("server-header", PACKAGE_NAME " ", NULL);
-  soup_server_add_handler (self->server, NULL, request_handler, self, NULL);
-
-  /* 127.0.0.1 only: "localhost" may resolve to ::1 first, or to something else entirely. */
-  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  address = g_inet_socket_address_new (loopback, 0);
-  if (!soup_server_listen (self->server, address, 0, &local_error))
+  self->server = gh_loopback_server_new (request_handler, self, &port, &local_error);
+  if (self->server == NULL)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_FAILED,
                    _("Cannot open a one-time link on 127.0.0.1: %s"), local_error->message);
       return NULL;
     }
-
-  uris = soup_server_get_uris (self->server);
-  g_assert (uris != NULL);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d%s", g_uri_get_port (uris->data), self->path);
+  self->port = (guint) port;
+  self->url = g_strdup_printf ("http://127.0.0.1:%u%s", self->port, self->path);
   self->target_url = g_strdup (target_url);
   /* Milliseconds, not g_timeout_add_seconds(): that may fire up to a second late. */
   self->expiry_source = g_timeout_add_full (G_PRIORITY_DEFAULT,

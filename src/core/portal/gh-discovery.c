@@ -1,19 +1,23 @@
 /* gh-discovery.c — list every account and role of a sign-in, fast and throttle-proof
  *
  * One run is a small scheduler: a queue of page requests (ListAccounts pages, then one
- * ListAccountRoles chain per account), at most `concurrency` of them active, each active one
- * taking a token from a GhRateLimiter before every HTTP attempt. Role listing starts as soon as
- * the first page of accounts is in; further account pages and further role pages of an account
- * go to the front of the queue, so the total is known early and accounts finish one by one.
+ * ListAccountRoles chain per account). The GhRateLimiter decides when the next one may go
+ * (how many are in flight, how fast they leave); one request at a time waits for it, the rest
+ * stay in the queue, so the order below holds at the moment each request leaves. Role listing
+ * starts as soon as the first page of accounts is in; further account pages, further role
+ * pages of an account and retries go to the front of the queue, so the total is known early
+ * and accounts finish one by one.
  *
  * Retries are done here, not in GhHttp, because they need different rules:
- *   - 429 TooManyRequestsException: halve the rate (GhRateLimiter) and retry, without limit —
- *     a listing never fails because of throttling, it only slows down;
+ *   - 429 TooManyRequestsException: the limiter slows down (once per round trip, not once per
+ *     throttled reply) and the page is retried, without limit — a listing never fails because
+ *     of throttling, it only slows down;
  *   - 5xx, network failures, malformed replies: up to MAX_ATTEMPTS per page with jittered
  *     exponential backoff, then the whole run fails with that error;
- *   - 401 UnauthorizedException: one forced token refresh per run, shared by every request that
- *     saw the 401 (single flight), then those requests retry; a 401 with the refreshed token
- *     fails the run with GH_ERROR_NOT_SIGNED_IN.
+ *   - 401 UnauthorizedException: the refused token is replaced once per run, shared by every
+ *     request that saw the 401 (single flight), then those requests retry; a 401 with the new
+ *     token fails the run with gh_session_token_refused_error() (the sign-in has not ended:
+ *     one that has fails the replacement with GH_ERROR_NOT_SIGNED_IN).
  * So the GhHttp used must not retry by itself: with http = NULL, gh_discovery_new makes a
  * dedicated one with max_attempts 1 (recommended). A caller that passes its own GhHttp should
  * give it max_attempts 1 (gh_http_set_retry_policy); otherwise GhHttp's own retries of 429
@@ -26,16 +30,13 @@
 #include <glib/gi18n.h>
 
 #include "gh-discovery.h"
+#include "gh-discovery-private.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-rate-limiter.h"
 #include "gh-role.h"
 #include "gh-secret-store.h"
 
-#define DEFAULT_CONCURRENCY 8
-#define DEFAULT_INITIAL_RATE 10.0
-#define MIN_RATE 1.0
-#define MAX_RATE 100.0
 #define PAGE_SIZE "100"
 /* Attempts per page for 5xx, network failures and malformed replies (not for throttling). */
 #define MAX_ATTEMPTS 4
@@ -48,7 +49,7 @@ struct _GhDiscovery
   GhSession  *session;
   GhHttp     *http;
   guint       concurrency;
-  double      initial_rate;
+  double      initial_rate;   /* 0: unknown, found by the limiter */
 };
 
 G_DEFINE_FINAL_TYPE (GhDiscovery, gh_discovery, G_TYPE_OBJECT)
@@ -60,13 +61,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  char *id;
-  char *name;
-  char *email;
-} Account;
-
 typedef enum
 {
   REQUEST_ACCOUNTS,
@@ -77,12 +71,13 @@ typedef struct _Run Run;
 
 typedef struct
 {
-  Run         *run;          /* owned reference */
-  RequestKind  kind;
-  Account     *account;      /* REQUEST_ROLES; owned by run->accounts */
-  char        *next_token;   /* NULL for the first page */
-  guint        failures;     /* transient failures of the current page */
-  guint        generation;   /* token generation the last attempt was sent with */
+  Run             *run;          /* owned reference */
+  RequestKind      kind;
+  GhPortalAccount *account;      /* REQUEST_ROLES; owned by run->accounts */
+  char            *next_token;   /* NULL for the first page */
+  guint            failures;     /* transient failures of the current page */
+  guint            generation;   /* token generation the last attempt was sent with */
+  guint64          ticket;       /* from the limiter while in flight, else 0 */
 } Request;
 
 struct _Run
@@ -100,30 +95,24 @@ struct _Run
   guint          generation;
   gboolean       refreshing;
   gboolean       refreshed;
-  GQueue         queue;             /* Request, not started yet */
+  GQueue         queue;             /* Request, waiting for their turn */
+  Request       *waiting;           /* the one waiting for the limiter */
   GPtrArray     *parked;            /* Request, waiting for the token refresh */
-  guint          active;            /* Requests started and not finished */
+  guint          active;            /* Requests out of the queue and not finished */
   gboolean       accounts_listed;
-  GPtrArray     *accounts;          /* Account */
-  GHashTable    *account_ids;       /* id → Account */
+  GPtrArray     *accounts;          /* GhPortalAccount */
+  GHashTable    *account_ids;       /* id → GhPortalAccount */
   GHashTable    *role_keys;         /* key (owned by the role) */
   GPtrArray     *roles;             /* GhRole */
   guint          accounts_done;
 };
 
-static void request_start (Request *request);
+static void acquired_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Run and request bookkeeping */
-
-static void
-account_free (Account *account)
-{
-  g_free (account->id);
-  g_free (account->name);
-  g_free (account->email);
-  g_free (account);
-}
 
 static Run *
 run_ref (Run *run)
@@ -160,9 +149,9 @@ run_unref (Run *run)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_unref)
 
 static Request *
-request_new (Run         *run,
-             RequestKind  kind,
-             Account     *account)
+request_new (Run             *run,
+             RequestKind      kind,
+             GhPortalAccount *account)
 {
   Request *request = g_new0 (Request, 1);
 
@@ -175,6 +164,9 @@ request_new (Run         *run,
 static void
 request_free (Request *request)
 {
+  /* Dropped while in flight (the run ended): its slot goes back, and tells nothing. */
+  if (request->ticket != 0)
+    gh_rate_limiter_released (request->run->limiter, request->ticket);
   g_clear_pointer (&request->next_token, g_free);
   g_clear_pointer (&request->run, run_unref);
   g_free (request);
@@ -237,17 +229,16 @@ emit_progress (Run *run)
                  run->accounts_done, run->accounts_listed ? run->accounts->len : 0u);
 }
 
-/* Starts queued requests while there is room, and completes the run when all is done. */
+/* The first queued request waits for the limiter (when none does), and the run completes when
+ * all is done. */
 static void
 pump (Run *run)
 {
-  Request *request;
-
-  while (!run_finished (run) && run->active < run->self->concurrency &&
-         (request = g_queue_pop_head (&run->queue)) != NULL)
+  if (!run_finished (run) && run->waiting == NULL && !g_queue_is_empty (&run->queue))
     {
+      run->waiting = g_queue_pop_head (&run->queue);
       run->active++;
-      request_start (request);
+      gh_rate_limiter_acquire_async (run->limiter, run->cancellable, acquired_cb, run->waiting);
     }
 
   if (!run_finished (run) && run->active == 0 && g_queue_is_empty (&run->queue) &&
@@ -274,33 +265,61 @@ request_done (Request *request)
   pump (run);
 }
 
-/* The request has another page: it goes first, so accounts complete one after another. */
+/* The request goes (again) before anything else queued. */
 static void
-request_next_page (Request    *request,
-                   const char *next_token)
+request_requeue (Request *request)
 {
   g_autoptr(Run) run = run_ref (request->run);
 
-  g_free (request->next_token);
-  request->next_token = g_strdup (next_token);
-  request->failures = 0;
   g_assert (run->active > 0);
   run->active--;
   g_queue_push_head (&run->queue, request);
   pump (run);
 }
 
+/* The request has another page: it goes first, so accounts complete one after another. */
+static void
+request_next_page (Request    *request,
+                   const char *next_token)
+{
+  g_free (request->next_token);
+  request->next_token = g_strdup (next_token);
+  request->failures = 0;
+  request_requeue (request);
+}
+
+/* Takes the limiter's ticket from a request whose reply is in. */
+static guint64
+request_take_ticket (Request *request)
+{
+  guint64 ticket = request->ticket;
+
+  request->ticket = 0;
+  return ticket;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Replies */
+
+void
+gh_portal_account_free (GhPortalAccount *account)
+{
+  if (account == NULL)
+    return;
+  g_free (account->id);
+  g_free (account->name);
+  g_free (account->email);
+  g_free (account);
+}
 
 /* One page of a list reply: the list in @member, and in @next_token the token for the next
  * page (NULL on the last page: absent, null or empty). */
 static JsonArray *
-read_page (Request     *request,
-           JsonNode    *root,
+read_page (JsonNode    *root,
            const char  *member,
            const char  *operation,
-           const char **next_token,
+           const char  *sent_token,
+           char       **next_token,
            GError     **error)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
@@ -319,15 +338,95 @@ read_page (Request     *request,
     token = NULL;
 
   /* A service that hands back the token it was given would keep us paging forever. */
-  if (token != NULL && g_strcmp0 (token, request->next_token) == 0)
+  if (token != NULL && g_strcmp0 (token, sent_token) == 0)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
                    _("%s failed: the service returned the same page token again"), operation);
       return NULL;
     }
 
-  *next_token = token;
+  *next_token = g_strdup (token);
   return json_node_get_array (node);
+}
+
+/* The @i-th entry of a list, NULL when it is not an object */
+static JsonObject *
+entry_object (JsonArray *list,
+              guint      i)
+{
+  JsonNode *node = json_array_get_element (list, i);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+GPtrArray *
+gh_discovery_decode_accounts (JsonNode    *root,
+                              const char  *sent_token,
+                              char       **next_token,
+                              GError     **error)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  JsonArray *list = read_page (root, "accountList", "ListAccounts", sent_token, next_token,
+                               error);
+  guint n;
+
+  if (list == NULL)
+    return NULL;
+
+  accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_portal_account_free);
+  n = json_array_get_length (list);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = entry_object (list, i);
+      const char *id = gh_json_get_string (object, "accountId");
+      GhPortalAccount *account;
+
+      if (id == NULL || *id == '\0')
+        {
+          g_debug ("ListAccounts: skipping an entry without accountId");
+          continue;
+        }
+
+      account = g_new0 (GhPortalAccount, 1);
+      account->id = g_strdup (id);
+      account->name = g_strdup (gh_json_get_string (object, "accountName"));
+      account->email = g_strdup (gh_json_get_string (object, "emailAddress"));
+      g_ptr_array_add (accounts, account);
+    }
+
+  return g_steal_pointer (&accounts);
+}
+
+GStrv
+gh_discovery_decode_roles (JsonNode    *root,
+                           const char  *sent_token,
+                           char       **next_token,
+                           GError     **error)
+{
+  g_autoptr(GStrvBuilder) names = NULL;
+  JsonArray *list = read_page (root, "roleList", "ListAccountRoles", sent_token, next_token,
+                               error);
+  guint n;
+
+  if (list == NULL)
+    return NULL;
+
+  names = g_strv_builder_new ();
+  n = json_array_get_length (list);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *role_name = gh_json_get_string (entry_object (list, i), "roleName");
+
+      /* Names are kept exactly as sent: spaces and any Unicode are part of the name. */
+      if (role_name == NULL || *role_name == '\0')
+        {
+          g_debug ("ListAccountRoles: skipping an entry without roleName");
+          continue;
+        }
+      g_strv_builder_add (names, role_name);
+    }
+
+  return g_strv_builder_end (names);
 }
 
 static gboolean
@@ -336,33 +435,21 @@ handle_accounts (Request   *request,
                  GError   **error)
 {
   Run *run = request->run;
-  const char *next_token;
-  JsonArray *list = read_page (request, root, "accountList", "ListAccounts", &next_token, error);
-  guint n;
+  g_autofree char *next_token = NULL;
+  g_autoptr(GPtrArray) accounts = gh_discovery_decode_accounts (root, request->next_token,
+                                                                &next_token, error);
 
-  if (list == NULL)
+  if (accounts == NULL)
     return FALSE;
 
-  n = json_array_get_length (list);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < accounts->len; i++)
     {
-      JsonNode *node = json_array_get_element (list, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = gh_json_get_string (object, "accountId");
-      Account *account;
+      GhPortalAccount *account = g_ptr_array_index (accounts, i);
 
-      if (id == NULL || *id == '\0')
-        {
-          g_debug ("ListAccounts: skipping an entry without accountId");
-          continue;
-        }
-      if (g_hash_table_contains (run->account_ids, id))
+      if (g_hash_table_contains (run->account_ids, account->id))
         continue;
 
-      account = g_new0 (Account, 1);
-      account->id = g_strdup (id);
-      account->name = g_strdup (gh_json_get_string (object, "accountName"));
-      account->email = g_strdup (gh_json_get_string (object, "emailAddress"));
+      account = g_ptr_array_steal_index (accounts, i--);
       g_ptr_array_add (run->accounts, account);
       g_hash_table_insert (run->account_ids, account->id, account);
       g_queue_push_tail (&run->queue, request_new (run, REQUEST_ROLES, account));
@@ -386,32 +473,19 @@ handle_roles (Request   *request,
               GError   **error)
 {
   Run *run = request->run;
-  Account *account = request->account;
-  const char *next_token;
-  JsonArray *list = read_page (request, root, "roleList", "ListAccountRoles", &next_token,
-                               error);
-  guint n;
+  GhPortalAccount *account = request->account;
+  g_autofree char *next_token = NULL;
+  g_auto(GStrv) role_names = gh_discovery_decode_roles (root, request->next_token, &next_token,
+                                                        error);
 
-  if (list == NULL)
+  if (role_names == NULL)
     return FALSE;
 
-  n = json_array_get_length (list);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; role_names[i] != NULL; i++)
     {
-      JsonNode *node = json_array_get_element (list, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *role_name = gh_json_get_string (object, "roleName");
-      GhRole *role;
+      GhRole *role = gh_role_new (gh_session_get_name (run->self->session), account->id,
+                                  account->name, account->email, role_names[i]);
 
-      /* Names are kept exactly as sent: spaces and any Unicode are part of the name. */
-      if (role_name == NULL || *role_name == '\0')
-        {
-          g_debug ("ListAccountRoles: skipping an entry without roleName");
-          continue;
-        }
-
-      role = gh_role_new (gh_session_get_name (run->self->session), account->id,
-                          account->name, account->email, role_name);
       if (!g_hash_table_add (run->role_keys, (gpointer) gh_role_get_key (role)))
         {
           g_object_unref (role);
@@ -468,10 +542,10 @@ token_refreshed_cb (GObject      *object,
   parked = g_steal_pointer (&run->parked);
   run->parked = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   g_ptr_array_set_free_func (parked, NULL);
-  /* Starting never completes anything synchronously (the limiter answers from the main
-   * loop), so the run cannot end inside this loop. */
+  /* Requeued requests stay active until they leave the queue again, so the run cannot end
+   * inside this loop. */
   for (guint i = 0; i < parked->len; i++)
-    request_start (g_ptr_array_index (parked, i));
+    request_requeue (g_ptr_array_index (parked, i));
 }
 
 static void
@@ -482,7 +556,7 @@ handle_unauthorized (Request *request)
   if (request->generation < run->generation)
     {
       /* Someone refreshed the token while this request was on its way. */
-      request_start (request);
+      request_requeue (request);
       return;
     }
 
@@ -494,18 +568,15 @@ handle_unauthorized (Request *request)
 
   if (run->refreshed)
     {
-      run_fail (run, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
-                                  _("IAM Identity Center no longer accepts the sign-in for “%s”. "
-                                    "Sign in again."),
-                                  gh_session_get_name (run->self->session)));
+      run_fail (run, gh_session_token_refused_error (run->self->session));
       request_free (request);
       return;
     }
 
-  g_debug ("Access token rejected mid-listing; refreshing it");
+  g_debug ("Access token rejected mid-listing; replacing it");
   run->refreshing = TRUE;
   g_ptr_array_add (run->parked, request);
-  gh_session_get_access_token_async (run->self->session, TRUE, run->cancellable,
+  gh_session_get_access_token_async (run->self->session, run->token, run->cancellable,
                                      token_refreshed_cb, run_ref (run));
 }
 
@@ -518,7 +589,7 @@ backoff_done_cb (GCancellable *cancellable,
   if (run_finished (request->run))
     request_free (request);
   else
-    request_start (request);   /* a cancelled run stops in the limiter */
+    request_requeue (request);
   return G_SOURCE_REMOVE;
 }
 
@@ -541,6 +612,14 @@ request_failed (Request *request,
 {
   /* Freeing the request may drop the last other reference to the run. */
   g_autoptr(Run) run = run_ref (request->run);
+  gboolean throttled = g_error_matches (error, GH_ERROR, GH_ERROR_THROTTLED);
+  guint64 ticket = request_take_ticket (request);
+
+  /* Only a throttling reply tells the limiter something; other failures just free the slot. */
+  if (ticket != 0 && throttled)
+    gh_rate_limiter_throttled (run->limiter, ticket);
+  else if (ticket != 0)
+    gh_rate_limiter_released (run->limiter, ticket);
 
   if (run_finished (run))
     {
@@ -549,13 +628,12 @@ request_failed (Request *request,
       return;
     }
 
-  if (g_error_matches (error, GH_ERROR, GH_ERROR_THROTTLED))
+  if (throttled)
     {
       g_debug ("%s throttled", request->kind == REQUEST_ACCOUNTS ? "ListAccounts"
                                                                  : "ListAccountRoles");
       g_error_free (error);
-      gh_rate_limiter_throttled (run->limiter);
-      request_start (request);
+      request_requeue (request);
       return;
     }
 
@@ -640,7 +718,7 @@ reply_cb (GObject      *object,
       return;
     }
 
-  gh_rate_limiter_succeeded (run->limiter);
+  gh_rate_limiter_succeeded (run->limiter, request_take_ticket (request));
 
   if (request->kind == REQUEST_ACCOUNTS)
     handled = handle_accounts (request, root, &error);
@@ -657,11 +735,15 @@ acquired_cb (GObject      *object,
              gpointer      user_data)
 {
   Request *request = user_data;
-  Run *run = request->run;
+  g_autoptr(Run) run = run_ref (request->run);
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
 
-  if (!gh_rate_limiter_acquire_finish (GH_RATE_LIMITER (object), result, &error))
+  g_assert (run->waiting == request);
+  run->waiting = NULL;
+
+  if (!gh_rate_limiter_acquire_finish (GH_RATE_LIMITER (object), result, &request->ticket,
+                                       &error))
     {
       request_failed (request, g_steal_pointer (&error));
       return;
@@ -678,13 +760,8 @@ acquired_cb (GObject      *object,
   gh_http_call_async (run->self->http,
                       request->kind == REQUEST_ACCOUNTS ? "ListAccounts" : "ListAccountRoles",
                       "GET", url, NULL, run->token, run->cancellable, reply_cb, request);
-}
-
-static void
-request_start (Request *request)
-{
-  gh_rate_limiter_acquire_async (request->run->limiter, request->run->cancellable,
-                                 acquired_cb, request);
+  /* The next one waits for its turn. */
+  pump (run);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -765,10 +842,10 @@ gh_discovery_run_async (GhDiscovery         *self,
   run->self = g_object_ref (self);
   run->cancellable = g_cancellable_new ();
   run->context = g_main_context_ref_thread_default ();
-  run->limiter = gh_rate_limiter_new (self->initial_rate, MIN_RATE, MAX_RATE);
+  run->limiter = gh_rate_limiter_new (self->concurrency, self->initial_rate);
   g_queue_init (&run->queue);
   run->parked = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
-  run->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) account_free);
+  run->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_portal_account_free);
   run->account_ids = g_hash_table_new (g_str_hash, g_str_equal);
   run->role_keys = g_hash_table_new (g_str_hash, g_str_equal);
   run->roles = g_ptr_array_new_with_free_func (g_object_unref);
@@ -796,7 +873,7 @@ gh_discovery_run_async (GhDiscovery         *self,
                                                       run, NULL);
     }
 
-  gh_session_get_access_token_async (self->session, FALSE, run->cancellable,
+  gh_session_get_access_token_async (self->session, NULL, run->cancellable,
                                      first_token_cb, run_ref (run));
 }
 
@@ -843,8 +920,8 @@ gh_discovery_class_init (GhDiscoveryClass *klass)
 static void
 gh_discovery_init (GhDiscovery *self)
 {
-  self->concurrency = DEFAULT_CONCURRENCY;
-  self->initial_rate = DEFAULT_INITIAL_RATE;
+  /* As many in flight as GhHttp opens connections to one host. */
+  self->concurrency = GH_HTTP_MAX_CONNS_PER_HOST;
 }
 
 /**
@@ -891,5 +968,5 @@ gh_discovery_set_initial_rate (GhDiscovery *self,
   g_return_if_fail (GH_IS_DISCOVERY (self));
   g_return_if_fail (requests_per_second > 0);
 
-  self->initial_rate = CLAMP (requests_per_second, MIN_RATE, MAX_RATE);
+  self->initial_rate = requests_per_second;
 }

@@ -1,11 +1,13 @@
 /* gh-discovery.h — list every account and role of a sign-in, fast and throttle-proof
  *
  * ListAccounts, then ListAccountRoles for every account, paginated (max_result 100), with at most
- * `concurrency` calls in flight and a client-side rate that adapts (GhRateLimiter): starts near
- * 10 requests/s, halves on 429 TooManyRequestsException, creeps back up while calls succeed.
+ * `concurrency` calls in flight (GH_HTTP_MAX_CONNS_PER_HOST by default) and a client-side rate
+ * control (GhRateLimiter): unpaced while the service keeps up, then paced near the limit it
+ * finds from 429 TooManyRequestsException replies (docs/architecture.md).
  * 5xx, network errors and malformed replies are retried here (up to 4 attempts, jittered
  * backoff), so the GhHttp given should not retry itself (NULL makes one). A 401 mid-listing
- * refreshes the access token once (gh_session_get_access_token_async with force) and continues.
+ * replaces the access token once (gh_session_get_access_token_async with the refused token)
+ * and continues.
  */
 #pragma once
 
@@ -25,6 +27,8 @@ GhDiscovery *gh_discovery_new              (GhSession           *session,
                                             GhHttp              *http);
 void         gh_discovery_set_concurrency  (GhDiscovery         *self,
                                             guint                max_in_flight);
+/* A rate in requests/s known to be safe: runs start paced at it instead of finding the limit
+ * from scratch. */
 void         gh_discovery_set_initial_rate (GhDiscovery         *self,
                                             double               requests_per_second);
 void         gh_discovery_run_async        (GhDiscovery         *self,

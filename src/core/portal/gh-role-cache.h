@@ -2,7 +2,7 @@
  * restart shows thousands of roles at once */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -16,6 +16,24 @@ gboolean   gh_role_cache_save  (const char  *session_name,
                                 GPtrArray   *roles,
                                 gint64       fetched_at,
                                 GError     **error);
+
+/* The same on a worker thread, for code on a main loop: parsing or writing thousands of roles
+ * never blocks it. Errors as above, or G_IO_ERROR_CANCELLED. */
+void       gh_role_cache_load_async  (const char          *session_name,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+GPtrArray *gh_role_cache_load_finish (GAsyncResult        *result,
+                                      gint64              *fetched_at,
+                                      GError             **error);
+void       gh_role_cache_save_async  (const char          *session_name,
+                                      GPtrArray           *roles,
+                                      gint64               fetched_at,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean   gh_role_cache_save_finish (GAsyncResult        *result,
+                                      GError             **error);
 
 /* Roles in `after` and not in `before` (added), and the reverse (removed), by key. */
 void       gh_role_diff        (GPtrArray   *before,

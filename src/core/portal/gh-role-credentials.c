@@ -29,9 +29,6 @@
 
 #define OPERATION "GetRoleCredentials"
 
-/* 9999-12-31T23:59:59Z: GDateTime's range, and well past anything AWS issues. */
-#define MAX_EXPIRATION G_GINT64_CONSTANT (253402300799)
-
 static void
 wipe_string (char *text)
 {
@@ -59,6 +56,23 @@ gh_role_credentials_free (GhRoleCredentials *credentials)
   g_free (credentials);
 }
 
+/* The copy's secrets are wiped by gh_role_credentials_free() like the original's */
+GhRoleCredentials *
+gh_role_credentials_copy (const GhRoleCredentials *credentials)
+{
+  GhRoleCredentials *copy;
+
+  g_return_val_if_fail (credentials != NULL, NULL);
+
+  copy = g_new0 (GhRoleCredentials, 1);
+  copy->access_key_id = g_strdup (credentials->access_key_id);
+  copy->secret_access_key = g_strdup (credentials->secret_access_key);
+  copy->session_token = g_strdup (credentials->session_token);
+  copy->expiration = credentials->expiration;
+  copy->account_id = g_strdup (credentials->account_id);
+  return copy;
+}
+
 gboolean
 gh_credentials_format_parse (const char          *text,
                              GhCredentialsFormat *format)
@@ -71,6 +85,8 @@ gh_credentials_format_parse (const char          *text,
     { "env", GH_CREDENTIALS_FORMAT_ENV },
     { "ini", GH_CREDENTIALS_FORMAT_INI },
     { "json", GH_CREDENTIALS_FORMAT_JSON },
+    { "fish", GH_CREDENTIALS_FORMAT_FISH },
+    { "powershell", GH_CREDENTIALS_FORMAT_POWERSHELL },
   };
 
   g_return_val_if_fail (format != NULL, FALSE);
@@ -193,10 +209,63 @@ format_process (const GhRoleCredentials *credentials,
   return secret_buffer_free (buffer);
 }
 
-/* Single quotes: nothing inside is special to a POSIX shell but the quote itself, which
- * becomes '\'' (end quote, escaped quote, start quote). */
+/* The ECS container credentials endpoint's answer, as botocore's ContainerProvider and the JS
+ * SDK's fromHttp/fromContainerMetadata read it: Token (not SessionToken) and no Version. */
+static char *
+format_container (const GhRoleCredentials *credentials)
+{
+  GString *buffer = secret_buffer_new (credentials, NULL, NULL);
+  g_autofree char *expiration = gh_format_expires_at (credentials->expiration);
+
+  g_string_append_c (buffer, '{');
+  append_json_member (buffer, "AccessKeyId", credentials->access_key_id);
+  append_json_member (buffer, "SecretAccessKey", credentials->secret_access_key);
+  append_json_member (buffer, "Token", credentials->session_token);
+  append_json_member (buffer, "Expiration", expiration);
+  append_json_member (buffer, "AccountId", credentials->account_id);
+  g_string_append (buffer, "\n}\n");
+
+  return secret_buffer_free (buffer);
+}
+
+/* Shell lines */
+
+/* The variables, in the order they are printed and set. */
+void
+gh_role_credentials_foreach_variable (const GhRoleCredentials   *credentials,
+                                      const char                *region,
+                                      GhCredentialsVariableFunc  func,
+                                      gpointer                   user_data)
+{
+  g_return_if_fail (credentials != NULL);
+  g_return_if_fail (credentials->access_key_id != NULL);
+  g_return_if_fail (credentials->secret_access_key != NULL);
+  g_return_if_fail (func != NULL);
+
+  func ("AWS_ACCESS_KEY_ID", credentials->access_key_id, user_data);
+  func ("AWS_SECRET_ACCESS_KEY", credentials->secret_access_key, user_data);
+  if (credentials->session_token != NULL)
+    func ("AWS_SESSION_TOKEN", credentials->session_token, user_data);
+
+  if (credentials->expiration > 0)
+    {
+      g_autofree char *expiration = gh_format_expires_at (credentials->expiration);
+
+      func ("AWS_CREDENTIAL_EXPIRATION", expiration, user_data);
+    }
+
+  /* The SDKs read AWS_REGION; the AWS CLI and botocore read AWS_DEFAULT_REGION. */
+  if (region != NULL)
+    {
+      func ("AWS_REGION", region, user_data);
+      func ("AWS_DEFAULT_REGION", region, user_data);
+    }
+}
+
+/* POSIX shells: nothing inside single quotes is special but the quote itself, which becomes
+ * '\'' (end quote, escaped quote, start quote). */
 static void
-append_shell_quoted (GString    *buffer,
+append_posix_quoted (GString    *buffer,
                      const char *value)
 {
   g_string_append_c (buffer, '\'');
@@ -210,34 +279,101 @@ append_shell_quoted (GString    *buffer,
   g_string_append_c (buffer, '\'');
 }
 
+/* fish: inside single quotes only \' and \\ are escapes, so those two get a backslash. */
 static void
-append_export (GString    *buffer,
-               const char *name,
-               const char *value)
+append_fish_quoted (GString    *buffer,
+                    const char *value)
 {
-  if (value == NULL)
-    return;
-  g_string_append_printf (buffer, "export %s=", name);
-  append_shell_quoted (buffer, value);
-  g_string_append_c (buffer, '\n');
+  g_string_append_c (buffer, '\'');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '\'' || *p == '\\')
+        g_string_append_c (buffer, '\\');
+      g_string_append_c (buffer, *p);
+    }
+  g_string_append_c (buffer, '\'');
+}
+
+/* U+2018–U+201B, which PowerShell also takes for a single quote: E2 80 98–9B in UTF-8. */
+static gsize
+powershell_curly_quote_length (const char *p)
+{
+  const guchar *u = (const guchar *) p;
+
+  return u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x98 && u[2] <= 0x9b ? 3 : 0;
+}
+
+/* PowerShell: in a single-quoted string nothing is special but a quote character (the ASCII
+ * one or a curly one), which is written twice. */
+static void
+append_powershell_quoted (GString    *buffer,
+                          const char *value)
+{
+  g_string_append_c (buffer, '\'');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      gsize curly = powershell_curly_quote_length (p);
+
+      if (curly > 0)
+        {
+          g_string_append_len (buffer, p, curly);
+          g_string_append_len (buffer, p, curly);
+          p += curly - 1;
+        }
+      else if (*p == '\'')
+        g_string_append (buffer, "''");
+      else
+        g_string_append_c (buffer, *p);
+    }
+  g_string_append_c (buffer, '\'');
+}
+
+typedef struct
+{
+  GString             *buffer;
+  GhCredentialsFormat  format;
+} ShellLines;
+
+static void
+append_shell_line (const char *name,
+                   const char *value,
+                   gpointer    user_data)
+{
+  ShellLines *lines = user_data;
+
+  switch (lines->format)
+    {
+    case GH_CREDENTIALS_FORMAT_ENV:
+      g_string_append_printf (lines->buffer, "export %s=", name);
+      append_posix_quoted (lines->buffer, value);
+      break;
+    case GH_CREDENTIALS_FORMAT_FISH:
+      g_string_append_printf (lines->buffer, "set -gx %s ", name);
+      append_fish_quoted (lines->buffer, value);
+      break;
+    case GH_CREDENTIALS_FORMAT_POWERSHELL:
+      g_string_append_printf (lines->buffer, "$Env:%s = ", name);
+      append_powershell_quoted (lines->buffer, value);
+      break;
+    case GH_CREDENTIALS_FORMAT_PROCESS:
+    case GH_CREDENTIALS_FORMAT_INI:
+    case GH_CREDENTIALS_FORMAT_JSON:
+    case GH_CREDENTIALS_FORMAT_CONTAINER:
+    default:
+      g_assert_not_reached ();
+    }
+  g_string_append_c (lines->buffer, '\n');
 }
 
 static char *
-format_env (const GhRoleCredentials *credentials)
+format_shell (const GhRoleCredentials *credentials,
+              GhCredentialsFormat      format,
+              const char              *region)
 {
-  GString *buffer = secret_buffer_new (credentials, NULL, NULL);
+  ShellLines lines = { secret_buffer_new (credentials, region, NULL), format };
 
-  append_export (buffer, "AWS_ACCESS_KEY_ID", credentials->access_key_id);
-  append_export (buffer, "AWS_SECRET_ACCESS_KEY", credentials->secret_access_key);
-  append_export (buffer, "AWS_SESSION_TOKEN", credentials->session_token);
-  if (credentials->expiration > 0)
-    {
-      g_autofree char *expiration = gh_format_expires_at (credentials->expiration);
-
-      append_export (buffer, "AWS_CREDENTIAL_EXPIRATION", expiration);
-    }
-
-  return secret_buffer_free (buffer);
+  gh_role_credentials_foreach_variable (credentials, region, append_shell_line, &lines);
+  return secret_buffer_free (lines.buffer);
 }
 
 static void
@@ -275,8 +411,12 @@ has_line_break (const char *text)
  * PROCESS: `{"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}`,
  * two-space indented, with a final newline. JSON: the same members, then "AccountId" and
  * "RoleName" (each only when known) — still valid credential_process output, since AWS tools
- * accept an optional AccountId and ignore unknown members. ENV: `export NAME='value'` lines for
- * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION.
+ * accept an optional AccountId and ignore unknown members. ENV, FISH, POWERSHELL: a line per
+ * variable of gh_role_credentials_foreach_variable(), as `export NAME='value'` (POSIX shells),
+ * `set -gx NAME 'value'` (fish) or `$Env:NAME = 'value'` (PowerShell), quoted for that shell.
+ * CONTAINER (not a --format): the ECS container credentials endpoint's JSON, `{"AccessKeyId",
+ * "SecretAccessKey", "Token", "Expiration", "AccountId"}`; it needs a session token and an
+ * expiration.
  * INI: `[profile_name]` with aws_access_key_id, aws_secret_access_key and aws_session_token.
  * Expiration is YYYY-MM-DDTHH:MM:SSZ (UTC). Members and lines for absent fields are left out.
  *
@@ -286,12 +426,13 @@ char *
 gh_role_credentials_format (const GhRoleCredentials *credentials,
                             GhCredentialsFormat      format,
                             const char              *profile_name,
-                            const char              *role_name)
+                            const char              *role_name,
+                            const char              *region)
 {
   g_return_val_if_fail (credentials != NULL, NULL);
   g_return_val_if_fail (credentials->access_key_id != NULL, NULL);
   g_return_val_if_fail (credentials->secret_access_key != NULL, NULL);
-  g_return_val_if_fail (credentials->expiration <= MAX_EXPIRATION, NULL);
+  g_return_val_if_fail (credentials->expiration <= GH_MAX_EXPIRES_AT, NULL);
   /* A line break would let the name add keys to the credentials file. */
   g_return_val_if_fail (!has_line_break (profile_name), NULL);
 
@@ -302,9 +443,15 @@ gh_role_credentials_format (const GhRoleCredentials *credentials,
     case GH_CREDENTIALS_FORMAT_JSON:
       return format_process (credentials, role_name, TRUE);
     case GH_CREDENTIALS_FORMAT_ENV:
-      return format_env (credentials);
+    case GH_CREDENTIALS_FORMAT_FISH:
+    case GH_CREDENTIALS_FORMAT_POWERSHELL:
+      return format_shell (credentials, format, region);
     case GH_CREDENTIALS_FORMAT_INI:
       return format_ini (credentials, profile_name);
+    case GH_CREDENTIALS_FORMAT_CONTAINER:
+      g_return_val_if_fail (credentials->session_token != NULL, NULL);
+      g_return_val_if_fail (credentials->expiration > 0, NULL);
+      return format_container (credentials);
     default:
       g_return_val_if_reached (NULL);
     }
@@ -332,15 +479,16 @@ gh_role_credentials_from_json (JsonNode    *node,
     }
   object = json_node_get_object (node);
 
-  if (!(access_key_id = gh_json_require_string (object, "accessKeyId", OPERATION, error)) ||
-      !(secret_access_key = gh_json_require_string (object, "secretAccessKey", OPERATION,
-                                                    error)) ||
-      !(session_token = gh_json_require_string (object, "sessionToken", OPERATION, error)) ||
+  if (!(access_key_id = gh_json_require_token (object, "accessKeyId", OPERATION, error)) ||
+      !(secret_access_key = gh_json_require_token (object, "secretAccessKey", OPERATION,
+                                                   error)) ||
+      !(session_token = gh_json_require_token (object, "sessionToken", OPERATION, error)) ||
       !gh_json_require_int (object, "expiration", OPERATION, &expiration_ms, error))
     return NULL;
 
-  /* Epoch milliseconds (protocol.md §3.2), as botocore, Go and JS read it. */
-  if (expiration_ms <= 0 || expiration_ms / 1000 > MAX_EXPIRATION)
+  /* Epoch milliseconds (protocol.md §3.2), as botocore, Go and JS read it. Less than a second
+   * would be an expiration of 0, which the formats read as "never expires". */
+  if (expiration_ms < 1000 || expiration_ms / 1000 > GH_MAX_EXPIRES_AT)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
                    _("%s failed: the reply has an impossible “%s”"), OPERATION, "expiration");
@@ -452,7 +600,8 @@ fetch_fail (GTask  *task,
           return;
 
         case GH_ERROR_UNAUTHORIZED:
-          g_task_return_error (task, not_signed_in_error (fetch->session));
+          /* Only after the token was replaced; a sign-in that ended fails the replacement. */
+          g_task_return_error (task, gh_session_token_refused_error (fetch->session));
           return;
 
         case GH_ERROR_NOT_SIGNED_IN:
@@ -495,8 +644,8 @@ on_stored (GObject      *object,
   fetch_return (task);
 }
 
-static void request_token (GTask    *task,
-                           gboolean  force);
+static void request_token (GTask      *task,
+                           const char *rejected_token);
 
 static void
 on_reply (GObject      *object,
@@ -511,22 +660,26 @@ on_reply (GObject      *object,
   JsonObject *root;
 
   reply = gh_http_call_finish (GH_HTTP (object), result, &error);
-  g_clear_pointer (&fetch->access_token, gh_secret_free);
 
   if (reply == NULL)
     {
       /* The token looked valid here but the portal disagrees (revoked, or the clocks differ):
-       * refresh it once, then give up. */
+       * replace it once, then give up. */
       if (g_error_matches (error, GH_ERROR, GH_ERROR_UNAUTHORIZED) && !fetch->token_forced)
         {
-          g_debug ("%s: access token rejected, refreshing it", OPERATION);
+          char *rejected = g_steal_pointer (&fetch->access_token);
+
+          g_debug ("%s: access token rejected, replacing it", OPERATION);
           fetch->token_forced = TRUE;
-          request_token (task, TRUE);
+          request_token (task, rejected);
+          gh_secret_free (rejected);
           return;
         }
+      g_clear_pointer (&fetch->access_token, gh_secret_free);
       fetch_fail (task, g_steal_pointer (&error));
       return;
     }
+  g_clear_pointer (&fetch->access_token, gh_secret_free);
 
   root = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
   fetch->credentials =
@@ -598,13 +751,14 @@ on_token (GObject      *object,
 
 /* Refreshed first when needed, under the session's lock; never an interactive sign-in. */
 static void
-request_token (GTask    *task,
-               gboolean  force)
+request_token (GTask      *task,
+               const char *rejected_token)
 {
   Fetch *fetch = g_task_get_task_data (task);
 
-  gh_session_get_access_token_async (fetch->session, force, g_task_get_cancellable (task),
-                                     on_token, g_object_ref (task));
+  gh_session_get_access_token_async (fetch->session, rejected_token,
+                                     g_task_get_cancellable (task), on_token,
+                                     g_object_ref (task));
 }
 
 static void
@@ -651,7 +805,7 @@ on_cached (GObject      *object,
         g_clear_pointer (&fetch->credentials, gh_role_credentials_free);
     }
 
-  request_token (task, FALSE);
+  request_token (task, NULL);
 }
 
 void
@@ -699,7 +853,7 @@ gh_role_credentials_get_async (GhSession           *session,
 
   if (force_refresh)
     {
-      request_token (task, FALSE);
+      request_token (task, NULL);
       return;
     }
 

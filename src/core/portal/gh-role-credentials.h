@@ -21,21 +21,40 @@ typedef enum
   GH_CREDENTIALS_FORMAT_ENV,       /* export AWS_ACCESS_KEY_ID=… lines */
   GH_CREDENTIALS_FORMAT_INI,       /* a credentials-file section */
   GH_CREDENTIALS_FORMAT_JSON,      /* like process, plus account and role */
+  GH_CREDENTIALS_FORMAT_FISH,      /* set -gx AWS_ACCESS_KEY_ID … lines */
+  GH_CREDENTIALS_FORMAT_POWERSHELL,  /* $Env:AWS_ACCESS_KEY_ID = … lines */
+  GH_CREDENTIALS_FORMAT_CONTAINER, /* the ECS container credentials endpoint's JSON */
 } GhCredentialsFormat;
 
 /* Cached credentials are reused while more than this is left. */
 #define GH_ROLE_CREDENTIALS_REUSE_WINDOW (15 * 60)
 
 void                gh_role_credentials_free     (GhRoleCredentials *credentials);
+GhRoleCredentials  *gh_role_credentials_copy     (const GhRoleCredentials *credentials);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhRoleCredentials, gh_role_credentials_free)
 
 gboolean            gh_credentials_format_parse  (const char          *text,
                                                   GhCredentialsFormat *format);
-/* The text to print; profile_name names the ini section (may be NULL → "default"). */
+/* The text to print; profile_name names the ini section (may be NULL → "default"); region
+ * (may be NULL) goes into the shell formats. */
 char               *gh_role_credentials_format   (const GhRoleCredentials *credentials,
                                                   GhCredentialsFormat      format,
                                                   const char              *profile_name,
-                                                  const char              *role_name);
+                                                  const char              *role_name,
+                                                  const char              *region);
+
+/* The environment AWS tools read the credentials from: AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION (YYYY-MM-DDTHH:MM:SSZ)
+ * and, with a region, AWS_REGION and AWS_DEFAULT_REGION, each only when known; in that order.
+ * The values are borrowed for the call and hold secrets. */
+typedef void (*GhCredentialsVariableFunc) (const char *name,
+                                           const char *value,
+                                           gpointer    user_data);
+
+void                gh_role_credentials_foreach_variable (const GhRoleCredentials   *credentials,
+                                                          const char                *region,
+                                                          GhCredentialsVariableFunc  func,
+                                                          gpointer                   user_data);
 
 /* Keyring-cached credentials while more than GH_ROLE_CREDENTIALS_REUSE_WINDOW is left (unless
  * force_refresh), else GetRoleCredentials with the session's access token (refreshed first when

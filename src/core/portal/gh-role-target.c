@@ -44,3 +44,42 @@ gh_role_target_parse (const char  *target,
   *role_name = g_strdup (role + 1);
   return TRUE;
 }
+
+GStrv
+gh_role_target_keys_of_session (const char * const *targets,
+                                const char         *session_name)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  for (guint i = 0; targets != NULL && targets[i] != NULL; i++)
+    {
+      g_autofree char *session = NULL;
+      g_autofree char *account_id = NULL;
+      g_autofree char *role = NULL;
+      g_autofree char *key = NULL;
+
+      /* A session named "a" must not take the targets of one named "a/b". */
+      if (!gh_role_target_parse (targets[i], &session, &account_id, &role) ||
+          !g_str_equal (session, session_name))
+        continue;
+      key = g_strconcat (account_id, "/", role, NULL);
+      g_strv_builder_add (builder, key);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+gh_account_id_is_valid (const char *account_id)
+{
+  if (account_id == NULL || strlen (account_id) != 12)
+    return FALSE;
+
+  for (const char *p = account_id; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}

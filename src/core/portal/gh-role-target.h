@@ -17,5 +17,11 @@ gboolean  gh_role_target_parse (const char  *target,
                                 char       **session_name,
                                 char       **account_id,
                                 char       **role_name);
+/* The "ACCOUNT_ID/ROLE" keys (gh_role_get_key()) of the targets of one sign-in: always an
+ * array, empty when none is that sign-in's. */
+GStrv     gh_role_target_keys_of_session (const char * const *targets,
+                                          const char         *session_name);
+/* A 12-digit AWS account id. */
+gboolean  gh_account_id_is_valid (const char  *account_id);
 
 G_END_DECLS

@@ -272,3 +272,17 @@ gh_role_compare (gconstpointer a,
     return cmp;
   return strcmp (ra->role_name, rb->role_name);
 }
+
+GPtrArray *
+gh_role_array_copy (GPtrArray *roles)
+{
+  GPtrArray *copy;
+
+  if (roles == NULL)
+    return NULL;
+
+  copy = g_ptr_array_new_full (roles->len, g_object_unref);
+  for (guint i = 0; i < roles->len; i++)
+    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (roles, i)));
+  return copy;
+}

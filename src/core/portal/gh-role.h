@@ -24,5 +24,8 @@ const char *gh_role_get_key           (GhRole     *self);
 /* Account name (or id when nameless), then role name; for g_ptr_array_sort. */
 int         gh_role_compare           (gconstpointer a,
                                        gconstpointer b);
+/* A new array holding references to the roles of @roles (NULL gives NULL), e.g. to hand them
+ * to a worker thread: their names never change, so any thread may read them. */
+GPtrArray  *gh_role_array_copy        (GPtrArray    *roles);
 
 G_END_DECLS

@@ -2,7 +2,9 @@
  *
  * Authorization code + PKCE: a one-shot SoupServer on 127.0.0.1 and an ephemeral port receives
  * /oauth/callback; the state is checked, the browser gets a small success or error page, then
- * the code is exchanged. Device code: StartDeviceAuthorization, one immediate CreateToken, then
+ * the code is exchanged. Any local process can reach the port, and a web page can too through
+ * DNS rebinding: so a request addressed to another host, or one without our state, is answered
+ * with an error page and the flow keeps waiting for the real redirect. Device code: StartDeviceAuthorization, one immediate CreateToken, then
  * polling at the interval (+5 s on slow_down) until the service says yes, no, or expired.
  */
 #define G_LOG_DOMAIN "gh-login-flow"
@@ -14,6 +16,7 @@
 
 #include "gh-error.h"
 #include "gh-login-flow.h"
+#include "gh-loopback.h"
 
 struct _GhLoginFlow
 {
@@ -29,6 +32,7 @@ struct _GhLoginFlow
 
   GTask                 *task;
   SoupServer            *server;
+  guint                  port;
   char                  *redirect_uri;
   char                  *state;
   char                  *verifier;
@@ -314,6 +318,13 @@ callback_handler (SoupServer        *server,
   const char *code = query ? g_hash_table_lookup (query, "code") : NULL;
   const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
 
+  if (!gh_loopback_request_is_ours (msg, self->port))
+    {
+      respond_page (msg, SOUP_STATUS_MISDIRECTED_REQUEST, _("Wrong address"),
+                    _("This address does not belong to this computer's sign-in."));
+      return;
+    }
+
   if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
@@ -334,19 +345,21 @@ callback_handler (SoupServer        *server,
       return;
     }
 
-  /* A redirect with the wrong state is not ours (or is forged): refuse it and end the flow,
-   * as the AWS CLI does, rather than keep a listener open for a second guess. */
-  self->callback_done = TRUE;
+  /* A redirect with the wrong state is not the answer to our request: any local process (or a
+   * forged link) can send one. Refuse it, but keep waiting, or anyone could cancel the
+   * sign-in the person is completing in the browser. The state is 122 random bits, so waiting
+   * gives nobody a useful number of guesses. */
   if (g_strcmp0 (state, self->state) != 0)
     {
+      g_debug ("Ignored a sign-in redirect that does not carry this sign-in's state");
       respond_page (msg, SOUP_STATUS_BAD_REQUEST, _("Sign-in failed"),
-                    _("The sign-in redirect did not match this request. Start the sign-in again."));
-      self->callback_error = g_error_new_literal (GH_ERROR, GH_ERROR_STATE_MISMATCH,
-                                                  _("The sign-in redirect did not match this "
-                                                    "request (state mismatch); nothing was "
-                                                    "signed in. Start the sign-in again."));
+                    _("This redirect does not belong to the sign-in Gatehouse is waiting for. "
+                      "Finish the sign-in in the tab Gatehouse opened."));
+      return;
     }
-  else if (error_code != NULL)
+
+  self->callback_done = TRUE;
+  if (error_code != NULL)
     {
       const char *description = g_hash_table_lookup (query, "error_description");
       GhError code_value = gh_error_code_for_aws_type (NULL, error_code, 400);
@@ -371,17 +384,26 @@ callback_handler (SoupServer        *server,
                            G_CONNECT_SWAPPED);
 }
 
+/* "10 minutes", or "90 seconds" for what is not a whole number of minutes. */
+static char *
+format_duration (guint seconds)
+{
+  if (seconds >= 60 && seconds % 60 == 0)
+    return g_strdup_printf (ngettext ("%u minute", "%u minutes", seconds / 60), seconds / 60);
+  return g_strdup_printf (ngettext ("%u second", "%u seconds", seconds), seconds);
+}
+
 static gboolean
 timeout_cb (gpointer user_data)
 {
   GhLoginFlow *self = user_data;
+  g_autofree char *duration = format_duration (self->timeout_seconds);
 
   self->timeout_source = 0;
+  /* Translators: %s is a duration, "10 minutes" or "8 seconds". */
   finish_with_error (self, g_error_new (GH_ERROR, GH_ERROR_TIMEOUT,
-                                        _("The sign-in was not completed within %u minutes. "
-                                          "Start it again."),
-                                        self->timeout_seconds / 60 ? self->timeout_seconds / 60
-                                                                   : 1));
+                                        _("The sign-in was not completed within %s. "
+                                          "Start it again."), duration));
   return G_SOURCE_REMOVE;
 }
 
@@ -409,8 +431,8 @@ start_authorization_code (GhLoginFlow *self)
     }
 
   uris = soup_server_get_uris (self->server);
-  self->redirect_uri = g_strdup_printf ("http://127.0.0.1:%d/oauth/callback",
-                                        g_uri_get_port (uris->data));
+  self->port = (guint) g_uri_get_port (uris->data);
+  self->redirect_uri = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", self->port);
   self->state = g_uuid_string_random ();
   self->verifier = gh_pkce_new_verifier ();
   challenge = gh_pkce_challenge (self->verifier);

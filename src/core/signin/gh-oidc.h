@@ -90,7 +90,9 @@ GhDeviceAuthorization *gh_oidc_start_device_authorization_finish (GAsyncResult  
 
 /* `grant_type` is GH_GRANT_DEVICE_CODE_URN, "authorization_code" or "refresh_token"; the
  * NULL-terminated key/value pairs are added to the body (deviceCode, code, redirectUri,
- * codeVerifier, refreshToken). */
+ * codeVerifier, refreshToken). A GH_HTTP_CALL_SINGLE_USE call: when a reply was lost on the
+ * way, a later refusal (invalid_grant) fails with GH_ERROR_REPLY_LOST, and a failure that
+ * leaves it open whether the service carried the request out with GH_ERROR_NO_REPLY. */
 void             gh_oidc_create_token_async     (GhHttp                *http,
                                                  const char            *oidc_url,
                                                  const GhRegistration  *registration,

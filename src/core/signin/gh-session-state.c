@@ -9,6 +9,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-session-state.h"
+#include "gh-session-state-private.h"
 
 char *
 gh_session_state_path (const char *session_name)
@@ -30,17 +31,17 @@ member_bool (JsonObject *object,
 }
 
 void
-gh_session_state_load (const char     *session_name,
-                       GhSessionState *state)
+gh_session_state_parse (const char     *data,
+                        gsize           length,
+                        GhSessionState *state)
 {
-  g_autofree char *path = gh_session_state_path (session_name);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
   JsonObject *object;
 
   memset (state, 0, sizeof *state);
 
-  if (!json_parser_load_from_file (parser, path, NULL) ||
+  if (!json_parser_load_from_data (parser, data, length, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
 
@@ -52,17 +53,29 @@ gh_session_state_load (const char     *session_name,
   state->refreshable = member_bool (object, "refreshable");
   state->ended = member_bool (object, "ended");
   state->sign_in_id = gh_json_get_int (object, "signInId");
+  state->refresh_unanswered = member_bool (object, "refreshUnanswered");
+  state->reply_lost = member_bool (object, "replyLost");
 }
 
-gboolean
-gh_session_state_save (const char            *session_name,
-                       const GhSessionState  *state,
-                       GError               **error)
+void
+gh_session_state_load (const char     *session_name,
+                       GhSessionState *state)
 {
   g_autofree char *path = gh_session_state_path (session_name);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  memset (state, 0, sizeof *state);
+
+  if (g_file_get_contents (path, &contents, &length, NULL))
+    gh_session_state_parse (contents, length, state);
+}
+
+char *
+gh_session_state_serialize (const GhSessionState *state)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "signedInAt");
@@ -79,10 +92,24 @@ gh_session_state_save (const char            *session_name,
   json_builder_add_boolean_value (builder, state->ended);
   json_builder_set_member_name (builder, "signInId");
   json_builder_add_int_value (builder, state->sign_in_id);
+  json_builder_set_member_name (builder, "refreshUnanswered");
+  json_builder_add_boolean_value (builder, state->refresh_unanswered);
+  json_builder_set_member_name (builder, "replyLost");
+  json_builder_add_boolean_value (builder, state->reply_lost);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  text = json_to_string (root, TRUE);
+  return json_to_string (root, TRUE);
+}
+
+gboolean
+gh_session_state_save (const char            *session_name,
+                       const GhSessionState  *state,
+                       GError               **error)
+{
+  g_autofree char *path = gh_session_state_path (session_name);
+  g_autofree char *text = gh_session_state_serialize (state);
+
   return gh_file_write_private (path, text, -1, error);
 }
 
@@ -124,4 +151,6 @@ gh_session_state_update_for_token (GhSessionState *state,
   state->access_lifetime = expires_in;
   state->refreshable = refreshable;
   state->ended = FALSE;
+  state->refresh_unanswered = FALSE;
+  state->reply_lost = FALSE;
 }

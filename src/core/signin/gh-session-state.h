@@ -2,7 +2,8 @@
  *
  * $XDG_STATE_HOME/gatehouse/sessions/<sha1(name)>.json: when the sign-in happened, the estimated
  * end of the sign-in session, the access token's expiry and lifetime, whether it can be
- * refreshed, and whether the service said it has ended. Tokens are never stored here.
+ * refreshed, whether the service said it has ended, and whether a refresh went unanswered.
+ * Tokens are never stored here.
  */
 #pragma once
 
@@ -19,6 +20,9 @@ typedef struct
   gboolean  refreshable;
   gboolean  ended;              /* invalid_grant on refresh, or signed out */
   gint64    sign_in_id;         /* random, new for every interactive sign-in */
+  gboolean  refresh_unanswered; /* a refresh went out and its reply never came: the service
+                                 * may have rotated the refresh token we still hold */
+  gboolean  reply_lost;         /* ended: refused after a refresh whose reply was lost */
 } GhSessionState;
 
 char     *gh_session_state_path    (const char            *session_name);
@@ -32,7 +36,8 @@ gboolean  gh_session_state_delete  (const char            *session_name);
 
 /* Session-end estimate (see README "Session end"): a new sign-in ends `duration` after it
  * began; an access token whose lifetime shrank shows the service capping it at the session
- * end; a non-refreshable sign-in ends with its access token. */
+ * end; a non-refreshable sign-in ends with its access token. A token answers any refresh
+ * that went unanswered before it. */
 void      gh_session_state_update_for_token (GhSessionState *state,
                                              gint64          now,
                                              gint64          expires_in,

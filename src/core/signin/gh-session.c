@@ -31,6 +31,7 @@ struct _GhSession
   GhSsoSessionConfig *config;
   GhSessionState      state;
   GhSessionStatus     status;
+  GhSessionEndReason  end_reason;
   gint64              access_expires_at;
   char               *error_message;
 };
@@ -43,6 +44,7 @@ enum {
   PROP_START_URL,
   PROP_REGION,
   PROP_STATUS,
+  PROP_END_REASON,
   PROP_ACCESS_EXPIRES_AT,
   PROP_SESSION_END,
   PROP_ERROR_MESSAGE,
@@ -59,6 +61,7 @@ typedef struct
   GhFlow           flow;
   gboolean         force;
   gint64           sign_in_id;       /* the sign-in known before waiting for the lock */
+  char            *stale_token;      /* refresh: fingerprint of the access token to replace */
   char            *oidc_url;
   GhRegistration  *registration;
   gboolean         reregistered;
@@ -73,6 +76,7 @@ static void
 op_free (Op *op)
 {
   g_clear_object (&op->lock);
+  g_free (op->stale_token);
   g_free (op->oidc_url);
   g_clear_pointer (&op->registration, gh_registration_free);
   g_clear_pointer (&op->refresh_token, gh_secret_free);
@@ -140,6 +144,16 @@ set_status (GhSession       *self,
 }
 
 static void
+set_end_reason (GhSession          *self,
+                GhSessionEndReason  reason)
+{
+  if (self->end_reason == reason)
+    return;
+  self->end_reason = reason;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_END_REASON]);
+}
+
+static void
 set_error_message (GhSession  *self,
                    const char *message)
 {
@@ -185,6 +199,9 @@ gh_session_reload (GhSession *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_EXPIRES_AT]);
   if (old_end != self->state.session_end)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_END]);
+  set_end_reason (self, !self->state.ended ? GH_SESSION_END_NONE
+                        : self->state.reply_lost ? GH_SESSION_END_REPLY_LOST
+                        : GH_SESSION_END_REFUSED);
   set_status (self, status);
 }
 
@@ -223,6 +240,9 @@ gh_session_get_property (GObject    *object,
     case PROP_STATUS:
       g_value_set_enum (value, self->status);
       break;
+    case PROP_END_REASON:
+      g_value_set_enum (value, self->end_reason);
+      break;
     case PROP_ACCESS_EXPIRES_AT:
       g_value_set_int64 (value, self->access_expires_at);
       break;
@@ -251,6 +271,9 @@ gh_session_class_init (GhSessionClass *klass)
   properties[PROP_REGION] = g_param_spec_string ("region", NULL, NULL, NULL, flags);
   properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, GH_TYPE_SESSION_STATUS,
                                                GH_SESSION_SIGNED_OUT, flags);
+  properties[PROP_END_REASON] = g_param_spec_enum ("end-reason", NULL, NULL,
+                                                   GH_TYPE_SESSION_END_REASON,
+                                                   GH_SESSION_END_NONE, flags);
   properties[PROP_ACCESS_EXPIRES_AT] = g_param_spec_int64 ("access-expires-at", NULL, NULL,
                                                            0, G_MAXINT64, 0, flags);
   properties[PROP_SESSION_END] = g_param_spec_int64 ("session-end", NULL, NULL,
@@ -354,6 +377,13 @@ gh_session_get_refreshable (GhSession *self)
   return self->state.refreshable;
 }
 
+GhSessionEndReason
+gh_session_get_end_reason (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), GH_SESSION_END_NONE);
+  return self->end_reason;
+}
+
 const char *
 gh_session_get_error_message (GhSession *self)
 {
@@ -432,6 +462,18 @@ take_lock (GTask        *task,
   return TRUE;
 }
 
+/* The refresh token to keep after CreateToken: the new one; for a refresh that returned none,
+ * the one it used, which stays valid (RFC 6749 §6; botocore and the JS SDK drop it, and with
+ * it the sign-in, at the next access-token expiry). A new sign-in without one cannot be
+ * refreshed. */
+static const char *
+kept_refresh_token (Op *op)
+{
+  if (op->response->refresh_token != NULL)
+    return op->response->refresh_token;
+  return op->new_sign_in ? NULL : op->refresh_token;
+}
+
 static void
 tokens_saved (GTask *task)
 {
@@ -446,7 +488,7 @@ tokens_saved (GTask *task)
   token.region = self->config->region;
   token.access_token = op->response->access_token;
   token.expires_at = now + op->response->expires_in;
-  token.refresh_token = op->response->refresh_token;
+  token.refresh_token = (char *) kept_refresh_token (op);
   if (op->registration != NULL)
     {
       token.client_id = op->registration->client_id;
@@ -462,7 +504,7 @@ tokens_saved (GTask *task)
 
   gh_session_state_load (self->config->name, &self->state);
   gh_session_state_update_for_token (&self->state, now, op->response->expires_in,
-                                     op->response->refresh_token != NULL, op->new_sign_in,
+                                     token.refresh_token != NULL, op->new_sign_in,
                                      self->config->session_duration);
   if (!gh_session_state_save (self->config->name, &self->state, &error))
     {
@@ -483,8 +525,8 @@ refresh_token_stored_cb (GObject      *object,
   GError *error = NULL;
   gboolean ok;
 
-  ok = op->response->refresh_token != NULL ? gh_secret_store_store_finish (result, &error)
-                                           : gh_secret_store_clear_finish (result, &error);
+  ok = kept_refresh_token (op) != NULL ? gh_secret_store_store_finish (result, &error)
+                                       : gh_secret_store_clear_finish (result, &error);
   if (!ok)
     {
       op_fail (task, error);
@@ -494,17 +536,18 @@ refresh_token_stored_cb (GObject      *object,
   tokens_saved (task);
 }
 
-/* The keyring comes first: if it fails, nothing else is written. Without a new refresh token
- * the old one is dropped, as every AWS SDK does (rotation assumed). */
+/* The keyring comes first: if it fails, nothing else is written. A kept refresh token is stored
+ * again too: it may be one the AWS CLI rotated into its token cache (--cache-refresh-token). */
 static void
 save_tokens (GTask *task)
 {
   GhSession *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
+  const char *refresh_token = kept_refresh_token (op);
 
-  if (op->response->refresh_token != NULL)
+  if (refresh_token != NULL)
     gh_secret_store_store_async (self->config->name, self->config->start_url,
-                                 GH_SECRET_REFRESH_TOKEN, op->response->refresh_token,
+                                 GH_SECRET_REFRESH_TOKEN, refresh_token,
                                  g_task_get_cancellable (task), refresh_token_stored_cb, task);
   else
     gh_secret_store_clear_async (self->config->name, GH_SECRET_REFRESH_TOKEN,
@@ -788,6 +831,24 @@ gh_session_login_finish (GhSession     *self,
 
 /* Refresh */
 
+/* What to tell a person whose sign-in has ended, with the reason the service gave. */
+static GError *
+ended_error (GhSession *self)
+{
+  const char *name = self->config->name;
+
+  if (self->state.ended && self->state.reply_lost)
+    return g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
+                        _("AWS did not answer a refresh of the sign-in for “%s” in time (it was "
+                          "slow, or the connection broke), and now refuses the refresh token "
+                          "that refresh used: the new one it sent was lost. Sign in again: "
+                          "gatehouse login %s"), name, name);
+
+  return g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
+                      _("The sign-in for “%s” has ended. Sign in again: gatehouse login %s"),
+                      name, name);
+}
+
 static void
 ended_cleared_cb (GObject      *object,
                   GAsyncResult *result,
@@ -798,23 +859,24 @@ ended_cleared_cb (GObject      *object,
   g_autoptr(GError) ignored = NULL;
 
   gh_secret_store_clear_finish (result, &ignored);
-  op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
-                              _("The sign-in for “%s” has ended. Sign in again: "
-                                "gatehouse login %s"),
-                              self->config->name, self->config->name));
+  op_fail (task, ended_error (self));
 }
 
-/* The service refused the refresh token: the sign-in session is over. Forget the token so
- * nothing retries it, and remember that it ended. */
+/* The service refused the refresh token: the sign-in session is over, or (reply_lost) a
+ * refresh whose answer never came replaced the token. Forget the token so nothing retries it,
+ * and remember that it ended, and why. */
 static void
 mark_ended (GTask    *task,
-            gboolean  registration_rejected)
+            gboolean  registration_rejected,
+            gboolean  reply_lost)
 {
   GhSession *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   gh_session_state_load (self->config->name, &self->state);
   self->state.ended = TRUE;
+  self->state.reply_lost = reply_lost;
+  self->state.refresh_unanswered = FALSE;
   if (!gh_session_state_save (self->config->name, &self->state, &error))
     g_warning ("%s", error->message);
 
@@ -824,28 +886,52 @@ mark_ended (GTask    *task,
                                g_task_get_cancellable (task), ended_cleared_cb, task);
 }
 
+/* The refresh went out and no answer came: the service may have replaced the refresh token we
+ * hold. Nothing can tell until it is used again; if it is refused then, this is why. */
+static void
+remember_unanswered (GhSession *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  gh_session_state_load (self->config->name, &self->state);
+  self->state.refresh_unanswered = TRUE;
+  if (!gh_session_state_save (self->config->name, &self->state, &error))
+    g_warning ("%s", error->message);
+}
+
 static void
 refreshed_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
   GTask *task = user_data;
+  GhSession *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
   op->response = gh_oidc_create_token_finish (result, &error);
   if (op->response == NULL)
     {
-      if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_GRANT) ||
-          g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_CLIENT))
+      if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_CLIENT))
         {
-          gboolean rejected = error->code == GH_ERROR_INVALID_CLIENT;
+          g_error_free (error);
+          mark_ended (task, TRUE, FALSE);
+        }
+      else if (g_error_matches (error, GH_ERROR, GH_ERROR_INVALID_GRANT) ||
+               g_error_matches (error, GH_ERROR, GH_ERROR_REPLY_LOST))
+        {
+          gboolean reply_lost = error->code == GH_ERROR_REPLY_LOST ||
+                                self->state.refresh_unanswered;
 
           g_error_free (error);
-          mark_ended (task, rejected);
-          return;
+          mark_ended (task, FALSE, reply_lost);
         }
-      op_fail (task, error);
+      else
+        {
+          if (g_error_matches (error, GH_ERROR, GH_ERROR_NO_REPLY))
+            remember_unanswered (self);
+          op_fail (task, error);
+        }
       return;
     }
 
@@ -859,14 +945,31 @@ not_signed_in (GTask *task)
   GhSession *self = g_task_get_source_object (task);
 
   if (self->state.signed_in_at > 0)
-    op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
-                                _("The sign-in for “%s” has ended. Sign in again: "
-                                  "gatehouse login %s"),
-                                self->config->name, self->config->name));
+    op_fail (task, ended_error (self));
   else
     op_fail (task, g_error_new (GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
                                 _("Not signed in to “%s”. Sign in: gatehouse login %s"),
                                 self->config->name, self->config->name));
+}
+
+/* With --cache-refresh-token, the AWS CLI (botocore) may have refreshed with our refresh token
+ * and rotated it into its token cache: the file's copy is then the live one. A refresh token
+ * of another client there (`aws sso login`'s) works only with that client's registration and
+ * is the CLI's own sign-in: it is never taken. */
+static void
+adopt_rotated_refresh_token (GhSession *self,
+                             Op        *op)
+{
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  g_autoptr(GhCachedToken) cached = gh_token_cache_read (path, NULL);
+
+  if (cached == NULL || cached->refresh_token == NULL || op->registration == NULL ||
+      g_strcmp0 (cached->client_id, op->registration->client_id) != 0 ||
+      g_strcmp0 (cached->refresh_token, op->refresh_token) == 0)
+    return;
+
+  g_clear_pointer (&op->refresh_token, gh_secret_free);
+  op->refresh_token = g_strdup (cached->refresh_token);
 }
 
 static void
@@ -889,9 +992,21 @@ refresh_registration_cb (GObject      *object,
 
   op->registration = parse_registration (json);
   gh_secret_free (json);
+  adopt_rotated_refresh_token (self, op);
+
+  if (op->refresh_token == NULL)
+    {
+      /* Not refreshable: fine while the access token lasts. */
+      if (!has_passed (self->access_expires_at) && !op->force)
+        op_succeed (task);
+      else
+        not_signed_in (task);
+      return;
+    }
+
   if (op->registration == NULL || has_passed (op->registration->expires_at))
     {
-      mark_ended (task, FALSE);
+      mark_ended (task, FALSE, FALSE);
       return;
     }
 
@@ -927,34 +1042,42 @@ refresh_token_cb (GObject      *object,
       return;
     }
 
-  /* With the refresh token in the AWS CLI's cache, the CLI may have rotated it: the file's
-   * copy is then the live one. */
-  if (self->config->cache_refresh_token)
-    {
-      g_autofree char *path = gh_token_cache_path (cache_key (self));
-      g_autoptr(GhCachedToken) cached = gh_token_cache_read (path, NULL);
-
-      if (cached != NULL && cached->refresh_token != NULL &&
-          g_strcmp0 (cached->refresh_token, op->refresh_token) != 0)
-        {
-          g_clear_pointer (&op->refresh_token, gh_secret_free);
-          op->refresh_token = g_strdup (cached->refresh_token);
-        }
-    }
-
-  if (op->refresh_token == NULL)
-    {
-      /* Not refreshable: fine while the access token lasts. */
-      if (!has_passed (self->access_expires_at) && !op->force)
-        op_succeed (task);
-      else
-        not_signed_in (task);
-      return;
-    }
-
   gh_secret_store_lookup_async (self->config->name, self->config->start_url,
                                 GH_SECRET_REGISTRATION, g_task_get_cancellable (task),
                                 refresh_registration_cb, task);
+}
+
+static char *
+token_fingerprint (const char *access_token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, access_token, -1);
+}
+
+/* A fingerprint of the access token in the AWS CLI's token cache, or NULL without one; with
+ * `expires_at`, also its expiry. The token itself stays in this function. */
+static char *
+cached_token_fingerprint (GhSession *self,
+                          gint64    *expires_at)
+{
+  g_autofree char *path = gh_token_cache_path (cache_key (self));
+  g_autoptr(GhCachedToken) token = gh_token_cache_read (path, NULL);
+
+  if (expires_at != NULL)
+    *expires_at = token != NULL ? token->expires_at : 0;
+  return token != NULL ? token_fingerprint (token->access_token) : NULL;
+}
+
+/* Whether another process (or another caller here) put a new, unexpired access token in the
+ * cache while this refresh waited for the lock. */
+static gboolean
+replaced_while_waiting (GhSession *self,
+                        Op        *op)
+{
+  gint64 expires_at = 0;
+  g_autofree char *current = cached_token_fingerprint (self, &expires_at);
+
+  return current != NULL && !has_passed (expires_at) &&
+         g_strcmp0 (current, op->stale_token) != 0;
 }
 
 static void
@@ -969,14 +1092,16 @@ refresh_locked_cb (GObject      *object,
   if (!take_lock (task, result))
     return;
 
-  /* Another process may have refreshed while this one waited. */
   gh_session_reload (self);
   if (self->status == GH_SESSION_EXPIRED)
     {
       not_signed_in (task);
       return;
     }
-  if (!op->force && seconds_left (self->access_expires_at) > GH_REFRESH_WINDOW)
+  /* Twenty `gatehouse credentials` started at once all find the token due (or all have it
+   * refused), and queue on the lock: the first refreshes, the others find its token here. */
+  if (replaced_while_waiting (self, op) ||
+      (!op->force && seconds_left (self->access_expires_at) > GH_REFRESH_WINDOW))
     {
       op_succeed (task);
       return;
@@ -987,6 +1112,28 @@ refresh_locked_cb (GObject      *object,
                                 refresh_token_cb, task);
 }
 
+/* `rejected_token`, when set, is the access token the portal refused: the refresh replaces it
+ * (unless another caller already did); otherwise the token now in the cache is the one to
+ * replace. */
+static void
+refresh_start (GhSession           *self,
+               gboolean             force,
+               const char          *rejected_token,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = op_task_new (self, gh_session_refresh_async, cancellable, callback, user_data);
+  Op *op = g_task_get_task_data (task);
+
+  op->force = force || rejected_token != NULL;
+  if (rejected_token != NULL)
+    op->stale_token = token_fingerprint (rejected_token);
+  else
+    op->stale_token = cached_token_fingerprint (self, NULL);
+  lock_then (task, refresh_locked_cb);
+}
+
 void
 gh_session_refresh_async (GhSession           *self,
                           gboolean             force,
@@ -994,13 +1141,9 @@ gh_session_refresh_async (GhSession           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (GH_IS_SESSION (self));
 
-  task = op_task_new (self, gh_session_refresh_async, cancellable, callback, user_data);
-  ((Op *) g_task_get_task_data (task))->force = force;
-  lock_then (task, refresh_locked_cb);
+  refresh_start (self, force, NULL, cancellable, callback, user_data);
 }
 
 gboolean
@@ -1034,10 +1177,7 @@ access_token_refreshed_cb (GObject      *object,
   token = gh_token_cache_read (path, NULL);
   if (token == NULL || has_passed (token->expires_at))
     {
-      g_task_return_new_error (task, GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
-                               _("The sign-in for “%s” has ended. Sign in again: "
-                                 "gatehouse login %s"),
-                               self->config->name, self->config->name);
+      g_task_return_error (task, ended_error (self));
       return;
     }
 
@@ -1047,7 +1187,7 @@ access_token_refreshed_cb (GObject      *object,
 
 void
 gh_session_get_access_token_async (GhSession           *self,
-                                   gboolean             force_refresh,
+                                   const char          *rejected_token,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
@@ -1058,7 +1198,19 @@ gh_session_get_access_token_async (GhSession           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gh_session_get_access_token_async);
-  gh_session_refresh_async (self, force_refresh, cancellable, access_token_refreshed_cb, task);
+  refresh_start (self, FALSE, rejected_token, cancellable, access_token_refreshed_cb, task);
+}
+
+GError *
+gh_session_token_refused_error (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+
+  return g_error_new (GH_ERROR, GH_ERROR_UNAUTHORIZED,
+                      _("The AWS access portal refused the access token for “%s” twice in a row "
+                        "(HTTP 401), although the sign-in has not ended. Try again in a moment; "
+                        "if this keeps happening, sign in again: gatehouse login %s"),
+                      self->config->name, self->config->name);
 }
 
 char *

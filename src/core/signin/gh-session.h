@@ -16,13 +16,24 @@ typedef enum
   GH_SESSION_ERROR,
 } GhSessionStatus;
 
+/* Why a sign-in is EXPIRED, as far as the service said. */
+typedef enum
+{
+  GH_SESSION_END_NONE,       /* not ended, or ended with an access token that could not be
+                              * refreshed */
+  GH_SESSION_END_REFUSED,    /* IAM Identity Center refused the refresh token or the client
+                              * registration: the sign-in session is over, or was revoked */
+  GH_SESSION_END_REPLY_LOST, /* refused after a refresh whose reply never came: that refresh
+                              * replaced the refresh token, and its answer was lost */
+} GhSessionEndReason;
+
 /* Refresh when less than this is left, as the AWS CLI does (protocol.md §4.7). */
 #define GH_REFRESH_WINDOW (15 * 60)
 
 #define GH_TYPE_SESSION (gh_session_get_type ())
 G_DECLARE_FINAL_TYPE (GhSession, gh_session, GH, SESSION, GObject)
 
-/* Properties: name, start-url, region (construct-only), status, access-expires-at,
+/* Properties: name, start-url, region (construct-only), status, end-reason, access-expires-at,
  * session-end, error-message (read-only, notified on change).
  * Signals: present (const char *url, const char *user_code) — forwarded from the sign-in flow:
  * the person must visit url (and, for the device flow, confirm user_code). */
@@ -35,6 +46,7 @@ GhSessionStatus  gh_session_get_status          (GhSession   *self);
 gint64           gh_session_get_access_expires_at (GhSession *self);
 gint64           gh_session_get_session_end     (GhSession   *self);
 gboolean         gh_session_get_refreshable     (GhSession   *self);
+GhSessionEndReason gh_session_get_end_reason    (GhSession   *self);
 const char      *gh_session_get_error_message   (GhSession   *self);
 /* The definition the session was made from (owned by the session). */
 const GhSsoSessionConfig *gh_session_get_config (GhSession   *self);
@@ -56,9 +68,12 @@ gboolean         gh_session_login_finish        (GhSession           *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
-/* Refreshes the access token when less than GH_REFRESH_WINDOW is left (always with force).
+/* Refreshes the access token when less than GH_REFRESH_WINDOW is left (always with force),
+ * unless another process put a new token in the cache while this one waited for the lock.
  * invalid_grant (or a rejected registration) marks the session EXPIRED and fails with
- * GH_ERROR_NOT_SIGNED_IN. */
+ * GH_ERROR_NOT_SIGNED_IN; when an earlier refresh went out and its reply never came, the end
+ * reason is GH_SESSION_END_REPLY_LOST and the message says so. A refresh whose reply does not
+ * come fails with GH_ERROR_NO_REPLY and is remembered for that. */
 void             gh_session_refresh_async       (GhSession           *self,
                                                  gboolean             force,
                                                  GCancellable        *cancellable,
@@ -69,17 +84,21 @@ gboolean         gh_session_refresh_finish      (GhSession           *self,
                                                  GError             **error);
 
 /* A usable access token for the portal API: refreshed first (under the lock) when less than
- * GH_REFRESH_WINDOW is left, or always with force_refresh (e.g. after a 401 mid-listing).
- * Never starts an interactive sign-in: without a usable sign-in it fails with
- * GH_ERROR_NOT_SIGNED_IN. Free the result with gh_secret_free(). */
+ * GH_REFRESH_WINDOW is left. `rejected_token` is the access token the portal just refused
+ * (401), or NULL: it is replaced by a refresh, unless another caller or process already
+ * replaced it, whose token is then returned. Never starts an interactive sign-in: without a
+ * usable sign-in it fails with GH_ERROR_NOT_SIGNED_IN. Free the result with gh_secret_free(). */
 void             gh_session_get_access_token_async  (GhSession           *self,
-                                                     gboolean             force_refresh,
+                                                     const char          *rejected_token,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
 char            *gh_session_get_access_token_finish (GhSession           *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
+/* For a portal that refuses (401) the token that replaced a refused one: the sign-in has not
+ * ended, so the message does not say it has. GH_ERROR_UNAUTHORIZED. */
+GError          *gh_session_token_refused_error     (GhSession           *self);
 
 /* Portal Logout (best effort), then removes the keyring items, the token cache file and the
  * state file. */

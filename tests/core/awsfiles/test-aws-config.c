@@ -9,6 +9,7 @@
 
 #include "gh-aws-config.h"
 #include "gh-error.h"
+#include "gh-ini.h"
 #include "gh-test-util.h"
 
 #define START_URL "https://example.awsapps.com/start"
@@ -466,30 +467,21 @@ test_add_gatehouse_keys (void)
     }
 }
 
+/* Sections other tools wrote with names a new sign-in may not have are read, found and
+ * removed all the same */
 static void
-test_add_odd_names (void)
+test_existing_odd_names (void)
 {
   g_autofree char *path = home_config_path ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sessions = NULL;
-  g_autofree char *contents = NULL;
-  GString *expected = g_string_new (NULL);
+  GString *text = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
-    {
-      g_autoptr(GhSsoSessionConfig) config = config_new (header_cases[i].name, START_URL,
-                                                         "us-east-1");
-
-      g_assert_true (gh_aws_config_add_session (path, config, &error));
-      g_assert_no_error (error);
-      g_string_append_printf (expected, "%s[%s]\nsso_start_url = " START_URL "\n"
-                              "sso_region = us-east-1\n",
-                              i > 0 ? "\n" : "", header_cases[i].header);
-    }
-
-  contents = gh_test_read_file (path, NULL);
-  g_assert_cmpstr (contents, ==, expected->str);
-  g_string_free (expected, TRUE);
+    g_string_append_printf (text, "[%s]\nsso_start_url = " START_URL "\nsso_region = us-east-1\n",
+                            header_cases[i].header);
+  gh_test_write_file (path, text->str, -1);
+  g_string_free (text, TRUE);
 
   sessions = gh_aws_config_list_sessions (path, &error);
   g_assert_no_error (error);
@@ -497,18 +489,90 @@ test_add_odd_names (void)
   for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
     {
       GhSsoSessionConfig *config = g_ptr_array_index (sessions, i);
+      g_autoptr(GhSsoSessionConfig) found = NULL;
 
       g_assert_cmpstr (config->name, ==, header_cases[i].name);
       g_assert_cmpstr (config->start_url, ==, START_URL);
+      found = gh_aws_config_find_session (path, header_cases[i].name, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (found->name, ==, header_cases[i].name);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
+    {
+      g_assert_true (gh_aws_config_remove_session (path, header_cases[i].name, NULL, NULL,
+                                                   &error));
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&sessions, g_ptr_array_unref);
+  sessions = gh_aws_config_list_sessions (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 0);
+}
+
+/* A new sign-in gets a name every AWS client reads (the AWS SDK for JavaScript ignores
+ * `[sso-session 'my work']`): others are refused with a name to use instead */
+static void
+test_add_unportable_names (void)
+{
+  static const struct { const char *name; const char *suggestion; } cases[] = {
+    { "my sso", "my-sso" },
+    { "my work", "my-work" },
+    { "[brackets]", "brackets" },
+    { "it's", "it-s" },
+    { "équipe", "quipe" },
+    { "a.b_c@d%e+f=g:h,i/j", "a.b_c@d%e+f-g:h-i/j" },
+    { "☁", "my-sso" },
+    { "# not a comment", "not-a-comment" },
+  };
+  static const char * const portable[] = { "my-sso", "Work_2", "a.b_c@d%e+f:g/h" };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new (cases[i].name, START_URL, "us-east-1");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *suggestion = g_strdup_printf ("Use a name such as “%s”.",
+                                                     cases[i].suggestion);
+
+      g_test_message ("%s", cases[i].name);
+      g_assert_false (gh_validate_new_session_name (cases[i].name, NULL));
+      g_assert_true (gh_validate_session_name (cases[i].name, NULL));
+      g_assert_false (gh_aws_config_add_session (path, config, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_true (g_str_has_suffix (error->message, suggestion));
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      /* The suggestion is itself a name that is taken */
+      g_assert_true (gh_validate_new_session_name (cases[i].suggestion, NULL));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (portable); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new (portable[i], START_URL, "us-east-1");
+      g_autoptr(GhSsoSessionConfig) back = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *header = gh_aws_config_session_header (portable[i]);
+
+      g_assert_true (gh_aws_config_add_session (path, config, &error));
+      g_assert_no_error (error);
+      /* Written without quotes, as the JavaScript SDK needs it */
+      g_assert_cmpstr (header + strlen ("sso-session "), ==, portable[i]);
+      back = gh_aws_config_find_session (path, portable[i], &error);
+      g_assert_no_error (error);
     }
 }
 
 static void
 test_add_duplicate (void)
 {
-  g_autofree char *original = NULL;
-  g_autofree char *path = config_from_corpus ("quoted-sessions.ini", &original);
-  const char * const names[] = { "my sso", "other one" };
+  /* However the name is quoted, it is the same sign-in */
+  const char *original = "[sso-session \"my-sso\"]\nsso_start_url = " START_URL "\n"
+                         "sso_region = us-east-1\n"
+                         "[sso-session 'work']\nsso_start_url = " START_URL "\n";
+  g_autofree char *path = home_config_path ();
+  const char * const names[] = { "my-sso", "work" };
+
+  gh_test_write_file (path, original, -1);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -615,7 +679,7 @@ test_add_invalid_file (void)
   g_assert_nonnull (strstr (error->message, path));
   g_assert_nonnull (strstr (error->message, "line 3"));
 
-  g_assert_false (gh_aws_config_remove_session (path, "x", &remove_error));
+  g_assert_false (gh_aws_config_remove_session (path, "x", NULL, NULL, &remove_error));
   g_assert_error (remove_error, GH_ERROR, GH_ERROR_CONFIG);
 
   contents = gh_test_read_file (path, NULL);
@@ -673,7 +737,7 @@ test_remove_keeps_rest (void)
       expected = g_strdup_printf ("%.*s%s", (int) (at - original), original,
                                   at + strlen (cases[i].removed));
 
-      g_assert_true (gh_aws_config_remove_session (path, cases[i].name, &error));
+      g_assert_true (gh_aws_config_remove_session (path, cases[i].name, NULL, NULL, &error));
       g_assert_no_error (error);
       contents = gh_test_read_file (path, NULL);
       g_assert_cmpstr (contents, ==, expected);
@@ -696,14 +760,14 @@ test_remove_unknown (void)
     {
       g_autoptr(GError) case_error = NULL;
 
-      g_assert_false (gh_aws_config_remove_session (path, names[i], &case_error));
+      g_assert_false (gh_aws_config_remove_session (path, names[i], NULL, NULL, &case_error));
       g_assert_error (case_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
     }
 
   contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==, original);
 
-  g_assert_false (gh_aws_config_remove_session (missing, "x", &error));
+  g_assert_false (gh_aws_config_remove_session (missing, "x", NULL, NULL, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
@@ -713,13 +777,13 @@ test_add_remove_roundtrip (void)
 {
   g_autofree char *original = NULL;
   g_autofree char *path = config_from_corpus ("comments-and-blanks.ini", &original);
-  g_autoptr(GhSsoSessionConfig) config = config_new ("temp 'one'", START_URL, "us-east-1");
+  g_autoptr(GhSsoSessionConfig) config = config_new ("temp-one", START_URL, "us-east-1");
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
   g_assert_true (gh_aws_config_add_session (path, config, &error));
   g_assert_no_error (error);
-  g_assert_true (gh_aws_config_remove_session (path, "temp 'one'", &error));
+  g_assert_true (gh_aws_config_remove_session (path, "temp-one", NULL, NULL, &error));
   g_assert_no_error (error);
 
   contents = gh_test_read_file (path, NULL);
@@ -758,7 +822,7 @@ test_symlink (void)
                    "sso_region = us-east-1\n");
   assert_mode_0600 (target);
 
-  g_assert_true (gh_aws_config_remove_session (link, "linked", &error));
+  g_assert_true (gh_aws_config_remove_session (link, "linked", NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
   g_clear_pointer (&contents, g_free);
@@ -837,6 +901,263 @@ test_env_config_file (void)
   g_unsetenv ("AWS_CONFIG_FILE");
 }
 
+
+/* ---- removing a sign-in with its profiles ------------------------------------------------- */
+
+#define MARKER(s) "# Managed by Gatehouse (sign-in \"" s "\"): changes here are overwritten " \
+                  "by gatehouse sync"
+
+/* botocore refuses a profile whose sso_session names no section: Gatehouse's profiles go with
+ * the sign-in, a person's stay and are named when they no longer work */
+static void
+test_remove_with_profiles (void)
+{
+  g_autofree char *path = home_config_path ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) removed = NULL;
+  g_auto(GStrv) broken = NULL;
+  g_autofree char *contents = NULL;
+  const char * const expected_removed[] = { "Admin-1", "default", "Dev-2", NULL };
+  const char * const expected_broken[] = { "mine", "chain", NULL };
+
+  gh_test_write_file (path,
+                      "[sso-session work]\nsso_start_url = " START_URL "\nsso_region = us-east-1\n"
+                      "\n" MARKER ("work") "\n[profile Admin-1]\nsso_session = work\n"
+                      "\n" MARKER ("other") "\n[profile Other-1]\nsso_session = other\n"
+                      "\n[profile mine]\nsso_session = work\nsso_role_name = R\n"
+                      "\n" MARKER ("work") "\n[default]\nsso_session = work\n"
+                      "\n[profile chain]\nsource_profile = Dev-2\n"
+                      "\n" MARKER ("work") "\n[profile 'Dev-2']\nsso_session = work\n"
+                      "\n[profile unrelated]\nsource_profile = Other-1\n", -1);
+
+  g_assert_true (gh_aws_config_remove_session (path, "work", &removed, &broken, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal ((const char * const *) removed, expected_removed));
+  g_assert_true (g_strv_equal ((const char * const *) broken, expected_broken));
+
+  contents = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (contents, ==,
+                   MARKER ("other") "\n[profile Other-1]\nsso_session = other\n"
+                   "\n[profile mine]\nsso_session = work\nsso_role_name = R\n"
+                   "\n[profile chain]\nsource_profile = Dev-2\n"
+                   "\n[profile unrelated]\nsource_profile = Other-1\n");
+  g_clear_pointer (&removed, g_strfreev);
+  g_clear_pointer (&broken, g_strfreev);
+
+  /* Nothing of the sign-in's left: not found */
+  g_assert_false (gh_aws_config_remove_session (path, "work", &removed, &broken, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+  g_assert_null (removed);
+  g_clear_error (&error);
+
+  /* A sign-in whose section is gone already still has its profiles removed */
+  g_assert_true (gh_aws_config_remove_session (path, "other", &removed, &broken, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (removed[0], ==, "Other-1");
+  g_assert_null (removed[1]);
+  g_assert_cmpstr (broken[0], ==, "unrelated");
+  g_assert_null (broken[1]);
+}
+
+static void
+test_find_session_section (void)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  static const struct { const char *name; const char *section; } cases[] = {
+    { "work", "sso-session 'work'" },
+    { "old", "profile old" },
+    { "both", "sso-session both" },
+    { "uses", NULL },
+    { "nothing", NULL },
+    { "default", "default" },
+  };
+
+  gh_ini_load_from_data (ini,
+                         "[sso-session work]\n[sso-session 'work']\n"
+                         "[profile old]\nsso_start_url = x\n"
+                         "[profile both]\nsso_start_url = x\n[sso-session both]\n"
+                         "[profile uses]\nsso_start_url = x\nsso_session = work\n"
+                         "[default]\nsso_start_url = x\n", -1, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *section = gh_aws_config_find_session_section (ini, cases[i].name);
+
+      g_assert_cmpstr (section, ==, cases[i].section);
+    }
+}
+
+/* ---- values ------------------------------------------------------------------------------- */
+
+/* A user name or password in the start URL would be written into the file for every tool to
+ * read; the message never repeats the URL */
+static void
+test_start_url_credentials (void)
+{
+  const char * const urls[] = {
+    "https://user:s3cret@my.awsapps.com/start",
+    "https://user@my.awsapps.com/start",
+    "https://:s3cret@my.awsapps.com/start",
+    "https://@my.awsapps.com/start",
+    "http://user:s3cret@127.0.0.1:8080/start",
+  };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GhSsoSessionConfig) config = config_new ("ok", urls[i], "us-east-1");
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", urls[i]);
+      g_assert_false (gh_validate_start_url (urls[i], NULL));
+      g_assert_false (gh_aws_config_add_session (path, config, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "user name or password"));
+      g_assert_null (strstr (error->message, "s3cret"));
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_durations (void)
+{
+  static const struct { const char *text; gint64 seconds; } parsed[] = {
+    { "28800", 28800 }, { "8h", 8 * 3600 }, { "90m", 90 * 60 }, { "2d", 2 * 86400 },
+    { " 90D ", 90 * 86400 }, { "30s", 30 }, { "abc", 0 }, { "-5", 0 }, { "0", 0 }, { "", 0 },
+    { "99999999999999999999h", 0 },
+  };
+  static const struct { gint64 seconds; gboolean ok; } ranges[] = {
+    { 0, TRUE },                        /* the default */
+    { 15 * 60, TRUE }, { 90 * 86400, TRUE }, { 8 * 3600, TRUE },
+    { 15 * 60 - 1, FALSE }, { 90 * 86400 + 1, FALSE }, { -1, FALSE },
+    { G_GINT64_CONSTANT (99999999999999) * 3600, FALSE },
+  };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (parsed); i++)
+    g_assert_cmpint (gh_parse_duration (parsed[i].text), ==, parsed[i].seconds);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("d%u", i);
+      g_autoptr(GhSsoSessionConfig) config = config_new (name, START_URL, "us-east-1");
+      g_autoptr(GError) error = NULL;
+
+      config->session_duration = ranges[i].seconds;
+      g_assert_cmpint (gh_aws_config_add_session (path, config, &error), ==, ranges[i].ok);
+      if (ranges[i].ok)
+        continue;
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "between 15 minutes (15m) and 90 days (90d)"));
+    }
+
+  /* One written by hand longer than any Identity Center's counts as the default; a shorter
+   * one (a simulator's) is honoured */
+  {
+    g_autoptr(GhSsoSessionConfig) back = NULL;
+    g_autoptr(GhSsoSessionConfig) short_one = NULL;
+    g_autoptr(GError) error = NULL;
+
+    gh_test_write_file (path, "[sso-session x]\nsso_start_url = " START_URL "\n"
+                        "gatehouse_session_duration = 1000d\n"
+                        "[sso-session y]\nsso_start_url = " START_URL "\n"
+                        "gatehouse_session_duration = 30s\n", -1);
+    back = gh_aws_config_find_session (path, "x", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (back->session_duration, ==, GH_DEFAULT_SESSION_DURATION);
+    short_one = gh_aws_config_find_session (path, "y", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (short_one->session_duration, ==, 30);
+  }
+}
+
+static void
+test_long_term_profiles (void)
+{
+  g_autofree char *path = home_config_path ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) profiles = NULL;
+  g_auto(GStrv) none = NULL;
+  g_autofree char *missing = g_build_filename (g_get_home_dir (), "nope", "config", NULL);
+  const char * const expected[] = { "default", "old keys", NULL };
+
+  gh_test_write_file (path,
+                      "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+                      "[profile temp]\naws_access_key_id = ASIAXXXXXXXXXXXXXXXX\n"
+                      "[profile 'old keys']\naws_access_key_id = AKIAOTHER\n"
+                      "[sso-session s]\naws_access_key_id = AKIANOTAPROFILE\n", -1);
+  profiles = gh_aws_config_long_term_profiles (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal ((const char * const *) profiles, expected));
+
+  none = gh_aws_config_long_term_profiles (missing, &error);
+  g_assert_no_error (error);
+  g_assert_null (none[0]);
+}
+
+/* ---- files that are not to be written ----------------------------------------------------- */
+
+static void
+test_read_only_file (void)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *path = config_from_corpus ("aws-configure-sso.ini", &original);
+  g_autoptr(GhSsoSessionConfig) config = config_new ("new", START_URL, "us-east-1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) remove_error = NULL;
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_false (gh_aws_config_add_session (path, config, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "mode 0444"));
+
+  g_assert_false (gh_aws_config_remove_session (path, "my-sso", NULL, NULL, &remove_error));
+  g_assert_error (remove_error, GH_ERROR, GH_ERROR_CONFIG);
+
+  contents = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (contents, ==, original);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0444);
+}
+
+/* In a subprocess, so a read that hangs fails the test instead of stopping it */
+static void
+test_fifo (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = home_config_path ();
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GhSsoSessionConfig) config = config_new ("new", START_URL, "us-east-1");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) sessions = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+
+      sessions = gh_aws_config_list_sessions (path, &error);
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_nonnull (strstr (error->message, "not a regular file"));
+      g_assert_null (sessions);
+      g_clear_error (&error);
+
+      g_assert_false (gh_aws_config_add_session (path, config, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -856,7 +1177,8 @@ main (int    argc,
   g_test_add_func ("/aws-config/add/new-file", test_add_new_file);
   g_test_add_func ("/aws-config/add/append", test_add_append);
   g_test_add_func ("/aws-config/add/gatehouse-keys", test_add_gatehouse_keys);
-  g_test_add_func ("/aws-config/add/odd-names", test_add_odd_names);
+  g_test_add_func ("/aws-config/add/unportable-names", test_add_unportable_names);
+  g_test_add_func ("/aws-config/list/existing-odd-names", test_existing_odd_names);
   g_test_add_func ("/aws-config/add/duplicate", test_add_duplicate);
   g_test_add_func ("/aws-config/add/invalid", test_add_invalid);
   g_test_add_func ("/aws-config/add/loopback-http", test_add_loopback_http);
@@ -867,6 +1189,13 @@ main (int    argc,
   g_test_add_func ("/aws-config/file/symlink", test_symlink);
   g_test_add_func ("/aws-config/file/default-path", test_default_path);
   g_test_add_func ("/aws-config/file/env", test_env_config_file);
+  g_test_add_func ("/aws-config/file/read-only", test_read_only_file);
+  g_test_add_func ("/aws-config/file/fifo", test_fifo);
+  g_test_add_func ("/aws-config/remove/with-profiles", test_remove_with_profiles);
+  g_test_add_func ("/aws-config/find-session-section", test_find_session_section);
+  g_test_add_func ("/aws-config/validate/start-url-credentials", test_start_url_credentials);
+  g_test_add_func ("/aws-config/durations", test_durations);
+  g_test_add_func ("/aws-config/long-term-profiles", test_long_term_profiles);
 
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
 
 #include "gh-credentials-file.h"
 #include "gh-error.h"
+#include "gh-file-util.h"
+#include "gh-lock.h"
 #include "gh-test-util.h"
 
 #define MARKER "# Managed by Gatehouse: short-term keys from gatehouse credentials --write; " \
@@ -357,6 +359,112 @@ test_symlink (void)
   g_assert_nonnull (strstr (text, "\n[dev]\naws_access_key_id = ASIAEXAMPLE1\n"));
 }
 
+/* ---- on a worker thread ------------------------------------------------------------------ */
+
+static char *
+lock_name_of (const char *path)
+{
+  g_autofree char *resolved = gh_file_resolve_symlinks (path);
+
+  return gh_lock_name_for_file ("credentials", resolved);
+}
+
+/* While another process holds the file's lock, the write waits on its worker and the main loop
+ * keeps running */
+static void
+test_async_waits_for_lock (void)
+{
+  g_autofree char *path = credentials_path ();
+  g_autofree char *lock_name = lock_name_of (path);
+  g_autofree char *text = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  GhRoleCredentials *credentials = gh_role_credentials_copy (&credentials_1);
+  GhTestLockHolder *holder = gh_test_lock_holder_new (lock_name);
+
+  gh_credentials_file_write_section_async (path, "dev", credentials, NULL, gh_test_keep_result,
+                                           &result);
+  /* The worker has its own copy */
+  gh_role_credentials_free (credentials);
+
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  g_assert_cmpuint (gh_test_count_ticks (300), >, 5);
+  g_assert_null (result);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  gh_test_lock_holder_release (holder);
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_credentials_file_write_section_finish (done, &error));
+  g_assert_no_error (error);
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==,
+                   MARKER "\n[dev]\naws_access_key_id = ASIAEXAMPLE1\n"
+                   "aws_secret_access_key = secret1\naws_session_token = token1\n");
+}
+
+/* A refusal comes back through the finish; a cancelled wait leaves the file as it was */
+static void
+test_async_errors (void)
+{
+  g_autofree char *path = credentials_path ();
+  g_autofree char *lock_name = lock_name_of (path);
+  g_autofree char *text = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GhTestLockHolder *holder;
+  const char *original = "# mine\n[dev]\naws_access_key_id = ASIAMINE\n";
+
+  gh_test_write_file (path, original, -1);
+  gh_credentials_file_write_section_async (path, "dev", &credentials_1, NULL,
+                                           gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  g_assert_false (gh_credentials_file_write_section_finish (done, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_object (&done);
+
+  holder = gh_test_lock_holder_new (lock_name);
+  gh_credentials_file_write_section_async (path, "other", &credentials_1, cancellable,
+                                           gh_test_keep_result, &result);
+  gh_test_count_ticks (100);
+  g_cancellable_cancel (cancellable);
+  done = gh_test_wait_result (&result);
+  g_assert_false (gh_credentials_file_write_section_finish (done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  gh_test_lock_holder_release (holder);
+
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, original);
+}
+
+/* A FIFO as the credentials file is refused at once instead of waited on for ever; in a
+ * subprocess, so a hang fails the test instead of stopping it */
+static void
+test_fifo (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = g_build_filename (g_get_home_dir (), "credentials-fifo", NULL);
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) profiles = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (g_get_home_dir (), 0700), ==, 0);
+      g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+      profiles = gh_credentials_file_long_term_profiles (path, &error);
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_nonnull (strstr (error->message, "named pipe"));
+      g_assert_null (profiles);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -375,6 +483,9 @@ main (int    argc,
   g_test_add_func ("/credentials-file/write/symlink", test_symlink);
   g_test_add_func ("/credentials-file/read/long-term", test_long_term_profiles);
   g_test_add_func ("/credentials-file/read/unreadable", test_unreadable);
+  g_test_add_func ("/credentials-file/read/fifo", test_fifo);
+  g_test_add_func ("/credentials-file/async/waits-for-lock", test_async_waits_for_lock);
+  g_test_add_func ("/credentials-file/async/errors", test_async_errors);
 
   return g_test_run ();
 }

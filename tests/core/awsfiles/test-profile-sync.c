@@ -14,8 +14,11 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-ini.h"
+#include "gh-lock.h"
+#include "gh-profile-marker.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
+#include "gh-sync-settings.h"
 #include "gh-test-util.h"
 
 #define MARKER(s) "# Managed by Gatehouse (sign-in \"" s "\"): changes here are overwritten " \
@@ -163,7 +166,10 @@ test_name_template (void)
     { "{account_name}", "本番", "r", NULL, GH_ERROR_INVALID_INPUT },
     { "{account_name}-{role}", "本番", "Admin", "Admin", -1 },
     { "{account_name}", "--a--b--", "r", "a-b", -1 },
-    { "{account_name}", "a@b+c=d,e_f.g", "r", "a@b+c=d,e_f.g", -1 },
+    /* The AWS SDK for JavaScript ignores profiles whose names have ',' or '=' */
+    { "{account_name}", "a@b+c=d,e_f.g", "r", "a@b+c-d-e_f.g", -1 },
+    { "{role}", "Prod", "Data,Read=Only", "Data-Read-Only", -1 },
+    { "{role}", "Prod", "=,a,=", "a", -1 },
     { "{account_name}", "x;y#z$w%v&u*t!s?r~q`p|o\\n<m>l", "r", "x-y-z-w-v-u-t-s-r-q-p-o-n-m-l", -1 },
     { "prefix {role}", "Prod", "ReadOnly", "prefix-ReadOnly", -1 },
     { "{role}-{oops}", "Prod", "ReadOnly", NULL, GH_ERROR_INVALID_INPUT },
@@ -191,72 +197,6 @@ test_name_template (void)
           g_assert_cmpstr (name, ==, cases[i].expected);
         }
     }
-}
-
-static void
-test_marker (void)
-{
-  static const char * const sessions[] = { "acme", "my sso", "a \"quoted\" one", "back\\slash",
-                                           "Données" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sessions); i++)
-    {
-      g_autofree char *marker = gh_profile_sync_marker (sessions[i]);
-      g_autofree char *line = g_strconcat ("# ", marker, NULL);
-      g_autofree char *parsed = gh_profile_sync_parse_marker (line);
-
-      g_assert_cmpstr (parsed, ==, sessions[i]);
-    }
-
-  {
-    g_autofree char *marker = gh_profile_sync_marker ("acme");
-    g_autofree char *parsed = gh_profile_sync_parse_marker ("#Managed by Gatehouse (sign-in \"acme\"): reworded");
-
-    g_assert_cmpstr (marker, ==, MARKER ("acme") + 2);
-    g_assert_cmpstr (parsed, ==, "acme");
-  }
-
-  g_assert_null (gh_profile_sync_parse_marker (NULL));
-  g_assert_null (gh_profile_sync_parse_marker (""));
-  g_assert_null (gh_profile_sync_parse_marker ("# a comment"));
-  g_assert_null (gh_profile_sync_parse_marker ("Managed by Gatehouse (sign-in \"acme\")"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"acme)"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"\")"));
-  g_assert_null (gh_profile_sync_parse_marker ("# Managed by Gatehouse (sign-in \"acme\""));
-}
-
-static void
-test_header_comments (void)
-{
-  const char *text =
-    "\xEF\xBB\xBF# first\n"
-    "[a]\n"
-    "k = v\n"
-    "s3 =\n"
-    "    # indented comment\n"
-    "    [not-a-header]\n"
-    "# about b\r\n"
-    "[ b ]   \r\n"
-    "# not directly above\n"
-    "\n"
-    "[c]\n"
-    "# one\n"
-    "[d]\n"
-    "# two\n"
-    "[d]\n"
-    "# same\n"
-    "[e]\n"
-    "# same\n"
-    "[e]";
-  g_autoptr(GHashTable) comments = gh_profile_sync_header_comments (text, strlen (text));
-
-  g_assert_cmpuint (g_hash_table_size (comments), ==, 5);
-  g_assert_cmpstr (g_hash_table_lookup (comments, "a"), ==, "# first");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "b"), ==, "# about b");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "c"), ==, "");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "d"), ==, "");
-  g_assert_cmpstr (g_hash_table_lookup (comments, "e"), ==, "# same");
-  g_assert_false (g_hash_table_contains (comments, "not-a-header"));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -359,7 +299,7 @@ test_append_matches_ini (void)
       g_autofree char *original = NULL;
       g_autofree char *expected = NULL;
       g_autofree char *actual = NULL;
-      g_autofree char *marker = gh_profile_sync_marker ("s");
+      g_autofree char *marker = gh_profile_marker_for_session ("s");
       GhSyncOptions options = { .region = "us-east-2" };
       gsize original_len = 0;
       gsize expected_len = 0;
@@ -437,7 +377,7 @@ test_only_keys (void)
   g_autoptr(GhSyncResult) all = NULL;
   g_autoptr(GhSyncResult) favorites = NULL;
   const char *keys[] = { "111111111111/Admin", "999999999999/Nope", NULL };
-  GhSyncOptions options = { .only_keys = (GStrv) keys };
+  GhSyncOptions options = { .favorites_only = TRUE, .favorite_keys = (GStrv) keys };
 
   all = sync_ok (path, "acme", roles, NULL, FALSE);
   g_assert_cmpuint (all->added->len, ==, 3);
@@ -722,7 +662,7 @@ test_dry_run (void)
   expected = g_strdup_printf (
     "--- %s\n"
     "+++ %s\n"
-    "@@ -12,20 +12,13 @@\n"
+    "@@ -12,20 +12,14 @@\n"
     " sso_account_id = 222222222222\n"
     " sso_role_name = ReadOnly\n"
     " \n"
@@ -737,6 +677,7 @@ test_dry_run (void)
     " [profile Admin-111111111111]\n"
     " sso_session   =   acme\n"
     "-region = us-west-2\n"
+    "+region = us-east-1\n"
     " cli_pager =\n"
     " sso_account_id = 111111111111\n"
     "-sso_role_name = OldName\n"
@@ -744,7 +685,7 @@ test_dry_run (void)
     " \n"
     " # Managed by Gatehouse (sign-in \"other\"): changes here are overwritten by gatehouse sync\n"
     " [profile Admin-999999999999]\n"
-    "@@ -36,3 +29,9 @@\n"
+    "@@ -36,3 +30,10 @@\n"
     " [profile mine]\n"
     " region = eu-west-1\n"
     " # trailing comment of my profile\n"
@@ -753,7 +694,8 @@ test_dry_run (void)
     "+[profile ReadOnly-111111111111]\n"
     "+sso_session = acme\n"
     "+sso_account_id = 111111111111\n"
-    "+sso_role_name = ReadOnly\n",
+    "+sso_role_name = ReadOnly\n"
+    "+region = us-east-1\n",
     path, path);
   g_assert_cmpstr (dry->diff, ==, expected);
   assert_list (dry->added, "ReadOnly-111111111111");
@@ -821,28 +763,32 @@ sync_thread (gpointer user_data)
   return NULL;
 }
 
+static char *
+config_lock_name (const char *path)
+{
+  g_autofree char *resolved = gh_file_resolve_symlinks (path);
+
+  return gh_lock_name_for_file ("config", resolved);
+}
+
 /* The file changes while the sync waits for the lock: the sync reads it under the lock, so the
  * other program's change is kept */
 static void
 test_edit_while_waiting_for_lock (void)
 {
   g_autofree char *path = config_path ();
-  g_autofree char *resolved = NULL;
-  g_autofree char *hash = NULL;
   g_autofree char *lock_name = NULL;
+  g_autoptr(GhLock) lock = NULL;
   g_autoptr(GPtrArray) roles = acme_roles ();
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   SyncThreadData data = { 0 };
   GThread *thread;
-  int fd;
 
   gh_test_write_file (path, "[profile old]\nregion = us-east-1\n", -1);
-  resolved = gh_file_resolve_symlinks (path);
-  hash = gh_sha1_hex (resolved);
-  lock_name = g_strconcat ("config-", hash, NULL);
+  lock_name = config_lock_name (path);
 
-  fd = gh_file_lock_acquire (lock_name, TRUE, &error);
+  lock = gh_lock_acquire (lock_name, NULL, &error);
   g_assert_no_error (error);
 
   data.path = path;
@@ -853,7 +799,7 @@ test_edit_while_waiting_for_lock (void)
 
   gh_test_write_file (path,
                       "[profile old]\nregion = us-east-1\n[profile new]\nregion = eu-west-1\n", -1);
-  gh_file_lock_release (fd);
+  g_clear_object (&lock);
   g_thread_join (thread);
 
   g_assert_no_error (data.error);
@@ -864,6 +810,100 @@ test_edit_while_waiting_for_lock (void)
   text = gh_test_read_file (path, NULL);
   g_assert_true (g_str_has_prefix (text, "[profile old]\nregion = us-east-1\n[profile new]\n"
                                          "region = eu-west-1\n\n" MARKER ("acme") "\n"));
+}
+
+/* The tray's sync: while another process (here a thread) holds the config lock, the sync
+ * waits on its worker and the main loop keeps running; then it writes what the blocking sync
+ * writes */
+static void
+test_async_main_loop_runs_while_locked (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *lock_name = config_lock_name (path);
+  g_autofree char *before = gh_test_read_file (path, NULL);
+  g_autofree char *blocking_path = g_build_filename (g_get_home_dir (), "blocking-config", NULL);
+  g_autofree char *region = g_strdup ("eu-west-1");
+  GhSyncOptions options = { .region = region };
+  g_autoptr(GhSyncResult) expected = NULL;
+  g_autoptr(GhSyncResult) sync = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected_text = NULL;
+  g_autofree char *expected_added = NULL;
+  g_autofree char *expected_skipped = NULL;
+  GhTestLockHolder *holder;
+
+  gh_test_write_file (blocking_path, before, -1);
+  expected = sync_ok (blocking_path, "acme", roles, &options, FALSE);
+  expected_text = gh_test_read_file (blocking_path, NULL);
+
+  holder = gh_test_lock_holder_new (lock_name);
+  gh_profile_sync_async (path, "acme", roles, &options, FALSE, NULL, gh_test_keep_result,
+                         &result);
+  /* The worker has its own copies */
+  g_clear_pointer (&roles, g_ptr_array_unref);
+  g_clear_pointer (&region, g_free);
+
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  g_assert_cmpuint (gh_test_count_ticks (300), >, 5);
+  g_assert_null (result);
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, before);
+
+  gh_test_lock_holder_release (holder);
+  done = gh_test_wait_result (&result);
+  sync = gh_profile_sync_finish (done, &error);
+  g_assert_no_error (error);
+  g_assert_true (sync->changed);
+  expected_added = join (expected->added);
+  expected_skipped = join (expected->skipped);
+  assert_list (sync->added, expected_added);
+  assert_list (sync->skipped, expected_skipped);
+  g_clear_pointer (&text, g_free);
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, expected_text);
+}
+
+/* A cancelled wait for the lock leaves the file as it was; a dry run does not wait at all */
+static void
+test_async_cancelled_and_dry_run (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *lock_name = config_lock_name (path);
+  g_autofree char *before = gh_test_read_file (path, NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GhSyncResult) dry = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  GhTestLockHolder *holder = gh_test_lock_holder_new (lock_name);
+
+  gh_profile_sync_async (path, "acme", roles, NULL, FALSE, cancellable, gh_test_keep_result,
+                         &result);
+  gh_test_count_ticks (100);
+  g_cancellable_cancel (cancellable);
+  done = gh_test_wait_result (&result);
+  g_assert_null (gh_profile_sync_finish (done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&done);
+
+  gh_profile_sync_async (path, "acme", roles, NULL, TRUE, NULL, gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  dry = gh_profile_sync_finish (done, &error);
+  g_assert_no_error (error);
+  g_assert_true (dry->changed);
+  g_assert_true (g_str_has_prefix (dry->diff, "--- "));
+
+  g_assert_true (gh_test_lock_holder_holds (holder));
+  gh_test_lock_holder_release (holder);
+  after = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
 }
 
 /* Full disk (RLIMIT_FSIZE makes writes fail with EFBIG, even for root): a clear error and the
@@ -1185,6 +1225,379 @@ test_find_synced_profile (void)
   g_assert_cmpstr (hand->sso_account_id, ==, "111111111111");
 }
 
+
+/* ---------------------------------------------------------------------------------------- */
+/* Settings kept with the sign-in                                                           */
+
+#define SESSION_ACME "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n" \
+                     "sso_region = ap-southeast-2\n"
+
+/* Without a region, a profile still has one: the sign-in's (an `aws` command needs one) */
+static void
+test_region_default (void)
+{
+  g_autoptr(GPtrArray) roles = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autoptr(GPtrArray) legacy_roles = roles_new ("old", "222222222222", NULL, "Dev", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhSyncResult) legacy = NULL;
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_test_write_file (path, SESSION_ACME
+                      "[profile old]\nsso_start_url = https://old.awsapps.com/start\n"
+                      "sso_region = us-west-2\n", -1);
+  result = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_assert_cmpstr (result->session_region, ==, "ap-southeast-2");
+  g_assert_null (result->settings->region);
+  profile = gh_aws_config_find_profile (path, "Admin-111111111111", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (profile->region, ==, "ap-southeast-2");
+  g_clear_pointer (&profile, gh_profile_config_free);
+
+  /* A legacy sign-in's region is its profile's sso_region */
+  legacy = sync_ok (path, "old", legacy_roles, NULL, FALSE);
+  profile = gh_aws_config_find_profile (path, "Dev-222222222222", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (profile->region, ==, "us-west-2");
+}
+
+/* What is given with store is kept in the sign-in's section, in the same write as the
+ * profiles; a later sync without options (the tray's) uses it and changes nothing */
+static void
+test_settings_stored (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = NULL;
+  g_autoptr(GhSyncResult) plain = NULL;
+  g_autoptr(GhSyncResult) once = NULL;
+  g_autoptr(GhSyncResult) same = NULL;
+  g_autoptr(GhSyncSettings) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *after = NULL;
+  GhSyncOptions keep = { .template_ = "{account_name}-{role}", .region = "eu-west-1",
+                         .store = TRUE };
+  GhSyncOptions one_off = { .template_ = "{role}" };
+
+  gh_test_write_file (path, SESSION_ACME, -1);
+  first = sync_ok (path, "acme", roles, &keep, FALSE);
+  g_assert_cmpint (first->stored, ==, GH_SYNC_SETTING_TEMPLATE | GH_SYNC_SETTING_REGION);
+  assert_list (first->added, "222222222222-ReadOnly|Prod-Admin|Prod-ReadOnly");
+  text = gh_test_read_file (path, NULL);
+  g_assert_true (g_str_has_prefix (text, SESSION_ACME
+                                   "gatehouse_sync_template = {account_name}-{role}\n"
+                                   "gatehouse_sync_region = eu-west-1\n"));
+  stored = gh_sync_settings_load (path, "acme", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->template_, ==, "{account_name}-{role}");
+  g_assert_cmpstr (stored->region, ==, "eu-west-1");
+
+  plain = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_assert_false (plain->changed);
+  g_assert_cmpint (plain->stored, ==, 0);
+  g_assert_cmpstr (plain->settings->template_, ==, "{account_name}-{role}");
+
+  /* Given again: nothing to store, nothing changes */
+  same = sync_ok (path, "acme", roles, &keep, FALSE);
+  g_assert_false (same->changed);
+  g_assert_cmpint (same->stored, ==, 0);
+
+  /* Without store an option is used once (a preview, say) and the stored setting stays */
+  once = sync_ok (path, "acme", roles, &one_off, TRUE);
+  g_assert_true (once->changed);
+  g_assert_cmpint (once->stored, ==, 0);
+  g_assert_nonnull (strstr (once->diff, "+[profile Admin]\n"));
+  g_assert_null (strstr (once->diff, "\n+gatehouse_sync"));
+  g_assert_null (strstr (once->diff, "\n-gatehouse_sync"));
+  after = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, text);
+}
+
+static void
+test_settings_reset (void)
+{
+  g_autoptr(GPtrArray) roles = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhSyncResult) all = NULL;
+  g_autofree char *text = NULL;
+  GhSyncOptions reset_region = { .reset = GH_SYNC_SETTING_REGION, .store = TRUE };
+  GhSyncOptions reset_all = { .reset = GH_SYNC_SETTINGS_ALL, .store = TRUE };
+
+  gh_test_write_file (path, SESSION_ACME "gatehouse_sync_region = eu-west-1\n"
+                      "gatehouse_sync_template = {role}\n"
+                      "gatehouse_sync_output = json\n", -1);
+  result = sync_ok (path, "acme", roles, &reset_region, FALSE);
+  g_assert_cmpint (result->stored, ==, GH_SYNC_SETTING_REGION);
+  g_assert_null (result->settings->region);
+  g_assert_cmpstr (result->settings->template_, ==, "{role}");
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, SESSION_ACME "gatehouse_sync_template = {role}\n"
+                             "gatehouse_sync_output = json\n"
+                             "\n" MARKER ("acme") "\n"
+                             "[profile Admin]\nsso_session = acme\nsso_account_id = 111111111111\n"
+                             "sso_role_name = Admin\nregion = ap-southeast-2\noutput = json\n");
+
+  /* Settings already at their default are not reported as changed */
+  all = sync_ok (path, "acme", roles, &reset_all, FALSE);
+  g_assert_cmpint (all->stored, ==, GH_SYNC_SETTING_TEMPLATE | GH_SYNC_SETTING_OUTPUT);
+  assert_list (all->added, "Admin-111111111111");
+  assert_list (all->removed, "Admin");
+  g_clear_pointer (&text, g_free);
+  text = gh_test_read_file (path, NULL);
+  g_assert_null (strstr (text, "gatehouse_sync"));
+  g_assert_null (strstr (text, "output"));
+}
+
+/* A dry run says what it would store and stores nothing */
+static void
+test_settings_dry_run (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) dry = NULL;
+  g_autofree char *text = NULL;
+  GhSyncOptions keep = { .output = "json", .credential_process = TRUE, .store = TRUE };
+
+  gh_test_write_file (path, SESSION_ACME, -1);
+  dry = sync_ok (path, "acme", roles, &keep, TRUE);
+  g_assert_cmpint (dry->stored, ==, GH_SYNC_SETTING_OUTPUT | GH_SYNC_SETTING_CREDENTIAL_PROCESS);
+  g_assert_nonnull (strstr (dry->diff, "+gatehouse_sync_output = json\n"
+                                       "+gatehouse_sync_credential_process = true\n"));
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, SESSION_ACME);
+}
+
+/* Nowhere to keep the settings: an error, and the file as it was */
+static void
+test_settings_no_definition (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhSyncResult) plain = NULL;
+  g_autofree char *text = NULL;
+  GhSyncOptions keep = { .template_ = "{role}", .store = TRUE };
+
+  gh_test_write_file (path, "[profile mine]\nregion = eu-west-1\n", -1);
+  result = gh_profile_sync (path, "acme", roles, &keep, FALSE, &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+  g_assert_null (result);
+  text = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (text, ==, "[profile mine]\nregion = eu-west-1\n");
+
+  /* Nothing to store: the profiles are written, without a region */
+  plain = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_assert_null (plain->session_region);
+  g_assert_cmpuint (plain->added->len, ==, 3);
+}
+
+/* Stored values are checked like given ones, and say where they come from */
+static void
+test_settings_bad_stored (void)
+{
+  static const struct { const char *keys; const char *message; } cases[] = {
+    { "gatehouse_sync_template = {nope}\n", "a sync setting of the sign-in “acme”" },
+    { "gatehouse_sync_region = mars-north-1a\n", "(a sync setting of the sign-in)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) roles = acme_roles ();
+      g_autofree char *path = config_path ();
+      g_autofree char *original = g_strconcat (SESSION_ACME, cases[i].keys, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GhSyncResult) result = NULL;
+      g_autoptr(GhSyncResult) reset = NULL;
+      GhSyncOptions reset_all = { .reset = GH_SYNC_SETTINGS_ALL, .store = TRUE };
+
+      gh_test_write_file (path, original, -1);
+      result = gh_profile_sync (path, "acme", roles, NULL, FALSE, &error);
+      g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+      g_assert_null (result);
+      text = gh_test_read_file (path, NULL);
+      g_assert_cmpstr (text, ==, original);
+
+      /* --reset gets out of it */
+      reset = sync_ok (path, "acme", roles, &reset_all, FALSE);
+      g_assert_cmpuint (reset->added->len, ==, 3);
+    }
+}
+
+/* Stored modes apply to a sync that does not mention them (the tray's) */
+static void
+test_settings_modes (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = NULL;
+  g_autoptr(GhSyncResult) later = NULL;
+  g_autoptr(GhSyncResult) favorites = NULL;
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhSyncResult) unknown = NULL;
+  const char *keys[] = { "111111111111/Admin", NULL };
+  GhSyncOptions process = { .credential_process = TRUE, .gatehouse_command = "/opt/gh",
+                            .store = TRUE };
+  GhSyncOptions only = { .favorites_only = TRUE, .favorite_keys = (GStrv) keys, .store = TRUE };
+  GhSyncOptions tray = { .gatehouse_command = "/opt/gh", .favorite_keys = (GStrv) keys };
+
+  gh_test_write_file (path, SESSION_ACME, -1);
+  first = sync_ok (path, "acme", roles, &process, FALSE);
+  later = sync_ok (path, "acme", roles, &tray, FALSE);
+  g_assert_false (later->changed);
+  profile = gh_aws_config_find_profile (path, "Admin-111111111111", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (profile->sso_session, ==, "acme");
+  g_assert_true (profile->managed);
+
+  favorites = sync_ok (path, "acme", roles, &only, FALSE);
+  assert_list (favorites->removed, "ReadOnly-111111111111|ReadOnly-222222222222");
+  g_assert_true (favorites->settings->credential_process);
+
+  /* Favourites only, and no favourites to go by: an error, not an empty config */
+  unknown = gh_profile_sync (path, "acme", roles, NULL, FALSE, &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "--reset favorites-only"));
+  g_assert_null (unknown);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Profiles other profiles name as source_profile                                           */
+
+static void
+test_keeps_source_profiles (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = NULL;
+  g_autoptr(GhSyncResult) renamed = NULL;
+  g_autoptr(GhSyncResult) freed = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *chained = NULL;
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  GhSyncOptions other_names = { .template_ = "x-{role}-{account_id}" };
+
+  first = sync_ok (path, "acme", roles, NULL, FALSE);
+  text = gh_test_read_file (path, NULL);
+
+  /* A person's chain: deploy → Admin-111111111111, and someone added a source_profile to that
+   * managed profile too, naming ReadOnly-222222222222 */
+  gh_ini_load_from_data (ini, text, -1, &error);
+  g_assert_no_error (error);
+  gh_ini_set_value (ini, "profile Admin-111111111111", "source_profile", "ReadOnly-222222222222");
+  gh_ini_add_section (ini, "profile deploy", NULL);
+  gh_ini_set_value (ini, "profile deploy", "source_profile", "Admin-111111111111");
+  gh_ini_set_value (ini, "profile deploy", "role_arn", "arn:aws:iam::333333333333:role/Deploy");
+  chained = gh_ini_to_data (ini, NULL);
+  gh_test_write_file (path, chained, -1);
+
+  renamed = sync_ok (path, "acme", roles, &other_names, FALSE);
+  assert_list (renamed->removed, "ReadOnly-111111111111");
+  assert_list (renamed->kept,
+               "Admin-111111111111: kept, because the profile “deploy” names it as "
+               "source_profile; change that profile, and the next sync removes it|"
+               "ReadOnly-222222222222: kept, because the profile “Admin-111111111111” names it "
+               "as source_profile; change that profile, and the next sync removes it");
+  assert_list (renamed->added, "x-Admin-111111111111|x-ReadOnly-111111111111|"
+                               "x-ReadOnly-222222222222");
+  g_clear_pointer (&text, g_free);
+  text = gh_test_read_file (path, NULL);
+  g_assert_nonnull (strstr (text, "[profile Admin-111111111111]\n"));
+  g_assert_nonnull (strstr (text, "[profile ReadOnly-222222222222]\n"));
+  g_assert_null (strstr (text, "[profile ReadOnly-111111111111]\n"));
+
+  /* Without the person's profile, the next sync removes them */
+  g_clear_object (&ini);
+  ini = gh_ini_new ();
+  gh_ini_load_from_data (ini, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (gh_ini_remove_section (ini, "profile deploy"));
+  g_clear_pointer (&chained, g_free);
+  chained = gh_ini_to_data (ini, NULL);
+  gh_test_write_file (path, chained, -1);
+  freed = sync_ok (path, "acme", roles, &other_names, FALSE);
+  assert_list (freed->removed, "Admin-111111111111|ReadOnly-222222222222");
+  assert_list (freed->kept, "");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Files that are not to be written                                                         */
+
+static void
+test_read_only_file (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_from_corpus ("hand-written.ini");
+  g_autofree char *before = gh_test_read_file (path, NULL);
+  g_autofree char *after = NULL;
+  g_autofree char *mode = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhSyncResult) result = NULL;
+  g_autoptr(GhSyncResult) dry = NULL;
+  struct stat st;
+
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  result = gh_profile_sync (path, "acme", roles, NULL, FALSE, &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+  g_assert_null (result);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "read-only (mode 0444)"));
+
+  after = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0444);
+
+  /* Reading it is fine */
+  dry = sync_ok (path, "acme", roles, NULL, TRUE);
+  g_assert_true (dry->changed);
+}
+
+/* A FIFO (or any file that is not a regular file) is refused at once: reading one would wait
+ * for a writer for ever. In a subprocess, so a hang fails the test instead of stopping it. */
+static void
+test_fifo (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) roles = acme_roles ();
+      g_autofree char *path = config_path ();
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GhSyncResult) result = NULL;
+      g_autoptr(GhSyncResult) dry = NULL;
+      struct stat st;
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+
+      dry = gh_profile_sync (path, "acme", roles, NULL, TRUE, &error);
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_nonnull (strstr (error->message, "named pipe"));
+      g_assert_nonnull (strstr (error->message, path));
+      g_clear_error (&error);
+
+      result = gh_profile_sync (path, "acme", roles, NULL, FALSE, &error);
+      g_assert_error (error, GH_ERROR, GH_ERROR_CONFIG);
+      g_assert_null (result);
+      g_assert_cmpint (stat (path, &st), ==, 0);
+      g_assert_true (S_ISFIFO (st.st_mode));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1192,8 +1605,6 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/profile-sync/name/template", test_name_template);
-  g_test_add_func ("/profile-sync/marker", test_marker);
-  g_test_add_func ("/profile-sync/header-comments", test_header_comments);
 
   for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
     {
@@ -1217,12 +1628,25 @@ main (int    argc,
   g_test_add_func ("/profile-sync/dry-run", test_dry_run);
   g_test_add_func ("/profile-sync/external-edit", test_external_edit);
   g_test_add_func ("/profile-sync/edit-while-waiting-for-lock", test_edit_while_waiting_for_lock);
+  g_test_add_func ("/profile-sync/async/main-loop-runs-while-locked",
+                   test_async_main_loop_runs_while_locked);
+  g_test_add_func ("/profile-sync/async/cancelled-and-dry-run", test_async_cancelled_and_dry_run);
   g_test_add_func ("/profile-sync/fail/full-disk", test_write_fails_full_disk);
   g_test_add_func ("/profile-sync/fail/read-only", test_write_fails_read_only);
   g_test_add_func ("/profile-sync/symlink", test_symlink);
   g_test_add_func ("/profile-sync/mode-0600", test_mode_0600);
   g_test_add_func ("/profile-sync/bad-input", test_bad_input);
   g_test_add_func ("/profile-sync/empty-name-skipped", test_empty_name_skipped);
+  g_test_add_func ("/profile-sync/region-default", test_region_default);
+  g_test_add_func ("/profile-sync/settings/stored", test_settings_stored);
+  g_test_add_func ("/profile-sync/settings/reset", test_settings_reset);
+  g_test_add_func ("/profile-sync/settings/dry-run", test_settings_dry_run);
+  g_test_add_func ("/profile-sync/settings/no-definition", test_settings_no_definition);
+  g_test_add_func ("/profile-sync/settings/bad-stored", test_settings_bad_stored);
+  g_test_add_func ("/profile-sync/settings/modes", test_settings_modes);
+  g_test_add_func ("/profile-sync/keeps-source-profiles", test_keeps_source_profiles);
+  g_test_add_func ("/profile-sync/fail/read-only-file", test_read_only_file);
+  g_test_add_func ("/profile-sync/fail/fifo", test_fifo);
   g_test_add_func ("/profile-sync/many-roles", test_many_roles);
   g_test_add_func ("/profile-sync/find-profile", test_find_profile);
   g_test_add_func ("/profile-sync/find-synced-profile", test_find_synced_profile);

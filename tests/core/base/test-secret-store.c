@@ -1,6 +1,7 @@
 /* test-secret-store.c — integration tests for src/core/base/gh-secret-store.c
  *
- * Runs against a real gnome-keyring-daemon on a private session bus (build-aux/dev test).
+ * Runs against a real gnome-keyring-daemon on the test program's private session bus
+ * (fixtures/gh-test-desktop.h).
  * Locking is tested on a throw-away default collection (gh-test-keyring.h) that the test can
  * unlock again without a prompt.
  */
@@ -13,6 +14,7 @@
 
 #include "gh-error.h"
 #include "gh-secret-store.h"
+#include "gh-test-env.h"
 #include "gh-test-keyring.h"
 
 #define URL_A "https://d-1234567890.awsapps.com/start"
@@ -574,11 +576,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* Not G_TEST_OPTION_ISOLATE_DIRS: the keyring daemon lives in the environment's dirs. */
-  g_test_init (&argc, &argv, NULL);
-
-  if (g_getenv ("GH_TEST_ENV") == NULL)
-    g_error ("run this test via build-aux/dev test (needs a private bus and keyring)");
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: the keyring daemon lives in the program's dirs. */
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
 
   g_test_add_func ("/secret-store/roundtrip", test_roundtrip);
   g_test_add_func ("/secret-store/missing", test_missing);
@@ -596,5 +595,5 @@ main (int   argc,
   g_test_add_data_func ("/secret-store/retry/recovers", GUINT_TO_POINTER (1), test_retry);
   g_test_add_data_func ("/secret-store/retry/gives-up", GUINT_TO_POINTER (2), test_retry);
 
-  return g_test_run ();
+  return gh_test_env_run ();
 }

@@ -66,6 +66,19 @@ request (SoupSession *session,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* A GET of `url` whose Host header says `host`, as a browser sends it after DNS rebinding. */
+static void
+request_with_host (SoupSession *session,
+                   const char  *url,
+                   const char  *host,
+                   Reply       *reply)
+{
+  start_request (session, "GET", url, reply);
+  soup_message_headers_replace (soup_message_get_request_headers (reply->msg), "Host", host);
+  while (!reply->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static SoupSession *
 new_session (void)
 {
@@ -328,6 +341,52 @@ test_wrong_path (void)
   g_assert_cmpuint (visited, ==, 1);
 }
 
+/* A request addressed to another host reached us through DNS rebinding: 421, the target stays
+ * secret and the visit stays for the browser, which may name us 127.0.0.1 or localhost. */
+static void
+test_foreign_host (void)
+{
+  g_autoptr(GhRedirectServer) server = new_server (60);
+  g_autoptr(SoupSession) session = new_session ();
+  const char *url = gh_redirect_server_get_url (server);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  int port = g_uri_get_port (uri);
+  g_autofree char *rebound = g_strdup_printf ("attacker.example:%d", port);
+  g_autofree char *other_port = g_strdup_printf ("127.0.0.1:%d", port == 65535 ? 1 : port + 1);
+  g_autofree char *suffixed = g_strdup_printf ("localhost.attacker.example:%d", port);
+  g_autofree char *localhost = g_strdup_printf ("LocalHost:%d", port);
+  const char *foreign[] = { rebound, other_port, suffixed, "127.0.0.1", "localhost", "", NULL };
+  guint visited = 0;
+  Reply reply;
+
+  g_signal_connect (server, "visited", G_CALLBACK (count_cb), &visited);
+
+  for (guint i = 0; foreign[i] != NULL; i++)
+    {
+      request_with_host (session, url, foreign[i], &reply);
+      g_assert_no_error (reply.error);
+      g_assert_cmpuint (soup_message_get_status (reply.msg), ==,
+                        SOUP_STATUS_MISDIRECTED_REQUEST);
+      g_assert_null (soup_message_headers_get_one (soup_message_get_response_headers (reply.msg),
+                                                   "Location"));
+      assert_target_not_leaked (&reply);
+      reply_clear (&reply);
+    }
+
+  run_until_idle ();
+  g_assert_cmpuint (visited, ==, 0);
+  g_assert_false (gh_redirect_server_get_visited (server));
+
+  request_with_host (session, url, localhost, &reply);
+  g_assert_no_error (reply.error);
+  g_assert_cmpuint (soup_message_get_status (reply.msg), ==, SOUP_STATUS_SEE_OTHER);
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (reply.msg),
+                                                 "Location"), ==, TARGET_URL);
+  reply_clear (&reply);
+  run_until_idle ();
+  g_assert_cmpuint (visited, ==, 1);
+}
+
 /* HEAD is a probe: it learns nothing and leaves the one visit for the browser. */
 static void
 test_head (void)
@@ -584,6 +643,7 @@ main (int   argc,
   g_test_add_func ("/redirect-server/visit", test_visit);
   g_test_add_func ("/redirect-server/second-visit-refused", test_second_visit_refused);
   g_test_add_func ("/redirect-server/wrong-path", test_wrong_path);
+  g_test_add_func ("/redirect-server/foreign-host", test_foreign_host);
   g_test_add_func ("/redirect-server/head", test_head);
   g_test_add_func ("/redirect-server/other-method", test_other_method);
   g_test_add_func ("/redirect-server/expiry", test_expiry);

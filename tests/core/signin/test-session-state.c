@@ -69,6 +69,24 @@ test_not_refreshable (void)
   g_assert_false (state.refreshable);
 }
 
+/* A refresh that went unanswered is settled by the next token, refreshed or signed in. */
+static void
+test_token_settles_unanswered (void)
+{
+  GhSessionState state = { 0, };
+
+  gh_session_state_update_for_token (&state, 1000, HOUR, TRUE, TRUE, 8 * HOUR);
+  state.refresh_unanswered = TRUE;
+  gh_session_state_update_for_token (&state, 1000 + HOUR, HOUR, TRUE, FALSE, 8 * HOUR);
+  g_assert_false (state.refresh_unanswered);
+
+  state.ended = TRUE;
+  state.reply_lost = TRUE;
+  gh_session_state_update_for_token (&state, 1000 + 2 * HOUR, HOUR, TRUE, TRUE, 8 * HOUR);
+  g_assert_false (state.ended);
+  g_assert_false (state.reply_lost);
+}
+
 static void
 test_save_load (void)
 {
@@ -80,6 +98,8 @@ test_save_load (void)
 
   gh_session_state_update_for_token (&state, 1000, HOUR, TRUE, TRUE, 8 * HOUR);
   state.ended = TRUE;
+  state.refresh_unanswered = TRUE;
+  state.reply_lost = TRUE;
   g_assert_true (gh_session_state_save ("work [prod]", &state, NULL));
   gh_session_state_load ("work [prod]", &loaded);
   g_assert_cmpmem (&state, sizeof state, &loaded, sizeof loaded);
@@ -118,6 +138,7 @@ main (int    argc,
   g_test_add_func ("/session-state/shorter-token-lowers-end", test_shorter_token_lowers_end);
   g_test_add_func ("/session-state/longer-session-raises-end", test_longer_session_raises_end);
   g_test_add_func ("/session-state/not-refreshable", test_not_refreshable);
+  g_test_add_func ("/session-state/token-settles-unanswered", test_token_settles_unanswered);
   g_test_add_func ("/session-state/save-load", test_save_load);
   g_test_add_func ("/session-state/corrupt-file", test_corrupt_file);
 

@@ -1,0 +1,197 @@
+/* gh-service-client.c — the tray service's actions, from another process
+ *
+ * A command goes to the service's current owner — its unique bus name — rather than to the
+ * well-known name: a message to the well-known name would make the bus start the service when
+ * it does not run (it is D-Bus activatable), and `gatehouse credentials` must not start a tray
+ * from a credential_process. GDBusActionGroup sends Activate without waiting for a reply, so
+ * the connection is flushed before the activation completes: a CLI that exits at once must not
+ * take the message with it.
+ */
+#define G_LOG_DOMAIN "gh-service-client"
+
+#include "config.h"
+
+#include "gh-service-client.h"
+
+/* A bus that does not answer this quickly is treated as one without the service. */
+#define OWNER_TIMEOUT_MS 1000
+
+struct _GhServiceClient
+{
+  GObject           parent_instance;
+
+  GDBusConnection  *connection;
+  char             *object_path;
+  GDBusActionGroup *actions;
+};
+
+G_DEFINE_FINAL_TYPE (GhServiceClient, gh_service_client, G_TYPE_OBJECT)
+
+/* Where GApplication exports its actions: the application ID as a path. */
+static char *
+object_path_for (const char *application_id)
+{
+  g_autofree char *path = g_strconcat ("/", application_id, NULL);
+
+  g_strdelimit (path, ".", '/');
+  g_strdelimit (path, "-", '_');
+  return g_steal_pointer (&path);
+}
+
+GActionGroup *
+gh_service_client_get_actions (GhServiceClient *self)
+{
+  g_return_val_if_fail (GH_IS_SERVICE_CLIENT (self), NULL);
+
+  if (self->actions == NULL)
+    self->actions = g_dbus_action_group_get (self->connection, APPLICATION_ID,
+                                             self->object_path);
+  return G_ACTION_GROUP (self->actions);
+}
+
+/* Activation */
+
+typedef struct
+{
+  char     *action_name;
+  GVariant *parameter;
+} Activation;
+
+static void
+activation_free (Activation *activation)
+{
+  g_free (activation->action_name);
+  g_clear_pointer (&activation->parameter, g_variant_unref);
+  g_free (activation);
+}
+
+static void
+flushed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_dbus_connection_flush_finish (G_DBUS_CONNECTION (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+owner_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GhServiceClient *self = g_task_get_source_object (task);
+  Activation *activation = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GDBusActionGroup) owner_actions = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+  const char *owner;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_variant_get (reply, "(&s)", &owner);
+  owner_actions = g_dbus_action_group_get (self->connection, owner, self->object_path);
+  g_action_group_activate_action (G_ACTION_GROUP (owner_actions), activation->action_name,
+                                  activation->parameter);
+  g_dbus_connection_flush (self->connection, cancellable, flushed_cb, g_steal_pointer (&task));
+}
+
+void
+gh_service_client_activate_async (GhServiceClient     *self,
+                                  const char          *action_name,
+                                  GVariant            *parameter,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  Activation *activation;
+
+  g_return_if_fail (GH_IS_SERVICE_CLIENT (self));
+  g_return_if_fail (action_name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_service_client_activate_async);
+  activation = g_new0 (Activation, 1);
+  activation->action_name = g_strdup (action_name);
+  activation->parameter = parameter ? g_variant_ref_sink (parameter) : NULL;
+  g_task_set_task_data (task, activation, (GDestroyNotify) activation_free);
+
+  g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetNameOwner",
+                          g_variant_new ("(s)", APPLICATION_ID), G_VARIANT_TYPE ("(s)"),
+                          G_DBUS_CALL_FLAGS_NONE, OWNER_TIMEOUT_MS, cancellable, owner_cb, task);
+}
+
+gboolean
+gh_service_client_activate_finish (GhServiceClient  *self,
+                                   GAsyncResult     *result,
+                                   GError          **error)
+{
+  g_return_val_if_fail (GH_IS_SERVICE_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* GObject */
+
+static void
+gh_service_client_dispose (GObject *object)
+{
+  GhServiceClient *self = GH_SERVICE_CLIENT (object);
+
+  g_clear_object (&self->actions);
+  g_clear_object (&self->connection);
+
+  G_OBJECT_CLASS (gh_service_client_parent_class)->dispose (object);
+}
+
+static void
+gh_service_client_finalize (GObject *object)
+{
+  GhServiceClient *self = GH_SERVICE_CLIENT (object);
+
+  g_free (self->object_path);
+
+  G_OBJECT_CLASS (gh_service_client_parent_class)->finalize (object);
+}
+
+static void
+gh_service_client_class_init (GhServiceClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gh_service_client_dispose;
+  object_class->finalize = gh_service_client_finalize;
+}
+
+static void
+gh_service_client_init (GhServiceClient *self)
+{
+  self->object_path = object_path_for (APPLICATION_ID);
+}
+
+GhServiceClient *
+gh_service_client_new (GDBusConnection *connection)
+{
+  GhServiceClient *self;
+
+  g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
+
+  self = g_object_new (GH_TYPE_SERVICE_CLIENT, NULL);
+  self->connection = g_object_ref (connection);
+  return self;
+}
