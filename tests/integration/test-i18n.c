@@ -80,8 +80,6 @@ test_tray (TrayFixture  *fixture,
 {
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder parameters;
   Notification *n;
 
   use_german (&fixture->env);
@@ -93,10 +91,7 @@ test_tray (TrayFixture  *fixture,
   g_assert_nonnull (find_row (rows, "Beenden"));
   g_assert_null (find_row (rows, "Quit"));
 
-  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
-  g_variant_builder_add (&parameters, "v", g_variant_new_string ("no-such-sign-in"));
-  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Activate",
-                g_variant_new ("(sava{sv})", "sync", &parameters, NULL), NULL);
+  activate_action (fixture, "sync", "no-such-sign-in");
   gh_test_wait_for (has_sync_failure_cb, fixture, 30000, "the notification of the sync");
 
   list = notifications (fixture);
