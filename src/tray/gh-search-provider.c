@@ -377,10 +377,12 @@ open_role (GhSearchProvider *self,
            OpenKind          kind)
 {
   g_autofree char *session_name = NULL;
+  g_autofree char *account_id = NULL;
+  g_autofree char *role_name = NULL;
   GhSession *session = NULL;
   Activation *activation;
 
-  if (gh_role_target_parse (target, &session_name, NULL, NULL) &&
+  if (gh_role_target_parse (target, &session_name, &account_id, &role_name) &&
       self->service->sessions != NULL)
     session = gh_session_manager_lookup (self->service->sessions, session_name);
 
