@@ -34,7 +34,7 @@ enum { N_FIELDS = 5 };
 static char *
 fold (const char *text)
 {
-  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
 
   /* Not UTF-8: compare it as it is rather than not at all. */
   if (normalized == NULL)
@@ -112,74 +112,91 @@ gh_role_matcher_is_empty (GhRoleMatcher *matcher)
   return matcher->n_terms == 0;
 }
 
-/* @needle is lower case already (folded ASCII). */
-static gboolean
-ascii_contains (const char *haystack,
-                gsize       haystack_len,
-                const char *needle,
-                gsize       needle_len)
+/* ASCII case folding without a call per byte; other bytes stay as they are. */
+static const guchar ascii_fold[256] = {
+#define ROW(n) n, n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7
+  ROW (0x00), ROW (0x08), ROW (0x10), ROW (0x18), ROW (0x20), ROW (0x28), ROW (0x30), ROW (0x38),
+  0x40, ROW (0x61), ROW (0x69), ROW (0x71), 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+  ROW (0x60), ROW (0x68), ROW (0x70), ROW (0x78),
+  ROW (0x80), ROW (0x88), ROW (0x90), ROW (0x98), ROW (0xa0), ROW (0xa8), ROW (0xb0), ROW (0xb8),
+  ROW (0xc0), ROW (0xc8), ROW (0xd0), ROW (0xd8), ROW (0xe0), ROW (0xe8), ROW (0xf0), ROW (0xf8),
+#undef ROW
+};
+
+typedef enum
 {
+  SCAN_NOT_FOUND,
+  SCAN_FOUND,
+  SCAN_NOT_ASCII,     /* the field has other characters: compare folded texts instead */
+} Scan;
+
+/* An ASCII term in a field, read once, in place. A match in the ASCII bytes is a match of the
+ * folded texts too, unless a combining character follows it (NFKC would join the two), so
+ * such a match, and any field with bytes beyond ASCII that did not match before them, is left
+ * to the folded comparison. */
+static Scan
+ascii_scan (const char *field,
+            const Term *term)
+{
+  const guchar *needle = (const guchar *) term->text;
   guchar first = needle[0];
 
-  if (needle_len > haystack_len)
-    return FALSE;
-
-  for (gsize i = 0; i <= haystack_len - needle_len; i++)
+  for (const guchar *p = (const guchar *) field; *p != '\0'; p++)
     {
       gsize j;
 
-      if ((guchar) g_ascii_tolower (haystack[i]) != first)
+      if (*p >= 0x80)
+        return SCAN_NOT_ASCII;
+      if (ascii_fold[*p] != first)
         continue;
 
-      for (j = 1; j < needle_len; j++)
+      for (j = 1; j < term->len; j++)
         {
-          if (g_ascii_tolower (haystack[i + j]) != needle[j])
+          if (p[j] == '\0')
+            return SCAN_NOT_FOUND;
+          if (p[j] >= 0x80)
+            return SCAN_NOT_ASCII;
+          if (ascii_fold[p[j]] != needle[j])
             break;
         }
-      if (j == needle_len)
-        return TRUE;
+      if (j == term->len)
+        return p[j] >= 0x80 ? SCAN_NOT_ASCII : SCAN_FOUND;
     }
 
-  return FALSE;
+  return SCAN_NOT_FOUND;
 }
 
-/* One field, in the form its terms are compared with: the text itself when it is ASCII, else a
- * folded copy (made on first use: most searches decide on the ASCII fields). */
+/* One field, in the form its terms are compared with: the text itself while it is known only
+ * to be ASCII, a folded copy once it is known not to be (made on first use: most searches
+ * decide on the ASCII fields). */
 typedef struct
 {
   const char *text;
-  gsize       len;
   char       *folded;
-  gboolean    is_ascii;
-  gboolean    prepared;
+  gboolean    not_ascii;
 } Field;
-
-static void
-field_prepare (Field *field)
-{
-  if (field->prepared)
-    return;
-
-  field->prepared = TRUE;
-  field->is_ascii = is_ascii (field->text, &field->len);
-  if (!field->is_ascii)
-    {
-      field->folded = fold (field->text);
-      field->len = strlen (field->folded);
-    }
-}
 
 static gboolean
 field_contains (Field      *field,
                 const Term *term)
 {
-  field_prepare (field);
-
-  if (field->is_ascii)
+  if (!field->not_ascii)
     {
+      gsize len;
+
+      if (term->is_ascii)
+        {
+          Scan scan = ascii_scan (field->text, term);
+
+          if (scan != SCAN_NOT_ASCII)
+            return scan == SCAN_FOUND;
+        }
       /* A folded ASCII field is ASCII: it cannot hold a term that is not. */
-      return term->is_ascii &&
-             ascii_contains (field->text, field->len, term->text, term->len);
+      else if (is_ascii (field->text, &len))
+        return FALSE;
+
+      field->not_ascii = TRUE;
+      field->folded = fold (field->text);
     }
 
   return strstr (field->folded, term->text) != NULL;

@@ -1,9 +1,11 @@
 /* gh-role-search.c — find roles among the cached roles of every sign-in
  *
- * A search reads every row of every role list on each key press, so it reads the rows' strings
- * in place (gh_role_list_peek) and makes GhRole objects only for the few results. The profile
- * names are expanded from the sign-in's template once per role list and kept, one string per
- * row, until the list changes (items-changed) or the config file does.
+ * A search reads the rows of every role list on each key press, so it reads the rows' strings in
+ * place (gh_role_list_peek), stops once it has as many results as can be shown, and makes
+ * GhRole objects only for those. What does not change from one key press to the next is kept
+ * per role list until the list changes (items-changed): the profile names, expanded from the
+ * sign-in's template (until the config file changes too), and which rows are favourites or
+ * recent roles (until those change).
  */
 #define G_LOG_DOMAIN "gh-role-search"
 
@@ -15,6 +17,14 @@
 #include "gh-role-target.h"
 #include "gh-sync-settings.h"
 
+/* A favourite or recent row of a list: its ranks, counted from 1 (0: not one). */
+typedef struct
+{
+  guint position;
+  guint favorite;
+  guint recent;
+} Ranked;
+
 /* What is kept of one sign-in's role list. */
 typedef struct
 {
@@ -22,6 +32,9 @@ typedef struct
   gulong      changed_id;
   char       *template_;    /* NULL until read */
   GPtrArray  *profiles;     /* one name (or NULL) per row; NULL until needed */
+  GArray     *ranked;       /* Ranked, by position, for these favourites and recents: */
+  GStrv       favorites;
+  GStrv       recents;
   guint       used;         /* the serial of the last search that read it */
 } Entry;
 
@@ -45,9 +58,12 @@ typedef struct
 } Hit;
 
 static void
-entry_forget_profiles (Entry *entry)
+entry_forget_rows (Entry *entry)
 {
   g_clear_pointer (&entry->profiles, g_ptr_array_unref);
+  g_clear_pointer (&entry->ranked, g_array_unref);
+  g_clear_pointer (&entry->favorites, g_strfreev);
+  g_clear_pointer (&entry->recents, g_strfreev);
 }
 
 static void
@@ -56,7 +72,7 @@ entry_free (Entry *entry)
   g_clear_signal_handler (&entry->changed_id, entry->list);
   g_clear_object (&entry->list);
   g_clear_pointer (&entry->template_, g_free);
-  entry_forget_profiles (entry);
+  entry_forget_rows (entry);
   g_free (entry);
 }
 
@@ -67,7 +83,7 @@ list_changed_cb (GListModel *model,
                  guint       added,
                  Entry      *entry)
 {
-  entry_forget_profiles (entry);
+  entry_forget_rows (entry);
 }
 
 static Entry *
@@ -154,18 +170,101 @@ entry_unused (gpointer key,
   return entry->used != GPOINTER_TO_UINT (user_data);
 }
 
-/* target → its place in `targets`, counted from 1; the first of repeated ones counts. */
+/* "ACCOUNT_ID/ROLE" of the targets of `session_name` → the target's place among all the
+ * targets, counted from 1, so ranks compare across sign-ins; the first of repeated ones counts. */
 static GHashTable *
-rank_targets (const char * const *targets)
+rank_keys (const char * const *targets,
+           const char         *session_name)
 {
-  GHashTable *ranks = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; targets != NULL && targets[i] != NULL; i++)
     {
-      if (!g_hash_table_contains (ranks, targets[i]))
-        g_hash_table_insert (ranks, (gpointer) targets[i], GUINT_TO_POINTER (i + 1));
+      g_autofree char *session = NULL;
+      g_autofree char *account_id = NULL;
+      g_autofree char *role_name = NULL;
+      char *key;
+
+      if (!gh_role_target_parse (targets[i], &session, &account_id, &role_name) ||
+          !g_str_equal (session, session_name))
+        continue;
+      key = g_strconcat (account_id, "/", role_name, NULL);
+      if (g_hash_table_contains (ranks, key))
+        g_free (key);
+      else
+        g_hash_table_insert (ranks, key, GUINT_TO_POINTER (i + 1));
     }
   return ranks;
+}
+
+static gboolean
+same_targets (const char * const *a,
+              const char * const *b)
+{
+  static const char * const none[] = { NULL };
+
+  return g_strv_equal (a != NULL ? a : none, b != NULL ? b : none);
+}
+
+/* The list's favourite and recent rows, found once for these favourites and recents (the
+ * keys of every row are built only then), in the order of the list. */
+static GArray *
+entry_get_ranked (Entry              *entry,
+                  const char * const *favorites,
+                  const char * const *recents)
+{
+  const char *session_name = gh_role_list_get_session_name (entry->list);
+  g_autoptr(GHashTable) favorite_ranks = NULL;
+  g_autoptr(GHashTable) recent_ranks = NULL;
+  g_autoptr(GString) key = NULL;
+  guint n;
+
+  if (entry->ranked != NULL && same_targets ((const char * const *) entry->favorites, favorites) &&
+      same_targets ((const char * const *) entry->recents, recents))
+    return entry->ranked;
+
+  g_clear_pointer (&entry->ranked, g_array_unref);
+  g_strfreev (entry->favorites);
+  entry->favorites = g_strdupv ((char **) favorites);
+  g_strfreev (entry->recents);
+  entry->recents = g_strdupv ((char **) recents);
+  entry->ranked = g_array_new (FALSE, FALSE, sizeof (Ranked));
+
+  favorite_ranks = rank_keys (favorites, session_name);
+  recent_ranks = rank_keys (recents, session_name);
+  if (g_hash_table_size (favorite_ranks) + g_hash_table_size (recent_ranks) == 0)
+    return entry->ranked;
+
+  key = g_string_new (NULL);
+  n = g_list_model_get_n_items (G_LIST_MODEL (entry->list));
+  for (guint i = 0; i < n; i++)
+    {
+      const char *account_id, *role_name;
+      Ranked ranked = { i, 0, 0 };
+
+      gh_role_list_peek (entry->list, i, &account_id, NULL, NULL, &role_name);
+      g_string_assign (key, account_id);
+      g_string_append_c (key, '/');
+      g_string_append (key, role_name);
+      ranked.favorite = GPOINTER_TO_UINT (g_hash_table_lookup (favorite_ranks, key->str));
+      ranked.recent = GPOINTER_TO_UINT (g_hash_table_lookup (recent_ranks, key->str));
+      if (ranked.favorite != 0 || ranked.recent != 0)
+        g_array_append_val (entry->ranked, ranked);
+    }
+  return entry->ranked;
+}
+
+static gboolean
+row_matches (GhRoleList    *list,
+             GPtrArray     *profiles,
+             guint          position,
+             GhRoleMatcher *matcher)
+{
+  const char *account_id, *account_name, *account_email, *role_name;
+
+  gh_role_list_peek (list, position, &account_id, &account_name, &account_email, &role_name);
+  return gh_role_matcher_match (matcher, account_name, account_id, account_email, role_name,
+                                g_ptr_array_index (profiles, position));
 }
 
 static int
@@ -201,13 +300,9 @@ gh_role_search_run (GhRoleSearch       *self,
                     const char * const *recents,
                     guint               max_results)
 {
-  g_autoptr(GHashTable) favorite_ranks = rank_targets (favorites);
-  g_autoptr(GHashTable) recent_ranks = rank_targets (recents);
-  gboolean any_ranked = g_hash_table_size (favorite_ranks) + g_hash_table_size (recent_ranks) > 0;
   g_autoptr(GArray) favorite_hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   g_autoptr(GArray) recent_hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   g_autoptr(GArray) other_hits = g_array_new (FALSE, FALSE, sizeof (Hit));
-  g_autoptr(GString) target = g_string_new (NULL);
   GPtrArray *roles;
 
   g_return_val_if_fail (GH_IS_ROLE_SEARCH (self), NULL);
@@ -220,40 +315,34 @@ gh_role_search_run (GhRoleSearch       *self,
       GhRoleList *list = g_ptr_array_index (lists, l);
       Entry *entry = lookup_entry (self, list);
       GPtrArray *profiles = entry_get_profiles (self, entry);
-      gsize prefix;
+      GArray *ranked = entry_get_ranked (entry, favorites, recents);
+      guint next_ranked = 0;
 
       entry->used = self->serial;
-      g_string_assign (target, gh_role_list_get_session_name (list));
-      g_string_append_c (target, '/');
-      prefix = target->len;
 
-      for (guint i = 0; i < profiles->len; i++)
+      /* The favourites and recent roles: few, and ranked above the rest whatever the rest. */
+      for (guint r = 0; r < ranked->len; r++)
         {
-          const char *account_id, *account_name, *account_email, *role_name;
-          guint favorite = 0, recent = 0;
+          const Ranked *row = &g_array_index (ranked, Ranked, r);
+          Hit hit = { l, row->position, row->favorite ? row->favorite : row->recent };
+
+          if (row_matches (list, profiles, row->position, matcher))
+            g_array_append_val (row->favorite ? favorite_hits : recent_hits, hit);
+        }
+
+      /* The others in list order, only as many as can be shown. */
+      for (guint i = 0; i < profiles->len && other_hits->len < max_results; i++)
+        {
           Hit hit = { l, i, 0 };
 
-          gh_role_list_peek (list, i, &account_id, &account_name, &account_email, &role_name);
-          if (any_ranked)
+          if (next_ranked < ranked->len &&
+              g_array_index (ranked, Ranked, next_ranked).position == i)
             {
-              g_string_truncate (target, prefix);
-              g_string_append (target, account_id);
-              g_string_append_c (target, '/');
-              g_string_append (target, role_name);
-              favorite = GPOINTER_TO_UINT (g_hash_table_lookup (favorite_ranks, target->str));
-              if (favorite == 0)
-                recent = GPOINTER_TO_UINT (g_hash_table_lookup (recent_ranks, target->str));
+              next_ranked++;
+              continue;
             }
-
-          /* Enough in list order already: only a favourite or a recent role can rank above. */
-          if (favorite == 0 && recent == 0 && other_hits->len >= max_results)
-            continue;
-          if (!gh_role_matcher_match (matcher, account_name, account_id, account_email, role_name,
-                                      g_ptr_array_index (profiles, i)))
-            continue;
-
-          hit.rank = favorite ? favorite : recent;
-          g_array_append_val (favorite ? favorite_hits : recent ? recent_hits : other_hits, hit);
+          if (row_matches (list, profiles, i, matcher))
+            g_array_append_val (other_hits, hit);
         }
     }
   /* Role lists of sign-ins no longer searched (removed from the config file). */
@@ -301,7 +390,7 @@ forget_template (gpointer key,
   Entry *entry = value;
 
   g_clear_pointer (&entry->template_, g_free);
-  entry_forget_profiles (entry);
+  entry_forget_rows (entry);
 }
 
 void

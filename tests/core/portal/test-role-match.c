@@ -101,6 +101,11 @@ test_unicode (void)
     { "cafe\u0301", "Café", TRUE },            /* decomposed é in the term, composed in the field */
     { "café", "Cafe\u0301", TRUE },
     { "café", "Cafe", FALSE },                 /* no accent stripping */
+    { "cafe", "Cafe\u0301 team", FALSE },       /* an ASCII match that a combining accent ends */
+    { "cafe", "Cafe team", TRUE },
+    { "team", "Café team", TRUE },             /* after a character beyond ASCII */
+    { "team", "\u00c9quipe team", TRUE },
+    { "quipe", "\u00c9quipe", TRUE },
     { "müller", "Muller", FALSE },
     { "ü", "Mueller", FALSE },
     { "δοκιμή", "ΔΟΚΙΜΉ", TRUE },

@@ -185,6 +185,28 @@ test_ranking (Fixture       *fixture,
   g_assert_cmpstr (one, ==, "work/111111111111/AdministratorAccess\n");
 }
 
+/* The same search object follows changes to the favourites and recent roles between searches. */
+static void
+test_ranking_changes (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char * const first[] = { "work/222222222222/ReadOnly", NULL };
+  const char * const second[] = { "lab/444444444444/ReadOnly", NULL };
+  g_autoptr(GhRoleSearch) role_search = gh_role_search_new (fixture->config_path);
+  g_autofree char *with_first = search (role_search, fixture, "readonly", first, NULL, 20);
+  g_autofree char *with_second = search (role_search, fixture, "readonly", second, NULL, 20);
+  g_autofree char *as_recent = search (role_search, fixture, "readonly", NULL, first, 20);
+  g_autofree char *without = search (role_search, fixture, "readonly", NULL, NULL, 20);
+
+  g_assert_cmpstr (with_first, ==, "work/222222222222/ReadOnly\nwork/111111111111/ReadOnly\n"
+                                   "lab/444444444444/ReadOnly\n");
+  g_assert_cmpstr (with_second, ==, "lab/444444444444/ReadOnly\nwork/111111111111/ReadOnly\n"
+                                    "work/222222222222/ReadOnly\n");
+  g_assert_cmpstr (as_recent, ==, with_first);
+  g_assert_cmpstr (without, ==, "work/111111111111/ReadOnly\nwork/222222222222/ReadOnly\n"
+                                "lab/444444444444/ReadOnly\n");
+}
+
 /* A favourite that comes after max_results other matches in list order still comes first. */
 static void
 test_favorite_after_cap (Fixture       *fixture,
@@ -269,6 +291,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/role-search/terms", test_terms);
   ADD ("/role-search/ranking", test_ranking);
+  ADD ("/role-search/ranking-changes", test_ranking_changes);
   ADD ("/role-search/favorite-after-cap", test_favorite_after_cap);
   ADD ("/role-search/changes", test_changes);
   ADD ("/role-search/profile-name", test_profile_name);
