@@ -2,9 +2,9 @@
  *
  * A search runs over every cached role of every sign-in on each key press (15,000 roles within a
  * few milliseconds), so the common case must not allocate: account ids, role names and most
- * account names are ASCII, and for an ASCII field and an ASCII term "case-folded substring" is
- * the same as an ASCII case-insensitive substring. Only a field with other characters is
- * normalized and case-folded (into a copy) before it is searched.
+ * account names are ASCII, and an ASCII text normalized and case-folded is its lower-case form,
+ * made on the stack a word at a time and searched in place. Only a field with other
+ * characters is normalized and case-folded on the heap.
  */
 #define G_LOG_DOMAIN "gh-role-match"
 
@@ -112,94 +112,108 @@ gh_role_matcher_is_empty (GhRoleMatcher *matcher)
   return matcher->n_terms == 0;
 }
 
-/* ASCII case folding without a call per byte; other bytes stay as they are. */
-static const guchar ascii_fold[256] = {
-#define ROW(n) n, n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7
-  ROW (0x00), ROW (0x08), ROW (0x10), ROW (0x18), ROW (0x20), ROW (0x28), ROW (0x30), ROW (0x38),
-  0x40, ROW (0x61), ROW (0x69), ROW (0x71), 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
-  ROW (0x60), ROW (0x68), ROW (0x70), ROW (0x78),
-  ROW (0x80), ROW (0x88), ROW (0x90), ROW (0x98), ROW (0xa0), ROW (0xa8), ROW (0xb0), ROW (0xb8),
-  ROW (0xc0), ROW (0xc8), ROW (0xd0), ROW (0xd8), ROW (0xe0), ROW (0xe8), ROW (0xf0), ROW (0xf8),
-#undef ROW
-};
+/* Fields this long or longer (rare: names are short) are folded on the heap. */
+#define FIELD_BUFFER_SIZE 128
 
-typedef enum
+#define HIGH_BITS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* The lower-case copy of an ASCII text, eight bytes at a time: FALSE (and `buffer` undefined)
+ * when it has other bytes. `len` < sizeof buffer. */
+static gboolean
+fold_ascii (const char *text,
+            gsize       len,
+            char       *buffer)
 {
-  SCAN_NOT_FOUND,
-  SCAN_FOUND,
-  SCAN_NOT_ASCII,     /* the field has other characters: compare folded texts instead */
-} Scan;
+  gsize i = 0;
 
-/* An ASCII term in a field, read once, in place. A match in the ASCII bytes is a match of the
- * folded texts too, unless a combining character follows it (NFKC would join the two), so
- * such a match, and any field with bytes beyond ASCII that did not match before them, is left
- * to the folded comparison. */
-static Scan
-ascii_scan (const char *field,
-            const Term *term)
-{
-  const guchar *needle = (const guchar *) term->text;
-  guchar first = needle[0];
-
-  for (const guchar *p = (const guchar *) field; *p != '\0'; p++)
+  for (; i + 8 <= len; i += 8)
     {
-      gsize j;
+      guint64 word, from_a, past_z;
 
-      if (*p >= 0x80)
-        return SCAN_NOT_ASCII;
-      if (ascii_fold[*p] != first)
-        continue;
-
-      for (j = 1; j < term->len; j++)
-        {
-          if (p[j] == '\0')
-            return SCAN_NOT_FOUND;
-          if (p[j] >= 0x80)
-            return SCAN_NOT_ASCII;
-          if (ascii_fold[p[j]] != needle[j])
-            break;
-        }
-      if (j == term->len)
-        return p[j] >= 0x80 ? SCAN_NOT_ASCII : SCAN_FOUND;
+      memcpy (&word, text + i, 8);
+      if (word & HIGH_BITS)
+        return FALSE;
+      /* Per byte (all below 0x80, so no carries): high bit set from 'A' on, and past 'Z'. */
+      from_a = word + G_GUINT64_CONSTANT (0x3f3f3f3f3f3f3f3f);
+      past_z = word + G_GUINT64_CONSTANT (0x2525252525252525);
+      word |= ((from_a & ~past_z) & HIGH_BITS) >> 2;
+      memcpy (buffer + i, &word, 8);
     }
+  for (; i < len; i++)
+    {
+      guchar c = text[i];
 
-  return SCAN_NOT_FOUND;
+      if (c >= 0x80)
+        return FALSE;
+      buffer[i] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+  buffer[len] = '\0';
+  return TRUE;
 }
 
-/* One field, in the form its terms are compared with: the text itself while it is known only
- * to be ASCII, a folded copy once it is known not to be (made on first use: most searches
- * decide on the ASCII fields). */
+/* One field, in the form its terms are compared with (made when a term first needs it: most
+ * searches decide on the first fields): a lower-case copy on the stack when it is ASCII, else
+ * normalized and case-folded on the heap. */
 typedef struct
 {
   const char *text;
-  char       *folded;
-  gboolean    not_ascii;
+  const char *folded;      /* NULL until needed */
+  gsize       len;         /* of folded */
+  char       *heap;
+  gboolean    is_ascii;
+  char        buffer[FIELD_BUFFER_SIZE];
 } Field;
+
+static void
+field_prepare (Field *field)
+{
+  gsize len = strlen (field->text);
+
+  if (len < FIELD_BUFFER_SIZE && fold_ascii (field->text, len, field->buffer))
+    {
+      field->is_ascii = TRUE;
+      field->folded = field->buffer;
+      field->len = len;
+      return;
+    }
+  field->heap = fold (field->text);
+  field->folded = field->heap;
+  field->len = strlen (field->heap);
+}
+
+/* strstr() for short texts: its setup costs more than the search of a name. */
+static gboolean
+contains (const char *haystack,
+          gsize       haystack_len,
+          const char *needle,
+          gsize       needle_len)
+{
+  const char *p = haystack;
+  const char *last;
+
+  if (needle_len > haystack_len)
+    return FALSE;
+  last = haystack + haystack_len - needle_len;
+  while (p <= last && (p = memchr (p, needle[0], last - p + 1)) != NULL)
+    {
+      if (memcmp (p + 1, needle + 1, needle_len - 1) == 0)
+        return TRUE;
+      p++;
+    }
+  return FALSE;
+}
 
 static gboolean
 field_contains (Field      *field,
                 const Term *term)
 {
-  if (!field->not_ascii)
-    {
-      gsize len;
+  if (field->folded == NULL)
+    field_prepare (field);
 
-      if (term->is_ascii)
-        {
-          Scan scan = ascii_scan (field->text, term);
-
-          if (scan != SCAN_NOT_ASCII)
-            return scan == SCAN_FOUND;
-        }
-      /* A folded ASCII field is ASCII: it cannot hold a term that is not. */
-      else if (is_ascii (field->text, &len))
-        return FALSE;
-
-      field->not_ascii = TRUE;
-      field->folded = fold (field->text);
-    }
-
-  return strstr (field->folded, term->text) != NULL;
+  /* A folded ASCII field is ASCII: it cannot hold a term that is not. */
+  if (field->is_ascii && !term->is_ascii)
+    return FALSE;
+  return contains (field->folded, field->len, term->text, term->len);
 }
 
 gboolean
@@ -212,7 +226,7 @@ gh_role_matcher_match (GhRoleMatcher *matcher,
 {
   const char *texts[N_FIELDS] = { account_name, account_id, account_email, role_name,
                                   profile_name };
-  Field fields[N_FIELDS] = { { 0 } };
+  Field fields[N_FIELDS];
   guint n_fields = 0;
   gboolean matches = TRUE;
 
@@ -221,7 +235,15 @@ gh_role_matcher_match (GhRoleMatcher *matcher,
   for (guint i = 0; i < N_FIELDS; i++)
     {
       if (texts[i] != NULL && texts[i][0] != '\0')
-        fields[n_fields++].text = texts[i];
+        {
+          Field *field = &fields[n_fields++];
+
+          /* Not the buffer: it is written only when used. */
+          field->text = texts[i];
+          field->folded = NULL;
+          field->heap = NULL;
+          field->is_ascii = FALSE;
+        }
     }
 
   for (guint t = 0; t < matcher->n_terms && matches; t++)
@@ -235,7 +257,7 @@ gh_role_matcher_match (GhRoleMatcher *matcher,
     }
 
   for (guint f = 0; f < n_fields; f++)
-    g_free (fields[f].folded);
+    g_free (fields[f].heap);
 
   return matches;
 }
