@@ -45,7 +45,7 @@ struct _GhSearchProvider
   GCancellable     *cancellable;
   guint             shell_id;
   guint             krunner_id;
-  gulong            config_changed_id;
+  gboolean          follows_config;
 
   GHashTable       *asked;          /* GhRoleList this provider had read (held) */
   guint             loading;        /* of those, reads not done yet */
@@ -279,12 +279,13 @@ query_start (GhSearchProvider      *self,
   query->text = text;
 
   /* Templates come from the config file: follow its changes once the service has sessions. */
-  if (self->config_changed_id == 0 && self->service->sessions != NULL)
-    self->config_changed_id =
+  if (!self->follows_config && self->service->sessions != NULL)
+    {
       g_signal_connect_object (self->service->sessions, "config-changed",
                                G_CALLBACK (gh_role_search_reload_templates),
-                               get_role_search (self),
-                               G_CONNECT_SWAPPED);
+                               get_role_search (self), G_CONNECT_SWAPPED);
+      self->follows_config = TRUE;
+    }
 
   if (search_enabled (self))
     read_unread_lists (self);
@@ -764,10 +765,9 @@ gh_search_provider_dispose (GObject *object)
 {
   GhSearchProvider *self = GH_SEARCH_PROVIDER (object);
 
+  /* The config-changed handler goes with the role search (g_signal_connect_object). */
   if (self->connection != NULL)
     gh_search_provider_unexport (self);
-  if (self->config_changed_id != 0 && self->service->sessions != NULL)
-    g_clear_signal_handler (&self->config_changed_id, self->service->sessions);
   g_clear_pointer (&self->after_sign_in, g_hash_table_unref);
 
   G_OBJECT_CLASS (gh_search_provider_parent_class)->dispose (object);
