@@ -524,6 +524,7 @@ result_meta (GhSearchProvider *self,
   g_autofree char *description = NULL;
   g_autoptr(GIcon) icon = g_themed_icon_new (APPLICATION_ID);
   g_autofree char *icon_name = g_icon_to_string (icon);
+  g_autoptr(GVariant) serialized = g_icon_serialize (icon);   /* not floating */
   GVariantBuilder meta;
 
   if (!gh_role_target_parse (target, &session_name, &account_id, &role_name))
@@ -539,7 +540,7 @@ result_meta (GhSearchProvider *self,
   g_variant_builder_add (&meta, "{sv}", "description", g_variant_new_string (description));
   /* Both forms GNOME Shell reads: a GIcon string, and a serialized GIcon. */
   g_variant_builder_add (&meta, "{sv}", "gicon", g_variant_new_string (icon_name));
-  g_variant_builder_add (&meta, "{sv}", "icon", g_icon_serialize (icon));
+  g_variant_builder_add (&meta, "{sv}", "icon", serialized);
   return g_variant_builder_end (&meta);
 }
 
