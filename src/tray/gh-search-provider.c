@@ -565,17 +565,11 @@ result_metas (GhSearchProvider *self,
 }
 
 static void
-shell_method_call (GDBusConnection       *connection,
-                   const char            *sender,
-                   const char            *object_path,
-                   const char            *interface_name,
+shell_method_call (GhSearchProvider      *self,
                    const char            *method_name,
                    GVariant              *parameters,
-                   GDBusMethodInvocation *invocation,
-                   gpointer               user_data)
+                   GDBusMethodInvocation *invocation)
 {
-  GhSearchProvider *self = user_data;
-
   if (g_str_equal (method_name, "GetInitialResultSet"))
     {
       g_autoptr(GVariant) terms = g_variant_get_child_value (parameters, 0);
@@ -617,10 +611,6 @@ shell_method_call (GDBusConnection       *connection,
                                            "No method %s", method_name);
 }
 
-static const GDBusInterfaceVTable shell_vtable = {
-  .method_call = shell_method_call,
-};
-
 /* ------------------------------------------------------------------------------------------ */
 /* KRunner: org.kde.krunner1 */
 
@@ -640,17 +630,11 @@ krunner_actions (void)
 }
 
 static void
-krunner_method_call (GDBusConnection       *connection,
-                     const char            *sender,
-                     const char            *object_path,
-                     const char            *interface_name,
+krunner_method_call (GhSearchProvider      *self,
                      const char            *method_name,
                      GVariant              *parameters,
-                     GDBusMethodInvocation *invocation,
-                     gpointer               user_data)
+                     GDBusMethodInvocation *invocation)
 {
-  GhSearchProvider *self = user_data;
-
   if (g_str_equal (method_name, "Match"))
     {
       const char *text;
@@ -686,12 +670,29 @@ krunner_method_call (GDBusConnection       *connection,
                                            "No method %s", method_name);
 }
 
-static const GDBusInterfaceVTable krunner_vtable = {
-  .method_call = krunner_method_call,
-};
-
 /* ------------------------------------------------------------------------------------------ */
 /* Exporting */
+
+/* Both interfaces at one path: GDBus has checked the arguments against their XML. */
+static void
+method_call (GDBusConnection       *connection,
+             const char            *sender,
+             const char            *object_path,
+             const char            *interface_name,
+             const char            *method_name,
+             GVariant              *parameters,
+             GDBusMethodInvocation *invocation,
+             gpointer               user_data)
+{
+  if (g_str_equal (interface_name, SHELL_INTERFACE))
+    shell_method_call (user_data, method_name, parameters, invocation);
+  else
+    krunner_method_call (user_data, method_name, parameters, invocation);
+}
+
+static const GDBusInterfaceVTable vtable = {
+  .method_call = method_call,
+};
 
 gboolean
 gh_search_provider_export (GhSearchProvider  *self,
@@ -707,14 +708,13 @@ gh_search_provider_export (GhSearchProvider  *self,
   /* Registering takes references of its own. */
   shell = gh_dbus_interface_lookup (SHELL_INTERFACE);
   self->shell_id = g_dbus_connection_register_object (connection, GH_SEARCH_PROVIDER_PATH,
-                                                      shell, &shell_vtable, self, NULL, error);
+                                                      shell, &vtable, self, NULL, error);
   g_dbus_interface_info_unref (shell);
   if (self->shell_id == 0)
     return FALSE;
   krunner = gh_dbus_interface_lookup (KRUNNER_INTERFACE);
   self->krunner_id = g_dbus_connection_register_object (connection, GH_SEARCH_PROVIDER_PATH,
-                                                        krunner, &krunner_vtable, self, NULL,
-                                                        error);
+                                                        krunner, &vtable, self, NULL, error);
   g_dbus_interface_info_unref (krunner);
   if (self->krunner_id == 0)
     {
