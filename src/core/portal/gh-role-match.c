@@ -83,7 +83,7 @@ gh_role_matcher_new (const char *query)
         continue;
 
       term = &matcher->terms[n++];
-      term->text = g_steal_pointer (&words[i]);
+      term->text = g_strdup (words[i]);
       term->len = strlen (term->text);
       term->is_ascii = is_ascii (term->text, &term->len);
     }
