@@ -497,6 +497,12 @@ heap_of_role_list (guint n_roles)
 
   g_assert_true (load (list, NULL));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_roles);
+  /* The worker drops its reference to the task (and so to the list) on its own thread. */
+  for (guint i = 0; i < 5000 && G_OBJECT (list)->ref_count > 1; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
   g_assert_cmpint (G_OBJECT (list)->ref_count, ==, 1);
   before = heap_in_use ();
   g_clear_object (&list);
