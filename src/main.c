@@ -1,27 +1,9 @@
 /* main.c — the `gatehouse` executable */
 #include "config.h"
 
-#include <locale.h>
-
-#include <glib/gi18n.h>
-
 #include "gh-cli.h"
+#include "gh-i18n.h"
 #include "gh-tray-service.h"
-
-/* The translations: installed under LOCALEDIR. GATEHOUSE_LOCALEDIR points an uninstalled
- * build at the catalogues meson compiles into the build tree (BUILDDIR/po/LL/LC_MESSAGES), as
- * the tests do; gettext reads nothing else from it. */
-static void
-init_i18n (void)
-{
-  const char *localedir = g_getenv ("GATEHOUSE_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir
-                                                                                : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-}
 
 int
 main (int    argc,
@@ -29,7 +11,7 @@ main (int    argc,
 {
   gboolean tray = TRUE;
 
-  init_i18n ();
+  gh_i18n_init ();
 
   /* No subcommand (or only the tray's options, such as --background): the tray service, or a
    * hand-over to the running one. */
