@@ -262,20 +262,25 @@ evaluate_session (GhRefreshScheduler *self,
     {
       gint64 due;
 
+      due = gh_session_get_refresh_due (session, self->window);
       if (entry->jitter_for != expires)
         {
+          /* Up to a tenth of the time left at the due point, so that sign-ins made together
+           * do not all refresh in the same second. */
           entry->jitter_for = expires;
-          entry->jitter = g_random_int_range (0, (gint32) MAX (self->window / 10, 1) + 1);
+          entry->jitter = g_random_int_range (0, (gint32) CLAMP ((expires - due) / 10, 0,
+                                                                 G_MAXINT32 - 1) + 1);
         }
-      due = expires - self->window + entry->jitter;
+      due += entry->jitter;
       if (entry->retry_at > 0)
         due = entry->retry_at;
 
       if (due <= now)
         {
-          /* The core skips a refresh another process has just done, unless forced; a window
-           * wider than the core's own needs the force. */
-          start_refresh (self, entry, self->window > GH_REFRESH_WINDOW);
+          /* The core skips a refresh that is not due by its own window (another process has
+           * just done it), unless forced: a window other than the core's needs the force, or
+           * the scheduler would find the same refresh due again at once. */
+          start_refresh (self, entry, self->window != GH_REFRESH_WINDOW);
           return next;
         }
       next = MIN (next, due);

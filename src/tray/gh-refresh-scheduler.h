@@ -1,8 +1,9 @@
 /* gh-refresh-scheduler.h — every deadline of every sign-in, one timer
  *
- * For each signed-in GhSession of a list (the session manager's): refresh the access token
- * GATEHOUSE_REFRESH_WINDOW (default 900 s) before it expires, with jitter, so the AWS CLI cache
- * file always holds a valid token; warn at the lead times before the sign-in session ends;
+ * For each signed-in GhSession of a list (the session manager's): refresh the access token when
+ * the core's rule says it is due (gh_session_get_refresh_due with GATEHOUSE_REFRESH_WINDOW,
+ * default 900 s: the window or a quarter of the token's life before it expires, at most once a
+ * minute), with jitter, so the AWS CLI cache file always holds a valid token; warn at the lead times before the sign-in session ends;
  * check the end itself; ask for the daily role refresh. For each console opened from
  * Gatehouse: warn 10 minutes before it ends.
  *
