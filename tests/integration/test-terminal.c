@@ -385,7 +385,7 @@ test_login_already_signed_in (GhTestFixture *fixture,
   g_autofree char *err = NULL;
   guint create_token;
 
-  /* Ten-minute tokens are inside the refresh window at once: "already" needs a refresh */
+  /* "Already" after a refresh: the second login finds the ten-minute token due. */
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
   gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, &err, "login", name, NULL), ==, 0);
@@ -396,6 +396,7 @@ test_login_already_signed_in (GhTestFixture *fixture,
   g_assert_null (strstr (out, "/authorize?"));
   g_assert_cmpuint (browser_visits (fixture), ==, 1);
 
+  g_assert_true (gh_test_fake_clock (fixture, 600 - 600 / 4 + 10));
   create_token = gh_simulator_get_request_count (fixture->sim, "CreateToken");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -413,7 +414,9 @@ test_login_already_signed_in (GhTestFixture *fixture,
   gh_test_assert_contains (out, "Signed in to ");
   g_assert_cmpuint (browser_visits (fixture), ==, 2);
 
-  /* A sign-in that ended is no sign-in: the browser opens */
+  /* A sign-in that ended is no sign-in: the browser opens (once the new token is due, and
+   * with it a word with the service) */
+  g_assert_true (gh_test_fake_clock (fixture, 2 * (600 - 600 / 4 + 10)));
   gh_simulator_revoke_refresh_tokens (fixture->sim);
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "login", name, NULL), ==, 0);
