@@ -47,7 +47,8 @@ struct _GhRefreshScheduler
 
 G_DEFINE_FINAL_TYPE (GhRefreshScheduler, gh_refresh_scheduler, G_TYPE_OBJECT)
 
-enum { SESSION_ENDING, SESSION_ENDED, REFRESH_FAILED, CONSOLE_ENDING, ROLES_DUE, N_SIGNALS };
+enum { SESSION_ENDING, SESSION_ENDED, REFRESHED, REFRESH_FAILED, CONSOLE_ENDING, ROLES_DUE,
+       N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void evaluate (GhRefreshScheduler *self);
@@ -173,6 +174,8 @@ refresh_cb (GObject      *object,
           /* Ended sign-ins are reported through the status (session-ended). */
           entry->failures = 0;
           entry->retry_at = 0;
+          if (ok)
+            g_signal_emit (self, signals[REFRESHED], 0, data->session);
         }
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -539,6 +542,8 @@ gh_refresh_scheduler_class_init (GhRefreshSchedulerClass *klass)
   signals[SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 1, GH_TYPE_SESSION);
+  signals[REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, GH_TYPE_SESSION);
   signals[REFRESH_FAILED] = g_signal_new ("refresh-failed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 2, GH_TYPE_SESSION, G_TYPE_ERROR);

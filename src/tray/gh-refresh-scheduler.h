@@ -29,6 +29,8 @@ G_DECLARE_FINAL_TYPE (GhRefreshScheduler, gh_refresh_scheduler, GH, REFRESH_SCHE
  *   session-ending (GhSession *session, int minutes_left) — a lead time was reached (once per
  *     lead time and sign-in; several passed at once give one signal)
  *   session-ended (GhSession *session) — a signed-in session became EXPIRED
+ *   refreshed (GhSession *session) — a background refresh succeeded (or found the token
+ *     another process had just refreshed)
  *   refresh-failed (GhSession *session, GError *error) — a background refresh failed for a
  *     reason other than the end of the sign-in (it is retried with backoff)
  *   console-ending (const char *target "SESSION/ACCOUNT_ID/ROLE", const char *role,

@@ -735,8 +735,9 @@ refresh_roles_activated (GSimpleAction *action,
     }
 }
 
-/* "Try again" after the user fixed what stopped the background refresh (unlocked the
- * keyring): retry now, not after the backoff, and fetch the role list. */
+/* "Try again" after the user fixed what stopped the background refresh or the renewal of keys
+ * (unlocked the keyring): retry both now, not after the backoff, and fetch the role list. Their
+ * success withdraws the notification and clears the icon (gh-tray-service.c). */
 static void
 retry_activated (GSimpleAction *action,
                  GVariant      *parameter,
@@ -745,6 +746,7 @@ retry_activated (GSimpleAction *action,
   GhTrayService *self = user_data;
 
   gh_refresh_scheduler_retry_now (self->scheduler);
+  gh_credentials_keeper_retry_now (self->keeper);
   refresh_roles_activated (action, parameter, user_data);
 }
 

@@ -377,20 +377,48 @@ roles_due_cb (GhTrayService *self,
 
 /* The sign-ins */
 
+/* What stopped the sign-in's background work works again (a refresh or a renewal of keys
+ * succeeded): the notification's "Try again" has nothing left to do, and the icon nothing to
+ * warn about. */
+static void
+clear_keyring_problem (GhTrayService *self,
+                       GhSession     *session)
+{
+  g_autofree char *key = NULL;
+
+  if (!g_hash_table_remove (self->keyring_told, gh_session_get_name (session)))
+    return;
+  key = g_strdup_printf ("keyring/%s", gh_session_get_name (session));
+  gh_notifier_withdraw (self->notifier, key);
+  self->error_state = g_hash_table_size (self->keyring_told) > 0;
+  _gh_tray_service_queue_update (self);
+}
+
+static void
+refreshed_cb (GhTrayService      *self,
+              GhSession          *session,
+              GhRefreshScheduler *scheduler)
+{
+  clear_keyring_problem (self, session);
+}
+
+static void
+keeper_written_cb (GhTrayService       *self,
+                   GhSession           *session,
+                   GhCredentialsKeeper *keeper)
+{
+  clear_keyring_problem (self, session);
+}
+
 static void
 session_changed_cb (GhTrayService *self,
                     GParamSpec    *pspec,
                     GhSession     *session)
 {
+  /* A new token (from a refresh here or in a terminal) needed the keyring too. */
   if (g_str_equal (pspec->name, "access-expires-at") &&
-      gh_session_status_is_signed_in (gh_session_get_status (session)) &&
-      g_hash_table_remove (self->keyring_told, gh_session_get_name (session)))
-    {
-      g_autofree char *key = g_strdup_printf ("keyring/%s", gh_session_get_name (session));
-
-      gh_notifier_withdraw (self->notifier, key);
-      self->error_state = g_hash_table_size (self->keyring_told) > 0;
-    }
+      gh_session_status_is_signed_in (gh_session_get_status (session)))
+    clear_keyring_problem (self, session);
   gh_credentials_keeper_queue_evaluate (self->keeper);
   _gh_tray_service_queue_update (self);
 }
@@ -752,6 +780,8 @@ start_scheduler (GhTrayService *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scheduler, "session-ended", G_CALLBACK (session_ended_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scheduler, "refreshed", G_CALLBACK (refreshed_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scheduler, "refresh-failed", G_CALLBACK (refresh_failed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scheduler, "console-ending", G_CALLBACK (console_ending_cb),
@@ -767,6 +797,8 @@ start_keeper (GhTrayService *self)
 
   self->keeper = gh_credentials_keeper_new (self->clock, self->sessions, credentials_path);
   g_signal_connect_object (self->keeper, "write-failed", G_CALLBACK (keeper_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->keeper, "written", G_CALLBACK (keeper_written_cb), self,
                            G_CONNECT_SWAPPED);
   gh_credentials_keeper_reload (self->keeper);
 }

@@ -786,8 +786,17 @@ icon_signed_in_cb (gpointer data)
   return g_strcmp0 (icon, "gatehouse-signed-in") == 0;
 }
 
+static void
+assert_status (TrayFixture *fixture,
+               const char  *expected)
+{
+  g_autoptr(GVariant) status = item_property (fixture, "Status");
+
+  g_assert_cmpstr (g_variant_get_string (status, NULL), ==, expected);
+}
+
 /* The refresh needs the keyring, which is locked: one notification over many retries, and its
- * button retries at once once the keyring is unlocked. */
+ * button retries at once once the keyring is unlocked, which clears the error. */
 static void
 test_keyring_locked (KeyringFixture *keyring_fixture,
                      gconstpointer   data)
@@ -800,6 +809,7 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   g_autofree char *icon = NULL;
   g_autoptr(GPtrArray) list = NULL;
   StateWait signed_in = { fixture, name };
+  MockCallWait closed = { fixture, "CloseNotification", 0 };
   LogWait failures = { log, needle, 3 };
   CountWait listed = { fixture, 0 };
   Notification *n;
@@ -830,6 +840,7 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   assert_buttons (n, "Try again", NULL);
   icon = icon_name (fixture);
   g_assert_cmpstr (icon, ==, "gatehouse-error");
+  assert_status (fixture, "NeedsAttention");
 
   /* Unlocked, "Try again" gets a new token at once (the next scheduled retry is 20 s away)
    * and lists the roles with it; the error goes away. */
@@ -845,6 +856,11 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   gh_test_wait_for (icon_signed_in_cb, fixture, 15000, "the signed-in icon");
   /* "refreshing" in between: the retry and the role listing may both refresh. */
   gh_test_wait_for (signed_in_cb, &signed_in, 15000, "the signed-in state");
+  /* The notification is withdrawn (its button would do nothing now), and the menu and tooltip
+   * no longer say something is wrong. */
+  closed.id = id;
+  gh_test_wait_for (mock_called_cb, &closed, 15000, "the keyring notification withdrawn");
+  assert_status (fixture, "Active");
 
   notification_barrier (fixture);
   g_assert_cmpuint (count_notifications (fixture, summary), ==, 1);
