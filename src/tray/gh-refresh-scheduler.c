@@ -327,7 +327,7 @@ evaluate_session (GhRefreshScheduler *self,
         next = MIN (next, at);
     }
   if (passed)
-    g_signal_emit (self, signals[SESSION_ENDING], 0, session, (int) ((end - now + 59) / 60));
+    g_signal_emit (self, signals[SESSION_ENDING], 0, session, (int) (end - now));
 
   /* The daily role list refresh. */
   if (entry->roles_fetched_at >= 0 && !entry->roles_running)
@@ -381,7 +381,7 @@ evaluate_consoles (GhRefreshScheduler *self,
       g_hash_table_add (self->consoles_warned, g_steal_pointer (&warned));
       g_signal_emit (self, signals[CONSOLE_ENDING], 0, target, record->role_name,
                      record->account_name ? record->account_name : record->account_id,
-                     (int) ((record->expires_at - now + 59) / 60));
+                     (int) (record->expires_at - now));
     }
   return next;
 }

@@ -26,7 +26,7 @@ G_DECLARE_FINAL_TYPE (GhRefreshScheduler, gh_refresh_scheduler, GH, REFRESH_SCHE
 #define GH_ROLES_REFRESH_INTERVAL (24 * 60 * 60)
 
 /* Signals:
- *   session-ending (GhSession *session, int minutes_left) — a lead time was reached (once per
+ *   session-ending (GhSession *session, int seconds_left) — a lead time was reached (once per
  *     lead time and sign-in; several passed at once give one signal)
  *   session-ended (GhSession *session) — a signed-in session became EXPIRED
  *   refreshed (GhSession *session) — a background refresh succeeded (or found the token
@@ -34,7 +34,7 @@ G_DECLARE_FINAL_TYPE (GhRefreshScheduler, gh_refresh_scheduler, GH, REFRESH_SCHE
  *   refresh-failed (GhSession *session, GError *error) — a background refresh failed for a
  *     reason other than the end of the sign-in (it is retried with backoff)
  *   console-ending (const char *target "SESSION/ACCOUNT_ID/ROLE", const char *role,
- *     const char *account, int minutes_left)
+ *     const char *account, int seconds_left)
  *   roles-due (GhSession *session) — time for the role list refresh; answer with
  *     gh_refresh_scheduler_roles_done */
 

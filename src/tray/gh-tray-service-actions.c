@@ -763,7 +763,12 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GhTrayService *self = user_data;
+
+  /* Their buttons would activate actions of a service that is gone. (When the session ends
+   * instead, the notification daemon goes with it.) */
+  gh_notifier_withdraw_all (self->notifier);
+  g_application_quit (G_APPLICATION (self));
 }
 
 /* Only the service changes the sessions' state. */

@@ -24,7 +24,6 @@ struct _GhTrayService
 
   gboolean             background;        /* --background: start without presenting */
   gboolean             told_unavailable;
-  gboolean             error_state;
 
   GhClock             *clock;
   GhSessionManager    *sessions;
@@ -32,7 +31,7 @@ struct _GhTrayService
   GHashTable          *role_lists;        /* session name → GhRoleList */
   GHashTable          *roles_running;     /* session names with a role listing in flight */
   GHashTable          *sync_after_roles;  /* session names to sync once their roles are listed */
-  GHashTable          *keyring_told;      /* session names told about a keyring failure */
+  GHashTable          *keyring_told;      /* session name → the keyring failure it was told */
   GPtrArray           *consoles;          /* GhConsoleRecord, newest first */
   GStrv                recents;
   GSettings           *settings;          /* NULL without the installed schema */
@@ -51,6 +50,7 @@ struct _GhTrayService
   guint                reload_consoles_id;
   guint                update_id;
   guint                trim_id;
+  guint                tick_id;           /* on the clock: "ends in N minutes" counts down */
 };
 
 /* gh-tray-service.c */

@@ -43,10 +43,11 @@ record (Fixture    *fixture,
 static void
 session_ending_cb (GhRefreshScheduler *scheduler,
                    GhSession          *session,
-                   int                 minutes,
+                   int                 seconds,
                    Fixture            *fixture)
 {
-  record (fixture, "ending %d", minutes);
+  g_assert_cmpint (seconds % 60, ==, 0);   /* the clock moves to the lead times here */
+  record (fixture, "ending %d", seconds / 60);
 }
 
 static void
@@ -71,10 +72,11 @@ console_ending_cb (GhRefreshScheduler *scheduler,
                    const char         *target,
                    const char         *role,
                    const char         *account,
-                   int                 minutes,
+                   int                 seconds,
                    Fixture            *fixture)
 {
-  record (fixture, "console %s %s @ %s %d", target, role, account, minutes);
+  g_assert_cmpint (seconds % 60, ==, 0);
+  record (fixture, "console %s %s @ %s %d", target, role, account, seconds / 60);
 }
 
 static void
