@@ -46,16 +46,6 @@ notification_count (TrayFixture *fixture)
   return list->len;
 }
 
-static void
-click_row (TrayFixture *fixture,
-           int          id)
-{
-  g_autoptr(GVariant) reply = call (fixture, fixture->item_name, "/MenuBar",
-                                    "com.canonical.dbusmenu", "Event",
-                                    g_variant_new ("(isvu)", id, "clicked",
-                                                   g_variant_new_string (""), 0), NULL);
-}
-
 static guint
 row_index (GPtrArray  *rows,
            const char *label)
@@ -101,6 +91,7 @@ test_register_menu_favourite (TrayFixture   *fixture,
   g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GVariant) pixmaps = NULL;
   g_autoptr(GVariant) icon = NULL;
+  g_autoptr(GVariant) title = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autofree char *state = NULL;
   g_autofree char *label = NULL;
@@ -123,9 +114,13 @@ test_register_menu_favourite (TrayFixture   *fixture,
   g_assert_true (g_variant_is_of_type (pixmaps, G_VARIANT_TYPE ("a(iiay)")));
   g_assert_cmpuint (g_variant_n_children (pixmaps), >=, 1);
 
-  /* The menu: the session with its state, Sign out, the favourite with its account name
-   * (from the role list the service fetched at start), Sync and Quit. */
-  label = g_strdup_printf ("%s — signed in until ", name);
+  /* What hosts show as its name. */
+  title = item_property (fixture, "Title");
+  g_assert_cmpstr (g_variant_get_string (title, NULL), ==, "Gatehouse");
+
+  /* The menu: the session with its state (the end is an estimate), Sign out, the favourite
+   * with its account name (from the role list the service fetched at start), Sync and Quit. */
+  label = g_strdup_printf ("%s — signed in until ~", name);
   wait_for_row (fixture, label);
   id = wait_for_row (fixture, "ReadOnly @ Account 1");
   rows = menu_rows (fixture);
@@ -153,8 +148,22 @@ test_register_menu_favourite (TrayFixture   *fixture,
   g_assert_cmpuint (logins->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (logins, 0), ==, "100000000001/ReadOnly");
 
-  /* …and the role becomes a recent one. */
+  /* …and the role becomes a recent one, listed under Recent once it is no longer a
+   * favourite (not twice before). */
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "favorite", "remove", "--session",
+                                    name, "--account", "100000000001", "--role", "ReadOnly",
+                                    NULL), ==, 0);
   wait_for_row (fixture, "Recent");
+  {
+    g_autoptr(GPtrArray) now = menu_rows (fixture);
+    guint count = 0;
+
+    for (guint i = 0; i < now->len; i++)
+      if (g_strcmp0 (((Row *) g_ptr_array_index (now, i))->label, "ReadOnly @ Account 1") == 0)
+        count++;
+    g_assert_cmpuint (count, ==, 1);
+    g_assert_null (find_row (now, "Favourites"));
+  }
 
   /* The watcher restarts: the item registers again. */
   stop_watcher (fixture);
