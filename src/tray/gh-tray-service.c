@@ -767,6 +767,22 @@ start_tray_icon (GhTrayService *self)
 
 /* GApplication */
 
+/* `gatehouse` typed in a terminal runs the tray service, which prints nothing and never
+ * returns: say what is going on, lest it look like a hang. */
+static void
+tell_terminal (GApplication *application)
+{
+  if (!isatty (STDOUT_FILENO))
+    return;
+  if (g_application_get_is_remote (application))
+    g_printerr ("%s\n", _("Gatehouse is already running in the tray; it was asked to show "
+                          "itself."));
+  else
+    g_printerr ("%s\n", _("Gatehouse is running in the tray. Stop it with its Quit menu item "
+                          "or Ctrl+C."));
+  g_printerr ("%s\n", _("For the commands, see: gatehouse --help"));
+}
+
 static int
 gh_tray_service_handle_local_options (GApplication *application,
                                       GVariantDict *options)
@@ -775,7 +791,15 @@ gh_tray_service_handle_local_options (GApplication *application,
   g_autoptr(GError) error = NULL;
 
   if (!g_variant_dict_contains (options, "background"))
-    return -1;
+    {
+      if (!g_application_register (application, NULL, &error))
+        {
+          g_printerr ("gatehouse: %s\n", error->message);
+          return 1;
+        }
+      tell_terminal (application);
+      return -1;
+    }
 
   /* Autostart: never present anything, and leave a running instance alone. */
   if (!g_application_register (application, NULL, &error))

@@ -675,6 +675,35 @@ test_interrupted_question (GhTestFixture *fixture,
   g_assert_cmpstr (after, ==, before);
 }
 
+/* `gatehouse` alone on a terminal runs the tray service, which never returns: it says so, and
+ * where the commands are; a second one hands over to it and says that. On a pipe (autostart,
+ * scripts) nothing is said. */
+static void
+test_tray_on_terminal (GhTestFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GhTestPty) service = NULL;
+  g_autoptr(GhTestPty) again = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *err = NULL;
+
+  service = gh_test_pty_spawn_cli (fixture, NULL, NULL);
+  gh_test_pty_expect (service, "Gatehouse is running in the tray.");
+  gh_test_pty_expect (service, "gatehouse --help");
+
+  again = gh_test_pty_spawn_cli (fixture, NULL, NULL);
+  gh_test_pty_expect (again, "Gatehouse is already running in the tray; it was asked to show "
+                             "itself.");
+  gh_test_pty_expect (again, "gatehouse --help");
+  g_assert_cmpint (gh_test_pty_wait (again, NULL), ==, 0);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, NULL, NULL), ==, 0);
+  g_assert_null (strstr (err, "Gatehouse is"));
+
+  gh_test_pty_send (service, "\x03");
+  g_assert_cmpint (gh_test_pty_wait (service, &shown), ==, EXIT_INTERRUPTED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -696,6 +725,7 @@ main (int    argc,
   ADD ("exit/subcommand-help", test_subcommand_help);
   ADD ("exit/interrupted", test_interrupted);
   ADD ("exit/interrupted-question", test_interrupted_question);
+  ADD ("tray-on-terminal", test_tray_on_terminal);
 
   return gh_test_env_run ();
 }
