@@ -225,6 +225,7 @@ session_section (GhSession        *session,
   GMenu *section = g_menu_new ();
   const char *name = gh_session_get_name (session);
   g_autofree char *state = gh_tray_session_describe (session, view);
+  /* TRANSLATORS: a sign-in's name and its state, e.g. "work — ends in 12 minutes" */
   g_autofree char *label = g_strdup_printf (_("%s — %s"), name, state);
   g_autofree char *escaped = escape_label (label);
 

@@ -213,6 +213,7 @@ update_item (GhTrayService    *self,
         schedule_tick (self);
       if (tooltip->len > 0)
         g_string_append_c (tooltip, '\n');
+      /* TRANSLATORS: a tooltip line: a sign-in's name and its state */
       g_string_append_printf (tooltip, _("%s: %s"), gh_session_get_name (session), text);
     }
   if (tooltip->len == 0)

@@ -263,8 +263,9 @@ test_activate_signs_in (TrayFixture   *fixture,
   gh_test_assert_contains (out, "signed in");
 }
 
-/* Tokens of 20 s refreshed 15 s before they expire: a refresh every 5–6.5 s (the jitter is a
- * tenth of the window), and never less than 13 s of a token left. */
+/* Tokens of 20 s with a window of 15 s: refreshed when a quarter of their life (5 s) is left,
+ * which is also the window after they were issued (the floor, MIN (60 s, window)), so every
+ * 15 s — not every 5 s, as a window wider than a token's life would have it. */
 #define REFRESH_LIFETIME 20
 #define REFRESH_WINDOW 15
 
@@ -300,14 +301,18 @@ test_background_refresh (TrayFixture   *fixture,
       gint64 expiry = cached_expiry (fixture, name);
 
       g_test_message ("step %d: token valid for %" G_GINT64_FORMAT " s", step, expiry - now);
-      g_assert_cmpint (expiry, >, now + 5);
+      /* The refresh comes with a quarter of the life (5 s) left; a second of rounding of
+       * each clock and the refresh's own round trip may eat into that. */
+      g_assert_cmpint (expiry, >, now + 2);
       botocore_resolves (fixture);
       gh_test_sleep_ms (REFRESH_LIFETIME * 1000 / 4);
     }
 
+  /* 40 s: at 15 s and 30 s after the sign-in (and the service starts a moment after it). */
   refreshes = gh_simulator_get_request_count (fixture->env.sim, "CreateToken") - before;
   g_test_message ("%u refreshes", refreshes);
-  g_assert_cmpuint (refreshes, >=, 5);
+  g_assert_cmpuint (refreshes, >=, 2);
+  g_assert_cmpuint (refreshes, <=, 3);
   print_memory (fixture->service);
 }
 
