@@ -70,7 +70,8 @@ login_cb (GObject      *object,
   if (gh_session_login_finish (session, result, &error))
     {
       gh_notifier_withdraw (self->notifier, key);
-      g_hash_table_remove (self->keyring_told, name);
+      /* The sign-in stored its secrets: the keyring works. */
+      _gh_tray_service_clear_keyring_problem (self, session);
       /* A fresh sign-in: a good moment for the role list too, if there is none yet. */
       if (gh_role_list_get_fetched_at (_gh_tray_service_get_role_list (self, name)) == 0)
         _gh_tray_service_refresh_roles (self, session, FALSE);

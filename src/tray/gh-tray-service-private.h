@@ -61,6 +61,10 @@ void        _gh_tray_service_notify            (GhTrayService *self,
                                                 const char    *key,
                                                 const char    *summary,
                                                 const char    *body);
+/* What stopped the sign-in's background work (the keyring) works again: withdraws its
+ * notification, and the menu, tooltip and icon no longer say so. */
+void        _gh_tray_service_clear_keyring_problem (GhTrayService *self,
+                                                    GhSession     *session);
 /* The role list of the sign-in named `session_name` (made when first asked for). */
 GhRoleList *_gh_tray_service_get_role_list     (GhTrayService *self,
                                                 const char    *session_name);

@@ -395,9 +395,9 @@ roles_due_cb (GhTrayService *self,
 /* What stopped the sign-in's background work works again (a refresh or a renewal of keys
  * succeeded): the notification's "Try again" has nothing left to do, and the icon nothing to
  * warn about. */
-static void
-clear_keyring_problem (GhTrayService *self,
-                       GhSession     *session)
+void
+_gh_tray_service_clear_keyring_problem (GhTrayService *self,
+                                        GhSession     *session)
 {
   g_autofree char *key = NULL;
 
@@ -413,7 +413,7 @@ refreshed_cb (GhTrayService      *self,
               GhSession          *session,
               GhRefreshScheduler *scheduler)
 {
-  clear_keyring_problem (self, session);
+  _gh_tray_service_clear_keyring_problem (self, session);
 }
 
 static void
@@ -421,7 +421,7 @@ keeper_written_cb (GhTrayService       *self,
                    GhSession           *session,
                    GhCredentialsKeeper *keeper)
 {
-  clear_keyring_problem (self, session);
+  _gh_tray_service_clear_keyring_problem (self, session);
 }
 
 static void
@@ -432,7 +432,7 @@ session_changed_cb (GhTrayService *self,
   /* A new token (from a refresh here or in a terminal) needed the keyring too. */
   if (g_str_equal (pspec->name, "access-expires-at") &&
       gh_session_status_is_signed_in (gh_session_get_status (session)))
-    clear_keyring_problem (self, session);
+    _gh_tray_service_clear_keyring_problem (self, session);
   gh_credentials_keeper_queue_evaluate (self->keeper);
   _gh_tray_service_queue_update (self);
 }
