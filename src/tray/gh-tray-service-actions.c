@@ -70,7 +70,8 @@ login_cb (GObject      *object,
   if (gh_session_login_finish (session, result, &error))
     {
       gh_notifier_withdraw (self->notifier, key);
-      g_hash_table_remove (self->keyring_told, name);
+      /* The sign-in stored its secrets: the keyring works. */
+      _gh_tray_service_clear_keyring_problem (self, session);
       /* A fresh sign-in: a good moment for the role list too, if there is none yet. */
       if (gh_role_list_get_fetched_at (_gh_tray_service_get_role_list (self, name)) == 0)
         _gh_tray_service_refresh_roles (self, session, FALSE);
@@ -762,8 +763,9 @@ refresh_roles_activated (GSimpleAction *action,
     }
 }
 
-/* "Try again" after the user fixed what stopped the background refresh (unlocked the
- * keyring): retry now, not after the backoff, and fetch the role list. */
+/* "Try again" after the user fixed what stopped the background refresh or the renewal of keys
+ * (unlocked the keyring): retry both now, not after the backoff, and fetch the role list. Their
+ * success withdraws the notification and clears the icon (gh-tray-service.c). */
 static void
 retry_activated (GSimpleAction *action,
                  GVariant      *parameter,
@@ -772,6 +774,7 @@ retry_activated (GSimpleAction *action,
   GhTrayService *self = user_data;
 
   gh_refresh_scheduler_retry_now (self->scheduler);
+  gh_credentials_keeper_retry_now (self->keeper);
   refresh_roles_activated (action, parameter, user_data);
 }
 
@@ -796,7 +799,12 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GhTrayService *self = user_data;
+
+  /* Their buttons would activate actions of a service that is gone. (When the session ends
+   * instead, the notification daemon goes with it.) */
+  gh_notifier_withdraw_all (self->notifier);
+  g_application_quit (G_APPLICATION (self));
 }
 
 /* Only the service changes the sessions' state. */

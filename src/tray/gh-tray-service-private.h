@@ -25,7 +25,6 @@ struct _GhTrayService
 
   gboolean             background;        /* --background: start without presenting */
   gboolean             told_unavailable;
-  gboolean             error_state;
 
   GhClock             *clock;
   GhSessionManager    *sessions;
@@ -33,7 +32,7 @@ struct _GhTrayService
   GHashTable          *role_lists;        /* session name → GhRoleList */
   GHashTable          *roles_running;     /* session names with a role listing in flight */
   GHashTable          *sync_after_roles;  /* session names to sync once their roles are listed */
-  GHashTable          *keyring_told;      /* session names told about a keyring failure */
+  GHashTable          *keyring_told;      /* session name → the keyring failure it was told */
   GPtrArray           *consoles;          /* GhConsoleRecord, newest first */
   GStrv                recents;
   GSettings           *settings;          /* NULL without the installed schema */
@@ -53,6 +52,7 @@ struct _GhTrayService
   guint                reload_consoles_id;
   guint                update_id;
   guint                trim_id;
+  guint                tick_id;           /* on the clock: "ends in N minutes" counts down */
 };
 
 /* gh-tray-service.c */
@@ -61,6 +61,10 @@ void        _gh_tray_service_notify            (GhTrayService *self,
                                                 const char    *key,
                                                 const char    *summary,
                                                 const char    *body);
+/* What stopped the sign-in's background work (the keyring) works again: withdraws its
+ * notification, and the menu, tooltip and icon no longer say so. */
+void        _gh_tray_service_clear_keyring_problem (GhTrayService *self,
+                                                    GhSession     *session);
 /* The role list of the sign-in named `session_name` (made when first asked for). */
 GhRoleList *_gh_tray_service_get_role_list     (GhTrayService *self,
                                                 const char    *session_name);
