@@ -900,6 +900,7 @@ static void
 gh_role_picker_dispose (GObject *object)
 {
   GhRolePicker *self = GH_ROLE_PICKER (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   if (self->sessions != NULL)
@@ -907,6 +908,9 @@ gh_role_picker_dispose (GObject *object)
   g_clear_object (&self->sessions);
   g_ptr_array_set_size (self->monitors, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_ROLE_PICKER);
+  /* The template's unnamed children too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (gh_role_picker_parent_class)->dispose (object);
 }

@@ -67,8 +67,12 @@ static void
 gh_role_row_dispose (GObject *object)
 {
   GhRoleRow *self = GH_ROLE_ROW (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_ROLE_ROW);
+  /* The template's unnamed children too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->role);
   G_OBJECT_CLASS (gh_role_row_parent_class)->dispose (object);
 }
