@@ -86,7 +86,10 @@ void        _gh_tray_service_open_console      (GhTrayService *self,
 void        _gh_tray_service_refresh_roles     (GhTrayService *self,
                                                 GhSession     *session,
                                                 gboolean       sync_after);
+/* Starts gatehouse-window on `page` (GH_TRAY_MENU_PAGE_*), searching for `terms` (may be
+ * NULL). */
 void        _gh_tray_service_present_window    (GhTrayService *self,
-                                                const char    *page);
+                                                const char    *page,
+                                                const char    *terms);
 
 G_END_DECLS

@@ -8,44 +8,6 @@
 
 #include "gh-test-tray.h"
 
-/* Waits for a Notify call whose summary starts with `summary` after the first `after` calls;
- * returns a copy of it, with the daemon's id in `id`. */
-static Notification *
-wait_for_notification (TrayFixture *fixture,
-                       const char  *summary,
-                       guint        after,
-                       guint32     *id)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autoptr(GPtrArray) list = notifications (fixture);
-
-      for (guint i = after; i < list->len; i++)
-        {
-          Notification *n = g_ptr_array_index (list, i);
-
-          if (g_str_has_prefix (n->summary, summary))
-            {
-              *id = notification_id (list, i);
-              return g_ptr_array_steal_index (list, i);
-            }
-        }
-      if (g_get_monotonic_time () > deadline)
-        g_error ("No notification “%s” after %u calls", summary, after);
-      gh_test_sleep_ms (100);
-    }
-}
-
-static guint
-notification_count (TrayFixture *fixture)
-{
-  g_autoptr(GPtrArray) list = notifications (fixture);
-
-  return list->len;
-}
-
 static void
 click_row (TrayFixture *fixture,
            int          id)
@@ -361,25 +323,79 @@ test_credentials_kept_fresh (TrayFixture   *fixture,
   g_assert_cmpstr (current, ==, second);
 }
 
+/* The arguments the stand-in window (GATEHOUSE_WINDOW) was started with, one run a line,
+ * as the shell joins them; NULL until it first ran. */
+static char *
+window_runs (TrayFixture *fixture)
+{
+  g_autofree char *log = gh_test_path (&fixture->env, "window-runs.log");
+  char *text = NULL;
+
+  if (!g_file_get_contents (log, &text, NULL, NULL))
+    return NULL;
+  return text;
+}
+
+typedef struct
+{
+  TrayFixture *fixture;
+  guint        lines;
+} RunsWait;
+
+static gboolean
+window_ran_cb (gpointer data)
+{
+  RunsWait *wait = data;
+  g_autofree char *runs = window_runs (wait->fixture);
+  guint lines = 0;
+
+  for (const char *p = runs; p != NULL && *p != '\0'; p++)
+    lines += *p == '\n';
+  return lines >= wait->lines;
+}
+
+/* The line of the `n`th run (from 1), waiting for it. */
+static char *
+wait_for_window_run (TrayFixture *fixture,
+                     guint        n)
+{
+  RunsWait wait = { fixture, n };
+  g_autofree char *runs = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  gh_test_wait_for (window_ran_cb, &wait, 10000, "the window process to start");
+  runs = window_runs (fixture);
+  lines = g_strsplit (runs, "\n", -1);
+  return g_strdup (lines[n - 1]);
+}
+
+/* A stand-in gatehouse-window that writes its arguments to window-runs.log and exits. */
+static void
+use_window_stand_in (TrayFixture *fixture)
+{
+  g_autofree char *script = gh_test_path (&fixture->env, "gatehouse-window");
+  g_autofree char *log = gh_test_path (&fixture->env, "window-runs.log");
+  g_autofree char *contents = g_strdup_printf ("#!/bin/sh\necho \"$*\" >> '%s'\n", log);
+
+  g_assert_true (g_file_set_contents (script, contents, -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  g_ptr_array_add (fixture->env.extra_env, g_strconcat ("GATEHOUSE_WINDOW=", script, NULL));
+}
+
 static void
 test_window_items (TrayFixture   *fixture,
                    gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("window");
   g_autofree char *text = NULL;
+  g_autofree char *roles = NULL;
+  g_autofree char *preferences = NULL;
+  g_autofree char *activated = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GVariant) reply = NULL;
-  Notification *roles = NULL;
-  Notification *preferences = NULL;
-  Notification *again = NULL;
-  Notification *greeting = NULL;
-  guint32 roles_id = 0;
-  guint32 preferences_id = 0;
-  guint32 again_id = 0;
-  guint32 greeting_id = 0;
-  guint before;
 
   gh_test_add_session (&fixture->env, name);
+  use_window_stand_in (fixture);
   start_service (fixture);
   wait_for_row (fixture, "Preferences…");
 
@@ -396,42 +412,23 @@ test_window_items (TrayFixture   *fixture,
                     row_index (rows, "Preferences…"));
   g_assert_cmpuint (row_index (rows, "Preferences…"), <, row_index (rows, "Quit"));
 
-  /* Until the window exists, each says what to use instead. */
-  before = notification_count (fixture);
+  /* Each starts the window process on its page; nothing is notified instead. */
   click_row (fixture, find_row (rows, "Open console for…")->id);
-  roles = wait_for_notification (fixture, "Open the AWS console from a terminal", before,
-                                 &roles_id);
-  gh_test_assert_contains (roles->body, "gatehouse roles");
-  gh_test_assert_contains (roles->body, "gatehouse console --profile P");
-  gh_test_assert_contains (roles->body, "gatehouse console --account ID --role R");
+  roles = wait_for_window_run (fixture, 1);
+  g_assert_cmpstr (roles, ==, "--page roles");
 
-  before = notification_count (fixture);
   click_row (fixture, find_row (rows, "Preferences…")->id);
-  preferences = wait_for_notification (fixture, "Change preferences from a terminal", before,
-                                       &preferences_id);
-  gh_test_assert_contains (preferences->body, "gatehouse favorite add");
-  gh_test_assert_contains (preferences->body, "gsettings set io.github.gatehouse.Gatehouse");
-  g_assert_cmpuint (preferences_id, !=, roles_id);
+  preferences = wait_for_window_run (fixture, 2);
+  g_assert_cmpstr (preferences, ==, "--page preferences");
 
-  /* Asked again: the same notification is replaced, not a second one stacked. */
-  before = notification_count (fixture);
-  click_row (fixture, find_row (rows, "Preferences…")->id);
-  again = wait_for_notification (fixture, "Change preferences from a terminal", before,
-                                 &again_id);
-  g_assert_cmpuint (again->replaces, ==, preferences_id);
-
-  /* A second `gatehouse` (GApplication activation) goes through the same hook. */
-  before = notification_count (fixture);
+  /* A second `gatehouse` (GApplication activation, the app grid's launch) opens the main
+   * page. */
   reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.freedesktop.Application", "Activate",
                 g_variant_new ("(a{sv})", NULL), NULL);
-  greeting = wait_for_notification (fixture, "Gatehouse runs in the tray", before,
-                                    &greeting_id);
-  gh_test_assert_contains (greeting->body, "tray menu");
-
-  notification_free (roles);
-  notification_free (preferences);
-  notification_free (again);
-  notification_free (greeting);
+  activated = wait_for_window_run (fixture, 3);
+  g_assert_cmpstr (activated, ==, "");
+  g_assert_false (has_notification (fixture, "terminal", NULL));
+  g_assert_false (has_notification (fixture, "runs in the tray", NULL));
 }
 
 /* MethodCalled of the mock daemon: emitted when a call arrives, before its code runs. */

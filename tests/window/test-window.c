@@ -1,0 +1,418 @@
+/* test-window.c — the window (src/window/) on a display of its own (Xvfb), against the
+ * simulator: the roles of a real sign-in, the search, opening the console from a row and from
+ * the search entry, the favourite star and what it leaves in GSettings, the sign-ins page
+ *
+ * The window is built in the test process and driven through its widgets (template children,
+ * actions, signals). The CLI signs in with the fixture's environment and the window must see
+ * the same one, so every case runs in a subprocess of its own (gh_test_add_subprocess_cases).
+ */
+#include "config.h"
+
+#include "gh-role-picker.h"
+#include "gh-role-row.h"
+#include "gh-role-target.h"
+#include "gh-test-display.h"
+#include "gh-test-env.h"
+#include "gh-window.h"
+
+/* The simulator's accounts (gh-simulator.h): 3 accounts of 2 roles. */
+#define N_ROLES 6
+
+typedef struct
+{
+  GhTestFixture *fixture;
+  char          *session;
+  GhWindow      *window;
+  GhRolePicker  *picker;
+  GListModel    *model;
+} WindowTest;
+
+static gboolean
+gtk_ready (void)
+{
+  static gboolean initialized;
+
+  if (!initialized)
+    {
+      gtk_init ();
+      adw_init ();
+      initialized = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+model_has_roles_cb (gpointer data)
+{
+  WindowTest *test = data;
+
+  return g_list_model_get_n_items (test->model) == N_ROLES &&
+         !gh_role_picker_get_loading (test->picker);
+}
+
+static void
+open_window (WindowTest *test)
+{
+  test->window = gh_window_new (NULL);
+  test->picker = gh_window_get_role_picker (test->window);
+  test->model = gh_role_picker_get_model (test->picker);
+  gtk_window_present (GTK_WINDOW (test->window));
+  gh_test_wait_for (model_has_roles_cb, test, 20000, "the window to list the roles");
+}
+
+/* A signed-in sign-in whose roles are in the role cache, and the window open on it. */
+static void
+window_test_init (WindowTest    *test,
+                  GhTestFixture *fixture,
+                  const char    *base)
+{
+  test->fixture = fixture;
+  test->session = gh_test_unique_name (base);
+  gh_test_sign_in (fixture, test->session);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "roles", test->session, NULL), ==, 0);
+  gtk_ready ();
+  open_window (test);
+}
+
+static void
+close_window (WindowTest *test)
+{
+  gtk_window_destroy (GTK_WINDOW (test->window));
+  test->window = NULL;
+  test->picker = NULL;
+  test->model = NULL;
+}
+
+static void
+window_test_clear (WindowTest *test)
+{
+  if (test->window != NULL)
+    close_window (test);
+  g_free (test->session);
+}
+
+static char *
+row_text (GListModel *model,
+          guint       position)
+{
+  g_autoptr(GhRole) role = g_list_model_get_item (model, position);
+
+  return g_strdup_printf ("%s/%s", gh_role_get_account_name (role), gh_role_get_role_name (role));
+}
+
+static char *
+model_text (GListModel *model)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autofree char *row = row_text (model, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", row);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static GtkWidget *
+template_child (gpointer    widget,
+                GType       type,
+                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n_items;
+} CountWait;
+
+static gboolean
+count_is_cb (gpointer data)
+{
+  CountWait *wait = data;
+
+  return g_list_model_get_n_items (wait->model) == wait->n_items;
+}
+
+/* Types `text` into the search entry (as the key capture does) and waits for `n_items` rows. */
+static void
+search (WindowTest *test,
+        const char *text,
+        guint       n_items)
+{
+  GtkWidget *entry = template_child (test->picker, GH_TYPE_ROLE_PICKER, "search_entry");
+  CountWait wait = { test->model, n_items };
+  g_autofree char *what = g_strdup_printf ("“%s” to leave %u rows", text, n_items);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  gh_test_wait_for (count_is_cb, &wait, 5000, what);
+}
+
+static const char *
+visible_page (WindowTest *test)
+{
+  GtkWidget *stack = template_child (test->picker, GH_TYPE_ROLE_PICKER, "stack");
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+/* The window lists every account and role of the sign-in, sorted by account name. */
+static void
+test_roles (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  g_autofree char *text = NULL;
+
+  window_test_init (&test, fixture, "window-roles");
+  text = model_text (test.model);
+  g_assert_cmpstr (text, ==,
+                   "Account 1/AdministratorAccess, Account 1/ReadOnly, "
+                   "Account 2/AdministratorAccess, Account 2/ReadOnly, "
+                   "Account 3/AdministratorAccess, Account 3/ReadOnly");
+  g_assert_cmpstr (visible_page (&test), ==, "list");
+  window_test_clear (&test);
+}
+
+/* The search matches account names, ids, e-mail addresses and roles; every term must match. */
+static void
+test_search (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  g_autofree char *one = NULL;
+  g_autofree char *by_id = NULL;
+  g_autofree char *by_mail = NULL;
+
+  window_test_init (&test, fixture, "window-search");
+
+  search (&test, "account 2 read", 1);
+  one = model_text (test.model);
+  g_assert_cmpstr (one, ==, "Account 2/ReadOnly");
+
+  search (&test, "100000000003", 2);
+  by_id = model_text (test.model);
+  g_assert_cmpstr (by_id, ==, "Account 3/AdministratorAccess, Account 3/ReadOnly");
+
+  search (&test, "account1@example.com admin", 1);
+  by_mail = model_text (test.model);
+  g_assert_cmpstr (by_mail, ==, "Account 1/AdministratorAccess");
+
+  /* The default profile name "{role}-{account_id}" spans two fields. */
+  search (&test, "ReadOnly-100000000001", 1);
+
+  search (&test, "no such role", 0);
+  g_assert_cmpstr (visible_page (&test), ==, "no-results");
+
+  search (&test, "", N_ROLES);
+  g_assert_cmpstr (visible_page (&test), ==, "list");
+  window_test_clear (&test);
+}
+
+static gboolean
+console_login_seen_cb (gpointer data)
+{
+  GhTestFixture *fixture = data;
+
+  return gh_simulator_get_console_logins (fixture->sim)->len > 0;
+}
+
+static void
+assert_console_opened (GhTestFixture *fixture,
+                       const char    *account_and_role)
+{
+  g_auto(GStrv) urls = NULL;
+  GPtrArray *logins;
+
+  gh_test_wait_for (console_login_seen_cb, fixture, 30000, "the console sign-in");
+  logins = gh_simulator_get_console_logins (fixture->sim);
+  g_assert_cmpuint (logins->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (logins, 0), ==, account_and_role);
+  /* The browser only saw the one-shot link, never the sign-in token. */
+  urls = gh_test_browser_urls (fixture);
+  g_assert_cmpuint (g_strv_length (urls), ==, 1);
+  g_assert_true (g_str_has_prefix (urls[0], "http://127.0.0.1:"));
+  g_assert_null (strstr (urls[0], "SigninToken"));
+}
+
+/* Activating a row (Enter or a double click on it) opens that role's console. */
+static void
+test_activate_row (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  GtkWidget *list_view;
+
+  window_test_init (&test, fixture, "window-activate");
+  list_view = template_child (test.picker, GH_TYPE_ROLE_PICKER, "list_view");
+  /* Account 2/AdministratorAccess */
+  g_signal_emit_by_name (list_view, "activate", 2);
+  assert_console_opened (fixture, "100000000002/AdministratorAccess");
+  window_test_clear (&test);
+}
+
+/* Keyboard first: type, then Enter opens the first match. */
+static void
+test_search_enter (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  GtkWidget *entry;
+
+  window_test_init (&test, fixture, "window-enter");
+  search (&test, "account 3 readonly", 1);
+  entry = template_child (test.picker, GH_TYPE_ROLE_PICKER, "search_entry");
+  g_signal_emit_by_name (entry, "activate");
+  assert_console_opened (fixture, "100000000003/ReadOnly");
+  window_test_clear (&test);
+}
+
+/* The row showing `role_name` of `account_name`, among the rows the list view made. */
+static GhRoleRow *
+find_row (GtkWidget  *widget,
+          const char *account_name,
+          const char *role_name)
+{
+  if (GH_IS_ROLE_ROW (widget))
+    {
+      GhRole *role = gh_role_row_get_role (GH_ROLE_ROW (widget));
+
+      if (role != NULL && g_strcmp0 (gh_role_get_account_name (role), account_name) == 0 &&
+          g_strcmp0 (gh_role_get_role_name (role), role_name) == 0)
+        return GH_ROLE_ROW (widget);
+      return NULL;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GhRoleRow *row = find_row (child, account_name, role_name);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  WindowTest *test;
+  const char *first;
+} FirstWait;
+
+static gboolean
+first_row_is_cb (gpointer data)
+{
+  FirstWait *wait = data;
+  g_autofree char *first = NULL;
+
+  if (g_list_model_get_n_items (wait->test->model) == 0)
+    return FALSE;
+  first = row_text (wait->test->model, 0);
+  return g_str_equal (first, wait->first);
+}
+
+static const char *
+star_icon (WindowTest *test)
+{
+  GhRoleRow *row = find_row (GTK_WIDGET (test->window), "Account 3", "ReadOnly");
+  GtkWidget *star;
+
+  g_assert_nonnull (row);
+  star = template_child (row, GH_TYPE_ROLE_ROW, "star");
+  return gtk_button_get_icon_name (GTK_BUTTON (star));
+}
+
+/* The star makes a role a favourite: it moves to the top, is kept in GSettings
+ * (favorite-roles, which the CLI and the tray read too), and is still one in a new window. */
+static void
+test_favorite (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  g_autoptr(GSettings) settings = NULL;
+  g_auto(GStrv) favorites = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *out = NULL;
+  FirstWait wait = { &test, "Account 3/ReadOnly" };
+  GhRoleRow *row;
+
+  window_test_init (&test, fixture, "window-favorite");
+  target = gh_role_target_build (test.session, "100000000003", "ReadOnly");
+  g_assert_cmpstr (star_icon (&test), ==, "non-starred-symbolic");
+
+  row = find_row (GTK_WIDGET (test.window), "Account 3", "ReadOnly");
+  gtk_widget_activate (template_child (row, GH_TYPE_ROLE_ROW, "star"));
+  gh_test_wait_for (first_row_is_cb, &wait, 5000, "the favourite to come first");
+  g_assert_cmpstr (star_icon (&test), ==, "starred-symbolic");
+
+  settings = g_settings_new (APPLICATION_ID);
+  favorites = g_settings_get_strv (settings, "favorite-roles");
+  g_assert_true (g_strv_contains ((const char * const *) favorites, target));
+  g_settings_sync ();
+  g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "favorite", "list", NULL), ==, 0);
+  gh_test_assert_contains (out, "100000000003");
+
+  /* A new window (a new process would read the same keyfile) starts with it first. */
+  close_window (&test);
+  open_window (&test);
+  gh_test_wait_for (first_row_is_cb, &wait, 5000, "the favourite to come first again");
+  g_assert_cmpstr (star_icon (&test), ==, "starred-symbolic");
+
+  /* And the star takes it back. */
+  row = find_row (GTK_WIDGET (test.window), "Account 3", "ReadOnly");
+  gtk_widget_activate (template_child (row, GH_TYPE_ROLE_ROW, "star"));
+  wait.first = "Account 1/AdministratorAccess";
+  gh_test_wait_for (first_row_is_cb, &wait, 5000, "the former favourite to leave the top");
+  g_strfreev (favorites);
+  favorites = g_settings_get_strv (settings, "favorite-roles");
+  g_assert_false (g_strv_contains ((const char * const *) favorites, target));
+  window_test_clear (&test);
+}
+
+/* The sign-ins page shows the sign-in, signed in, with its token's countdown. */
+static void
+test_sign_ins (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  GtkWidget *list;
+  GtkWidget *row;
+  const char *subtitle;
+
+  window_test_init (&test, fixture, "window-signins");
+  gh_window_show_page (test.window, GH_WINDOW_PAGE_SIGN_INS, NULL);
+  list = template_child (test.window, GH_TYPE_WINDOW, "sessions_list");
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+  g_assert_nonnull (row);
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, test.session);
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_test_message ("subtitle: %s", subtitle);
+  g_assert_true (g_str_has_prefix (subtitle, "Signed in · token renews in "));
+  window_test_clear (&test);
+}
+
+static const GhTestCase cases[] = {
+  { "/window/roles", test_roles },
+  { "/window/search", test_search },
+  { "/window/activate-row", test_activate_row },
+  { "/window/search-enter", test_search_enter },
+  { "/window/favorite", test_favorite },
+  { "/window/sign-ins", test_sign_ins },
+};
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
+  /* Not a skip: without a display nothing of the window would be tested. */
+  if (!gh_test_display_up (&error))
+    g_error ("No display for the window: %s", error->message);
+  gh_test_add_subprocess_cases (cases, G_N_ELEMENTS (cases));
+  status = gh_test_env_run ();
+  gh_test_display_down ();
+  return status;
+}
