@@ -155,6 +155,7 @@ update_session_row (GhWindow     *self,
 {
   GhSession *session = g_object_get_data (G_OBJECT (row), "gh-session");
   GtkButton *button = g_object_get_data (G_OBJECT (row), "gh-button");
+  GtkImage *icon = g_object_get_data (G_OBJECT (row), "gh-icon");
   GhSessionStatus status;
   gint64 expires_at, session_end;
   g_autofree char *text = NULL;
@@ -164,6 +165,20 @@ update_session_row (GhWindow     *self,
   signed_in = gh_session_status_is_signed_in (status);
   text = describe_session (status, expires_at, session_end, now);
   adw_action_row_set_subtitle (row, text);
+  gtk_image_set_from_icon_name (icon, signed_in ? "emblem-ok-symbolic"
+                                      : status == GH_SESSION_SIGNING_IN ? "content-loading-symbolic"
+                                      : "dialog-warning-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (icon), signed_in ? _("Signed in") : _("Not signed in"));
+  if (signed_in)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (icon), "success");
+    }
   gtk_button_set_label (button, signed_in ? _("Sign Out") : _("Sign In"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), signed_in ? "win.logout"
                                                                      : "win.login");
@@ -236,12 +251,15 @@ create_session_row (gpointer item,
   GhSession *session = item;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button = gtk_button_new ();
+  GtkWidget *icon = gtk_image_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gh_session_get_name (session));
   gtk_widget_set_tooltip_text (row, gh_session_get_start_url (session));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", gh_session_get_name (session));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "gh-icon", icon);
   g_object_set_data_full (G_OBJECT (row), "gh-session", g_object_ref (session), g_object_unref);
   g_object_set_data (G_OBJECT (row), "gh-button", button);
   g_ptr_array_add (self->session_rows, row);
