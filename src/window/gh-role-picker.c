@@ -2,12 +2,18 @@
  *
  * The models, from the bottom: a GListStore of one GhRoleList per sign-in → GtkFlattenListModel
  * (all roles; each list is already in account-name order) after a short GListStore of the
- * pinned roles (favourites, then the most recent roles) → GtkFlattenListModel →
- * GtkFilterListModel (the search; a pinned role shows once, at the top) → GtkSingleSelection →
- * GtkListView. Nothing sorts thousands of roles: the role cache comes sorted, and the pinned
+ * pinned roles (favourites, then the most recent roles) → GtkFlattenListModel → GhRoleResults
+ * (the search; a pinned role shows once, at the top) → GtkSingleSelection → GtkListView.
+ * GhRoleResults rather than GtkFilterListModel: GTK 4.8's list view makes a hundred new rows
+ * for every items-changed, and its slots keep the rows on screen (gh-role-slot.h). Nothing sorts thousands of roles: the role cache comes sorted, and the pinned
  * roles are picked out in one pass when the lists or the favourites change. A keystroke only
  * filters. The role lists read the role cache in a worker thread and are read again when the
  * tray service rewrites it (a file monitor per sign-in).
+ *
+ * A GhRoleList makes its GhRole items when asked, and a filter asks for every item on every
+ * keystroke: the picker holds them all (`held`, made a chunk at a time while the interface
+ * goes on), so a keystroke only looks them up. The results are filtered once they are all
+ * held, then on every keystroke, at once, so the list is current before the next frame.
  */
 #define G_LOG_DOMAIN "gh-window"
 
@@ -26,6 +32,7 @@
 #include "gh-role-list.h"
 #include "gh-role-match.h"
 #include "gh-role-picker.h"
+#include "gh-role-results.h"
 #include "gh-role-row.h"
 #include "gh-role-target.h"
 #include "gh-settings.h"
@@ -50,9 +57,11 @@ struct _GhRolePicker
   GListModel         *all_roles;      /* flattened role_lists */
   GListStore         *pinned;         /* GhRole: favourites, then recent roles */
   GHashTable         *pinned_items;   /* the GhRoles of `pinned` (a set of pointers) */
-  GtkFilterListModel *filtered;
-  GtkCustomFilter    *filter;
+  GhRoleResults      *results;
+  GPtrArray          *held;           /* GhRole (or NULL until made) of each of all_roles */
+  guint               hold_id;        /* makes the NULL ones, a chunk per idle */
   GhRoleMatcher      *matcher;
+  char               *query;          /* the search text the filter has applied */
   GPtrArray          *rows;           /* the GhRoleRows bound now, to follow favourites */
   guint               loading;        /* role lists being read */
 
@@ -176,10 +185,23 @@ select_first (GhRolePicker *self)
 {
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) == 0)
     return;
   gtk_single_selection_set_selected (selection, 0);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+}
+
+/* Filters again and selects the first row. The selection is cleared first: GTK 4.8's list
+ * view crashes when a selection change spans a position the filter just removed. */
+static void
+refilter (GhRolePicker    *self,
+          GtkFilterChange  change)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
+
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  gh_role_results_refilter (self->results, change);
+  select_first (self);
 }
 
 /* Picks the favourites and recent roles out of all roles (one pass; their GhRoles are kept
@@ -211,12 +233,13 @@ update_pinned (GhRolePicker *self)
     g_hash_table_add (self->pinned_items, g_ptr_array_index (found, i));
   g_list_store_splice (self->pinned, 0, g_list_model_get_n_items (G_LIST_MODEL (self->pinned)),
                        found->pdata, found->len);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  update_bound_rows (self);
   /* Someone moving through the list keeps their place. */
   if (!gtk_widget_has_focus (GTK_WIDGET (self->list_view)) &&
       gtk_widget_get_focus_child (GTK_WIDGET (self->list_view)) == NULL)
-    select_first (self);
+    refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
+  else
+    gh_role_results_refilter (self->results, GTK_FILTER_CHANGE_DIFFERENT);
+  update_bound_rows (self);
 }
 
 /* Reads the favourites and the recent roles again, and re-sorts. */
@@ -253,13 +276,34 @@ profile_name (GhRolePicker *self,
                                         gh_role_get_role_name (role), NULL);
 }
 
+G_DEFINE_QUARK (gh-role-picker-profile, profile)
+
+/* The role's profile name, made once per role and kept on it (the roles are held) until the
+ * templates change (forget_profiles). */
+static const char *
+cached_profile_name (GhRolePicker *self,
+                     GhRole       *role)
+{
+  char *profile = g_object_get_qdata (G_OBJECT (role), profile_quark ());
+
+  if (profile == NULL && (profile = profile_name (self, role)) != NULL)
+    g_object_set_qdata_full (G_OBJECT (role), profile_quark (), profile, g_free);
+  return profile;
+}
+
+static void
+forget_profiles (GhRolePicker *self)
+{
+  for (guint i = 0; i < self->held->len; i++)
+    if (g_ptr_array_index (self->held, i) != NULL)
+      g_object_set_qdata (g_ptr_array_index (self->held, i), profile_quark (), NULL);
+}
+
 static gboolean
-filter_role (gpointer item,
-             gpointer user_data)
+filter_role (GhRole   *role,
+             gpointer  user_data)
 {
   GhRolePicker *self = user_data;
-  GhRole *role = item;
-  g_autofree char *profile = NULL;
 
   /* A pinned role shows in the pinned part only. */
   if (!g_hash_table_contains (self->pinned_items, role) && role_rank (self, role) != RANK_OTHER)
@@ -272,16 +316,15 @@ filter_role (gpointer item,
     return TRUE;
   /* The profile name is made from the other fields; only a term spanning two of them (the
    * default "{role}-{account_id}") needs it, so it is built for the rows that failed alone. */
-  profile = profile_name (self, role);
   return gh_role_matcher_match (self->matcher, gh_role_get_account_name (role),
                                 gh_role_get_account_id (role), gh_role_get_account_email (role),
-                                gh_role_get_role_name (role), profile);
+                                gh_role_get_role_name (role), cached_profile_name (self, role));
 }
 
 static void
 update_page (GhRolePicker *self)
 {
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->results));
   guint all = g_list_model_get_n_items (self->all_roles);
 
   if (shown > 0)
@@ -294,19 +337,46 @@ update_page (GhRolePicker *self)
     gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if ((guchar) *text >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* Typing on only narrows the search (every term must still be found, and a term that grew
+ * is found in fewer places), so GTK re-checks the rows shown, not all of them; deleting only
+ * widens it. Not for non-ASCII text: a combining mark typed after a letter changes the
+ * letter. */
+static GtkFilterChange
+filter_change (const char *before,
+               const char *after)
+{
+  if (before == NULL || !is_ascii (before) || !is_ascii (after))
+    return GTK_FILTER_CHANGE_DIFFERENT;
+  if (g_str_has_prefix (after, before))
+    return GTK_FILTER_CHANGE_MORE_STRICT;
+  if (g_str_has_prefix (before, after))
+    return GTK_FILTER_CHANGE_LESS_STRICT;
+  return GTK_FILTER_CHANGE_DIFFERENT;
+}
+
 static void
 search_changed_cb (GhRolePicker *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autoptr(GhRoleMatcher) matcher = gh_role_matcher_new (text);
-  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+  GtkFilterChange change = filter_change (self->query, text);
 
   if (gh_role_matcher_is_empty (matcher))
     g_clear_pointer (&matcher, gh_role_matcher_free);
   g_clear_pointer (&self->matcher, gh_role_matcher_free);
   self->matcher = g_steal_pointer (&matcher);
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
-  select_first (self);
+  g_free (self->query);
+  self->query = g_strdup (text);
+  refilter (self, change);
   update_page (self);
 }
 
@@ -322,6 +392,62 @@ set_loading (GhRolePicker *self,
   if (was_loading != (self->loading > 0))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   update_page (self);
+}
+
+/* How many items one idle run makes: about 5 ms of work, well inside a frame. */
+#define HOLD_CHUNK 1000
+
+static gboolean
+hold_items_cb (gpointer user_data)
+{
+  GhRolePicker *self = user_data;
+  guint made = 0;
+
+  for (guint i = 0; i < self->held->len && made < HOLD_CHUNK; i++)
+    if (g_ptr_array_index (self->held, i) == NULL)
+      {
+        g_ptr_array_index (self->held, i) = g_list_model_get_item (self->all_roles, i);
+        made++;
+      }
+  if (made == HOLD_CHUNK)
+    return G_SOURCE_CONTINUE;
+
+  self->hold_id = 0;
+  update_pinned (self);
+  set_loading (self, -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+unref_role (gpointer role)
+{
+  if (role != NULL)
+    g_object_unref (role);
+}
+
+/* Keeps `held` in step with all_roles: the items that went are dropped, the new ones made
+ * later, a chunk at a time. */
+static void
+all_roles_changed_cb (GhRolePicker *self,
+                      guint         position,
+                      guint         removed,
+                      guint         added)
+{
+  guint tail;
+
+  g_ptr_array_remove_range (self->held, position, removed);
+  tail = self->held->len - position;
+  g_ptr_array_set_size (self->held, self->held->len + added);
+  memmove (self->held->pdata + position + added, self->held->pdata + position,
+           tail * sizeof (gpointer));
+  memset (self->held->pdata + position, 0, added * sizeof (gpointer));
+  if (added > 0 && self->hold_id == 0)
+    {
+      set_loading (self, +1);
+      self->hold_id = g_idle_add (hold_items_cb, self);
+    }
+  else if (self->hold_id == 0)
+    update_pinned (self);
 }
 
 static void
@@ -404,6 +530,7 @@ sessions_changed_cb (GhRolePicker *self)
   g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
 
   g_hash_table_remove_all (self->templates);
+  forget_profiles (self);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GhSession) session = g_list_model_get_item (sessions, i);
@@ -844,6 +971,28 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, gh_role_row_new ());
 }
 
+/* Shows the role of the row's slot; again whenever the slot shows another role. */
+static void
+show_slot (GhRolePicker *self,
+           GhRoleRow    *row,
+           GhRoleSlot   *slot)
+{
+  GhRole *role = gh_role_slot_get_role (slot);
+  gboolean several = g_list_model_get_n_items (G_LIST_MODEL (self->role_lists)) > 1;
+
+  gh_role_row_set_role (row, role, NULL, several);
+  gh_role_row_set_favorite (row, is_favorite (self, role));
+  gh_role_row_set_recent (row, is_recent (self, role));
+}
+
+static void
+slot_changed_cb (GhRoleSlot *slot,
+                 GParamSpec *pspec,
+                 GhRoleRow  *row)
+{
+  show_slot (g_object_get_data (G_OBJECT (row), "gh-picker"), row, slot);
+}
+
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
@@ -851,12 +1000,11 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 {
   GhRolePicker *self = user_data;
   GhRoleRow *row = GH_ROLE_ROW (gtk_list_item_get_child (item));
-  GhRole *role = gtk_list_item_get_item (item);
-  gboolean several = g_list_model_get_n_items (G_LIST_MODEL (self->role_lists)) > 1;
+  GhRoleSlot *slot = gtk_list_item_get_item (item);
 
-  gh_role_row_set_role (row, role, NULL, several);
-  gh_role_row_set_favorite (row, is_favorite (self, role));
-  gh_role_row_set_recent (row, is_recent (self, role));
+  g_object_set_data (G_OBJECT (row), "gh-picker", self);
+  g_signal_connect (slot, "notify::role", G_CALLBACK (slot_changed_cb), row);
+  show_slot (self, row, slot);
   g_ptr_array_add (self->rows, row);
 }
 
@@ -868,6 +1016,7 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   GhRolePicker *self = user_data;
   GhRoleRow *row = GH_ROLE_ROW (gtk_list_item_get_child (item));
 
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), slot_changed_cb, row);
   g_ptr_array_remove_fast (self->rows, row);
   gh_role_row_set_role (row, NULL, NULL, FALSE);
 }
@@ -876,11 +1025,13 @@ static void
 activate_position (GhRolePicker *self,
                    guint         position)
 {
-  g_autoptr(GhRole) role = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+  g_autoptr(GhRoleSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->results), position);
   g_autofree char *target = NULL;
+  GhRole *role;
 
-  if (role == NULL)
+  if (slot == NULL)
     return;
+  role = gh_role_slot_get_role (slot);
   target = gh_role_target_build (gh_role_get_session_name (role), gh_role_get_account_id (role),
                                  gh_role_get_role_name (role));
   open_console (self, g_variant_new_string (target), FALSE);
@@ -915,7 +1066,7 @@ search_key_pressed_cb (GhRolePicker          *self,
 {
   if (keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down)
     return FALSE;
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) == 0)
     return FALSE;
   gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD);
   return TRUE;
@@ -954,6 +1105,9 @@ gh_role_picker_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->hold_id, g_source_remove);
+  if (self->held != NULL)
+    g_ptr_array_set_size (self->held, 0);
   if (self->sessions != NULL)
     g_signal_handlers_disconnect_by_data (self->sessions, self);
   g_clear_object (&self->sessions);
@@ -976,10 +1130,11 @@ gh_role_picker_finalize (GObject *object)
   g_clear_object (&self->all_roles);
   g_clear_object (&self->pinned);
   g_clear_pointer (&self->pinned_items, g_hash_table_unref);
-  g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
+  g_clear_object (&self->results);
   g_clear_pointer (&self->matcher, gh_role_matcher_free);
+  g_clear_pointer (&self->query, g_free);
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->templates, g_hash_table_unref);
   g_clear_pointer (&self->ranks, g_hash_table_unref);
@@ -1072,16 +1227,17 @@ gh_role_picker_init (GhRolePicker *self)
   g_list_store_append (parts, self->pinned);
   g_list_store_append (parts, self->all_roles);
   shown = gtk_flatten_list_model_new (G_LIST_MODEL (parts));
-  self->filter = gtk_custom_filter_new (filter_role, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (shown),
-                                              GTK_FILTER (g_object_ref (self->filter)));
-  /* The pinned roles are picked out again as soon as a list changed, before the list view
-   * lays the rows out. */
-  g_signal_connect_object (self->all_roles, "items-changed", G_CALLBACK (update_pinned), self,
+  self->results = gh_role_results_new (G_LIST_MODEL (shown), filter_role, self);
+  g_object_unref (shown);
+  self->held = g_ptr_array_new_with_free_func (unref_role);
+  g_signal_connect_object (self->all_roles, "items-changed", G_CALLBACK (all_roles_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->results, "items-changed", G_CALLBACK (update_page), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_page), self,
-                           G_CONNECT_SWAPPED);
-  selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
+  selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->results)));
+  /* The picker selects the first row itself, after each change (refilter). */
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
@@ -1143,7 +1299,7 @@ gh_role_picker_get_model (GhRolePicker *self)
 {
   g_return_val_if_fail (GH_IS_ROLE_PICKER (self), NULL);
 
-  return G_LIST_MODEL (self->filtered);
+  return G_LIST_MODEL (self->results);
 }
 
 gboolean

@@ -30,7 +30,7 @@ void        gh_role_picker_search              (GhRolePicker     *self,
 /* Typing in @widget (the window) goes to the search entry. */
 void        gh_role_picker_set_key_capture_widget (GhRolePicker *self,
                                                    GtkWidget    *widget);
-/* The rows shown, after the search (GhRole). */
+/* The rows shown, after the search: GhRoleSlot, each showing one GhRole (gh-role-slot.h). */
 GListModel *gh_role_picker_get_model           (GhRolePicker     *self);
 /* TRUE while some sign-in's role list is still loading. */
 gboolean    gh_role_picker_get_loading         (GhRolePicker     *self);

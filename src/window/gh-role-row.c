@@ -4,6 +4,12 @@
  * "picker.*" action of the same name with the row's role target ("SESSION/ACCOUNT_ID/ROLE"):
  * one set of actions (GhRolePicker) serves every row, the menu model is the same for all, and a
  * recycled row only changes its target.
+ *
+ * GTK 4.8's list view keeps about a hundred rows, makes new ones as results grow and drops them
+ * as they shrink, so a row must be cheap: it is built in code (a template costs a GtkBuilder
+ * run per row, about a millisecond), its texts are GtkInscriptions (their size does not depend
+ * on the text, so only rows on screen lay text out), and its tooltips and menu are made when
+ * first needed.
  */
 #define G_LOG_DOMAIN "gh-window"
 
@@ -25,9 +31,9 @@ struct _GhRoleRow
   char           *profile_name;
   gboolean        favorite;
 
-  GtkToggleButton *star;
-  GtkLabel       *title;
-  GtkLabel       *subtitle;
+  GtkButton      *star;
+  GtkInscription *title;
+  GtkInscription *subtitle;
   GtkImage       *recent;
   GtkLabel       *session;
   GtkMenuButton  *menu_button;
@@ -46,7 +52,6 @@ update_star (GhRoleRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->star), "starred");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->star), "starred");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
@@ -67,14 +72,47 @@ forward_action (GtkWidget  *widget,
   gtk_widget_activate_action (widget, picker_action, "s", self->target);
 }
 
+/* Tooltips are asked for when shown: setting one on a widget asks the display where the
+ * pointer is, and a list view makes rows on every keystroke. */
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  GhRoleRow  *self)
+{
+  const char *text;
+
+  if (widget == GTK_WIDGET (self->star))
+    text = self->favorite ? _("Remove from favourites") : _("Add to favourites");
+  else if (widget == GTK_WIDGET (self->recent))
+    text = _("Opened recently");
+  else
+    text = _("Role Actions");
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* The menu is made when first opened: a list view makes rows as they scroll into view and
+ * as the search changes, and a popover menu per row would cost more than the row. */
+static void
+create_popup_cb (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/gatehouse/Gatehouse/Window/gh-role-row-menu.ui");
+
+  gtk_menu_button_set_menu_model (button,
+                                  G_MENU_MODEL (gtk_builder_get_object (builder, "role_menu")));
+}
+
 static void
 gh_role_row_dispose (GObject *object)
 {
   GhRoleRow *self = GH_ROLE_ROW (object);
   GtkWidget *child;
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_ROLE_ROW);
-  /* The template's unnamed children too. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->role);
@@ -110,14 +148,6 @@ gh_role_row_class_init (GhRoleRowClass *klass)
   object_class->dispose = gh_role_row_dispose;
   object_class->finalize = gh_role_row_finalize;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/gatehouse/Gatehouse/Window/gh-role-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, GhRoleRow, star);
-  gtk_widget_class_bind_template_child (widget_class, GhRoleRow, title);
-  gtk_widget_class_bind_template_child (widget_class, GhRoleRow, subtitle);
-  gtk_widget_class_bind_template_child (widget_class, GhRoleRow, recent);
-  gtk_widget_class_bind_template_child (widget_class, GhRoleRow, session);
-  gtk_widget_class_bind_template_child (widget_class, GhRoleRow, menu_button);
   for (guint i = 0; i < G_N_ELEMENTS (row_actions); i++)
     gtk_widget_class_install_action (widget_class, row_actions[i], NULL, forward_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
@@ -125,11 +155,80 @@ gh_role_row_class_init (GhRoleRowClass *klass)
 }
 
 static void
+with_tooltip (GhRoleRow *self,
+              GtkWidget *widget)
+{
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+}
+
+static GtkInscription *
+add_inscription (GtkWidget  *box,
+                 const char *first_class,
+                 const char *second_class)
+{
+  GtkInscription *inscription = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+
+  gtk_inscription_set_xalign (inscription, 0);
+  gtk_inscription_set_text_overflow (inscription, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (inscription, 40);
+  gtk_widget_add_css_class (GTK_WIDGET (inscription), first_class);
+  if (second_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (inscription), second_class);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (inscription));
+  return inscription;
+}
+
+static void
 gh_role_row_init (GhRoleRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                              12);
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (widget)), 12);
+  g_object_set (widget, "margin-start", 6, "margin-end", 6, "margin-top", 6, "margin-bottom", 6,
+                NULL);
+
+  self->star = GTK_BUTTON (gtk_button_new ());
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->star), "row.toggle-favorite");
+  gtk_widget_set_valign (GTK_WIDGET (self->star), GTK_ALIGN_CENTER);
+  gtk_widget_set_focus_on_click (GTK_WIDGET (self->star), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->star), "flat");
+  gtk_widget_add_css_class (GTK_WIDGET (self->star), "circular");
+  gtk_widget_add_css_class (GTK_WIDGET (self->star), "star");
+  with_tooltip (self, GTK_WIDGET (self->star));
+  gtk_widget_set_parent (GTK_WIDGET (self->star), widget);
+
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (texts, TRUE);
+  self->title = add_inscription (texts, "heading", NULL);
+  self->subtitle = add_inscription (texts, "dim-label", "caption");
+  gtk_widget_set_parent (texts, widget);
+
+  self->recent = GTK_IMAGE (gtk_image_new_from_icon_name ("document-open-recent-symbolic"));
+  gtk_widget_set_visible (GTK_WIDGET (self->recent), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->recent), "dim-label");
+  with_tooltip (self, GTK_WIDGET (self->recent));
+  gtk_widget_set_parent (GTK_WIDGET (self->recent), widget);
+
+  self->session = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_visible (GTK_WIDGET (self->session), FALSE);
+  gtk_widget_set_valign (GTK_WIDGET (self->session), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->session), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->session), "caption");
+  gtk_widget_set_parent (GTK_WIDGET (self->session), widget);
+
+  self->menu_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+  gtk_menu_button_set_icon_name (self->menu_button, "view-more-symbolic");
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, NULL, NULL);
+  gtk_widget_set_valign (GTK_WIDGET (self->menu_button), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->menu_button), "flat");
+  gtk_widget_add_css_class (GTK_WIDGET (self->menu_button), "circular");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Role Actions"), -1);
+  with_tooltip (self, GTK_WIDGET (self->menu_button));
+  gtk_widget_set_parent (GTK_WIDGET (self->menu_button), widget);
+
   update_star (self);
 }
 
@@ -192,8 +291,8 @@ gh_role_row_set_role (GhRoleRow  *self,
                                        gh_role_get_account_id (role),
                                        gh_role_get_role_name (role));
   account = describe_account (role);
-  gtk_label_set_text (self->title, gh_role_get_role_name (role));
-  gtk_label_set_text (self->subtitle, account);
+  gtk_inscription_set_text (self->title, gh_role_get_role_name (role));
+  gtk_inscription_set_text (self->subtitle, account);
   gtk_label_set_text (self->session, gh_role_get_session_name (role));
   gtk_widget_set_visible (GTK_WIDGET (self->session), show_session);
 }
