@@ -190,12 +190,15 @@ add_lead_time_rows (GhPreferencesWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (lead_time_choices); i++)
     {
       g_autofree char *title = lead_time_title (lead_time_choices[i]);
+      g_autofree char *name = g_strdup_printf ("lead-time-%u", lead_time_choices[i]);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
       LeadTime *lead = g_new0 (LeadTime, 1);
 
       lead->settings = g_object_ref (self->settings);
       lead->minutes = (gint32) lead_time_choices[i];
+      /* Named for tests and the inspector */
+      gtk_widget_set_name (check, name);
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
