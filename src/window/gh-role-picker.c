@@ -1,11 +1,13 @@
 /* gh-role-picker.c — every account and role of every sign-in, searchable, in one list
  *
  * The models, from the bottom: a GListStore of one GhRoleList per sign-in → GtkFlattenListModel
- * → GtkSortListModel (favourites, recent roles, account name) → GtkFilterListModel (the search)
- * → GtkSingleSelection → GtkListView. Sorting comes before filtering, so a keystroke only
- * filters: the sorted order holds its items, and re-sorting happens only when favourites or
- * recent roles change. The role lists read the role cache in a worker thread and are read
- * again when the tray service rewrites it (a file monitor per sign-in).
+ * (all roles; each list is already in account-name order) after a short GListStore of the
+ * pinned roles (favourites, then the most recent roles) → GtkFlattenListModel →
+ * GtkFilterListModel (the search; a pinned role shows once, at the top) → GtkSingleSelection →
+ * GtkListView. Nothing sorts thousands of roles: the role cache comes sorted, and the pinned
+ * roles are picked out in one pass when the lists or the favourites change. A keystroke only
+ * filters. The role lists read the role cache in a worker thread and are read again when the
+ * tray service rewrites it (a file monitor per sign-in).
  */
 #define G_LOG_DOMAIN "gh-window"
 
@@ -45,9 +47,10 @@ struct _GhRolePicker
   GPtrArray          *monitors;       /* GFileMonitor of each role list's cache file */
   GHashTable         *templates;      /* session name → profile name template */
   GHashTable         *ranks;          /* session name → (role key → rank) */
-  GtkSortListModel   *sorted;
+  GListModel         *all_roles;      /* flattened role_lists */
+  GListStore         *pinned;         /* GhRole: favourites, then recent roles */
+  GHashTable         *pinned_items;   /* the GhRoles of `pinned` (a set of pointers) */
   GtkFilterListModel *filtered;
-  GtkCustomSorter    *sorter;
   GtkCustomFilter    *filter;
   GhRoleMatcher      *matcher;
   GPtrArray          *rows;           /* the GhRoleRows bound now, to follow favourites */
@@ -151,6 +154,71 @@ update_bound_rows (GhRolePicker *self)
     }
 }
 
+static int
+compare_pinned (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  GhRolePicker *self = user_data;
+  GhRole *role_a = *(GhRole **) a;
+  GhRole *role_b = *(GhRole **) b;
+  int rank_a = role_rank (self, role_a);
+  int rank_b = role_rank (self, role_b);
+
+  if (rank_a != rank_b)
+    return rank_a < rank_b ? -1 : 1;
+  return gh_role_compare (a, b);
+}
+
+/* The first row selected (what Enter in the search opens) and in view. */
+static void
+select_first (GhRolePicker *self)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+    return;
+  gtk_single_selection_set_selected (selection, 0);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+}
+
+/* Picks the favourites and recent roles out of all roles (one pass; their GhRoles are kept
+ * by `pinned`), and filters again so they show once, at the top. */
+static void
+update_pinned (GhRolePicker *self)
+{
+  guint n = g_list_model_get_n_items (self->all_roles);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (g_hash_table_size (self->ranks) > 0)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(GhRole) role = g_list_model_get_item (self->all_roles, i);
+
+        /* A copy: the role list hands out the same GhRole again while it is held, and a
+         * list view must not see one item twice. */
+        if (role_rank (self, role) != RANK_OTHER)
+          g_ptr_array_add (found, gh_role_new (gh_role_get_session_name (role),
+                                               gh_role_get_account_id (role),
+                                               gh_role_get_account_name (role),
+                                               gh_role_get_account_email (role),
+                                               gh_role_get_role_name (role)));
+      }
+  g_ptr_array_sort_with_data (found, compare_pinned, self);
+
+  g_hash_table_remove_all (self->pinned_items);
+  for (guint i = 0; i < found->len; i++)
+    g_hash_table_add (self->pinned_items, g_ptr_array_index (found, i));
+  g_list_store_splice (self->pinned, 0, g_list_model_get_n_items (G_LIST_MODEL (self->pinned)),
+                       found->pdata, found->len);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_bound_rows (self);
+  /* Someone moving through the list keeps their place. */
+  if (!gtk_widget_has_focus (GTK_WIDGET (self->list_view)) &&
+      gtk_widget_get_focus_child (GTK_WIDGET (self->list_view)) == NULL)
+    select_first (self);
+}
+
 /* Reads the favourites and the recent roles again, and re-sorts. */
 static void
 reload_ranks (GhRolePicker *self)
@@ -166,28 +234,7 @@ reload_ranks (GhRolePicker *self)
   for (guint i = 0; recents != NULL && recents[i] != NULL && i < RECENT_SHOWN; i++)
     set_rank (self, recents[i], RANK_RECENT_BASE + i);
 
-  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
-  update_bound_rows (self);
-}
-
-static int
-compare_roles (gconstpointer a,
-               gconstpointer b,
-               gpointer      user_data)
-{
-  GhRolePicker *self = user_data;
-  GhRole *role_a = (GhRole *) a;
-  GhRole *role_b = (GhRole *) b;
-  int rank_a = role_rank (self, role_a);
-  int rank_b = role_rank (self, role_b);
-  int order;
-
-  if (rank_a != rank_b)
-    return rank_a < rank_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
-  order = gh_role_compare (&role_a, &role_b);
-  if (order == 0)
-    order = g_strcmp0 (gh_role_get_session_name (role_a), gh_role_get_session_name (role_b));
-  return gtk_ordering_from_cmpfunc (order);
+  update_pinned (self);
 }
 
 /* Filtering */
@@ -214,6 +261,9 @@ filter_role (gpointer item,
   GhRole *role = item;
   g_autofree char *profile = NULL;
 
+  /* A pinned role shows in the pinned part only. */
+  if (!g_hash_table_contains (self->pinned_items, role) && role_rank (self, role) != RANK_OTHER)
+    return FALSE;
   if (self->matcher == NULL)
     return TRUE;
   if (gh_role_matcher_match (self->matcher, gh_role_get_account_name (role),
@@ -232,7 +282,7 @@ static void
 update_page (GhRolePicker *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
-  guint all = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  guint all = g_list_model_get_n_items (self->all_roles);
 
   if (shown > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
@@ -256,6 +306,7 @@ search_changed_cb (GhRolePicker *self)
   g_clear_pointer (&self->matcher, gh_role_matcher_free);
   self->matcher = g_steal_pointer (&matcher);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  select_first (self);
   update_page (self);
 }
 
@@ -414,7 +465,7 @@ static GhRole *
 find_role (GhRolePicker *self,
            const char   *target)
 {
-  GListModel *model = G_LIST_MODEL (self->sorted);
+  GListModel *model = self->all_roles;
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
@@ -922,9 +973,10 @@ gh_role_picker_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->role_lists);
-  g_clear_object (&self->sorted);
+  g_clear_object (&self->all_roles);
+  g_clear_object (&self->pinned);
+  g_clear_pointer (&self->pinned_items, g_hash_table_unref);
   g_clear_object (&self->filtered);
-  g_clear_object (&self->sorter);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->matcher, gh_role_matcher_free);
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
@@ -992,7 +1044,8 @@ static void
 gh_role_picker_init (GhRolePicker *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  GtkFlattenListModel *flat;
+  GListStore *parts;
+  GtkFlattenListModel *shown;
   GtkSingleSelection *selection;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1011,15 +1064,21 @@ gh_role_picker_init (GhRolePicker *self)
                              G_CONNECT_SWAPPED);
 
   self->role_lists = g_list_store_new (GH_TYPE_ROLE_LIST);
-  flat = gtk_flatten_list_model_new (G_LIST_MODEL (g_object_ref (self->role_lists)));
-  self->sorter = gtk_custom_sorter_new (compare_roles, self, NULL);
-  /* Incremental: 15,000 roles arriving at once are sorted over several frames. */
-  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (flat),
-                                          GTK_SORTER (g_object_ref (self->sorter)));
-  gtk_sort_list_model_set_incremental (self->sorted, TRUE);
+  self->all_roles = G_LIST_MODEL (gtk_flatten_list_model_new (
+    G_LIST_MODEL (g_object_ref (self->role_lists))));
+  self->pinned = g_list_store_new (GH_TYPE_ROLE);
+  self->pinned_items = g_hash_table_new (NULL, NULL);
+  parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_list_store_append (parts, self->pinned);
+  g_list_store_append (parts, self->all_roles);
+  shown = gtk_flatten_list_model_new (G_LIST_MODEL (parts));
   self->filter = gtk_custom_filter_new (filter_role, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->sorted)),
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (shown),
                                               GTK_FILTER (g_object_ref (self->filter)));
+  /* The pinned roles are picked out again as soon as a list changed, before the list view
+   * lays the rows out. */
+  g_signal_connect_object (self->all_roles, "items-changed", G_CALLBACK (update_pinned), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_page), self,
                            G_CONNECT_SWAPPED);
   selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));

@@ -42,6 +42,10 @@ update_star (GhRoleRow *self)
 
   gtk_button_set_icon_name (GTK_BUTTON (self->star),
                             self->favorite ? "starred-symbolic" : "non-starred-symbolic");
+  if (self->favorite)
+    gtk_widget_add_css_class (GTK_WIDGET (self->star), "starred");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->star), "starred");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);

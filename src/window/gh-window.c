@@ -515,9 +515,29 @@ gh_window_class_init (GhWindowClass *klass)
   g_type_ensure (GH_TYPE_ROLE_PICKER);
 }
 
+/* The window's CSS, loaded by the window rather than by AdwApplication's style.css, so a
+ * window built without the application (the tests, the screenshots) looks the same. */
+static void
+load_css (void)
+{
+  static gboolean loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (loaded)
+    return;
+  loaded = TRUE;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider,
+                                       "/io/github/gatehouse/Gatehouse/Window/gh-window.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static void
 gh_window_init (GhWindow *self)
 {
+  load_css ();
   self->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) g_variant_unref);
   self->session_rows = g_ptr_array_new ();

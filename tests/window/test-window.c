@@ -344,6 +344,10 @@ test_favorite (GhTestFixture *fixture)
   gtk_widget_activate (template_child (row, GH_TYPE_ROLE_ROW, "star"));
   gh_test_wait_for (first_row_is_cb, &wait, 5000, "the favourite to come first");
   g_assert_cmpstr (star_icon (&test), ==, "starred-symbolic");
+  /* Once, at the top: not a second time in its account's place. */
+  g_assert_cmpuint (g_list_model_get_n_items (test.model), ==, N_ROLES);
+  search (&test, "account 3", 2);
+  search (&test, "", N_ROLES);
 
   settings = g_settings_new (APPLICATION_ID);
   favorites = g_settings_get_strv (settings, "favorite-roles");
