@@ -710,7 +710,19 @@ static GhSession *
 lookup_session (GhTrayService *self,
                 GVariant      *parameter)
 {
-  return gh_session_manager_lookup (self->sessions, g_variant_get_string (parameter, NULL));
+  const char *name = g_variant_get_string (parameter, NULL);
+  GhSession *session = gh_session_manager_lookup (self->sessions, name);
+  g_autoptr(GError) error = NULL;
+
+  /* A sign-in added a moment ago (the window's "Add sign-in…", which then asks to sign in)
+   * is in the file before the file monitor's coalesced reload has read it. */
+  if (session == NULL)
+    {
+      if (!gh_session_manager_reload (self->sessions, &error))
+        g_debug ("Cannot read the sign-ins again: %s", error->message);
+      session = gh_session_manager_lookup (self->sessions, name);
+    }
+  return session;
 }
 
 static void

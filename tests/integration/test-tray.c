@@ -216,6 +216,39 @@ test_activate_signs_in (TrayFixture   *fixture,
   gh_test_assert_contains (out, "signed in");
 }
 
+/* A sign-in written to the config file a moment before "login" is asked for (the window adds
+ * one, then asks the service to sign in) is found, not ignored until the file monitor's
+ * coalesced reload. */
+static void
+test_login_just_added (TrayFixture   *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *first = gh_test_unique_name ("present");
+  g_autofree char *added = gh_test_unique_name ("just-added");
+  g_autofree char *path = gh_test_path (&fixture->env, ".aws/config");
+  g_autofree char *url = gh_test_start_url (&fixture->env);
+  g_autofree char *contents = NULL;
+  g_autofree char *with_added = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder parameters;
+  StateWait wait = { fixture, added };
+
+  gh_test_add_session (&fixture->env, first);
+  start_service (fixture);
+  wait_for_row (fixture, "Sign in");
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  with_added = g_strdup_printf ("%s[sso-session %s]\nsso_start_url = %s\nsso_region = us-east-1\n",
+                                contents, added, url);
+  g_assert_true (g_file_set_contents (path, with_added, -1, NULL));
+  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
+  g_variant_builder_add (&parameters, "v", g_variant_new_string (added));
+  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Activate",
+                g_variant_new ("(sava{sv})", "login", &parameters, NULL), NULL);
+  wait_for_browser (fixture, "/authorize");
+  gh_test_wait_until (signed_in_cb, &wait, 30000);
+}
+
 /* Tokens of 20 s refreshed 15 s before they expire: a refresh every 5–6.5 s (the jitter is a
  * tenth of the window), and never less than 13 s of a token left. */
 #define REFRESH_LIFETIME 20
@@ -592,6 +625,8 @@ main (int    argc,
 
   g_test_add ("/tray/register-menu-favourite", TrayFixture, NULL, tray_setup,
               test_register_menu_favourite, tray_teardown);
+  g_test_add ("/tray/login-just-added", TrayFixture, NULL, tray_setup,
+              test_login_just_added, tray_teardown);
   g_test_add ("/tray/activate-signs-in", TrayFixture, NULL, tray_setup,
               test_activate_signs_in, tray_teardown);
   g_test_add ("/tray/ending-notification", TrayFixture, NULL, tray_setup,
