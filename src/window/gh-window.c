@@ -12,7 +12,10 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-add-profile-dialog.h"
+#include "gh-add-session-dialog.h"
 #include "gh-clock.h"
+#include "gh-preferences-window.h"
 #include "gh-role.h"
 #include "gh-role-picker.h"
 #include "gh-service-client.h"
@@ -363,21 +366,60 @@ preferences_activated (GtkWidget  *widget,
   gh_window_show_preferences (GH_WINDOW (widget));
 }
 
+/* The new sign-in is signed in at once: that is why it was added. */
+static void
+session_added_cb (GhWindow   *self,
+                  const char *name)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "sign-ins");
+  activate_service_action (self, "login", g_variant_new_string (name));
+}
+
 static void
 add_session_activated (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  show_message (GH_WINDOW (widget),
-                _("Adding a sign-in from the window is not available yet: use “gatehouse session add”."));
+  GhWindow *self = GH_WINDOW (widget);
+  GtkWidget *dialog = g_object_new (GH_TYPE_ADD_SESSION_DIALOG,
+                                    "transient-for", self,
+                                    "session-manager", self->sessions,
+                                    NULL);
+
+  g_signal_connect_object (dialog, "session-added", G_CALLBACK (session_added_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+profile_added_cb (GhWindow   *self,
+                  const char *name)
+{
+  g_autofree char *message = g_strdup_printf (_("Added the AWS CLI profile “%s”"), name);
+
+  show_message (self, message);
 }
 
 static void
 add_profile_cb (GhWindow *self,
                 GhRole   *role)
 {
-  show_message (self,
-                _("Adding a profile from the window is not available yet: use “gatehouse profile add”."));
+  GhSession *session = gh_session_manager_lookup (self->sessions,
+                                                  gh_role_get_session_name (role));
+  GtkWidget *dialog;
+
+  if (session == NULL)
+    return;
+
+  dialog = g_object_new (GH_TYPE_ADD_PROFILE_DIALOG,
+                         "transient-for", self,
+                         "session", session,
+                         "role", role,
+                         "config-path", gh_session_manager_get_config_path (self->sessions),
+                         NULL);
+  g_signal_connect_object (dialog, "profile-added", G_CALLBACK (profile_added_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* GObject */
@@ -571,9 +613,15 @@ gh_window_show_page (GhWindow   *self,
 void
 gh_window_show_preferences (GhWindow *self)
 {
+  GtkWidget *preferences;
+
   g_return_if_fail (GH_IS_WINDOW (self));
 
-  show_message (self, _("Preferences are not available in the window yet: use “gsettings”."));
+  preferences = g_object_new (GH_TYPE_PREFERENCES_WINDOW,
+                              "transient-for", self,
+                              "session-manager", self->sessions,
+                              NULL);
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 GhRolePicker *
