@@ -18,11 +18,13 @@
 #include "gh-autostart.h"
 #include "gh-preferences-window.h"
 #include "gh-role.h"
+#include "gh-role-picker.h"
 #include "gh-session-preferences-group.h"
 #include "gh-settings.h"
 #include "gh-sync-settings.h"
 #include "gh-test-display.h"
 #include "gh-test-env.h"
+#include "gh-window.h"
 
 #define ACCOUNT "100000000001"
 #define ROLE    "ReadOnly"
@@ -627,6 +629,66 @@ test_preferences_no_sessions (GhTestFixture *fixture)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The one toplevel of @type that is shown, or NULL. */
+static GtkWindow *
+shown_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          g_assert_null (found);
+          found = window;
+        }
+    }
+  return found;
+}
+
+/* The main window's "Preferences", "Add Sign-in…" and a role's "Add AWS CLI profile…" open
+ * these windows, over the main window, for its sign-ins. */
+static void
+test_window_opens_them (GhTestFixture *fixture)
+{
+  g_autofree char *session = gh_test_unique_name ("window-opens");
+  g_autoptr(GhRole) role = gh_role_new (session, ACCOUNT, "Account 1", NULL, ROLE);
+  GhWindow *window;
+  GtkWindow *opened;
+  g_autoptr(GhSession) shown_session = NULL;
+
+  gh_test_add_session (fixture, session);
+  gtk_ready ();
+  window = gh_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
+  opened = shown_toplevel (GH_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (opened);
+  g_assert_true (gtk_window_get_transient_for (opened) == GTK_WINDOW (window));
+  g_assert_nonnull (find_type (GTK_WIDGET (opened), GH_TYPE_SESSION_PREFERENCES_GROUP));
+  gtk_window_destroy (opened);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-session", NULL));
+  opened = shown_toplevel (GH_TYPE_ADD_SESSION_DIALOG);
+  g_assert_nonnull (opened);
+  g_assert_true (gtk_window_get_transient_for (opened) == GTK_WINDOW (window));
+  gtk_window_destroy (opened);
+
+  g_signal_emit_by_name (gh_window_get_role_picker (window), "add-profile", role);
+  opened = shown_toplevel (GH_TYPE_ADD_PROFILE_DIALOG);
+  g_assert_nonnull (opened);
+  g_object_get (opened, "session", &shown_session, NULL);
+  g_assert_cmpstr (gh_session_get_name (shown_session), ==, session);
+  gtk_window_destroy (opened);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static const GhTestCase cases[] = {
   { "/window-prefs/add-session/refused", test_add_session_refused },
   { "/window-prefs/add-session/accepted", test_add_session_accepted },
@@ -636,6 +698,7 @@ static const GhTestCase cases[] = {
   { "/window-prefs/preferences/gsettings", test_preferences_gsettings },
   { "/window-prefs/preferences/sync-settings", test_preferences_sync_settings },
   { "/window-prefs/preferences/no-sessions", test_preferences_no_sessions },
+  { "/window-prefs/window-opens-them", test_window_opens_them },
 };
 
 int
