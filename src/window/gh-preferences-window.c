@@ -247,21 +247,44 @@ bind_settings (GhPreferencesWindow *self)
 /* Start at login */
 
 static void
+show_autostart (GhPreferencesWindow *self,
+                gboolean             enabled)
+{
+  self->loading = TRUE;
+  gtk_switch_set_active (self->autostart_switch, enabled);
+  self->loading = FALSE;
+}
+
+static void
+autostart_set_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GhPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean done = gh_autostart_set_enabled_finish (result, &error);
+
+  /* Closed meanwhile */
+  if (self->autostart_switch == NULL)
+    return;
+
+  if (!done)
+    show_toast (self, error->message);
+  /* What the desktop will really do, which a refusal left as it was */
+  show_autostart (self, gh_autostart_get_enabled ());
+  gtk_widget_set_sensitive (GTK_WIDGET (self->autostart_switch), TRUE);
+}
+
+/* In Flatpak the portal may ask the person first: the switch waits for the answer. */
+static void
 autostart_toggled_cb (GhPreferencesWindow *self)
 {
-  gboolean active = gtk_switch_get_active (self->autostart_switch);
-  g_autoptr(GError) error = NULL;
-
   if (self->loading)
     return;
 
-  if (!gh_autostart_set_enabled (active, &error))
-    {
-      show_toast (self, error->message);
-      self->loading = TRUE;
-      gtk_switch_set_active (self->autostart_switch, gh_autostart_get_enabled ());
-      self->loading = FALSE;
-    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->autostart_switch), FALSE);
+  gh_autostart_set_enabled_async (gtk_switch_get_active (self->autostart_switch), NULL,
+                                  autostart_set_cb, g_object_ref (self));
 }
 
 /* Sign-ins */
@@ -329,9 +352,7 @@ gh_preferences_window_constructed (GObject *object)
 
   bind_settings (self);
 
-  self->loading = TRUE;
-  gtk_switch_set_active (self->autostart_switch, gh_autostart_get_enabled ());
-  self->loading = FALSE;
+  show_autostart (self, gh_autostart_get_enabled ());
 
   ensure_session_manager (self);
   g_signal_connect_object (self->sessions, "items-changed", G_CALLBACK (show_sessions), self,

@@ -172,6 +172,12 @@ string_set_cb (gpointer data)
 }
 
 static gboolean
+widget_sensitive_cb (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+static gboolean
 widget_visible_cb (gpointer data)
 {
   return gtk_widget_get_visible (data);
@@ -512,6 +518,7 @@ test_preferences_gsettings (GhTestFixture *fixture)
   g_autofree char *browser = NULL;
   GtkWidget *window;
   GtkWidget *check;
+  GtkWidget *autostart_switch;
 
   g_assert_nonnull (settings);
   window = open_preferences ();
@@ -543,12 +550,17 @@ test_preferences_gsettings (GhTestFixture *fixture)
   g_assert_cmpstr (removed, ==, "[60, 15]");
 
   /* No system entry in this HOME: on writes the user's entry, off removes it */
-  g_assert_false (gtk_switch_get_active (GTK_SWITCH (PREFS_CHILD (window, "autostart_switch"))));
-  gtk_switch_set_active (GTK_SWITCH (PREFS_CHILD (window, "autostart_switch")), TRUE);
+  autostart_switch = PREFS_CHILD (window, "autostart_switch");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (autostart_switch)));
+  gtk_switch_set_active (GTK_SWITCH (autostart_switch), TRUE);
+  gh_test_wait_for (widget_sensitive_cb, autostart_switch, 5000, "the autostart switch");
   g_assert_true (g_file_test (autostart, G_FILE_TEST_EXISTS));
   g_assert_true (gh_autostart_get_enabled ());
-  gtk_switch_set_active (GTK_SWITCH (PREFS_CHILD (window, "autostart_switch")), FALSE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (autostart_switch)));
+  gtk_switch_set_active (GTK_SWITCH (autostart_switch), FALSE);
+  gh_test_wait_for (widget_sensitive_cb, autostart_switch, 5000, "the autostart switch");
   g_assert_false (g_file_test (autostart, G_FILE_TEST_EXISTS));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (autostart_switch)));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_settings_reset (settings, "console-logout-first");

@@ -319,16 +319,18 @@ test_async (void)
   g_autofree char *dev = g_strdup ("dev");
   GhProfileSpec spec = spec_for (dev);
   GAsyncResult *result = NULL;
+  GAsyncResult *done = NULL;
   g_autoptr(GError) error = NULL;
   gboolean replaced = TRUE;
 
   gh_profile_add_async (path, &spec, NULL, gh_test_keep_result, &result);
   /* The spec is copied: the caller's strings may go at once. */
   g_clear_pointer (&dev, g_free);
-  g_assert_true (gh_profile_add_finish (gh_test_wait_result (&result), &replaced, &error));
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_profile_add_finish (done, &replaced, &error));
   g_assert_no_error (error);
   g_assert_false (replaced);
-  g_clear_object (&result);
+  g_clear_object (&done);
   assert_file (path,
                ADDED ("acme") "\n"
                "[profile dev]\n"
@@ -340,16 +342,18 @@ test_async (void)
 
   spec.name = "dev";
   gh_profile_add_async (path, &spec, NULL, gh_test_keep_result, &result);
-  g_assert_true (gh_profile_add_finish (gh_test_wait_result (&result), &replaced, &error));
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_profile_add_finish (done, &replaced, &error));
   g_assert_no_error (error);
   g_assert_true (replaced);
-  g_clear_object (&result);
+  g_clear_object (&done);
 
   spec.output = "xml";
   gh_profile_add_async (path, &spec, NULL, gh_test_keep_result, &result);
-  g_assert_false (gh_profile_add_finish (gh_test_wait_result (&result), &replaced, &error));
+  done = gh_test_wait_result (&result);
+  g_assert_false (gh_profile_add_finish (done, &replaced, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
-  g_clear_object (&result);
+  g_clear_object (&done);
 }
 
 int
