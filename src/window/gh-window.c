@@ -155,6 +155,7 @@ update_session_row (GhWindow     *self,
 {
   GhSession *session = g_object_get_data (G_OBJECT (row), "gh-session");
   GtkButton *button = g_object_get_data (G_OBJECT (row), "gh-button");
+  GtkImage *icon = g_object_get_data (G_OBJECT (row), "gh-icon");
   GhSessionStatus status;
   gint64 expires_at, session_end;
   g_autofree char *text = NULL;
@@ -164,6 +165,20 @@ update_session_row (GhWindow     *self,
   signed_in = gh_session_status_is_signed_in (status);
   text = describe_session (status, expires_at, session_end, now);
   adw_action_row_set_subtitle (row, text);
+  gtk_image_set_from_icon_name (icon, signed_in ? "emblem-ok-symbolic"
+                                      : status == GH_SESSION_SIGNING_IN ? "content-loading-symbolic"
+                                      : "dialog-warning-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (icon), signed_in ? _("Signed in") : _("Not signed in"));
+  if (signed_in)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (icon), "success");
+    }
   gtk_button_set_label (button, signed_in ? _("Sign Out") : _("Sign In"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), signed_in ? "win.logout"
                                                                      : "win.login");
@@ -236,12 +251,15 @@ create_session_row (gpointer item,
   GhSession *session = item;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button = gtk_button_new ();
+  GtkWidget *icon = gtk_image_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gh_session_get_name (session));
   gtk_widget_set_tooltip_text (row, gh_session_get_start_url (session));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", gh_session_get_name (session));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "gh-icon", icon);
   g_object_set_data_full (G_OBJECT (row), "gh-session", g_object_ref (session), g_object_unref);
   g_object_set_data (G_OBJECT (row), "gh-button", button);
   g_ptr_array_add (self->session_rows, row);
@@ -366,11 +384,15 @@ preferences_activated (GtkWidget  *widget,
   gh_window_show_preferences (GH_WINDOW (widget));
 }
 
-/* The new sign-in is signed in at once: that is why it was added. */
+/* A new sign-in: sign in to it at once, as `gatehouse session add` suggests next. */
 static void
 session_added_cb (GhWindow   *self,
                   const char *name)
 {
+  g_autoptr(GError) error = NULL;
+
+  if (!gh_session_manager_reload (self->sessions, &error))
+    g_debug ("Could not read the AWS config again: %s", error->message);
   adw_view_stack_set_visible_child_name (self->view_stack, "sign-ins");
   activate_service_action (self, "login", g_variant_new_string (name));
 }
@@ -395,9 +417,9 @@ static void
 profile_added_cb (GhWindow   *self,
                   const char *name)
 {
-  g_autofree char *message = g_strdup_printf (_("Added the AWS CLI profile “%s”"), name);
+  g_autofree char *title = g_strdup_printf (_("Added the AWS CLI profile “%s”"), name);
 
-  show_message (self, message);
+  show_message (self, title);
 }
 
 static void
@@ -410,7 +432,6 @@ add_profile_cb (GhWindow *self,
 
   if (session == NULL)
     return;
-
   dialog = g_object_new (GH_TYPE_ADD_PROFILE_DIALOG,
                          "transient-for", self,
                          "session", session,
@@ -613,15 +634,12 @@ gh_window_show_page (GhWindow   *self,
 void
 gh_window_show_preferences (GhWindow *self)
 {
-  GtkWidget *preferences;
-
   g_return_if_fail (GH_IS_WINDOW (self));
 
-  preferences = g_object_new (GH_TYPE_PREFERENCES_WINDOW,
-                              "transient-for", self,
-                              "session-manager", self->sessions,
-                              NULL);
-  gtk_window_present (GTK_WINDOW (preferences));
+  gtk_window_present (GTK_WINDOW (g_object_new (GH_TYPE_PREFERENCES_WINDOW,
+                                                "transient-for", self,
+                                                "session-manager", self->sessions,
+                                                NULL)));
 }
 
 GhRolePicker *

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <signal.h>
+
 #include "gh-role-picker.h"
 #include "gh-role-row.h"
 #include "gh-role-target.h"
@@ -395,6 +397,92 @@ test_sign_ins (GhTestFixture *fixture)
   window_test_clear (&test);
 }
 
+static GtkWidget *
+session_row (WindowTest *test)
+{
+  GtkWidget *list = template_child (test->window, GH_TYPE_WINDOW, "sessions_list");
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+
+  g_assert_nonnull (row);
+  return GTK_WIDGET (row);
+}
+
+typedef struct
+{
+  WindowTest *test;
+  const char *prefix;
+} SubtitleWait;
+
+static gboolean
+subtitle_is_cb (gpointer data)
+{
+  SubtitleWait *wait = data;
+  const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (session_row (wait->test)));
+
+  return g_str_has_prefix (subtitle, wait->prefix);
+}
+
+/* The row's button (its one suffix). */
+static GtkButton *
+session_button (WindowTest *test)
+{
+  GtkWidget *row = session_row (test);
+
+  return g_object_get_data (G_OBJECT (row), "gh-button");
+}
+
+static gboolean
+service_has_state_cb (gpointer data)
+{
+  WindowTest *test = data;
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APPLICATION_ID),
+                                       G_VARIANT_TYPE ("(b)"), 0, -1, NULL, NULL);
+  g_object_unref (bus);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned && test->window != NULL;
+}
+
+/* Sign out and in again from the window: it asks the running service (the tray service's
+ * logout and login actions), and its row follows the service's "sessions" state. */
+static void
+test_sign_out_in (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  g_autoptr(GSubprocess) service = NULL;
+  SubtitleWait wait = { &test, NULL };
+
+  window_test_init (&test, fixture, "window-service");
+  service = gh_test_spawn_cli (fixture, "--background", NULL);
+  gh_test_wait_for (service_has_state_cb, &test, 20000, "the tray service");
+  gh_window_show_page (test.window, GH_WINDOW_PAGE_SIGN_INS, NULL);
+
+  wait.prefix = "Signed in · token renews in ";
+  gh_test_wait_for (subtitle_is_cb, &wait, 10000, "the row to say signed in");
+  g_assert_cmpstr (gtk_button_get_label (session_button (&test)), ==, "Sign Out");
+
+  gtk_widget_activate (GTK_WIDGET (session_button (&test)));
+  wait.prefix = "Signed out";
+  gh_test_wait_for (subtitle_is_cb, &wait, 20000, "the service to sign out");
+  g_assert_cmpstr (gtk_button_get_label (session_button (&test)), ==, "Sign In");
+  g_assert_null (gh_test_keyring_lookup (fixture, test.session, GH_SECRET_REFRESH_TOKEN));
+
+  /* Sign In: the service opens the stand-in browser, the simulator approves at once. */
+  gtk_widget_activate (GTK_WIDGET (session_button (&test)));
+  wait.prefix = "Signed in · token renews in ";
+  gh_test_wait_for (subtitle_is_cb, &wait, 30000, "the service to sign in again");
+
+  g_subprocess_send_signal (service, SIGTERM);
+  g_subprocess_wait (service, NULL, NULL);
+  window_test_clear (&test);
+}
+
 static const GhTestCase cases[] = {
   { "/window/roles", test_roles },
   { "/window/search", test_search },
@@ -402,6 +490,7 @@ static const GhTestCase cases[] = {
   { "/window/search-enter", test_search_enter },
   { "/window/favorite", test_favorite },
   { "/window/sign-ins", test_sign_ins },
+  { "/window/sign-out-in", test_sign_out_in },
 };
 
 int

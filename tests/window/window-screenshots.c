@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "gh-console-history.h"
+#include "gh-preferences-window.h"
 #include "gh-role.h"
 #include "gh-role-cache.h"
 #include "gh-role-picker.h"
@@ -120,6 +121,22 @@ roles_listed_cb (gpointer data)
          g_list_model_get_n_items (gh_role_picker_get_model (picker)) > 0;
 }
 
+static GtkWindow *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      /* The list of toplevels holds it. */
+      if (GH_IS_PREFERENCES_WINDOW (window))
+        return window;
+    }
+  g_error ("No preferences window");
+}
+
 static void
 shoot (GhWindow   *window,
        const char *style)
@@ -128,6 +145,8 @@ shoot (GhWindow   *window,
   g_autofree char *main_png = g_strdup_printf ("window-roles-%s.png", style);
   g_autofree char *search_png = g_strdup_printf ("window-search-%s.png", style);
   g_autofree char *sign_ins_png = g_strdup_printf ("window-sign-ins-%s.png", style);
+  g_autofree char *preferences_png = g_strdup_printf ("window-preferences-%s.png", style);
+  GtkWindow *preferences;
 
   gh_window_show_page (window, GH_WINDOW_PAGE_MAIN, NULL);
   gh_role_picker_search (picker, "");
@@ -137,6 +156,12 @@ shoot (GhWindow   *window,
   gh_role_picker_search (picker, "");
   gh_window_show_page (window, GH_WINDOW_PAGE_SIGN_INS, NULL);
   save_png (GTK_WIDGET (window), sign_ins_png);
+
+  gh_window_show_page (window, GH_WINDOW_PAGE_PREFERENCES, NULL);
+  preferences = find_preferences ();
+  gtk_window_set_default_size (preferences, 640, 720);
+  save_png (GTK_WIDGET (preferences), preferences_png);
+  gtk_window_destroy (preferences);
 }
 
 static void
