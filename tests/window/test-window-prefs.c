@@ -549,6 +549,20 @@ test_preferences_gsettings (GhTestFixture *fixture)
   removed = lead_times_text (settings);
   g_assert_cmpstr (removed, ==, "[60, 15]");
 
+  /* The desktop search's switch, where the installed schema has its key */
+  if (gh_settings_has_key (settings, "search-provider-enabled"))
+    {
+      gboolean enabled = g_settings_get_boolean (settings, "search-provider-enabled");
+
+      g_assert_true (gtk_widget_get_visible (PREFS_CHILD (window, "search_provider_row")));
+      gtk_switch_set_active (GTK_SWITCH (PREFS_CHILD (window, "search_provider_switch")),
+                             !enabled);
+      g_assert_cmpint (g_settings_get_boolean (settings, "search-provider-enabled"), ==, !enabled);
+      g_settings_reset (settings, "search-provider-enabled");
+    }
+  else
+    g_assert_false (gtk_widget_get_visible (PREFS_CHILD (window, "search_provider_row")));
+
   /* No system entry in this HOME: on writes the user's entry, off removes it */
   autostart_switch = PREFS_CHILD (window, "autostart_switch");
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (autostart_switch)));
