@@ -43,6 +43,13 @@ gtk_ready (void)
 }
 
 static GtkWidget *
+present (GtkWidget *window)
+{
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static GtkWidget *
 template_child (gpointer    widget,
                 GType       type,
                 const char *name)
@@ -188,12 +195,8 @@ widget_visible_cb (gpointer data)
 static GtkWidget *
 open_add_session (void)
 {
-  GtkWidget *dialog;
-
   gtk_ready ();
-  dialog = gh_add_session_dialog_new (NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
-  return dialog;
+  return present (gh_add_session_dialog_new (NULL));
 }
 
 #define SESSION_CHILD(dialog, name) template_child (dialog, GH_TYPE_ADD_SESSION_DIALOG, name)
@@ -382,12 +385,8 @@ open_add_profile (const char *session_name)
   g_autoptr(GhSession) session = gh_test_load_session (session_name);
   g_autoptr(GhRole) role = gh_role_new (session_name, ACCOUNT, "Account 1",
                                         "account1@example.com", ROLE);
-  GtkWidget *dialog;
-
   gtk_ready ();
-  dialog = gh_add_profile_dialog_new (NULL, session, role);
-  gtk_window_present (GTK_WINDOW (dialog));
-  return dialog;
+  return present (gh_add_profile_dialog_new (NULL, session, role));
 }
 
 /* The defaults are the CLI's; the profile written is one botocore resolves, with the region
@@ -485,12 +484,8 @@ test_add_profile_clash (GhTestFixture *fixture)
 static GtkWidget *
 open_preferences (void)
 {
-  GtkWidget *window;
-
   gtk_ready ();
-  window = gh_preferences_window_new (NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
+  return present (gh_preferences_window_new (NULL));
 }
 
 #define PREFS_CHILD(window, name) template_child (window, GH_TYPE_PREFERENCES_WINDOW, name)

@@ -15,6 +15,15 @@
 #define SYNCED(s) "# Managed by Gatehouse (sign-in \"" s "\"): changes here are overwritten " \
                   "by gatehouse sync"
 
+/* What spec_for ("dev") writes */
+#define DEV_PROFILE ADDED ("acme") "\n" \
+                    "[profile dev]\n" \
+                    "sso_session = acme\n" \
+                    "sso_account_id = 111111111111\n" \
+                    "sso_role_name = ReadOnly\n" \
+                    "region = eu-west-1\n" \
+                    "output = json\n"
+
 static char *
 config_path (void)
 {
@@ -69,14 +78,7 @@ test_new_file (void)
   struct stat st;
 
   add_ok (path, &spec, FALSE);
-  assert_file (path,
-               ADDED ("acme") "\n"
-               "[profile dev]\n"
-               "sso_session = acme\n"
-               "sso_account_id = 111111111111\n"
-               "sso_role_name = ReadOnly\n"
-               "region = eu-west-1\n"
-               "output = json\n");
+  assert_file (path, DEV_PROFILE);
   g_assert_cmpint (stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
@@ -331,14 +333,7 @@ test_async (void)
   g_assert_no_error (error);
   g_assert_false (replaced);
   g_clear_object (&done);
-  assert_file (path,
-               ADDED ("acme") "\n"
-               "[profile dev]\n"
-               "sso_session = acme\n"
-               "sso_account_id = 111111111111\n"
-               "sso_role_name = ReadOnly\n"
-               "region = eu-west-1\n"
-               "output = json\n");
+  assert_file (path, DEV_PROFILE);
 
   spec.name = "dev";
   gh_profile_add_async (path, &spec, NULL, gh_test_keep_result, &result);
