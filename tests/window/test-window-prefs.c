@@ -60,16 +60,20 @@ template_child (gpointer    widget,
   return GTK_WIDGET (child);
 }
 
+typedef gboolean (*WidgetTest) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget in @widget's tree (itself included) that passes @test. */
 static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
+find_widget (GtkWidget     *widget,
+             WidgetTest     test,
+             gconstpointer  data)
 {
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+  if (test (widget, data))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_named (child, name);
+      GtkWidget *found = find_widget (child, test, data);
 
       if (found != NULL)
         return found;
@@ -77,21 +81,32 @@ find_named (GtkWidget  *widget,
   return NULL;
 }
 
+static gboolean
+has_name (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static gboolean
+has_type (GtkWidget     *widget,
+          gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  return find_widget (widget, has_name, name);
+}
+
 static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_widget (widget, has_type, GSIZE_TO_POINTER (type));
 }
 
 static void
@@ -726,15 +741,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
-  /* Not a skip: without a display nothing of the dialogs would be tested. */
-  if (!gh_test_display_up (&error))
-    g_error ("No display for the window: %s", error->message);
-  gh_test_add_subprocess_cases (cases, G_N_ELEMENTS (cases));
-  status = gh_test_env_run ();
-  gh_test_display_down ();
-  return status;
+  return gh_test_display_run_cases (cases, G_N_ELEMENTS (cases));
 }

@@ -497,15 +497,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   gh_test_env_init (&argc, &argv, GH_TEST_ENV_DEFAULT);
-  /* Not a skip: without a display nothing of the window would be tested. */
-  if (!gh_test_display_up (&error))
-    g_error ("No display for the window: %s", error->message);
-  gh_test_add_subprocess_cases (cases, G_N_ELEMENTS (cases));
-  status = gh_test_env_run ();
-  gh_test_display_down ();
-  return status;
+  return gh_test_display_run_cases (cases, G_N_ELEMENTS (cases));
 }
