@@ -365,6 +365,9 @@ gh_preferences_window_dispose (GObject *object)
 {
   GhPreferencesWindow *self = GH_PREFERENCES_WINDOW (object);
 
+  /* A shared session manager outlives the window */
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sessions, self);
   g_clear_pointer (&self->session_groups, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->sessions);

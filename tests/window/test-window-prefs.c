@@ -366,7 +366,10 @@ test_add_session_import (GhTestFixture *fixture)
                                       "sso_start_url = https://old-corp.awsapps.com/start\n"
                                       "sso_region = eu-west-2\n"
                                       "sso_account_id = " ACCOUNT "\n"
-                                      "sso_role_name = Admin\n", -1, NULL));
+                                      "sso_role_name = Admin\n"
+                                      "[sso-session old-corp]\n"
+                                      "sso_start_url = https://other.awsapps.com/start\n"
+                                      "sso_region = us-east-1\n", -1, NULL));
   dialog = open_add_session ();
   group = SESSION_CHILD (dialog, "import_group");
   g_assert_true (gtk_widget_get_visible (group));
@@ -384,7 +387,8 @@ test_add_session_import (GhTestFixture *fixture)
   g_assert_cmpstr (entry_text (SESSION_CHILD (dialog, "url_row")), ==,
                    "https://old-corp.awsapps.com/start");
   g_assert_cmpstr (entry_text (SESSION_CHILD (dialog, "region_row")), ==, "eu-west-2");
-  g_assert_cmpstr (entry_text (SESSION_CHILD (dialog, "name_row")), ==, "old-corp");
+  /* The portal's name is taken by another sign-in: the next free one */
+  g_assert_cmpstr (entry_text (SESSION_CHILD (dialog, "name_row")), ==, "old-corp-2");
   g_assert_true (gtk_widget_get_sensitive (SESSION_CHILD (dialog, "add_button")));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -438,7 +442,11 @@ test_add_profile (GhTestFixture *fixture)
                       "The region is not a valid AWS region name. Enter a region such as "
                       "us-east-1 or eu-west-1.");
 
+  /* No region is a profile without one, as `aws configure sso` allows */
   type_text (name, "from-window");
+  type_text (region, "");
+  g_assert_null (shown_message (PROFILE_CHILD (dialog, "region_message")));
+  g_assert_true (gtk_widget_get_sensitive (PROFILE_CHILD (dialog, "add_button")));
   type_text (region, "eu-west-1");
   for (guint i = 0; i < g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (output)));
        i++)
