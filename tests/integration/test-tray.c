@@ -356,65 +356,6 @@ test_credentials_kept_fresh (TrayFixture   *fixture,
   g_assert_cmpstr (current, ==, second);
 }
 
-/* The arguments the stand-in window (GATEHOUSE_WINDOW) was started with, one run a line,
- * as the shell joins them; NULL until it first ran. */
-static char *
-window_runs (TrayFixture *fixture)
-{
-  g_autofree char *log = gh_test_path (&fixture->env, "window-runs.log");
-  char *text = NULL;
-
-  if (!g_file_get_contents (log, &text, NULL, NULL))
-    return NULL;
-  return text;
-}
-
-typedef struct
-{
-  TrayFixture *fixture;
-  guint        lines;
-} RunsWait;
-
-static gboolean
-window_ran_cb (gpointer data)
-{
-  RunsWait *wait = data;
-  g_autofree char *runs = window_runs (wait->fixture);
-  guint lines = 0;
-
-  for (const char *p = runs; p != NULL && *p != '\0'; p++)
-    lines += *p == '\n';
-  return lines >= wait->lines;
-}
-
-/* The line of the `n`th run (from 1), waiting for it. */
-static char *
-wait_for_window_run (TrayFixture *fixture,
-                     guint        n)
-{
-  RunsWait wait = { fixture, n };
-  g_autofree char *runs = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  gh_test_wait_for (window_ran_cb, &wait, 10000, "the window process to start");
-  runs = window_runs (fixture);
-  lines = g_strsplit (runs, "\n", -1);
-  return g_strdup (lines[n - 1]);
-}
-
-/* A stand-in gatehouse-window that writes its arguments to window-runs.log and exits. */
-static void
-use_window_stand_in (TrayFixture *fixture)
-{
-  g_autofree char *script = gh_test_path (&fixture->env, "gatehouse-window");
-  g_autofree char *log = gh_test_path (&fixture->env, "window-runs.log");
-  g_autofree char *contents = g_strdup_printf ("#!/bin/sh\necho \"$*\" >> '%s'\n", log);
-
-  g_assert_true (g_file_set_contents (script, contents, -1, NULL));
-  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
-  g_ptr_array_add (fixture->env.extra_env, g_strconcat ("GATEHOUSE_WINDOW=", script, NULL));
-}
-
 static void
 test_window_items (TrayFixture   *fixture,
                    gconstpointer  data)
