@@ -162,9 +162,11 @@ console_opened_cb (GObject      *object,
   g_free (data);
 }
 
-void
-_gh_tray_service_open_console (GhTrayService *self,
-                               const char    *target)
+/* container_name: NULL for the preferences' choice, "" for one named ACCOUNT_NAME/ROLE. */
+static void
+open_console (GhTrayService *self,
+              const char    *target,
+              const char    *container_name)
 {
   g_autofree char *session_name = NULL;
   g_autofree char *account_id = NULL;
@@ -189,10 +191,26 @@ _gh_tray_service_open_console (GhTrayService *self,
   gh_console_request_set_account_name (request,
                                        _gh_tray_service_get_account_name (self, session_name,
                                                                           account_id));
+  if (container_name != NULL)
+    gh_console_request_set_container_name (request, container_name);
   data = g_new0 (ConsoleData, 1);
   data->self = g_object_ref (self);
   data->target = g_strdup (target);
   gh_console_request_open_async (request, self->cancellable, console_opened_cb, data);
+}
+
+void
+_gh_tray_service_open_console (GhTrayService *self,
+                               const char    *target)
+{
+  open_console (self, target, NULL);
+}
+
+void
+_gh_tray_service_open_console_in_container (GhTrayService *self,
+                                            const char    *target)
+{
+  open_console (self, target, "");
 }
 
 /* Sync: one report for the sign-ins asked for, in the order of the config file, once their role
@@ -704,13 +722,33 @@ _gh_tray_service_present_window (GhTrayService *self,
   g_subprocess_wait_check_async (process, NULL, window_exited_cb, NULL);
 }
 
+/* The window's roles page with `terms` in the search field. */
+void
+_gh_tray_service_present_roles_search (GhTrayService *self,
+                                       const char    *terms)
+{
+  _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_ROLES, terms);
+}
+
 /* Actions */
 
 static GhSession *
 lookup_session (GhTrayService *self,
                 GVariant      *parameter)
 {
-  return gh_session_manager_lookup (self->sessions, g_variant_get_string (parameter, NULL));
+  const char *name = g_variant_get_string (parameter, NULL);
+  GhSession *session = gh_session_manager_lookup (self->sessions, name);
+  g_autoptr(GError) error = NULL;
+
+  /* A sign-in added a moment ago (the window's "Add sign-in…", which then asks to sign in)
+   * is in the file before the file monitor's coalesced reload has read it. */
+  if (session == NULL)
+    {
+      if (!gh_session_manager_reload (self->sessions, &error))
+        g_debug ("Cannot read the sign-ins again: %s", error->message);
+      session = gh_session_manager_lookup (self->sessions, name);
+    }
+  return session;
 }
 
 static void
@@ -795,6 +833,14 @@ show_window_activated (GSimpleAction *action,
 }
 
 static void
+show_roles_search_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  _gh_tray_service_present_roles_search (user_data, g_variant_get_string (parameter, NULL));
+}
+
+static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
@@ -818,6 +864,7 @@ static const GActionEntry action_entries[] = {
   { "refresh-roles", refresh_roles_activated, "s" },
   { "retry", retry_activated, "s" },
   { "show-window", show_window_activated, "s" },
+  { "show-roles-search", show_roles_search_activated, "s" },
   { "quit", quit_activated },
   { "sessions", NULL, NULL, "@a{s(sxx)} {}", sessions_change_state },
 };

@@ -12,6 +12,7 @@
 #include "gh-notifier.h"
 #include "gh-refresh-scheduler.h"
 #include "gh-role-list.h"
+#include "gh-search-provider.h"
 #include "gh-session-manager.h"
 #include "gh-status-notifier.h"
 #include "gh-tray-service.h"
@@ -43,6 +44,7 @@ struct _GhTrayService
   GhNotifier          *notifier;
   GhRefreshScheduler  *scheduler;
   GhCredentialsKeeper *keeper;
+  GhSearchProvider    *search_provider;   /* on the bus from dbus_register to dbus_unregister */
   GSimpleAction       *sessions_action;
   GPtrArray           *monitors;          /* GFileMonitor of what the manager does not watch */
   GCancellable        *cancellable;
@@ -83,6 +85,9 @@ void        _gh_tray_service_present_sign_in   (GhSession     *session,
                                                 GhTrayService *self);
 void        _gh_tray_service_open_console      (GhTrayService *self,
                                                 const char    *target);
+/* In a Firefox container named ACCOUNT_NAME/ROLE (or the role's own from the preferences). */
+void        _gh_tray_service_open_console_in_container (GhTrayService *self,
+                                                        const char    *target);
 void        _gh_tray_service_refresh_roles     (GhTrayService *self,
                                                 GhSession     *session,
                                                 gboolean       sync_after);
@@ -91,5 +96,9 @@ void        _gh_tray_service_refresh_roles     (GhTrayService *self,
 void        _gh_tray_service_present_window    (GhTrayService *self,
                                                 const char    *page,
                                                 const char    *terms);
+/* The roles page searching for `terms` (the desktop's search handing over: LaunchSearch, the
+ * "show-roles-search" action). */
+void        _gh_tray_service_present_roles_search (GhTrayService *self,
+                                                   const char    *terms);
 
 G_END_DECLS

@@ -90,7 +90,9 @@ check_fields (GhAddProfileDialog *self)
 
   gh_profile_validate_name (field_text (self->name_row), &name_error);
   ok &= show_check (self->name_row, self->name_message, name_error);
-  gh_validate_region (field_text (self->region_row), &region_error);
+  /* Empty: no region key, as `aws configure sso` leaves it when none is given */
+  if (field_text (self->region_row)[0] != '\0')
+    gh_validate_region (field_text (self->region_row), &region_error);
   ok &= show_check (self->region_row, self->region_message, region_error);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), ok);

@@ -152,6 +152,23 @@ check_fields (GhAddSessionDialog *self)
   return ok;
 }
 
+/* The portal's name, or with "-2", "-3", … when a sign-in has it already (a second
+ * instance of the same organisation, say). */
+static char *
+free_name (GhAddSessionDialog *self,
+           const char         *url)
+{
+  g_autofree char *base = gh_start_url_suggest_session_name (url);
+  char *name = g_strdup (base);
+
+  for (guint i = 2; name_is_taken (self, name) && i < 100; i++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s-%u", base, i);
+    }
+  return name;
+}
+
 /* Typing */
 
 static void
@@ -170,7 +187,7 @@ url_changed_cb (GhAddSessionDialog *self)
     }
   if (!self->name_typed)
     {
-      g_autofree char *name = url[0] != '\0' ? gh_start_url_suggest_session_name (url) : NULL;
+      g_autofree char *name = url[0] != '\0' ? free_name (self, url) : NULL;
 
       set_field_text (self, self->name_row, name);
     }

@@ -190,12 +190,15 @@ add_lead_time_rows (GhPreferencesWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (lead_time_choices); i++)
     {
       g_autofree char *title = lead_time_title (lead_time_choices[i]);
+      g_autofree char *name = g_strdup_printf ("lead-time-%u", lead_time_choices[i]);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
       LeadTime *lead = g_new0 (LeadTime, 1);
 
       lead->settings = g_object_ref (self->settings);
       lead->minutes = (gint32) lead_time_choices[i];
+      /* Named for tests and the inspector */
+      gtk_widget_set_name (check, name);
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
@@ -244,21 +247,44 @@ bind_settings (GhPreferencesWindow *self)
 /* Start at login */
 
 static void
+show_autostart (GhPreferencesWindow *self,
+                gboolean             enabled)
+{
+  self->loading = TRUE;
+  gtk_switch_set_active (self->autostart_switch, enabled);
+  self->loading = FALSE;
+}
+
+static void
+autostart_set_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GhPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean done = gh_autostart_set_enabled_finish (result, &error);
+
+  /* Closed meanwhile */
+  if (self->autostart_switch == NULL)
+    return;
+
+  if (!done)
+    show_toast (self, error->message);
+  /* What the desktop will really do, which a refusal left as it was */
+  show_autostart (self, gh_autostart_get_enabled ());
+  gtk_widget_set_sensitive (GTK_WIDGET (self->autostart_switch), TRUE);
+}
+
+/* In Flatpak the portal may ask the person first: the switch waits for the answer. */
+static void
 autostart_toggled_cb (GhPreferencesWindow *self)
 {
-  gboolean active = gtk_switch_get_active (self->autostart_switch);
-  g_autoptr(GError) error = NULL;
-
   if (self->loading)
     return;
 
-  if (!gh_autostart_set_enabled (active, &error))
-    {
-      show_toast (self, error->message);
-      self->loading = TRUE;
-      gtk_switch_set_active (self->autostart_switch, gh_autostart_get_enabled ());
-      self->loading = FALSE;
-    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->autostart_switch), FALSE);
+  gh_autostart_set_enabled_async (gtk_switch_get_active (self->autostart_switch), NULL,
+                                  autostart_set_cb, g_object_ref (self));
 }
 
 /* Sign-ins */
@@ -326,9 +352,7 @@ gh_preferences_window_constructed (GObject *object)
 
   bind_settings (self);
 
-  self->loading = TRUE;
-  gtk_switch_set_active (self->autostart_switch, gh_autostart_get_enabled ());
-  self->loading = FALSE;
+  show_autostart (self, gh_autostart_get_enabled ());
 
   ensure_session_manager (self);
   g_signal_connect_object (self->sessions, "items-changed", G_CALLBACK (show_sessions), self,
@@ -341,6 +365,9 @@ gh_preferences_window_dispose (GObject *object)
 {
   GhPreferencesWindow *self = GH_PREFERENCES_WINDOW (object);
 
+  /* A shared session manager outlives the window */
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sessions, self);
   g_clear_pointer (&self->session_groups, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->sessions);

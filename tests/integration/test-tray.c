@@ -216,6 +216,39 @@ test_activate_signs_in (TrayFixture   *fixture,
   gh_test_assert_contains (out, "signed in");
 }
 
+/* A sign-in written to the config file a moment before "login" is asked for (the window adds
+ * one, then asks the service to sign in) is found, not ignored until the file monitor's
+ * coalesced reload. */
+static void
+test_login_just_added (TrayFixture   *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *first = gh_test_unique_name ("present");
+  g_autofree char *added = gh_test_unique_name ("just-added");
+  g_autofree char *path = gh_test_path (&fixture->env, ".aws/config");
+  g_autofree char *url = gh_test_start_url (&fixture->env);
+  g_autofree char *contents = NULL;
+  g_autofree char *with_added = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder parameters;
+  StateWait wait = { fixture, added };
+
+  gh_test_add_session (&fixture->env, first);
+  start_service (fixture);
+  wait_for_row (fixture, "Sign in");
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  with_added = g_strdup_printf ("%s[sso-session %s]\nsso_start_url = %s\nsso_region = us-east-1\n",
+                                contents, added, url);
+  g_assert_true (g_file_set_contents (path, with_added, -1, NULL));
+  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
+  g_variant_builder_add (&parameters, "v", g_variant_new_string (added));
+  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Activate",
+                g_variant_new ("(sava{sv})", "login", &parameters, NULL), NULL);
+  wait_for_browser (fixture, "/authorize");
+  gh_test_wait_until (signed_in_cb, &wait, 30000);
+}
+
 /* Tokens of 20 s refreshed 15 s before they expire: a refresh every 5–6.5 s (the jitter is a
  * tenth of the window), and never less than 13 s of a token left. */
 #define REFRESH_LIFETIME 20
@@ -321,65 +354,6 @@ test_credentials_kept_fresh (TrayFixture   *fixture,
   current = section_key (fixture, "kept");
   g_assert_cmpstr (resolved, ==, current);
   g_assert_cmpstr (current, ==, second);
-}
-
-/* The arguments the stand-in window (GATEHOUSE_WINDOW) was started with, one run a line,
- * as the shell joins them; NULL until it first ran. */
-static char *
-window_runs (TrayFixture *fixture)
-{
-  g_autofree char *log = gh_test_path (&fixture->env, "window-runs.log");
-  char *text = NULL;
-
-  if (!g_file_get_contents (log, &text, NULL, NULL))
-    return NULL;
-  return text;
-}
-
-typedef struct
-{
-  TrayFixture *fixture;
-  guint        lines;
-} RunsWait;
-
-static gboolean
-window_ran_cb (gpointer data)
-{
-  RunsWait *wait = data;
-  g_autofree char *runs = window_runs (wait->fixture);
-  guint lines = 0;
-
-  for (const char *p = runs; p != NULL && *p != '\0'; p++)
-    lines += *p == '\n';
-  return lines >= wait->lines;
-}
-
-/* The line of the `n`th run (from 1), waiting for it. */
-static char *
-wait_for_window_run (TrayFixture *fixture,
-                     guint        n)
-{
-  RunsWait wait = { fixture, n };
-  g_autofree char *runs = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  gh_test_wait_for (window_ran_cb, &wait, 10000, "the window process to start");
-  runs = window_runs (fixture);
-  lines = g_strsplit (runs, "\n", -1);
-  return g_strdup (lines[n - 1]);
-}
-
-/* A stand-in gatehouse-window that writes its arguments to window-runs.log and exits. */
-static void
-use_window_stand_in (TrayFixture *fixture)
-{
-  g_autofree char *script = gh_test_path (&fixture->env, "gatehouse-window");
-  g_autofree char *log = gh_test_path (&fixture->env, "window-runs.log");
-  g_autofree char *contents = g_strdup_printf ("#!/bin/sh\necho \"$*\" >> '%s'\n", log);
-
-  g_assert_true (g_file_set_contents (script, contents, -1, NULL));
-  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
-  g_ptr_array_add (fixture->env.extra_env, g_strconcat ("GATEHOUSE_WINDOW=", script, NULL));
 }
 
 static void
@@ -592,6 +566,8 @@ main (int    argc,
 
   g_test_add ("/tray/register-menu-favourite", TrayFixture, NULL, tray_setup,
               test_register_menu_favourite, tray_teardown);
+  g_test_add ("/tray/login-just-added", TrayFixture, NULL, tray_setup,
+              test_login_just_added, tray_teardown);
   g_test_add ("/tray/activate-signs-in", TrayFixture, NULL, tray_setup,
               test_activate_signs_in, tray_teardown);
   g_test_add ("/tray/ending-notification", TrayFixture, NULL, tray_setup,

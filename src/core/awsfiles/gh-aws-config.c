@@ -787,11 +787,14 @@ gh_aws_config_add_session (const char                *path,
   return edit_config (path, add_session_edit, (gpointer) config, NULL, error);
 }
 
-static GhSsoSessionConfig *
-session_config_copy (const GhSsoSessionConfig *config)
+GhSsoSessionConfig *
+gh_sso_session_config_copy (const GhSsoSessionConfig *config)
 {
-  GhSsoSessionConfig *copy = g_new0 (GhSsoSessionConfig, 1);
+  GhSsoSessionConfig *copy;
 
+  g_return_val_if_fail (config != NULL, NULL);
+
+  copy = g_new0 (GhSsoSessionConfig, 1);
   copy->name = g_strdup (config->name);
   copy->start_url = g_strdup (config->start_url);
   copy->region = g_strdup (config->region);
@@ -846,7 +849,7 @@ gh_aws_config_add_session_async (const char                *path,
 
   job = g_new0 (AddSessionJob, 1);
   job->path = g_strdup (path);
-  job->config = session_config_copy (config);
+  job->config = gh_sso_session_config_copy (config);
   gh_file_job_run_async (gh_aws_config_add_session_async, add_session_job, job,
                          (GDestroyNotify) add_session_job_free, cancellable, callback,
                          user_data);

@@ -28,6 +28,7 @@ typedef struct
   gboolean  cache_refresh_token; /* gatehouse_cache_refresh_token = true */
 } GhSsoSessionConfig;
 
+GhSsoSessionConfig *gh_sso_session_config_copy       (const GhSsoSessionConfig *config);
 void                gh_sso_session_config_free       (GhSsoSessionConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhSsoSessionConfig, gh_sso_session_config_free)
 

@@ -2,9 +2,9 @@
  *
  * A search runs over every cached role of every sign-in on each key press (15,000 roles within a
  * few milliseconds), so the common case must not allocate: account ids, role names and most
- * account names are ASCII, and for an ASCII field and an ASCII term "case-folded substring" is
- * the same as an ASCII case-insensitive substring. Only a field with other characters is
- * normalized and case-folded (into a copy) before it is searched.
+ * account names are ASCII, and an ASCII text normalized and case-folded is its lower-case form,
+ * made on the stack a word at a time and searched in place. Only a field with other
+ * characters is normalized and case-folded on the heap.
  */
 #define G_LOG_DOMAIN "gh-role-match"
 
@@ -34,7 +34,7 @@ enum { N_FIELDS = 5 };
 static char *
 fold (const char *text)
 {
-  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
 
   /* Not UTF-8: compare it as it is rather than not at all. */
   if (normalized == NULL)
@@ -83,7 +83,7 @@ gh_role_matcher_new (const char *query)
         continue;
 
       term = &matcher->terms[n++];
-      term->text = g_steal_pointer (&words[i]);
+      term->text = g_strdup (words[i]);
       term->len = strlen (term->text);
       term->is_ascii = is_ascii (term->text, &term->len);
     }
@@ -112,77 +112,108 @@ gh_role_matcher_is_empty (GhRoleMatcher *matcher)
   return matcher->n_terms == 0;
 }
 
-/* @needle is lower case already (folded ASCII). */
+/* Fields this long or longer (rare: names are short) are folded on the heap. */
+#define FIELD_BUFFER_SIZE 128
+
+#define HIGH_BITS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* The lower-case copy of an ASCII text, eight bytes at a time: FALSE (and `buffer` undefined)
+ * when it has other bytes. `len` < sizeof buffer. */
 static gboolean
-ascii_contains (const char *haystack,
-                gsize       haystack_len,
-                const char *needle,
-                gsize       needle_len)
+fold_ascii (const char *text,
+            gsize       len,
+            char       *buffer)
 {
-  guchar first = needle[0];
+  gsize i = 0;
 
-  if (needle_len > haystack_len)
-    return FALSE;
-
-  for (gsize i = 0; i <= haystack_len - needle_len; i++)
+  for (; i + 8 <= len; i += 8)
     {
-      gsize j;
+      guint64 word, from_a, past_z;
 
-      if ((guchar) g_ascii_tolower (haystack[i]) != first)
-        continue;
-
-      for (j = 1; j < needle_len; j++)
-        {
-          if (g_ascii_tolower (haystack[i + j]) != needle[j])
-            break;
-        }
-      if (j == needle_len)
-        return TRUE;
+      memcpy (&word, text + i, 8);
+      if (word & HIGH_BITS)
+        return FALSE;
+      /* Per byte (all below 0x80, so no carries): high bit set from 'A' on, and past 'Z'. */
+      from_a = word + G_GUINT64_CONSTANT (0x3f3f3f3f3f3f3f3f);
+      past_z = word + G_GUINT64_CONSTANT (0x2525252525252525);
+      word |= ((from_a & ~past_z) & HIGH_BITS) >> 2;
+      memcpy (buffer + i, &word, 8);
     }
+  for (; i < len; i++)
+    {
+      guchar c = text[i];
 
-  return FALSE;
+      if (c >= 0x80)
+        return FALSE;
+      buffer[i] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+  buffer[len] = '\0';
+  return TRUE;
 }
 
-/* One field, in the form its terms are compared with: the text itself when it is ASCII, else a
- * folded copy (made on first use: most searches decide on the ASCII fields). */
+/* One field, in the form its terms are compared with (made when a term first needs it: most
+ * searches decide on the first fields): a lower-case copy on the stack when it is ASCII, else
+ * normalized and case-folded on the heap. */
 typedef struct
 {
   const char *text;
-  gsize       len;
-  char       *folded;
+  const char *folded;      /* NULL until needed */
+  gsize       len;         /* of folded */
+  char       *heap;
   gboolean    is_ascii;
-  gboolean    prepared;
+  char        buffer[FIELD_BUFFER_SIZE];
 } Field;
 
 static void
 field_prepare (Field *field)
 {
-  if (field->prepared)
-    return;
+  gsize len = strlen (field->text);
 
-  field->prepared = TRUE;
-  field->is_ascii = is_ascii (field->text, &field->len);
-  if (!field->is_ascii)
+  if (len < FIELD_BUFFER_SIZE && fold_ascii (field->text, len, field->buffer))
     {
-      field->folded = fold (field->text);
-      field->len = strlen (field->folded);
+      field->is_ascii = TRUE;
+      field->folded = field->buffer;
+      field->len = len;
+      return;
     }
+  field->heap = fold (field->text);
+  field->folded = field->heap;
+  field->len = strlen (field->heap);
+}
+
+/* strstr() for short texts: its setup costs more than the search of a name. */
+static gboolean
+contains (const char *haystack,
+          gsize       haystack_len,
+          const char *needle,
+          gsize       needle_len)
+{
+  const char *p = haystack;
+  const char *last;
+
+  if (needle_len > haystack_len)
+    return FALSE;
+  last = haystack + haystack_len - needle_len;
+  while (p <= last && (p = memchr (p, needle[0], last - p + 1)) != NULL)
+    {
+      if (memcmp (p + 1, needle + 1, needle_len - 1) == 0)
+        return TRUE;
+      p++;
+    }
+  return FALSE;
 }
 
 static gboolean
 field_contains (Field      *field,
                 const Term *term)
 {
-  field_prepare (field);
+  if (field->folded == NULL)
+    field_prepare (field);
 
-  if (field->is_ascii)
-    {
-      /* A folded ASCII field is ASCII: it cannot hold a term that is not. */
-      return term->is_ascii &&
-             ascii_contains (field->text, field->len, term->text, term->len);
-    }
-
-  return strstr (field->folded, term->text) != NULL;
+  /* A folded ASCII field is ASCII: it cannot hold a term that is not. */
+  if (field->is_ascii && !term->is_ascii)
+    return FALSE;
+  return contains (field->folded, field->len, term->text, term->len);
 }
 
 gboolean
@@ -195,7 +226,7 @@ gh_role_matcher_match (GhRoleMatcher *matcher,
 {
   const char *texts[N_FIELDS] = { account_name, account_id, account_email, role_name,
                                   profile_name };
-  Field fields[N_FIELDS] = { { 0 } };
+  Field fields[N_FIELDS];
   guint n_fields = 0;
   gboolean matches = TRUE;
 
@@ -204,7 +235,15 @@ gh_role_matcher_match (GhRoleMatcher *matcher,
   for (guint i = 0; i < N_FIELDS; i++)
     {
       if (texts[i] != NULL && texts[i][0] != '\0')
-        fields[n_fields++].text = texts[i];
+        {
+          Field *field = &fields[n_fields++];
+
+          /* Not the buffer: it is written only when used. */
+          field->text = texts[i];
+          field->folded = NULL;
+          field->heap = NULL;
+          field->is_ascii = FALSE;
+        }
     }
 
   for (guint t = 0; t < matcher->n_terms && matches; t++)
@@ -218,7 +257,7 @@ gh_role_matcher_match (GhRoleMatcher *matcher,
     }
 
   for (guint f = 0; f < n_fields; f++)
-    g_free (fields[f].folded);
+    g_free (fields[f].heap);
 
   return matches;
 }

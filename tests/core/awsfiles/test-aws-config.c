@@ -1206,22 +1206,25 @@ test_add_async (void)
   g_autofree char *path = home_config_path ();
   g_autofree char *contents = NULL;
   GAsyncResult *result = NULL;
+  GAsyncResult *done = NULL;
   g_autoptr(GError) error = NULL;
   GhSsoSessionConfig config = { .name = "async", .start_url = START_URL,
                                 .region = "eu-west-1" };
 
   gh_aws_config_add_session_async (path, &config, NULL, gh_test_keep_result, &result);
-  g_assert_true (gh_aws_config_add_session_finish (gh_test_wait_result (&result), &error));
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_aws_config_add_session_finish (done, &error));
   g_assert_no_error (error);
-  g_clear_object (&result);
+  g_clear_object (&done);
   contents = gh_test_read_file (path, NULL);
   g_assert_cmpstr (contents, ==, "[sso-session async]\nsso_start_url = " START_URL "\n"
                                  "sso_region = eu-west-1\n");
 
   gh_aws_config_add_session_async (path, &config, NULL, gh_test_keep_result, &result);
-  g_assert_false (gh_aws_config_add_session_finish (gh_test_wait_result (&result), &error));
+  done = gh_test_wait_result (&result);
+  g_assert_false (gh_aws_config_add_session_finish (done, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
-  g_clear_object (&result);
+  g_clear_object (&done);
 }
 
 /* The option `session add --cache-refresh-token` sets, changed later in place: the rest of the
@@ -1234,6 +1237,7 @@ test_cache_refresh_token (void)
   g_autofree char *off = NULL;
   g_autoptr(GhSsoSessionConfig) config = NULL;
   GAsyncResult *result = NULL;
+  GAsyncResult *done = NULL;
   g_autoptr(GError) error = NULL;
   const char *original = "# mine\n[sso-session work]\nsso_start_url = " START_URL "\n"
                          "sso_region = us-east-1\n\n[profile x]\nregion = us-west-2\n";
@@ -1241,10 +1245,11 @@ test_cache_refresh_token (void)
   gh_test_write_file (path, original, -1);
   gh_aws_config_set_cache_refresh_token_async (path, "work", TRUE, NULL, gh_test_keep_result,
                                                &result);
-  g_assert_true (gh_aws_config_set_cache_refresh_token_finish (gh_test_wait_result (&result),
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_aws_config_set_cache_refresh_token_finish (done,
                                                                &error));
   g_assert_no_error (error);
-  g_clear_object (&result);
+  g_clear_object (&done);
   on = gh_test_read_file (path, NULL);
   g_assert_cmpstr (on, ==, "# mine\n[sso-session work]\nsso_start_url = " START_URL "\n"
                            "sso_region = us-east-1\ngatehouse_cache_refresh_token = true\n\n"

@@ -1611,6 +1611,7 @@ test_store_settings (void)
   g_autofree char *reset = NULL;
   g_autofree char *after = NULL;
   GAsyncResult *result = NULL;
+  GAsyncResult *done = NULL;
   g_autoptr(GError) error = NULL;
   const char *original = "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n"
                          "sso_region = us-east-1\n# keep me\n[profile hand]\nregion = eu-west-1\n";
@@ -1623,9 +1624,10 @@ test_store_settings (void)
   settings->credential_process = TRUE;
   gh_profile_sync_store_settings_async (path, "acme", settings, GH_SYNC_SETTINGS_ALL, NULL,
                                         gh_test_keep_result, &result);
-  g_assert_true (gh_profile_sync_store_settings_finish (gh_test_wait_result (&result), &error));
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_profile_sync_store_settings_finish (done, &error));
   g_assert_no_error (error);
-  g_clear_object (&result);
+  g_clear_object (&done);
 
   stored = gh_test_read_file (path, NULL);
   g_assert_cmpstr (stored, ==,

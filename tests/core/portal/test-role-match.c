@@ -101,6 +101,11 @@ test_unicode (void)
     { "cafe\u0301", "Café", TRUE },            /* decomposed é in the term, composed in the field */
     { "café", "Cafe\u0301", TRUE },
     { "café", "Cafe", FALSE },                 /* no accent stripping */
+    { "cafe", "Cafe\u0301 team", FALSE },       /* an ASCII match that a combining accent ends */
+    { "cafe", "Cafe team", TRUE },
+    { "team", "Café team", TRUE },             /* after a character beyond ASCII */
+    { "team", "\u00c9quipe team", TRUE },
+    { "quipe", "\u00c9quipe", TRUE },
     { "müller", "Muller", FALSE },
     { "ü", "Mueller", FALSE },
     { "δοκιμή", "ΔΟΚΙΜΉ", TRUE },
@@ -128,6 +133,42 @@ test_mixed (void)
                                          "ViewOnly", "zurich-viewer"));
 }
 
+/* Fields of any length and case, around the eight-byte steps of the ASCII folding. */
+static void
+test_lengths (void)
+{
+  for (guint len = 1; len < 300; len += len < 20 ? 1 : 37)
+    {
+      g_autoptr(GString) field = g_string_new (NULL);
+      g_autoptr(GhRoleMatcher) end = gh_role_matcher_new ("zq");
+      g_autoptr(GhRoleMatcher) start = gh_role_matcher_new ("qz");
+      g_autoptr(GhRoleMatcher) missing = gh_role_matcher_new ("zz");
+
+      for (guint i = 0; i < len; i++)
+        g_string_append_c (field, "AbCdEfGhIjKlM@[`{"[i % 17]);
+      g_string_prepend (field, "QZ");
+      g_string_append (field, "ZQ");
+
+      g_test_message ("length %u", len + 4);
+      g_assert_true (gh_role_matcher_match (end, field->str, NULL, NULL, NULL, NULL));
+      g_assert_true (gh_role_matcher_match (start, NULL, NULL, NULL, NULL, field->str));
+      g_assert_false (gh_role_matcher_match (missing, field->str, NULL, NULL, NULL, NULL));
+    }
+
+  /* Only letters change case: '@' and '[' border 'A'–'Z', '`' and '{' border 'a'–'z'. */
+  {
+    g_autoptr(GhRoleMatcher) same = gh_role_matcher_new ("@[@[");
+    g_autoptr(GhRoleMatcher) lowered = gh_role_matcher_new ("`{");
+    g_autoptr(GhRoleMatcher) raised = gh_role_matcher_new ("@[");
+    const char *upper_side = "@[@[@[@[@[@[@[@[@[";
+    const char *lower_side = "`{`{`{`{`{`{`{`{`{";
+
+    g_assert_true (gh_role_matcher_match (same, upper_side, NULL, NULL, NULL, NULL));
+    g_assert_false (gh_role_matcher_match (lowered, upper_side, NULL, NULL, NULL, NULL));
+    g_assert_false (gh_role_matcher_match (raised, lower_side, NULL, NULL, NULL, NULL));
+  }
+}
+
 /* Bytes that are not UTF-8 (a hand-edited cache) are compared as they are, not dropped. */
 static void
 test_invalid_utf8 (void)
@@ -152,6 +193,7 @@ main (int   argc,
   g_test_add_func ("/role-match/null-fields", test_null_fields);
   g_test_add_func ("/role-match/unicode", test_unicode);
   g_test_add_func ("/role-match/mixed", test_mixed);
+  g_test_add_func ("/role-match/lengths", test_lengths);
   g_test_add_func ("/role-match/invalid-utf8", test_invalid_utf8);
 
   return g_test_run ();
