@@ -272,30 +272,34 @@ test_search_enter (GhTestFixture *fixture)
   window_test_clear (&test);
 }
 
+typedef struct
+{
+  const char *account_name;
+  const char *role_name;
+} RowWanted;
+
+static gboolean
+is_row_of (gpointer      widget,
+           gconstpointer data)
+{
+  const RowWanted *wanted = data;
+  GhRole *role;
+
+  if (!GH_IS_ROLE_ROW (widget) || (role = gh_role_row_get_role (widget)) == NULL)
+    return FALSE;
+  return g_strcmp0 (gh_role_get_account_name (role), wanted->account_name) == 0 &&
+         g_strcmp0 (gh_role_get_role_name (role), wanted->role_name) == 0;
+}
+
 /* The row showing `role_name` of `account_name`, among the rows the list view made. */
 static GhRoleRow *
 find_row (GtkWidget  *widget,
           const char *account_name,
           const char *role_name)
 {
-  if (GH_IS_ROLE_ROW (widget))
-    {
-      GhRole *role = gh_role_row_get_role (GH_ROLE_ROW (widget));
+  RowWanted wanted = { account_name, role_name };
 
-      if (role != NULL && g_strcmp0 (gh_role_get_account_name (role), account_name) == 0 &&
-          g_strcmp0 (gh_role_get_role_name (role), role_name) == 0)
-        return GH_ROLE_ROW (widget);
-      return NULL;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GhRoleRow *row = find_row (child, account_name, role_name);
-
-      if (row != NULL)
-        return row;
-    }
-  return NULL;
+  return gh_test_find_widget (widget, is_row_of, &wanted);
 }
 
 typedef struct
