@@ -1,4 +1,10 @@
-/* gh-role-results.c — the roles of a source model that pass a filter, as stable row slots */
+/* gh-role-results.c — the roles of a source model that pass a filter, as stable row slots
+ *
+ * A list view makes a row for each new item near what it shows (GTK 4.8: about two hundred,
+ * a millisecond or so each), all in the items-changed that brings them. So when the results
+ * grow by many (the first listing, a cleared search) the first GROW_BATCH slots come at once
+ * and the next ones a batch per idle, until the list view has its rows; the rest then come at
+ * once, as they make no rows. No frame waits for two hundred rows. */
 #include "config.h"
 
 #include "gh-role-results.h"
@@ -11,8 +17,14 @@ struct _GhRoleResults
   GhRoleFilterFunc  func;
   gpointer          user_data;
   GPtrArray        *slots;      /* GhRoleSlot, one per match */
-  GPtrArray        *matches;    /* GhRole the slots show, in order */
+  GPtrArray        *matches;    /* GhRole that pass, in order; the slots show the first ones */
+  guint             grow_id;    /* adds the next batch of slots */
 };
+
+/* Slots added per main-loop turn while the list view makes rows for them, and how many slots
+ * cover the rows it makes. */
+#define GROW_BATCH 40
+#define GROW_ROWS 240
 
 static void gh_role_results_list_model_init (GListModelInterface *iface);
 
@@ -56,6 +68,7 @@ gh_role_results_dispose (GObject *object)
 {
   GhRoleResults *self = GH_ROLE_RESULTS (object);
 
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   g_clear_object (&self->source);
   g_ptr_array_set_size (self->slots, 0);
   g_ptr_array_set_size (self->matches, 0);
@@ -139,30 +152,61 @@ match_shown (GhRoleResults *self)
   return matches;
 }
 
+/* Adds slots for the matches not shown yet: a batch while the list view makes rows for
+ * them, then all the rest. */
+static void
+grow (GhRoleResults *self)
+{
+  guint before = self->slots->len;
+  guint after = self->matches->len;
+
+  if (before < GROW_ROWS && after - before > GROW_BATCH)
+    after = before + GROW_BATCH;
+  for (guint i = before; i < after; i++)
+    g_ptr_array_add (self->slots, gh_role_slot_new (g_ptr_array_index (self->matches, i)));
+  if (after > before)
+    g_list_model_items_changed (G_LIST_MODEL (self), before, 0, after - before);
+}
+
+static gboolean
+grow_cb (gpointer user_data)
+{
+  GhRoleResults *self = user_data;
+
+  grow (self);
+  if (self->slots->len < self->matches->len)
+    return G_SOURCE_CONTINUE;
+  self->grow_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 void
 gh_role_results_refilter (GhRoleResults   *self,
                           GtkFilterChange  change)
 {
   g_autoptr(GPtrArray) matches = NULL;
-  guint before, after, kept;
+  guint before, kept;
 
   g_return_if_fail (GH_IS_ROLE_RESULTS (self));
 
   matches = change == GTK_FILTER_CHANGE_MORE_STRICT ? match_shown (self) : match_source (self);
-  before = self->slots->len;
-  after = matches->len;
-  kept = MIN (before, after);
-
-  for (guint i = 0; i < kept; i++)
-    gh_role_slot_set_role (g_ptr_array_index (self->slots, i),
-                           g_ptr_array_index (matches, i));
-  if (after < before)
-    g_ptr_array_remove_range (self->slots, after, before - after);
-  for (guint i = before; i < after; i++)
-    g_ptr_array_add (self->slots, gh_role_slot_new (g_ptr_array_index (matches, i)));
-
   g_ptr_array_unref (self->matches);
   self->matches = g_steal_pointer (&matches);
-  if (before != after)
-    g_list_model_items_changed (G_LIST_MODEL (self), kept, before - kept, after - kept);
+
+  before = self->slots->len;
+  kept = MIN (before, self->matches->len);
+  for (guint i = 0; i < kept; i++)
+    gh_role_slot_set_role (g_ptr_array_index (self->slots, i),
+                           g_ptr_array_index (self->matches, i));
+  if (kept < before)
+    {
+      g_ptr_array_remove_range (self->slots, kept, before - kept);
+      g_list_model_items_changed (G_LIST_MODEL (self), kept, before - kept, 0);
+    }
+
+  grow (self);
+  if (self->slots->len < self->matches->len && self->grow_id == 0)
+    self->grow_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, grow_cb, self, NULL);
+  else if (self->slots->len == self->matches->len)
+    g_clear_handle_id (&self->grow_id, g_source_remove);
 }

@@ -3,7 +3,9 @@
  * A GListModel of GhRoleSlot: slot N shows the Nth role of @source that @func accepts. A
  * refilter changes the roles the slots show (notify::role) and adds or removes slots at the
  * end only, so a list view keeps its rows (gh-role-slot.h says why). Refiltering is
- * synchronous; GTK_FILTER_CHANGE_MORE_STRICT checks only the roles shown.
+ * synchronous (GTK_FILTER_CHANGE_MORE_STRICT checks only the roles that passed before), but
+ * when the results grow by many, the slots past the first batch come a batch per idle
+ * (gh-role-results.c says why).
  */
 #pragma once
 

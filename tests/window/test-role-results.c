@@ -157,6 +157,55 @@ test_more_strict (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->results)), ==, 5);
 }
 
+static gboolean
+all_shown_cb (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (fixture->results)) == 300;
+}
+
+/* Many new results: a first batch at once, then a batch per idle while a list view would make
+ * rows for them, then the rest at once. */
+static void
+test_grow_in_batches (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  gint64 deadline;
+
+  for (guint i = 0; i < 295; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Role%u", i);
+      g_autoptr(GhRole) role = gh_role_new ("s", "100000000001", "Account 1", NULL, name);
+
+      g_list_store_append (fixture->source, role);
+    }
+  gh_role_results_refilter (fixture->results, GTK_FILTER_CHANGE_DIFFERENT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->results)), ==, 40);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!all_shown_cb (fixture) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->results)), ==, 300);
+  g_assert_cmpstr (fixture->changes->str, ==,
+                   "0,0,40;40,0,40;80,0,40;120,0,40;160,0,40;200,0,40;240,0,60;");
+
+  /* Narrowed again while growing: no batch comes after. */
+  fixture->needle = "Role29";
+  gh_role_results_refilter (fixture->results, GTK_FILTER_CHANGE_MORE_STRICT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->results)), ==, 6);
+  g_string_truncate (fixture->changes, 0);
+  fixture->needle = NULL;
+  gh_role_results_refilter (fixture->results, GTK_FILTER_CHANGE_LESS_STRICT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->results)), ==, 46);
+  fixture->needle = "Role29";
+  gh_role_results_refilter (fixture->results, GTK_FILTER_CHANGE_MORE_STRICT);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->results)), ==, 6);
+  g_assert_cmpstr (fixture->changes->str, ==, "6,0,40;6,40,0;");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -169,5 +218,7 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/role-results/more-strict", Fixture, NULL, fixture_setup, test_more_strict,
               fixture_teardown);
+  g_test_add ("/role-results/grow-in-batches", Fixture, NULL, fixture_setup,
+              test_grow_in_batches, fixture_teardown);
   return g_test_run ();
 }
