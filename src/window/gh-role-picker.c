@@ -1141,6 +1141,20 @@ gh_role_picker_finalize (GObject *object)
   G_OBJECT_CLASS (gh_role_picker_parent_class)->finalize (object);
 }
 
+static const struct
+{
+  const char                  *name;
+  GtkWidgetActionActivateFunc  activate;
+} picker_actions[] = {
+  { "picker.open-console", open_console_activated },
+  { "picker.open-container", open_container_activated },
+  { "picker.console-options", console_options_activated },
+  { "picker.toggle-favorite", toggle_favorite_activated },
+  { "picker.copy-profile-name", copy_profile_name_activated },
+  { "picker.copy-credentials", copy_credentials_activated },
+  { "picker.add-profile", add_profile_activated },
+};
+
 static void
 gh_role_picker_class_init (GhRolePickerClass *klass)
 {
@@ -1175,20 +1189,10 @@ gh_role_picker_class_init (GhRolePickerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
 
-  gtk_widget_class_install_action (widget_class, "picker.open-console", "s",
-                                   open_console_activated);
-  gtk_widget_class_install_action (widget_class, "picker.open-container", "s",
-                                   open_container_activated);
-  gtk_widget_class_install_action (widget_class, "picker.console-options", "s",
-                                   console_options_activated);
-  gtk_widget_class_install_action (widget_class, "picker.toggle-favorite", "s",
-                                   toggle_favorite_activated);
-  gtk_widget_class_install_action (widget_class, "picker.copy-profile-name", "s",
-                                   copy_profile_name_activated);
-  gtk_widget_class_install_action (widget_class, "picker.copy-credentials", "s",
-                                   copy_credentials_activated);
-  gtk_widget_class_install_action (widget_class, "picker.add-profile", "s",
-                                   add_profile_activated);
+  /* Each takes the role's target, "SESSION/ACCOUNT_ID/ROLE" (the rows' row.* pass it on). */
+  for (guint i = 0; i < G_N_ELEMENTS (picker_actions); i++)
+    gtk_widget_class_install_action (widget_class, picker_actions[i].name, "s",
+                                     picker_actions[i].activate);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
