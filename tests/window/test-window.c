@@ -416,6 +416,169 @@ test_sign_ins (GhTestFixture *fixture)
   window_test_clear (&test);
 }
 
+typedef struct
+{
+  gboolean  done;
+  char     *text;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read_done_cb (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+static char *
+clipboard_text (WindowTest *test)
+{
+  ClipboardRead read = { FALSE, NULL };
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (test->window)), NULL,
+                                 clipboard_read_cb, &read);
+  gh_test_wait_for (clipboard_read_done_cb, &read, 5000, "the clipboard");
+  return read.text;
+}
+
+typedef struct
+{
+  GdkClipboard *clipboard;
+  guint         changes;
+} ClipboardWait;
+
+static void
+clipboard_changed_cb (GdkClipboard  *clipboard,
+                      ClipboardWait *wait)
+{
+  wait->changes++;
+}
+
+static gboolean
+clipboard_changed (gpointer data)
+{
+  return ((ClipboardWait *) data)->changes > 0;
+}
+
+/* Activates picker.ACTION for the role as its row's menu does, and waits for the clipboard. */
+static char *
+copy_with (WindowTest *test,
+           const char *action,
+           const char *target)
+{
+  ClipboardWait wait = { gtk_widget_get_clipboard (GTK_WIDGET (test->window)), 0 };
+  gulong id = g_signal_connect (wait.clipboard, "changed", G_CALLBACK (clipboard_changed_cb),
+                                &wait);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (test->picker), action, "s", target));
+  gh_test_wait_for (clipboard_changed, &wait, 30000, action);
+  g_signal_handler_disconnect (wait.clipboard, id);
+  return clipboard_text (test);
+}
+
+/* "Copy profile name" copies the name sync gives the role; "Copy credentials as environment
+ * variables" copies export lines with the role's keys and their expiry. */
+static void
+test_copy (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  g_autofree char *target = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *exports = NULL;
+
+  window_test_init (&test, fixture, "window-copy");
+  target = gh_role_target_build (test.session, "100000000002", "ReadOnly");
+
+  profile = copy_with (&test, "picker.copy-profile-name", target);
+  g_assert_cmpstr (profile, ==, "ReadOnly-100000000002");
+
+  exports = copy_with (&test, "picker.copy-credentials", target);
+  g_assert_true (g_str_has_prefix (exports, "export AWS_ACCESS_KEY_ID="));
+  gh_test_assert_contains (exports, "\nexport AWS_SECRET_ACCESS_KEY=");
+  gh_test_assert_contains (exports, "\nexport AWS_SESSION_TOKEN=");
+  gh_test_assert_contains (exports, "\nexport AWS_CREDENTIAL_EXPIRATION=");
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
+  window_test_clear (&test);
+}
+
+static gboolean
+is_message_dialog (gpointer      widget,
+                   gconstpointer data)
+{
+  return ADW_IS_MESSAGE_DIALOG (widget);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (is_message_dialog (window, NULL))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  g_error ("No dialog");
+}
+
+static gboolean
+is_entry_row_titled (gpointer      widget,
+                     gconstpointer prefix)
+{
+  return ADW_IS_ENTRY_ROW (widget) &&
+         g_str_has_prefix (adw_preferences_row_get_title (widget), prefix);
+}
+
+/* The region and destination asked for a role are remembered (role-regions,
+ * role-destinations) and used for its console, then and later. */
+static void
+test_console_options (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GVariant) regions = NULL;
+  g_autoptr(GVariant) destinations = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *region = NULL;
+  g_autofree char *destination = NULL;
+  AdwMessageDialog *dialog;
+
+  window_test_init (&test, fixture, "window-options");
+  target = gh_role_target_build (test.session, "100000000001", "ReadOnly");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (test.picker), "picker.console-options",
+                                             "s", target));
+  dialog = find_dialog ();
+  gtk_editable_set_text (gh_test_find_widget (dialog, is_entry_row_titled, "Region"),
+                         "eu-west-1");
+  gtk_editable_set_text (gh_test_find_widget (dialog, is_entry_row_titled, "Destination"),
+                         "s3");
+  adw_message_dialog_response (dialog, "open");
+
+  assert_console_opened (fixture, "100000000001/ReadOnly");
+  gh_test_assert_contains (gh_simulator_get_last_console_destination (fixture->sim),
+                           "/s3/home?region=eu-west-1");
+  regions = g_settings_get_value (settings, "role-regions");
+  destinations = g_settings_get_value (settings, "role-destinations");
+  g_assert_true (g_variant_lookup (regions, target, "s", &region));
+  g_assert_true (g_variant_lookup (destinations, target, "s", &destination));
+  g_assert_cmpstr (region, ==, "eu-west-1");
+  g_assert_cmpstr (destination, ==, "s3");
+  window_test_clear (&test);
+}
+
 static GtkWidget *
 session_row (WindowTest *test)
 {
@@ -510,6 +673,8 @@ static const GhTestCase cases[] = {
   { "/window/favorite", test_favorite },
   { "/window/sign-ins", test_sign_ins },
   { "/window/sign-out-in", test_sign_out_in },
+  { "/window/copy", test_copy },
+  { "/window/console-options", test_console_options },
 };
 
 int
