@@ -898,13 +898,15 @@ options_response_cb (AdwMessageDialog *dialog,
   const char *target = g_object_get_data (G_OBJECT (dialog), "gh-target");
   GtkEditable *region = g_object_get_data (G_OBJECT (dialog), "gh-region");
   GtkEditable *destination = g_object_get_data (G_OBJECT (dialog), "gh-destination");
+  g_autofree char *region_text = NULL;
+  g_autofree char *destination_text = NULL;
 
   if (!g_str_equal (response, "save") && !g_str_equal (response, "open"))
     return;
-  store_role_setting (self, "role-regions", target,
-                      g_strstrip (g_strdup (gtk_editable_get_text (region))));
-  store_role_setting (self, "role-destinations", target,
-                      g_strstrip (g_strdup (gtk_editable_get_text (destination))));
+  region_text = g_strstrip (g_strdup (gtk_editable_get_text (region)));
+  destination_text = g_strstrip (g_strdup (gtk_editable_get_text (destination)));
+  store_role_setting (self, "role-regions", target, region_text);
+  store_role_setting (self, "role-destinations", target, destination_text);
   if (g_str_equal (response, "open"))
     open_console (self, g_variant_new_string (target), FALSE);
 }
