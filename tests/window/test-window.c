@@ -30,20 +30,6 @@ typedef struct
 } WindowTest;
 
 static gboolean
-gtk_ready (void)
-{
-  static gboolean initialized;
-
-  if (!initialized)
-    {
-      gtk_init ();
-      adw_init ();
-      initialized = TRUE;
-    }
-  return TRUE;
-}
-
-static gboolean
 model_has_roles_cb (gpointer data)
 {
   WindowTest *test = data;
@@ -72,7 +58,7 @@ window_test_init (WindowTest    *test,
   test->session = gh_test_unique_name (base);
   gh_test_sign_in (fixture, test->session);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "roles", test->session, NULL), ==, 0);
-  gtk_ready ();
+  gh_test_gtk_init ();
   open_window (test);
 }
 
@@ -116,17 +102,6 @@ model_text (GListModel *model)
   return g_string_free (text, FALSE);
 }
 
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
 typedef struct
 {
   GListModel *model;
@@ -147,7 +122,7 @@ search (WindowTest *test,
         const char *text,
         guint       n_items)
 {
-  GtkWidget *entry = template_child (test->picker, GH_TYPE_ROLE_PICKER, "search_entry");
+  GtkWidget *entry = gh_test_template_child (test->picker, GH_TYPE_ROLE_PICKER, "search_entry");
   CountWait wait = { test->model, n_items };
   g_autofree char *what = g_strdup_printf ("“%s” to leave %u rows", text, n_items);
 
@@ -158,7 +133,7 @@ search (WindowTest *test,
 static const char *
 visible_page (WindowTest *test)
 {
-  GtkWidget *stack = template_child (test->picker, GH_TYPE_ROLE_PICKER, "stack");
+  GtkWidget *stack = gh_test_template_child (test->picker, GH_TYPE_ROLE_PICKER, "stack");
 
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
@@ -248,7 +223,7 @@ test_activate_row (GhTestFixture *fixture)
   GtkWidget *list_view;
 
   window_test_init (&test, fixture, "window-activate");
-  list_view = template_child (test.picker, GH_TYPE_ROLE_PICKER, "list_view");
+  list_view = gh_test_template_child (test.picker, GH_TYPE_ROLE_PICKER, "list_view");
   /* Account 2/AdministratorAccess */
   g_signal_emit_by_name (list_view, "activate", 2);
   assert_console_opened (fixture, "100000000002/AdministratorAccess");
@@ -264,7 +239,7 @@ test_search_enter (GhTestFixture *fixture)
 
   window_test_init (&test, fixture, "window-enter");
   search (&test, "account 3 readonly", 1);
-  entry = template_child (test.picker, GH_TYPE_ROLE_PICKER, "search_entry");
+  entry = gh_test_template_child (test.picker, GH_TYPE_ROLE_PICKER, "search_entry");
   g_signal_emit_by_name (entry, "activate");
   assert_console_opened (fixture, "100000000003/ReadOnly");
   window_test_clear (&test);
@@ -321,7 +296,7 @@ star_icon (WindowTest *test)
   GtkWidget *star;
 
   g_assert_nonnull (row);
-  star = template_child (row, GH_TYPE_ROLE_ROW, "star");
+  star = gh_test_template_child (row, GH_TYPE_ROLE_ROW, "star");
   return gtk_button_get_icon_name (GTK_BUTTON (star));
 }
 
@@ -343,7 +318,7 @@ test_favorite (GhTestFixture *fixture)
   g_assert_cmpstr (star_icon (&test), ==, "non-starred-symbolic");
 
   row = find_row (GTK_WIDGET (test.window), "Account 3", "ReadOnly");
-  gtk_widget_activate (template_child (row, GH_TYPE_ROLE_ROW, "star"));
+  gtk_widget_activate (gh_test_template_child (row, GH_TYPE_ROLE_ROW, "star"));
   gh_test_wait_for (first_row_is_cb, &wait, 5000, "the favourite to come first");
   g_assert_cmpstr (star_icon (&test), ==, "starred-symbolic");
   /* Once, at the top: not a second time in its account's place. */
@@ -366,7 +341,7 @@ test_favorite (GhTestFixture *fixture)
 
   /* And the star takes it back. */
   row = find_row (GTK_WIDGET (test.window), "Account 3", "ReadOnly");
-  gtk_widget_activate (template_child (row, GH_TYPE_ROLE_ROW, "star"));
+  gtk_widget_activate (gh_test_template_child (row, GH_TYPE_ROLE_ROW, "star"));
   wait.first = "Account 1/AdministratorAccess";
   gh_test_wait_for (first_row_is_cb, &wait, 5000, "the former favourite to leave the top");
   g_strfreev (favorites);
@@ -386,7 +361,7 @@ test_sign_ins (GhTestFixture *fixture)
 
   window_test_init (&test, fixture, "window-signins");
   gh_window_show_page (test.window, GH_WINDOW_PAGE_SIGN_INS, NULL);
-  list = template_child (test.window, GH_TYPE_WINDOW, "sessions_list");
+  list = gh_test_template_child (test.window, GH_TYPE_WINDOW, "sessions_list");
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
   g_assert_nonnull (row);
   g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
@@ -400,7 +375,7 @@ test_sign_ins (GhTestFixture *fixture)
 static GtkWidget *
 session_row (WindowTest *test)
 {
-  GtkWidget *list = template_child (test->window, GH_TYPE_WINDOW, "sessions_list");
+  GtkWidget *list = gh_test_template_child (test->window, GH_TYPE_WINDOW, "sessions_list");
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
 
   g_assert_nonnull (row);
