@@ -29,56 +29,11 @@
 #define ACCOUNT "100000000001"
 #define ROLE    "ReadOnly"
 
-static void
-gtk_ready (void)
-{
-  static gboolean initialized;
-
-  if (!initialized)
-    {
-      gtk_init ();
-      adw_init ();
-      initialized = TRUE;
-    }
-}
-
 static GtkWidget *
 present (GtkWidget *window)
 {
   gtk_window_present (GTK_WINDOW (window));
   return window;
-}
-
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
-typedef gboolean (*WidgetTest) (GtkWidget *widget, gconstpointer data);
-
-/* The first widget in @widget's tree (itself included) that passes @test. */
-static GtkWidget *
-find_widget (GtkWidget     *widget,
-             WidgetTest     test,
-             gconstpointer  data)
-{
-  if (test (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, test, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -99,14 +54,14 @@ static GtkWidget *
 find_named (GtkWidget  *widget,
             const char *name)
 {
-  return find_widget (widget, has_name, name);
+  return gh_test_find_widget (widget, has_name, name);
 }
 
 static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
-  return find_widget (widget, has_type, GSIZE_TO_POINTER (type));
+  return gh_test_find_widget (widget, has_type, GSIZE_TO_POINTER (type));
 }
 
 static void
@@ -210,11 +165,12 @@ widget_visible_cb (gpointer data)
 static GtkWidget *
 open_add_session (void)
 {
-  gtk_ready ();
+  gh_test_gtk_init ();
   return present (gh_add_session_dialog_new (NULL));
 }
 
-#define SESSION_CHILD(dialog, name) template_child (dialog, GH_TYPE_ADD_SESSION_DIALOG, name)
+#define SESSION_CHILD(dialog, name) \
+  gh_test_template_child (dialog, GH_TYPE_ADD_SESSION_DIALOG, name)
 
 /* Bad input is refused with the core's message under its field, nothing is written, and a
  * field nobody typed in is not scolded before "Add" is tried. */
@@ -396,7 +352,8 @@ test_add_session_import (GhTestFixture *fixture)
 
 /* Add AWS CLI profile… */
 
-#define PROFILE_CHILD(dialog, name) template_child (dialog, GH_TYPE_ADD_PROFILE_DIALOG, name)
+#define PROFILE_CHILD(dialog, name) \
+  gh_test_template_child (dialog, GH_TYPE_ADD_PROFILE_DIALOG, name)
 
 static GtkWidget *
 open_add_profile (const char *session_name)
@@ -404,7 +361,7 @@ open_add_profile (const char *session_name)
   g_autoptr(GhSession) session = gh_test_load_session (session_name);
   g_autoptr(GhRole) role = gh_role_new (session_name, ACCOUNT, "Account 1",
                                         "account1@example.com", ROLE);
-  gtk_ready ();
+  gh_test_gtk_init ();
   return present (gh_add_profile_dialog_new (NULL, session, role));
 }
 
@@ -507,11 +464,14 @@ test_add_profile_clash (GhTestFixture *fixture)
 static GtkWidget *
 open_preferences (void)
 {
-  gtk_ready ();
+  gh_test_gtk_init ();
   return present (gh_preferences_window_new (NULL));
 }
 
-#define PREFS_CHILD(window, name) template_child (window, GH_TYPE_PREFERENCES_WINDOW, name)
+#define PREFS_CHILD(window, name) \
+  gh_test_template_child (window, GH_TYPE_PREFERENCES_WINDOW, name)
+#define GROUP_CHILD(group, name) \
+  gh_test_template_child (group, GH_TYPE_SESSION_PREFERENCES_GROUP, name)
 
 static char *
 lead_times_text (GSettings *settings)
@@ -626,20 +586,17 @@ test_preferences_sync_settings (GhTestFixture *fixture)
   g_assert_false (gtk_widget_get_visible (PREFS_CHILD (window, "no_sessions_group")));
   g_signal_connect (group, "failed", G_CALLBACK (keep_name_cb), &failure);
 
-  template_row = template_child (group, GH_TYPE_SESSION_PREFERENCES_GROUP, "template_row");
+  template_row = GROUP_CHILD (group, "template_row");
   g_assert_cmpstr (entry_text (template_row), ==, GH_DEFAULT_PROFILE_TEMPLATE);
   type_text (template_row, "{account_name}-{role}");
   g_signal_emit_by_name (template_row, "apply");
   wait_for_config (fixture, "gatehouse_sync_template = {account_name}-{role}\n");
 
-  adw_combo_row_set_selected (ADW_COMBO_ROW (template_child (group,
-                                GH_TYPE_SESSION_PREFERENCES_GROUP, "roles_row")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (GROUP_CHILD (group, "roles_row")), 1);
   wait_for_config (fixture, "gatehouse_sync_favorites_only = true\n");
-  gtk_switch_set_active (GTK_SWITCH (template_child (group, GH_TYPE_SESSION_PREFERENCES_GROUP,
-                                                     "credential_process_switch")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (GROUP_CHILD (group, "credential_process_switch")), TRUE);
   wait_for_config (fixture, "gatehouse_sync_credential_process = true\n");
-  gtk_switch_set_active (GTK_SWITCH (template_child (group, GH_TYPE_SESSION_PREFERENCES_GROUP,
-                                                     "refresh_token_switch")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (GROUP_CHILD (group, "refresh_token_switch")), TRUE);
   wait_for_config (fixture, "gatehouse_cache_refresh_token = true\n");
 
   stored = gh_sync_settings_load (path, session, &error);
@@ -706,7 +663,7 @@ test_window_opens_them (GhTestFixture *fixture)
   g_autoptr(GhSession) shown_session = NULL;
 
   gh_test_add_session (fixture, session);
-  gtk_ready ();
+  gh_test_gtk_init ();
   window = gh_window_new (NULL);
   gtk_window_present (GTK_WINDOW (window));
 

@@ -31,20 +31,6 @@ typedef struct
 } WindowTest;
 
 static gboolean
-gtk_ready (void)
-{
-  static gboolean initialized;
-
-  if (!initialized)
-    {
-      gtk_init ();
-      adw_init ();
-      initialized = TRUE;
-    }
-  return TRUE;
-}
-
-static gboolean
 model_has_roles_cb (gpointer data)
 {
   WindowTest *test = data;
@@ -73,7 +59,7 @@ window_test_init (WindowTest    *test,
   test->session = gh_test_unique_name (base);
   gh_test_sign_in (fixture, test->session);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "roles", test->session, NULL), ==, 0);
-  gtk_ready ();
+  gh_test_gtk_init ();
   open_window (test);
 }
 
@@ -118,17 +104,6 @@ model_text (GListModel *model)
   return g_string_free (text, FALSE);
 }
 
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
 typedef struct
 {
   GListModel *model;
@@ -149,7 +124,7 @@ search (WindowTest *test,
         const char *text,
         guint       n_items)
 {
-  GtkWidget *entry = template_child (test->picker, GH_TYPE_ROLE_PICKER, "search_entry");
+  GtkWidget *entry = gh_test_template_child (test->picker, GH_TYPE_ROLE_PICKER, "search_entry");
   CountWait wait = { test->model, n_items };
   g_autofree char *what = g_strdup_printf ("“%s” to leave %u rows", text, n_items);
 
@@ -160,7 +135,7 @@ search (WindowTest *test,
 static const char *
 visible_page (WindowTest *test)
 {
-  GtkWidget *stack = template_child (test->picker, GH_TYPE_ROLE_PICKER, "stack");
+  GtkWidget *stack = gh_test_template_child (test->picker, GH_TYPE_ROLE_PICKER, "stack");
 
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
@@ -250,7 +225,7 @@ test_activate_row (GhTestFixture *fixture)
   GtkWidget *list_view;
 
   window_test_init (&test, fixture, "window-activate");
-  list_view = template_child (test.picker, GH_TYPE_ROLE_PICKER, "list_view");
+  list_view = gh_test_template_child (test.picker, GH_TYPE_ROLE_PICKER, "list_view");
   /* Account 2/AdministratorAccess */
   g_signal_emit_by_name (list_view, "activate", 2);
   assert_console_opened (fixture, "100000000002/AdministratorAccess");
@@ -266,7 +241,7 @@ test_search_enter (GhTestFixture *fixture)
 
   window_test_init (&test, fixture, "window-enter");
   search (&test, "account 3 readonly", 1);
-  entry = template_child (test.picker, GH_TYPE_ROLE_PICKER, "search_entry");
+  entry = gh_test_template_child (test.picker, GH_TYPE_ROLE_PICKER, "search_entry");
   g_signal_emit_by_name (entry, "activate");
   assert_console_opened (fixture, "100000000003/ReadOnly");
   window_test_clear (&test);
@@ -279,13 +254,13 @@ typedef struct
 } RowWanted;
 
 static gboolean
-is_row_of (gpointer      widget,
-           gconstpointer data)
+is_row_of (GtkWidget     *widget,
+           gconstpointer  data)
 {
   const RowWanted *wanted = data;
   GhRole *role;
 
-  if (!GH_IS_ROLE_ROW (widget) || (role = gh_role_row_get_role (widget)) == NULL)
+  if (!GH_IS_ROLE_ROW (widget) || (role = gh_role_row_get_role (GH_ROLE_ROW (widget))) == NULL)
     return FALSE;
   return g_strcmp0 (gh_role_get_account_name (role), wanted->account_name) == 0 &&
          g_strcmp0 (gh_role_get_role_name (role), wanted->role_name) == 0;
@@ -299,7 +274,7 @@ find_row (GtkWidget  *widget,
 {
   RowWanted wanted = { account_name, role_name };
 
-  return gh_test_find_widget (widget, is_row_of, &wanted);
+  return GH_ROLE_ROW (gh_test_find_widget (widget, is_row_of, &wanted));
 }
 
 typedef struct
@@ -405,7 +380,7 @@ test_sign_ins (GhTestFixture *fixture)
 
   window_test_init (&test, fixture, "window-signins");
   gh_window_show_page (test.window, GH_WINDOW_PAGE_SIGN_INS, NULL);
-  list = template_child (test.window, GH_TYPE_WINDOW, "sessions_list");
+  list = gh_test_template_child (test.window, GH_TYPE_WINDOW, "sessions_list");
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
   g_assert_nonnull (row);
   g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
@@ -513,8 +488,8 @@ test_copy (GhTestFixture *fixture)
 }
 
 static gboolean
-is_message_dialog (gpointer      widget,
-                   gconstpointer data)
+is_message_dialog (GtkWidget     *widget,
+                   gconstpointer  data)
 {
   return ADW_IS_MESSAGE_DIALOG (widget);
 }
@@ -535,11 +510,11 @@ find_dialog (void)
 }
 
 static gboolean
-is_entry_row_titled (gpointer      widget,
-                     gconstpointer prefix)
+is_entry_row_titled (GtkWidget     *widget,
+                     gconstpointer  prefix)
 {
   return ADW_IS_ENTRY_ROW (widget) &&
-         g_str_has_prefix (adw_preferences_row_get_title (widget), prefix);
+         g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), prefix);
 }
 
 /* The region and destination asked for a role are remembered (role-regions,
@@ -561,9 +536,11 @@ test_console_options (GhTestFixture *fixture)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (test.picker), "picker.console-options",
                                              "s", target));
   dialog = find_dialog ();
-  gtk_editable_set_text (gh_test_find_widget (dialog, is_entry_row_titled, "Region"),
+  gtk_editable_set_text (GTK_EDITABLE (gh_test_find_widget (GTK_WIDGET (dialog),
+                                                            is_entry_row_titled, "Region")),
                          "eu-west-1");
-  gtk_editable_set_text (gh_test_find_widget (dialog, is_entry_row_titled, "Destination"),
+  gtk_editable_set_text (GTK_EDITABLE (gh_test_find_widget (GTK_WIDGET (dialog),
+                                                            is_entry_row_titled, "Destination")),
                          "s3");
   adw_message_dialog_response (dialog, "open");
 
@@ -582,7 +559,7 @@ test_console_options (GhTestFixture *fixture)
 static GtkWidget *
 session_row (WindowTest *test)
 {
-  GtkWidget *list = template_child (test->window, GH_TYPE_WINDOW, "sessions_list");
+  GtkWidget *list = gh_test_template_child (test->window, GH_TYPE_WINDOW, "sessions_list");
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
 
   g_assert_nonnull (row);

@@ -174,8 +174,7 @@ take_screenshots (GhTestFixture *fixture)
   write_roles ();
   add_favorite_and_recent ();
 
-  gtk_init ();
-  adw_init ();
+  gh_test_gtk_init ();
   window = gh_window_new (NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   gtk_window_present (GTK_WINDOW (window));
