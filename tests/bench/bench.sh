@@ -181,3 +181,16 @@ GSETTINGS_SCHEMA_DIR="$BUILD/data" /usr/bin/python3 "$REPO/tests/bench/tray-watc
 echo
 echo "== Desktop search: one query over 15000 cached roles (GNOME Shell, KRunner; target 5 ms)"
 "$BUILD/tests/bench-role-search"
+echo
+
+# The window's own section (tests/bench/bench-window.c): a HOME of its own with one sign-in of
+# 5000 accounts × 3 roles in its role cache, an Xvfb display of its own, the real tray service
+# spawning the real gatehouse-window.
+echo "== Window (15,000 roles: 5000 accounts × 3; Xvfb, cairo renderer)"
+WINDOW_HOME="$WORK/window"
+mkdir -p "$WINDOW_HOME/home" "$WINDOW_HOME/run"
+chmod 700 "$WINDOW_HOME/run"
+HOME="$WINDOW_HOME/home" XDG_STATE_HOME="$WINDOW_HOME/state" XDG_CACHE_HOME="$WINDOW_HOME/cache" \
+XDG_CONFIG_HOME="$WINDOW_HOME/config" XDG_RUNTIME_DIR="$WINDOW_HOME/run" \
+GSETTINGS_SCHEMA_DIR="$BUILD/data" GSETTINGS_BACKEND=memory \
+    "$BUILD/tests/bench-window" "$GH" "$BUILD/src/window/gatehouse-window"

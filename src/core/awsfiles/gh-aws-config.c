@@ -203,9 +203,9 @@ gh_validate_start_url (const char  *url,
   return FALSE;
 }
 
-static gboolean
-validate_region (const char  *region,
-                 GError     **error)
+gboolean
+gh_validate_region (const char  *region,
+                    GError     **error)
 {
   if (region == NULL || region[0] == '\0')
     {
@@ -673,10 +673,11 @@ typedef gboolean (*EditFunc) (GhIni       *ini,
 
 /* Lock, re-read, edit, write atomically, unlock. */
 static gboolean
-edit_config (const char  *path,
-             EditFunc     edit,
-             gpointer     user_data,
-             GError     **error)
+edit_config (const char    *path,
+             EditFunc       edit,
+             gpointer       user_data,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *resolved = gh_file_resolve_symlinks (absolute);
@@ -686,7 +687,7 @@ edit_config (const char  *path,
   g_autofree char *data = NULL;
   gsize length = 0;
 
-  lock = gh_lock_acquire (lock_name, NULL, error);
+  lock = gh_lock_acquire (lock_name, cancellable, error);
   if (lock == NULL)
     return FALSE;
 
@@ -771,7 +772,7 @@ gh_aws_config_add_session (const char                *path,
 
   if (!gh_validate_new_session_name (config->name, error) ||
       !gh_validate_start_url (config->start_url, error) ||
-      !validate_region (config->region, error) ||
+      !gh_validate_region (config->region, error) ||
       !validate_scopes ((const char * const *) config->scopes, error))
     return FALSE;
 
@@ -783,7 +784,246 @@ gh_aws_config_add_session (const char                *path,
       return FALSE;
     }
 
-  return edit_config (path, add_session_edit, (gpointer) config, error);
+  return edit_config (path, add_session_edit, (gpointer) config, NULL, error);
+}
+
+GhSsoSessionConfig *
+gh_sso_session_config_copy (const GhSsoSessionConfig *config)
+{
+  GhSsoSessionConfig *copy;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  copy = g_new0 (GhSsoSessionConfig, 1);
+  copy->name = g_strdup (config->name);
+  copy->start_url = g_strdup (config->start_url);
+  copy->region = g_strdup (config->region);
+  copy->scopes = g_strdupv (config->scopes);
+  copy->legacy = config->legacy;
+  copy->session_duration = config->session_duration;
+  copy->cache_refresh_token = config->cache_refresh_token;
+  return copy;
+}
+
+typedef struct
+{
+  char               *path;
+  GhSsoSessionConfig *config;
+} AddSessionJob;
+
+static void
+add_session_job_free (AddSessionJob *job)
+{
+  g_free (job->path);
+  gh_sso_session_config_free (job->config);
+  g_free (job);
+}
+
+static gboolean
+add_session_job (gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  AddSessionJob *job = data;
+
+  return gh_aws_config_add_session (job->path, job->config, error);
+}
+
+/**
+ * gh_aws_config_add_session_async:
+ *
+ * gh_aws_config_add_session() on a worker thread, for code on a main loop: the wait for the
+ * config file's lock and the file work never block it. @config is copied.
+ */
+void
+gh_aws_config_add_session_async (const char                *path,
+                                 const GhSsoSessionConfig  *config,
+                                 GCancellable              *cancellable,
+                                 GAsyncReadyCallback        callback,
+                                 gpointer                   user_data)
+{
+  AddSessionJob *job;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (config != NULL);
+
+  job = g_new0 (AddSessionJob, 1);
+  job->path = g_strdup (path);
+  job->config = gh_sso_session_config_copy (config);
+  gh_file_job_run_async (gh_aws_config_add_session_async, add_session_job, job,
+                         (GDestroyNotify) add_session_job_free, cancellable, callback,
+                         user_data);
+}
+
+gboolean
+gh_aws_config_add_session_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  return gh_file_job_finish (result, gh_aws_config_add_session_async, error);
+}
+
+typedef struct
+{
+  const char        *name;
+  GhSessionEditFunc  edit;
+  gpointer           user_data;
+} SessionEdit;
+
+static gboolean
+session_edit (GhIni       *ini,
+              const char  *path,
+              gpointer     user_data,
+              GError     **error)
+{
+  SessionEdit *data = user_data;
+  g_autofree char *section = gh_aws_config_find_session_section (ini, data->name);
+
+  if (section == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("There is no sign-in named “%s” in %s"), data->name, path);
+      return FALSE;
+    }
+
+  return data->edit (ini, section, data->user_data, error);
+}
+
+/**
+ * gh_aws_config_edit_session:
+ *
+ * Under the config file's lock, reads the file again and calls @edit on the section that
+ * defines the sign-in @name (as gh_aws_config_find_session_section() finds it), then writes
+ * the file atomically; the rest of the file stays byte-identical. Blocks: on a main loop, run
+ * it on a worker thread (gh_file_job_run_async()). GH_ERROR_NOT_FOUND_LOCAL when the file
+ * defines no such sign-in, GH_ERROR_CONFIG when it cannot be read, parsed or written, and
+ * whatever @edit sets (then nothing is written).
+ */
+gboolean
+gh_aws_config_edit_session (const char         *path,
+                            const char         *name,
+                            GhSessionEditFunc   edit,
+                            gpointer            user_data,
+                            GCancellable       *cancellable,
+                            GError            **error)
+{
+  SessionEdit data = { name, edit, user_data };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (edit != NULL, FALSE);
+
+  return edit_config (path, session_edit, &data, cancellable, error);
+}
+
+static gboolean
+cache_refresh_token_edit (GhIni       *ini,
+                          const char  *section,
+                          gpointer     user_data,
+                          GError     **error)
+{
+  /* As add_session_edit() writes it: the default (off) has no key. */
+  if (GPOINTER_TO_INT (user_data))
+    gh_ini_set_value (ini, section, "gatehouse_cache_refresh_token", "true");
+  else
+    gh_ini_remove_key (ini, section, "gatehouse_cache_refresh_token");
+  return TRUE;
+}
+
+gboolean
+gh_aws_config_set_cache_refresh_token (const char    *path,
+                                       const char    *name,
+                                       gboolean       enabled,
+                                       GCancellable  *cancellable,
+                                       GError       **error)
+{
+  return gh_aws_config_edit_session (path, name, cache_refresh_token_edit,
+                                     GINT_TO_POINTER (!!enabled), cancellable, error);
+}
+
+typedef struct
+{
+  char     *path;
+  char     *name;
+  gboolean  enabled;
+} RefreshTokenJob;
+
+static void
+refresh_token_job_free (RefreshTokenJob *job)
+{
+  g_free (job->path);
+  g_free (job->name);
+  g_free (job);
+}
+
+static gboolean
+cache_refresh_token_job (gpointer       data,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  RefreshTokenJob *job = data;
+
+  return gh_aws_config_set_cache_refresh_token (job->path, job->name, job->enabled,
+                                                cancellable, error);
+}
+
+void
+gh_aws_config_set_cache_refresh_token_async (const char           *path,
+                                             const char           *name,
+                                             gboolean              enabled,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data)
+{
+  RefreshTokenJob *job;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (name != NULL);
+
+  job = g_new0 (RefreshTokenJob, 1);
+  job->path = g_strdup (path);
+  job->name = g_strdup (name);
+  job->enabled = enabled;
+  gh_file_job_run_async (gh_aws_config_set_cache_refresh_token_async, cache_refresh_token_job,
+                         job, (GDestroyNotify) refresh_token_job_free, cancellable, callback,
+                         user_data);
+}
+
+gboolean
+gh_aws_config_set_cache_refresh_token_finish (GAsyncResult  *result,
+                                              GError       **error)
+{
+  return gh_file_job_finish (result, gh_aws_config_set_cache_refresh_token_async, error);
+}
+
+/* Hosts that name a portal, not an organisation: their first label says nothing. */
+static gboolean
+host_names_organisation (const char *host)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+  return address == NULL && !is_loopback_host (host) &&
+         !g_str_has_prefix (host, "identitycenter.") && strchr (host, '.') != NULL;
+}
+
+/* The access portal's subdomain is what people call their sign-in: "my-company" for
+ * https://my-company.awsapps.com/start. */
+char *
+gh_start_url_suggest_session_name (const char *start_url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *label = NULL;
+  const char *host;
+
+  if (start_url == NULL)
+    return g_strdup ("my-sso");
+
+  uri = g_uri_parse (start_url, G_URI_FLAGS_NONE, NULL);
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || !host_names_organisation (host))
+    return g_strdup ("my-sso");
+
+  label = g_ascii_strdown (host, strcspn (host, "."));
+  return portable_session_name (label);
 }
 
 typedef struct
@@ -906,7 +1146,7 @@ gh_aws_config_remove_session (const char  *path,
 
   data.removed = g_ptr_array_new_with_free_func (g_free);
   data.broken = g_ptr_array_new_with_free_func (g_free);
-  ok = edit_config (path, remove_session_edit, &data, error);
+  ok = edit_config (path, remove_session_edit, &data, NULL, error);
 
   if (ok && removed_profiles != NULL)
     *removed_profiles = steal_strv (g_steal_pointer (&data.removed));

@@ -322,6 +322,38 @@ test_preferences (GhTestFixture *fixture)
   set_preferences (settings, NULL, NULL);
 }
 
+/* Unless the caller chose, `console-mode` decides, and the request says which mode it used;
+ * a mode the caller sets, even federation, wins. */
+static void
+test_mode_preference (GhTestFixture *fixture)
+{
+  g_autoptr(GhConsoleRequest) request = signed_in_request (fixture, "request-mode");
+  g_autoptr(GSettings) settings = gh_settings_new (NULL);
+  g_autofree char *portal = NULL;
+  g_autofree char *federation = NULL;
+  g_autofree char *prefix = NULL;
+
+  g_assert_nonnull (settings);
+  g_settings_set_string (settings, "console-mode", "portal");
+  g_settings_sync ();
+
+  g_assert_cmpint (gh_console_request_get_mode (request), ==, GH_CONSOLE_MODE_FEDERATION);
+  portal = print_url (request);
+  prefix = g_strdup_printf ("%s/start/#/console?account_id=" ACCOUNT "&role_name=" ROLE,
+                            gh_simulator_get_url (fixture->sim));
+  g_assert_true (g_str_has_prefix (portal, prefix));
+  g_assert_cmpint (gh_console_request_get_mode (request), ==, GH_CONSOLE_MODE_PORTAL);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 0);
+
+  gh_console_request_set_mode (request, GH_CONSOLE_MODE_FEDERATION);
+  federation = print_url (request);
+  g_assert_false (g_str_has_prefix (federation, prefix));
+  gh_test_assert_contains (federation, "Action=login");
+
+  g_settings_reset (settings, "console-mode");
+  g_settings_sync ();
+}
+
 /* A bad destination or region is refused before any credentials are fetched. */
 static void
 test_refused_early (GhTestFixture *fixture)
@@ -531,6 +563,7 @@ static const GhTestCase cases[] = {
   { "/console-request/print-url", test_print_url },
   { "/console-request/portal", test_portal },
   { "/console-request/preferences", test_preferences },
+  { "/console-request/mode-preference", test_mode_preference },
   { "/console-request/refused-early", test_refused_early },
   { "/console-request/signed-out", test_signed_out },
   { "/console-request/no-browser", test_no_browser },
