@@ -450,7 +450,7 @@ load_ini (const char  *path,
       return NULL;
     }
 
-  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
+  if (!gh_ini_load_take_data (ini, g_steal_pointer (&contents), length, &local_error))
     {
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
                    _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
