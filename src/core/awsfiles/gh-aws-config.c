@@ -257,6 +257,45 @@ gh_aws_config_session_header (const char *name)
   return g_strconcat ("sso-session ", quoted, NULL);
 }
 
+/* shlex's word breaks */
+static gboolean
+is_word_break (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Without quotes or backslashes, shlex words are the text split at its word breaks: the
+ * header of nearly every section, read without building a word list. */
+static gboolean
+parse_plain_header (const char  *header,
+                    char       **kind,
+                    char       **name)
+{
+  const char *kind_end;
+  const char *name_start;
+  const char *name_end;
+
+  while (is_word_break (*header))
+    header++;
+  for (kind_end = header; *kind_end != '\0' && !is_word_break (*kind_end); kind_end++)
+    ;
+  for (name_start = kind_end; is_word_break (*name_start); name_start++)
+    ;
+  for (name_end = name_start; *name_end != '\0' && !is_word_break (*name_end); name_end++)
+    ;
+  if (kind_end == header || name_end == name_start)
+    return FALSE;
+  for (const char *p = name_end; *p != '\0'; p++)
+    if (!is_word_break (*p))
+      return FALSE;
+
+  if (kind != NULL)
+    *kind = g_strndup (header, kind_end - header);
+  if (name != NULL)
+    *name = g_strndup (name_start, name_end - name_start);
+  return TRUE;
+}
+
 gboolean
 gh_aws_config_parse_header (const char  *header,
                             char       **kind,
@@ -265,6 +304,9 @@ gh_aws_config_parse_header (const char  *header,
   g_auto(GStrv) tokens = NULL;
 
   g_return_val_if_fail (header != NULL, FALSE);
+
+  if (strpbrk (header, "'\"\\") == NULL)
+    return parse_plain_header (header, kind, name);
 
   tokens = gh_shell_split (header);
   if (tokens == NULL || g_strv_length (tokens) != 2)
@@ -470,8 +512,13 @@ gh_aws_config_load (const char  *path,
   return load_ini (path, path, TRUE, error);
 }
 
-static GPtrArray *
-list_from_ini (GhIni *ini)
+/**
+ * gh_aws_config_list_sessions_in:
+ *
+ * gh_aws_config_list_sessions() for a document already read.
+ */
+GPtrArray *
+gh_aws_config_list_sessions_in (GhIni *ini)
 {
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (
     (GDestroyNotify) gh_sso_session_config_free);
@@ -542,7 +589,7 @@ gh_aws_config_list_sessions (const char  *path,
   if (ini == NULL)
     return NULL;
 
-  return list_from_ini (ini);
+  return gh_aws_config_list_sessions_in (ini);
 }
 
 /* An sso-session wins over a legacy profile of the same name. */
@@ -587,7 +634,7 @@ gh_aws_config_find_session (const char  *path,
   return NULL;
 }
 
-/* As list_from_ini() reads the file: the last `[sso-session NAME]` (botocore keeps the later
+/* As gh_aws_config_list_sessions_in() reads the file: the last `[sso-session NAME]` (botocore keeps the later
  * of `[sso-session a]` and `[sso-session 'a']`), which wins over a legacy profile. */
 char *
 gh_aws_config_find_session_section (GhIni      *ini,
@@ -1029,9 +1076,7 @@ gh_aws_config_find_profile (const char  *path,
                             const char  *name,
                             GError     **error)
 {
-  g_autoptr(GhProfileConfig) profile = NULL;
   g_autoptr(GhIni) ini = NULL;
-  g_autofree char *header = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -1039,6 +1084,23 @@ gh_aws_config_find_profile (const char  *path,
   ini = load_ini (path, path, TRUE, error);
   if (ini == NULL)
     return NULL;
+
+  return gh_aws_config_find_profile_in (ini, path, name, error);
+}
+
+/* gh_aws_config_find_profile() in a document already read from @path */
+GhProfileConfig *
+gh_aws_config_find_profile_in (GhIni       *ini,
+                               const char  *path,
+                               const char  *name,
+                               GError     **error)
+{
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autofree char *header = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (ini), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
 
   header = find_profile_header (ini, name);
   if (header == NULL)

@@ -45,6 +45,8 @@ gboolean            gh_aws_config_value_is_true      (const char  *value);
 /* Reading a missing file yields an empty list, not an error. */
 GPtrArray          *gh_aws_config_list_sessions      (const char  *path,
                                                       GError     **error);
+/* The same for a document already read (gh_aws_config_load()). */
+GPtrArray          *gh_aws_config_list_sessions_in   (GhIni       *ini);
 GhSsoSessionConfig *gh_aws_config_find_session       (const char  *path,
                                                       const char  *name,
                                                       GError     **error);
@@ -105,6 +107,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhProfileConfig, gh_profile_config_free)
  * missing for a profile that is not an SSO profile (no sso_account_id/sso_role_name, or no
  * sso_session/sso_start_url). */
 GhProfileConfig *gh_aws_config_find_profile    (const char  *path,
+                                                const char  *name,
+                                                GError     **error);
+
+/* The same in a document already read from @path (gh_aws_config_load()) */
+GhProfileConfig *gh_aws_config_find_profile_in (GhIni       *ini,
+                                                const char  *path,
                                                 const char  *name,
                                                 GError     **error);
 

@@ -800,13 +800,23 @@ gh_ini_get_keys (GhIni      *self,
 }
 
 /* The line that holds the effective value: duplicates resolve to the last one. */
+/* As classify_line() lower-cases key names */
+static char *
+lower_key (const char *key)
+{
+  for (const char *p = key; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80)
+      return g_utf8_strdown (key, -1);
+  return g_ascii_strdown (key, -1);
+}
+
 static Line *
 find_key (GhIni      *self,
           const char *section,
           const char *key)
 {
-  g_autofree char *lower = g_utf8_strdown (key, -1);
   GPtrArray *headers = lookup_headers (self, section);
+  g_autofree char *lower = headers != NULL ? lower_key (key) : NULL;
 
   for (guint i = headers != NULL ? headers->len : 0; i > 0; i--)
     {
