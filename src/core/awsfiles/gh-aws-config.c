@@ -543,9 +543,11 @@ gh_aws_config_list_sessions_in (GhIni *ini)
       else if (g_str_equal (kind, "profile"))
         {
           g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
-          g_autofree char *sso_session = gh_ini_get_value (ini, sections[i], "sso_session");
+          g_autofree char *sso_session = NULL;
 
-          if (start_url == NULL || sso_session != NULL)
+          /* Most profiles have no sso_start_url: one lookup, not two */
+          if (start_url == NULL ||
+              (sso_session = gh_ini_get_value (ini, sections[i], "sso_session")) != NULL)
             continue;
           legacy = TRUE;
         }

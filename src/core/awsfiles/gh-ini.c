@@ -218,7 +218,7 @@ intern_stripped (GhIni      *self,
       guchar c = (guchar) text[i];
 
       ascii = ascii && c < 0x80;
-      *out++ = g_ascii_tolower (c);
+      *out++ = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 
   if (!ascii)
@@ -229,7 +229,8 @@ intern_stripped (GhIni      *self,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (self->recent_keys); i++)
-    if (self->recent_keys[i] != NULL && strcmp (self->recent_keys[i], self->scratch->str) == 0)
+    if (self->recent_keys[i] != NULL && self->recent_keys[i][0] == self->scratch->str[0] &&
+        strcmp (self->recent_keys[i], self->scratch->str) == 0)
       return self->recent_keys[i];
 
   interned = g_string_chunk_insert_const (self->names, self->scratch->str);
