@@ -69,6 +69,25 @@ ensure_gnuplot() {
 
 sim_set() { curl -s -X POST "$URL/_sim/set?$1" >/dev/null; }
 
+# The baseline for the hot paths: gatehouse built from another commit, by default the merge-base
+# of HEAD with ce4484b (the commit before the hot-path work), GH_BENCH_BASE to choose; built once
+# into $BUILD/bench-baseline/COMMIT from `git archive` (the work tree is not touched).
+RUNS=${GH_BENCH_RUNS:-20}
+TIMING="$REPO/tests/bench/timing.py"
+BASE_COMMIT=$(git -C "$REPO" rev-parse --verify "${GH_BENCH_BASE:-$(git -C "$REPO" merge-base HEAD ce4484b)}^{commit}")
+BASE_DESC="$(git -C "$REPO" log -1 --format='%h “%s”' "$BASE_COMMIT")"
+BASE_DIR="$BUILD/bench-baseline/$BASE_COMMIT"
+BASE_GH="$BASE_DIR/build/src/gatehouse"
+if [[ ! -x $BASE_GH ]]; then
+    echo "Building the baseline gatehouse ($BASE_DESC) in ${BASE_DIR#"$REPO"/} …"
+    rm -rf "$BASE_DIR"
+    mkdir -p "$BASE_DIR/src"
+    git -C "$REPO" archive "$BASE_COMMIT" | tar -x -C "$BASE_DIR/src"
+    meson setup "$BASE_DIR/build" "$BASE_DIR/src" >"$BASE_DIR/setup.log" 2>&1 &&
+        ninja -C "$BASE_DIR/build" src/gatehouse >"$BASE_DIR/build.log" 2>&1 ||
+        { echo "bench: the baseline did not build (see $BASE_DIR/*.log)" >&2; exit 1; }
+fi
+
 "$SIM" --accounts 1000 --roles-per-account 3 --page-size 100 --latency-ms 20 \
     --url-file "$WORK/url" >"$WORK/sim.log" 2>&1 &
 SIM_PID=$!
@@ -125,45 +144,91 @@ if ensure_gnuplot; then
 fi
 echo
 
-echo "== gatehouse credentials --format process (cached role credentials, 20 runs)"
-"$GH" credentials --session bench --account 100000000001 --role ReadOnly >/dev/null
-total=0 best=999999
-for _ in $(seq 20); do
-    t=$(time_ms "$GH" credentials --session bench --account 100000000001 --role ReadOnly --format process)
-    total=$((total + t)); ((t < best)) && best=$t
-done
-py_start=$(time_ms "$PY" -c 'import botocore.session; botocore.session.get_session().get_credentials')
-printf '  gatehouse: mean %d ms, best %d ms (target < 50 ms)\n' $((total / 20)) "$best"
-printf '  for scale: python + import botocore alone takes %d ms\n' "$py_start"
-echo
+# ---------------------------------------------------------------------------------------------
+# The hot paths of the CLI. Each figure is the median of $RUNS runs (tests/bench/timing.py: one
+# fork and exec each, wall time, and the child's own peak RSS), printed next to the same
+# command built from the baseline commit in this same run, and the ratio baseline / now.
+echo "== Hot paths: $RUNS runs each, median; baseline: gatehouse built from $BASE_DESC"
+echo "   (ratio = baseline / now; the baseline is cached in ${BASE_DIR#"$REPO"/})"
 
-echo "== gatehouse sync of 3000 profiles"
-first=$(time_ms "$GH" sync bench)
-second=$(time_ms "$GH" sync bench)
+# figure LABEL TARGET [--prepare SHELL-COMMAND] -- ARGS...: "$GH ARGS" and "$BASE_GH ARGS"
+figure() {
+    local label=$1 target=$2 prepare=()
+    shift 2
+    if [[ $1 == --prepare ]]; then
+        prepare=(--prepare "$2")
+        shift 2
+    fi
+    shift
+    read -r base_ms _ base_rss < <("$PY" "$TIMING" run "$RUNS" "${prepare[@]}" -- "$BASE_GH" "$@")
+    read -r now_ms _ now_rss < <("$PY" "$TIMING" run "$RUNS" "${prepare[@]}" -- "$GH" "$@")
+    [[ -n ${base_ms:-} && -n ${now_ms:-} ]] || { echo "bench: $label failed" >&2; exit 1; }
+    printf '  %-40s %7.1f ms  baseline %7.1f ms  %5sx   (target: %s)\n' "$label" "$now_ms" \
+        "$base_ms" "$(ratio "$base_ms" "$now_ms")" "$target"
+}
+
+PROFILE=ReadOnly-100000000001
+cp "$HOME/.aws/config" "$WORK/config-0"
+figure "sync, 3000 profiles, first time" "<= 50 ms" \
+    --prepare "cp '$WORK/config-0' '$HOME/.aws/config'" -- sync bench
+before=$(stat -c '%i %Y.%y' "$HOME/.aws/config")
+figure "sync, 3000 profiles, nothing changes" "<= 30 ms" -- sync bench
+after=$(stat -c '%i %Y.%y' "$HOME/.aws/config")
 profiles=$(grep -c '^\[profile ' "$HOME/.aws/config")
-printf '  first sync: %d ms (%d profiles written); second (no change): %d ms\n' \
-    "$first" "$profiles" "$second"
+printf '  (%d profiles; an unchanged file is %s)\n' "$profiles" \
+    "$([[ $before == "$after" ]] && echo "not rewritten (same inode and mtime)" || echo "REWRITTEN")"
+
+# Cached role credentials: one run of each build first, so both find them
+"$GH" credentials --profile "$PROFILE" >/dev/null
+"$BASE_GH" credentials --profile "$PROFILE" >/dev/null
+figure "credentials --format process, 3000" "<= 15 ms" -- \
+    credentials --profile "$PROFILE" --format process
+read -r ss_ms _ _ < <(GATEHOUSE_KERNEL_KEYRING=0 "$PY" "$TIMING" run "$RUNS" -- \
+    "$GH" credentials --profile "$PROFILE" --format process)
+printf '  %-40s %7.1f ms  (the same, from the Secret Service: GATEHOUSE_KERNEL_KEYRING=0)\n' \
+    "" "$ss_ms"
+{
+    sed -n '/^\[sso-session bench\]/,/^$/p' "$WORK/config-0"
+    printf '\n[profile %s]\nsso_session = bench\nsso_account_id = 100000000001\n' "$PROFILE"
+    printf 'sso_role_name = ReadOnly\nregion = us-east-1\n'
+} >"$WORK/config-1"
+AWS_CONFIG_FILE=$WORK/config-1 figure "credentials --format process, 1 profile" "—" -- \
+    credentials --profile "$PROFILE" --format process
+figure "status, 3000 profiles" "<= 15 ms" -- status
+
+# The console: the time until the URL is out, less the one round trip (30 ms of simulated
+# latency) that cached credentials need (getSigninToken).
+sim_set latency-ms=30
+console=(console --session bench --account 100000000001 --role ReadOnly --print-url)
+"$GH" "${console[@]}" >/dev/null
+read -r base_ms _ _ < <("$PY" "$TIMING" first-line "$RUNS" -- "$BASE_GH" "${console[@]}")
+read -r now_ms _ _ < <("$PY" "$TIMING" first-line "$RUNS" -- "$GH" "${console[@]}")
+base_own=$(awk -v t="$base_ms" 'BEGIN { printf "%.1f", t - 30 }')
+now_own=$(awk -v t="$now_ms" 'BEGIN { printf "%.1f", t - 30 }')
+printf '  %-40s %7.1f ms  baseline %7.1f ms  %5sx   (target: <= 10 ms)\n' \
+    "console --print-url, own time" "$now_own" "$base_own" "$(ratio "$base_own" "$now_own")"
+printf '  %-40s (URL out after %.1f ms, baseline %.1f ms, with a 30 ms round trip)\n' "" \
+    "$now_ms" "$base_ms"
+sim_set latency-ms=0
+figure "process start: --version (the floor)" "—" -- --version
 echo
 
-echo "== gatehouse console: time until the sign-in URL is ready for the browser (30 ms latency)"
-sim_set latency-ms=30
-"$GH" console --session bench --account 100000000001 --role ReadOnly --print-url >/dev/null
-total=0 best=999999
-for _ in $(seq 10); do
-    t=$(first_line_ms "$GH" console --session bench --account 100000000001 --role ReadOnly --print-url)
-    total=$((total + t)); ((t < best)) && best=$t
+echo "== Parsing ~/.aws/config: time and peak memory as the file grows ($RUNS runs each)"
+echo "   (the 3000 synced profiles, then hand-written profiles of another sign-in)"
+for mb in 1 10 50; do
+    "$PY" "$REPO/tests/bench/big-config.py" "$HOME/.aws/config" "$WORK/config-$mb" "$mb"
+    for cmd in "session list" "sync bench"; do
+        read -r base_ms _ base_rss < <(AWS_CONFIG_FILE=$WORK/config-$mb "$PY" "$TIMING" run \
+            "$RUNS" -- "$BASE_GH" $cmd)
+        read -r now_ms _ now_rss < <(AWS_CONFIG_FILE=$WORK/config-$mb "$PY" "$TIMING" run \
+            "$RUNS" -- "$GH" $cmd)
+        printf '  %2d MB %-12s %7.1f ms %5.0f MB RSS  baseline %7.1f ms %5.0f MB  %5sx time, %5sx memory\n' \
+            "$mb" "$cmd" "$now_ms" "$(awk -v k="$now_rss" 'BEGIN { print k / 1024 }')" \
+            "$base_ms" "$(awk -v k="$base_rss" 'BEGIN { print k / 1024 }')" \
+            "$(ratio "$base_ms" "$now_ms")" "$(ratio "$base_rss" "$now_rss")"
+    done
+    rm -f "$WORK/config-$mb"
 done
-printf '  cached role credentials (1 round trip):  mean %d ms, best %d ms → own time ≈ %d ms\n' \
-    $((total / 10)) "$best" $((best - 30))
-printf '  (own time includes starting the process: %d ms for gatehouse --version)\n' \
-    "$(time_ms "$GH" --version)"
-total=0 best=999999
-for _ in $(seq 10); do
-    t=$(first_line_ms "$GH" console --session bench --account 100000000001 --role ReadOnly --print-url --refresh)
-    total=$((total + t)); ((t < best)) && best=$t
-done
-printf '  new role credentials (2 round trips):    mean %d ms, best %d ms → own time ≈ %d ms\n' \
-    $((total / 10)) "$best" $((best - 60))
 echo
 
 echo "== Tray service (three sign-ins; then one of them lists 1000 accounts × 3 roles)"

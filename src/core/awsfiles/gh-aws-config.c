@@ -1125,14 +1125,23 @@ gh_aws_config_long_term_profiles (const char  *path,
                                   GError     **error)
 {
   g_autoptr(GhIni) ini = NULL;
-  g_autoptr(GPtrArray) profiles = NULL;
-  g_auto(GStrv) sections = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   ini = load_ini (path, path, TRUE, error);
   if (ini == NULL)
     return NULL;
+
+  return gh_aws_config_long_term_profiles_in (ini);
+}
+
+GStrv
+gh_aws_config_long_term_profiles_in (GhIni *ini)
+{
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_auto(GStrv) sections = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (ini), NULL);
 
   profiles = g_ptr_array_new_with_free_func (g_free);
   sections = gh_ini_get_sections (ini);

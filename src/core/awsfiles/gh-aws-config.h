@@ -120,5 +120,6 @@ GhProfileConfig *gh_aws_config_find_profile_in (GhIni       *ini,
  * with AKIA), by profile name. A missing file has none. */
 GStrv            gh_aws_config_long_term_profiles (const char  *path,
                                                    GError     **error);
+GStrv            gh_aws_config_long_term_profiles_in (GhIni   *ini);
 
 G_END_DECLS
