@@ -22,6 +22,7 @@
 #include "gh-session.h"
 #include "gh-test-env.h"
 #include "gh-test-keyring.h"
+#include "gh-test-seccomp.h"
 #include "gh-token-cache.h"
 
 #define ACCOUNT "100000000001"
@@ -275,6 +276,32 @@ test_fast_copy_other_start_url (GhTestFixture *fixture)
   second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 1);
   g_assert_cmpstr (second->access_key_id, ==, first->access_key_id);
+}
+
+/* In a sandbox that refuses the kernel keyring (Flatpak's, Docker's), the keyring alone
+ * serves: cached credentials are still reused, and nothing fails. */
+static void
+test_no_kernel_keyring (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-no-kernel-keyring");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) first = NULL;
+  g_autoptr(GhRoleCredentials) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_test_sign_in (fixture, name);
+  session = gh_test_load_session (name);
+
+  gh_test_refuse_kernel_keyring ();
+  first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  assert_keyring_item (name, ACCOUNT, "ReadOnly");
+  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  g_assert_cmpuint (count (fixture, OP), ==, 1);
+  g_assert_cmpstr (second->access_key_id, ==, first->access_key_id);
+
+  /* Dropping it still works */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "logout", name, NULL), ==, 0);
+  g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 0);
 }
 
 /* One cache entry per account and role. */
@@ -717,6 +744,7 @@ static const GhTestCase cases[] = {
   { "/role-credentials-live/cached", test_cached },
   { "/role-credentials-live/fast-copy", test_fast_copy },
   { "/role-credentials-live/fast-copy-other-start-url", test_fast_copy_other_start_url },
+  { "/role-credentials-live/no-kernel-keyring", test_no_kernel_keyring },
   { "/role-credentials-live/per-role", test_per_role },
   { "/role-credentials-live/short-lifetime", test_short_lifetime },
   { "/role-credentials-live/force-refresh", test_force_refresh },

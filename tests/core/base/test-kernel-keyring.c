@@ -13,6 +13,7 @@
 
 #include "gh-kernel-keyring.h"
 #include "gh-secret-store.h"
+#include "gh-test-seccomp.h"
 
 static gint64
 now_seconds (void)
@@ -211,6 +212,30 @@ test_turned_off (void)
   g_test_trap_assert_passed ();
 }
 
+/* Where the kernel refuses keyctl (Flatpak, Docker): every call fails quietly */
+static void
+test_refused (void)
+{
+  if (!kernel_keyring_usable ())
+    return;
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *ring = unique_ring ();
+
+      gh_test_refuse_kernel_keyring ();
+      g_assert_false (gh_kernel_keyring_store (ring, "a", "A", now_seconds () + 60));
+      g_assert_null (gh_kernel_keyring_lookup (ring, "a"));
+      gh_kernel_keyring_remove (ring, "a");
+      gh_kernel_keyring_clear (ring);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -222,6 +247,7 @@ main (int    argc,
   g_test_add_func ("/kernel-keyring/expiry", test_expiry);
   g_test_add_func ("/kernel-keyring/remove", test_remove);
   g_test_add_func ("/kernel-keyring/turned-off", test_turned_off);
+  g_test_add_func ("/kernel-keyring/refused", test_refused);
 
   return g_test_run ();
 }
