@@ -7,6 +7,10 @@
 
 #include <glib.h>
 
+#include "gh-cli-util.h"
+#include "gh-role.h"
+#include "gh-session.h"
+
 G_BEGIN_DECLS
 
 int  gh_cli_cmd_session      (int    argc,
@@ -29,5 +33,43 @@ int  gh_cli_cmd_console      (int    argc,
                               char **argv);
 int  gh_cli_cmd_favorite     (int    argc,
                               char **argv);
+int  gh_cli_cmd_profile      (int    argc,
+                              char **argv);
+/* The hidden `gatehouse __complete WORD…` the shell completions call (gh-cli-complete.c). */
+int  gh_cli_cmd_complete     (int    argc,
+                              char **argv);
+
+/* What one command file shares with another */
+
+/* The @index-th command's name (NULL past the last) and its subcommands (NULL-terminated,
+ * NULL for none), for completion (gh-cli.c). */
+const char *gh_cli_get_command   (guint                index,
+                                  const char * const **subcommands);
+
+/* An interactive sign-in as `gatehouse login` runs it: the link (and the device code) on
+ * standard error, the browser unless @no_browser (gh-cli-login.c). */
+gboolean   gh_cli_sign_in       (GhSession    *session,
+                                 GhFlow        flow,
+                                 gboolean      no_browser,
+                                 GError      **error);
+/* The portal's Logout, then the sign-in's secrets and files go (gh-cli-login.c). */
+gboolean   gh_cli_sign_out      (GhSession    *session,
+                                 GError      **error);
+/* The roles of one sign-in: from the cache when it is fresh (or @refresh is FALSE and
+ * @any_age), else listed, with progress on standard error when it is a terminal, and cached;
+ * a new listing reports roles granted or taken away (gh-cli-roles.c). */
+GPtrArray *gh_cli_obtain_roles  (GhSession    *session,
+                                 gboolean      refresh,
+                                 gboolean      any_age,
+                                 GhCliWaiter  *waiter,
+                                 GError      **error);
+/* The profile name template `sync` uses for the sign-in (its stored setting); NULL for the
+ * default (gh-cli-roles.c). */
+char      *gh_cli_sync_template (const char   *session_name);
+/* Whether the role's account name, id or email, its name or @profile (may be NULL) holds
+ * @folded_filter (g_utf8_casefold()ed; NULL matches every role). */
+gboolean   gh_cli_role_matches  (GhRole       *role,
+                                 const char   *profile,
+                                 const char   *folded_filter);
 
 G_END_DECLS

@@ -26,6 +26,7 @@
 /* A cached listing younger than this is shown as is; the tray refreshes in the background. */
 #define ROLE_CACHE_MAX_AGE (24 * 60 * 60)
 
+/* On a terminal only, one line rewritten in place ("\r", then the line cleared to its end). */
 static void
 progress_cb (GhDiscovery *discovery,
              guint        done,
@@ -35,9 +36,9 @@ progress_cb (GhDiscovery *discovery,
   const char *name = user_data;
 
   if (total == 0)
-    g_printerr ("\r%s: %s", name, _("listing accounts…"));
+    g_printerr ("\r\033[K%s: %s", name, _("listing accounts…"));
   else
-    g_printerr ("\r%s: %s %u/%u", name, _("listing roles of account"), done, total);
+    g_printerr ("\r\033[K%s: %s %u/%u", name, _("listing roles of account"), done, total);
 }
 
 static void
@@ -85,13 +86,12 @@ forget_removed_roles (GPtrArray   *removed,
              error->message);
 }
 
-/* The roles of one sign-in: from the cache when fresh, else listed (and cached); a new listing
- * reports roles granted or taken away since the previous one. */
-static GPtrArray *
-obtain_roles (GhSession    *session,
-              gboolean      refresh,
-              GhCliWaiter  *waiter,
-              GError      **error)
+GPtrArray *
+gh_cli_obtain_roles (GhSession    *session,
+                     gboolean      refresh,
+                     gboolean      any_age,
+                     GhCliWaiter  *waiter,
+                     GError      **error)
 {
   const char *name = gh_session_get_name (session);
   g_autoptr(GhDiscovery) discovery = NULL;
@@ -103,7 +103,8 @@ obtain_roles (GhSession    *session,
   gboolean show_progress = isatty (STDERR_FILENO);
 
   previous = gh_role_cache_load (name, &fetched_at, &cache_error);
-  if (previous != NULL && !refresh && now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)
+  if (previous != NULL && !refresh &&
+      (any_age || (now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)))
     return g_steal_pointer (&previous);
   if (cache_error != NULL && !g_error_matches (cache_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL))
     g_debug ("Rebuilding the role cache of %s: %s", name, cache_error->message);
@@ -135,56 +136,145 @@ obtain_roles (GhSession    *session,
   return g_steal_pointer (&roles);
 }
 
-/* The sessions a command applies to: the named one, or all of them (none may be unusable). */
-static GPtrArray *
+/* The sign-ins a command works for: the one named (by NAME or --profile), or every one, in
+ * the file's order; a definition that cannot be used is kept with why, and reported in its
+ * turn. */
+typedef struct
+{
+  char      *name;
+  GhSession *session;      /* NULL when the definition cannot be used */
+  GError    *problem;      /* why, then */
+} Entry;
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_free (entry->name);
+  g_clear_object (&entry->session);
+  g_clear_error (&entry->problem);
+  g_free (entry);
+}
+
+typedef struct
+{
+  GPtrArray *entries;      /* Entry */
+  guint      next;
+  gboolean   several;      /* every sign-in, not one named */
+  int        exit_code;    /* the first failure's, GH_EXIT_OK while none failed */
+} Selection;
+
+static void
+selection_clear (Selection *selection)
+{
+  g_clear_pointer (&selection->entries, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Selection, selection_clear)
+
+static void
+selection_add (Selection  *selection,
+               const char *name,
+               GhSession  *session,
+               GError     *problem)
+{
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->name = g_strdup (name);
+  entry->session = session;
+  entry->problem = problem;
+  g_ptr_array_add (selection->entries, entry);
+}
+
+/* A failure for one sign-in: with several, the others go on, and the message names it. The
+ * exit code is the first failure's, or the interruption's. */
+static void
+selection_fail (Selection    *selection,
+                const char   *session_name,
+                const GError *error)
+{
+  g_autoptr(GError) named = NULL;
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  int exit_code;
+
+  if (selection->several && !cancelled)
+    {
+      named = g_error_new (error->domain, error->code, "%s: %s", session_name, error->message);
+      error = named;
+    }
+  exit_code = gh_cli_report_error (error);
+  if (selection->exit_code == GH_EXIT_OK || cancelled)
+    selection->exit_code = exit_code;
+}
+
+/* The next sign-in to work for (transfer none), reporting those that cannot be used on the way;
+ * NULL at the end, or once Ctrl-C stopped the work. */
+static GhSession *
+selection_next (Selection *selection)
+{
+  while (selection->next < selection->entries->len && !gh_cli_interrupted ())
+    {
+      Entry *entry = g_ptr_array_index (selection->entries, selection->next++);
+
+      if (entry->session != NULL)
+        return entry->session;
+      selection_fail (selection, entry->name, entry->problem);
+    }
+  return NULL;
+}
+
+static gboolean
 select_sessions (const char  *name,
+                 const char  *profile,
+                 Selection   *selection,
                  GError     **error)
 {
   g_autoptr(GhSessionManager) manager = gh_cli_load_sessions (error);
-  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *session_name = NULL;
   GPtrArray *configs;
   guint position = 0;
 
-  if (manager == NULL)
-    return NULL;
+  if (manager == NULL || !gh_cli_session_name_for (name, profile, &session_name, error))
+    return FALSE;
 
-  if (name != NULL)
+  selection->entries = g_ptr_array_new_with_free_func (entry_free);
+  if (session_name != NULL)
     {
-      GhSession *session = gh_session_manager_find (manager, name, error);
+      GhSession *session = gh_session_manager_find (manager, session_name, error);
 
       if (session == NULL)
-        return NULL;
-      g_ptr_array_add (sessions, session);
-      return g_steal_pointer (&sessions);
+        return FALSE;
+      selection_add (selection, session_name, session, NULL);
+      return TRUE;
     }
 
+  selection->several = TRUE;
   configs = gh_session_manager_get_configs (manager);
   for (guint i = 0; i < configs->len; i++)
     {
-      GhSession *session = gh_cli_session_for_definition (manager,
-                                                          g_ptr_array_index (configs, i),
-                                                          &position, error);
+      GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
+      GError *problem = NULL;
+      GhSession *session = gh_cli_session_for_definition (manager, config, &position, &problem);
 
-      if (session == NULL)
-        return NULL;
-      g_ptr_array_add (sessions, session);
+      selection_add (selection, config->name, session, problem);
     }
 
-  if (sessions->len == 0)
+  if (configs->len == 0)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
                    _("No sign-in is defined. Add one: gatehouse session add NAME "
                      "--start-url URL --region REGION"));
-      return NULL;
+      return FALSE;
     }
 
-  return g_steal_pointer (&sessions);
+  return TRUE;
 }
 
-static gboolean
-role_matches (GhRole     *role,
-              const char *profile,
-              const char *folded_filter)
+gboolean
+gh_cli_role_matches (GhRole     *role,
+                     const char *profile,
+                     const char *folded_filter)
 {
   const char *fields[] = {
     gh_role_get_account_name (role), gh_role_get_account_id (role),
@@ -229,9 +319,8 @@ role_row_clear (RoleRow *row)
   g_free (row->profile);
 }
 
-/* The profile name template `sync` uses for the sign-in; NULL for the default */
-static char *
-stored_template (const char *session_name)
+char *
+gh_cli_sync_template (const char *session_name)
 {
   g_autofree char *path = gh_aws_config_default_path ();
   g_autoptr(GhSyncSettings) settings = gh_sync_settings_load (path, session_name, NULL);
@@ -248,14 +337,17 @@ gh_cli_cmd_roles (int    argc,
   g_autofree char *filter = NULL;
   g_autofree char *template_ = NULL;
   g_autofree char *folded_filter = NULL;
+  g_autofree char *profile = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("[SESSION] — list accounts and roles"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sessions = NULL;
+  g_auto(Selection) selection = { 0, };
+  GhSession *session;
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (RoleRow));
   int widths[3] = { 12, 12, 4 };
-  int exit_code = GH_EXIT_OK;
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
+      N_("The sign-in of this profile"), N_("P") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array"), NULL },
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
       N_("List from AWS now instead of the cached list"), NULL },
@@ -273,27 +365,27 @@ gh_cli_cmd_roles (int    argc,
   if (argc > 2)
     return gh_cli_usage_error (_("roles takes at most one SESSION"));
 
-  if ((sessions = select_sessions (argc == 2 ? argv[1] : NULL, &error)) == NULL)
+  if (!select_sessions (argc == 2 ? argv[1] : NULL, profile, &selection, &error))
     return gh_cli_report_error (error);
   if (filter != NULL)
     folded_filter = g_utf8_casefold (filter, -1);
 
   gh_cli_waiter_init (&waiter);
-  for (guint i = 0; i < sessions->len; i++)
+  while ((session = selection_next (&selection)) != NULL)
     {
-      GhSession *session = g_ptr_array_index (sessions, i);
-      g_autoptr(GPtrArray) roles = obtain_roles (session, refresh, &waiter, &error);
+      g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
+                                                        &error);
       g_autofree char *session_template = NULL;
 
       if (roles == NULL)
         {
-          exit_code = gh_cli_report_error (error);
+          selection_fail (&selection, gh_session_get_name (session), error);
           g_clear_error (&error);
           continue;
         }
 
       session_template = template_ != NULL ? g_strdup (template_)
-                                           : stored_template (gh_session_get_name (session));
+                                           : gh_cli_sync_template (gh_session_get_name (session));
       for (guint j = 0; j < roles->len; j++)
         {
           GhRole *role = g_ptr_array_index (roles, j);
@@ -310,7 +402,7 @@ gh_cli_cmd_roles (int    argc,
               gh_cli_waiter_clear (&waiter);
               return gh_cli_report_error (error);
             }
-          if (!role_matches (role, profile, folded_filter))
+          if (!gh_cli_role_matches (role, profile, folded_filter))
             continue;
 
           row.role = g_object_ref (role);
@@ -340,7 +432,7 @@ gh_cli_cmd_roles (int    argc,
         }
       json_builder_end_array (builder);
       gh_cli_print_json (builder);
-      return exit_code;
+      return selection.exit_code;
     }
 
   for (guint i = 0; i < rows->len; i++)
@@ -367,7 +459,7 @@ gh_cli_cmd_roles (int    argc,
                row->profile);
     }
 
-  return exit_code;
+  return selection.exit_code;
 }
 
 static void
@@ -473,13 +565,16 @@ gh_cli_cmd_sync (int    argc,
   gboolean favorites_only = FALSE;
   g_auto(GStrv) reset_names = NULL;
   g_auto(GStrv) favorites = NULL;
+  g_autofree char *profile = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("[SESSION] — write one AWS CLI profile per role"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sessions = NULL;
+  g_auto(Selection) selection = { 0, };
+  GhSession *session;
   GhSyncSetting reset = 0;
-  int exit_code = GH_EXIT_OK;
   GhCliWaiter waiter;
   const GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
+      N_("The sign-in of this profile"), N_("P") },
     { "template", 0, 0, G_OPTION_ARG_STRING, &template_,
       N_("Profile name template: {role}, {account_id}, {account_name}, {session} "
          "(default {role}-{account_id}); kept for later syncs"), N_("T") },
@@ -521,25 +616,25 @@ gh_cli_cmd_sync (int    argc,
     return gh_cli_usage_error (_("--reset and a value for the same setting contradict each "
                                  "other"));
 
-  if ((sessions = select_sessions (argc == 2 ? argv[1] : NULL, &error)) == NULL)
+  if (!select_sessions (argc == 2 ? argv[1] : NULL, profile, &selection, &error))
     return gh_cli_report_error (error);
   if (!load_favorites (favorites_only, &favorites, &error))
     return gh_cli_report_error (error);
 
   command = gh_profile_sync_default_command ();
   gh_cli_waiter_init (&waiter);
-  for (guint i = 0; i < sessions->len; i++)
+  while ((session = selection_next (&selection)) != NULL)
     {
-      GhSession *session = g_ptr_array_index (sessions, i);
       const char *name = gh_session_get_name (session);
-      g_autoptr(GPtrArray) roles = obtain_roles (session, refresh, &waiter, &error);
+      g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
+                                                        &error);
       g_autoptr(GhSyncResult) result = NULL;
       g_auto(GStrv) favorite_keys = NULL;
       GhSyncOptions options = { 0, };
 
       if (roles == NULL)
         {
-          exit_code = gh_cli_report_error (error);
+          selection_fail (&selection, name, error);
           g_clear_error (&error);
           continue;
         }
@@ -561,7 +656,7 @@ gh_cli_cmd_sync (int    argc,
       result = gh_profile_sync (path, name, roles, &options, dry_run, &error);
       if (result == NULL)
         {
-          exit_code = gh_cli_report_error (error);
+          selection_fail (&selection, name, error);
           g_clear_error (&error);
           continue;
         }
@@ -579,5 +674,5 @@ gh_cli_cmd_sync (int    argc,
     }
   gh_cli_waiter_clear (&waiter);
 
-  return exit_code;
+  return selection.exit_code;
 }

@@ -190,18 +190,9 @@ cmd_session_remove (int    argc,
     return gh_cli_usage_error (_("session remove needs exactly one NAME"));
 
   /* Sign out first, so no refresh token or cached credentials outlive the definition. */
-  if ((session = gh_cli_open_session (argv[1], &error)) != NULL)
-    {
-      GhCliWaiter waiter;
-      gboolean ok;
-
-      gh_cli_waiter_init (&waiter);
-      gh_session_logout_async (session, waiter.cancellable, gh_cli_waiter_cb, &waiter);
-      ok = gh_session_logout_finish (session, gh_cli_waiter_wait (&waiter), &error);
-      gh_cli_waiter_clear (&waiter);
-      if (!ok)
-        return gh_cli_report_error (error);
-    }
+  if ((session = gh_cli_open_session (argv[1], &error)) != NULL &&
+      !gh_cli_sign_out (session, &error))
+    return gh_cli_report_error (error);
   g_clear_error (&error);
 
   if (!gh_aws_config_remove_session (path, argv[1], &removed, &broken, &error))

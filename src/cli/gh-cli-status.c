@@ -54,6 +54,12 @@ refresh_if_needed (GhSession   *session,
 
   if (error->domain == GH_ERROR && error->code == GH_ERROR_KEYRING)
     *exit_code = GH_EXIT_KEYRING;
+  /* Ctrl-C: no problem of the sign-in's; the listing stops there. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      *exit_code = gh_cli_report_error (error);
+      return NULL;
+    }
   return g_strdup (error->message);
 }
 
@@ -148,24 +154,62 @@ print_session (GhSession  *session,
     g_print ("\t%s\n", problem);
 }
 
+/* With --profile P, the sign-in of that profile: GH_ERROR_NOT_FOUND_LOCAL when no definition
+ * has its name. */
+static gboolean
+check_defined (GPtrArray   *configs,
+               const char  *name,
+               const char  *profile,
+               const char  *path,
+               GError     **error)
+{
+  for (guint i = 0; i < configs->len; i++)
+    if (g_str_equal (((GhSsoSessionConfig *) g_ptr_array_index (configs, i))->name, name))
+      return TRUE;
+
+  g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+               _("The profile “%s” uses the sign-in “%s”, which %s does not define"),
+               profile, name, path);
+  return FALSE;
+}
+
 int
 gh_cli_cmd_status (int    argc,
                    char **argv)
 {
   gboolean json = FALSE;
+  g_autofree char *profile = NULL;
+  g_autofree char *only = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— show each sign-in"));
+  g_autoptr(GError) error = NULL;
   g_autoptr(GhSessionManager) manager = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   GPtrArray *configs;
   guint position = 0;
   int exit_code = GH_EXIT_OK;
   GhCliWaiter waiter;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
+      N_("Only the sign-in of this profile"), N_("P") },
+    { NULL }
+  };
 
-  manager = gh_cli_parse_listing_command (argc, argv, _("— show each sign-in"),
-                                          _("status takes no arguments"), &json, &exit_code);
-  if (manager == NULL)
-    return exit_code;
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return gh_cli_usage_error (error->message);
+  if (argc != 1)
+    return gh_cli_usage_error (_("status takes no arguments"));
+
+  if ((manager = gh_cli_load_sessions (&error)) == NULL ||
+      !gh_cli_session_name_for (NULL, profile, &only, &error))
+    return gh_cli_report_error (error);
 
   configs = gh_session_manager_get_configs (manager);
+  if (only != NULL &&
+      !check_defined (configs, only, profile, gh_session_manager_get_config_path (manager),
+                      &error))
+    return gh_cli_report_error (error);
   if (configs->len == 0 && !json)
     {
       g_print (_("No sign-in is defined in %s. Add one: gatehouse session add NAME "
@@ -177,7 +221,7 @@ gh_cli_cmd_status (int    argc,
 
   gh_cli_waiter_init (&waiter);
   json_builder_begin_array (builder);
-  for (guint i = 0; i < configs->len; i++)
+  for (guint i = 0; i < configs->len && !gh_cli_interrupted (); i++)
     {
       GhSsoSessionConfig *config = g_ptr_array_index (configs, i);
       g_autoptr(GhSession) session = NULL;
@@ -185,6 +229,8 @@ gh_cli_cmd_status (int    argc,
       g_autofree char *problem = NULL;
 
       session = gh_cli_session_for_definition (manager, config, &position, &config_error);
+      if (only != NULL && !g_str_equal (config->name, only))
+        continue;
       if (session == NULL)
         {
           if (!json)
@@ -193,6 +239,8 @@ gh_cli_cmd_status (int    argc,
         }
 
       problem = refresh_if_needed (session, &waiter, &exit_code);
+      if (gh_cli_interrupted ())
+        break;
       if (json)
         add_session_json (builder, session, problem);
       else

@@ -29,11 +29,30 @@ gh_cli_waiter_cb (GObject      *object,
   g_main_loop_quit (waiter->loop);
 }
 
+/* The signal that cancelled a wait (SIGINT, SIGTERM), for the exit code; 0 while none did. */
+static int interrupted_by;
+
+typedef struct
+{
+  GCancellable *cancellable;
+  int           signum;
+} Interrupt;
+
 static gboolean
 interrupted_cb (gpointer user_data)
 {
-  g_cancellable_cancel (user_data);
+  Interrupt *interrupt = user_data;
+
+  if (interrupted_by == 0)
+    interrupted_by = interrupt->signum;
+  g_cancellable_cancel (interrupt->cancellable);
   return G_SOURCE_CONTINUE;
+}
+
+int
+gh_cli_interrupted (void)
+{
+  return interrupted_by;
 }
 
 void
@@ -47,8 +66,10 @@ gh_cli_waiter_init (GhCliWaiter *waiter)
 GAsyncResult *
 gh_cli_waiter_wait (GhCliWaiter *waiter)
 {
-  guint sigint = g_unix_signal_add (SIGINT, interrupted_cb, waiter->cancellable);
-  guint sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, waiter->cancellable);
+  Interrupt on_sigint = { waiter->cancellable, SIGINT };
+  Interrupt on_sigterm = { waiter->cancellable, SIGTERM };
+  guint sigint = g_unix_signal_add (SIGINT, interrupted_cb, &on_sigint);
+  guint sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, &on_sigterm);
 
   g_clear_object (&waiter->result);
   g_main_loop_run (waiter->loop);
@@ -119,7 +140,8 @@ gh_cli_report_error (const GError *error)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_printerr ("%s\n", _("Cancelled."));
-      return GH_EXIT_FAILURE;
+      /* As a shell reports a command a signal ended: Ctrl-C is 130. */
+      return interrupted_by != 0 ? 128 + interrupted_by : GH_EXIT_FAILURE;
     }
   g_printerr ("gatehouse: %s\n", error->message);
   return exit_code_for_error (error);
@@ -235,6 +257,33 @@ gh_cli_open_session (const char  *name,
   if (manager == NULL)
     return NULL;
   return gh_session_manager_find (manager, name, error);
+}
+
+gboolean
+gh_cli_session_name_for (const char  *name,
+                         const char  *profile,
+                         char       **session_name,
+                         GError     **error)
+{
+  g_auto(GhCliTarget) target = { 0, };
+
+  *session_name = NULL;
+  if (profile == NULL)
+    {
+      *session_name = g_strdup (name);
+      return TRUE;
+    }
+  if (name != NULL)
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                           _("Name a sign-in or a profile (--profile), not both"));
+      return FALSE;
+    }
+
+  if (!gh_cli_resolve_target (profile, NULL, NULL, NULL, &target, error))
+    return FALSE;
+  *session_name = g_steal_pointer (&target.session);
+  return TRUE;
 }
 
 /* The usable definitions are the manager's sessions, in the same order; a name with both an

@@ -26,8 +26,11 @@ void              gh_cli_waiter_cb      (GObject        *object,
 /* Runs the loop until the callback came; the result is the waiter's until the next wait. */
 GAsyncResult     *gh_cli_waiter_wait    (GhCliWaiter    *waiter);
 void              gh_cli_waiter_clear   (GhCliWaiter    *waiter);
+/* The signal (SIGINT, SIGTERM) that cancelled a wait, 0 while none did. */
+int               gh_cli_interrupted    (void);
 
-/* Print "gatehouse: MESSAGE" and return the exit code for it. */
+/* Print "gatehouse: MESSAGE" and return the exit code for it (128 + the signal for a wait
+ * that SIGINT or SIGTERM cancelled: 130 for Ctrl-C). */
 int               gh_cli_report_error   (const GError   *error);
 int               gh_cli_usage_error    (const char     *message);
 
@@ -45,6 +48,13 @@ GhSessionManager *gh_cli_load_sessions  (GError        **error);
 /* The sign-in a command names (NULL: the only one), with the errors a person can act on. */
 GhSession        *gh_cli_open_session   (const char     *name,
                                          GError        **error);
+/* The sign-in named by a command's NAME argument or by its --profile P (the sign-in that
+ * profile uses); NULL in @session_name when neither is given. GH_ERROR_INVALID_INPUT for both,
+ * the profile's errors (gh_aws_config_find_profile()) for a profile that names none. */
+gboolean          gh_cli_session_name_for (const char  *name,
+                                           const char  *profile,
+                                           char       **session_name,
+                                           GError     **error);
 /* Walks the definitions of gh_session_manager_get_configs() in order: the session of @config,
  * or NULL with why it cannot be used. @position (0 to start) is where the walk is in the
  * manager's list of usable sessions. */

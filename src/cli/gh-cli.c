@@ -16,23 +16,43 @@
 typedef int (*GhCliCommandFunc) (int    argc,
                                  char **argv);
 
-/* argv[0] of a command is its own name, as if it were a program of its own. */
+static const char * const session_subcommands[] = { "add", "list", "remove", NULL };
+static const char * const profile_subcommands[] = { "add", NULL };
+static const char * const favorite_subcommands[] = { "add", "remove", "list", NULL };
+
+/* argv[0] of a command is its own name, as if it were a program of its own. Subcommands are
+ * the command's first argument; a command that dispatches them to code of their own (with
+ * options of their own) has `dispatched` set. */
 static const struct
 {
-  const char       *name;
-  GhCliCommandFunc  run;
+  const char         *name;
+  GhCliCommandFunc    run;
+  const char * const *subcommands;
+  gboolean            dispatched;
 } commands[] = {
-  { "session", gh_cli_cmd_session },
-  { "login", gh_cli_cmd_login },
-  { "logout", gh_cli_cmd_logout },
-  { "status", gh_cli_cmd_status },
-  { "roles", gh_cli_cmd_roles },
-  { "sync", gh_cli_cmd_sync },
-  { "credentials", gh_cli_cmd_credentials },
-  { "exec", gh_cli_cmd_exec },
-  { "console", gh_cli_cmd_console },
-  { "favorite", gh_cli_cmd_favorite },
+  { "session", gh_cli_cmd_session, session_subcommands, TRUE },
+  { "login", gh_cli_cmd_login, NULL, FALSE },
+  { "logout", gh_cli_cmd_logout, NULL, FALSE },
+  { "status", gh_cli_cmd_status, NULL, FALSE },
+  { "roles", gh_cli_cmd_roles, NULL, FALSE },
+  { "sync", gh_cli_cmd_sync, NULL, FALSE },
+  { "profile", gh_cli_cmd_profile, profile_subcommands, TRUE },
+  { "credentials", gh_cli_cmd_credentials, NULL, FALSE },
+  { "exec", gh_cli_cmd_exec, NULL, FALSE },
+  { "console", gh_cli_cmd_console, NULL, FALSE },
+  { "favorite", gh_cli_cmd_favorite, favorite_subcommands, FALSE },
 };
+
+const char *
+gh_cli_get_command (guint                index,
+                    const char * const **subcommands)
+{
+  if (index >= G_N_ELEMENTS (commands))
+    return NULL;
+  if (subcommands != NULL)
+    *subcommands = commands[index].subcommands;
+  return commands[index].name;
+}
 
 static void
 print_help (void)
@@ -46,12 +66,15 @@ print_help (void)
                    "              [--session-duration 8h] [--cache-refresh-token]\n"
                    "  session list [--json]\n"
                    "  session remove NAME\n"
-                   "  login [NAME] [--device-code] [--no-browser]\n"
-                   "  logout [NAME]\n"
-                   "  status [--json]\n"
-                   "  roles [SESSION] [--json] [--refresh] [--filter TEXT] [--template T]\n"
-                   "  sync [SESSION] [--template T] [--region R] [--output O] [--dry-run]\n"
-                   "       [--credential-process] [--favorites-only] [--refresh]\n"
+                   "  login [NAME | --profile P] [--device-code] [--no-browser] [--force]\n"
+                   "  logout [NAME | --profile P | --all]\n"
+                   "  status [--profile P] [--json]\n"
+                   "  roles [SESSION | --profile P] [--json] [--refresh] [--filter TEXT]\n"
+                   "        [--template T]\n"
+                   "  sync [SESSION | --profile P] [--template T] [--region R] [--output O]\n"
+                   "       [--dry-run] [--credential-process] [--favorites-only] [--refresh]\n"
+                   "  profile add [--session S --account ID --role R] [--region R]\n"
+                   "              [--output O] [--name NAME]\n"
                    "  credentials (--profile P | --account ID --role R [--session S])\n"
                    "              [--format process|env|fish|powershell|ini|json] [--region R]\n"
                    "              [--write] [--refresh]\n"
@@ -63,8 +86,11 @@ print_help (void)
                    "          [--browser default|firefox|chromium|chrome|brave]\n"
                    "  favorite add|remove (--profile P | --account ID --role R [--session S])\n"
                    "  favorite list\n"
+                   "  version\n"
                    "\n"
-                   "NAME may be left out when exactly one sign-in is defined.\n"
+                   "NAME may be left out when exactly one sign-in is defined; --profile P names\n"
+                   "the sign-in that profile uses. Without one, roles and sync work for every\n"
+                   "sign-in, and report those they could not (exit code of the first).\n"
                    "“gatehouse COMMAND --help” describes a command's options.\n"
                    "\n"
                    "Exit codes:\n"
@@ -74,14 +100,44 @@ print_help (void)
                    "  3  not signed in (sign-in ended, denied, expired or timed out)\n"
                    "  4  keyring unavailable or locked\n"
                    "  5  network or AWS service error\n"
+                   "Ctrl-C exits 130 (SIGTERM 143), as shells report a command a signal ended.\n"
                    "exec exits with COMMAND's status once it ran (128+N if signal N ended it),\n"
                    "126 if COMMAND could not be run, 127 if it was not found.\n"));
+}
+
+/* GOptionContext's --help begins "Usage: PRGNAME [OPTION…]": the program name, set here to
+ * "gatehouse COMMAND [SUBCOMMAND]" for the command's run, makes that the command's usage. */
+static void
+set_command_prgname (int    argc,
+                     char **argv,
+                     guint  command)
+{
+  const char * const *subcommands = commands[command].subcommands;
+  g_autofree char *prgname = NULL;
+
+  if (commands[command].dispatched && argc > 2 && g_strv_contains (subcommands, argv[2]))
+    prgname = g_strdup_printf ("gatehouse %s %s", argv[1], argv[2]);
+  else
+    prgname = g_strdup_printf ("gatehouse %s", argv[1]);
+  g_set_prgname (prgname);
+}
+
+gboolean
+gh_cli_is_tray_service_option (const char *arg)
+{
+  static const char * const options[] = {
+    "--background", "--gapplication-service", "--help-all", "--help-gapplication", NULL,
+  };
+
+  return g_strv_contains (options, arg);
 }
 
 int
 gh_cli_run (int    argc,
             char **argv)
 {
+  g_autofree char *message = NULL;
+
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))
     {
@@ -89,7 +145,8 @@ gh_cli_run (int    argc,
       return argc < 2 ? GH_EXIT_USAGE : GH_EXIT_OK;
     }
 
-  if (g_str_equal (argv[1], "--version"))
+  if (g_str_equal (argv[1], "--version") || g_str_equal (argv[1], "-V") ||
+      g_str_equal (argv[1], "version"))
     {
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return GH_EXIT_OK;
@@ -97,13 +154,26 @@ gh_cli_run (int    argc,
 
   g_set_prgname ("gatehouse");
 
+  if (g_str_equal (argv[1], "__complete"))
+    return gh_cli_cmd_complete (argc - 1, argv + 1);
+
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        set_command_prgname (argc, argv, i);
+        return commands[i].run (argc - 1, argv + 1);
+      }
 
-  {
-    g_autofree char *message = g_strdup_printf (_("Unknown command “%s”"), argv[1]);
+  if (argv[1][0] == '-')
+    {
+      /* The first one the tray service would not take either */
+      int i = 1;
 
-    return gh_cli_usage_error (message);
-  }
+      while (i + 1 < argc && gh_cli_is_tray_service_option (argv[i]))
+        i++;
+      message = g_strdup_printf (_("Unknown option %s"), argv[i]);
+    }
+  else
+    message = g_strdup_printf (_("Unknown command “%s”"), argv[1]);
+  return gh_cli_usage_error (message);
 }

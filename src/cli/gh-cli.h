@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* Exit codes, documented in --help and the README. */
+/* Exit codes, documented in --help and the manual; a command that Ctrl-C (SIGINT) or SIGTERM
+ * cancels exits 128 + the signal, as shells report it (130, 143). */
 typedef enum
 {
   GH_EXIT_OK = 0,
@@ -16,7 +17,10 @@ typedef enum
   GH_EXIT_SERVICE = 5,
 } GhExitCode;
 
-int  gh_cli_run (int    argc,
-                 char **argv);
+int       gh_cli_run                    (int         argc,
+                                         char      **argv);
+/* The options of the tray service (its own and GApplication's): a command line of these only
+ * starts the tray; any other is the CLI's, which reports an unknown option as a usage error. */
+gboolean  gh_cli_is_tray_service_option (const char *arg);
 
 G_END_DECLS

@@ -136,6 +136,7 @@ test_device_code (GhTestFixture *fixture,
   g_autofree char *name = gh_test_unique_name ("device");
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
   g_auto(GStrv) urls = NULL;
   const char *user_code;
 
@@ -148,8 +149,11 @@ test_device_code (GhTestFixture *fixture,
   g_assert_nonnull (user_code);
   g_assert_cmpuint (gh_simulator_approve (fixture->sim, user_code), ==, 1);
 
-  g_assert_cmpint (gh_test_wait_cli (fixture, process, &out, NULL), ==, 0);
-  gh_test_assert_contains (out, user_code);
+  /* The link and the code are for the person at the terminal; the result is the output. */
+  g_assert_cmpint (gh_test_wait_cli (fixture, process, &out, &err), ==, 0);
+  gh_test_assert_contains (err, user_code);
+  gh_test_assert_contains (err, "/device");
+  g_assert_null (strstr (out, user_code));
   gh_test_assert_contains (out, "Signed in to ");
   gh_test_assert_contains (gh_simulator_get_last_registration_request (fixture->sim),
                    "\"grantTypes\":[\"urn:ietf:params:oauth:grant-type:device_code\",\"refresh_token\"]");
@@ -582,7 +586,7 @@ test_invalid_client_reregisters (GhTestFixture *fixture,
 
   gh_simulator_expire_registrations (fixture->sim);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, "--device-code",
-                                    "--no-browser", NULL), ==, 0);
+                                    "--no-browser", "--force", NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 2);
   assert_signed_in (fixture, name);
 }
@@ -596,11 +600,11 @@ test_invalid_client_pkce (GhTestFixture *fixture,
 
   gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, "--force", NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 1);
 
   gh_simulator_expire_registrations (fixture->sim);
-  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, "--force", NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "RegisterClient"), ==, 2);
   g_assert_cmpuint (count_authorize_urls (fixture), ==, 3);
   assert_signed_in (fixture, name);

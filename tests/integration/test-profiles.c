@@ -39,22 +39,6 @@ run_fixture_script (GhTestFixture  *fixture,
   return gh_test_wait_cli (fixture, process, out, err);
 }
 
-/* Resolves `profile` with botocore in the fixture's HOME; returns the access key id. */
-static char *
-botocore_access_key (GhTestFixture *fixture,
-                     const char    *profile)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  if (run_fixture_script (fixture, g_getenv ("GH_PYTHON"), "botocore-credentials.py", profile,
-                          NULL, &out, &err) != 0)
-    g_error ("botocore could not resolve %s: %s", profile, err);
-  g_strstrip (out);
-  g_assert_true (g_str_has_prefix (out, "ASIA"));
-  return g_steal_pointer (&out);
-}
-
 /* The region botocore gives a client of `profile`; NULL (and botocore's message in `err`) when
  * it has none. */
 static char *
@@ -175,7 +159,7 @@ test_sync_sso_profile_botocore (GhTestFixture *fixture,
   gh_test_assert_contains (config, "Gatehouse");
 
   /* (a) botocore resolves the synced SSO profile with the token Gatehouse wrote */
-  key = botocore_access_key (fixture, "ReadOnly-100000000001");
+  key = gh_test_botocore_access_key (fixture, "ReadOnly-100000000001");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
 
   /* Idempotent: byte-identical and mtime untouched */
@@ -241,7 +225,7 @@ test_credential_process_botocore (GhTestFixture *fixture,
   gh_test_assert_contains (config, "credentials --profile ReadOnly-100000000001 --format process");
 
   /* (b) botocore runs `gatehouse credentials` for the profile */
-  key = botocore_access_key (fixture, "ReadOnly-100000000001");
+  key = gh_test_botocore_access_key (fixture, "ReadOnly-100000000001");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
 
   /* The credential_process JSON, and the keyring cache: no second GetRoleCredentials. */
@@ -293,7 +277,7 @@ test_credentials_file_botocore (GhTestFixture *fixture,
   /* (c) a profile only in the credentials file: drop the SSO profile from the config so that
    * botocore must use the credentials file. */
   g_assert_true (g_file_set_contents (config, config_text, -1, NULL));
-  key = botocore_access_key (fixture, "tool-sso");
+  key = gh_test_botocore_access_key (fixture, "tool-sso");
   gh_test_assert_contains (contents, key);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 1);
 }
@@ -687,7 +671,7 @@ test_session_remove_profiles (GhTestFixture *fixture,
   gh_test_assert_contains (config, "[profile plain]");
 
   /* The other sign-in's profiles stay, and work */
-  key = botocore_access_key (fixture, "ReadOnly-100000000002");
+  key = gh_test_botocore_access_key (fixture, "ReadOnly-100000000002");
   gh_test_assert_contains (config, "[profile AdministratorAccess-100000000001]");
 }
 
@@ -721,7 +705,7 @@ test_sync_keeps_source_profile (GhTestFixture *fixture,
   gh_test_assert_contains (config, "[profile ReadOnly-100000000001]");
   gh_test_assert_contains (config, "[profile Account-1-ReadOnly]");
   g_assert_null (strstr (config, "[profile AdministratorAccess-100000000001]"));
-  g_free (botocore_access_key (fixture, "ReadOnly-100000000001"));
+  g_free (gh_test_botocore_access_key (fixture, "ReadOnly-100000000001"));
 }
 
 /* Whether the AWS SDK for JavaScript can run; FALSE (and the test skipped, saying why)

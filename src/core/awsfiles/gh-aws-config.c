@@ -257,6 +257,20 @@ gh_aws_config_session_header (const char *name)
   return g_strconcat ("sso-session ", quoted, NULL);
 }
 
+char *
+gh_aws_config_profile_header (const char *name)
+{
+  g_autofree char *quoted = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (g_str_equal (name, "default"))
+    return g_strdup ("default");
+
+  quoted = gh_shell_quote (name);
+  return g_strconcat ("profile ", quoted, NULL);
+}
+
 /* shlex's word breaks */
 static gboolean
 is_word_break (char c)

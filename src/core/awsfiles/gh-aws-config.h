@@ -79,6 +79,9 @@ gboolean            gh_validate_start_url            (const char  *url,
 gint64              gh_parse_duration                (const char  *value);
 /* The header text for a session, quoted the way the AWS CLI writes it (shlex.quote). */
 char               *gh_aws_config_session_header     (const char  *name);
+/* The header text for a profile: `profile NAME`, quoted the same way; `default` for the
+ * default profile, as `aws configure` writes it. */
+char               *gh_aws_config_profile_header     (const char  *name);
 /* Parse a header like `sso-session 'my sso'` (shlex.split, exactly two tokens). */
 gboolean            gh_aws_config_parse_header       (const char  *header,
                                                       char       **kind,

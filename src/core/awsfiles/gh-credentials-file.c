@@ -226,7 +226,11 @@ write_section (const char               *path,
     {
       data = gh_ini_to_data (ini, &data_len);
       if (data_len == length && memcmp (data, contents, length) == 0)
-        ret = TRUE;
+        {
+          /* Nothing to write, but what an interrupted write left behind still goes */
+          gh_file_remove_stale_temp_files (resolved);
+          ret = TRUE;
+        }
       else
         ret = gh_file_write_private (resolved, data, data_len, error);
     }

@@ -940,10 +940,16 @@ insert_line (GhIni      *self,
   return line;
 }
 
-/* Removes the lines from @first up to @stop (excluded; NULL: to the end). When the last line
- * goes and it had no line ending, the new last line loses its ending, so a file without a
- * final newline stays that way. */
-static void
+/* Removes the lines from @first up to @stop (excluded; NULL: to the end) and returns the line
+ * now before @stop (NULL: none). When the last line goes and it had no line ending, the new
+ * last line loses its ending, so a file without a final newline stays that way; empty lines
+ * at the new end go too, as without their endings they would be lines of no bytes, which a
+ * reader of the text would not see.
+ *
+ * Lines that become neighbours must still read as the lines they are: a line ending in a lone
+ * "\r" followed by an empty line ending in "\n" would read as one line ending in "\r\n", so
+ * that empty line takes the "\r" of the line above. */
+static Line *
 remove_lines (GhIni *self,
               Line  *first,
               Line  *stop)
@@ -953,11 +959,14 @@ remove_lines (GhIni *self,
   gboolean no_final_eol;
 
   if (first == stop)
-    return;
+    return stop != NULL ? stop->prev : self->tail;
 
   last = stop != NULL ? stop->prev : self->tail;
-  before = first->prev;
   no_final_eol = stop == NULL && *last->eol == '\0';
+  if (no_final_eol)
+    while (first->prev != NULL && first->prev->text[0] == '\0')
+      first = first->prev;
+  before = first->prev;
 
   if (before != NULL)
     before->next = stop;
@@ -975,6 +984,10 @@ remove_lines (GhIni *self,
   if (no_final_eol && before != NULL)
     before->eol = "";
 
+  if (before != NULL && stop != NULL && g_str_equal (before->eol, "\r") &&
+      stop->text[0] == '\0' && g_str_equal (stop->eol, "\n"))
+    stop->eol = before->eol;
+
   /* The removed lines are freed only afterwards: lines after them may still name them in
    * their recorded state, and a new line must not be mistaken for one of them */
   if (stop != NULL)
@@ -987,6 +1000,8 @@ remove_lines (GhIni *self,
       line_free (line);
       line = next;
     }
+
+  return before;
 }
 
 static gboolean
@@ -1028,7 +1043,14 @@ append_section (GhIni      *self,
 
   if (comment != NULL)
     {
-      g_auto(GStrv) comment_lines = g_strsplit (comment, "\n", -1);
+      g_autoptr(GString) lines = g_string_new (comment);
+      g_auto(GStrv) comment_lines = NULL;
+
+      /* A reader ends a line at "\r" too: a lone one must start a comment line of its own,
+       * or the rest of that line would be read as a key */
+      g_string_replace (lines, "\r\n", "\n", 0);
+      g_string_replace (lines, "\r", "\n", 0);
+      comment_lines = g_strsplit (lines->str, "\n", -1);
 
       for (guint i = 0; comment_lines[i] != NULL; i++)
         {
@@ -1045,9 +1067,27 @@ append_section (GhIni      *self,
   insert_line (self, NULL, header);
 }
 
-/* A new key line goes after the last key (and its continuation lines) of the last occurrence
- * of the section, or right after the header; it copies that line's indentation so the lines
- * after it keep their meaning. */
+/* The leading whitespace of @line as the parser sees it */
+static char *
+indent_of (Line *line)
+{
+  return g_strndup (line_parsed_text (line), line->indent);
+}
+
+/* A new key line goes after the last line of the section's last occurrence that is neither
+ * blank nor a comment, so blank lines and the comments above the next header stay below it.
+ * Its indentation decides what it and the lines after it mean (configparser, protocol.md
+ * §4.2), and it must change nothing but add the key:
+ *
+ *  - when the section already has a key, the new line must not be indented deeper than the
+ *    line that set configparser's indent level (the last key, or a junk line after it), or
+ *    it would continue that key's value;
+ *  - it must be indented at least as deep as the next header, or that header (and its whole
+ *    section) would continue the new value.
+ *
+ * The next header is no deeper than the line that set the indent level (else it would
+ * already continue the last key), so both always hold for one indentation. Within them the
+ * new line copies the last key's (else the header's). */
 static void
 append_key (GhIni      *self,
             const char *section,
@@ -1057,21 +1097,40 @@ append_key (GhIni      *self,
   g_autofree char *text = NULL;
   g_autofree char *indent = NULL;
   GPtrArray *headers = lookup_headers (self, section);
+  Line *header;
   Line *last;
-  Line *last_key;
+  Line *last_key = NULL;
+  Line *level = NULL;
+  Line *next_header = NULL;
+  Line *model;
 
   g_assert (headers != NULL);
 
-  last = last_key = g_ptr_array_index (headers, headers->len - 1);
-  for (Line *line = last->next; line != NULL && line->kind != LINE_SECTION; line = line->next)
+  header = last = level = g_ptr_array_index (headers, headers->len - 1);
+  for (Line *line = header->next; line != NULL; line = line->next)
     {
+      if (line->kind == LINE_SECTION)
+        {
+          next_header = line;
+          break;
+        }
+      if (line->kind == LINE_BLANK || line->kind == LINE_COMMENT)
+        continue;
+
+      last = line;
       if (line->kind == LINE_KEY)
-        last = last_key = line;
-      else if (line->kind == LINE_CONTINUATION)
-        last = line;
+        last_key = level = line;
+      else if (line->kind == LINE_OTHER)
+        level = line;
     }
 
-  indent = g_strndup (last_key->text, strspn (last_key->text, " \t"));
+  model = last_key != NULL ? last_key : header;
+  if (next_header != NULL && model->indent < next_header->indent)
+    model = next_header;
+  else if (last_key != NULL && model->indent > level->indent)
+    model = level;
+
+  indent = indent_of (model);
   text = value[0] != '\0' ? g_strdup_printf ("%s%s = %s", indent, key, value)
                           : g_strdup_printf ("%s%s =", indent, key);
   insert_line (self, last->next, text);
@@ -1167,16 +1226,36 @@ is_blank (Line *line)
   return line != NULL && line->kind == LINE_BLANK;
 }
 
+/* @header was a header until the lines above it went, and now continues the value of a key
+ * above (it is indented deeper than that key): it stays a header, with the indentation beyond
+ * configparser's indent level taken away. Only the header's own classification depends on
+ * its indentation, so nothing else changes. */
+static void
+keep_header (GhIni *self,
+             Line  *header)
+{
+  gsize keep = header->before.indent_level;
+
+  g_assert (header->kind == LINE_CONTINUATION);
+  g_assert (keep < header->indent && header->prev != NULL);
+
+  memmove (header->text + keep, header->text + header->indent,
+           strlen (header->text + header->indent) + 1);
+  reclassify (self, header, FALSE);
+  g_assert (header->kind == LINE_SECTION);
+}
+
 /* Removes one occurrence of a section: the comment lines directly above its header, the
  * header and the lines up to the next header, except the comment lines directly above that
  * next header (they belong to it). Then one blank line goes if two would meet, or if one
- * would be left at the start or end of the document. */
+ * would be left at the start or end of the document. The next header stays a header. */
 static void
 remove_header_block (GhIni *self,
                      Line  *header)
 {
   Line *start = header;
   Line *end = header->next;
+  Line *next_header;
   Line *before;
   Line *after;
 
@@ -1185,14 +1264,17 @@ remove_header_block (GhIni *self,
 
   while (end != NULL && end->kind != LINE_SECTION)
     end = end->next;
+  next_header = end;
 
   if (end != NULL)
     while (end->prev != header && end->prev->kind == LINE_COMMENT)
       end = end->prev;
 
-  before = start->prev;
-  remove_lines (self, start, end);
+  before = remove_lines (self, start, end);
   after = before != NULL ? before->next : self->head;
+
+  if (next_header != NULL && next_header->kind != LINE_SECTION)
+    keep_header (self, next_header);
 
   if (before != NULL && after != NULL && is_blank (before) && is_blank (after))
     remove_lines (self, after, after->next);

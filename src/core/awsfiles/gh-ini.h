@@ -49,9 +49,11 @@ char      *gh_ini_get_value       (GhIni       *self,
                                    const char  *section,
                                    const char  *key);
 /* Replace the value in place (keeping the key's spelling and the spacing around the
- * delimiter), or append "key = value" at the end of the section's last key line; a missing
- * section is appended at the end of the document. A multi-line value's continuation lines
- * are dropped. New lines use the document's line ending and always end with one.
+ * delimiter), or add "key = value" after the last line of the section's last occurrence that
+ * is not blank or a comment, indented so that no other line changes its meaning (an indented
+ * header below stays a header); a missing section is appended at the end of the document. A
+ * multi-line value's continuation lines are dropped. New lines use the document's line ending
+ * and always end with one.
  * @value must not contain '\n' or '\r' (programmer error: callers validate). */
 void       gh_ini_set_value       (GhIni       *self,
                                    const char  *section,
@@ -61,16 +63,19 @@ gboolean   gh_ini_remove_key      (GhIni       *self,
                                    const char  *section,
                                    const char  *key);
 /* Add an empty section at the end, preceded by the given comment lines (each written as
- * "# line"); no-op when the section exists. A last line without a line ending gets one, and
- * one blank line separates the section from the text above unless the document is empty or
- * already ends with a blank line. */
+ * "# line"; "\n", "\r\n" and a lone "\r" each end a line; "" is no line); no-op when the
+ * section exists. A last line without a line ending gets one, and one blank line separates
+ * the section from the text above unless the document is empty or already ends with a blank
+ * line. */
 void       gh_ini_add_section     (GhIni       *self,
                                    const char  *section,
                                    const char  *comment);
 /* Remove the header, its lines and the comment lines directly above the header that belong
  * to it (no blank line between them and the header), for every occurrence of the section.
  * Comment lines directly above the next header stay with it; one blank line also goes when
- * two would meet or one would be left at the start or end of the document. */
+ * two would meet or one would be left at the start or end of the document. A next header
+ * indented deeper than the last key above it loses that extra indentation, so it does not
+ * become part of that key's value. */
 gboolean   gh_ini_remove_section  (GhIni       *self,
                                    const char  *section);
 /* gh_ini_remove_section() for one occurrence of the header only; FALSE when there is none. */

@@ -14,18 +14,19 @@
 
 #define MARKER_PREFIX "Managed by Gatehouse (sign-in \""
 #define MARKER_SUFFIX "): changes here are overwritten by gatehouse sync"
+#define ADDED_PREFIX "Added by gatehouse profile add (sign-in \""
+#define ADDED_SUFFIX "): gatehouse sync leaves it alone"
 
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
                      (c) == '\n')
 
-char *
-gh_profile_marker_for_session (const char *session_name)
+static char *
+marker_new (const char *prefix,
+            const char *session_name,
+            const char *suffix)
 {
-  GString *out;
+  GString *out = g_string_new (prefix);
 
-  g_return_val_if_fail (session_name != NULL, NULL);
-
-  out = g_string_new (MARKER_PREFIX);
   for (const char *p = session_name; *p != '\0'; p++)
     {
       if (*p == '"' || *p == '\\')
@@ -33,9 +34,25 @@ gh_profile_marker_for_session (const char *session_name)
       g_string_append_c (out, *p);
     }
   g_string_append_c (out, '"');
-  g_string_append (out, MARKER_SUFFIX);
+  g_string_append (out, suffix);
 
   return g_string_free (out, FALSE);
+}
+
+char *
+gh_profile_marker_for_session (const char *session_name)
+{
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  return marker_new (MARKER_PREFIX, session_name, MARKER_SUFFIX);
+}
+
+char *
+gh_profile_marker_for_added (const char *session_name)
+{
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  return marker_new (ADDED_PREFIX, session_name, ADDED_SUFFIX);
 }
 
 /* Where the marker text starts in @comment_line: after the '#' and the blanks after it */
@@ -54,16 +71,17 @@ skip_comment_start (const char *comment_line)
   return p;
 }
 
-char *
-gh_profile_marker_parse (const char *comment_line)
+static char *
+parse_marker (const char *comment_line,
+              const char *prefix)
 {
   g_autoptr(GString) session = NULL;
   const char *p;
 
   if (comment_line == NULL || (p = skip_comment_start (comment_line)) == NULL ||
-      !g_str_has_prefix (p, MARKER_PREFIX))
+      !g_str_has_prefix (p, prefix))
     return NULL;
-  p += strlen (MARKER_PREFIX);
+  p += strlen (prefix);
 
   session = g_string_new (NULL);
   for (; *p != '"'; p++)
@@ -78,6 +96,18 @@ gh_profile_marker_parse (const char *comment_line)
     return NULL;
 
   return g_string_free (g_steal_pointer (&session), FALSE);
+}
+
+char *
+gh_profile_marker_parse (const char *comment_line)
+{
+  return parse_marker (comment_line, MARKER_PREFIX);
+}
+
+char *
+gh_profile_marker_parse_added (const char *comment_line)
+{
+  return parse_marker (comment_line, ADDED_PREFIX);
 }
 
 char *

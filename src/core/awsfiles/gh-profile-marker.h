@@ -4,6 +4,11 @@
  *   # Managed by Gatehouse (sign-in "SESSION"): changes here are overwritten by gatehouse sync
  * A section without it is a person's and is never touched. The text is not translated: it is
  * how Gatehouse recognises its sections in files it wrote before.
+ *
+ * A profile that `gatehouse profile add` wrote carries another marker:
+ *   # Added by gatehouse profile add (sign-in "SESSION"): gatehouse sync leaves it alone
+ * To sync it is a person's profile (never changed or removed), but one that names its role
+ * (gh-profile-sync.h): a sync that would give the same role the same name is not a clash.
  */
 #pragma once
 
@@ -17,6 +22,11 @@ char *gh_profile_marker_for_session       (const char *session_name);
 /* The sign-in named by a marker comment line (as written in the file, with its '#'), or NULL
  * when the line is not a Gatehouse marker. */
 char *gh_profile_marker_parse             (const char *comment_line);
+/* The marker of a profile that `gatehouse profile add` wrote for @session_name, without the
+ * leading "# ". */
+char *gh_profile_marker_for_added         (const char *session_name);
+/* The sign-in named by such a marker line, or NULL when the line is not one. */
+char *gh_profile_marker_parse_added       (const char *comment_line);
 /* The sign-in whose marker is directly above the @occurrence-th header of @section (from 0,
  * in file order); NULL when there is none. */
 char *gh_profile_marker_get_owner         (GhIni      *ini,

@@ -4,7 +4,8 @@
  * marker (gh-profile-marker.h), which also names the sign-in that owns it. A sync for a
  * sign-in creates, updates and removes only that sign-in's marked `[profile …]` sections;
  * unmarked sections (a person wrote them) and other sign-ins' sections are never touched. A
- * planned name that is taken by one of them is skipped and reported. A profile of the sign-in
+ * planned name that is taken by one of them is skipped and reported, unless it is a profile
+ * `gatehouse profile add` wrote for that very role (gh-profile-add.h). A profile of the sign-in
  * that would go stays (and is reported) while a profile that stays names it as source_profile:
  * removing it would break that profile without a word.
  *
@@ -41,6 +42,7 @@
 #include "gh-file-util.h"
 #include "gh-ini.h"
 #include "gh-lock.h"
+#include "gh-profile-add.h"
 #include "gh-profile-marker.h"
 #include "gh-profile-sync.h"
 #include "gh-role.h"
@@ -221,19 +223,6 @@ gh_profile_name_from_template (const char  *template_,
     }
 
   return g_steal_pointer (&name);
-}
-
-/* The header text for a profile; "default" is written `[default]`, as `aws configure` does. */
-static char *
-profile_header (const char *name)
-{
-  g_autofree char *quoted = NULL;
-
-  if (g_str_equal (name, "default"))
-    return g_strdup ("default");
-
-  quoted = gh_shell_quote (name);
-  return g_strconcat ("profile ", quoted, NULL);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -603,7 +592,7 @@ add_section (GhIni          *ini,
              PlannedProfile *planned,
              const char     *marker)
 {
-  g_autofree char *header = profile_header (planned->name);
+  g_autofree char *header = gh_aws_config_profile_header (planned->name);
 
   gh_ini_add_section (ini, header, marker);
   for (guint k = 0; planned->keys[k] != NULL; k++)
@@ -673,6 +662,25 @@ owner_of (Headers         *doc,
   if (other_session != NULL)
     *other_session = g_steal_pointer (&first);
   return OWNER_OTHER_SESSION;
+}
+
+/* Whether every header of the profile is one `gatehouse profile add` wrote for @role */
+static gboolean
+added_for_role (Headers         *doc,
+                ExistingProfile *existing,
+                const char      *session_name,
+                GhRole          *role)
+{
+  for (guint i = 0; i < existing->headers->len; i++)
+    {
+      guint h = g_array_index (existing->headers, guint, i);
+
+      if (!gh_profile_is_added_for_role (doc->ini, doc->headers[h], doc->occurrences[h],
+                                         session_name, gh_role_get_account_id (role),
+                                         gh_role_get_role_name (role)))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Removes the given headers (indices into @doc, sorted) with their sections. In file order,
@@ -837,9 +845,11 @@ apply_plan (GhIni         *ini,
       switch (owner_of (&doc, current, session_name, &other))
         {
         case OWNER_HAND_WRITTEN:
-          g_ptr_array_add (result->skipped,
-                           g_strdup_printf (_("%s: a profile you wrote has this name; not "
-                                              "changed"), profile->name));
+          /* `gatehouse profile add` wrote this very profile: no clash to report. */
+          if (!added_for_role (&doc, current, session_name, profile->role))
+            g_ptr_array_add (result->skipped,
+                             g_strdup_printf (_("%s: a profile you wrote has this name; not "
+                                                "changed"), profile->name));
           continue;
 
         case OWNER_OTHER_SESSION:
@@ -1086,7 +1096,12 @@ sync_file (const char           *config_path,
   new_contents = gh_ini_to_data (ini, &new_length);
   result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
   if (!result->changed)
-    return TRUE;
+    {
+      /* Nothing to write, but what an interrupted sync left behind still goes */
+      if (!dry_run)
+        gh_file_remove_stale_temp_files (resolved);
+      return TRUE;
+    }
 
   g_free (result->diff);
   result->diff = gh_text_diff_unified (config_path, contents, length,

@@ -18,6 +18,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-token-cache.h"
+#include "gh-token-cache-private.h"
 
 /* The refresh token with the client registration it belongs to: a refresh token works only
  * with the client that received it. */
@@ -156,21 +157,39 @@ gh_format_expires_at (gint64 unix_seconds)
 
   g_return_val_if_fail (dt != NULL, NULL);
 
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  /* Four digits for every year (g_date_time_format's %Y does not pad): readers, this file's
+   * included, expect YYYY */
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ",
+                          g_date_time_get_year (dt), g_date_time_get_month (dt),
+                          g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                          g_date_time_get_minute (dt), g_date_time_get_second (dt));
 }
 
+/* The JSON object in @data, NULL if it holds none */
 static JsonObject *
-load_object (const char  *path,
-             GError     **error)
+parse_object (const char *data,
+              gsize       length)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  gsize length = 0;
   JsonNode *root;
-  gboolean parsed;
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  if (!json_parser_load_from_data (parser, data, length, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* The file's contents, wiped when freed: they hold tokens */
+static char *
+read_file (const char  *path,
+           gsize       *length,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, GH_ERROR, GH_ERROR_NOT_SIGNED_IN,
@@ -181,25 +200,43 @@ load_object (const char  *path,
       return NULL;
     }
 
-  parsed = json_parser_load_from_data (parser, contents, length, NULL);
-  /* The file holds tokens: do not leave a copy lying around in freed memory. */
-  explicit_bzero (contents, length);
+  return contents;
+}
 
-  if (!parsed || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+static void
+wipe_contents (char  *contents,
+               gsize  length)
+{
+  if (contents != NULL)
     {
-      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
-                   _("%s is not an AWS SSO token cache file"), path);
-      return NULL;
+      explicit_bzero (contents, length);
+      g_free (contents);
     }
+}
 
-  return json_object_ref (json_node_get_object (root));
+static JsonObject *
+load_object (const char  *path,
+             GError     **error)
+{
+  gsize length = 0;
+  char *contents = read_file (path, &length, error);
+  JsonObject *object;
+
+  if (contents == NULL)
+    return NULL;
+
+  object = parse_object (contents, length);
+  wipe_contents (contents, length);
+  return object;
 }
 
 GhCachedToken *
-gh_token_cache_read (const char  *path,
-                     GError     **error)
+gh_token_cache_parse (const char  *path,
+                      const char  *data,
+                      gsize        length,
+                      GError     **error)
 {
-  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonObject) object = parse_object (data, length);
   g_autoptr(GhCachedToken) token = NULL;
   g_autofree char *expires_at = NULL;
   g_autofree char *registration_expires_at = NULL;
@@ -207,8 +244,12 @@ gh_token_cache_read (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(object = load_object (path, error)))
-    return NULL;
+  if (object == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s is not an AWS SSO token cache file"), path);
+      return NULL;
+    }
 
   token = g_new0 (GhCachedToken, 1);
   token->access_token = g_strdup (gh_json_get_string (object, "accessToken"));
@@ -236,6 +277,26 @@ gh_token_cache_read (const char  *path,
   return g_steal_pointer (&token);
 }
 
+GhCachedToken *
+gh_token_cache_read (const char  *path,
+                     GError     **error)
+{
+  GhCachedToken *token;
+  gsize length = 0;
+  char *contents;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  contents = read_file (path, &length, error);
+  if (contents == NULL)
+    return NULL;
+
+  token = gh_token_cache_parse (path, contents, length, error);
+  wipe_contents (contents, length);
+  return token;
+}
+
 /* Python json.dumps with ensure_ascii (its default): everything outside printable ASCII
  * becomes \uXXXX (UTF-16 surrogate pairs above the BMP), lower-case hex. */
 static void
@@ -252,7 +313,10 @@ append_json_string (GString    *out,
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
-          /* Not UTF-8: Python would have failed earlier; keep the file valid JSON. */
+          /* Not UTF-8: Python would have failed earlier; keep the file valid JSON. json-glib
+           * reads an escaped lone surrogate ("\udc01") into such bytes: writing it back as it
+           * was would not do, as json-glib takes the character after a lone high surrogate
+           * for its other half, and then the closing quote. */
           g_string_append (out, "\\ufffd");
           p++;
           continue;
@@ -294,14 +358,18 @@ append_json_double (GString *out,
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  /* Python would write NaN and Infinity, which are not JSON: json-glib (so Gatehouse itself),
+   * Go and JS could not read the file any more. A number too large for a double (how another
+   * tool's 1e400 comes back from json-glib) is written as one that reads as the same
+   * infinity; JSON has no NaN, and json-glib never reads one. */
   if (isnan (value))
     {
-      g_string_append (out, "NaN");
+      g_string_append (out, "null");
       return;
     }
   if (isinf (value))
     {
-      g_string_append (out, value > 0 ? "Infinity" : "-Infinity");
+      g_string_append (out, value > 0 ? "1e999" : "-1e999");
       return;
     }
 
@@ -502,7 +570,9 @@ serialize_token (const GhCachedToken *token,
         {
           const char *key = l->data;
 
-          if (is_known_key (key))
+          /* A name that is not UTF-8 (json-glib makes one of a lone surrogate escape) would be
+           * written with U+FFFD, and two such names could become one: leave them out */
+          if (is_known_key (key) || !g_utf8_validate (key, -1, NULL))
             continue;
 
           g_string_append (out, ", ");
@@ -515,6 +585,31 @@ serialize_token (const GhCachedToken *token,
   g_string_append_c (out, '}');
 
   return out;
+}
+
+char *
+gh_token_cache_serialize (const GhCachedToken *token,
+                          gboolean             include_refresh,
+                          const char          *previous_data,
+                          gsize                previous_length,
+                          gsize               *length)
+{
+  g_autoptr(JsonObject) previous = NULL;
+  GString *text;
+  char *copy;
+
+  g_return_val_if_fail (token != NULL, NULL);
+  g_return_val_if_fail (token->access_token != NULL, NULL);
+
+  if (previous_data != NULL)
+    previous = parse_object (previous_data, previous_length);
+
+  text = serialize_token (token, include_refresh, previous);
+  copy = g_strndup (text->str, text->len);
+  if (length != NULL)
+    *length = text->len;
+  wipe_gstring (text);
+  return copy;
 }
 
 gboolean

@@ -28,8 +28,10 @@ char          *gh_token_cache_path          (const char     *key);
 /* Accepts 2024-05-01T18:00:00Z, ...00.000Z, ...00UTC, and RFC 3339 offsets. */
 gboolean       gh_parse_expires_at          (const char     *text,
                                              gint64         *unix_seconds);
-/* YYYY-MM-DDTHH:MM:SSZ in UTC */
+/* YYYY-MM-DDTHH:MM:SSZ in UTC, for 0001-01-01T00:00:00Z up to GH_MAX_EXPIRES_AT */
 char          *gh_format_expires_at         (gint64          unix_seconds);
+/* 9999-12-31T23:59:59Z: as far as GDateTime (and every AWS tool's date format) goes */
+#define GH_MAX_EXPIRES_AT G_GINT64_CONSTANT (253402300799)
 
 /* NULL with GH_ERROR_NOT_SIGNED_IN when missing; GH_ERROR_MALFORMED when unreadable. */
 GhCachedToken *gh_token_cache_read          (const char     *path,

@@ -80,18 +80,23 @@ gh_error_code_for_aws_type (const char *error_type,
     }
 }
 
-/* The member's text, or NULL when it is missing or not a string. */
+/* The member's text, or NULL when it is missing, not a string or not UTF-8: json-glib decodes
+ * an escaped lone surrogate ("\ud800") into bytes that are not UTF-8, and no Gatehouse code
+ * expects text that is not. */
 const char *
 gh_json_get_string (JsonObject *object,
                     const char *member)
 {
   JsonNode *node;
+  const char *text;
 
   if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
     return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  text = json_node_get_string (node);
+  return g_utf8_validate (text, -1, NULL) ? text : NULL;
 }
 
 /* The member's integer, or 0 when it is missing or not an integer. */
@@ -108,9 +113,10 @@ gh_json_get_int (JsonObject *object,
   return 0;
 }
 
-/* Server-provided text is shown to the person, so keep it short and printable. */
+/* Server-provided text (a header or a member of the reply) is shown to the person, so keep it
+ * short, printable and valid UTF-8. */
 static char *
-sanitize_description (const char *text)
+sanitize_text (const char *text)
 {
   GString *out;
 
@@ -138,6 +144,7 @@ gh_error_from_aws_response (const char *operation,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *error_type = gh_error_type_from_header (error_type_header);
   g_autofree char *description = NULL;
+  g_autofree char *shown_type = NULL;
   JsonObject *object = NULL;
   const char *oauth_error = NULL;
   const char *message = NULL;
@@ -170,19 +177,18 @@ gh_error_from_aws_response (const char *operation,
     message = gh_json_get_string (object, "message");
   if (message == NULL)
     message = gh_json_get_string (object, "Message");
-  description = sanitize_description (message);
+  description = sanitize_text (message);
+  shown_type = sanitize_text (error_type != NULL ? error_type : oauth_error);
 
   code = gh_error_code_for_aws_type (error_type, oauth_error, http_status);
 
   if (description != NULL)
     return g_error_new (GH_ERROR, code, _("%s failed: %s (%s, HTTP %u)"),
                         operation, description,
-                        error_type ? error_type : (oauth_error ? oauth_error : _("unknown error")),
-                        http_status);
+                        shown_type != NULL ? shown_type : _("unknown error"), http_status);
 
   return g_error_new (GH_ERROR, code, _("%s failed: %s (HTTP %u)"),
-                      operation,
-                      error_type ? error_type : (oauth_error ? oauth_error : _("unknown error")),
+                      operation, shown_type != NULL ? shown_type : _("unknown error"),
                       http_status);
 }
 

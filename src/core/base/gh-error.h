@@ -54,7 +54,8 @@ char     *gh_error_type_from_header   (const char *header_value);
 
 gboolean  gh_error_is_transient       (const GError *error);
 
-/* Reading JSON from AWS or from our own files: a missing or mistyped member reads as NULL / 0. */
+/* Reading JSON from AWS or from our own files: a missing or mistyped member (or a string that
+ * is not UTF-8) reads as NULL / 0. */
 const char *gh_json_get_string        (JsonObject *object,
                                        const char *member);
 gint64      gh_json_get_int           (JsonObject *object,

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,6 +118,140 @@ check_replaceable (const char  *target,
   return TRUE;
 }
 
+/* Temporary files and their clean-up
+ *
+ * A file is replaced by writing a temporary file next to it and renaming that over it, so a
+ * reader sees the old or the new file, never part of one. A process killed before the rename
+ * (kill -9, a crash, power loss) leaves its temporary file behind; nothing else would ever
+ * remove it, so every write first removes the stale ones left by earlier writes of the same
+ * file. What may be removed must be certain never to be another program's file, or one a
+ * live writer is still writing:
+ *
+ *  - the name: only "NAME" TEMP_INFIX "XXXXXX" next to the file NAME being written, which
+ *    only Gatehouse uses (GLib's own "NAME.XXXXXX", which other programs use too and earlier
+ *    Gatehouse versions did, is never touched), a regular file of ours, not a link;
+ *  - a lock: a writer holds flock (LOCK_EX) on its temporary file from right after creating
+ *    it until after the rename, and the kernel drops that lock when the writer dies however
+ *    it dies; a file whose lock can be taken has no live writer (on this machine, or on
+ *    another one through an NFS home, where Linux maps flock to NFS locks);
+ *  - an age: the lock is taken a few system calls after the file is created, so a file is
+ *    removed only when it is also older than STALE_AGE_SECONDS, which no live writer can be
+ *    without holding the lock.
+ */
+#define TEMP_INFIX ".gatehouse-tmp-"
+#define TEMP_RANDOM_LENGTH 6       /* the XXXXXX of g_mkstemp () */
+#define STALE_AGE_SECONDS 60
+
+static gboolean
+is_temp_name_of (const char *name,
+                 const char *base)
+{
+  gsize base_len = strlen (base);
+  const char *random_part;
+
+  if (strncmp (name, base, base_len) != 0 ||
+      !g_str_has_prefix (name + base_len, TEMP_INFIX))
+    return FALSE;
+
+  random_part = name + base_len + strlen (TEMP_INFIX);
+  if (strlen (random_part) != TEMP_RANDOM_LENGTH)
+    return FALSE;
+  for (const char *p = random_part; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Removes @name in @dir_fd if it is a stale temporary file: see the comment above */
+static void
+remove_if_stale (int         dir_fd,
+                 const char *name)
+{
+  struct stat opened;
+  struct stat current;
+  int fd;
+
+  fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return;
+
+  if (fstat (fd, &opened) == 0 && S_ISREG (opened.st_mode) && opened.st_uid == getuid () &&
+      g_get_real_time () / G_USEC_PER_SEC - opened.st_mtime >= STALE_AGE_SECONDS &&
+      flock (fd, LOCK_EX | LOCK_NB) == 0 &&
+      /* Still the file we locked under that name */
+      fstatat (dir_fd, name, &current, AT_SYMLINK_NOFOLLOW) == 0 &&
+      current.st_dev == opened.st_dev && current.st_ino == opened.st_ino)
+    {
+      g_debug ("Removing a temporary file left behind by an interrupted write: %s", name);
+      unlinkat (dir_fd, name, 0);
+    }
+
+  close (fd);
+}
+
+/**
+ * gh_file_remove_stale_temp_files:
+ *
+ * Removes the temporary files that interrupted writes of @path (with symlinks resolved) left
+ * next to it, and only those: see the comment above for how they are told apart. Writes do
+ * it themselves; an edit that ends up writing nothing calls it to clean up all the same.
+ */
+void
+gh_file_remove_stale_temp_files (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) entries = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int dir_fd;
+
+  g_return_if_fail (path != NULL);
+
+  if (entries == NULL)
+    return;
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0)
+    return;
+
+  while ((name = g_dir_read_name (entries)) != NULL)
+    if (is_temp_name_of (name, base))
+      remove_if_stale (dir_fd, name);
+
+  close (dir_fd);
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *contents,
+           gsize        length)
+{
+  while (length > 0)
+    {
+      gssize n = write (fd, contents, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      contents += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+/* So the rename itself survives a power loss, as G_FILE_SET_CONTENTS_DURABLE promised */
+static void
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
 gboolean
 gh_file_write_private (const char  *path,
                        const char  *contents,
@@ -124,7 +260,9 @@ gh_file_write_private (const char  *path,
 {
   g_autofree char *target = gh_file_resolve_symlinks (path);
   g_autofree char *dir = g_path_get_dirname (target);
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *temp = NULL;
+  int saved_errno;
+  int fd;
 
   if (length < 0)
     length = strlen (contents);
@@ -134,24 +272,40 @@ gh_file_write_private (const char  *path,
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      int saved_errno = errno;
-
+      saved_errno = errno;
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot create folder %s: %s"),
                    dir, g_strerror (saved_errno));
       return FALSE;
     }
 
+  gh_file_remove_stale_temp_files (target);
+
   /* Temp file + fsync + rename, created with mode 0600 so no reader ever sees a partial
-   * file or a moment of wider permissions. */
-  if (!g_file_set_contents_full (target, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
+   * file or a moment of wider permissions. Locked at once, so no other process takes it for
+   * stale while it is written (see above). */
+  temp = g_strconcat (target, TEMP_INFIX "XXXXXX", NULL);
+  fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
     {
+      saved_errno = errno;
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot write %s: %s"),
-                   target, local_error->message);
+                   target, g_strerror (saved_errno));
+      return FALSE;
+    }
+  flock (fd, LOCK_EX);
+
+  if (!write_all (fd, contents, length) || fsync (fd) != 0 || rename (temp, target) != 0)
+    {
+      saved_errno = errno;
+      g_unlink (temp);
+      close (fd);
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("Cannot write %s: %s"),
+                   target, g_strerror (saved_errno));
       return FALSE;
     }
 
+  sync_dir (dir);
+  close (fd);
   return TRUE;
 }
 

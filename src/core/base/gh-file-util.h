@@ -11,13 +11,16 @@ char     *gh_file_resolve_symlinks   (const char  *path);
 gboolean  gh_file_check_regular      (const char  *path,
                                       const char  *display_path,
                                       GError     **error);
-/* Replaces @path (through symlinks) atomically with a mode 0600 file. Refuses, with
- * GH_ERROR_CONFIG and the file left as it is, a file that is not a regular file or that has no
- * write permission: a read-only file is someone's decision that it must not change. */
+/* Replaces @path (through symlinks) atomically: a reader sees the old or the new contents,
+ * never part of them; mode 0600; synced to disk. Removes what interrupted earlier writes of it
+ * left behind, as gh_file_remove_stale_temp_files () does. Refuses, with GH_ERROR_CONFIG and
+ * the file left as it is, a file that is not a regular file or that has no write permission:
+ * a read-only file is someone's decision that it must not change. */
 gboolean  gh_file_write_private      (const char  *path,
                                       const char  *contents,
                                       gssize       length,
                                       GError     **error);
+void      gh_file_remove_stale_temp_files (const char *path);
 char     *gh_runtime_dir             (void);
 char     *gh_sha1_hex                (const char  *text);
 /* $@env_variable (with $VARS and ~ expanded, like the AWS CLI), else ~/.aws/@default_name */

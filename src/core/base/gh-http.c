@@ -17,6 +17,7 @@
 
 #include "gh-error.h"
 #include "gh-http.h"
+#include "gh-http-private.h"
 
 struct _GhHttp
 {
@@ -231,10 +232,10 @@ fail_or_retry (GTask  *task,
   g_object_unref (task);
 }
 
-static JsonNode *
-parse_json_reply (const char  *operation,
-                  GBytes      *bytes,
-                  GError     **error)
+JsonNode *
+gh_http_parse_reply (const char  *operation,
+                     GBytes      *bytes,
+                     GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len = 0;
@@ -346,7 +347,7 @@ send_cb (GObject      *object,
       return;
     }
 
-  if ((root = parse_json_reply (call->operation, bytes, &error)) == NULL)
+  if ((root = gh_http_parse_reply (call->operation, bytes, &error)) == NULL)
     {
       /* Carried out, by the look of the status, but what it returned cannot be read. */
       call->reply_lost = TRUE;
@@ -497,8 +498,38 @@ gh_json_require_string (JsonObject  *object,
   const char *value = gh_json_get_string (object, member);
 
   if (value == NULL || *value == '\0')
-    g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
-                 _("%s failed: the reply has no “%s”"), operation, member);
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has no “%s”"), operation, member);
+      return NULL;
+    }
+  return value;
+}
+
+static gboolean
+is_token_text (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p <= ' ' || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+gh_json_require_token (JsonObject  *object,
+                       const char  *member,
+                       const char  *operation,
+                       GError     **error)
+{
+  const char *value = gh_json_require_string (object, member, operation, error);
+
+  if (value != NULL && !is_token_text (value))
+    {
+      /* Never the value itself: it may be a secret */
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has an unusable “%s”"), operation, member);
+      return NULL;
+    }
   return value;
 }
 
@@ -520,7 +551,20 @@ gh_json_require_int (JsonObject  *object,
       return FALSE;
     }
 
-  *value = json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node)
-                                                           : (gint64) json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    *value = json_node_get_int (node);
+  else
+    {
+      double number = json_node_get_double (node);
+
+      /* Converting a number out of gint64's range (or NaN) would be undefined */
+      if (!(number >= -0x1p63 && number < 0x1p63))
+        {
+          g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                       _("%s failed: the reply has no number “%s”"), operation, member);
+          return FALSE;
+        }
+      *value = (gint64) number;
+    }
   return TRUE;
 }

@@ -81,8 +81,16 @@ guint      gh_http_call_get_status   (GAsyncResult        *result);
  * the service may have carried that attempt out. */
 gboolean   gh_http_call_get_reply_lost (GAsyncResult      *result);
 
-/* Helpers for reading replies: a missing or mistyped member is GH_ERROR_MALFORMED. */
+/* Helpers for reading replies: a missing, empty or mistyped member is GH_ERROR_MALFORMED
+ * (and NULL). */
 const char *gh_json_require_string   (JsonObject          *object,
+                                      const char          *member,
+                                      const char          *operation,
+                                      GError             **error);
+/* A token, key, code or URL as AWS issues them: printable ASCII without spaces, so it goes
+ * unchanged into an HTTP header, a URL, JSON, an INI file or a terminal. Anything else is
+ * GH_ERROR_MALFORMED, naming the member but never showing the value. */
+const char *gh_json_require_token    (JsonObject          *object,
                                       const char          *member,
                                       const char          *operation,
                                       GError             **error);

@@ -22,6 +22,7 @@
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-federation.h"
+#include "gh-federation-private.h"
 #include "gh-secret-store.h"
 
 #define OPERATION "GetSigninToken"
@@ -419,6 +420,23 @@ sanitize_error (TokenCall *call,
   return error;
 }
 
+char *
+gh_federation_decode_signin_token (JsonNode  *root,
+                                   GError   **error)
+{
+  const char *token;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has no “%s”"), OPERATION, "SigninToken");
+      return NULL;
+    }
+
+  token = gh_json_require_token (json_node_get_object (root), "SigninToken", OPERATION, error);
+  return token != NULL ? g_strdup (token) : NULL;
+}
+
 static void
 token_request_cb (GObject      *object,
                   GAsyncResult *result,
@@ -428,7 +446,7 @@ token_request_cb (GObject      *object,
   TokenCall *call = g_task_get_task_data (task);
   g_autoptr(JsonNode) root = NULL;
   GError *error = NULL;
-  const char *token;
+  char *token;
 
   root = gh_http_call_finish (GH_HTTP (object), result, &error);
   if (root == NULL)
@@ -456,21 +474,14 @@ token_request_cb (GObject      *object,
       return;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_task_return_new_error (task, GH_ERROR, GH_ERROR_MALFORMED,
-                               _("%s failed: the reply has no “%s”"), OPERATION, "SigninToken");
-      return;
-    }
-
-  token = gh_json_require_string (json_node_get_object (root), "SigninToken", OPERATION, &error);
+  token = gh_federation_decode_signin_token (root, &error);
   if (token == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  g_task_return_pointer (task, g_strdup (token), (GDestroyNotify) gh_secret_free);
+  g_task_return_pointer (task, token, (GDestroyNotify) gh_secret_free);
 }
 
 static void

@@ -30,6 +30,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-discovery.h"
+#include "gh-discovery-private.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-rate-limiter.h"
@@ -60,13 +61,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  char *id;
-  char *name;
-  char *email;
-} Account;
-
 typedef enum
 {
   REQUEST_ACCOUNTS,
@@ -77,13 +71,13 @@ typedef struct _Run Run;
 
 typedef struct
 {
-  Run         *run;          /* owned reference */
-  RequestKind  kind;
-  Account     *account;      /* REQUEST_ROLES; owned by run->accounts */
-  char        *next_token;   /* NULL for the first page */
-  guint        failures;     /* transient failures of the current page */
-  guint        generation;   /* token generation the last attempt was sent with */
-  guint64      ticket;       /* from the limiter while in flight, else 0 */
+  Run             *run;          /* owned reference */
+  RequestKind      kind;
+  GhPortalAccount *account;      /* REQUEST_ROLES; owned by run->accounts */
+  char            *next_token;   /* NULL for the first page */
+  guint            failures;     /* transient failures of the current page */
+  guint            generation;   /* token generation the last attempt was sent with */
+  guint64          ticket;       /* from the limiter while in flight, else 0 */
 } Request;
 
 struct _Run
@@ -106,8 +100,8 @@ struct _Run
   GPtrArray     *parked;            /* Request, waiting for the token refresh */
   guint          active;            /* Requests out of the queue and not finished */
   gboolean       accounts_listed;
-  GPtrArray     *accounts;          /* Account */
-  GHashTable    *account_ids;       /* id → Account */
+  GPtrArray     *accounts;          /* GhPortalAccount */
+  GHashTable    *account_ids;       /* id → GhPortalAccount */
   GHashTable    *role_keys;         /* key (owned by the role) */
   GPtrArray     *roles;             /* GhRole */
   guint          accounts_done;
@@ -119,15 +113,6 @@ static void acquired_cb (GObject      *object,
 
 /* ------------------------------------------------------------------------------------------ */
 /* Run and request bookkeeping */
-
-static void
-account_free (Account *account)
-{
-  g_free (account->id);
-  g_free (account->name);
-  g_free (account->email);
-  g_free (account);
-}
 
 static Run *
 run_ref (Run *run)
@@ -164,9 +149,9 @@ run_unref (Run *run)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_unref)
 
 static Request *
-request_new (Run         *run,
-             RequestKind  kind,
-             Account     *account)
+request_new (Run             *run,
+             RequestKind      kind,
+             GhPortalAccount *account)
 {
   Request *request = g_new0 (Request, 1);
 
@@ -316,14 +301,25 @@ request_take_ticket (Request *request)
 /* ------------------------------------------------------------------------------------------ */
 /* Replies */
 
+void
+gh_portal_account_free (GhPortalAccount *account)
+{
+  if (account == NULL)
+    return;
+  g_free (account->id);
+  g_free (account->name);
+  g_free (account->email);
+  g_free (account);
+}
+
 /* One page of a list reply: the list in @member, and in @next_token the token for the next
  * page (NULL on the last page: absent, null or empty). */
 static JsonArray *
-read_page (Request     *request,
-           JsonNode    *root,
+read_page (JsonNode    *root,
            const char  *member,
            const char  *operation,
-           const char **next_token,
+           const char  *sent_token,
+           char       **next_token,
            GError     **error)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
@@ -342,15 +338,95 @@ read_page (Request     *request,
     token = NULL;
 
   /* A service that hands back the token it was given would keep us paging forever. */
-  if (token != NULL && g_strcmp0 (token, request->next_token) == 0)
+  if (token != NULL && g_strcmp0 (token, sent_token) == 0)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
                    _("%s failed: the service returned the same page token again"), operation);
       return NULL;
     }
 
-  *next_token = token;
+  *next_token = g_strdup (token);
   return json_node_get_array (node);
+}
+
+/* The @i-th entry of a list, NULL when it is not an object */
+static JsonObject *
+entry_object (JsonArray *list,
+              guint      i)
+{
+  JsonNode *node = json_array_get_element (list, i);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+GPtrArray *
+gh_discovery_decode_accounts (JsonNode    *root,
+                              const char  *sent_token,
+                              char       **next_token,
+                              GError     **error)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  JsonArray *list = read_page (root, "accountList", "ListAccounts", sent_token, next_token,
+                               error);
+  guint n;
+
+  if (list == NULL)
+    return NULL;
+
+  accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_portal_account_free);
+  n = json_array_get_length (list);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = entry_object (list, i);
+      const char *id = gh_json_get_string (object, "accountId");
+      GhPortalAccount *account;
+
+      if (id == NULL || *id == '\0')
+        {
+          g_debug ("ListAccounts: skipping an entry without accountId");
+          continue;
+        }
+
+      account = g_new0 (GhPortalAccount, 1);
+      account->id = g_strdup (id);
+      account->name = g_strdup (gh_json_get_string (object, "accountName"));
+      account->email = g_strdup (gh_json_get_string (object, "emailAddress"));
+      g_ptr_array_add (accounts, account);
+    }
+
+  return g_steal_pointer (&accounts);
+}
+
+GStrv
+gh_discovery_decode_roles (JsonNode    *root,
+                           const char  *sent_token,
+                           char       **next_token,
+                           GError     **error)
+{
+  g_autoptr(GStrvBuilder) names = NULL;
+  JsonArray *list = read_page (root, "roleList", "ListAccountRoles", sent_token, next_token,
+                               error);
+  guint n;
+
+  if (list == NULL)
+    return NULL;
+
+  names = g_strv_builder_new ();
+  n = json_array_get_length (list);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *role_name = gh_json_get_string (entry_object (list, i), "roleName");
+
+      /* Names are kept exactly as sent: spaces and any Unicode are part of the name. */
+      if (role_name == NULL || *role_name == '\0')
+        {
+          g_debug ("ListAccountRoles: skipping an entry without roleName");
+          continue;
+        }
+      g_strv_builder_add (names, role_name);
+    }
+
+  return g_strv_builder_end (names);
 }
 
 static gboolean
@@ -359,33 +435,21 @@ handle_accounts (Request   *request,
                  GError   **error)
 {
   Run *run = request->run;
-  const char *next_token;
-  JsonArray *list = read_page (request, root, "accountList", "ListAccounts", &next_token, error);
-  guint n;
+  g_autofree char *next_token = NULL;
+  g_autoptr(GPtrArray) accounts = gh_discovery_decode_accounts (root, request->next_token,
+                                                                &next_token, error);
 
-  if (list == NULL)
+  if (accounts == NULL)
     return FALSE;
 
-  n = json_array_get_length (list);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < accounts->len; i++)
     {
-      JsonNode *node = json_array_get_element (list, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = gh_json_get_string (object, "accountId");
-      Account *account;
+      GhPortalAccount *account = g_ptr_array_index (accounts, i);
 
-      if (id == NULL || *id == '\0')
-        {
-          g_debug ("ListAccounts: skipping an entry without accountId");
-          continue;
-        }
-      if (g_hash_table_contains (run->account_ids, id))
+      if (g_hash_table_contains (run->account_ids, account->id))
         continue;
 
-      account = g_new0 (Account, 1);
-      account->id = g_strdup (id);
-      account->name = g_strdup (gh_json_get_string (object, "accountName"));
-      account->email = g_strdup (gh_json_get_string (object, "emailAddress"));
+      account = g_ptr_array_steal_index (accounts, i--);
       g_ptr_array_add (run->accounts, account);
       g_hash_table_insert (run->account_ids, account->id, account);
       g_queue_push_tail (&run->queue, request_new (run, REQUEST_ROLES, account));
@@ -409,32 +473,19 @@ handle_roles (Request   *request,
               GError   **error)
 {
   Run *run = request->run;
-  Account *account = request->account;
-  const char *next_token;
-  JsonArray *list = read_page (request, root, "roleList", "ListAccountRoles", &next_token,
-                               error);
-  guint n;
+  GhPortalAccount *account = request->account;
+  g_autofree char *next_token = NULL;
+  g_auto(GStrv) role_names = gh_discovery_decode_roles (root, request->next_token, &next_token,
+                                                        error);
 
-  if (list == NULL)
+  if (role_names == NULL)
     return FALSE;
 
-  n = json_array_get_length (list);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; role_names[i] != NULL; i++)
     {
-      JsonNode *node = json_array_get_element (list, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *role_name = gh_json_get_string (object, "roleName");
-      GhRole *role;
+      GhRole *role = gh_role_new (gh_session_get_name (run->self->session), account->id,
+                                  account->name, account->email, role_names[i]);
 
-      /* Names are kept exactly as sent: spaces and any Unicode are part of the name. */
-      if (role_name == NULL || *role_name == '\0')
-        {
-          g_debug ("ListAccountRoles: skipping an entry without roleName");
-          continue;
-        }
-
-      role = gh_role_new (gh_session_get_name (run->self->session), account->id,
-                          account->name, account->email, role_name);
       if (!g_hash_table_add (run->role_keys, (gpointer) gh_role_get_key (role)))
         {
           g_object_unref (role);
@@ -794,7 +845,7 @@ gh_discovery_run_async (GhDiscovery         *self,
   run->limiter = gh_rate_limiter_new (self->concurrency, self->initial_rate);
   g_queue_init (&run->queue);
   run->parked = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
-  run->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) account_free);
+  run->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_portal_account_free);
   run->account_ids = g_hash_table_new (g_str_hash, g_str_equal);
   run->role_keys = g_hash_table_new (g_str_hash, g_str_equal);
   run->roles = g_ptr_array_new_with_free_func (g_object_unref);

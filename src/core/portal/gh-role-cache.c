@@ -23,6 +23,7 @@
 #include "gh-file-util.h"
 #include "gh-role.h"
 #include "gh-role-cache.h"
+#include "gh-role-cache-private.h"
 
 #define FORMAT_MARKER "gatehouse-roles"
 #define FORMAT_VERSION 1
@@ -44,6 +45,19 @@ gh_role_cache_path (const char *session_name)
 /* Loading: every member is checked for its type before it is read, so no file makes json-glib
  * complain or us crash. */
 
+/* The text of a string node; NULL for any other node, and for a string that is not UTF-8
+ * (json-glib makes one of an escaped lone surrogate, "\ud800") */
+static const char *
+node_text (JsonNode *node)
+{
+  const char *text;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  text = json_node_get_string (node);
+  return g_utf8_validate (text, -1, NULL) ? text : NULL;
+}
+
 /* A string, or absent/null; FALSE for anything else. */
 static gboolean
 member_optional_string (JsonObject  *object,
@@ -55,10 +69,8 @@ member_optional_string (JsonObject  *object,
   *value = NULL;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return FALSE;
-  *value = json_node_get_string (node);
-  return TRUE;
+  *value = node_text (node);
+  return *value != NULL;
 }
 
 static gboolean
@@ -121,11 +133,9 @@ load_account (JsonNode    *node,
   n = json_array_get_length (list);
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *role = json_array_get_element (list, i);
-      const char *role_name;
+      const char *role_name = node_text (json_array_get_element (list, i));
 
-      if (!JSON_NODE_HOLDS_VALUE (role) || json_node_get_value_type (role) != G_TYPE_STRING ||
-          *(role_name = json_node_get_string (role)) == '\0')
+      if (role_name == NULL || *role_name == '\0')
         return malformed (error, path, _("a role name is not text"));
 
       g_ptr_array_add (roles, gh_role_new (session_name, id, name, email, role_name));
@@ -135,45 +145,33 @@ load_account (JsonNode    *node,
 }
 
 GPtrArray *
-gh_role_cache_load (const char  *session_name,
-                    gint64      *fetched_at,
-                    GError     **error)
+gh_role_cache_parse (const char  *session_name,
+                     const char  *path,
+                     const char  *data,
+                     gsize        length,
+                     gint64      *fetched_at,
+                     GError     **error)
 {
-  g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GPtrArray) roles = NULL;
   JsonObject *root;
   JsonArray *accounts;
   const char *format, *session;
   gint64 version = 0, when = 0;
-  gsize length = 0;
   guint n;
 
   g_return_val_if_fail (session_name != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  path = gh_role_cache_path (session_name);
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
-                     _("No role cache for “%s” yet"), session_name);
-      else
-        g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
-                     _("The role cache %s cannot be read: %s"), path, local_error->message);
-      return NULL;
-    }
-
-  if (!g_utf8_validate (contents, length, NULL))
+  if (!g_utf8_validate (data, length, NULL))
     {
       malformed (error, path, _("not UTF-8 text"));
       return NULL;
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, contents, length, NULL) ||
+  if (!json_parser_load_from_data (parser, data, length, NULL) ||
       json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
@@ -221,6 +219,34 @@ gh_role_cache_load (const char  *session_name,
   return g_steal_pointer (&roles);
 }
 
+GPtrArray *
+gh_role_cache_load (const char  *session_name,
+                    gint64      *fetched_at,
+                    GError     **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (session_name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  path = gh_role_cache_path (session_name);
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                     _("No role cache for “%s” yet"), session_name);
+      else
+        g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                     _("The role cache %s cannot be read: %s"), path, local_error->message);
+      return NULL;
+    }
+
+  return gh_role_cache_parse (session_name, path, contents, length, fetched_at, error);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Saving */
 
@@ -231,23 +257,19 @@ end_account (JsonBuilder *builder)
   json_builder_end_object (builder);
 }
 
-gboolean
-gh_role_cache_save (const char  *session_name,
-                    GPtrArray   *roles,
-                    gint64       fetched_at,
-                    GError     **error)
+char *
+gh_role_cache_serialize (const char  *session_name,
+                         GPtrArray   *roles,
+                         gint64       fetched_at,
+                         gsize       *length)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
   const char *current = NULL;
-  gsize length = 0;
 
-  g_return_val_if_fail (session_name != NULL, FALSE);
-  g_return_val_if_fail (roles != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (session_name != NULL, NULL);
+  g_return_val_if_fail (roles != NULL, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "format");
@@ -300,7 +322,24 @@ gh_role_cache_save (const char  *session_name,
 
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
+  return json_generator_to_data (generator, length);
+}
+
+gboolean
+gh_role_cache_save (const char  *session_name,
+                    GPtrArray   *roles,
+                    gint64       fetched_at,
+                    GError     **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (session_name != NULL, FALSE);
+  g_return_val_if_fail (roles != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = gh_role_cache_serialize (session_name, roles, fetched_at, &length);
   path = gh_role_cache_path (session_name);
 
   return gh_file_write_private (path, text, (gssize) length, error);

@@ -9,9 +9,10 @@
 G_BEGIN_DECLS
 
 /* Reads a GetRoleCredentials `roleCredentials` object, or the keyring form below:
- * accessKeyId, secretAccessKey, sessionToken (strings) and expiration (epoch milliseconds).
- * A missing or mistyped member, or an expiration outside years 1970–9999, is
- * GH_ERROR_MALFORMED naming the member, never a value. account_id is copied into the result. */
+ * accessKeyId, secretAccessKey, sessionToken (printable ASCII without spaces, as AWS issues
+ * them: gh_json_require_token ()) and expiration (epoch milliseconds). A missing, mistyped
+ * or unusable member, or an expiration outside years 1970–9999, is GH_ERROR_MALFORMED naming
+ * the member, never a value. account_id is copied into the result. */
 GhRoleCredentials *gh_role_credentials_from_json (JsonNode                *node,
                                                   const char              *account_id,
                                                   GError                 **error);

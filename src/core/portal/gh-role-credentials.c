@@ -28,9 +28,6 @@
 
 #define OPERATION "GetRoleCredentials"
 
-/* 9999-12-31T23:59:59Z: GDateTime's range, and well past anything AWS issues. */
-#define MAX_EXPIRATION G_GINT64_CONSTANT (253402300799)
-
 static void
 wipe_string (char *text)
 {
@@ -434,7 +431,7 @@ gh_role_credentials_format (const GhRoleCredentials *credentials,
   g_return_val_if_fail (credentials != NULL, NULL);
   g_return_val_if_fail (credentials->access_key_id != NULL, NULL);
   g_return_val_if_fail (credentials->secret_access_key != NULL, NULL);
-  g_return_val_if_fail (credentials->expiration <= MAX_EXPIRATION, NULL);
+  g_return_val_if_fail (credentials->expiration <= GH_MAX_EXPIRES_AT, NULL);
   /* A line break would let the name add keys to the credentials file. */
   g_return_val_if_fail (!has_line_break (profile_name), NULL);
 
@@ -481,15 +478,16 @@ gh_role_credentials_from_json (JsonNode    *node,
     }
   object = json_node_get_object (node);
 
-  if (!(access_key_id = gh_json_require_string (object, "accessKeyId", OPERATION, error)) ||
-      !(secret_access_key = gh_json_require_string (object, "secretAccessKey", OPERATION,
-                                                    error)) ||
-      !(session_token = gh_json_require_string (object, "sessionToken", OPERATION, error)) ||
+  if (!(access_key_id = gh_json_require_token (object, "accessKeyId", OPERATION, error)) ||
+      !(secret_access_key = gh_json_require_token (object, "secretAccessKey", OPERATION,
+                                                   error)) ||
+      !(session_token = gh_json_require_token (object, "sessionToken", OPERATION, error)) ||
       !gh_json_require_int (object, "expiration", OPERATION, &expiration_ms, error))
     return NULL;
 
-  /* Epoch milliseconds (protocol.md §3.2), as botocore, Go and JS read it. */
-  if (expiration_ms <= 0 || expiration_ms / 1000 > MAX_EXPIRATION)
+  /* Epoch milliseconds (protocol.md §3.2), as botocore, Go and JS read it. Less than a second
+   * would be an expiration of 0, which the formats read as "never expires". */
+  if (expiration_ms < 1000 || expiration_ms / 1000 > GH_MAX_EXPIRES_AT)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
                    _("%s failed: the reply has an impossible “%s”"), OPERATION, "expiration");

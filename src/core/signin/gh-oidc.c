@@ -9,6 +9,12 @@
 
 #include "gh-error.h"
 #include "gh-oidc.h"
+#include "gh-oidc-private.h"
+#include "gh-token-cache.h"
+
+/* Longer than any sign-in lasts, and short enough that now plus it is still a date Gatehouse
+ * can write (GH_MAX_EXPIRES_AT) and a number of seconds a GLib timeout takes */
+#define MAX_LIFETIME G_GINT64_CONSTANT (100 * 365 * 24 * 3600)
 
 static void
 wipe_string (char *secret)
@@ -58,6 +64,38 @@ flow_grant_type (GhFlow flow)
   return flow == GH_FLOW_DEVICE_CODE ? GH_GRANT_DEVICE_CODE_URN : "authorization_code";
 }
 
+/* A point in time as the OIDC service sends one (epoch seconds): 1970 to GH_MAX_EXPIRES_AT */
+static gboolean
+check_expiry (gint64       value,
+              const char  *member,
+              const char  *operation,
+              GError     **error)
+{
+  if (value < 0 || value > GH_MAX_EXPIRES_AT)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has an impossible “%s”"), operation, member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A lifetime in seconds: positive, at most MAX_LIFETIME */
+static gboolean
+check_lifetime (gint64       value,
+                const char  *member,
+                const char  *operation,
+                GError     **error)
+{
+  if (value <= 0 || value > MAX_LIFETIME)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
+                   _("%s failed: the reply has an impossible “%s”"), operation, member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 gh_registration_to_json (const GhRegistration *registration)
 {
@@ -90,7 +128,7 @@ gh_registration_from_json (const char  *json,
   g_autoptr(GhRegistration) registration = g_new0 (GhRegistration, 1);
   const char *operation = _("Reading the stored client registration");
   JsonObject *object;
-  JsonArray *grants;
+  JsonNode *grants;
   JsonNode *root;
 
   if (!json_parser_load_from_data (parser, json, -1, NULL) ||
@@ -102,21 +140,29 @@ gh_registration_from_json (const char  *json,
     }
 
   object = json_node_get_object (root);
-  registration->client_id = g_strdup (gh_json_require_string (object, "clientId", operation, error));
+  registration->client_id = g_strdup (gh_json_require_token (object, "clientId", operation,
+                                                             error));
   if (registration->client_id == NULL)
     return NULL;
-  registration->client_secret = g_strdup (gh_json_require_string (object, "clientSecret",
-                                                                  operation, error));
+  registration->client_secret = g_strdup (gh_json_require_token (object, "clientSecret",
+                                                                 operation, error));
   if (registration->client_secret == NULL ||
-      !gh_json_require_int (object, "expiresAt", operation, &registration->expires_at, error))
+      !gh_json_require_int (object, "expiresAt", operation, &registration->expires_at, error) ||
+      !check_expiry (registration->expires_at, "expiresAt", operation, error))
     return NULL;
 
+  /* Anything but an array of strings is a list without authorization_code */
   registration->flow = GH_FLOW_DEVICE_CODE;
-  grants = json_object_has_member (object, "grantTypes")
-           ? json_object_get_array_member (object, "grantTypes") : NULL;
-  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
-    if (g_strcmp0 (json_array_get_string_element (grants, i), "authorization_code") == 0)
-      registration->flow = GH_FLOW_AUTHORIZATION_CODE;
+  grants = json_object_get_member (object, "grantTypes");
+  for (guint i = 0; grants != NULL && JSON_NODE_HOLDS_ARRAY (grants) &&
+                    i < json_array_get_length (json_node_get_array (grants)); i++)
+    {
+      JsonNode *grant = json_array_get_element (json_node_get_array (grants), i);
+
+      if (JSON_NODE_HOLDS_VALUE (grant) && json_node_get_value_type (grant) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (grant), "authorization_code") == 0)
+        registration->flow = GH_FLOW_AUTHORIZATION_CODE;
+    }
 
   return g_steal_pointer (&registration);
 }
@@ -259,19 +305,11 @@ add_string (JsonBuilder *builder,
 /* The reply's JSON object; an empty reply (or one that is not an object) is malformed, as every
  * OIDC call answers with members the caller needs. */
 static JsonObject *
-reply_object (GAsyncResult  *result,
-              const char    *operation,
-              JsonNode     **root_out,
-              GError       **error)
+reply_object (JsonNode    *root,
+              const char  *operation,
+              GError     **error)
 {
-  GTask *task = G_TASK (result);
-  GObject *source = g_task_get_source_object (task);
-  JsonNode *root = gh_http_call_finish (GH_HTTP (source), result, error);
-
-  if (root == NULL)
-    return NULL;
-  *root_out = root;
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,
                    _("%s failed: the reply is empty"), operation);
@@ -280,43 +318,126 @@ reply_object (GAsyncResult  *result,
   return json_node_get_object (root);
 }
 
-/* RegisterClient */
+/* How a call's reply becomes its result, and how the result is freed */
+typedef struct
+{
+  gpointer       (*decode) (JsonNode  *root,
+                            GhFlow     flow,
+                            GError   **error);
+  GDestroyNotify   free_result;
+  GhFlow           flow;      /* RegisterClient: the grant type registered for */
+  GhHttpCallFlags  flags;
+} Decoding;
+
+/* Takes `error`. A CreateToken whose reply was lost may have been carried out, using up the
+ * code or refresh token it carried: a refusal after it is that, not a bad grant, and a failure
+ * after it leaves the grant in doubt. */
+static GError *
+single_use_error (GAsyncResult *result,
+                  GError       *error)
+{
+  GError *lost;
+
+  if (!gh_http_call_get_reply_lost (result) || error->domain != GH_ERROR)
+    return error;
+
+  if (error->code == GH_ERROR_INVALID_GRANT)
+    {
+      lost = g_error_new (GH_ERROR, GH_ERROR_REPLY_LOST,
+                          _("%s failed: an earlier attempt got no reply in time, and it used up "
+                            "the one-time code or refresh token it carried"),
+                          _("Getting an access token"));
+      g_error_free (error);
+      return lost;
+    }
+
+  if (gh_error_is_transient (error))
+    error->code = GH_ERROR_NO_REPLY;
+  return error;
+}
 
 static void
-register_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+call_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  const Decoding *decoding = g_task_get_task_data (task);
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GhRegistration) registration = g_new0 (GhRegistration, 1);
+  gpointer decoded = NULL;
   GError *error = NULL;
-  JsonObject *object_reply;
+
+  if ((root = gh_http_call_finish (GH_HTTP (object), result, &error)) != NULL)
+    decoded = decoding->decode (root, decoding->flow, &error);
+  else if (decoding->flags & GH_HTTP_CALL_SINGLE_USE)
+    error = single_use_error (result, error);
+  if (decoded == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, decoded, decoding->free_result);
+}
+
+/* POSTs @body to @url and returns what @decode makes of the reply */
+static void
+call_async (GhHttp              *http,
+            const char          *operation,
+            const char          *url,
+            JsonBuilder         *body,
+            const Decoding      *decoding,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (body);
+  GTask *task = g_task_new (http, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_memdup2 (decoding, sizeof *decoding), g_free);
+  gh_http_call_full_async (http, operation, "POST", url, root, NULL, decoding->flags,
+                           cancellable, call_cb, task);
+}
+
+/* RegisterClient */
+
+GhRegistration *
+gh_oidc_decode_registration (JsonNode  *root,
+                             GhFlow     flow,
+                             GError   **error)
+{
+  g_autoptr(GhRegistration) registration = g_new0 (GhRegistration, 1);
   const char *operation = _("Registering the client");
+  GError *local_error = NULL;
+  JsonObject *reply;
 
-  if ((object_reply = reply_object (result, operation, &root, &error)) == NULL)
+  if ((reply = reply_object (root, operation, error)) == NULL)
+    return NULL;
+
+  registration->flow = flow;
+  registration->client_id = g_strdup (gh_json_require_token (reply, "clientId",
+                                                             operation, &local_error));
+  if (local_error == NULL)
+    registration->client_secret = g_strdup (gh_json_require_token (reply, "clientSecret",
+                                                                   operation, &local_error));
+  if (local_error == NULL &&
+      gh_json_require_int (reply, "clientSecretExpiresAt", operation,
+                           &registration->expires_at, &local_error))
+    check_expiry (registration->expires_at, "clientSecretExpiresAt", operation, &local_error);
+  if (local_error != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_propagate_error (error, local_error);
+      return NULL;
     }
 
-  registration->flow = GPOINTER_TO_INT (g_task_get_task_data (task));
-  registration->client_id = g_strdup (gh_json_require_string (object_reply, "clientId",
-                                                              operation, &error));
-  if (error == NULL)
-    registration->client_secret = g_strdup (gh_json_require_string (object_reply, "clientSecret",
-                                                                    operation, &error));
-  if (error == NULL)
-    gh_json_require_int (object_reply, "clientSecretExpiresAt", operation,
-                         &registration->expires_at, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  return g_steal_pointer (&registration);
+}
 
-  g_task_return_pointer (task, g_steal_pointer (&registration),
-                         (GDestroyNotify) gh_registration_free);
+static gpointer
+decode_registration (JsonNode  *root,
+                     GhFlow     flow,
+                     GError   **error)
+{
+  return gh_oidc_decode_registration (root, flow, error);
 }
 
 void
@@ -333,14 +454,9 @@ gh_oidc_register_client_async (GhHttp              *http,
   static const char * const default_scopes[] = { GH_DEFAULT_SCOPE, NULL };
   const char *grant_types[] = { flow_grant_type (flow), "refresh_token", NULL };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   g_autofree char *client_name = g_strdup_printf ("gatehouse-%s", session_name);
   g_autofree char *url = g_strdup_printf ("%s/client/register", oidc_url);
-  GTask *task;
-
-  task = g_task_new (http, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_oidc_register_client_async);
-  g_task_set_task_data (task, GINT_TO_POINTER (flow), NULL);
+  const Decoding decoding = { decode_registration, (GDestroyNotify) gh_registration_free, flow };
 
   json_builder_begin_object (builder);
   add_string (builder, "clientName", client_name);
@@ -356,10 +472,9 @@ gh_oidc_register_client_async (GhHttp              *http,
       add_string (builder, "issuerUrl", start_url);
     }
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
 
-  gh_http_call_async (http, _("Registering the client"), "POST", url, body, NULL,
-                      cancellable, register_cb, task);
+  call_async (http, _("Registering the client"), url, builder, &decoding,
+              gh_oidc_register_client_async, cancellable, callback, user_data);
 }
 
 GhRegistration *
@@ -371,49 +486,57 @@ gh_oidc_register_client_finish (GAsyncResult  *result,
 
 /* StartDeviceAuthorization */
 
-static void
-device_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+GhDeviceAuthorization *
+gh_oidc_decode_device_authorization (JsonNode  *root,
+                                     GError   **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GhDeviceAuthorization) authorization = g_new0 (GhDeviceAuthorization, 1);
   const char *operation = _("Starting the device authorization");
-  GError *error = NULL;
+  GError *local_error = NULL;
   JsonObject *reply;
+  const char *complete;
 
-  if ((reply = reply_object (result, operation, &root, &error)) == NULL)
+  if ((reply = reply_object (root, operation, error)) == NULL)
+    return NULL;
+
+  authorization->device_code = g_strdup (gh_json_require_token (reply, "deviceCode",
+                                                                operation, &local_error));
+  if (local_error == NULL)
+    authorization->user_code = g_strdup (gh_json_require_token (reply, "userCode",
+                                                                operation, &local_error));
+  if (local_error == NULL)
+    authorization->verification_uri = g_strdup (gh_json_require_token (reply, "verificationUri",
+                                                                       operation, &local_error));
+  if (local_error == NULL &&
+      gh_json_require_int (reply, "expiresIn", operation, &authorization->expires_in,
+                           &local_error))
+    check_lifetime (authorization->expires_in, "expiresIn", operation, &local_error);
+  if (local_error != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_propagate_error (error, local_error);
+      return NULL;
     }
 
-  authorization->device_code = g_strdup (gh_json_require_string (reply, "deviceCode",
-                                                                 operation, &error));
-  if (error == NULL)
-    authorization->user_code = g_strdup (gh_json_require_string (reply, "userCode",
-                                                                 operation, &error));
-  if (error == NULL)
-    authorization->verification_uri = g_strdup (gh_json_require_string (reply, "verificationUri",
-                                                                        operation, &error));
-  if (error == NULL)
-    gh_json_require_int (reply, "expiresIn", operation, &authorization->expires_in, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  authorization->verification_uri_complete =
-    g_strdup (gh_json_get_string (reply, "verificationUriComplete"));
+  /* Optional: without a usable one the person types the code at verificationUri */
+  complete = gh_json_get_string (reply, "verificationUriComplete");
+  if (complete != NULL && gh_json_require_token (reply, "verificationUriComplete", operation,
+                                                 NULL) != NULL)
+    authorization->verification_uri_complete = g_strdup (complete);
+  /* Polling less often than the code lives would be no polling at all */
   if (!json_object_has_member (reply, "interval") ||
       !gh_json_require_int (reply, "interval", operation, &authorization->interval, NULL) ||
-      authorization->interval <= 0)
+      authorization->interval <= 0 || authorization->interval > authorization->expires_in)
     authorization->interval = 5;
 
-  g_task_return_pointer (task, g_steal_pointer (&authorization),
-                         (GDestroyNotify) gh_device_authorization_free);
+  return g_steal_pointer (&authorization);
+}
+
+static gpointer
+decode_device_authorization (JsonNode  *root,
+                             GhFlow     flow,
+                             GError   **error)
+{
+  return gh_oidc_decode_device_authorization (root, error);
 }
 
 void
@@ -426,21 +549,18 @@ gh_oidc_start_device_authorization_async (GhHttp               *http,
                                           gpointer              user_data)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   g_autofree char *url = g_strdup_printf ("%s/device_authorization", oidc_url);
-  GTask *task = g_task_new (http, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, gh_oidc_start_device_authorization_async);
+  const Decoding decoding = { decode_device_authorization,
+                              (GDestroyNotify) gh_device_authorization_free };
 
   json_builder_begin_object (builder);
   add_string (builder, "clientId", registration->client_id);
   add_string (builder, "clientSecret", registration->client_secret);
   add_string (builder, "startUrl", start_url);
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
 
-  gh_http_call_async (http, _("Starting the device authorization"), "POST", url, body, NULL,
-                      cancellable, device_cb, task);
+  call_async (http, _("Starting the device authorization"), url, builder, &decoding,
+              gh_oidc_start_device_authorization_async, cancellable, callback, user_data);
 }
 
 GhDeviceAuthorization *
@@ -452,71 +572,54 @@ gh_oidc_start_device_authorization_finish (GAsyncResult  *result,
 
 /* CreateToken */
 
-/* Takes `error`. A CreateToken whose reply was lost may have been carried out, using up the
- * code or refresh token it carried: a refusal after it is that, not a bad grant, and a failure
- * after it leaves the grant in doubt. */
-static GError *
-token_error (GAsyncResult *result,
-             const char   *operation,
-             GError       *error)
+GhTokenResponse *
+gh_oidc_decode_token (JsonNode  *root,
+                      GError   **error)
 {
-  GError *lost;
-
-  if (!gh_http_call_get_reply_lost (result) || error->domain != GH_ERROR)
-    return error;
-
-  if (error->code == GH_ERROR_INVALID_GRANT)
-    {
-      lost = g_error_new (GH_ERROR, GH_ERROR_REPLY_LOST,
-                          _("%s failed: an earlier attempt got no reply in time, and it used up "
-                            "the one-time code or refresh token it carried"), operation);
-      g_error_free (error);
-      return lost;
-    }
-
-  if (gh_error_is_transient (error))
-    error->code = GH_ERROR_NO_REPLY;
-  return error;
-}
-
-static void
-token_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GhTokenResponse) response = g_new0 (GhTokenResponse, 1);
   const char *operation = _("Getting an access token");
-  GError *error = NULL;
+  GError *local_error = NULL;
   JsonObject *reply;
   const char *refresh_token;
 
-  if ((reply = reply_object (result, operation, &root, &error)) == NULL)
-    {
-      g_task_return_error (task, token_error (result, operation, error));
-      return;
-    }
+  if ((reply = reply_object (root, operation, error)) == NULL)
+    return NULL;
 
-  response->access_token = g_strdup (gh_json_require_string (reply, "accessToken",
-                                                             operation, &error));
-  if (error == NULL &&
-      gh_json_require_int (reply, "expiresIn", operation, &response->expires_in, &error) &&
-      response->expires_in <= 0)
-    error = g_error_new (GH_ERROR, GH_ERROR_MALFORMED,
-                         _("%s failed: the token has already expired"), operation);
-  if (error != NULL)
+  response->access_token = g_strdup (gh_json_require_token (reply, "accessToken",
+                                                            operation, &local_error));
+  if (local_error == NULL &&
+      gh_json_require_int (reply, "expiresIn", operation, &response->expires_in,
+                           &local_error))
     {
-      g_task_return_error (task, error);
-      return;
+      if (response->expires_in <= 0)
+        local_error = g_error_new (GH_ERROR, GH_ERROR_MALFORMED,
+                                   _("%s failed: the token has already expired"), operation);
+      else
+        check_lifetime (response->expires_in, "expiresIn", operation, &local_error);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
     }
 
   refresh_token = gh_json_get_string (reply, "refreshToken");
   if (refresh_token != NULL && *refresh_token != '\0')
-    response->refresh_token = g_strdup (refresh_token);
+    {
+      if (gh_json_require_token (reply, "refreshToken", operation, error) == NULL)
+        return NULL;
+      response->refresh_token = g_strdup (refresh_token);
+    }
 
-  g_task_return_pointer (task, g_steal_pointer (&response),
-                         (GDestroyNotify) gh_token_response_free);
+  return g_steal_pointer (&response);
+}
+
+static gpointer
+decode_token (JsonNode  *root,
+              GhFlow     flow,
+              GError   **error)
+{
+  return gh_oidc_decode_token (root, error);
 }
 
 void
@@ -530,13 +633,13 @@ gh_oidc_create_token_async (GhHttp               *http,
                             ...)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   g_autofree char *url = g_strdup_printf ("%s/token", oidc_url);
-  GTask *task = g_task_new (http, cancellable, callback, user_data);
+  /* Codes are used once, and refresh tokens may rotate: wait for the reply rather than lose it
+   * to a timeout. */
+  const Decoding decoding = { decode_token, (GDestroyNotify) gh_token_response_free, 0,
+                              GH_HTTP_CALL_SINGLE_USE };
   const char *key;
   va_list args;
-
-  g_task_set_source_tag (task, gh_oidc_create_token_async);
 
   json_builder_begin_object (builder);
   add_string (builder, "grantType", grant_type);
@@ -547,12 +650,9 @@ gh_oidc_create_token_async (GhHttp               *http,
     add_string (builder, key, va_arg (args, const char *));
   va_end (args);
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
 
-  /* Codes are used once, and refresh tokens may rotate: wait for the reply rather than lose it
-   * to a timeout. */
-  gh_http_call_full_async (http, _("Getting an access token"), "POST", url, body, NULL,
-                           GH_HTTP_CALL_SINGLE_USE, cancellable, token_cb, task);
+  call_async (http, _("Getting an access token"), url, builder, &decoding,
+              gh_oidc_create_token_async, cancellable, callback, user_data);
 }
 
 GhTokenResponse *

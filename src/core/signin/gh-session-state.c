@@ -9,6 +9,7 @@
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-session-state.h"
+#include "gh-session-state-private.h"
 
 char *
 gh_session_state_path (const char *session_name)
@@ -30,17 +31,17 @@ member_bool (JsonObject *object,
 }
 
 void
-gh_session_state_load (const char     *session_name,
-                       GhSessionState *state)
+gh_session_state_parse (const char     *data,
+                        gsize           length,
+                        GhSessionState *state)
 {
-  g_autofree char *path = gh_session_state_path (session_name);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
   JsonObject *object;
 
   memset (state, 0, sizeof *state);
 
-  if (!json_parser_load_from_file (parser, path, NULL) ||
+  if (!json_parser_load_from_data (parser, data, length, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
 
@@ -56,15 +57,25 @@ gh_session_state_load (const char     *session_name,
   state->reply_lost = member_bool (object, "replyLost");
 }
 
-gboolean
-gh_session_state_save (const char            *session_name,
-                       const GhSessionState  *state,
-                       GError               **error)
+void
+gh_session_state_load (const char     *session_name,
+                       GhSessionState *state)
 {
   g_autofree char *path = gh_session_state_path (session_name);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  memset (state, 0, sizeof *state);
+
+  if (g_file_get_contents (path, &contents, &length, NULL))
+    gh_session_state_parse (contents, length, state);
+}
+
+char *
+gh_session_state_serialize (const GhSessionState *state)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "signedInAt");
@@ -88,7 +99,17 @@ gh_session_state_save (const char            *session_name,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  text = json_to_string (root, TRUE);
+  return json_to_string (root, TRUE);
+}
+
+gboolean
+gh_session_state_save (const char            *session_name,
+                       const GhSessionState  *state,
+                       GError               **error)
+{
+  g_autofree char *path = gh_session_state_path (session_name);
+  g_autofree char *text = gh_session_state_serialize (state);
+
   return gh_file_write_private (path, text, -1, error);
 }
 

@@ -15,6 +15,7 @@ static const char * const corpus[] = {
   "crlf.ini",
   "duplicate-sections.ini",
   "empty.ini",
+  "indented-headers.ini",
   "legacy-profiles.ini",
   "mixed-endings.ini",
   "no-final-newline.ini",
@@ -37,6 +38,8 @@ load_corpus_file (const char *name,
   g_assert_no_error (error);
   return contents;
 }
+
+static void assert_same_as_reparsed (GhIni *ini);
 
 static GhIni *
 ini_from_string (const char *text)
@@ -412,8 +415,15 @@ static const SetCase set_cases[] = {
     "[a]\ns3 =\n  x = 1\n\n  y = 2\nnew = n\n\n[b]\n" },
   /* Right after a header without keys */
   { "[a]\n\n[b]\nk = v\n", "a", "new", "n", "[a]\nnew = n\n\n[b]\nk = v\n" },
-  /* Copying the indentation of the keys */
-  { "[a]\n  k = v\n  junk\n", "a", "new", "n", "[a]\n  k = v\n  new = n\n  junk\n" },
+  /* Copying the indentation of the keys, after every line that is not blank or a comment */
+  { "[a]\n  k = v\n  junk\n", "a", "new", "n", "[a]\n  k = v\n  junk\n  new = n\n" },
+  /* Never deeper than the line that set the indent level: it would continue k */
+  { "[a]\n    k = v\n  junk\n    more\n", "a", "new", "n",
+    "[a]\n    k = v\n  junk\n    more\n  new = n\n" },
+  /* Never shallower than the next header: it would continue the new value */
+  { "[a]\n\t[b]\n", "a", "new", "n", "[a]\n\tnew = n\n\t[b]\n" },
+  { "[a]\n  junk\n\n# about b\n    [b]\n", "a", "new", "n",
+    "[a]\n  junk\n    new = n\n\n# about b\n    [b]\n" },
   { "[a]\n\tk = v\n", "a", "new", "n", "[a]\n\tk = v\n\tnew = n\n" },
   /* Empty values */
   { "[a]\nk=\n", "a", "k", "v", "[a]\nk=v\n" },
@@ -471,6 +481,9 @@ static const RemoveKeyCase remove_key_cases[] = {
   { "[a]\nk = v\n", "a", "missing", FALSE, "[a]\nk = v\n" },
   { "[a]\nk = v\n", "b", "k", FALSE, "[a]\nk = v\n" },
   { "[a]\r\n# keep\r\nk = v\r\n\r\n", "a", "k", TRUE, "[a]\r\n# keep\r\n\r\n" },
+  /* A lone "\r" and the "\n" of the empty line after it would read as one "\r\n", and the
+   * comment would move onto [b]: the empty line takes the "\r" (found by fuzzing) */
+  { "[a]\r# about a\rk = 1\n\n[b]\n", "a", "k", TRUE, "[a]\r# about a\r\r[b]\n" },
 };
 
 static void
@@ -485,6 +498,7 @@ test_edit_remove_key (void)
       g_test_message ("case %u", i);
       g_assert_cmpint (gh_ini_remove_key (ini, c->section, c->key), ==, c->removed);
       assert_data (ini, c->expected);
+      assert_same_as_reparsed (ini);
       value = gh_ini_get_value (ini, c->section, c->key);
       g_assert_null (value);
     }
@@ -509,6 +523,9 @@ static const AddSectionCase add_section_cases[] = {
   { "[a]\n", "b", "Added by Gatehouse\n\nsecond line", "[a]\n\n# Added by Gatehouse\n#\n"
     "# second line\n[b]\n" },
   { "", "sso-session 'my sso'", "c", "# c\n[sso-session 'my sso']\n" },
+  /* Every line break of the comment starts a comment line: "k = 1" must not become a key
+   * of [a] (found by fuzzing) */
+  { "[a]\n", "b", "x\rk = 1\r\n[c]", "[a]\n\n# x\n# k = 1\n# [c]\n[b]\n" },
 };
 
 static void
@@ -550,6 +567,9 @@ static const RemoveSectionCase remove_section_cases[] = {
   { "[a]\nx = 1\n\n[b]\ny = 2\n\n\n", "b", TRUE, "[a]\nx = 1\n" },
   /* No final newline stays that way */
   { "[a]\nx = 1\n\n[b]\ny = 2", "b", TRUE, "[a]\nx = 1" },
+  /* ... and the empty lines left at the end go: without their line endings they would be
+   * lines of no bytes (found by fuzzing) */
+  { "[a]\n\n\n[b]", "b", TRUE, "[a]" },
   /* The only section */
   { "# header\n[b]\ny = 2\n", "b", TRUE, "" },
   /* Text before the first header stays when a blank line separates it */
@@ -575,6 +595,7 @@ test_edit_remove_section (void)
       g_test_message ("case %u", i);
       g_assert_cmpint (gh_ini_remove_section (ini, c->section), ==, c->removed);
       assert_data (ini, c->expected);
+      assert_same_as_reparsed (ini);
       g_assert_false (gh_ini_has_section (ini, c->section));
     }
 }
@@ -831,24 +852,68 @@ static void
 test_edit_reclassify (void)
 {
   g_autoptr(GhIni) ini = ini_from_string (tricky_document);
-  g_autofree char *a_x = NULL;
+  g_autofree char *c_x = NULL;
+  g_autofree char *a_k = NULL;
   g_autofree char *f_k = NULL;
+  g_autofree char *data = NULL;
 
-  /* "  [c]" is a header while [b] has no key; after [a]'s key it continues that key, and the
-   * lines after it belong to [a] */
+  /* "  [c]" is a header while [b] has no key; right after [a]'s key it would continue that
+   * key, so it loses its indentation and [c] keeps its lines */
   g_assert_true (gh_ini_has_section (ini, "c"));
   g_assert_true (gh_ini_remove_section_occurrence (ini, "b", 0));
-  g_assert_false (gh_ini_has_section (ini, "c"));
-  a_x = gh_ini_get_value (ini, "a", "x");
-  g_assert_cmpstr (a_x, ==, "1\ny = 2");
+  g_assert_true (gh_ini_has_section (ini, "c"));
+  c_x = gh_ini_get_value (ini, "c", "x");
+  g_assert_cmpstr (c_x, ==, "1\ny = 2");
+  a_k = gh_ini_get_value (ini, "a", "k");
+  g_assert_cmpstr (a_k, ==, "again");
+  data = gh_ini_to_data (ini, NULL);
+  g_assert_nonnull (strstr (data, "\nk = v\n[c]\nx = 1\n"));
   assert_same_as_reparsed (ini);
 
-  /* A first key under [f] makes the indented "[g]" its continuation */
+  /* A first key under [f] is indented as "    [g]" is, so [g] stays a header */
   g_assert_true (gh_ini_has_section (ini, "g"));
   gh_ini_set_value (ini, "f", "k", "v");
-  g_assert_false (gh_ini_has_section (ini, "g"));
+  g_assert_true (gh_ini_has_section (ini, "g"));
   f_k = gh_ini_get_value (ini, "f", "k");
-  g_assert_cmpstr (f_k, ==, "v\n[g]");
+  g_assert_cmpstr (f_k, ==, "v");
+  g_clear_pointer (&data, g_free);
+  data = gh_ini_to_data (ini, NULL);
+  g_assert_true (g_str_has_suffix (data, "[f]\n    k = v\n    [g]\nm = 1"));
+  assert_same_as_reparsed (ini);
+}
+
+/* The reproducer of sections swallowed by a new key (found by fuzzing): a key added to a
+ * section without keys made the indented headers below it lines of the new value. */
+static void
+test_edit_indented_headers (void)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GhIni) ini = ini_from_corpus ("indented-headers.ini", &contents);
+  g_auto(GStrv) before = gh_ini_get_sections (ini);
+  g_auto(GStrv) after = NULL;
+  g_autofree char *empty_region = NULL;
+  g_autofree char *dev_region = NULL;
+  g_autofree char *corp_url = NULL;
+  g_autofree char *data = NULL;
+  const char * const expected[] = { "profile empty", "profile dev", "sso-session corp", NULL };
+
+  g_assert_cmpstrv (before, expected);
+
+  gh_ini_set_value (ini, "profile empty", "region", "us-east-1");
+
+  after = gh_ini_get_sections (ini);
+  g_assert_cmpstrv (after, expected);
+  empty_region = gh_ini_get_value (ini, "profile empty", "region");
+  g_assert_cmpstr (empty_region, ==, "us-east-1");
+  dev_region = gh_ini_get_value (ini, "profile dev", "region");
+  g_assert_cmpstr (dev_region, ==, "eu-west-1");
+  corp_url = gh_ini_get_value (ini, "sso-session corp", "sso_start_url");
+  g_assert_cmpstr (corp_url, ==, "https://corp.awsapps.com/start");
+
+  /* One line added, indented as the header below it */
+  data = gh_ini_to_data (ini, NULL);
+  g_assert_nonnull (strstr (data, "[profile empty]\n  region = us-east-1\n  [profile dev]\n"));
+  g_assert_cmpuint (strlen (data), ==, strlen (contents) + strlen ("  region = us-east-1\n"));
   assert_same_as_reparsed (ini);
 }
 
@@ -998,6 +1063,7 @@ main (int    argc,
   g_test_add_func ("/ini/edit/headers", test_headers);
   g_test_add_func ("/ini/section-comments", test_section_comments);
   g_test_add_func ("/ini/edit/reclassify", test_edit_reclassify);
+  g_test_add_func ("/ini/edit/indented-headers", test_edit_indented_headers);
   g_test_add_func ("/ini/edit/random", test_edit_random);
   g_test_add_func ("/ini/edit/many-sections", test_edit_many_sections);
 

@@ -53,6 +53,36 @@ test_marker_text_is_stable (void)
                                "changes here are overwritten by gatehouse sync");
 }
 
+/* The marker of `gatehouse profile add`: its own text, never taken for the sync's */
+static void
+test_added_marker (void)
+{
+  static const char * const sessions[] = { "acme", "my sso", "a \"quoted\" one", "back\\slash" };
+  g_autofree char *marker = gh_profile_marker_for_added ("acme");
+
+  g_assert_cmpstr (marker, ==, "Added by gatehouse profile add (sign-in \"acme\"): "
+                               "gatehouse sync leaves it alone");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sessions); i++)
+    {
+      g_autofree char *added = gh_profile_marker_for_added (sessions[i]);
+      g_autofree char *line = g_strconcat ("# ", added, NULL);
+      g_autofree char *parsed = gh_profile_marker_parse_added (line);
+      g_autofree char *as_synced = gh_profile_marker_parse (line);
+      g_autofree char *synced = gh_profile_marker_for_session (sessions[i]);
+      g_autofree char *synced_line = g_strconcat ("# ", synced, NULL);
+      g_autofree char *synced_as_added = gh_profile_marker_parse_added (synced_line);
+
+      g_assert_cmpstr (parsed, ==, sessions[i]);
+      g_assert_null (as_synced);
+      g_assert_null (synced_as_added);
+    }
+
+  g_assert_null (gh_profile_marker_parse_added (NULL));
+  g_assert_null (gh_profile_marker_parse_added ("# Added by gatehouse profile add"));
+  g_assert_null (gh_profile_marker_parse_added ("# Added by gatehouse profile add (sign-in \"\")"));
+}
+
 static GhIni *
 ini_from_string (const char *text)
 {
@@ -162,6 +192,7 @@ main (int    argc,
 
   g_test_add_func ("/profile-marker/marker", test_marker);
   g_test_add_func ("/profile-marker/marker-text-is-stable", test_marker_text_is_stable);
+  g_test_add_func ("/profile-marker/added", test_added_marker);
   g_test_add_func ("/profile-marker/owner", test_owner);
   g_test_add_func ("/profile-marker/section-owner", test_section_owner);
 

@@ -88,6 +88,22 @@ test_time_vectors (void)
   g_assert_cmpstr (b, ==, "2024-05-01T18:00:00Z");
 }
 
+/* Every year in four digits, so what is written reads back (found by fuzzing: a cache file
+ * from year 198 was written back as "198-05-01T18:00:00Z") */
+static void
+test_time_early_years (void)
+{
+  gint64 parsed = 0;
+  gint64 back = 0;
+  g_autofree char *text = NULL;
+
+  g_assert_true (gh_parse_expires_at ("0198-05-01T18:00:00Z", &parsed));
+  text = gh_format_expires_at (parsed);
+  g_assert_cmpstr (text, ==, "0198-05-01T18:00:00Z");
+  g_assert_true (gh_parse_expires_at (text, &back));
+  g_assert_cmpint (back, ==, parsed);
+}
+
 static void
 test_time_parse_formats (void)
 {
@@ -289,6 +305,60 @@ test_unknown_keys_preserved (void)
 
 /* Our own refresh token and registration (written with include_refresh before, or rotated
  * there by botocore) go when they should no longer be in the file. */
+/* A number beyond a double's range (json-glib reads it as infinity) is written back as JSON,
+ * not as Python's Infinity, which no JSON reader, Gatehouse included, takes (found by
+ * fuzzing) */
+static void
+test_huge_numbers_kept_json (void)
+{
+  g_autoptr(GhCachedToken) token = make_token ();
+  g_autoptr(GhCachedToken) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = gh_token_cache_path ("my-sso");
+  g_autofree char *text = NULL;
+
+  gh_test_write_file (path, "{\"huge\": 11e308, \"tiny\": [-2e400]}", -1);
+  g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
+  g_assert_no_error (error);
+  text = gh_test_read_file (path, NULL);
+  g_assert_true (g_str_has_suffix (text, ", \"huge\": 1e999, \"tiny\": [-1e999]}"));
+
+  back = gh_token_cache_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->access_token, ==, token->access_token);
+}
+
+/* A lone surrogate (found by fuzzing: json-glib reads "\udc01" into bytes that are not
+ * UTF-8, and drops the character after it) is no text in a member Gatehouse reads; in another
+ * tool's value it is written back as U+FFFD, so the file stays one that every reader,
+ * json-glib included, can read; a member whose name has one is left out, as two of them
+ * could come out as one name twice */
+static void
+test_lone_surrogates (void)
+{
+  g_autoptr(GhCachedToken) token = make_token ();
+  g_autoptr(GhCachedToken) back = NULL;
+  g_autoptr(GhCachedToken) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = gh_token_cache_path ("my-sso");
+  g_autofree char *text = NULL;
+
+  gh_test_write_file (path, "{\"other\": \"x\\udc01y\", \"a\\ud800xb\": 1, \"a\\ud801xb\": 2}",
+                      -1);
+  g_assert_true (gh_token_cache_write (path, token, FALSE, &error));
+  g_assert_no_error (error);
+  text = gh_test_read_file (path, NULL);
+  g_assert_true (g_str_has_suffix (text, ", \"other\": \"x\\ufffd\\ufffd\\ufffd\"}"));
+  back = gh_token_cache_read (path, &error);
+  g_assert_no_error (error);
+
+  gh_test_write_file (path, "{\"accessToken\": \"aoa\\udc01xx\", "
+                      "\"expiresAt\": \"2024-05-01T18:00:00Z\"}", -1);
+  bad = gh_token_cache_read (path, &error);
+  g_assert_null (bad);
+  g_assert_error (error, GH_ERROR, GH_ERROR_MALFORMED);
+}
+
 static void
 test_refresh_token_removed (void)
 {
@@ -557,6 +627,7 @@ main (int   argc,
   g_test_add_func ("/token-cache/path/vectors", test_path_vectors);
   g_test_add_func ("/token-cache/path/ignores-aws-config-file", test_path_ignores_config_file);
   g_test_add_func ("/token-cache/time/vectors", test_time_vectors);
+  g_test_add_func ("/token-cache/time/early-years", test_time_early_years);
   g_test_add_func ("/token-cache/time/parse-formats", test_time_parse_formats);
   g_test_add_func ("/token-cache/time/format", test_time_format);
   g_test_add_func ("/token-cache/write/roundtrip", test_roundtrip);
@@ -564,6 +635,8 @@ main (int   argc,
   g_test_add_func ("/token-cache/write/partial-refresh-fields", test_partial_refresh_fields);
   g_test_add_func ("/token-cache/write/escaping", test_escaping);
   g_test_add_func ("/token-cache/write/unknown-keys-preserved", test_unknown_keys_preserved);
+  g_test_add_func ("/token-cache/write/lone-surrogates", test_lone_surrogates);
+  g_test_add_func ("/token-cache/write/huge-numbers", test_huge_numbers_kept_json);
   g_test_add_func ("/token-cache/write/refresh-token-removed", test_refresh_token_removed);
   g_test_add_func ("/token-cache/write/foreign-refresh-kept", test_foreign_refresh_kept);
   g_test_add_func ("/token-cache/write/expired-foreign-refresh-replaced",

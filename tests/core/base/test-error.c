@@ -95,6 +95,24 @@ test_description_sanitized (void)
   g_assert_null (strchr (error->message, '\a'));
 }
 
+/* The error type is shown too: from a header it can be any bytes (found by fuzzing) */
+static void
+test_type_sanitized (void)
+{
+  const char *body = "{\"error\":\"bad\\r\\ncode\"}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+  g_autoptr(GError) from_header = gh_error_from_aws_response ("Test", 400, "Bad\xff\x1b[31m",
+                                                              NULL);
+  g_autoptr(GError) from_body = gh_error_from_aws_response ("Test", 400, NULL, bytes);
+
+  g_assert_true (g_utf8_validate (from_header->message, -1, NULL));
+  g_assert_null (strchr (from_header->message, '\x1b'));
+  g_assert_true (g_str_has_prefix (from_header->message, "Test failed: Bad"));
+  g_assert_null (strchr (from_body->message, '\r'));
+  g_assert_null (strchr (from_body->message, '\n'));
+  g_assert_cmpint (from_body->code, ==, GH_ERROR_INVALID_REQUEST);
+}
+
 static void
 test_transient (void)
 {
@@ -123,6 +141,7 @@ main (int    argc,
     }
   g_test_add_func ("/error/header", test_header_parsing);
   g_test_add_func ("/error/description-sanitized", test_description_sanitized);
+  g_test_add_func ("/error/type-sanitized", test_type_sanitized);
   g_test_add_func ("/error/transient", test_transient);
 
   return g_test_run ();

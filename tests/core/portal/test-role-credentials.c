@@ -496,6 +496,20 @@ test_json_malformed (void)
     "\"expiration\":1665736069000}",
     "{\"accessKeyId\":\"" KEY_ID "\",\"secretAccessKey\":null,\"sessionToken\":\"" TOKEN "\","
     "\"expiration\":1665736069000}",
+    /* Found by fuzzing: less than a second is an expiration of 0, "never expires" */
+    "{\"accessKeyId\":\"" KEY_ID "\",\"secretAccessKey\":\"" SECRET "\",\"sessionToken\":\""
+    TOKEN "\",\"expiration\":16}",
+    /* An empty member, then another missing one: one error, not one set over the other */
+    "{\"accessKeyId\":\"\",\"expiration\":1665736069000}",
+    /* Values no AWS tool could use as they are: a line break would add a line to the
+     * credentials file, a space would be stripped by every INI reader */
+    "{\"accessKeyId\":\"" KEY_ID "\",\"secretAccessKey\":\"a\\nb = c\",\"sessionToken\":\""
+    TOKEN "\",\"expiration\":1665736069000}",
+    "{\"accessKeyId\":\" " KEY_ID "\",\"secretAccessKey\":\"" SECRET "\",\"sessionToken\":\""
+    TOKEN "\",\"expiration\":1665736069000}",
+    /* A number out of any integer's range */
+    "{\"accessKeyId\":\"" KEY_ID "\",\"secretAccessKey\":\"" SECRET "\",\"sessionToken\":\""
+    TOKEN "\",\"expiration\":1e300}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -534,7 +548,8 @@ test_json_roundtrip (void)
   char *text;
 
   g_free (credentials->secret_access_key);
-  credentials->secret_access_key = g_strdup ("with \"quote\" and \\ and /+=");
+  /* JSON escapes (AWS keys are printable ASCII without spaces) */
+  credentials->secret_access_key = g_strdup ("with\"quote\"and\\and/+=");
   text = gh_role_credentials_to_json (credentials, "Read Only ü");
   object = parse_object (text);
   assert_members (object, members);

@@ -3,6 +3,7 @@
 
 #include "gh-error.h"
 #include "gh-oidc.h"
+#include "gh-oidc-private.h"
 
 static void
 test_pkce_vectors (void)
@@ -76,7 +77,12 @@ static void
 test_registration_damaged (void)
 {
   const char *damaged[] = { "", "not json", "[]", "{\"clientId\":\"x\"}",
-                            "{\"clientId\":\"x\",\"clientSecret\":\"y\",\"expiresAt\":\"soon\"}" };
+                            "{\"clientId\":\"x\",\"clientSecret\":\"y\",\"expiresAt\":\"soon\"}",
+                            /* Found by fuzzing: an expiry no date has, a secret with a
+                             * line break, an empty id (one error, not one over another) */
+                            "{\"clientId\":\"x\",\"clientSecret\":\"y\",\"expiresAt\":-1}",
+                            "{\"clientId\":\"x\",\"clientSecret\":\"y\\n\",\"expiresAt\":1}",
+                            "{\"clientId\":\"\",\"expiresAt\":1}" };
 
   for (guint i = 0; i < G_N_ELEMENTS (damaged); i++)
     {
@@ -85,6 +91,30 @@ test_registration_damaged (void)
 
       g_assert_null (registration);
       g_assert_error (error, GH_ERROR, GH_ERROR_MALFORMED);
+    }
+}
+
+/* grantTypes as another version (or a damaged keyring item) may have it */
+static void
+test_registration_grant_types (void)
+{
+  static const struct { const char *grant_types; GhFlow flow; } cases[] = {
+    { "\"authorization_code\"", GH_FLOW_DEVICE_CODE },
+    { "{\"authorization_code\":1}", GH_FLOW_DEVICE_CODE },
+    { "[{}, 1, null, [\"authorization_code\"]]", GH_FLOW_DEVICE_CODE },
+    { "[{}, \"refresh_token\", \"authorization_code\"]", GH_FLOW_AUTHORIZATION_CODE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"clientId\":\"x\",\"clientSecret\":\"y\","
+                                               "\"expiresAt\":1,\"grantTypes\":%s}",
+                                               cases[i].grant_types);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GhRegistration) registration = gh_registration_from_json (json, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (registration->flow, ==, cases[i].flow);
     }
 }
 
@@ -100,6 +130,94 @@ test_registration_usable (void)
   g_assert_false (gh_registration_is_usable (NULL, GH_FLOW_DEVICE_CODE, 0));
 }
 
+/* The replies' decoders: a result or an error, never both, never neither; values that go
+ * into headers, files and timeouts unchanged. Most cases were found by fuzzing
+ * (tests/fuzz/fuzz-json). */
+typedef enum { REGISTER, DEVICE, TOKEN } Operation;
+
+typedef struct
+{
+  Operation   operation;
+  const char *reply;
+  gboolean    valid;
+} DecodeCase;
+
+static const DecodeCase decode_cases[] = {
+  { REGISTER, "{\"clientId\":\"id\",\"clientSecret\":\"s\",\"clientSecretExpiresAt\":1722333600}",
+    TRUE },
+  { REGISTER, "{\"clientId\":\"id\",\"clientSecret\":\"s\",\"clientSecretExpiresAt\":-5}", FALSE },
+  { REGISTER, "{\"clientId\":\"id\",\"clientSecret\":\"s\","
+              "\"clientSecretExpiresAt\":9223372036854775807}", FALSE },
+  { REGISTER, "{\"clientId\":\"\",\"clientSecretExpiresAt\":1}", FALSE },
+  { REGISTER, "{\"clientId\":\"i d\",\"clientSecret\":\"s\",\"clientSecretExpiresAt\":1}", FALSE },
+  { DEVICE, "{\"deviceCode\":\"d\",\"userCode\":\"U\",\"verificationUri\":\"https://x/\","
+            "\"expiresIn\":600,\"interval\":1}", TRUE },
+  { DEVICE, "{\"deviceCode\":\"d\",\"userCode\":\"U\",\"verificationUri\":\"https://x/\","
+            "\"expiresIn\":9223372036854775807}", FALSE },
+  { DEVICE, "{\"deviceCode\":\"d\",\"userCode\":\"U\",\"verificationUri\":\"https://x/\","
+            "\"expiresIn\":0}", FALSE },
+  { DEVICE, "{\"deviceCode\":\"d\",\"userCode\":\"U\\u001b[2J\",\"verificationUri\":\"https://x/\","
+            "\"expiresIn\":600}", FALSE },
+  { TOKEN, "{\"accessToken\":\"aoa\",\"expiresIn\":3600.0,\"refreshToken\":\"\"}", TRUE },
+  { TOKEN, "{\"accessToken\":\"aoa\",\"expiresIn\":1e300}", FALSE },
+  { TOKEN, "{\"accessToken\":\"aoa\",\"expiresIn\":9223372036854775807}", FALSE },
+  { TOKEN, "{\"accessToken\":\"aoa\",\"expiresIn\":-1}", FALSE },
+  { TOKEN, "{\"accessToken\":\"aoa\\r\\nX: y\",\"expiresIn\":3600}", FALSE },
+  { TOKEN, "{\"accessToken\":\"aoa\",\"expiresIn\":3600,\"refreshToken\":\"a b\"}", FALSE },
+  { TOKEN, "{\"accessToken\":\"\",\"expiresIn\":3600}", FALSE },
+};
+
+static void
+test_decode (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (decode_cases); i++)
+    {
+      const DecodeCase *c = &decode_cases[i];
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GhRegistration) registration = NULL;
+      g_autoptr(GhDeviceAuthorization) device = NULL;
+      g_autoptr(GhTokenResponse) token = NULL;
+      JsonNode *root;
+      gboolean decoded = FALSE;
+
+      g_test_message ("case %u: %s", i, c->reply);
+      g_assert_true (json_parser_load_from_data (parser, c->reply, -1, NULL));
+      root = json_parser_get_root (parser);
+
+      switch (c->operation)
+        {
+        case REGISTER:
+          registration = gh_oidc_decode_registration (root, GH_FLOW_DEVICE_CODE, &error);
+          decoded = registration != NULL;
+          break;
+        case DEVICE:
+          device = gh_oidc_decode_device_authorization (root, &error);
+          decoded = device != NULL;
+          if (device != NULL)
+            g_assert_cmpint (device->interval, ==, 1);
+          break;
+        case TOKEN:
+          token = gh_oidc_decode_token (root, &error);
+          decoded = token != NULL;
+          if (token != NULL)
+            {
+              g_assert_cmpint (token->expires_in, ==, 3600);
+              g_assert_null (token->refresh_token);
+            }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      g_assert_cmpint (decoded, ==, c->valid);
+      if (c->valid)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, GH_ERROR, GH_ERROR_MALFORMED);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -111,7 +229,9 @@ main (int    argc,
   g_test_add_func ("/oidc/authorize-url", test_authorize_url);
   g_test_add_func ("/oidc/registration/json", test_registration_json);
   g_test_add_func ("/oidc/registration/damaged", test_registration_damaged);
+  g_test_add_func ("/oidc/registration/grant-types", test_registration_grant_types);
   g_test_add_func ("/oidc/registration/usable", test_registration_usable);
+  g_test_add_func ("/oidc/decode", test_decode);
 
   return g_test_run ();
 }
