@@ -18,6 +18,7 @@
 #include "gh-role.h"
 #include "gh-role-cache.h"
 #include "gh-role-credentials.h"
+#include "gh-role-list.h"
 #include "gh-role-target.h"
 #include "gh-settings.h"
 #include "gh-shell-quote.h"
@@ -86,6 +87,8 @@ forget_removed_roles (GPtrArray   *removed,
              error->message);
 }
 
+/* A new listing goes through the role list, which compares it with the cache and writes it as
+ * the tray does (not cancelled: a listing is always cached). */
 GPtrArray *
 gh_cli_obtain_roles (GhSession    *session,
                      gboolean      refresh,
@@ -94,21 +97,29 @@ gh_cli_obtain_roles (GhSession    *session,
                      GError      **error)
 {
   const char *name = gh_session_get_name (session);
+  g_autoptr(GhRoleList) list = NULL;
   g_autoptr(GhDiscovery) discovery = NULL;
   g_autoptr(GPtrArray) roles = NULL;
-  g_autoptr(GPtrArray) previous = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
   g_autoptr(GError) cache_error = NULL;
-  gint64 fetched_at = 0;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean show_progress = isatty (STDERR_FILENO);
 
-  previous = gh_role_cache_load (name, &fetched_at, &cache_error);
-  if (previous != NULL && !refresh &&
-      (any_age || (now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)))
-    return g_steal_pointer (&previous);
-  if (cache_error != NULL && !g_error_matches (cache_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL))
-    g_debug ("Rebuilding the role cache of %s: %s", name, cache_error->message);
-  g_clear_error (&cache_error);
+  if (!refresh)
+    {
+      g_autoptr(GPtrArray) cached = NULL;
+      gint64 fetched_at = 0;
+
+      cached = gh_role_cache_load (name, &fetched_at, &cache_error);
+      if (cached != NULL &&
+          (any_age || (now - fetched_at < ROLE_CACHE_MAX_AGE && fetched_at <= now)))
+        return g_steal_pointer (&cached);
+      if (cache_error != NULL &&
+          !g_error_matches (cache_error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL))
+        g_debug ("Rebuilding the role cache of %s: %s", name, cache_error->message);
+      g_clear_error (&cache_error);
+    }
 
   discovery = gh_discovery_new (session, NULL);
   if (show_progress)
@@ -121,16 +132,16 @@ gh_cli_obtain_roles (GhSession    *session,
   if (roles == NULL)
     return NULL;
 
-  if (previous != NULL)
+  list = gh_role_list_new (name);
+  gh_role_list_compare_async (list, roles, NULL, gh_cli_waiter_cb, waiter);
+  gh_role_list_compare_finish (list, gh_cli_waiter_wait (waiter), &added, &removed, NULL);
+  if (added != NULL)
     {
-      g_autoptr(GPtrArray) added = NULL;
-      g_autoptr(GPtrArray) removed = NULL;
-
-      gh_role_diff (previous, roles, &added, &removed);
       print_role_changes (name, added, removed);
       forget_removed_roles (removed, waiter);
     }
-  if (!gh_role_cache_save (name, roles, now, &cache_error))
+  gh_role_list_replace_async (list, roles, now, NULL, gh_cli_waiter_cb, waiter);
+  if (!gh_role_list_replace_finish (list, gh_cli_waiter_wait (waiter), &cache_error))
     g_printerr (_("Warning: %s\n"), cache_error->message);
 
   return g_steal_pointer (&roles);

@@ -35,16 +35,16 @@ typedef struct
 
 struct _GhCredentialsKeeper
 {
-  GObject       parent_instance;
+  GObject           parent_instance;
 
-  char         *config_path;
-  char         *path;
-  gint64        window;
-  GPtrArray    *sessions;       /* GhSession */
-  GPtrArray    *entries;        /* Entry */
-  GCancellable *cancellable;
-  guint         timer_id;
-  guint         evaluate_id;
+  GhClock          *clock;
+  GhSessionManager *sessions;
+  char             *path;
+  gint64            window;
+  GPtrArray        *entries;        /* Entry */
+  GCancellable     *cancellable;
+  guint             timer_id;       /* on the clock */
+  guint             evaluate_id;
 };
 
 G_DEFINE_FINAL_TYPE (GhCredentialsKeeper, gh_credentials_keeper, G_TYPE_OBJECT)
@@ -62,12 +62,6 @@ entry_free (Entry *entry)
   g_free (entry->account_id);
   g_free (entry->role_name);
   g_free (entry);
-}
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
 }
 
 static Entry *
@@ -113,7 +107,7 @@ failed (GhCredentialsKeeper *self,
         GhSession           *session,
         const GError        *error)
 {
-  gint64 now = now_seconds ();
+  gint64 now = gh_clock_get_now (self->clock);
 
   entry->backoff = entry->backoff == 0 ? FIRST_BACKOFF : MIN (entry->backoff * 2, MAX_BACKOFF);
 
@@ -176,7 +170,7 @@ written_cb (GObject      *object,
       goto out;
     }
 
-  now = now_seconds ();
+  now = gh_clock_get_now (self->clock);
   entry->expiration = fetch->expiration;
   entry->backoff = 0;
   entry->retry_at = 0;
@@ -241,28 +235,35 @@ start_fetch (GhCredentialsKeeper *self,
                                  self->cancellable, fetched_cb, fetch);
 }
 
-static gboolean
+static void
 timer_cb (gpointer user_data)
 {
   GhCredentialsKeeper *self = user_data;
 
   self->timer_id = 0;
   evaluate (self);
-  return G_SOURCE_REMOVE;
+}
+
+static void
+disarm_timer (GhCredentialsKeeper *self)
+{
+  if (self->timer_id != 0)
+    gh_clock_remove_timer (self->clock, self->timer_id);
+  self->timer_id = 0;
 }
 
 static void
 evaluate (GhCredentialsKeeper *self)
 {
-  gint64 now = now_seconds ();
+  gint64 now = gh_clock_get_now (self->clock);
   gint64 next = G_MAXINT64;
 
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  disarm_timer (self);
 
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
-      GhSession *session = gh_session_find (self->sessions, entry->session_name);
+      GhSession *session = gh_session_manager_lookup (self->sessions, entry->session_name);
       gint64 due;
 
       /* A sign-in that is not current waits for the person; its session changing brings us
@@ -279,12 +280,9 @@ evaluate (GhCredentialsKeeper *self)
         next = MIN (next, due);
     }
 
-  /* GLib timers are monotonic: after a suspend the sessions change (the scheduler refreshes
-   * them), which re-evaluates against the wall clock. */
+  /* A wall-clock timer: the clock re-checks it after a suspend or a clock change. */
   if (next != G_MAXINT64)
-    self->timer_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
-                                                 (guint) MIN (next - now, G_MAXUINT / 2),
-                                                 timer_cb, self, NULL);
+    self->timer_id = gh_clock_add_timer (self->clock, next, timer_cb, self, NULL);
 }
 
 static gboolean
@@ -304,19 +302,6 @@ gh_credentials_keeper_queue_evaluate (GhCredentialsKeeper *self)
 
   if (self->evaluate_id == 0)
     self->evaluate_id = g_idle_add (evaluate_cb, self);
-}
-
-void
-gh_credentials_keeper_set_sessions (GhCredentialsKeeper *self,
-                                    GPtrArray           *sessions)
-{
-  g_return_if_fail (GH_IS_CREDENTIALS_KEEPER (self));
-  g_return_if_fail (sessions != NULL);
-
-  g_clear_pointer (&self->sessions, g_ptr_array_unref);
-  self->sessions = g_ptr_array_copy (sessions, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
-  g_ptr_array_set_free_func (self->sessions, g_object_unref);
-  gh_credentials_keeper_queue_evaluate (self);
 }
 
 static gboolean
@@ -354,7 +339,8 @@ gh_credentials_keeper_reload (GhCredentialsKeeper *self)
       Entry *old = find_entry (self, profiles[i]);
       Entry *entry;
 
-      config = gh_aws_config_find_profile (self->config_path, profiles[i], &local_error);
+      config = gh_aws_config_find_profile (gh_session_manager_get_config_path (self->sessions),
+                                           profiles[i], &local_error);
       if (config != NULL)
         session_name = config->sso_session ? config->sso_session : config->name;
       else
@@ -400,9 +386,13 @@ gh_credentials_keeper_dispose (GObject *object)
   GhCredentialsKeeper *self = GH_CREDENTIALS_KEEPER (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->clock != NULL)
+    disarm_timer (self);
+  g_clear_object (&self->clock);
   g_clear_handle_id (&self->evaluate_id, g_source_remove);
-  g_clear_pointer (&self->sessions, g_ptr_array_unref);
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sessions, self);
+  g_clear_object (&self->sessions);
 
   G_OBJECT_CLASS (gh_credentials_keeper_parent_class)->dispose (object);
 }
@@ -414,7 +404,6 @@ gh_credentials_keeper_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
-  g_clear_pointer (&self->config_path, g_free);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (gh_credentials_keeper_parent_class)->finalize (object);
@@ -445,16 +434,24 @@ gh_credentials_keeper_init (GhCredentialsKeeper *self)
 }
 
 GhCredentialsKeeper *
-gh_credentials_keeper_new (const char *config_path,
-                           const char *credentials_path)
+gh_credentials_keeper_new (GhClock          *clock,
+                           GhSessionManager *sessions,
+                           const char       *credentials_path)
 {
   GhCredentialsKeeper *self;
 
-  g_return_val_if_fail (config_path != NULL, NULL);
+  g_return_val_if_fail (GH_IS_CLOCK (clock), NULL);
+  g_return_val_if_fail (GH_IS_SESSION_MANAGER (sessions), NULL);
   g_return_val_if_fail (credentials_path != NULL, NULL);
 
   self = g_object_new (GH_TYPE_CREDENTIALS_KEEPER, NULL);
-  self->config_path = g_strdup (config_path);
+  self->clock = g_object_ref (clock);
+  self->sessions = g_object_ref (sessions);
   self->path = g_strdup (credentials_path);
+  /* A sign-in that appears (or comes back with a changed definition) may be one a section
+   * waits for. */
+  g_signal_connect_object (sessions, "items-changed",
+                           G_CALLBACK (gh_credentials_keeper_queue_evaluate), self,
+                           G_CONNECT_SWAPPED);
   return self;
 }

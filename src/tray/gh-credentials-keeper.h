@@ -6,11 +6,13 @@
  * rewritten. The expiry is the one of the keyring-cached role credentials: a section's
  * expiry is learnt by asking gh_role_credentials_get_async, which answers from the keyring
  * (no request) while the keys are not due yet. Sections whose sign-in is not current wait for
- * it; failures are retried with backoff. Only the next deadline has a timer.
+ * it; failures are retried with backoff. Only the next deadline has a timer, a wall-clock
+ * timer of the GhClock (which fires it at once when the machine wakes up after it).
  */
 #pragma once
 
-#include "gh-session.h"
+#include "gh-clock.h"
+#include "gh-session-manager.h"
 
 G_BEGIN_DECLS
 
@@ -22,11 +24,11 @@ G_DECLARE_FINAL_TYPE (GhCredentialsKeeper, gh_credentials_keeper, GH, CREDENTIAL
  *   write-failed (GhSession *session, GError *error) — new keys for a section of this sign-in
  *     could not be fetched or written (retried with backoff) */
 
-GhCredentialsKeeper *gh_credentials_keeper_new            (const char          *config_path,
+/* The profiles are looked up in the config file of `sessions`, their sign-ins among its
+ * sessions. */
+GhCredentialsKeeper *gh_credentials_keeper_new            (GhClock             *clock,
+                                                           GhSessionManager    *sessions,
                                                            const char          *credentials_path);
-/* GhSession objects, as the refresh scheduler gets them. */
-void                 gh_credentials_keeper_set_sessions   (GhCredentialsKeeper *self,
-                                                           GPtrArray           *sessions);
 /* Re-read the marked sections and the profiles they name (the state of known ones is kept). */
 void                 gh_credentials_keeper_reload         (GhCredentialsKeeper *self);
 /* Re-evaluate every deadline now (coalesced), e.g. when a session changed. */

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "gh-dbus-interfaces.h"
 #include "gh-dbus-menu.h"
 
 #define MENU_INTERFACE "com.canonical.dbusmenu"
@@ -52,65 +53,8 @@ G_DEFINE_FINAL_TYPE (GhDbusMenu, gh_dbus_menu, G_TYPE_OBJECT)
 enum { PROP_0, PROP_REVISION, N_PROPS };
 static GParamSpec *properties [N_PROPS];
 
-static const char menu_xml[] =
-  "<node>"
-  "  <interface name='com.canonical.dbusmenu'>"
-  "    <property name='Version' type='u' access='read'/>"
-  "    <property name='TextDirection' type='s' access='read'/>"
-  "    <property name='Status' type='s' access='read'/>"
-  "    <property name='IconThemePath' type='as' access='read'/>"
-  "    <method name='GetLayout'>"
-  "      <arg type='i' name='parentId' direction='in'/>"
-  "      <arg type='i' name='recursionDepth' direction='in'/>"
-  "      <arg type='as' name='propertyNames' direction='in'/>"
-  "      <arg type='u' name='revision' direction='out'/>"
-  "      <arg type='(ia{sv}av)' name='layout' direction='out'/>"
-  "    </method>"
-  "    <method name='GetGroupProperties'>"
-  "      <arg type='ai' name='ids' direction='in'/>"
-  "      <arg type='as' name='propertyNames' direction='in'/>"
-  "      <arg type='a(ia{sv})' name='properties' direction='out'/>"
-  "    </method>"
-  "    <method name='GetProperty'>"
-  "      <arg type='i' name='id' direction='in'/>"
-  "      <arg type='s' name='name' direction='in'/>"
-  "      <arg type='v' name='value' direction='out'/>"
-  "    </method>"
-  "    <method name='Event'>"
-  "      <arg type='i' name='id' direction='in'/>"
-  "      <arg type='s' name='eventId' direction='in'/>"
-  "      <arg type='v' name='data' direction='in'/>"
-  "      <arg type='u' name='timestamp' direction='in'/>"
-  "    </method>"
-  "    <method name='EventGroup'>"
-  "      <arg type='a(isvu)' name='events' direction='in'/>"
-  "      <arg type='ai' name='idErrors' direction='out'/>"
-  "    </method>"
-  "    <method name='AboutToShow'>"
-  "      <arg type='i' name='id' direction='in'/>"
-  "      <arg type='b' name='needUpdate' direction='out'/>"
-  "    </method>"
-  "    <method name='AboutToShowGroup'>"
-  "      <arg type='ai' name='ids' direction='in'/>"
-  "      <arg type='ai' name='updatesNeeded' direction='out'/>"
-  "      <arg type='ai' name='idErrors' direction='out'/>"
-  "    </method>"
-  "    <signal name='ItemsPropertiesUpdated'>"
-  "      <arg type='a(ia{sv})' name='updatedProps'/>"
-  "      <arg type='a(ias)' name='removedProps'/>"
-  "    </signal>"
-  "    <signal name='LayoutUpdated'>"
-  "      <arg type='u' name='revision'/>"
-  "      <arg type='i' name='parent'/>"
-  "    </signal>"
-  "    <signal name='ItemActivationRequested'>"
-  "      <arg type='i' name='id'/>"
-  "      <arg type='u' name='timestamp'/>"
-  "    </signal>"
-  "  </interface>"
-  "</node>";
-
-static GDBusNodeInfo *menu_info;
+/* com.canonical.dbusmenu, from src/tray/com.canonical.dbusmenu.xml. */
+static GDBusInterfaceInfo *menu_interface;
 
 /* Every property an item can carry, in the order they are written. */
 static const char * const item_property_names[] = {
@@ -672,6 +616,213 @@ activate_items (GhDbusMenu *self,
     }
 }
 
+/* Methods: each answers the invocation; the menu tree is current (flushed) when they run. */
+
+static void
+get_layout (GhDbusMenu            *self,
+            GVariant              *parameters,
+            GDBusMethodInvocation *invocation)
+{
+  g_autofree const char **names = NULL;
+  MenuItem *item;
+  int parent, depth;
+
+  g_variant_get (parameters, "(ii^a&s)", &parent, &depth, &names);
+  if ((item = lookup_item (self, parent)) == NULL)
+    {
+      return_unknown_id (invocation, parent);
+      return;
+    }
+
+  g_dbus_method_invocation_return_value (
+    invocation, g_variant_new ("(u@(ia{sv}av))", self->revision,
+                               layout_variant (item, depth, names)));
+}
+
+static void
+add_item_properties (GVariantBuilder    *builder,
+                     MenuItem           *item,
+                     const char * const *names)
+{
+  g_variant_builder_add (builder, "(i@a{sv})", item->id, filter_properties (item, names));
+}
+
+static void
+get_group_properties (GhDbusMenu            *self,
+                      GVariant              *parameters,
+                      GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GVariant) ids = NULL;
+  g_autofree const char **names = NULL;
+  GVariantBuilder builder;
+
+  g_variant_get (parameters, "(@ai^a&s)", &ids, &names);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ia{sv})"));
+  if (g_variant_n_children (ids) == 0)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->items);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        add_item_properties (&builder, value, names);
+    }
+  else
+    {
+      gsize n_ids;
+      const gint32 *id_array = g_variant_get_fixed_array (ids, &n_ids, sizeof (gint32));
+
+      /* Unknown ids are left out, as libdbusmenu does. */
+      for (gsize i = 0; i < n_ids; i++)
+        {
+          MenuItem *item = lookup_item (self, id_array[i]);
+
+          if (item != NULL)
+            add_item_properties (&builder, item, names);
+        }
+    }
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ia{sv}))", &builder));
+}
+
+/* Omitted properties have their default value. */
+static GVariant *
+item_property (MenuItem   *item,
+               const char *name)
+{
+  GVariant *value = g_variant_lookup_value (item->props, name, NULL);
+
+  if (value != NULL)
+    return value;
+  if (g_str_equal (name, "type"))
+    return g_variant_ref_sink (g_variant_new_string ("standard"));
+  if (g_str_equal (name, "enabled") || g_str_equal (name, "visible"))
+    return g_variant_ref_sink (g_variant_new_boolean (TRUE));
+  return NULL;
+}
+
+static void
+get_property (GhDbusMenu            *self,
+              GVariant              *parameters,
+              GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GVariant) value = NULL;
+  const char *name;
+  MenuItem *item;
+  int id;
+
+  g_variant_get (parameters, "(i&s)", &id, &name);
+  if ((item = lookup_item (self, id)) == NULL)
+    {
+      return_unknown_id (invocation, id);
+      return;
+    }
+
+  if ((value = item_property (item, name)) == NULL)
+    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                           "Menu item %d has no property “%s”", id, name);
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
+}
+
+static void
+event (GhDbusMenu            *self,
+       GVariant              *parameters,
+       GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GPtrArray) to_activate = g_ptr_array_new ();
+  const char *event_id;
+  int id;
+
+  g_variant_get (parameters, "(i&svu)", &id, &event_id, NULL, NULL);
+  if (!handle_event (self, id, event_id, to_activate))
+    {
+      return_unknown_id (invocation, id);
+      return;
+    }
+
+  g_dbus_method_invocation_return_value (invocation, NULL);
+  activate_items (self, to_activate);
+}
+
+static void
+event_group (GhDbusMenu            *self,
+             GVariant              *parameters,
+             GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GPtrArray) to_activate = g_ptr_array_new ();
+  g_autoptr(GVariantIter) events = NULL;
+  GVariantBuilder errors;
+  const char *event_id;
+  int id;
+
+  g_variant_builder_init (&errors, G_VARIANT_TYPE ("ai"));
+  g_variant_get (parameters, "(a(isvu))", &events);
+  while (g_variant_iter_loop (events, "(i&svu)", &id, &event_id, NULL, NULL))
+    if (!handle_event (self, id, event_id, to_activate))
+      g_variant_builder_add (&errors, "i", id);
+
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ai)", &errors));
+  activate_items (self, to_activate);
+}
+
+static void
+about_to_show (GhDbusMenu            *self,
+               GVariant              *parameters,
+               GDBusMethodInvocation *invocation)
+{
+  int id;
+
+  g_variant_get (parameters, "(i)", &id);
+  if (lookup_item (self, id) == NULL)
+    {
+      return_unknown_id (invocation, id);
+      return;
+    }
+
+  /* The layout is always current: LayoutUpdated went out with every change. */
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(b)", FALSE));
+}
+
+static void
+about_to_show_group (GhDbusMenu            *self,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GVariantIter) ids = NULL;
+  GVariantBuilder errors;
+  int id;
+
+  g_variant_builder_init (&errors, G_VARIANT_TYPE ("ai"));
+  g_variant_get (parameters, "(ai)", &ids);
+  while (g_variant_iter_next (ids, "i", &id))
+    if (lookup_item (self, id) == NULL)
+      g_variant_builder_add (&errors, "i", id);
+
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new ("(@aiai)",
+                                                        g_variant_new_array (G_VARIANT_TYPE_INT32,
+                                                                             NULL, 0),
+                                                        &errors));
+}
+
+typedef void (*MethodHandler) (GhDbusMenu            *self,
+                               GVariant              *parameters,
+                               GDBusMethodInvocation *invocation);
+
+static const struct
+{
+  const char    *name;
+  MethodHandler  handler;
+} menu_methods[] = {
+  { "GetLayout", get_layout },
+  { "GetGroupProperties", get_group_properties },
+  { "GetProperty", get_property },
+  { "Event", event },
+  { "EventGroup", event_group },
+  { "AboutToShow", about_to_show },
+  { "AboutToShowGroup", about_to_show_group },
+};
+
 static void
 menu_method_call (GDBusConnection       *connection,
                   const char            *sender,
@@ -687,162 +838,17 @@ menu_method_call (GDBusConnection       *connection,
   g_assert (GH_IS_DBUS_MENU (self));
 
   flush (self);
+  for (guint i = 0; i < G_N_ELEMENTS (menu_methods); i++)
+    if (g_str_equal (method_name, menu_methods[i].name))
+      {
+        menu_methods[i].handler (self, parameters, invocation);
+        return;
+      }
 
-  if (g_str_equal (method_name, "GetLayout"))
-    {
-      g_autofree const char **names = NULL;
-      MenuItem *item;
-      int parent, depth;
-
-      g_variant_get (parameters, "(ii^a&s)", &parent, &depth, &names);
-      if ((item = lookup_item (self, parent)) == NULL)
-        {
-          return_unknown_id (invocation, parent);
-          return;
-        }
-
-      g_dbus_method_invocation_return_value (
-        invocation, g_variant_new ("(u@(ia{sv}av))", self->revision,
-                                   layout_variant (item, depth, names)));
-    }
-  else if (g_str_equal (method_name, "GetGroupProperties"))
-    {
-      g_autoptr(GVariant) ids = NULL;
-      g_autofree const char **names = NULL;
-      GVariantBuilder builder;
-
-      g_variant_get (parameters, "(@ai^a&s)", &ids, &names);
-      g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ia{sv})"));
-      if (g_variant_n_children (ids) == 0)
-        {
-          GHashTableIter iter;
-          gpointer value;
-
-          g_hash_table_iter_init (&iter, self->items);
-          while (g_hash_table_iter_next (&iter, NULL, &value))
-            {
-              MenuItem *item = value;
-
-              g_variant_builder_add (&builder, "(i@a{sv})", item->id,
-                                     filter_properties (item, names));
-            }
-        }
-      else
-        {
-          gsize n_ids;
-          const gint32 *id_array = g_variant_get_fixed_array (ids, &n_ids, sizeof (gint32));
-
-          /* Unknown ids are left out, as libdbusmenu does. */
-          for (gsize i = 0; i < n_ids; i++)
-            {
-              MenuItem *item = lookup_item (self, id_array[i]);
-
-              if (item != NULL)
-                g_variant_builder_add (&builder, "(i@a{sv})", item->id,
-                                       filter_properties (item, names));
-            }
-        }
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ia{sv}))", &builder));
-    }
-  else if (g_str_equal (method_name, "GetProperty"))
-    {
-      g_autoptr(GVariant) value = NULL;
-      const char *name;
-      MenuItem *item;
-      int id;
-
-      g_variant_get (parameters, "(i&s)", &id, &name);
-      if ((item = lookup_item (self, id)) == NULL)
-        {
-          return_unknown_id (invocation, id);
-          return;
-        }
-
-      value = g_variant_lookup_value (item->props, name, NULL);
-      /* Omitted properties have their default value. */
-      if (value == NULL && g_str_equal (name, "type"))
-        value = g_variant_ref_sink (g_variant_new_string ("standard"));
-      else if (value == NULL && (g_str_equal (name, "enabled") || g_str_equal (name, "visible")))
-        value = g_variant_ref_sink (g_variant_new_boolean (TRUE));
-
-      if (value == NULL)
-        g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                               G_DBUS_ERROR_INVALID_ARGS,
-                                               "Menu item %d has no property “%s”", id, name);
-      else
-        g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
-    }
-  else if (g_str_equal (method_name, "Event"))
-    {
-      g_autoptr(GPtrArray) to_activate = g_ptr_array_new ();
-      const char *event_id;
-      int id;
-
-      g_variant_get (parameters, "(i&svu)", &id, &event_id, NULL, NULL);
-      if (!handle_event (self, id, event_id, to_activate))
-        {
-          return_unknown_id (invocation, id);
-          return;
-        }
-
-      g_dbus_method_invocation_return_value (invocation, NULL);
-      activate_items (self, to_activate);
-    }
-  else if (g_str_equal (method_name, "EventGroup"))
-    {
-      g_autoptr(GPtrArray) to_activate = g_ptr_array_new ();
-      g_autoptr(GVariantIter) events = NULL;
-      GVariantBuilder errors;
-      const char *event_id;
-      int id;
-
-      g_variant_builder_init (&errors, G_VARIANT_TYPE ("ai"));
-      g_variant_get (parameters, "(a(isvu))", &events);
-      while (g_variant_iter_loop (events, "(i&svu)", &id, &event_id, NULL, NULL))
-        if (!handle_event (self, id, event_id, to_activate))
-          g_variant_builder_add (&errors, "i", id);
-
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ai)", &errors));
-      activate_items (self, to_activate);
-    }
-  else if (g_str_equal (method_name, "AboutToShow"))
-    {
-      int id;
-
-      g_variant_get (parameters, "(i)", &id);
-      if (lookup_item (self, id) == NULL)
-        {
-          return_unknown_id (invocation, id);
-          return;
-        }
-
-      /* The layout is always current: LayoutUpdated went out with every change. */
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(b)", FALSE));
-    }
-  else if (g_str_equal (method_name, "AboutToShowGroup"))
-    {
-      g_autoptr(GVariantIter) ids = NULL;
-      GVariantBuilder errors;
-      int id;
-
-      g_variant_builder_init (&errors, G_VARIANT_TYPE ("ai"));
-      g_variant_get (parameters, "(ai)", &ids);
-      while (g_variant_iter_next (ids, "i", &id))
-        if (lookup_item (self, id) == NULL)
-          g_variant_builder_add (&errors, "i", id);
-
-      g_dbus_method_invocation_return_value (invocation,
-                                             g_variant_new ("(@aiai)",
-                                                            g_variant_new_array (G_VARIANT_TYPE_INT32,
-                                                                                 NULL, 0),
-                                                            &errors));
-    }
-  else
-    {
-      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                             G_DBUS_ERROR_UNKNOWN_METHOD,
-                                             "Unknown method %s", method_name);
-    }
+  /* GDBus checks calls against the interface: only a method added there without a handler
+   * here ends up in this place. */
+  g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                         "Unknown method %s", method_name);
 }
 
 static GVariant *
@@ -936,8 +942,7 @@ gh_dbus_menu_class_init (GhDbusMenuClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  menu_info = g_dbus_node_info_new_for_xml (menu_xml, NULL);
-  g_assert (menu_info != NULL);
+  menu_interface = gh_dbus_interface_lookup (MENU_INTERFACE);
 }
 
 static void
@@ -989,7 +994,7 @@ gh_dbus_menu_export (GhDbusMenu       *self,
   g_return_val_if_fail (self->object_id == 0, FALSE);
 
   self->object_id = g_dbus_connection_register_object (connection, object_path,
-                                                       menu_info->interfaces[0], &menu_vtable,
+                                                       menu_interface, &menu_vtable,
                                                        self, NULL, error);
   if (self->object_id == 0)
     return FALSE;

@@ -3,12 +3,6 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
-
-#include <glib-unix.h>
-
 #include "gh-error.h"
 #include "gh-refresh-scheduler.h"
 
@@ -36,7 +30,9 @@ struct _GhRefreshScheduler
 {
   GObject          parent_instance;
 
-  GPtrArray       *entries;          /* Entry* */
+  GhClock         *clock;
+  GListModel      *sessions;         /* GhSession */
+  GPtrArray       *entries;          /* Entry*, one per session */
   GPtrArray       *consoles;         /* GhConsoleRecord* */
   GHashTable      *consoles_warned;  /* "TARGET@EXPIRY" */
   gint32           leads[MAX_LEADS];
@@ -44,16 +40,9 @@ struct _GhRefreshScheduler
   gint64           window;
   gint64           next_deadline;
 
-  guint            timer_id;
+  guint            timer_id;         /* on the clock */
   guint            evaluate_id;
   GCancellable    *cancellable;
-
-  GNetworkMonitor *network;
-  gboolean         network_usable;
-  GDBusConnection *system_bus;
-  guint            sleep_subscription;
-  int              clock_fd;
-  guint            clock_source;
 };
 
 G_DEFINE_FINAL_TYPE (GhRefreshScheduler, gh_refresh_scheduler, G_TYPE_OBJECT)
@@ -62,12 +51,6 @@ enum { SESSION_ENDING, SESSION_ENDED, REFRESH_FAILED, CONSOLE_ENDING, ROLES_DUE,
 static guint signals[N_SIGNALS];
 
 static void evaluate (GhRefreshScheduler *self);
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
 
 static void
 status_changed_cb (GhRefreshScheduler *self,
@@ -97,14 +80,13 @@ find_entry (GhRefreshScheduler *self,
 
 /* Timers and re-evaluation */
 
-static gboolean
+static void
 timer_cb (gpointer user_data)
 {
   GhRefreshScheduler *self = user_data;
 
   self->timer_id = 0;
   evaluate (self);
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -127,23 +109,29 @@ gh_refresh_scheduler_queue_evaluate (GhRefreshScheduler *self)
 }
 
 static void
+disarm_timer (GhRefreshScheduler *self)
+{
+  if (self->timer_id != 0)
+    gh_clock_remove_timer (self->clock, self->timer_id);
+  self->timer_id = 0;
+}
+
+/* The clock's timers are wall-clock deadlines: it re-checks them itself on resume and when the
+ * wall clock is set. */
+static void
 arm_timer (GhRefreshScheduler *self,
            gint64              deadline)
 {
-  gint64 delay;
-
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  disarm_timer (self);
   self->next_deadline = deadline;
-  if (deadline == G_MAXINT64)
-    return;
+  if (deadline != G_MAXINT64)
+    self->timer_id = gh_clock_add_timer (self->clock, deadline, timer_cb, self, NULL);
+}
 
-  /* GLib timeouts run on the monotonic clock; resume and clock changes re-evaluate. Seconds
-   * granularity lets GLib coalesce wake-ups with other processes. */
-  delay = MAX (deadline - now_seconds (), 0);
-  if (delay == 0)
-    self->timer_id = g_timeout_add (0, timer_cb, self);
-  else
-    self->timer_id = g_timeout_add_seconds ((guint) MIN (delay, G_MAXUINT / 2), timer_cb, self);
+static gint64
+now_seconds (GhRefreshScheduler *self)
+{
+  return gh_clock_get_now (self->clock);
 }
 
 /* Refresh */
@@ -188,11 +176,11 @@ refresh_cb (GObject      *object,
         }
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          entry->retry_at = now_seconds () + backoff (self, entry->failures);
+          entry->retry_at = now_seconds (self) + backoff (self, entry->failures);
           entry->failures++;
           g_debug ("Refresh of %s failed (%s); retrying in %" G_GINT64_FORMAT " s",
                    gh_session_get_name (data->session), error->message,
-                   entry->retry_at - now_seconds ());
+                   entry->retry_at - now_seconds (self));
           g_signal_emit (self, signals[REFRESH_FAILED], 0, data->session, error);
         }
     }
@@ -394,7 +382,7 @@ static void
 evaluate (GhRefreshScheduler *self)
 {
   g_autoptr(GPtrArray) entries = NULL;
-  gint64 now = now_seconds ();
+  gint64 now = now_seconds (self);
   gint64 next;
 
   g_clear_handle_id (&self->evaluate_id, g_source_remove);
@@ -449,135 +437,52 @@ gh_refresh_scheduler_retry_now (GhRefreshScheduler *self)
 {
   g_return_if_fail (GH_IS_REFRESH_SCHEDULER (self));
 
-
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
 
       if (entry->retry_at > 0)
-        entry->retry_at = now_seconds ();
+        entry->retry_at = now_seconds (self);
     }
   gh_refresh_scheduler_queue_evaluate (self);
 }
 
-/* Usable: a route, and no captive portal in the way (connectivity is FULL when nothing checks). */
-static gboolean
-network_is_usable (GNetworkMonitor *monitor)
-{
-  return g_network_monitor_get_network_available (monitor) &&
-         g_network_monitor_get_connectivity (monitor) == G_NETWORK_CONNECTIVITY_FULL;
-}
-
+/* The clock has fired what became due; what changed may also end a back-off. */
 static void
-network_changed_cb (GhRefreshScheduler *self,
-                    GParamSpec         *pspec,
-                    GNetworkMonitor    *monitor)
+clock_changed_cb (GhRefreshScheduler *self,
+                  GhClockChange       reason,
+                  GhClock            *clock)
 {
-  gboolean usable = network_is_usable (monitor);
-  gboolean was = self->network_usable;
-
-  self->network_usable = usable;
-  if (usable && !was)
+  switch (reason)
     {
-      g_debug ("The network is back: retrying failed refreshes");
-      gh_refresh_scheduler_retry_now (self);
-    }
-}
-
-static void
-prepare_for_sleep_cb (GDBusConnection *connection,
-                      const char      *sender,
-                      const char      *path,
-                      const char      *interface,
-                      const char      *signal,
-                      GVariant        *parameters,
-                      gpointer         user_data)
-{
-  GhRefreshScheduler *self = user_data;
-  gboolean sleeping = FALSE;
-
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
-    return;
-  g_variant_get (parameters, "(b)", &sleeping);
-  if (!sleeping)
-    {
+    case GH_CLOCK_CHANGE_RESUMED:
+      /* The network may be back, and the back-off was measured while the machine slept. */
       g_debug ("Resumed: re-evaluating every deadline");
       gh_refresh_scheduler_retry_now (self);
-    }
-}
-
-static void
-system_bus_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GhRefreshScheduler *self = user_data;
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *bus = g_bus_get_finish (result, &error);
-
-  if (bus == NULL)
-    {
-      g_debug ("No system bus (%s): resume is noticed by the clock only", error->message);
-      g_object_unref (self);
-      return;
-    }
-
-  self->system_bus = bus;
-  self->sleep_subscription =
-    g_dbus_connection_signal_subscribe (bus, "org.freedesktop.login1",
-                                        "org.freedesktop.login1.Manager", "PrepareForSleep",
-                                        "/org/freedesktop/login1", NULL,
-                                        G_DBUS_SIGNAL_FLAGS_NONE, prepare_for_sleep_cb, self,
-                                        NULL);
-  g_object_unref (self);
-}
-
-static gboolean arm_clock_watch (GhRefreshScheduler *self);
-
-static gboolean
-clock_set_cb (int          fd,
-              GIOCondition condition,
-              gpointer     user_data)
-{
-  GhRefreshScheduler *self = user_data;
-  guint64 expirations;
-
-  /* A read fails with ECANCELED when the wall clock was set. */
-  if (read (fd, &expirations, sizeof expirations) < 0 && errno == ECANCELED)
-    {
+      break;
+    case GH_CLOCK_CHANGE_WALL_CLOCK_SET:
       g_debug ("The wall clock moved: re-evaluating every deadline");
       gh_refresh_scheduler_queue_evaluate (self);
+      break;
+    case GH_CLOCK_CHANGE_NETWORK_BACK:
+      g_debug ("The network is back: retrying failed refreshes");
+      gh_refresh_scheduler_retry_now (self);
+      break;
+    default:
+      g_assert_not_reached ();
     }
-  arm_clock_watch (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-arm_clock_watch (GhRefreshScheduler *self)
-{
-  /* An absolute timer far in the future, cancelled by any change of CLOCK_REALTIME. */
-  struct itimerspec spec = { .it_value = { .tv_sec = G_MAXINT32 } };
-
-  return timerfd_settime (self->clock_fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
-                          &spec, NULL) == 0;
-}
-
-static void
-watch_clock (GhRefreshScheduler *self)
-{
-  self->clock_fd = timerfd_create (CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (self->clock_fd < 0)
-    return;
-  if (!arm_clock_watch (self))
-    {
-      close (self->clock_fd);
-      self->clock_fd = -1;
-      return;
-    }
-  self->clock_source = g_unix_fd_add (self->clock_fd, G_IO_IN, clock_set_cb, self);
 }
 
 /* GObject */
+
+static void
+disconnect_entries (GhRefreshScheduler *self,
+                    GPtrArray          *entries)
+{
+  for (guint i = 0; i < entries->len; i++)
+    g_signal_handlers_disconnect_by_data (((Entry *) g_ptr_array_index (entries, i))->session,
+                                          self);
+}
 
 static void
 gh_refresh_scheduler_dispose (GObject *object)
@@ -585,24 +490,19 @@ gh_refresh_scheduler_dispose (GObject *object)
   GhRefreshScheduler *self = GH_REFRESH_SCHEDULER (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->clock != NULL)
+    {
+      disarm_timer (self);
+      g_signal_handlers_disconnect_by_data (self->clock, self);
+    }
+  g_clear_object (&self->clock);
   g_clear_handle_id (&self->evaluate_id, g_source_remove);
-  g_clear_handle_id (&self->clock_source, g_source_remove);
-  if (self->clock_fd >= 0)
-    close (self->clock_fd);
-  self->clock_fd = -1;
-  if (self->system_bus != NULL && self->sleep_subscription != 0)
-    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
-  self->sleep_subscription = 0;
-  g_clear_object (&self->system_bus);
-  if (self->network != NULL)
-    g_signal_handlers_disconnect_by_data (self->network, self);
-  g_clear_object (&self->network);
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sessions, self);
+  g_clear_object (&self->sessions);
   if (self->entries != NULL)
     {
-      for (guint i = 0; i < self->entries->len; i++)
-        g_signal_handlers_disconnect_by_data (((Entry *) g_ptr_array_index (self->entries, i))->session,
-                                              self);
+      disconnect_entries (self, self->entries);
       g_ptr_array_set_size (self->entries, 0);
     }
   g_clear_pointer (&self->consoles, g_ptr_array_unref);
@@ -660,68 +560,77 @@ gh_refresh_scheduler_init (GhRefreshScheduler *self)
   self->leads[0] = 15;
   self->leads[1] = 5;
   self->n_leads = 2;
-  self->clock_fd = -1;
-
-  self->network = g_object_ref (g_network_monitor_get_default ());
-  self->network_usable = network_is_usable (self->network);
-  /* Not network-changed: GLib's NetworkManager monitor reports NetworkManager's state through
-   * the properties alone (network-changed follows the kernel's routes). A captive portal
-   * signed into counts as the network coming back. */
-  g_signal_connect_object (self->network, "notify::network-available",
-                           G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->network, "notify::connectivity",
-                           G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
-  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_cb, g_object_ref (self));
-  watch_clock (self);
 }
 
-GhRefreshScheduler *
-gh_refresh_scheduler_new (void)
+static Entry *
+entry_new (GhRefreshScheduler *self,
+           GhSession          *session)
 {
-  return g_object_new (GH_TYPE_REFRESH_SCHEDULER, NULL);
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->session = g_object_ref (session);
+  entry->last_status = gh_session_get_status (session);
+  entry->roles_fetched_at = -1;
+  g_signal_connect_object (session, "notify::status", G_CALLBACK (status_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::access-expires-at",
+                           G_CALLBACK (times_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::session-end",
+                           G_CALLBACK (times_changed_cb), self, G_CONNECT_SWAPPED);
+  return entry;
 }
 
-void
-gh_refresh_scheduler_set_sessions (GhRefreshScheduler *self,
-                                   GPtrArray          *sessions)
+/* One entry per session of the model; the state of sessions still there is kept (the
+ * session manager hands out the same object for a definition that did not change). */
+static void
+sessions_changed_cb (GhRefreshScheduler *self,
+                     guint               position,
+                     guint               removed,
+                     guint               added,
+                     GListModel         *sessions)
 {
-  g_autoptr(GPtrArray) old = NULL;
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->entries);
+  guint n = g_list_model_get_n_items (sessions);
 
-  g_return_if_fail (GH_IS_REFRESH_SCHEDULER (self));
-  g_return_if_fail (sessions != NULL);
-
-  old = g_steal_pointer (&self->entries);
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
-  for (guint i = 0; i < sessions->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      GhSession *session = g_ptr_array_index (sessions, i);
-      Entry *entry = NULL;
+      g_autoptr(GhSession) session = g_list_model_get_item (sessions, i);
       guint index;
 
       for (index = 0; index < old->len; index++)
         if (((Entry *) g_ptr_array_index (old, index))->session == session)
           break;
       if (index < old->len)
-        entry = g_ptr_array_steal_index (old, index);
+        g_ptr_array_add (self->entries, g_ptr_array_steal_index (old, index));
       else
-        {
-          entry = g_new0 (Entry, 1);
-          entry->session = g_object_ref (session);
-          entry->last_status = gh_session_get_status (session);
-          entry->roles_fetched_at = -1;
-          g_signal_connect_object (session, "notify::status", G_CALLBACK (status_changed_cb),
-                                   self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (session, "notify::access-expires-at",
-                                   G_CALLBACK (times_changed_cb), self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (session, "notify::session-end",
-                                   G_CALLBACK (times_changed_cb), self, G_CONNECT_SWAPPED);
-        }
-      g_ptr_array_add (self->entries, entry);
+        g_ptr_array_add (self->entries, entry_new (self, session));
     }
 
-  for (guint i = 0; i < old->len; i++)
-    g_signal_handlers_disconnect_by_data (((Entry *) g_ptr_array_index (old, i))->session, self);
+  disconnect_entries (self, old);
   gh_refresh_scheduler_queue_evaluate (self);
+}
+
+GhRefreshScheduler *
+gh_refresh_scheduler_new (GhClock    *clock,
+                          GListModel *sessions)
+{
+  GhRefreshScheduler *self;
+
+  g_return_val_if_fail (GH_IS_CLOCK (clock), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (sessions), NULL);
+  g_return_val_if_fail (g_list_model_get_item_type (sessions) == GH_TYPE_SESSION, NULL);
+
+  self = g_object_new (GH_TYPE_REFRESH_SCHEDULER, NULL);
+  self->clock = g_object_ref (clock);
+  self->sessions = g_object_ref (sessions);
+  g_signal_connect_object (clock, "changed", G_CALLBACK (clock_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gh_clock_watch (clock);
+  g_signal_connect_object (sessions, "items-changed", G_CALLBACK (sessions_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  sessions_changed_cb (self, 0, 0, g_list_model_get_n_items (sessions), sessions);
+  return self;
 }
 
 void

@@ -1,17 +1,18 @@
-/* gh-refresh-scheduler.h — the tray service's clock: every deadline of every sign-in, one timer
+/* gh-refresh-scheduler.h — every deadline of every sign-in, one timer
  *
- * For each signed-in GhSession: refresh the access token GATEHOUSE_REFRESH_WINDOW (default
- * 900 s) before it expires, with jitter, so the AWS CLI cache file always holds a valid token;
- * warn at the lead times before the sign-in session ends; check the end itself; ask for the daily
- * role refresh. For each console opened from Gatehouse: warn 10 minutes before it ends.
+ * For each signed-in GhSession of a list (the session manager's): refresh the access token
+ * GATEHOUSE_REFRESH_WINDOW (default 900 s) before it expires, with jitter, so the AWS CLI cache
+ * file always holds a valid token; warn at the lead times before the sign-in session ends;
+ * check the end itself; ask for the daily role refresh. For each console opened from
+ * Gatehouse: warn 10 minutes before it ends.
  *
- * Only the next deadline has a timer (no periodic wake-ups). Deadlines are wall-clock times and
- * are re-evaluated when the machine resumes (logind PrepareForSleep on the system bus, when
- * there is one), when the wall clock is set (timerfd TFD_TIMER_CANCEL_ON_SET), and when
- * GNetworkMonitor reports the network back after failed refreshes (retried with backoff).
+ * Only the next deadline has a timer (no periodic wake-ups), a wall-clock timer of the GhClock,
+ * which re-checks it when the machine resumes or the wall clock is set. A resume and the
+ * network coming back also end the back-off of failed refreshes.
  */
 #pragma once
 
+#include "gh-clock.h"
 #include "gh-console-history.h"
 #include "gh-session.h"
 
@@ -34,10 +35,10 @@ G_DECLARE_FINAL_TYPE (GhRefreshScheduler, gh_refresh_scheduler, GH, REFRESH_SCHE
  *   roles-due (GhSession *session) — time for the role list refresh; answer with
  *     gh_refresh_scheduler_roles_done */
 
-GhRefreshScheduler *gh_refresh_scheduler_new              (void);
-/* GhSession objects; replaces the previous set (state for sessions still present is kept). */
-void                gh_refresh_scheduler_set_sessions     (GhRefreshScheduler *self,
-                                                           GPtrArray          *sessions);
+/* `sessions`: a GListModel of GhSession, followed as it changes (the state of a session that
+ * stays in it is kept). */
+GhRefreshScheduler *gh_refresh_scheduler_new              (GhClock            *clock,
+                                                           GListModel         *sessions);
 /* Minutes before the session end at which to warn (e.g. {15, 5}). */
 void                gh_refresh_scheduler_set_lead_times   (GhRefreshScheduler *self,
                                                            const gint32       *minutes,

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "gh-dbus-interfaces.h"
 #include "gh-status-notifier.h"
 
 #define ITEM_PATH       "/StatusNotifierItem"
@@ -52,43 +53,8 @@ static GParamSpec *properties [N_PROPS];
 enum { ACTIVATE, SECONDARY_ACTIVATE, SCROLL, REGISTERED, UNAVAILABLE, N_SIGNALS };
 static guint signals [N_SIGNALS];
 
-static const char item_xml[] =
-  "<node>"
-  "  <interface name='org.kde.StatusNotifierItem'>"
-  "    <property name='Category' type='s' access='read'/>"
-  "    <property name='Id' type='s' access='read'/>"
-  "    <property name='Title' type='s' access='read'/>"
-  "    <property name='Status' type='s' access='read'/>"
-  "    <property name='WindowId' type='i' access='read'/>"
-  "    <property name='IconName' type='s' access='read'/>"
-  "    <property name='IconPixmap' type='a(iiay)' access='read'/>"
-  "    <property name='OverlayIconName' type='s' access='read'/>"
-  "    <property name='OverlayIconPixmap' type='a(iiay)' access='read'/>"
-  "    <property name='AttentionIconName' type='s' access='read'/>"
-  "    <property name='AttentionIconPixmap' type='a(iiay)' access='read'/>"
-  "    <property name='AttentionMovieName' type='s' access='read'/>"
-  "    <property name='ToolTip' type='(sa(iiay)ss)' access='read'/>"
-  "    <property name='ItemIsMenu' type='b' access='read'/>"
-  "    <property name='Menu' type='o' access='read'/>"
-  "    <property name='IconThemePath' type='s' access='read'/>"
-  "    <method name='ContextMenu'><arg name='x' type='i' direction='in'/>"
-  "      <arg name='y' type='i' direction='in'/></method>"
-  "    <method name='Activate'><arg name='x' type='i' direction='in'/>"
-  "      <arg name='y' type='i' direction='in'/></method>"
-  "    <method name='SecondaryActivate'><arg name='x' type='i' direction='in'/>"
-  "      <arg name='y' type='i' direction='in'/></method>"
-  "    <method name='Scroll'><arg name='delta' type='i' direction='in'/>"
-  "      <arg name='orientation' type='s' direction='in'/></method>"
-  "    <signal name='NewTitle'/>"
-  "    <signal name='NewIcon'/>"
-  "    <signal name='NewAttentionIcon'/>"
-  "    <signal name='NewOverlayIcon'/>"
-  "    <signal name='NewToolTip'/>"
-  "    <signal name='NewStatus'><arg name='status' type='s'/></signal>"
-  "  </interface>"
-  "</node>";
-
-static GDBusNodeInfo *item_info;
+/* org.kde.StatusNotifierItem, from src/tray/org.kde.StatusNotifierItem.xml. */
+static GDBusInterfaceInfo *item_interface;
 
 static const char *
 status_to_string (GhStatusNotifierStatus status)
@@ -454,8 +420,7 @@ gh_status_notifier_class_init (GhStatusNotifierClass *klass)
     g_signal_new ("unavailable", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);
 
-  item_info = g_dbus_node_info_new_for_xml (item_xml, NULL);
-  g_assert (item_info != NULL);
+  item_interface = gh_dbus_interface_lookup (ITEM_INTERFACE);
 }
 
 static void
@@ -495,7 +460,7 @@ gh_status_notifier_start (GhStatusNotifier  *self,
   g_return_val_if_fail (self->object_id == 0, FALSE);
 
   self->object_id = g_dbus_connection_register_object (self->connection, ITEM_PATH,
-                                                       item_info->interfaces[0], &item_vtable,
+                                                       item_interface, &item_vtable,
                                                        self, NULL, error);
   if (self->object_id == 0)
     return FALSE;

@@ -133,7 +133,7 @@ append_roles (GMenu              *menu,
 
 void
 gh_tray_menu_update (GMenu              *menu,
-                     GPtrArray          *sessions,
+                     GListModel         *sessions,
                      const char * const *favorites,
                      const char * const *recents,
                      GhAccountNameFunc   account_name,
@@ -143,13 +143,14 @@ gh_tray_menu_update (GMenu              *menu,
   g_autoptr(GMenu) session_section = g_menu_new ();
   g_autoptr(GMenu) tools = g_menu_new ();
   g_autoptr(GString) signature = g_string_new (NULL);
+  guint n_sessions = sessions != NULL ? g_list_model_get_n_items (sessions) : 0;
   const char *old;
 
   g_return_if_fail (G_IS_MENU (menu));
 
-  for (guint i = 0; sessions != NULL && i < sessions->len; i++)
+  for (guint i = 0; i < n_sessions; i++)
     {
-      GhSession *session = g_ptr_array_index (sessions, i);
+      g_autoptr(GhSession) session = g_list_model_get_item (sessions, i);
       GhSessionStatus status = gh_session_get_status (session);
       g_autofree char *label = gh_tray_menu_session_label (session);
       g_autofree char *escaped = escape_label (label);
@@ -161,7 +162,7 @@ gh_tray_menu_update (GMenu              *menu,
               signed_in ? "app.logout" : "app.login",
               g_variant_new_string (gh_session_get_name (session)));
     }
-  if (sessions == NULL || sessions->len == 0)
+  if (n_sessions == 0)
     append (session_section, signature,
             _("No sign-ins: add one with “gatehouse session add”"), NULL, NULL);
   g_menu_append_section (built, NULL, G_MENU_MODEL (session_section));

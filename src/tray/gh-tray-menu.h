@@ -30,9 +30,9 @@ char  *gh_tray_menu_session_label (GhSession  *session);
 char  *gh_tray_menu_role_label    (const char        *target,
                                    GhAccountNameFunc  account_name,
                                    gpointer           user_data);
-/* Rebuilds `menu` in place, unless the content did not change. */
+/* Rebuilds `menu` in place, unless the content did not change. `sessions`: GhSession. */
 void   gh_tray_menu_update        (GMenu             *menu,
-                                   GPtrArray         *sessions,
+                                   GListModel        *sessions,
                                    const char * const *favorites,
                                    const char * const *recents,
                                    GhAccountNameFunc  account_name,

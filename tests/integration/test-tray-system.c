@@ -7,7 +7,7 @@
  * address. The simulator fails the first refresh, so the scheduler backs off; the tests then
  * check that only the event under test — and not the backoff timer — brings the refresh.
  *
- * The service's debug log (G_MESSAGES_DEBUG=gh-tray, read from its output) tells when the
+ * The service's debug log (G_MESSAGES_DEBUG, read from its output) tells when the
  * failure was handled and how long the backoff is: nothing on the bus says so, and a signal
  * sent while the refresh is still in flight would be absorbed by it.
  *
@@ -197,7 +197,8 @@ start_logged_service (SystemFixture *fixture)
 
   g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                    G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "gh-tray", TRUE);
+  /* The scheduler (gh-tray) and the clock that watches the system for it (gh-clock). */
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "gh-tray gh-clock", TRUE);
   spawn_service (&fixture->tray, launcher);
   fixture->log = service_log_new (fixture->tray.service);
   wait_for_registration (&fixture->tray, g_get_monotonic_time ());

@@ -309,6 +309,25 @@ gh_file_write_private (const char  *path,
   return TRUE;
 }
 
+GFileMonitor *
+gh_file_monitor_directory (const char *path)
+{
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  GFileMonitor *monitor;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* The folders watched are ours or the AWS CLI's, which makes them the same way. */
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    return NULL;
+  dir = g_file_new_for_path (path);
+  monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (monitor == NULL)
+    g_debug ("Cannot watch %s: %s", path, error->message);
+  return monitor;
+}
+
 char *
 gh_runtime_dir (void)
 {

@@ -20,6 +20,9 @@ gboolean  gh_file_write_private      (const char  *path,
                                       const char  *contents,
                                       gssize       length,
                                       GError     **error);
+/* A monitor of the folder `path` (with G_FILE_MONITOR_WATCH_MOVES), made first with mode 0700
+ * when missing, since GLib would poll for a missing one; NULL when it cannot be watched. */
+GFileMonitor *gh_file_monitor_directory (const char *path);
 void      gh_file_remove_stale_temp_files (const char *path);
 char     *gh_runtime_dir             (void);
 char     *gh_sha1_hex                (const char  *text);

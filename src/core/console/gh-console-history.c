@@ -15,6 +15,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "gh-clock.h"
 #include "gh-console-history.h"
 #include "gh-error.h"
 #include "gh-file-util.h"
@@ -249,7 +250,7 @@ gh_console_history_add (const GhConsoleRecord  *record,
   history_load (&records, &recent);
 
   /* expiresAt 0 means "unknown" and is kept; the bound still drops it eventually. */
-  prune_before = g_get_real_time () / G_USEC_PER_SEC - EXPIRED_GRACE_SECONDS;
+  prune_before = gh_clock_get_now (gh_clock_get_default ()) - EXPIRED_GRACE_SECONDS;
   for (guint i = records->len; i > 0; i--)
     {
       const GhConsoleRecord *old = g_ptr_array_index (records, i - 1);

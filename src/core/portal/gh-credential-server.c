@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "gh-clock.h"
 #include "gh-credential-server.h"
 #include "gh-error.h"
 #include "gh-loopback.h"
@@ -55,7 +56,7 @@ static guint signals[N_SIGNALS];
 static gint64
 now_seconds (void)
 {
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return gh_clock_get_now (gh_clock_get_default ());
 }
 
 /* Answers */

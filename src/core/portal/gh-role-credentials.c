@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-clock.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 #include "gh-http.h"
@@ -551,12 +552,6 @@ fetch_free (Fetch *fetch)
   g_free (fetch);
 }
 
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
 static gboolean
 is_cancelled (const GError *error)
 {
@@ -776,6 +771,7 @@ on_cached (GObject      *object,
   Fetch *fetch = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = NULL;
+  gint64 now = gh_clock_get_now (gh_clock_get_default ());
   char *secret;
 
   secret = gh_secret_store_lookup_role_credentials_finish (result, &error);
@@ -801,7 +797,7 @@ on_cached (GObject      *object,
 
       if (fetch->credentials == NULL)
         g_debug ("Ignoring unreadable role credentials in the keyring");
-      else if (fetch->credentials->expiration - now_seconds () > GH_ROLE_CREDENTIALS_REUSE_WINDOW)
+      else if (fetch->credentials->expiration - now > GH_ROLE_CREDENTIALS_REUSE_WINDOW)
         {
           fetch_return (task);
           return;

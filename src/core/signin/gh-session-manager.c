@@ -8,6 +8,7 @@
 #include "gh-aws-config.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
+#include "gh-file-util.h"
 #include "gh-session-manager.h"
 #include "gh-session-state.h"
 #include "gh-token-cache.h"
@@ -331,21 +332,10 @@ watch_directory (GhSessionManager *self,
                  const char       *path,
                  GCallback         callback)
 {
-  g_autoptr(GFile) dir = NULL;
-  g_autoptr(GError) error = NULL;
-  GFileMonitor *monitor;
+  GFileMonitor *monitor = gh_file_monitor_directory (path);
 
-  /* A missing directory would be polled by GLib: create it (these are ours, or the AWS
-   * CLI's, which creates them the same way). */
-  if (g_mkdir_with_parents (path, 0700) != 0)
-    return;
-  dir = g_file_new_for_path (path);
-  monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
   if (monitor == NULL)
-    {
-      g_debug ("Cannot watch %s: %s", path, error->message);
-      return;
-    }
+    return;
   g_signal_connect_object (monitor, "changed", callback, self, 0);
   g_ptr_array_add (self->monitors, monitor);
 }

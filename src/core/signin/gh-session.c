@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-clock.h"
 #include "gh-endpoints.h"
 #include "gh-enums.h"
 #include "gh-error.h"
@@ -84,12 +85,6 @@ op_free (Op *op)
   g_free (op);
 }
 
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
 const char *
 gh_session_status_to_string (GhSessionStatus status)
 {
@@ -111,18 +106,17 @@ gh_session_status_is_signed_in (GhSessionStatus status)
   return status == GH_SESSION_SIGNED_IN || status == GH_SESSION_REFRESHING;
 }
 
-GhSession *
-gh_session_find (GPtrArray  *sessions,
-                 const char *name)
+/* Deadlines are read on the default clock, which tests move instead of waiting. */
+static gint64
+seconds_left (gint64 until)
 {
-  for (guint i = 0; name != NULL && sessions != NULL && i < sessions->len; i++)
-    {
-      GhSession *session = g_ptr_array_index (sessions, i);
+  return until - gh_clock_get_now (gh_clock_get_default ());
+}
 
-      if (g_strcmp0 (session->config->name, name) == 0)
-        return session;
-    }
-  return NULL;
+static gboolean
+has_passed (gint64 deadline)
+{
+  return seconds_left (deadline) <= 0;
 }
 
 static const char *
@@ -177,7 +171,7 @@ gh_session_reload (GhSession *self)
   g_autoptr(GhCachedToken) token = NULL;
   gint64 old_expiry = self->access_expires_at;
   gint64 old_end = self->state.session_end;
-  gint64 now = now_seconds ();
+  gint64 now = gh_clock_get_now (gh_clock_get_default ());
   GhSessionStatus status;
 
   g_return_if_fail (GH_IS_SESSION (self));
@@ -487,7 +481,7 @@ tokens_saved (GTask *task)
   Op *op = g_task_get_task_data (task);
   g_autofree char *path = gh_token_cache_path (cache_key (self));
   GhCachedToken token = { 0, };
-  gint64 now = now_seconds ();
+  gint64 now = gh_clock_get_now (gh_clock_get_default ());
   GError *error = NULL;
 
   token.start_url = self->config->start_url;
@@ -746,6 +740,7 @@ login_registration_cb (GObject      *object,
 {
   GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
+  GhClock *clock = gh_clock_get_default ();
   GError *error = NULL;
   char *json;
 
@@ -759,7 +754,7 @@ login_registration_cb (GObject      *object,
   op->registration = parse_registration (json);
   gh_secret_free (json);
 
-  if (gh_registration_is_usable (op->registration, op->flow, now_seconds ()))
+  if (gh_registration_is_usable (op->registration, op->flow, gh_clock_get_now (clock)))
     {
       if (op->flow == GH_FLOW_AUTHORIZATION_CODE)
         check_registration (task);
@@ -1002,14 +997,14 @@ refresh_registration_cb (GObject      *object,
   if (op->refresh_token == NULL)
     {
       /* Not refreshable: fine while the access token lasts. */
-      if (self->access_expires_at > now_seconds () && !op->force)
+      if (!has_passed (self->access_expires_at) && !op->force)
         op_succeed (task);
       else
         not_signed_in (task);
       return;
     }
 
-  if (op->registration == NULL || op->registration->expires_at <= now_seconds ())
+  if (op->registration == NULL || has_passed (op->registration->expires_at))
     {
       mark_ended (task, FALSE, FALSE);
       return;
@@ -1081,7 +1076,7 @@ replaced_while_waiting (GhSession *self,
   gint64 expires_at = 0;
   g_autofree char *current = cached_token_fingerprint (self, &expires_at);
 
-  return current != NULL && expires_at > now_seconds () &&
+  return current != NULL && !has_passed (expires_at) &&
          g_strcmp0 (current, op->stale_token) != 0;
 }
 
@@ -1106,7 +1101,7 @@ refresh_locked_cb (GObject      *object,
   /* Twenty `gatehouse credentials` started at once all find the token due (or all have it
    * refused), and queue on the lock: the first refreshes, the others find its token here. */
   if (replaced_while_waiting (self, op) ||
-      (!op->force && self->access_expires_at - now_seconds () > GH_REFRESH_WINDOW))
+      (!op->force && seconds_left (self->access_expires_at) > GH_REFRESH_WINDOW))
     {
       op_succeed (task);
       return;
@@ -1180,7 +1175,7 @@ access_token_refreshed_cb (GObject      *object,
     }
 
   token = gh_token_cache_read (path, NULL);
-  if (token == NULL || token->expires_at <= now_seconds ())
+  if (token == NULL || has_passed (token->expires_at))
     {
       g_task_return_error (task, ended_error (self));
       return;
@@ -1281,7 +1276,7 @@ logout_portal (GTask *task)
 
   token = gh_token_cache_read (path, NULL);
   portal_url = gh_endpoint_url (GH_SERVICE_PORTAL, self->config->region, NULL);
-  if (token == NULL || token->expires_at <= now_seconds () || portal_url == NULL)
+  if (token == NULL || has_passed (token->expires_at) || portal_url == NULL)
     {
       logout_finish_local (task);
       return;

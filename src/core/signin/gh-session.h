@@ -53,9 +53,6 @@ const GhSsoSessionConfig *gh_session_get_config (GhSession   *self);
 const char      *gh_session_status_to_string    (GhSessionStatus status);
 /* SIGNED_IN or REFRESHING: the sign-in is current. */
 gboolean         gh_session_status_is_signed_in (GhSessionStatus status);
-/* The session named `name` in an array of GhSession, or NULL. */
-GhSession       *gh_session_find                (GPtrArray      *sessions,
-                                                 const char     *name);
 
 /* Re-reads the state file and the AWS CLI token cache (no network, no keyring). */
 void             gh_session_reload              (GhSession   *self);

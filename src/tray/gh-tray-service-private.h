@@ -1,0 +1,92 @@
+/* gh-tray-service-private.h — the tray service, shared by its two files
+ *
+ * gh-tray-service.c: the application's life, the sign-ins it follows (the session manager),
+ * their role lists, the scheduler's and keeper's news, and the icon, tooltip and menu.
+ * gh-tray-service-actions.c: the actions exported on the session bus and what they do.
+ */
+#pragma once
+
+#include "gh-clock.h"
+#include "gh-credentials-keeper.h"
+#include "gh-dbus-menu.h"
+#include "gh-notifier.h"
+#include "gh-refresh-scheduler.h"
+#include "gh-role-list.h"
+#include "gh-session-manager.h"
+#include "gh-status-notifier.h"
+#include "gh-tray-service.h"
+
+G_BEGIN_DECLS
+
+struct _GhTrayService
+{
+  GApplication         parent_instance;
+
+  gboolean             background;        /* --background: start without presenting */
+  gboolean             told_unavailable;
+  gboolean             error_state;
+
+  GhClock             *clock;
+  GhSessionManager    *sessions;
+  GPtrArray           *known;             /* GhSession we have handlers on */
+  GHashTable          *role_lists;        /* session name → GhRoleList */
+  GHashTable          *roles_running;     /* session names with a role listing in flight */
+  GHashTable          *sync_after_roles;  /* session names to sync once their roles are listed */
+  GHashTable          *keyring_told;      /* session names told about a keyring failure */
+  GPtrArray           *consoles;          /* GhConsoleRecord, newest first */
+  GStrv                recents;
+  GSettings           *settings;          /* NULL without the installed schema */
+
+  GMenu               *menu;
+  GhDbusMenu          *dbus_menu;
+  GhStatusNotifier    *item;
+  GhNotifier          *notifier;
+  GhRefreshScheduler  *scheduler;
+  GhCredentialsKeeper *keeper;
+  GSimpleAction       *sessions_action;
+  GPtrArray           *monitors;          /* GFileMonitor of what the manager does not watch */
+  GCancellable        *cancellable;
+
+  guint                reload_keeper_id;
+  guint                reload_consoles_id;
+  guint                update_id;
+  guint                trim_id;
+};
+
+/* gh-tray-service.c */
+void        _gh_tray_service_queue_update      (GhTrayService *self);
+void        _gh_tray_service_notify            (GhTrayService *self,
+                                                const char    *key,
+                                                const char    *summary,
+                                                const char    *body);
+/* The role list of the sign-in named `session_name` (made when first asked for). */
+GhRoleList *_gh_tray_service_get_role_list     (GhTrayService *self,
+                                                const char    *session_name);
+/* After thousands of roles were read or listed (see gh-tray-service.c). */
+void        _gh_tray_service_release_memory    (GhTrayService *self);
+/* The account's name from the role list or the console history, or NULL. */
+const char *_gh_tray_service_get_account_name  (GhTrayService *self,
+                                                const char    *session_name,
+                                                const char    *account_id);
+
+/* The favourite roles' targets (SESSION/ACCOUNT_ID/ROLE), or NULL without the settings. */
+GStrv       _gh_tray_service_dup_favorite_roles (GhTrayService *self);
+
+/* gh-tray-service-actions.c */
+void        _gh_tray_service_actions_init      (GhTrayService *self);
+void        _gh_tray_service_start_login       (GhTrayService *self,
+                                                GhSession     *session);
+/* The handler of GhSession::present: the person must visit url (and confirm user_code). */
+void        _gh_tray_service_present_sign_in   (GhSession     *session,
+                                                const char    *url,
+                                                const char    *user_code,
+                                                GhTrayService *self);
+void        _gh_tray_service_open_console      (GhTrayService *self,
+                                                const char    *target);
+void        _gh_tray_service_refresh_roles     (GhTrayService *self,
+                                                GhSession     *session,
+                                                gboolean       sync_after);
+void        _gh_tray_service_present_window    (GhTrayService *self,
+                                                const char    *page);
+
+G_END_DECLS
