@@ -134,17 +134,9 @@ gh_cli_is_tray_service_option (const char *arg)
 }
 
 /* A command reaches AWS through the proxies the AWS CLI would use, those of its environment,
- * not the desktop's: loading GIO's proxy modules (libproxy, the GNOME settings) to read those
- * was a third of `console --print-url`'s own time, and a terminal's tools follow its
- * environment. The tray service keeps the desktop's settings. */
-static void
-use_environment_proxies (void)
-{
-  g_autoptr(GProxyResolver) resolver = gh_http_proxy_resolver_new_from_environment ();
-
-  gh_http_set_default_proxy_resolver (resolver);
-}
-
+ * not the desktop's: GIO's resolver loads its proxy modules (libproxy, the GNOME settings) on
+ * the first connection, a third of `console --print-url`'s own time, and a terminal's tools
+ * follow its environment. The tray service keeps the desktop's settings. */
 int
 gh_cli_run (int    argc,
             char **argv)
@@ -166,7 +158,7 @@ gh_cli_run (int    argc,
     }
 
   g_set_prgname ("gatehouse");
-  use_environment_proxies ();
+  gh_http_use_environment_proxies (TRUE);
 
   if (g_str_equal (argv[1], "__complete"))
     return gh_cli_cmd_complete (argc - 1, argv + 1);

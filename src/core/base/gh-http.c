@@ -98,15 +98,13 @@ gh_http_class_init (GhHttpClass *klass)
 
 /* Proxies */
 
-/* NULL: GIO's default resolver, which follows the desktop's proxy settings */
-static GProxyResolver *default_proxy_resolver;
+/* FALSE: GIO's default resolver, which follows the desktop's proxy settings */
+static gboolean environment_proxies;
 
 void
-gh_http_set_default_proxy_resolver (GProxyResolver *resolver)
+gh_http_use_environment_proxies (gboolean use)
 {
-  g_return_if_fail (resolver == NULL || G_IS_PROXY_RESOLVER (resolver));
-
-  g_set_object (&default_proxy_resolver, resolver);
+  environment_proxies = use;
 }
 
 /* The first of the variables that is set and not empty */
@@ -153,9 +151,16 @@ gh_http_proxy_resolver_new_from_environment (void)
   const char *all = getenv_first ("all_proxy", "ALL_PROXY");
   const char *http = getenv_first ("http_proxy", "HTTP_PROXY");
   const char *https = getenv_first ("https_proxy", "HTTPS_PROXY");
-  g_auto(GStrv) ignore = split_no_proxy (getenv_first ("no_proxy", "NO_PROXY"));
-  g_autofree char *all_uri = all != NULL ? proxy_uri (all) : NULL;
-  GProxyResolver *resolver = g_simple_proxy_resolver_new (all_uri, ignore);
+  g_auto(GStrv) ignore = NULL;
+  g_autofree char *all_uri = NULL;
+  GProxyResolver *resolver;
+
+  if (all == NULL && http == NULL && https == NULL)
+    return NULL;
+
+  ignore = split_no_proxy (getenv_first ("no_proxy", "NO_PROXY"));
+  all_uri = all != NULL ? proxy_uri (all) : NULL;
+  resolver = g_simple_proxy_resolver_new (all_uri, ignore);
 
   if (http != NULL)
     {
@@ -183,8 +188,14 @@ new_soup_session (guint timeout)
                                            "max-conns-per-host", GH_HTTP_MAX_CONNS_PER_HOST,
                                            "max-conns", GH_HTTP_MAX_CONNS,
                                            NULL);
-  if (default_proxy_resolver != NULL)
-    soup_session_set_proxy_resolver (session, default_proxy_resolver);
+  if (environment_proxies)
+    {
+      g_autoptr(GProxyResolver) resolver = gh_http_proxy_resolver_new_from_environment ();
+
+      /* None: the connections make no proxy lookup at all. With GIO's resolver in place, every
+       * connection would load its proxy modules first, even to find no proxy. */
+      soup_session_set_proxy_resolver (session, resolver);
+    }
   return session;
 }
 

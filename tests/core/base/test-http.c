@@ -251,7 +251,7 @@ test_proxy_environment (void)
     const char *uri;
     const char *proxy;
   } cases[] = {
-    { "", "https://portal.sso.us-east-1.amazonaws.com/", "direct://" },
+    { "no_proxy=.internal;https_proxy=", "https://portal.sso.us-east-1.amazonaws.com/", NULL },
     { "https_proxy=http://proxy.example:3128", "https://portal.sso.us-east-1.amazonaws.com/",
       "http://proxy.example:3128" },
     { "https_proxy=http://proxy.example:3128", "http://127.0.0.1:8080/", "direct://" },
@@ -283,6 +283,12 @@ test_proxy_environment (void)
             g_setenv (pair[0], pair[1], TRUE);
         }
       resolver = gh_http_proxy_resolver_new_from_environment ();
+      /* None at all: no resolver, so that connections make no proxy lookup */
+      if (cases[i].proxy == NULL)
+        {
+          g_assert_null (resolver);
+          continue;
+        }
       proxy = first_proxy (resolver, cases[i].uri);
       g_assert_cmpstr (proxy, ==, cases[i].proxy);
     }
@@ -306,15 +312,16 @@ proxy_incoming_cb (GSocketService    *service,
   return TRUE;
 }
 
-/* Sessions made after gh_http_set_default_proxy_resolver() go through its proxy */
+/* Sessions made once gh_http_use_environment_proxies() was called go through the
+ * environment's proxy, and make no proxy lookup when it names none */
 static void
-test_proxy_default_resolver (void)
+test_proxy_environment_sessions (void)
 {
   g_autoptr(GSocketService) proxy = g_threaded_socket_service_new (1);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GProxyResolver) resolver = NULL;
   g_autoptr(GhHttp) http = NULL;
-  g_autoptr(GhHttp) before = gh_http_new ();
+  g_autoptr(GhHttp) direct = NULL;
+  g_autoptr(GhHttp) desktop = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *proxy_url = NULL;
@@ -329,14 +336,19 @@ test_proxy_default_resolver (void)
   proxy_url = g_strdup_printf ("http://127.0.0.1:%u", port);
 
   unset_proxy_variables ();
+  gh_http_use_environment_proxies (TRUE);
+  direct = gh_http_new ();
   g_setenv ("http_proxy", proxy_url, TRUE);
-  resolver = gh_http_proxy_resolver_new_from_environment ();
-  unset_proxy_variables ();
-
-  gh_http_set_default_proxy_resolver (resolver);
   http = gh_http_new ();
-  g_assert_true (soup_session_get_proxy_resolver (gh_http_get_soup_session (http)) == resolver);
-  g_assert_true (soup_session_get_proxy_resolver (gh_http_get_soup_session (before)) != resolver);
+  unset_proxy_variables ();
+  gh_http_use_environment_proxies (FALSE);
+  desktop = gh_http_new ();
+
+  g_assert_null (soup_session_get_proxy_resolver (gh_http_get_soup_session (direct)));
+  g_assert_true (G_IS_SIMPLE_PROXY_RESOLVER (
+    soup_session_get_proxy_resolver (gh_http_get_soup_session (http))));
+  g_assert_true (soup_session_get_proxy_resolver (gh_http_get_soup_session (desktop)) ==
+                 g_proxy_resolver_get_default ());
 
   gh_http_set_retry_policy (http, 1, 10, 10);
   gh_http_call_async (http, "Testing", "GET", "http://gatehouse.invalid/", NULL, NULL, NULL,
@@ -347,7 +359,6 @@ test_proxy_default_resolver (void)
   g_assert_nonnull (first_line);
   g_assert_nonnull (strstr (first_line, "gatehouse.invalid"));
 
-  gh_http_set_default_proxy_resolver (NULL);
   g_socket_service_stop (proxy);
 }
 
@@ -365,7 +376,7 @@ main (int    argc,
   ADD ("single-use/waits", test_single_use_waits);
   ADD ("reply-lost", test_reply_lost);
   g_test_add_func ("/http/proxy/environment", test_proxy_environment);
-  g_test_add_func ("/http/proxy/default-resolver", test_proxy_default_resolver);
+  g_test_add_func ("/http/proxy/environment-sessions", test_proxy_environment_sessions);
 
   return g_test_run ();
 }
