@@ -526,6 +526,19 @@ gh_aws_config_load (const char  *path,
   return load_ini (path, path, TRUE, error);
 }
 
+/* Whether @header's first shlex word is @word, unquoted: a quick test that is never wrong when
+ * it says yes */
+static gboolean
+starts_with_word (const char *header,
+                  const char *word)
+{
+  gsize length = strlen (word);
+
+  while (is_word_break (*header))
+    header++;
+  return strncmp (header, word, length) == 0 && is_word_break (header[length]);
+}
+
 /**
  * gh_aws_config_list_sessions_in:
  *
@@ -543,6 +556,16 @@ gh_aws_config_list_sessions_in (GhIni *ini)
       g_autofree char *kind = NULL;
       g_autofree char *name = NULL;
       gboolean legacy;
+
+      /* Most sections are profiles without sso_start_url: skipped before their header is
+       * split into words */
+      if (starts_with_word (sections[i], "profile"))
+        {
+          g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
+
+          if (start_url == NULL)
+            continue;
+        }
 
       if (g_str_equal (sections[i], "default"))
         {
