@@ -296,7 +296,8 @@ bench_tray() {
         sim_set accounts=1
         rm -f "$XDG_CACHE_HOME"/gatehouse/roles-*.json
         echo "  $build:"
-        GSETTINGS_SCHEMA_DIR="$(dirname "$(dirname "$bin")")/data" /usr/bin/python3 \
+        # The baseline build has no compiled schema of its own; this one's is a superset
+        GSETTINGS_SCHEMA_DIR="$BUILD/data" /usr/bin/python3 \
             "$REPO/tests/bench/tray-watcher.py" "$bin" "$URL" bench "$WORK/tray-$build" |
             sed 's/^/  /'
     done

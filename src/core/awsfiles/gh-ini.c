@@ -82,6 +82,10 @@ struct _Line
   guint       owns_text : 1;
 };
 
+/* gh_ini_get_keys() finds a repeated key in its list up to this many keys, in a hash table
+ * beyond */
+#define FEW_KEYS 16
+
 /* Lines are allocated this many at a time; a removed line's memory is reused only by a new
  * document */
 #define LINE_BLOCK_SIZE 1024
@@ -779,13 +783,16 @@ GStrv
 gh_ini_get_keys (GhIni      *self,
                  const char *section)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = NULL;
   GPtrArray *headers;
 
   g_return_val_if_fail (GH_IS_INI (self), NULL);
   g_return_val_if_fail (section != NULL, NULL);
 
+  /* Key names are interned, so a repeated key is the same pointer. A section has a handful of
+   * keys: looked for in the list itself, without a hash table per section, until there are
+   * many. */
   headers = lookup_headers (self, section);
   for (guint i = 0; headers != NULL && i < headers->len; i++)
     {
@@ -793,15 +800,48 @@ gh_ini_get_keys (GhIni      *self,
 
       for (Line *line = header->next; line != NULL && line->kind != LINE_SECTION;
            line = line->next)
-        if (line->kind == LINE_KEY && g_hash_table_add (seen, (gpointer) line->name))
-          g_strv_builder_add (builder, line->name);
+        {
+          gboolean repeated = FALSE;
+
+          if (line->kind != LINE_KEY)
+            continue;
+          if (seen == NULL && keys->len >= FEW_KEYS)
+            {
+              seen = g_hash_table_new (NULL, NULL);
+              for (guint k = 0; k < keys->len; k++)
+                g_hash_table_add (seen, g_ptr_array_index (keys, k));
+            }
+          if (seen != NULL)
+            repeated = !g_hash_table_add (seen, (gpointer) line->name);
+          else
+            for (guint k = 0; k < keys->len && !repeated; k++)
+              repeated = g_ptr_array_index (keys, k) == line->name;
+          if (!repeated)
+            g_ptr_array_add (keys, (gpointer) line->name);
+        }
     }
 
-  return g_strv_builder_end (builder);
+  {
+    GStrv result = g_new (char *, keys->len + 1);
+
+    for (guint k = 0; k < keys->len; k++)
+      result[k] = g_strdup (g_ptr_array_index (keys, k));
+    result[keys->len] = NULL;
+    return result;
+  }
 }
 
 /* The line that holds the effective value: duplicates resolve to the last one. */
 /* As classify_line() lower-cases key names */
+static gboolean
+is_lower_ascii (const char *key)
+{
+  for (const char *p = key; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80 || (*p >= 'A' && *p <= 'Z'))
+      return FALSE;
+  return TRUE;
+}
+
 static char *
 lower_key (const char *key)
 {
@@ -817,7 +857,13 @@ find_key (GhIni      *self,
           const char *key)
 {
   GPtrArray *headers = lookup_headers (self, section);
-  g_autofree char *lower = headers != NULL ? lower_key (key) : NULL;
+  g_autofree char *lowered = NULL;
+  const char *lower = key;
+
+  /* Callers nearly always name keys in lower-case ASCII already: no copy for those, as sync
+   * looks up thousands */
+  if (headers != NULL && !is_lower_ascii (key))
+    lower = lowered = lower_key (key);
 
   for (guint i = headers != NULL ? headers->len : 0; i > 0; i--)
     {
