@@ -169,7 +169,8 @@ goal_row() {
 
 # The hot paths of the CLI. Each figure is the median of $RUNS runs (tests/bench/timing.py: one
 # fork and exec each, wall time, and the child's own peak RSS), printed next to the same
-# command built from the baseline commit in this same run, and the ratio baseline / now.
+# command built from the baseline commit, whose runs take turns with these, and the ratio
+# baseline / now.
 
 # figure LABEL GOAL-MS [--prepare SHELL-COMMAND] -- ARGS...: "$GH ARGS" and "$BASE_GH ARGS"
 figure() {
@@ -180,8 +181,8 @@ figure() {
         shift 2
     fi
     shift
-    read -r base_ms _ base_rss < <("$PY" "$TIMING" run "$RUNS" "${prepare[@]}" -- "$BASE_GH" "$@")
-    read -r now_ms _ now_rss < <("$PY" "$TIMING" run "$RUNS" "${prepare[@]}" -- "$GH" "$@")
+    { read -r base_ms _ base_rss; read -r now_ms _ now_rss; } < <("$PY" "$TIMING" run "$RUNS" \
+        "${prepare[@]}" -- "$BASE_GH" "$@" --- "$GH" "$@")
     [[ -n ${base_ms:-} && -n ${now_ms:-} ]] || { echo "bench: $label failed" >&2; exit 1; }
     printf '  %-40s %7.1f ms  baseline %7.1f ms  %5sx   (goal: %s)\n' "$label" "$now_ms" \
         "$base_ms" "$(ratio "$base_ms" "$now_ms")" \
@@ -234,8 +235,8 @@ bench_hot() {
     local base_ms now_ms base_own now_own
     "$GH" "${console[@]}" >/dev/null
     "$BASE_GH" "${console[@]}" >/dev/null
-    read -r base_ms _ _ < <("$PY" "$TIMING" first-line "$RUNS" -- "$BASE_GH" "${console[@]}")
-    read -r now_ms _ _ < <("$PY" "$TIMING" first-line "$RUNS" -- "$GH" "${console[@]}")
+    { read -r base_ms _ _; read -r now_ms _ _; } < <("$PY" "$TIMING" first-line "$RUNS" -- \
+        "$BASE_GH" "${console[@]}" --- "$GH" "${console[@]}")
     base_own=$(awk -v t="$base_ms" 'BEGIN { printf "%.1f", t - 30 }')
     now_own=$(awk -v t="$now_ms" 'BEGIN { printf "%.1f", t - 30 }')
     printf '  %-40s %7.1f ms  baseline %7.1f ms  %5sx   (goal: <= 10 ms)\n' \
@@ -256,10 +257,9 @@ bench_parse() {
     for mb in 1 10 50; do
         "$PY" "$REPO/tests/bench/big-config.py" "$HOME/.aws/config" "$WORK/config-$mb" "$mb"
         for cmd in "session list" "sync bench"; do
-            read -r base_ms _ base_rss < <(AWS_CONFIG_FILE=$WORK/config-$mb "$PY" "$TIMING" run \
-                "$RUNS" -- "$BASE_GH" $cmd)
-            read -r now_ms _ now_rss < <(AWS_CONFIG_FILE=$WORK/config-$mb "$PY" "$TIMING" run \
-                "$RUNS" -- "$GH" $cmd)
+            { read -r base_ms _ base_rss; read -r now_ms _ now_rss; } < <(
+                AWS_CONFIG_FILE=$WORK/config-$mb "$PY" "$TIMING" run "$RUNS" -- \
+                    "$BASE_GH" $cmd --- "$GH" $cmd)
             base_rss=$(awk -v k="$base_rss" 'BEGIN { printf "%.0f", k / 1024 }')
             now_rss=$(awk -v k="$now_rss" 'BEGIN { printf "%.0f", k / 1024 }')
             printf '  %2d MB %-12s %7.1f ms %5s MB RSS  baseline %7.1f ms %5s MB  %5sx time, %5sx memory\n' \
