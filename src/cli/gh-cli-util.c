@@ -232,6 +232,14 @@ done:
   return config_copy.ini;
 }
 
+void
+gh_cli_forget_config (void)
+{
+  g_clear_object (&config_copy.ini);
+  g_clear_pointer (&config_copy.path, g_free);
+  config_copy.exists = FALSE;
+}
+
 /* Sign-ins */
 
 GhSessionManager *

@@ -43,6 +43,9 @@ void              gh_cli_print_json     (JsonBuilder    *builder);
  * here: valid until the next call. */
 GhIni            *gh_cli_read_config    (const char    **path,
                                          GError        **error);
+/* Drops the copy gh_cli_read_config() keeps, before a step that reads the file on its own
+ * (sync, under its lock): two copies of a large file need not be in memory at once. */
+void              gh_cli_forget_config  (void);
 /* The sign-ins of the AWS config file, read once. */
 GhSessionManager *gh_cli_load_sessions  (GError        **error);
 /* The sign-in a command names (NULL: the only one), with the errors a person can act on. */
