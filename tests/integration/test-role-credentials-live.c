@@ -56,6 +56,24 @@ count (GhTestFixture *fixture,
   return gh_simulator_get_request_count (fixture->sim, operation);
 }
 
+/* Asks @session for @first's role again: the same credentials, and still the one
+ * GetRoleCredentials call that got @first */
+static GhRoleCredentials *
+assert_reused (GhTestFixture           *fixture,
+               GhSession               *session,
+               const char              *role_name,
+               const GhRoleCredentials *first)
+{
+  GhRoleCredentials *again = assert_get (session, first->account_id, role_name, FALSE);
+
+  g_assert_cmpuint (count (fixture, OP), ==, 1);
+  g_assert_cmpstr (again->access_key_id, ==, first->access_key_id);
+  g_assert_cmpstr (again->secret_access_key, ==, first->secret_access_key);
+  g_assert_cmpstr (again->session_token, ==, first->session_token);
+  g_assert_cmpint (again->expiration, ==, first->expiration);
+  return again;
+}
+
 static guint
 browser_url_count (GhTestFixture *fixture)
 {
@@ -189,18 +207,11 @@ test_cached (GhTestFixture *fixture)
   g_assert_cmpint (first->expiration, <=, now_seconds () + 3600 + 1);
   assert_keyring_item (name, ACCOUNT, "ReadOnly");
 
-  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
-  g_assert_cmpuint (count (fixture, OP), ==, 1);
-  g_assert_cmpstr (second->access_key_id, ==, first->access_key_id);
-  g_assert_cmpstr (second->secret_access_key, ==, first->secret_access_key);
-  g_assert_cmpstr (second->session_token, ==, first->session_token);
-  g_assert_cmpint (second->expiration, ==, first->expiration);
+  second = assert_reused (fixture, session, "ReadOnly", first);
 
   /* Another GhSession (another process, in real life) finds them too. */
   other = gh_test_load_session (name);
-  third = assert_get (other, ACCOUNT, "ReadOnly", FALSE);
-  g_assert_cmpuint (count (fixture, OP), ==, 1);
-  g_assert_cmpstr (third->access_key_id, ==, first->access_key_id);
+  third = assert_reused (fixture, other, "ReadOnly", first);
 }
 
 /* What the keyring took is copied into the kernel keyring, and a lookup finds the copy first:
@@ -235,11 +246,7 @@ test_fast_copy (GhTestFixture *fixture)
   assert_no_fast_copy (name, ACCOUNT, "AdministratorAccess");
 
   gh_test_keyring_lock (&keyring);
-  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
-  g_assert_cmpuint (count (fixture, OP), ==, 1);
-  g_assert_cmpstr (second->access_key_id, ==, first->access_key_id);
-  g_assert_cmpstr (second->session_token, ==, first->session_token);
-  g_assert_cmpint (second->expiration, ==, first->expiration);
+  second = assert_reused (fixture, session, "ReadOnly", first);
 
   gh_test_keyring_unlock (&keyring);
   gh_test_keyring_teardown (&keyring, NULL);
@@ -273,9 +280,7 @@ test_fast_copy_other_start_url (GhTestFixture *fixture)
                                           first->expiration));
 
   /* The keyring's own item (for this start URL) is used instead */
-  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
-  g_assert_cmpuint (count (fixture, OP), ==, 1);
-  g_assert_cmpstr (second->access_key_id, ==, first->access_key_id);
+  second = assert_reused (fixture, session, "ReadOnly", first);
 }
 
 /* In a sandbox that refuses the kernel keyring (Flatpak's, Docker's), the keyring alone
@@ -295,9 +300,7 @@ test_no_kernel_keyring (GhTestFixture *fixture)
   gh_test_refuse_kernel_keyring ();
   first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   assert_keyring_item (name, ACCOUNT, "ReadOnly");
-  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
-  g_assert_cmpuint (count (fixture, OP), ==, 1);
-  g_assert_cmpstr (second->access_key_id, ==, first->access_key_id);
+  second = assert_reused (fixture, session, "ReadOnly", first);
 
   /* Dropping it still works */
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "logout", name, NULL), ==, 0);

@@ -625,9 +625,10 @@ request_start (GTask *task)
              g_object_ref (task));
 }
 
-/* Takes @value. The account and role are set for role credentials only. */
+/* Takes @value. The account and role are set for role credentials only; @expires_at (unix
+ * seconds, 0 for none) only for storing them. */
 static void
-request_run_full (Operation            operation,
+request_run (Operation            operation,
              const char          *session_name,
              const char          *start_url,
              GhSecretKind         kind,
@@ -674,23 +675,6 @@ request_run_full (Operation            operation,
   request_start (task);
 }
 
-static void
-request_run (Operation            operation,
-             const char          *session_name,
-             const char          *start_url,
-             GhSecretKind         kind,
-             const char          *account_id,
-             const char          *role_name,
-             SecretValue         *value,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data,
-             gpointer             source_tag)
-{
-  request_run_full (operation, session_name, start_url, kind, account_id, role_name, value, 0,
-                    cancellable, callback, user_data, source_tag);
-}
-
 void
 gh_secret_store_lookup_async (const char          *session_name,
                               const char          *start_url,
@@ -704,7 +688,7 @@ gh_secret_store_lookup_async (const char          *session_name,
   g_return_if_fail (kind == GH_SECRET_REFRESH_TOKEN || kind == GH_SECRET_REGISTRATION);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  request_run (OPERATION_LOOKUP, session_name, start_url, kind, NULL, NULL, NULL,
+  request_run (OPERATION_LOOKUP, session_name, start_url, kind, NULL, NULL, NULL, 0,
                cancellable, callback, user_data, gh_secret_store_lookup_async);
 }
 
@@ -736,7 +720,7 @@ gh_secret_store_store_async (const char          *session_name,
 
   /* Copied into non-pageable memory that libsecret wipes on release. */
   request_run (OPERATION_STORE, session_name, start_url, kind, NULL, NULL,
-               secret_value_new (secret, -1, "text/plain"),
+               secret_value_new (secret, -1, "text/plain"), 0,
                cancellable, callback, user_data, gh_secret_store_store_async);
 }
 
@@ -763,7 +747,7 @@ gh_secret_store_clear_async (const char          *session_name,
                     kind == GH_SECRET_ROLE_CREDENTIALS);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  request_run (OPERATION_CLEAR, session_name, NULL, kind, NULL, NULL, NULL,
+  request_run (OPERATION_CLEAR, session_name, NULL, kind, NULL, NULL, NULL, 0,
                cancellable, callback, user_data, gh_secret_store_clear_async);
 }
 
@@ -796,7 +780,7 @@ gh_secret_store_lookup_role_credentials_async (const char          *session_name
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   request_run (OPERATION_LOOKUP, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
-               account_id, role_name, NULL,
+               account_id, role_name, NULL, 0,
                cancellable, callback, user_data, gh_secret_store_lookup_role_credentials_async);
 }
 
@@ -829,10 +813,10 @@ gh_secret_store_store_role_credentials_async (const char          *session_name,
   g_return_if_fail (secret != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  request_run_full (OPERATION_STORE, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
-                    account_id, role_name, secret_value_new (secret, -1, "application/json"),
-                    expires_at, cancellable, callback, user_data,
-                    gh_secret_store_store_role_credentials_async);
+  request_run (OPERATION_STORE, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
+               account_id, role_name, secret_value_new (secret, -1, "application/json"),
+               expires_at, cancellable, callback, user_data,
+               gh_secret_store_store_role_credentials_async);
 }
 
 gboolean
@@ -862,7 +846,7 @@ gh_secret_store_clear_role_credentials_async (const char          *session_name,
   /* No start URL: the role is gone whichever portal the item was fetched through (an edited
    * start URL leaves items behind under the old one). */
   request_run (OPERATION_CLEAR, session_name, NULL, GH_SECRET_ROLE_CREDENTIALS,
-               account_id, role_name, NULL,
+               account_id, role_name, NULL, 0,
                cancellable, callback, user_data, gh_secret_store_clear_role_credentials_async);
 }
 
