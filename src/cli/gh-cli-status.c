@@ -35,17 +35,17 @@ status_label (GhSessionStatus status)
     }
 }
 
-/* Refreshes a token with less than 15 minutes left; failures are reported per session. */
+/* Refreshes a token that is due (the same rule as the tray's); failures are reported per
+ * session. */
 static char *
 refresh_if_needed (GhSession   *session,
                    GhCliWaiter *waiter,
                    int         *exit_code)
 {
   g_autoptr(GError) error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (gh_session_get_status (session) != GH_SESSION_SIGNED_IN ||
-      gh_session_get_access_expires_at (session) - now > GH_REFRESH_WINDOW)
+      !gh_session_needs_refresh (session))
     return NULL;
 
   gh_session_refresh_async (session, FALSE, waiter->cancellable, gh_cli_waiter_cb, waiter);

@@ -49,7 +49,7 @@ struct _GhCredentialsKeeper
 
 G_DEFINE_FINAL_TYPE (GhCredentialsKeeper, gh_credentials_keeper, G_TYPE_OBJECT)
 
-enum { WRITE_FAILED, N_SIGNALS };
+enum { WRITE_FAILED, WRITTEN, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void evaluate (GhCredentialsKeeper *self);
@@ -177,6 +177,7 @@ written_cb (GObject      *object,
   if (entry->expiration - self->window <= now)
     entry->retry_at = now + MAX ((entry->expiration - now) / 2, MIN_INTERVAL);
   g_debug ("[%s] holds keys until %" G_GINT64_FORMAT, entry->profile, entry->expiration);
+  g_signal_emit (self, signals[WRITTEN], 0, fetch->session);
   evaluate (self);
 
 out:
@@ -380,6 +381,25 @@ gh_credentials_keeper_get_path (GhCredentialsKeeper *self)
   return self->path;
 }
 
+void
+gh_credentials_keeper_retry_now (GhCredentialsKeeper *self)
+{
+  gint64 now;
+
+  g_return_if_fail (GH_IS_CREDENTIALS_KEEPER (self));
+
+  now = gh_clock_get_now (self->clock);
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      /* Sections that are no longer Gatehouse's (G_MAXINT64) wait for the file to change. */
+      if (entry->backoff > 0 && entry->retry_at != G_MAXINT64)
+        entry->retry_at = now;
+    }
+  gh_credentials_keeper_queue_evaluate (self);
+}
+
 static void
 gh_credentials_keeper_dispose (GObject *object)
 {
@@ -420,6 +440,8 @@ gh_credentials_keeper_class_init (GhCredentialsKeeperClass *klass)
   signals[WRITE_FAILED] = g_signal_new ("write-failed", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 2, GH_TYPE_SESSION, G_TYPE_ERROR);
+  signals[WRITTEN] = g_signal_new ("written", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, GH_TYPE_SESSION);
 }
 
 static void

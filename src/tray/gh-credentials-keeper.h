@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (GhCredentialsKeeper, gh_credentials_keeper, GH, CREDENTIAL
 
 /* Signals:
  *   write-failed (GhSession *session, GError *error) — new keys for a section of this sign-in
- *     could not be fetched or written (retried with backoff) */
+ *     could not be fetched or written (retried with backoff)
+ *   written (GhSession *session) — new keys for a section of this sign-in were written */
 
 /* The profiles are looked up in the config file of `sessions`, their sign-ins among its
  * sessions. */
@@ -33,6 +34,8 @@ GhCredentialsKeeper *gh_credentials_keeper_new            (GhClock             *
 void                 gh_credentials_keeper_reload         (GhCredentialsKeeper *self);
 /* Re-evaluate every deadline now (coalesced), e.g. when a session changed. */
 void                 gh_credentials_keeper_queue_evaluate (GhCredentialsKeeper *self);
+/* Retry failed sections now instead of after their backoff (the user fixed the cause). */
+void                 gh_credentials_keeper_retry_now      (GhCredentialsKeeper *self);
 const char          *gh_credentials_keeper_get_path       (GhCredentialsKeeper *self);
 
 G_END_DECLS

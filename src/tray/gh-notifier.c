@@ -277,6 +277,16 @@ withdraw_cb (gpointer data)
   if (!worker->initialised || worker->stopping)
     return G_SOURCE_REMOVE;
 
+  if (request->key == NULL)
+    {
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, worker->notifications);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &notification))
+        notify_notification_close (notification, NULL);
+      return G_SOURCE_REMOVE;
+    }
+
   notification = g_hash_table_lookup (worker->notifications, request->key);
   if (notification != NULL)
     notify_notification_close (notification, NULL);
@@ -451,4 +461,12 @@ gh_notifier_withdraw (GhNotifier *self,
   g_return_if_fail (key != NULL);
 
   post (self, withdraw_cb, request_new (key));
+}
+
+void
+gh_notifier_withdraw_all (GhNotifier *self)
+{
+  g_return_if_fail (GH_IS_NOTIFIER (self));
+
+  post (self, withdraw_cb, request_new (NULL));
 }

@@ -44,5 +44,7 @@ void        gh_notifier_show      (GhNotifier             *self,
                                    guint                   n_buttons);
 void        gh_notifier_withdraw  (GhNotifier             *self,
                                    const char             *key);
+/* Closes every notification shown (before quitting: their buttons would do nothing). */
+void        gh_notifier_withdraw_all (GhNotifier          *self);
 
 G_END_DECLS

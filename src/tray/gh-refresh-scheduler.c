@@ -47,7 +47,8 @@ struct _GhRefreshScheduler
 
 G_DEFINE_FINAL_TYPE (GhRefreshScheduler, gh_refresh_scheduler, G_TYPE_OBJECT)
 
-enum { SESSION_ENDING, SESSION_ENDED, REFRESH_FAILED, CONSOLE_ENDING, ROLES_DUE, N_SIGNALS };
+enum { SESSION_ENDING, SESSION_ENDED, REFRESHED, REFRESH_FAILED, CONSOLE_ENDING, ROLES_DUE,
+       N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void evaluate (GhRefreshScheduler *self);
@@ -173,6 +174,8 @@ refresh_cb (GObject      *object,
           /* Ended sign-ins are reported through the status (session-ended). */
           entry->failures = 0;
           entry->retry_at = 0;
+          if (ok)
+            g_signal_emit (self, signals[REFRESHED], 0, data->session);
         }
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -262,20 +265,25 @@ evaluate_session (GhRefreshScheduler *self,
     {
       gint64 due;
 
+      due = gh_session_get_refresh_due (session, self->window);
       if (entry->jitter_for != expires)
         {
+          /* Up to a tenth of the time left at the due point, so that sign-ins made together
+           * do not all refresh in the same second. */
           entry->jitter_for = expires;
-          entry->jitter = g_random_int_range (0, (gint32) MAX (self->window / 10, 1) + 1);
+          entry->jitter = g_random_int_range (0, (gint32) CLAMP ((expires - due) / 10, 0,
+                                                                 G_MAXINT32 - 1) + 1);
         }
-      due = expires - self->window + entry->jitter;
+      due += entry->jitter;
       if (entry->retry_at > 0)
         due = entry->retry_at;
 
       if (due <= now)
         {
-          /* The core skips a refresh another process has just done, unless forced; a window
-           * wider than the core's own needs the force. */
-          start_refresh (self, entry, self->window > GH_REFRESH_WINDOW);
+          /* The core skips a refresh that is not due by its own window (another process has
+           * just done it), unless forced: a window other than the core's needs the force, or
+           * the scheduler would find the same refresh due again at once. */
+          start_refresh (self, entry, self->window != GH_REFRESH_WINDOW);
           return next;
         }
       next = MIN (next, due);
@@ -319,7 +327,7 @@ evaluate_session (GhRefreshScheduler *self,
         next = MIN (next, at);
     }
   if (passed)
-    g_signal_emit (self, signals[SESSION_ENDING], 0, session, (int) ((end - now + 59) / 60));
+    g_signal_emit (self, signals[SESSION_ENDING], 0, session, (int) (end - now));
 
   /* The daily role list refresh. */
   if (entry->roles_fetched_at >= 0 && !entry->roles_running)
@@ -373,7 +381,7 @@ evaluate_consoles (GhRefreshScheduler *self,
       g_hash_table_add (self->consoles_warned, g_steal_pointer (&warned));
       g_signal_emit (self, signals[CONSOLE_ENDING], 0, target, record->role_name,
                      record->account_name ? record->account_name : record->account_id,
-                     (int) ((record->expires_at - now + 59) / 60));
+                     (int) (record->expires_at - now));
     }
   return next;
 }
@@ -534,6 +542,8 @@ gh_refresh_scheduler_class_init (GhRefreshSchedulerClass *klass)
   signals[SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 1, GH_TYPE_SESSION);
+  signals[REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, GH_TYPE_SESSION);
   signals[REFRESH_FAILED] = g_signal_new ("refresh-failed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 2, GH_TYPE_SESSION, G_TYPE_ERROR);

@@ -1,8 +1,9 @@
 /* gh-refresh-scheduler.h — every deadline of every sign-in, one timer
  *
- * For each signed-in GhSession of a list (the session manager's): refresh the access token
- * GATEHOUSE_REFRESH_WINDOW (default 900 s) before it expires, with jitter, so the AWS CLI cache
- * file always holds a valid token; warn at the lead times before the sign-in session ends;
+ * For each signed-in GhSession of a list (the session manager's): refresh the access token when
+ * the core's rule says it is due (gh_session_get_refresh_due with GATEHOUSE_REFRESH_WINDOW,
+ * default 900 s: the window or a quarter of the token's life before it expires, at most once a
+ * minute), with jitter, so the AWS CLI cache file always holds a valid token; warn at the lead times before the sign-in session ends;
  * check the end itself; ask for the daily role refresh. For each console opened from
  * Gatehouse: warn 10 minutes before it ends.
  *
@@ -25,13 +26,15 @@ G_DECLARE_FINAL_TYPE (GhRefreshScheduler, gh_refresh_scheduler, GH, REFRESH_SCHE
 #define GH_ROLES_REFRESH_INTERVAL (24 * 60 * 60)
 
 /* Signals:
- *   session-ending (GhSession *session, int minutes_left) — a lead time was reached (once per
+ *   session-ending (GhSession *session, int seconds_left) — a lead time was reached (once per
  *     lead time and sign-in; several passed at once give one signal)
  *   session-ended (GhSession *session) — a signed-in session became EXPIRED
+ *   refreshed (GhSession *session) — a background refresh succeeded (or found the token
+ *     another process had just refreshed)
  *   refresh-failed (GhSession *session, GError *error) — a background refresh failed for a
  *     reason other than the end of the sign-in (it is retried with backoff)
  *   console-ending (const char *target "SESSION/ACCOUNT_ID/ROLE", const char *role,
- *     const char *account, int minutes_left)
+ *     const char *account, int seconds_left)
  *   roles-due (GhSession *session) — time for the role list refresh; answer with
  *     gh_refresh_scheduler_roles_done */
 

@@ -16,7 +16,8 @@ typedef enum
 
 const char *gh_tray_icon_name   (GhTrayIconState state);
 /* size × size pixels of ARGB32 in network byte order (StatusNotifierItem IconPixmap): a disc
- * in the state's colour. */
+ * in the state's colour with the state's badge (cross, check, clock, exclamation mark) cut
+ * out of it. */
 GBytes     *gh_tray_icon_pixmap (GhTrayIconState state,
                                  int             size);
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "gh-role-target.h"
@@ -38,28 +40,108 @@ gh_tray_format_time (gint64 unix_seconds)
 }
 
 char *
-gh_tray_menu_session_label (GhSession *session)
+gh_tray_format_time_left (gint64 seconds)
 {
-  const char *name = gh_session_get_name (session);
-  g_autofree char *until = NULL;
+  gint64 minutes = (seconds + 30) / 60;
+
+  if (minutes < 1)
+    return g_strdup (_("less than a minute"));
+  return g_strdup_printf (ngettext ("%d minute", "%d minutes", minutes), (int) minutes);
+}
+
+char *
+gh_tray_short_reason (const char *message)
+{
+  const gsize max = 60;
+  g_autoptr(GString) reason = NULL;
+  const char *stop;
+
+  if (message == NULL || *message == '\0')
+    return g_strdup (_("unknown error"));
+
+  stop = strstr (message, ". ");
+  reason = g_string_new_len (message, stop ? stop - message : -1);
+  if (reason->len > 0 && reason->str[reason->len - 1] == '.')
+    g_string_truncate (reason, reason->len - 1);
+  /* A capital that only starts the sentence; "AWS" and names stay as they are. */
+  if (g_ascii_isupper (reason->str[0]) && g_ascii_islower (reason->str[1]))
+    reason->str[0] = g_ascii_tolower (reason->str[0]);
+  if (g_utf8_strlen (reason->str, -1) > (glong) max)
+    {
+      char *cut = g_utf8_offset_to_pointer (reason->str, max - 1);
+
+      g_string_truncate (reason, cut - reason->str);
+      g_string_append (reason, "…");
+    }
+  return g_string_free (g_steal_pointer (&reason), FALSE);
+}
+
+static const char *
+problem_of (GhSession        *session,
+            const GhTrayView *view)
+{
+  if (view->problems == NULL)
+    return NULL;
+  return g_hash_table_lookup (view->problems, gh_session_get_name (session));
+}
+
+GhTraySessionState
+gh_tray_session_state (GhSession        *session,
+                       const GhTrayView *view)
+{
+  gint64 end = gh_session_get_session_end (session);
 
   switch (gh_session_get_status (session))
     {
     case GH_SESSION_SIGNED_IN:
     case GH_SESSION_REFRESHING:
-      if (gh_session_get_session_end (session) <= 0)
-        return g_strdup_printf (_("%s — signed in"), name);
-      until = gh_tray_format_time (gh_session_get_session_end (session));
-      return g_strdup_printf (_("%s — signed in until %s"), name, until);
+      if (problem_of (session, view) != NULL)
+        return GH_TRAY_SESSION_ERROR;
+      if (end > 0 && end - view->now <= view->expiring_lead)
+        return GH_TRAY_SESSION_EXPIRING;
+      return GH_TRAY_SESSION_SIGNED_IN;
     case GH_SESSION_SIGNING_IN:
-      return g_strdup_printf (_("%s — signing in…"), name);
+      return GH_TRAY_SESSION_SIGNING_IN;
     case GH_SESSION_EXPIRED:
-      return g_strdup_printf (_("%s — ended"), name);
+      return GH_TRAY_SESSION_ENDED;
     case GH_SESSION_ERROR:
-      return g_strdup_printf (_("%s — error"), name);
+      return GH_TRAY_SESSION_ERROR;
     case GH_SESSION_SIGNED_OUT:
     default:
-      return g_strdup_printf (_("%s — signed out"), name);
+      return GH_TRAY_SESSION_SIGNED_OUT;
+    }
+}
+
+char *
+gh_tray_session_describe (GhSession        *session,
+                          const GhTrayView *view)
+{
+  gint64 end = gh_session_get_session_end (session);
+  g_autofree char *text = NULL;
+  const char *problem;
+
+  switch (gh_tray_session_state (session, view))
+    {
+    case GH_TRAY_SESSION_SIGNED_IN:
+      if (end <= 0)
+        return g_strdup (_("signed in"));
+      /* The end is an estimate, as in `gatehouse status`. */
+      text = gh_tray_format_time (end);
+      return g_strdup_printf (_("signed in until ~%s"), text);
+    case GH_TRAY_SESSION_EXPIRING:
+      text = gh_tray_format_time_left (end - view->now);
+      return g_strdup_printf (_("ends in %s"), text);
+    case GH_TRAY_SESSION_SIGNING_IN:
+      return g_strdup (_("signing in…"));
+    case GH_TRAY_SESSION_ENDED:
+      return g_strdup (_("ended"));
+    case GH_TRAY_SESSION_ERROR:
+      problem = problem_of (session, view);
+      text = gh_tray_short_reason (problem ? problem : gh_session_get_error_message (session));
+      return g_strdup_printf (_("error: %s"), text);
+    case GH_TRAY_SESSION_SIGNED_OUT:
+    default:
+      return g_strdup (_("signed out"));
     }
 }
 
@@ -105,18 +187,21 @@ append_roles (GMenu              *menu,
               GString            *signature,
               const char         *title,
               const char * const *targets,
+              const char * const *exclude,
               guint               max,
-              GhAccountNameFunc   account_name,
-              gpointer            user_data)
+              const GhTrayView   *view)
 {
   g_autoptr(GMenu) section = g_menu_new ();
   guint count = 0;
 
   for (guint i = 0; targets != NULL && targets[i] != NULL && count < max; i++)
     {
-      g_autofree char *label = gh_tray_menu_role_label (targets[i], account_name, user_data);
+      g_autofree char *label = NULL;
       g_autofree char *escaped = NULL;
 
+      if (exclude != NULL && g_strv_contains (exclude, targets[i]))
+        continue;
+      label = gh_tray_menu_role_label (targets[i], view->account_name, view->user_data);
       if (label == NULL)
         continue;
       escaped = escape_label (label);
@@ -131,16 +216,54 @@ append_roles (GMenu              *menu,
     }
 }
 
+/* One section per sign-in: its name and state, then what can be done about it. */
+static GMenu *
+session_section (GhSession        *session,
+                 const GhTrayView *view,
+                 GString          *signature)
+{
+  GMenu *section = g_menu_new ();
+  const char *name = gh_session_get_name (session);
+  g_autofree char *state = gh_tray_session_describe (session, view);
+  /* TRANSLATORS: a sign-in's name and its state, e.g. "work — ends in 12 minutes" */
+  g_autofree char *label = g_strdup_printf (_("%s — %s"), name, state);
+  g_autofree char *escaped = escape_label (label);
+
+  /* No action: a label, shown disabled. */
+  append (section, signature, escaped, NULL, NULL);
+  switch (gh_tray_session_state (session, view))
+    {
+    case GH_TRAY_SESSION_SIGNED_IN:
+      append (section, signature, _("Sign out"), "app.logout", g_variant_new_string (name));
+      break;
+    case GH_TRAY_SESSION_EXPIRING:
+      append (section, signature, _("Sign in again"), "app.login", g_variant_new_string (name));
+      append (section, signature, _("Sign out"), "app.logout", g_variant_new_string (name));
+      break;
+    case GH_TRAY_SESSION_ENDED:
+      append (section, signature, _("Sign in again"), "app.login", g_variant_new_string (name));
+      break;
+    case GH_TRAY_SESSION_ERROR:
+      append (section, signature, _("Try again"),
+              gh_session_status_is_signed_in (gh_session_get_status (session))
+              ? "app.retry" : "app.login", g_variant_new_string (name));
+      break;
+    case GH_TRAY_SESSION_SIGNING_IN:
+      break;
+    case GH_TRAY_SESSION_SIGNED_OUT:
+    default:
+      append (section, signature, _("Sign in"), "app.login", g_variant_new_string (name));
+      break;
+    }
+  return section;
+}
+
 void
-gh_tray_menu_update (GMenu              *menu,
-                     GListModel         *sessions,
-                     const char * const *favorites,
-                     const char * const *recents,
-                     GhAccountNameFunc   account_name,
-                     gpointer            user_data)
+gh_tray_menu_update (GMenu            *menu,
+                     GListModel       *sessions,
+                     const GhTrayView *view)
 {
   g_autoptr(GMenu) built = g_menu_new ();
-  g_autoptr(GMenu) session_section = g_menu_new ();
   g_autoptr(GMenu) tools = g_menu_new ();
   g_autoptr(GString) signature = g_string_new (NULL);
   guint n_sessions = sessions != NULL ? g_list_model_get_n_items (sessions) : 0;
@@ -151,26 +274,24 @@ gh_tray_menu_update (GMenu              *menu,
   for (guint i = 0; i < n_sessions; i++)
     {
       g_autoptr(GhSession) session = g_list_model_get_item (sessions, i);
-      GhSessionStatus status = gh_session_get_status (session);
-      g_autofree char *label = gh_tray_menu_session_label (session);
-      g_autofree char *escaped = escape_label (label);
-      gboolean signed_in = status == GH_SESSION_SIGNED_IN || status == GH_SESSION_REFRESHING;
+      g_autoptr(GMenu) section = session_section (session, view, signature);
 
-      /* No action: a label, shown disabled. */
-      append (session_section, signature, escaped, NULL, NULL);
-      append (session_section, signature, signed_in ? _("Sign out") : _("Sign in"),
-              signed_in ? "app.logout" : "app.login",
-              g_variant_new_string (gh_session_get_name (session)));
+      g_menu_append_section (built, NULL, G_MENU_MODEL (section));
+      g_string_append_c (signature, '\x1d');
     }
   if (n_sessions == 0)
-    append (session_section, signature,
-            _("No sign-ins: add one with “gatehouse session add”"), NULL, NULL);
-  g_menu_append_section (built, NULL, G_MENU_MODEL (session_section));
+    {
+      g_autoptr(GMenu) none = g_menu_new ();
 
-  append_roles (built, signature, _("Favourites"), favorites, GH_TRAY_MENU_MAX_FAVORITES,
-                account_name, user_data);
-  append_roles (built, signature, _("Recent"), recents, GH_TRAY_MENU_MAX_RECENTS,
-                account_name, user_data);
+      append (none, signature, _("No sign-ins: add one with “gatehouse session add”"),
+              NULL, NULL);
+      g_menu_append_section (built, NULL, G_MENU_MODEL (none));
+    }
+
+  append_roles (built, signature, _("Favourites"), view->favorites, NULL,
+                GH_TRAY_MENU_MAX_FAVORITES, view);
+  append_roles (built, signature, _("Recent"), view->recents, view->favorites,
+                GH_TRAY_MENU_MAX_RECENTS, view);
 
   append (tools, signature, _("Open console for…"), "app.show-window",
           g_variant_new_string (GH_TRAY_MENU_PAGE_ROLES));

@@ -70,7 +70,8 @@ login_cb (GObject      *object,
   if (gh_session_login_finish (session, result, &error))
     {
       gh_notifier_withdraw (self->notifier, key);
-      g_hash_table_remove (self->keyring_told, name);
+      /* The sign-in stored its secrets: the keyring works. */
+      _gh_tray_service_clear_keyring_problem (self, session);
       /* A fresh sign-in: a good moment for the role list too, if there is none yet. */
       if (gh_role_list_get_fetched_at (_gh_tray_service_get_role_list (self, name)) == 0)
         _gh_tray_service_refresh_roles (self, session, FALSE);
@@ -162,9 +163,11 @@ console_opened_cb (GObject      *object,
   g_free (data);
 }
 
-void
-_gh_tray_service_open_console (GhTrayService *self,
-                               const char    *target)
+/* container_name: NULL for the preferences' choice, "" for one named ACCOUNT_NAME/ROLE. */
+static void
+open_console (GhTrayService *self,
+              const char    *target,
+              const char    *container_name)
 {
   g_autofree char *session_name = NULL;
   g_autofree char *account_id = NULL;
@@ -189,10 +192,26 @@ _gh_tray_service_open_console (GhTrayService *self,
   gh_console_request_set_account_name (request,
                                        _gh_tray_service_get_account_name (self, session_name,
                                                                           account_id));
+  if (container_name != NULL)
+    gh_console_request_set_container_name (request, container_name);
   data = g_new0 (ConsoleData, 1);
   data->self = g_object_ref (self);
   data->target = g_strdup (target);
   gh_console_request_open_async (request, self->cancellable, console_opened_cb, data);
+}
+
+void
+_gh_tray_service_open_console (GhTrayService *self,
+                               const char    *target)
+{
+  open_console (self, target, NULL);
+}
+
+void
+_gh_tray_service_open_console_in_container (GhTrayService *self,
+                                            const char    *target)
+{
+  open_console (self, target, "");
 }
 
 /* Sync: one report for the sign-ins asked for, in the order of the config file, once their role
@@ -666,6 +685,15 @@ _gh_tray_service_present_window (GhTrayService *self,
                              _("Use the tray menu, or the gatehouse command in a terminal."));
 }
 
+/* Until the window exists, the roles page's notification: it names the commands that find a
+ * role from a terminal. The window will open its roles page with `terms` in the search field. */
+void
+_gh_tray_service_present_roles_search (GhTrayService *self,
+                                       const char    *terms)
+{
+  _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_ROLES);
+}
+
 /* Actions */
 
 static GhSession *
@@ -735,8 +763,9 @@ refresh_roles_activated (GSimpleAction *action,
     }
 }
 
-/* "Try again" after the user fixed what stopped the background refresh (unlocked the
- * keyring): retry now, not after the backoff, and fetch the role list. */
+/* "Try again" after the user fixed what stopped the background refresh or the renewal of keys
+ * (unlocked the keyring): retry both now, not after the backoff, and fetch the role list. Their
+ * success withdraws the notification and clears the icon (gh-tray-service.c). */
 static void
 retry_activated (GSimpleAction *action,
                  GVariant      *parameter,
@@ -745,6 +774,7 @@ retry_activated (GSimpleAction *action,
   GhTrayService *self = user_data;
 
   gh_refresh_scheduler_retry_now (self->scheduler);
+  gh_credentials_keeper_retry_now (self->keeper);
   refresh_roles_activated (action, parameter, user_data);
 }
 
@@ -757,11 +787,24 @@ show_window_activated (GSimpleAction *action,
 }
 
 static void
+show_roles_search_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  _gh_tray_service_present_roles_search (user_data, g_variant_get_string (parameter, NULL));
+}
+
+static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GhTrayService *self = user_data;
+
+  /* Their buttons would activate actions of a service that is gone. (When the session ends
+   * instead, the notification daemon goes with it.) */
+  gh_notifier_withdraw_all (self->notifier);
+  g_application_quit (G_APPLICATION (self));
 }
 
 /* Only the service changes the sessions' state. */
@@ -780,6 +823,7 @@ static const GActionEntry action_entries[] = {
   { "refresh-roles", refresh_roles_activated, "s" },
   { "retry", retry_activated, "s" },
   { "show-window", show_window_activated, "s" },
+  { "show-roles-search", show_roles_search_activated, "s" },
   { "quit", quit_activated },
   { "sessions", NULL, NULL, "@a{s(sxx)} {}", sessions_change_state },
 };

@@ -12,6 +12,7 @@
 #include "gh-notifier.h"
 #include "gh-refresh-scheduler.h"
 #include "gh-role-list.h"
+#include "gh-search-provider.h"
 #include "gh-session-manager.h"
 #include "gh-status-notifier.h"
 #include "gh-tray-service.h"
@@ -24,7 +25,6 @@ struct _GhTrayService
 
   gboolean             background;        /* --background: start without presenting */
   gboolean             told_unavailable;
-  gboolean             error_state;
 
   GhClock             *clock;
   GhSessionManager    *sessions;
@@ -32,7 +32,7 @@ struct _GhTrayService
   GHashTable          *role_lists;        /* session name → GhRoleList */
   GHashTable          *roles_running;     /* session names with a role listing in flight */
   GHashTable          *sync_after_roles;  /* session names to sync once their roles are listed */
-  GHashTable          *keyring_told;      /* session names told about a keyring failure */
+  GHashTable          *keyring_told;      /* session name → the keyring failure it was told */
   GPtrArray           *consoles;          /* GhConsoleRecord, newest first */
   GStrv                recents;
   GSettings           *settings;          /* NULL without the installed schema */
@@ -43,6 +43,7 @@ struct _GhTrayService
   GhNotifier          *notifier;
   GhRefreshScheduler  *scheduler;
   GhCredentialsKeeper *keeper;
+  GhSearchProvider    *search_provider;   /* on the bus from dbus_register to dbus_unregister */
   GSimpleAction       *sessions_action;
   GPtrArray           *monitors;          /* GFileMonitor of what the manager does not watch */
   GCancellable        *cancellable;
@@ -51,6 +52,7 @@ struct _GhTrayService
   guint                reload_consoles_id;
   guint                update_id;
   guint                trim_id;
+  guint                tick_id;           /* on the clock: "ends in N minutes" counts down */
 };
 
 /* gh-tray-service.c */
@@ -59,6 +61,10 @@ void        _gh_tray_service_notify            (GhTrayService *self,
                                                 const char    *key,
                                                 const char    *summary,
                                                 const char    *body);
+/* What stopped the sign-in's background work (the keyring) works again: withdraws its
+ * notification, and the menu, tooltip and icon no longer say so. */
+void        _gh_tray_service_clear_keyring_problem (GhTrayService *self,
+                                                    GhSession     *session);
 /* The role list of the sign-in named `session_name` (made when first asked for). */
 GhRoleList *_gh_tray_service_get_role_list     (GhTrayService *self,
                                                 const char    *session_name);
@@ -83,10 +89,17 @@ void        _gh_tray_service_present_sign_in   (GhSession     *session,
                                                 GhTrayService *self);
 void        _gh_tray_service_open_console      (GhTrayService *self,
                                                 const char    *target);
+/* In a Firefox container named ACCOUNT_NAME/ROLE (or the role's own from the preferences). */
+void        _gh_tray_service_open_console_in_container (GhTrayService *self,
+                                                        const char    *target);
 void        _gh_tray_service_refresh_roles     (GhTrayService *self,
                                                 GhSession     *session,
                                                 gboolean       sync_after);
 void        _gh_tray_service_present_window    (GhTrayService *self,
                                                 const char    *page);
+/* The roles page searching for `terms` (the desktop's search handing over: LaunchSearch, the
+ * "show-roles-search" action). */
+void        _gh_tray_service_present_roles_search (GhTrayService *self,
+                                                   const char    *terms);
 
 G_END_DECLS

@@ -8,7 +8,8 @@
  * Exported actions (GApplication exports them on the session bus at
  * /io/github/gatehouse/Gatehouse, org.gtk.Actions), shared by the menu, the window and the CLI:
  *   login (s session), logout (s session), open-console (s "SESSION/ACCOUNT_ID/ROLE"),
- *   sync (s session, "" = all), refresh-roles (s session, "" = all), quit,
+ *   sync (s session, "" = all), refresh-roles (s session, "" = all), show-window (s page),
+ *   show-roles-search (s terms: the window's roles page searching for them), quit,
  *   and the stateful, parameterless "sessions" whose state a{s(sxx)} maps each session name to
  *   (state as gh_session_status_to_string, access-token expiry, estimated session end) in unix
  *   seconds (0 = unknown).

@@ -382,9 +382,12 @@ test_locked_status_refresh_due (Fixture       *fixture,
   add_session (fixture, fresh);
   add_session (fixture, due);
   login (fixture, fresh);
-  /* An access token with less than GH_REFRESH_WINDOW left: status refreshes it. */
+  /* Seven-and-a-half-minute access tokens, with the commands' clock moved to where they are
+   * due (a quarter of their life left): status refreshes them. The other sign-in's hour-long
+   * token is not due then. */
   g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) GH_REFRESH_WINDOW / 2, NULL);
   login (fixture, due);
+  g_assert_true (gh_test_fake_clock (&fixture->env, GH_REFRESH_WINDOW / 2 * 3 / 4 + 10));
 
   gh_test_keyring_lock (&fixture->keyring);
   before = snapshot (fixture);

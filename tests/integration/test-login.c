@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "gh-clock.h"
 #include "gh-error.h"
 #include "gh-file-util.h"
 #include "gh-lock.h"
@@ -201,8 +202,12 @@ test_device_code_expired (GhTestFixture *fixture,
 
 /* Refresh */
 
-/* Signs in with ten-minute access tokens: inside the 15-minute refresh window at once, so the
- * next command refreshes. */
+/* Seconds into a ten-minute access token at which the commands find it due (with 150 s, a
+ * quarter of its life, left), whatever the real seconds a test takes. */
+#define TEN_MINUTE_TOKEN_DUE (600 - 600 / 4 + 10)
+
+/* Signs in with ten-minute access tokens, then moves the commands' clock to where the token is
+ * due, so the next command refreshes. */
 static void
 sign_in_refresh_due (GhTestFixture *fixture,
                      const char    *name)
@@ -210,6 +215,7 @@ sign_in_refresh_due (GhTestFixture *fixture,
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
   gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  g_assert_true (gh_test_fake_clock (fixture, TEN_MINUTE_TOKEN_DUE));
 }
 
 /* `gatehouse credentials` for ReadOnly in the first account, as credential_process runs it. */
@@ -241,7 +247,6 @@ test_refresh_rotation (GhTestFixture *fixture,
   g_autoptr(GhCachedToken) before = NULL;
   g_autoptr(GhCachedToken) after = NULL;
 
-  /* Ten-minute access tokens are inside the 15-minute refresh window at once. */
   sign_in_refresh_due (fixture, name);
   first = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   before = read_cache (fixture, name);
@@ -282,6 +287,47 @@ status_json (GhTestFixture *fixture,
   g_error ("No sign-in %s in: %s", name, out);
 }
 
+/* Five-minute access tokens, shorter than the 15-minute window: the commands use them until a
+ * quarter of their life is left (75 s), instead of refreshing first every time. */
+static void
+test_refresh_short_tokens (GhTestFixture *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("short");
+  g_autoptr(GhCachedToken) first = NULL;
+  g_autoptr(GhCachedToken) refreshed = NULL;
+
+  g_object_set (fixture->sim, "access-token-lifetime", (gint64) 300, NULL);
+  gh_test_add_session (fixture, name);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
+  first = read_cache (fixture, name);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
+      g_assert_cmpint (run_credentials (fixture, name, &err), ==, 0);
+    }
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), >=, 1);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
+
+  /* Two minutes on, more than a quarter of its life is left still. */
+  g_assert_true (gh_test_fake_clock (fixture, 120));
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
+
+  /* Past the due point: the next command refreshes, once. */
+  g_assert_true (gh_test_fake_clock (fixture, 300 - 300 / 4 + 5));
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
+  refreshed = read_cache (fixture, name);
+  g_assert_cmpstr (refreshed->access_token, !=, first->access_token);
+}
+
 /* A refresh that returns no refresh token leaves the old one valid (RFC 6749 §6): it is kept,
  * and the sign-in stays refreshable until the sign-in session ends, not until this access
  * token expires. */
@@ -303,6 +349,7 @@ test_refresh_without_rotation (GhTestFixture *fixture,
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "login", name, NULL), ==, 0);
   first = gh_test_keyring_lookup (fixture, name, GH_SECRET_REFRESH_TOKEN);
   g_assert_nonnull (first);
+  g_assert_true (gh_test_fake_clock (fixture, TEN_MINUTE_TOKEN_DUE));
 
   /* status refreshes the ten-minute token. */
   status = status_json (fixture, name);
@@ -318,7 +365,8 @@ test_refresh_without_rotation (GhTestFixture *fixture,
   g_assert_cmpint (session_end, >, refreshed->expires_at + 7 * 3600);
   assert_signed_in (fixture, name);
 
-  /* And the kept token refreshes again. */
+  /* And the kept token refreshes again, once due. */
+  g_assert_true (gh_test_fake_clock (fixture, 2 * TEN_MINUTE_TOKEN_DUE));
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "status", NULL), ==, 0);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 3);
   again = read_cache (fixture, name);
@@ -530,8 +578,7 @@ crowd_done (gpointer data)
   return results->refreshed + results->failed == 20;
 }
 
-/* Twenty callers find the token due (ten-minute tokens are always inside the 15-minute
- * window) and wait for the sign-in's lock, which is held here meanwhile, as another process
+/* Twenty callers find the token due (the clock moved to where it is) and wait for the sign-in's lock, which is held here meanwhile, as another process
  * would, so that all of them have read the token before any refresh: after it, one refreshes
  * and the others find its token. Each caller is a GhSession of its own, as in a process of
  * its own. */
@@ -544,10 +591,14 @@ test_refresh_single_flight_due (GhTestFixture *fixture)
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GhLock) held = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GhClock) clock = NULL;
   CrowdResults results = { 0, };
 
   sign_in_refresh_due (fixture, name);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 1);
+  /* The callers here read the time as the commands do. */
+  clock = gh_clock_new_manual (g_get_real_time () / G_USEC_PER_SEC + TEN_MINUTE_TOKEN_DUE);
+  gh_clock_set_default (clock);
 
   held = gh_lock_acquire (lock_name, NULL, &error);
   g_assert_no_error (error);
@@ -566,6 +617,8 @@ test_refresh_single_flight_due (GhTestFixture *fixture)
   g_assert_cmpuint (results.refreshed, ==, 20);
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 2);
   assert_signed_in (fixture, name);
+  g_ptr_array_set_size (sessions, 0);
+  gh_clock_set_default (NULL);
 }
 
 static const GhTestCase subprocess_cases[] = {
@@ -691,7 +744,8 @@ test_botocore_refreshes_itself (GhTestFixture *fixture,
   g_assert_cmpstr (after->refresh_token, !=, before->refresh_token);
   g_assert_false (gh_simulator_refresh_token_is_valid (fixture->sim, before->refresh_token));
 
-  /* Gatehouse's next refresh uses the token botocore rotated into the file. */
+  /* Gatehouse's next refresh (once due) uses the token botocore rotated into the file. */
+  g_assert_true (gh_test_fake_clock (fixture, TEN_MINUTE_TOKEN_DUE));
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "status", "--json", NULL), ==, 0);
   gh_test_assert_contains (out, "\"state\" : \"signed-in\"");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==, 3);
@@ -740,7 +794,7 @@ test_other_client_tokens (GhTestFixture *fixture,
   g_autoptr(JsonObject) again = NULL;
   guint create_token;
 
-  /* Ten-minute tokens: Gatehouse and botocore both refresh at once. */
+  /* Ten-minute tokens: botocore refreshes them at once, Gatehouse once they are due. */
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "session", "add", name,
                                     "--start-url", url, "--region", "us-east-1",
@@ -754,7 +808,9 @@ test_other_client_tokens (GhTestFixture *fixture,
   g_assert_nonnull (cli->refresh_token);
   g_assert_cmpstr (cli->refresh_token, !=, ours);
 
-  /* Gatehouse refreshes with its own refresh token and registration. */
+  /* Gatehouse refreshes with its own refresh token and registration, once the token is due
+   * (at once when its lifetime is not known, but the two tokens may share their second). */
+  g_assert_true (gh_test_fake_clock (fixture, TEN_MINUTE_TOKEN_DUE));
   create_token = gh_simulator_get_request_count (fixture->sim, "CreateToken");
   status = status_json (fixture, name);
   g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "signed-in");
@@ -781,7 +837,8 @@ test_other_client_tokens (GhTestFixture *fixture,
   g_assert_cmpstr (botocore->refresh_token, !=, cli->refresh_token);
   g_assert_true (gh_simulator_refresh_token_is_valid (fixture->sim, botocore->refresh_token));
 
-  /* And Gatehouse's sign-in carries on beside it. */
+  /* And Gatehouse's sign-in carries on beside it (its next refresh once due). */
+  g_assert_true (gh_test_fake_clock (fixture, 2 * TEN_MINUTE_TOKEN_DUE));
   again = status_json (fixture, name);
   g_assert_cmpstr (json_object_get_string_member (again, "state"), ==, "signed-in");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "CreateToken"), ==,
@@ -1199,6 +1256,7 @@ main (int    argc,
   ADD ("device-code/expired", test_device_code_expired);
   ADD ("refresh/rotation", test_refresh_rotation);
   ADD ("refresh/no-rotation", test_refresh_without_rotation);
+  ADD ("refresh/short-tokens", test_refresh_short_tokens);
   ADD ("refresh/invalid-grant", test_refresh_invalid_grant);
   ADD ("refresh/single-flight/refused", test_refresh_single_flight_refused);
   ADD ("refresh/refused-twice", test_token_refused_twice);

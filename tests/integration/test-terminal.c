@@ -385,7 +385,7 @@ test_login_already_signed_in (GhTestFixture *fixture,
   g_autofree char *err = NULL;
   guint create_token;
 
-  /* Ten-minute tokens are inside the refresh window at once: "already" needs a refresh */
+  /* "Already" after a refresh: the second login finds the ten-minute token due. */
   g_object_set (fixture->sim, "access-token-lifetime", (gint64) 600, NULL);
   gh_test_add_session (fixture, name);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, &err, "login", name, NULL), ==, 0);
@@ -396,6 +396,7 @@ test_login_already_signed_in (GhTestFixture *fixture,
   g_assert_null (strstr (out, "/authorize?"));
   g_assert_cmpuint (browser_visits (fixture), ==, 1);
 
+  g_assert_true (gh_test_fake_clock (fixture, 600 - 600 / 4 + 10));
   create_token = gh_simulator_get_request_count (fixture->sim, "CreateToken");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -413,7 +414,9 @@ test_login_already_signed_in (GhTestFixture *fixture,
   gh_test_assert_contains (out, "Signed in to ");
   g_assert_cmpuint (browser_visits (fixture), ==, 2);
 
-  /* A sign-in that ended is no sign-in: the browser opens */
+  /* A sign-in that ended is no sign-in: the browser opens (once the new token is due, and
+   * with it a word with the service) */
+  g_assert_true (gh_test_fake_clock (fixture, 2 * (600 - 600 / 4 + 10)));
   gh_simulator_revoke_refresh_tokens (fixture->sim);
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (gh_test_run_cli (fixture, &out, NULL, "login", name, NULL), ==, 0);
@@ -672,6 +675,35 @@ test_interrupted_question (GhTestFixture *fixture,
   g_assert_cmpstr (after, ==, before);
 }
 
+/* `gatehouse` alone on a terminal runs the tray service, which never returns: it says so, and
+ * where the commands are; a second one hands over to it and says that. On a pipe (autostart,
+ * scripts) nothing is said. */
+static void
+test_tray_on_terminal (GhTestFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GhTestPty) service = NULL;
+  g_autoptr(GhTestPty) again = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *err = NULL;
+
+  service = gh_test_pty_spawn_cli (fixture, NULL, NULL);
+  gh_test_pty_expect (service, "Gatehouse is running in the tray.");
+  gh_test_pty_expect (service, "gatehouse --help");
+
+  again = gh_test_pty_spawn_cli (fixture, NULL, NULL);
+  gh_test_pty_expect (again, "Gatehouse is already running in the tray; it was asked to show "
+                             "itself.");
+  gh_test_pty_expect (again, "gatehouse --help");
+  g_assert_cmpint (gh_test_pty_wait (again, NULL), ==, 0);
+
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, NULL, NULL), ==, 0);
+  g_assert_null (strstr (err, "Gatehouse is"));
+
+  gh_test_pty_send (service, "\x03");
+  g_assert_cmpint (gh_test_pty_wait (service, &shown), ==, EXIT_INTERRUPTED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -693,6 +725,7 @@ main (int    argc,
   ADD ("exit/subcommand-help", test_subcommand_help);
   ADD ("exit/interrupted", test_interrupted);
   ADD ("exit/interrupted-question", test_interrupted_question);
+  ADD ("tray-on-terminal", test_tray_on_terminal);
 
   return gh_test_env_run ();
 }

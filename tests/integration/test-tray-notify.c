@@ -328,6 +328,43 @@ mock_called_cb (gpointer data)
 
 /* Tests */
 
+/* The rows of the sign-in's section after its state row: the actions offered, in order. */
+static void
+assert_session_rows (TrayFixture *fixture,
+                     const char  *name,
+                     const char  *first_action,
+                     ...)
+{
+  g_autoptr(GPtrArray) rows = menu_rows (fixture);
+  g_autofree char *prefix = g_strdup_printf ("%s — ", name);
+  g_autofree char *text = menu_text (rows);
+  const char *expected = first_action;
+  guint i;
+  va_list args;
+
+  for (i = 0; i < rows->len; i++)
+    if (g_str_has_prefix (((Row *) g_ptr_array_index (rows, i))->label ?: "", prefix))
+      break;
+  g_assert_cmpuint (i, <, rows->len);
+  g_assert_false (((Row *) g_ptr_array_index (rows, i))->enabled);
+
+  va_start (args, first_action);
+  for (i++; expected != NULL; i++, expected = va_arg (args, const char *))
+    {
+      Row *row;
+
+      if (i >= rows->len)
+        g_error ("No “%s” after “%s” in:\n%s", expected, prefix, text);
+      row = g_ptr_array_index (rows, i);
+      if (g_strcmp0 (row->label, expected) != 0)
+        g_error ("“%s”, not “%s”, after “%s” in:\n%s", row->label, expected, prefix, text);
+      g_assert_true (row->enabled);
+    }
+  va_end (args);
+  /* Then the section ends. */
+  g_assert_true (i >= rows->len || ((Row *) g_ptr_array_index (rows, i))->label == NULL);
+}
+
 /* The end of a sign-in replaces the warning before it, and its button signs in again. */
 static void
 test_session_ended (TrayFixture   *fixture,
@@ -337,6 +374,10 @@ test_session_ended (TrayFixture   *fixture,
   g_autofree char *ending_summary = NULL;
   g_autofree char *ended_summary = NULL;
   g_autofree char *ended_prefix = NULL;
+  g_autofree char *ending_row = NULL;
+  g_autofree char *ending_line = NULL;
+  g_autofree char *ended_row = NULL;
+  g_autofree char *ended_line = NULL;
   g_autoptr(GPtrArray) list = NULL;
   StateWait wait = { fixture, name };
   Notification *ending;
@@ -344,17 +385,26 @@ test_session_ended (TrayFixture   *fixture,
   guint32 ending_id = 0;
   guint32 ended_id = 0;
 
-  /* 30 seconds: inside both lead times at once, and over before long. */
-  g_object_set (fixture->env.sim, "session-lifetime", (gint64) 30,
-                "access-token-lifetime", (gint64) 30, NULL);
-  gh_test_add_short_session (&fixture->env, name, "30s");
+  /* 20 seconds: inside both lead times at once, and over before long. */
+  g_object_set (fixture->env.sim, "session-lifetime", (gint64) 20,
+                "access-token-lifetime", (gint64) 20, NULL);
+  gh_test_add_short_session (&fixture->env, name, "20s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_unlink (fixture->env.browser_log);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
 
   start_service (fixture);
-  ending_summary = g_strdup_printf ("Your AWS sign-in “%s” ends in 1 minute", name);
+  /* Under 30 s left: not "1 minute". */
+  ending_summary = g_strdup_printf ("Your AWS sign-in “%s” ends in less than a minute", name);
   wait_for_notifications (fixture, ending_summary, 1, 20000);
+
+  /* The menu and the tooltip say so too, and the menu offers to sign in again (for
+   * notification daemons that show no buttons). */
+  ending_row = g_strdup_printf ("%s — ends in less than a minute", name);
+  ending_line = g_strdup_printf ("%s: ends in less than a minute", name);
+  wait_for_row (fixture, ending_row);
+  wait_for_tooltip_line (fixture, ending_line);
+  assert_session_rows (fixture, name, "Sign in again", "Sign out", NULL);
 
   /* The service's clock a minute ahead: the sign-in is over there by the time the service
    * checks (at a refresh or at the end), whatever a second of rounding between the two
@@ -365,6 +415,11 @@ test_session_ended (TrayFixture   *fixture,
   wait_for_notifications (fixture, ended_prefix, 1, 60000);
   gh_test_wait_for (ended_cb, &wait, 20000, "the sign-in to end");
   notification_barrier (fixture);
+  ended_row = g_strdup_printf ("%s — ended", name);
+  ended_line = g_strdup_printf ("%s: ended", name);
+  wait_for_row (fixture, ended_row);
+  wait_for_tooltip_line (fixture, ended_line);
+  assert_session_rows (fixture, name, "Sign in again", NULL);
 
   list = notifications (fixture);
   ending = last_notification (list, ending_summary, &ending_id);
@@ -414,7 +469,8 @@ test_end_check_retried (TrayFixture   *fixture,
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
 
   start_service (fixture);
-  ending_summary = g_strdup_printf ("Your AWS sign-in “%s” ends in 1 minute", name);
+  /* Under 30 s left: not "1 minute". */
+  ending_summary = g_strdup_printf ("Your AWS sign-in “%s” ends in less than a minute", name);
   wait_for_notifications (fixture, ending_summary, 1, 20000);
 
   /* The role list fetched at start refreshes the token too: let it be done first. */
@@ -786,8 +842,17 @@ icon_signed_in_cb (gpointer data)
   return g_strcmp0 (icon, "gatehouse-signed-in") == 0;
 }
 
+static void
+assert_status (TrayFixture *fixture,
+               const char  *expected)
+{
+  g_autoptr(GVariant) status = item_property (fixture, "Status");
+
+  g_assert_cmpstr (g_variant_get_string (status, NULL), ==, expected);
+}
+
 /* The refresh needs the keyring, which is locked: one notification over many retries, and its
- * button retries at once once the keyring is unlocked. */
+ * button retries at once once the keyring is unlocked, which clears the error. */
 static void
 test_keyring_locked (KeyringFixture *keyring_fixture,
                      gconstpointer   data)
@@ -800,6 +865,11 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   g_autofree char *icon = NULL;
   g_autoptr(GPtrArray) list = NULL;
   StateWait signed_in = { fixture, name };
+  MockCallWait closed = { fixture, "CloseNotification", 0 };
+  g_autofree char *error_row = NULL;
+  g_autofree char *error_line = NULL;
+  g_autofree char *signed_in_row = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   LogWait failures = { log, needle, 3 };
   CountWait listed = { fixture, 0 };
   Notification *n;
@@ -830,14 +900,22 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   assert_buttons (n, "Try again", NULL);
   icon = icon_name (fixture);
   g_assert_cmpstr (icon, ==, "gatehouse-error");
+  assert_status (fixture, "NeedsAttention");
+  /* The menu and the tooltip say what is wrong; the menu offers "Try again" itself. */
+  error_row = g_strdup_printf ("%s — error: the login keyring is locked", name);
+  error_line = g_strdup_printf ("%s: error: the login keyring is locked", name);
+  wait_for_row (fixture, error_row);
+  wait_for_tooltip_line (fixture, error_line);
+  assert_session_rows (fixture, name, "Try again", NULL);
 
-  /* Unlocked, "Try again" gets a new token at once (the next scheduled retry is 20 s away)
+  /* Unlocked, "Try again" (the menu's) gets a new token at once (the next scheduled retry is 20 s away)
    * and lists the roles with it; the error goes away. */
   gh_test_keyring_unlock (&keyring_fixture->keyring);
   listed.count = gh_simulator_get_request_count (fixture->env.sim, "ListAccountRoles") + 1;
   tokens_before = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
   expiry_before = cached_expiry (fixture, name);
-  invoke_button (fixture, id, "button-0");
+  rows = menu_rows (fixture);
+  click_row (fixture, find_row (rows, "Try again")->id);
   gh_test_wait_for (roles_listed_cb, &listed, 15000, "the role list");
   g_assert_cmpuint (gh_simulator_get_request_count (fixture->env.sim, "CreateToken"), >,
                     tokens_before);
@@ -845,9 +923,39 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   gh_test_wait_for (icon_signed_in_cb, fixture, 15000, "the signed-in icon");
   /* "refreshing" in between: the retry and the role listing may both refresh. */
   gh_test_wait_for (signed_in_cb, &signed_in, 15000, "the signed-in state");
+  /* The notification is withdrawn (its button would do nothing now), and the menu and tooltip
+   * no longer say something is wrong. */
+  closed.id = id;
+  gh_test_wait_for (mock_called_cb, &closed, 15000, "the keyring notification withdrawn");
+  assert_status (fixture, "Active");
+  signed_in_row = g_strdup_printf ("%s — signed in until ~", name);
+  wait_for_row (fixture, signed_in_row);
+  assert_session_rows (fixture, name, "Sign out", NULL);
 
   notification_barrier (fixture);
   g_assert_cmpuint (count_notifications (fixture, summary), ==, 1);
+}
+
+/* Quit withdraws the notifications: their buttons would activate actions of a service that is
+ * gone. */
+static void
+test_quit_withdraws (TrayFixture   *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  MockCallWait closed = { fixture, "CloseNotification", 0 };
+
+  start_service (fixture);
+  notification_barrier (fixture);
+  list = notifications (fixture);
+  last_notification (list, "Could not sync", &closed.id);
+  g_assert_false (mock_called_cb (&closed));
+
+  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Activate",
+                g_variant_new ("(sava{sv})", "quit", NULL, NULL), NULL);
+  gh_test_wait_for (mock_called_cb, &closed, 15000, "the notification withdrawn");
+  wait_for_name (fixture, SERVICE_NAME, FALSE);
 }
 
 /* The sync action: the config file gains the profiles, and one notification says so. */
@@ -1008,6 +1116,8 @@ main (int    argc,
   g_test_add ("/tray-notify/keyring-locked", KeyringFixture, NULL, keyring_setup,
               test_keyring_locked, keyring_teardown);
   g_test_add ("/tray-notify/sync", TrayFixture, NULL, tray_setup, test_sync, tray_teardown);
+  g_test_add ("/tray-notify/quit-withdraws", TrayFixture, NULL, tray_setup, test_quit_withdraws,
+              tray_teardown);
   g_test_add ("/tray-notify/sync-stored-settings", TrayFixture, NULL, tray_setup,
               test_sync_stored_settings, tray_teardown);
   return gh_test_env_run ();

@@ -33,8 +33,8 @@
 #define NM_CONNECTIVITY_PORTAL 2
 #define NM_CONNECTIVITY_FULL 4
 
-/* A window wider than the token lifetime makes the refresh due as soon as the service starts;
- * it also makes the first backoff 30 s (CLAMP (window / 6, 5, 30)), far beyond RETRY_BOUND. */
+/* The service's clock a token's lifetime ahead makes the refresh due as soon as it starts; the
+ * window makes the first backoff 30 s (CLAMP (window / 6, 5, 30)), far beyond RETRY_BOUND. */
 #define REFRESH_WINDOW "180"
 #define FIRST_LIFETIME 60
 #define LATER_LIFETIME 600
@@ -406,6 +406,9 @@ sign_in_short (SystemFixture *fixture,
   /* Tokens from now on outlast the window: one refresh, not a refresh loop. */
   g_object_set (env->sim, "access-token-lifetime", (gint64) LATER_LIFETIME, NULL);
   g_ptr_array_add (env->extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=" REFRESH_WINDOW));
+  /* The service starts as the first token ends: its refresh is due at once (not sooner than a
+   * minute after the token was issued, the rule's floor). */
+  g_assert_true (gh_test_fake_clock (env, FIRST_LIFETIME));
 }
 
 /* Does the AWS CLI cache file hold a token issued after sign_in_short()? */
@@ -551,29 +554,6 @@ test_portal_signed_in_retries (SystemFixture *fixture,
   assert_quiet (fixture);
 }
 
-/* The service's wall clock alone, moved by libfaketime through a file it reads on every call. */
-#define FAKETIME_LIBRARY "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
-
-static char *
-use_fake_clock (SystemFixture *fixture)
-{
-  GhTestFixture *env = &fixture->tray.env;
-  g_autofree char *offset_file = gh_test_path (env, "faketime");
-  const char *asan = g_getenv ("ASAN_OPTIONS");
-
-  g_assert_true (g_file_set_contents (offset_file, "+0", -1, NULL));
-  g_ptr_array_add (env->extra_env, g_strdup ("LD_PRELOAD=" FAKETIME_LIBRARY));
-  g_ptr_array_add (env->extra_env, g_strdup_printf ("FAKETIME_TIMESTAMP_FILE=%s", offset_file));
-  /* The monotonic clock (GLib's timeouts) goes on as before. */
-  g_ptr_array_add (env->extra_env, g_strdup ("FAKETIME_NO_CACHE=1"));
-  g_ptr_array_add (env->extra_env, g_strdup ("FAKETIME_DONT_FAKE_MONOTONIC=1"));
-  /* ASan insists on coming first among the libraries; LD_PRELOAD puts libfaketime there. */
-  if (asan != NULL)
-    g_ptr_array_add (env->extra_env,
-                     g_strdup_printf ("ASAN_OPTIONS=%s:verify_asan_link_order=0", asan));
-  return g_steal_pointer (&offset_file);
-}
-
 /* The service shows the sign-in as current (it may still be finishing the refresh). */
 static void
 assert_signed_in (SystemFixture *fixture,
@@ -600,25 +580,18 @@ test_wake_after_expiry (SystemFixture *fixture,
                         gconstpointer  data)
 {
   g_autofree char *name = gh_test_unique_name ("wake");
-  g_autofree char *offset_file = NULL;
-  g_autofree char *offset = NULL;
   GhTestFixture *env = &fixture->tray.env;
   gint64 slept = 2 * 60 * 60;
   gint64 woke_at;
   gint64 deadline;
   guint before;
 
-  if (!g_file_test (FAKETIME_LIBRARY, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("libfaketime is not installed");
-      return;
-    }
-
   g_object_set (env->sim, "access-token-lifetime", (gint64) LATER_LIFETIME, NULL);
   gh_test_sign_in (env, name);
   g_assert_cmpint (gh_test_run_cli (env, NULL, NULL, "roles", name, "--refresh", NULL), ==, 0);
   g_ptr_array_add (env->extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=" REFRESH_WINDOW));
-  offset_file = use_fake_clock (fixture);
+  if (!gh_test_fake_clock (env, 0))
+    return;
   start_logged_service (fixture);
   /* Its first evaluation: nothing due for minutes. */
   gh_test_sleep_ms (QUIET_MS);
@@ -626,8 +599,7 @@ test_wake_after_expiry (SystemFixture *fixture,
 
   /* Two hours pass for the service, and for the simulator (which issues the next token). */
   g_object_set (env->sim, "clock-offset", slept, NULL);
-  offset = g_strdup_printf ("+%" G_GINT64_FORMAT, slept);
-  g_assert_true (g_file_set_contents (offset_file, offset, -1, NULL));
+  gh_test_fake_clock (env, slept);
   emit_prepare_for_sleep (fixture, TRUE);
   gh_test_sleep_ms (QUIET_MS);
   g_assert_cmpuint (create_token_count (fixture), ==, before);

@@ -46,16 +46,6 @@ notification_count (TrayFixture *fixture)
   return list->len;
 }
 
-static void
-click_row (TrayFixture *fixture,
-           int          id)
-{
-  g_autoptr(GVariant) reply = call (fixture, fixture->item_name, "/MenuBar",
-                                    "com.canonical.dbusmenu", "Event",
-                                    g_variant_new ("(isvu)", id, "clicked",
-                                                   g_variant_new_string (""), 0), NULL);
-}
-
 static guint
 row_index (GPtrArray  *rows,
            const char *label)
@@ -101,6 +91,7 @@ test_register_menu_favourite (TrayFixture   *fixture,
   g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GVariant) pixmaps = NULL;
   g_autoptr(GVariant) icon = NULL;
+  g_autoptr(GVariant) title = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autofree char *state = NULL;
   g_autofree char *label = NULL;
@@ -123,9 +114,13 @@ test_register_menu_favourite (TrayFixture   *fixture,
   g_assert_true (g_variant_is_of_type (pixmaps, G_VARIANT_TYPE ("a(iiay)")));
   g_assert_cmpuint (g_variant_n_children (pixmaps), >=, 1);
 
-  /* The menu: the session with its state, Sign out, the favourite with its account name
-   * (from the role list the service fetched at start), Sync and Quit. */
-  label = g_strdup_printf ("%s — signed in until ", name);
+  /* What hosts show as its name. */
+  title = item_property (fixture, "Title");
+  g_assert_cmpstr (g_variant_get_string (title, NULL), ==, "Gatehouse");
+
+  /* The menu: the session with its state (the end is an estimate), Sign out, the favourite
+   * with its account name (from the role list the service fetched at start), Sync and Quit. */
+  label = g_strdup_printf ("%s — signed in until ~", name);
   wait_for_row (fixture, label);
   id = wait_for_row (fixture, "ReadOnly @ Account 1");
   rows = menu_rows (fixture);
@@ -153,8 +148,22 @@ test_register_menu_favourite (TrayFixture   *fixture,
   g_assert_cmpuint (logins->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (logins, 0), ==, "100000000001/ReadOnly");
 
-  /* …and the role becomes a recent one. */
+  /* …and the role becomes a recent one, listed under Recent once it is no longer a
+   * favourite (not twice before). */
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "favorite", "remove", "--session",
+                                    name, "--account", "100000000001", "--role", "ReadOnly",
+                                    NULL), ==, 0);
   wait_for_row (fixture, "Recent");
+  {
+    g_autoptr(GPtrArray) now = menu_rows (fixture);
+    guint count = 0;
+
+    for (guint i = 0; i < now->len; i++)
+      if (g_strcmp0 (((Row *) g_ptr_array_index (now, i))->label, "ReadOnly @ Account 1") == 0)
+        count++;
+    g_assert_cmpuint (count, ==, 1);
+    g_assert_null (find_row (now, "Favourites"));
+  }
 
   /* The watcher restarts: the item registers again. */
   stop_watcher (fixture);
@@ -254,8 +263,9 @@ test_activate_signs_in (TrayFixture   *fixture,
   gh_test_assert_contains (out, "signed in");
 }
 
-/* Tokens of 20 s refreshed 15 s before they expire: a refresh every 5–6.5 s (the jitter is a
- * tenth of the window), and never less than 13 s of a token left. */
+/* Tokens of 20 s with a window of 15 s: refreshed when a quarter of their life (5 s) is left,
+ * which is also the window after they were issued (the floor, MIN (60 s, window)), so every
+ * 15 s — not every 5 s, as a window wider than a token's life would have it. */
 #define REFRESH_LIFETIME 20
 #define REFRESH_WINDOW 15
 
@@ -291,14 +301,18 @@ test_background_refresh (TrayFixture   *fixture,
       gint64 expiry = cached_expiry (fixture, name);
 
       g_test_message ("step %d: token valid for %" G_GINT64_FORMAT " s", step, expiry - now);
-      g_assert_cmpint (expiry, >, now + 5);
+      /* The refresh comes with a quarter of the life (5 s) left; a second of rounding of
+       * each clock and the refresh's own round trip may eat into that. */
+      g_assert_cmpint (expiry, >, now + 2);
       botocore_resolves (fixture);
       gh_test_sleep_ms (REFRESH_LIFETIME * 1000 / 4);
     }
 
+  /* 40 s: at 15 s and 30 s after the sign-in (and the service starts a moment after it). */
   refreshes = gh_simulator_get_request_count (fixture->env.sim, "CreateToken") - before;
   g_test_message ("%u refreshes", refreshes);
-  g_assert_cmpuint (refreshes, >=, 5);
+  g_assert_cmpuint (refreshes, >=, 2);
+  g_assert_cmpuint (refreshes, <=, 3);
   print_memory (fixture->service);
 }
 

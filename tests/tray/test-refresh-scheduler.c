@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "gh-refresh-scheduler.h"
+#include "gh-session-state.h"
 #include "gh-test-schedule.h"
 
 #define WINDOW 900          /* GH_REFRESH_WINDOW: GATEHOUSE_REFRESH_WINDOW is not set */
@@ -42,10 +43,11 @@ record (Fixture    *fixture,
 static void
 session_ending_cb (GhRefreshScheduler *scheduler,
                    GhSession          *session,
-                   int                 minutes,
+                   int                 seconds,
                    Fixture            *fixture)
 {
-  record (fixture, "ending %d", minutes);
+  g_assert_cmpint (seconds % 60, ==, 0);   /* the clock moves to the lead times here */
+  record (fixture, "ending %d", seconds / 60);
 }
 
 static void
@@ -70,10 +72,11 @@ console_ending_cb (GhRefreshScheduler *scheduler,
                    const char         *target,
                    const char         *role,
                    const char         *account,
-                   int                 minutes,
+                   int                 seconds,
                    Fixture            *fixture)
 {
-  record (fixture, "console %s %s @ %s %d", target, role, account, minutes);
+  g_assert_cmpint (seconds % 60, ==, 0);
+  record (fixture, "console %s %s @ %s %d", target, role, account, seconds / 60);
 }
 
 static void
@@ -517,8 +520,75 @@ test_roles_due (GhTestFixture *env)
   fixture_clear (&fixture);
 }
 
+/* Lets an hour pass, refresh by refresh, on tokens of `lifetime` seconds: each refresh comes
+ * `interval` (plus at most `max_jitter`) after the one before, none in between. Returns how
+ * many there were. */
+static guint
+refreshes_in_an_hour (GhTestFixture *env,
+                      gint64         lifetime,
+                      gint64         interval,
+                      gint64         max_jitter)
+{
+  Fixture fixture = { 0, };
+  gint64 end;
+  guint before;
+  guint count = 0;
+
+  g_object_set (env->sim, "access-token-lifetime", lifetime, NULL);
+  fixture_init (&fixture, env);
+  end = gh_test_schedule_now (&fixture.schedule) + 3600;
+  before = create_token_requests (&fixture);
+  /* Not due at once (the sign-in came a moment before the clock was made). */
+  g_assert_cmpint (next_deadline (&fixture) - gh_test_schedule_now (&fixture.schedule), >=,
+                   interval - 1);
+  g_assert_cmpint (next_deadline (&fixture) - gh_test_schedule_now (&fixture.schedule), <=,
+                   interval + max_jitter);
+  g_assert_cmpuint (create_token_requests (&fixture), ==, before);
+
+  while (next_deadline (&fixture) <= end)
+    {
+      gint64 wait = next_deadline (&fixture) - gh_test_schedule_now (&fixture.schedule);
+
+      g_assert_cmpint (wait, <=, interval + max_jitter);
+      fixture.expires = gh_session_get_access_expires_at (fixture.schedule.session);
+      gh_test_schedule_assert_due (&fixture.schedule, "CreateToken", wait);
+      wait_for_new_token (&fixture);
+      count++;
+      /* A refresh that found the next one due at once would have started by now. */
+      g_assert_cmpuint (create_token_requests (&fixture) - before, ==, count);
+      g_assert_cmpint (next_deadline (&fixture) - gh_test_schedule_now (&fixture.schedule), >=,
+                       interval);
+    }
+  assert_events (&fixture, "");
+  fixture_clear (&fixture);
+  return count;
+}
+
+/* Five-minute tokens, shorter than the 15-minute window: refreshed with a quarter of their life
+ * left (75 s), not the moment they arrive — some 16 refreshes an hour, not thousands. */
+static void
+test_short_tokens (GhTestFixture *env)
+{
+  guint count = refreshes_in_an_hour (env, 300, 225, 7);
+
+  g_assert_cmpuint (count, >=, 3600 / (225 + 7));
+  g_assert_cmpuint (count, <=, 3600 / 225);
+}
+
+/* Tokens that live less than the minimum interval: refreshed once a minute, no more often;
+ * they lapse in between (a program that needs one then refreshes it on use). */
+static void
+test_tokens_shorter_than_floor (GhTestFixture *env)
+{
+  guint count = refreshes_in_an_hour (env, 20, GH_REFRESH_MIN_INTERVAL, 0);
+
+  g_assert_cmpuint (count, ==, 3600 / GH_REFRESH_MIN_INTERVAL);
+}
+
 static const GhTestCase cases[] = {
   { "/refresh-scheduler/refresh-before-expiry", test_refresh_before_expiry },
+  { "/refresh-scheduler/short-tokens", test_short_tokens },
+  { "/refresh-scheduler/tokens-shorter-than-floor", test_tokens_shorter_than_floor },
   { "/refresh-scheduler/back-off", test_back_off },
   { "/refresh-scheduler/resume-retries", test_resume_retries },
   { "/refresh-scheduler/wake-after-expiry", test_wake_after_expiry },

@@ -609,6 +609,35 @@ gh_role_list_lookup_account_name (GhRoleList *self,
   return table_optional_string (self->table, account->name);
 }
 
+gboolean
+gh_role_list_peek (GhRoleList  *self,
+                   guint        position,
+                   const char **account_id,
+                   const char **account_name,
+                   const char **account_email,
+                   const char **role_name)
+{
+  const Row *row;
+  const Account *account;
+
+  g_return_val_if_fail (GH_IS_ROLE_LIST (self), FALSE);
+
+  if (self->table == NULL || position >= self->table->n_rows)
+    return FALSE;
+
+  row = &self->table->rows[position];
+  account = &self->table->accounts[row->account];
+  if (account_id != NULL)
+    *account_id = table_string (self->table, account->id);
+  if (account_name != NULL)
+    *account_name = table_optional_string (self->table, account->name);
+  if (account_email != NULL)
+    *account_email = table_optional_string (self->table, account->email);
+  if (role_name != NULL)
+    *role_name = table_string (self->table, row->role_name);
+  return TRUE;
+}
+
 GPtrArray *
 gh_role_list_dup_roles (GhRoleList *self)
 {

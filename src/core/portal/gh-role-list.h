@@ -69,6 +69,15 @@ gboolean    gh_role_list_replace_finish       (GhRoleList           *self,
 /* The name of the account with that id, or NULL (unknown account, or one without a name). */
 const char *gh_role_list_lookup_account_name  (GhRoleList           *self,
                                                const char           *account_id);
+/* The strings of the role at `position` without making a GhRole, for code that reads thousands
+ * (a search): they stay valid until the list changes (items-changed). account_name and
+ * account_email are NULL when the cache has none. FALSE past the end. */
+gboolean    gh_role_list_peek                 (GhRoleList           *self,
+                                               guint                 position,
+                                               const char          **account_id,
+                                               const char          **account_name,
+                                               const char          **account_email,
+                                               const char          **role_name);
 /* Every role as a new GhRole, in order (for code that wants an array, e.g. profile sync). */
 GPtrArray  *gh_role_list_dup_roles            (GhRoleList           *self);
 

@@ -154,3 +154,18 @@ gh_session_state_update_for_token (GhSessionState *state,
   state->refresh_unanswered = FALSE;
   state->reply_lost = FALSE;
 }
+
+gint64
+gh_refresh_due_at (gint64 expires_at,
+                   gint64 lifetime,
+                   gint64 window)
+{
+  gint64 issued_at = expires_at - lifetime;
+  gint64 due;
+
+  if (lifetime <= 0)
+    return expires_at - window;
+
+  due = expires_at - MIN (window, lifetime / 4);
+  return MAX (due, issued_at + MIN (GH_REFRESH_MIN_INTERVAL, window));
+}

@@ -45,4 +45,19 @@ void      gh_session_state_update_for_token (GhSessionState *state,
                                              gboolean        new_sign_in,
                                              gint64          duration);
 
+/* When to refresh an access token that expires at `expires_at` and lived `lifetime` seconds
+ * (0: not known), for a caller that wants it refreshed `window` seconds before it expires: when
+ * the window or a quarter of the token's lifetime is left, whichever is shorter, but never
+ * sooner than GH_REFRESH_MIN_INTERVAL (or the window, when that is shorter) after the token was
+ * issued. Without the fraction, a token that lives less than the window is due again the moment
+ * it arrives; without the floor, the ever shorter tokens Identity Center hands out towards the
+ * end of a sign-in session would be refreshed ever more often. A token whose lifetime is not
+ * known (written by another program) is due the window before it expires. The one rule of the
+ * tray's scheduler and of the refresh on use (CLI, portal calls); see docs/architecture.md. */
+#define GH_REFRESH_MIN_INTERVAL 60
+
+gint64    gh_refresh_due_at        (gint64                 expires_at,
+                                    gint64                 lifetime,
+                                    gint64                 window);
+
 G_END_DECLS

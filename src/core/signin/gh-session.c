@@ -370,6 +370,29 @@ gh_session_get_session_end (GhSession *self)
   return self->state.session_end;
 }
 
+gint64
+gh_session_get_refresh_due (GhSession *self,
+                            gint64     window)
+{
+  gint64 lifetime;
+
+  g_return_val_if_fail (GH_IS_SESSION (self), 0);
+
+  /* The lifetime is ours to know only for the token we wrote. */
+  lifetime = self->state.access_expires_at == self->access_expires_at
+             ? self->state.access_lifetime : 0;
+  return gh_refresh_due_at (self->access_expires_at, lifetime, window);
+}
+
+gboolean
+gh_session_needs_refresh (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), FALSE);
+
+  return has_passed (self->access_expires_at) ||
+         has_passed (gh_session_get_refresh_due (self, GH_REFRESH_WINDOW));
+}
+
 gboolean
 gh_session_get_refreshable (GhSession *self)
 {
@@ -1101,7 +1124,7 @@ refresh_locked_cb (GObject      *object,
   /* Twenty `gatehouse credentials` started at once all find the token due (or all have it
    * refused), and queue on the lock: the first refreshes, the others find its token here. */
   if (replaced_while_waiting (self, op) ||
-      (!op->force && seconds_left (self->access_expires_at) > GH_REFRESH_WINDOW))
+      (!op->force && !gh_session_needs_refresh (self)))
     {
       op_succeed (task);
       return;

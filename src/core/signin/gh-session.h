@@ -27,7 +27,8 @@ typedef enum
                               * replaced the refresh token, and its answer was lost */
 } GhSessionEndReason;
 
-/* Refresh when less than this is left, as the AWS CLI does (protocol.md §4.7). */
+/* Refresh when less than this is left, as the AWS CLI does, or sooner into the life of a
+ * shorter-lived token: gh_refresh_due_at (gh-session-state.h). */
 #define GH_REFRESH_WINDOW (15 * 60)
 
 #define GH_TYPE_SESSION (gh_session_get_type ())
@@ -46,6 +47,12 @@ GhSessionStatus  gh_session_get_status          (GhSession   *self);
 gint64           gh_session_get_access_expires_at (GhSession *self);
 gint64           gh_session_get_session_end     (GhSession   *self);
 gboolean         gh_session_get_refreshable     (GhSession   *self);
+/* When the access token is due for a refresh (unix seconds), for a caller whose window is
+ * `window` (GH_REFRESH_WINDOW, or the tray's): gh_refresh_due_at with the token's lifetime. */
+gint64           gh_session_get_refresh_due     (GhSession   *self,
+                                                 gint64       window);
+/* The access token has expired or is due with GH_REFRESH_WINDOW: what refresh on use asks. */
+gboolean         gh_session_needs_refresh       (GhSession   *self);
 GhSessionEndReason gh_session_get_end_reason    (GhSession   *self);
 const char      *gh_session_get_error_message   (GhSession   *self);
 /* The definition the session was made from (owned by the session). */
@@ -68,7 +75,8 @@ gboolean         gh_session_login_finish        (GhSession           *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
-/* Refreshes the access token when less than GH_REFRESH_WINDOW is left (always with force),
+/* Refreshes the access token when it is due (gh_session_get_refresh_due with
+ * GH_REFRESH_WINDOW) or has expired (always with force),
  * unless another process put a new token in the cache while this one waited for the lock.
  * invalid_grant (or a rejected registration) marks the session EXPIRED and fails with
  * GH_ERROR_NOT_SIGNED_IN; when an earlier refresh went out and its reply never came, the end
@@ -83,8 +91,8 @@ gboolean         gh_session_refresh_finish      (GhSession           *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
-/* A usable access token for the portal API: refreshed first (under the lock) when less than
- * GH_REFRESH_WINDOW is left. `rejected_token` is the access token the portal just refused
+/* A usable access token for the portal API: refreshed first (under the lock) when it is due
+ * (see gh_session_refresh_async). `rejected_token` is the access token the portal just refused
  * (401), or NULL: it is replaced by a refresh, unless another caller or process already
  * replaced it, whose token is then returned. Never starts an interactive sign-in: without a
  * usable sign-in it fails with GH_ERROR_NOT_SIGNED_IN. Free the result with gh_secret_free(). */

@@ -127,6 +127,39 @@ test_corrupt_file (void)
   g_assert_false (loaded.ended);
 }
 
+/* When an access token is due for a refresh, relative to when it was issued (at 0). */
+static void
+test_refresh_due (void)
+{
+  static const struct {
+    gint64 lifetime;
+    gint64 window;
+    gint64 due;       /* seconds after the token was issued */
+  } cases[] = {
+    { HOUR, 900, HOUR - 900 },         /* the window, as the AWS CLI does */
+    { 2 * HOUR, 900, 2 * HOUR - 900 },
+    { 30 * 60, 900, 30 * 60 - 450 },   /* shorter than two windows: a quarter of its life */
+    { 5 * 60, 900, 225 },              /* five-minute tokens: 75 s before the end */
+    { 64, 900, 60 },                   /* the floor: once a minute at most */
+    { 20, 900, 60 },                   /* …even when the token ends first */
+    { 30, 26, 26 },                    /* a window shorter than the floor lowers it */
+    { 40, 10, 30 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 expires_at = 1000000 + cases[i].lifetime;
+
+      g_test_message ("lifetime %" G_GINT64_FORMAT ", window %" G_GINT64_FORMAT,
+                      cases[i].lifetime, cases[i].window);
+      g_assert_cmpint (gh_refresh_due_at (expires_at, cases[i].lifetime, cases[i].window), ==,
+                       1000000 + cases[i].due);
+    }
+
+  /* Written by another program: the lifetime is not known, the window applies. */
+  g_assert_cmpint (gh_refresh_due_at (5000, 0, 900), ==, 4100);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -139,6 +172,7 @@ main (int    argc,
   g_test_add_func ("/session-state/longer-session-raises-end", test_longer_session_raises_end);
   g_test_add_func ("/session-state/not-refreshable", test_not_refreshable);
   g_test_add_func ("/session-state/token-settles-unanswered", test_token_settles_unanswered);
+  g_test_add_func ("/session-state/refresh-due", test_refresh_due);
   g_test_add_func ("/session-state/save-load", test_save_load);
   g_test_add_func ("/session-state/corrupt-file", test_corrupt_file);
 
