@@ -314,6 +314,8 @@ pss-start 5 MB tray PSS after start, 3 sign-ins
 pss-100 — MB tray PSS, 100 accounts × 3 roles cached
 pss-1000 — MB tray PSS, 1000 accounts × 3 roles cached
 pss-5000 8 MB tray PSS, 5000 accounts × 3 roles cached
+private-start — MB tray private memory (USS) after start
+private-5000 — MB tray private memory (USS), 5000 accounts × 3 roles cached
 wakeups 0 /min tray wake-ups per idle minute
 ROWS
     echo

@@ -7,7 +7,8 @@ Owns org.kde.StatusNotifierWatcher on the session bus (as a panel would), starts
 accounts × 3 roles lets the simulator grow, asks the service to refresh SESSION's roles
 (the `refresh-roles` action, as the window would) and measures again once they are cached;
 then counts its wake-ups in an idle minute. FIGURES-FILE gets the figures as "KEY VALUE"
-lines (pss-start, pss-100, pss-1000, pss-5000 in MB, wakeups per minute). Needs
+lines (pss-start, pss-100, pss-1000, pss-5000 and the same for private, in MB; wakeups per
+minute). Needs
 python3-dbus and python3-gi (Debian).
 """
 import hashlib
@@ -40,13 +41,34 @@ class Watcher(dbus.service.Object):
 
 
 def memory(pid):
-    figures = {}
+    """RSS, PSS and the private memory (USS: what the process alone costs), in MB. PSS adds
+    a share of every library page other processes map too, so it moves with what else runs."""
+    figures = {"Private": 0.0}
     with open(f"/proc/{pid}/smaps_rollup") as f:
         for line in f:
             key, _, rest = line.partition(":")
             if key in ("Rss", "Pss"):
                 figures[key] = int(rest.split()[0]) / 1024
+            elif key in ("Private_Clean", "Private_Dirty"):
+                figures["Private"] += int(rest.split()[0]) / 1024
     return figures
+
+
+def where_memory_goes(pid, most=6):
+    """The mappings with the most PSS, summed per file ([heap], [anon] for the rest)"""
+    totals = {}
+    name = None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 5 and "-" in fields[0] and ":" not in fields[0]:
+                name = os.path.basename(fields[5]) if len(fields) > 5 else "[anon]"
+            elif fields and fields[0] in ("Pss:", "Private_Clean:", "Private_Dirty:"):
+                entry = totals.setdefault(name, [0, 0])
+                entry[0 if fields[0] == "Pss:" else 1] += int(fields[1])
+    ranked = sorted(totals.items(), key=lambda item: -item[1][0])[:most]
+    return ", ".join(f"{n} {pss / 1024:.1f} MB PSS ({private / 1024:.1f} private)"
+                     for n, (pss, private) in ranked)
 
 
 def switches(pid):
@@ -130,7 +152,9 @@ def main():
     time.sleep(3)
     m = memory(service.pid)
     figures["pss-start"] = m["Pss"]
-    print(f"  idle after start: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS")
+    figures["private-start"] = m["Private"]
+    print(f"  idle after start: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS, "
+          f"{m['Private']:.1f} MB private")
 
     for accounts in (100, 1000, 5000):
         if not load_roles(bus, sys.argv[2], sys.argv[3], accounts):
@@ -140,8 +164,10 @@ def main():
         time.sleep(3)
         m = memory(service.pid)
         figures[f"pss-{accounts}"] = m["Pss"]
+        figures[f"private-{accounts}"] = m["Private"]
         print(f"  idle with {accounts} accounts × 3 roles cached: {m['Rss']:.1f} MB RSS, "
-              f"{m['Pss']:.1f} MB PSS")
+              f"{m['Pss']:.1f} MB PSS, {m['Private']:.1f} MB private")
+    print(f"  where it goes: {where_memory_goes(service.pid)}")
 
     before = switches(service.pid)
     time.sleep(60)
