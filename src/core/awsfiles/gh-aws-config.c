@@ -271,6 +271,45 @@ gh_aws_config_profile_header (const char *name)
   return g_strconcat ("profile ", quoted, NULL);
 }
 
+/* shlex's word breaks */
+static gboolean
+is_word_break (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Without quotes or backslashes, shlex words are the text split at its word breaks: the
+ * header of nearly every section, read without building a word list. */
+static gboolean
+parse_plain_header (const char  *header,
+                    char       **kind,
+                    char       **name)
+{
+  const char *kind_end;
+  const char *name_start;
+  const char *name_end;
+
+  while (is_word_break (*header))
+    header++;
+  for (kind_end = header; *kind_end != '\0' && !is_word_break (*kind_end); kind_end++)
+    ;
+  for (name_start = kind_end; is_word_break (*name_start); name_start++)
+    ;
+  for (name_end = name_start; *name_end != '\0' && !is_word_break (*name_end); name_end++)
+    ;
+  if (kind_end == header || name_end == name_start)
+    return FALSE;
+  for (const char *p = name_end; *p != '\0'; p++)
+    if (!is_word_break (*p))
+      return FALSE;
+
+  if (kind != NULL)
+    *kind = g_strndup (header, kind_end - header);
+  if (name != NULL)
+    *name = g_strndup (name_start, name_end - name_start);
+  return TRUE;
+}
+
 gboolean
 gh_aws_config_parse_header (const char  *header,
                             char       **kind,
@@ -279,6 +318,9 @@ gh_aws_config_parse_header (const char  *header,
   g_auto(GStrv) tokens = NULL;
 
   g_return_val_if_fail (header != NULL, FALSE);
+
+  if (strpbrk (header, "'\"\\") == NULL)
+    return parse_plain_header (header, kind, name);
 
   tokens = gh_shell_split (header);
   if (tokens == NULL || g_strv_length (tokens) != 2)
@@ -464,7 +506,7 @@ load_ini (const char  *path,
       return NULL;
     }
 
-  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
+  if (!gh_ini_load_take_data (ini, g_steal_pointer (&contents), length, &local_error))
     {
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
                    _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
@@ -484,8 +526,26 @@ gh_aws_config_load (const char  *path,
   return load_ini (path, path, TRUE, error);
 }
 
-static GPtrArray *
-list_from_ini (GhIni *ini)
+/* Whether @header's first shlex word is @word, unquoted: a quick test that is never wrong when
+ * it says yes */
+static gboolean
+starts_with_word (const char *header,
+                  const char *word)
+{
+  gsize length = strlen (word);
+
+  while (is_word_break (*header))
+    header++;
+  return strncmp (header, word, length) == 0 && is_word_break (header[length]);
+}
+
+/**
+ * gh_aws_config_list_sessions_in:
+ *
+ * gh_aws_config_list_sessions() for a document already read.
+ */
+GPtrArray *
+gh_aws_config_list_sessions_in (GhIni *ini)
 {
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (
     (GDestroyNotify) gh_sso_session_config_free);
@@ -496,6 +556,16 @@ list_from_ini (GhIni *ini)
       g_autofree char *kind = NULL;
       g_autofree char *name = NULL;
       gboolean legacy;
+
+      /* Most sections are profiles without sso_start_url: skipped before their header is
+       * split into words */
+      if (starts_with_word (sections[i], "profile"))
+        {
+          g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
+
+          if (start_url == NULL)
+            continue;
+        }
 
       if (g_str_equal (sections[i], "default"))
         {
@@ -510,9 +580,11 @@ list_from_ini (GhIni *ini)
       else if (g_str_equal (kind, "profile"))
         {
           g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
-          g_autofree char *sso_session = gh_ini_get_value (ini, sections[i], "sso_session");
+          g_autofree char *sso_session = NULL;
 
-          if (start_url == NULL || sso_session != NULL)
+          /* Most profiles have no sso_start_url: one lookup, not two */
+          if (start_url == NULL ||
+              (sso_session = gh_ini_get_value (ini, sections[i], "sso_session")) != NULL)
             continue;
           legacy = TRUE;
         }
@@ -556,7 +628,7 @@ gh_aws_config_list_sessions (const char  *path,
   if (ini == NULL)
     return NULL;
 
-  return list_from_ini (ini);
+  return gh_aws_config_list_sessions_in (ini);
 }
 
 /* An sso-session wins over a legacy profile of the same name. */
@@ -601,7 +673,7 @@ gh_aws_config_find_session (const char  *path,
   return NULL;
 }
 
-/* As list_from_ini() reads the file: the last `[sso-session NAME]` (botocore keeps the later
+/* As gh_aws_config_list_sessions_in() reads the file: the last `[sso-session NAME]` (botocore keeps the later
  * of `[sso-session a]` and `[sso-session 'a']`), which wins over a legacy profile. */
 char *
 gh_aws_config_find_session_section (GhIni      *ini,
@@ -1283,9 +1355,7 @@ gh_aws_config_find_profile (const char  *path,
                             const char  *name,
                             GError     **error)
 {
-  g_autoptr(GhProfileConfig) profile = NULL;
   g_autoptr(GhIni) ini = NULL;
-  g_autofree char *header = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -1293,6 +1363,23 @@ gh_aws_config_find_profile (const char  *path,
   ini = load_ini (path, path, TRUE, error);
   if (ini == NULL)
     return NULL;
+
+  return gh_aws_config_find_profile_in (ini, path, name, error);
+}
+
+/* gh_aws_config_find_profile() in a document already read from @path */
+GhProfileConfig *
+gh_aws_config_find_profile_in (GhIni       *ini,
+                               const char  *path,
+                               const char  *name,
+                               GError     **error)
+{
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autofree char *header = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (ini), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
 
   header = find_profile_header (ini, name);
   if (header == NULL)
@@ -1315,14 +1402,23 @@ gh_aws_config_long_term_profiles (const char  *path,
                                   GError     **error)
 {
   g_autoptr(GhIni) ini = NULL;
-  g_autoptr(GPtrArray) profiles = NULL;
-  g_auto(GStrv) sections = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   ini = load_ini (path, path, TRUE, error);
   if (ini == NULL)
     return NULL;
+
+  return gh_aws_config_long_term_profiles_in (ini);
+}
+
+GStrv
+gh_aws_config_long_term_profiles_in (GhIni *ini)
+{
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_auto(GStrv) sections = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (ini), NULL);
 
   profiles = g_ptr_array_new_with_free_func (g_free);
   sections = gh_ini_get_sections (ini);

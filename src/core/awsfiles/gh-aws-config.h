@@ -48,6 +48,8 @@ gboolean            gh_aws_config_value_is_true      (const char  *value);
 /* Reading a missing file yields an empty list, not an error. */
 GPtrArray          *gh_aws_config_list_sessions      (const char  *path,
                                                       GError     **error);
+/* The same for a document already read (gh_aws_config_load()). */
+GPtrArray          *gh_aws_config_list_sessions_in   (GhIni       *ini);
 GhSsoSessionConfig *gh_aws_config_find_session       (const char  *path,
                                                       const char  *name,
                                                       GError     **error);
@@ -156,9 +158,16 @@ GhProfileConfig *gh_aws_config_find_profile    (const char  *path,
                                                 const char  *name,
                                                 GError     **error);
 
+/* The same in a document already read from @path (gh_aws_config_load()) */
+GhProfileConfig *gh_aws_config_find_profile_in (GhIni       *ini,
+                                                const char  *path,
+                                                const char  *name,
+                                                GError     **error);
+
 /* Profiles of the config file that hold long-term access keys (aws_access_key_id starting
  * with AKIA), by profile name. A missing file has none. */
 GStrv            gh_aws_config_long_term_profiles (const char  *path,
                                                    GError     **error);
+GStrv            gh_aws_config_long_term_profiles_in (GhIni   *ini);
 
 G_END_DECLS

@@ -1274,11 +1274,12 @@ portal_logout_cb (GObject      *object,
   logout_finish_local (user_data);
 }
 
-/* Role credentials cached for the console and credential_process go with the sign-in. */
+/* Role credentials cached for the console and credential_process go with the sign-in; first,
+ * as clearing them drops their fast copies even when the keyring then fails (locked). */
 static const GhSecretKind logout_kinds[] = {
+  GH_SECRET_ROLE_CREDENTIALS,
   GH_SECRET_REFRESH_TOKEN,
   GH_SECRET_REGISTRATION,
-  GH_SECRET_ROLE_CREDENTIALS,
 };
 
 static void

@@ -27,6 +27,7 @@ typedef struct
   char     *url;              /* from ::url-ready or ::launch-failed */
   gboolean  handle_launch;    /* ::launch-failed returns this */
   guint     history_records;  /* records in the history when ::url-ready was emitted */
+  gboolean  named_at_url;     /* whether the account name was looked up by ::url-ready */
   GError   *history_error;    /* from ::history-failed */
 } Open;
 
@@ -54,6 +55,7 @@ url_ready_cb (GhConsoleRequest *request,
   g_assert_null (open->url);
   open->url = g_strdup (url);
   open->history_records = history_length ();
+  open->named_at_url = gh_console_request_get_account_name (request) != NULL;
 }
 
 static gboolean
@@ -200,8 +202,8 @@ test_federation (GhTestFixture *fixture)
   open_clear (&open);
 }
 
-/* print-url: the URL goes to ::url-ready, no browser opens, and the history is written only
- * after the URL is out. */
+/* print-url: the URL goes to ::url-ready, no browser opens, and the bookkeeping (the account
+ * name from the role cache, the history) comes only after the URL is out. */
 static void
 test_print_url (GhTestFixture *fixture)
 {
@@ -224,6 +226,8 @@ test_print_url (GhTestFixture *fixture)
   g_assert_cmpuint (console_logins (fixture), ==, 0);
   g_assert_cmpuint (open.history_records, ==, 0);
   g_assert_cmpuint (history_length (), ==, 1);
+  g_assert_false (open.named_at_url);
+  g_assert_nonnull (gh_console_request_get_account_name (request));
   open_clear (&open);
 }
 
