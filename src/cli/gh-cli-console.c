@@ -95,8 +95,9 @@ fill_request (GhConsoleRequest     *request,
   /* Left out, the preference decides. */
   if (options->logout_first)
     gh_console_request_set_logout_first (request, TRUE);
-  gh_console_request_set_mode (request, g_strcmp0 (options->mode, "portal") == 0
-                                        ? GH_CONSOLE_MODE_PORTAL : GH_CONSOLE_MODE_FEDERATION);
+  if (options->mode != NULL)
+    gh_console_request_set_mode (request, g_str_equal (options->mode, "portal")
+                                          ? GH_CONSOLE_MODE_PORTAL : GH_CONSOLE_MODE_FEDERATION);
   gh_console_request_set_print_url (request, options->print_url);
   gh_console_request_set_refresh_credentials (request, options->refresh);
 }
@@ -154,13 +155,13 @@ report_console_error (GhSession    *session,
 
 static void
 report_opened (GhConsoleRequest  *request,
-               const GhCliTarget *target,
-               gboolean           portal)
+               const GhCliTarget *target)
 {
   const char *account_name = gh_console_request_get_account_name (request);
   const char *account = account_name ? account_name : target->account_id;
 
-  if (portal)
+  /* The preference decides when --mode was left out */
+  if (gh_console_request_get_mode (request) == GH_CONSOLE_MODE_PORTAL)
     {
       g_print (_("Opened the access portal's console link for %s in %s\n"), target->role,
                account);
@@ -208,8 +209,8 @@ gh_cli_cmd_console (int    argc,
       N_("Print the sign-in URL (it holds live credentials for 15 minutes) instead of opening it"),
       NULL },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &options.mode,
-      N_("federation (default) or portal (the access portal's shortcut; needs the browser "
-         "signed in to the portal)"), N_("MODE") },
+      N_("federation or portal (the access portal's shortcut; needs the browser signed in "
+         "to the portal); default: the console-mode preference, federation"), N_("MODE") },
     { "container", 0, 0, G_OPTION_ARG_STRING, &options.container,
       N_("Open in this Firefox container (default name: ACCOUNT/ROLE with --container=)"),
       N_("NAME") },
@@ -261,6 +262,6 @@ gh_cli_cmd_console (int    argc,
     return report_console_error (session, error);
 
   if (!options.print_url)
-    report_opened (request, &target, g_strcmp0 (options.mode, "portal") == 0);
+    report_opened (request, &target);
   return GH_EXIT_OK;
 }

@@ -631,6 +631,8 @@ gh_cli_cmd_sync (int    argc,
     return gh_cli_report_error (error);
   if (!load_favorites (favorites_only, &favorites, &error))
     return gh_cli_report_error (error);
+  /* Each sync reads the file again under its lock */
+  gh_cli_forget_config ();
 
   command = gh_profile_sync_default_command ();
   gh_cli_waiter_init (&waiter);

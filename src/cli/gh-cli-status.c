@@ -123,12 +123,18 @@ static void
 warn_about_long_term_keys (void)
 {
   g_autofree char *credentials = gh_credentials_file_default_path ();
-  g_autofree char *config = gh_aws_config_default_path ();
   g_auto(GStrv) in_credentials = gh_credentials_file_long_term_profiles (credentials, NULL);
-  g_auto(GStrv) in_config = gh_aws_config_long_term_profiles (config, NULL);
+  g_auto(GStrv) in_config = NULL;
+  const char *config = NULL;
+  GhIni *ini;
+
+  /* The document the sign-ins were read from: not a second read of a large file */
+  if ((ini = gh_cli_read_config (&config, NULL)) != NULL)
+    in_config = gh_aws_config_long_term_profiles_in (ini);
 
   warn_about_long_term_keys_in (credentials, in_credentials);
-  warn_about_long_term_keys_in (config, in_config);
+  if (config != NULL)
+    warn_about_long_term_keys_in (config, in_config);
 }
 
 static void

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
@@ -179,15 +181,78 @@ gh_cli_print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
+/* The AWS config file */
+
+/* A command reads the file once however many of the helpers below it uses: with thousands of
+ * profiles, reading it was most of a `credential_process` call's time. The copy is checked
+ * against the file on every use (device, inode, size, change time), so a command that wrote
+ * the file reads what it wrote. */
+static struct
+{
+  GhIni       *ini;
+  char        *path;
+  struct stat  stat;
+  gboolean     exists;
+} config_copy;
+
+static gboolean
+same_file (const struct stat *a,
+           const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+         a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec &&
+         a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+GhIni *
+gh_cli_read_config (const char **path,
+                    GError     **error)
+{
+  g_autofree char *current = gh_aws_config_default_path ();
+  struct stat now;
+  gboolean exists = stat (current, &now) == 0;
+  GhIni *ini;
+
+  if (config_copy.ini != NULL && g_str_equal (config_copy.path, current) &&
+      config_copy.exists == exists && (!exists || same_file (&config_copy.stat, &now)))
+    goto done;
+
+  if ((ini = gh_aws_config_load (current, error)) == NULL)
+    return NULL;
+  g_clear_object (&config_copy.ini);
+  g_free (config_copy.path);
+  config_copy.ini = ini;
+  config_copy.path = g_steal_pointer (&current);
+  config_copy.stat = now;
+  config_copy.exists = exists;
+
+done:
+  if (path != NULL)
+    *path = config_copy.path;
+  return config_copy.ini;
+}
+
+void
+gh_cli_forget_config (void)
+{
+  g_clear_object (&config_copy.ini);
+  g_clear_pointer (&config_copy.path, g_free);
+  config_copy.exists = FALSE;
+}
+
 /* Sign-ins */
 
 GhSessionManager *
 gh_cli_load_sessions (GError **error)
 {
-  g_autoptr(GhSessionManager) manager = gh_session_manager_new (NULL);
+  g_autoptr(GhSessionManager) manager = NULL;
+  const char *path;
+  GhIni *ini;
 
-  if (!gh_session_manager_reload (manager, error))
+  if ((ini = gh_cli_read_config (&path, error)) == NULL)
     return NULL;
+  manager = gh_session_manager_new (path);
+  gh_session_manager_reload_from (manager, ini);
   return g_steal_pointer (&manager);
 }
 
@@ -318,8 +383,9 @@ gh_cli_resolve_target (const char   *profile,
                        GhCliTarget  *target,
                        GError      **error)
 {
-  g_autofree char *path = NULL;
   g_autoptr(GhProfileConfig) config = NULL;
+  const char *path;
+  GhIni *ini;
 
   if (profile == NULL)
     {
@@ -337,8 +403,8 @@ gh_cli_resolve_target (const char   *profile,
       return TRUE;
     }
 
-  path = gh_aws_config_default_path ();
-  if ((config = gh_aws_config_find_profile (path, profile, error)) == NULL)
+  if ((ini = gh_cli_read_config (&path, error)) == NULL ||
+      (config = gh_aws_config_find_profile_in (ini, path, profile, error)) == NULL)
     return FALSE;
 
   /* Legacy profiles are their own sign-in, named after the profile. */
@@ -354,13 +420,13 @@ gh_cli_resolve_target (const char   *profile,
 static char *
 profile_region (const char *profile)
 {
-  g_autofree char *path = NULL;
   g_autoptr(GhProfileConfig) config = NULL;
+  const char *path;
+  GhIni *ini;
 
-  if (profile == NULL)
+  if (profile == NULL || (ini = gh_cli_read_config (&path, NULL)) == NULL)
     return NULL;
-  path = gh_aws_config_default_path ();
-  config = gh_aws_config_find_profile (path, profile, NULL);
+  config = gh_aws_config_find_profile_in (ini, path, profile, NULL);
   return config != NULL ? g_strdup (config->region) : NULL;
 }
 

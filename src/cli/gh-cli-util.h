@@ -38,6 +38,14 @@ int               gh_cli_usage_error    (const char     *message);
 char             *gh_cli_format_time    (gint64          unix_seconds);
 void              gh_cli_print_json     (JsonBuilder    *builder);
 
+/* The AWS config file (AWS_CONFIG_FILE, else ~/.aws/config) as this process last read it,
+ * read again only when the file changed; @path (may be NULL) gets its path. Both are owned
+ * here: valid until the next call. */
+GhIni            *gh_cli_read_config    (const char    **path,
+                                         GError        **error);
+/* Drops the copy gh_cli_read_config() keeps, before a step that reads the file on its own
+ * (sync, under its lock): two copies of a large file need not be in memory at once. */
+void              gh_cli_forget_config  (void);
 /* The sign-ins of the AWS config file, read once. */
 GhSessionManager *gh_cli_load_sessions  (GError        **error);
 /* The sign-in a command names (NULL: the only one), with the errors a person can act on. */

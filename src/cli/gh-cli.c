@@ -12,6 +12,7 @@
 #include "gh-cli.h"
 #include "gh-cli-private.h"
 #include "gh-cli-util.h"
+#include "gh-http.h"
 
 typedef int (*GhCliCommandFunc) (int    argc,
                                  char **argv);
@@ -132,6 +133,10 @@ gh_cli_is_tray_service_option (const char *arg)
   return g_strv_contains (options, arg);
 }
 
+/* A command reaches AWS through the proxies the AWS CLI would use, those of its environment,
+ * not the desktop's: GIO's resolver loads its proxy modules (libproxy, the GNOME settings) on
+ * the first connection, a third of `console --print-url`'s own time, and a terminal's tools
+ * follow its environment. The tray service keeps the desktop's settings. */
 int
 gh_cli_run (int    argc,
             char **argv)
@@ -153,6 +158,7 @@ gh_cli_run (int    argc,
     }
 
   g_set_prgname ("gatehouse");
+  gh_http_use_environment_proxies (TRUE);
 
   if (g_str_equal (argv[1], "__complete"))
     return gh_cli_cmd_complete (argc - 1, argv + 1);

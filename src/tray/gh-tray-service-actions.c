@@ -661,37 +661,74 @@ _gh_tray_service_refresh_roles (GhTrayService *self,
   gh_discovery_run_async (discovery, self->cancellable, roles_listed_cb, data);
 }
 
-/* The window's pages ("" main, "roles", "preferences"). The one hook for the window process:
- * until it exists, a notification says what to use instead, one per page, replaced rather than
- * stacked when asked again. */
-void
-_gh_tray_service_present_window (GhTrayService *self,
-                                 const char    *page)
+/* The window */
+
+static void
+window_exited_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  if (g_strcmp0 (page, GH_TRAY_MENU_PAGE_ROLES) == 0)
-    _gh_tray_service_notify (self, "window/roles", _("Open the AWS console from a terminal"),
-                             _("List your roles with “gatehouse roles”, then open one with "
-                               "“gatehouse console --profile P” or “gatehouse console --account "
-                               "ID --role R”. Favourite and recent roles are in the tray menu."));
-  else if (g_strcmp0 (page, GH_TRAY_MENU_PAGE_PREFERENCES) == 0)
-    _gh_tray_service_notify (self, "window/preferences", _("Change preferences from a terminal"),
-                             _("Pin roles to the tray menu with “gatehouse favorite add "
-                               "--account ID --role R” (or --profile P). Other settings: "
-                               "“gsettings list-recursively io.github.gatehouse.Gatehouse” shows "
-                               "them, “gsettings set io.github.gatehouse.Gatehouse "
-                               "notify-lead-times '[15, 5]'” changes one."));
-  else
-    _gh_tray_service_notify (self, "window", _("Gatehouse runs in the tray"),
-                             _("Use the tray menu, or the gatehouse command in a terminal."));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (object), result, &error))
+    g_debug ("The window process ended: %s", error->message);
 }
 
-/* Until the window exists, the roles page's notification: it names the commands that find a
- * role from a terminal. The window will open its roles page with `terms` in the search field. */
+/* The window process: GATEHOUSE_WINDOW names another one (tests, uninstalled runs). */
+static const char *
+window_program (void)
+{
+  const char *program = g_getenv ("GATEHOUSE_WINDOW");
+
+  return program != NULL && *program != '\0' ? program : LIBEXECDIR "/gatehouse-window";
+}
+
+/* The window's pages ("" main, "roles", "preferences"), and search terms for the role picker
+ * (may be NULL). gatehouse-window is a unique application of its own: started again, it hands
+ * the page to the running one and exits, so this always spawns, and the tray never links GTK.
+ * The window exits when it is closed. */
+void
+_gh_tray_service_present_window (GhTrayService *self,
+                                 const char    *page,
+                                 const char    *terms)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (char *) window_program ());
+  if (page != NULL && *page != '\0')
+    {
+      g_ptr_array_add (argv, "--page");
+      g_ptr_array_add (argv, (char *) page);
+    }
+  if (terms != NULL)
+    {
+      g_ptr_array_add (argv, "--search");
+      g_ptr_array_add (argv, (char *) terms);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE,
+                               &error);
+  if (process == NULL)
+    {
+      g_autofree char *body = g_strdup_printf (_("Could not start %s: %s. Use the tray menu, or "
+                                                 "the gatehouse command in a terminal."),
+                                               window_program (), error->message);
+
+      _gh_tray_service_notify (self, "window", _("Could not open the Gatehouse window"), body);
+      return;
+    }
+  g_subprocess_wait_check_async (process, NULL, window_exited_cb, NULL);
+}
+
+/* The window's roles page with `terms` in the search field. */
 void
 _gh_tray_service_present_roles_search (GhTrayService *self,
                                        const char    *terms)
 {
-  _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_ROLES);
+  _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_ROLES, terms);
 }
 
 /* Actions */
@@ -700,7 +737,19 @@ static GhSession *
 lookup_session (GhTrayService *self,
                 GVariant      *parameter)
 {
-  return gh_session_manager_lookup (self->sessions, g_variant_get_string (parameter, NULL));
+  const char *name = g_variant_get_string (parameter, NULL);
+  GhSession *session = gh_session_manager_lookup (self->sessions, name);
+  g_autoptr(GError) error = NULL;
+
+  /* A sign-in added a moment ago (the window's "Add sign-in…", which then asks to sign in)
+   * is in the file before the file monitor's coalesced reload has read it. */
+  if (session == NULL)
+    {
+      if (!gh_session_manager_reload (self->sessions, &error))
+        g_debug ("Cannot read the sign-ins again: %s", error->message);
+      session = gh_session_manager_lookup (self->sessions, name);
+    }
+  return session;
 }
 
 static void
@@ -783,7 +832,7 @@ show_window_activated (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
 {
-  _gh_tray_service_present_window (user_data, g_variant_get_string (parameter, NULL));
+  _gh_tray_service_present_window (user_data, g_variant_get_string (parameter, NULL), NULL);
 }
 
 static void

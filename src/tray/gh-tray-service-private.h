@@ -95,8 +95,11 @@ void        _gh_tray_service_open_console_in_container (GhTrayService *self,
 void        _gh_tray_service_refresh_roles     (GhTrayService *self,
                                                 GhSession     *session,
                                                 gboolean       sync_after);
+/* Starts gatehouse-window on `page` (GH_TRAY_MENU_PAGE_*), searching for `terms` (may be
+ * NULL). */
 void        _gh_tray_service_present_window    (GhTrayService *self,
-                                                const char    *page);
+                                                const char    *page,
+                                                const char    *terms);
 /* The roles page searching for `terms` (the desktop's search handing over: LaunchSearch, the
  * "show-roles-search" action). */
 void        _gh_tray_service_present_roles_search (GhTrayService *self,

@@ -680,7 +680,7 @@ item_activate_cb (GhTrayService    *self,
                           gh_session_get_status (session) == GH_SESSION_EXPIRED))
     _gh_tray_service_start_login (self, session);
   else
-    _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_MAIN);
+    _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_MAIN, NULL);
 }
 
 static void
@@ -889,7 +889,7 @@ gh_tray_service_activate (GApplication *application)
       self->background = FALSE;
       return;
     }
-  _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_MAIN);
+  _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_MAIN, NULL);
 }
 
 static void

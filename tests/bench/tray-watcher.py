@@ -1,14 +1,18 @@
 #!/usr/bin/python3
 """Measure the tray service: start → item registered, memory, idle wake-ups.
 
-Usage: tray-watcher.py GATEHOUSE_BINARY SIMULATOR_URL SESSION
+Usage: tray-watcher.py GATEHOUSE_BINARY SIMULATOR_URL SESSION [FIGURES-FILE]
 Owns org.kde.StatusNotifierWatcher on the session bus (as a panel would), starts
-`gatehouse --background`, measures memory after start, then lets the simulator grow to
-1000 accounts × 3 roles, asks the service to refresh SESSION's roles (the `refresh-roles`
-action, as the window would) and measures again once the 3000 roles are in. Needs
+`gatehouse --background`, measures memory after start, then for 100, 1000 and 5000
+accounts × 3 roles lets the simulator grow, asks the service to refresh SESSION's roles
+(the `refresh-roles` action, as the window would) and measures again once they are cached;
+then counts its wake-ups in an idle minute. FIGURES-FILE gets the figures as "KEY VALUE"
+lines (pss-start, pss-100, pss-1000, pss-5000 and the same for private, in MB; wakeups per
+minute). Needs
 python3-dbus and python3-gi (Debian).
 """
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -37,13 +41,34 @@ class Watcher(dbus.service.Object):
 
 
 def memory(pid):
-    figures = {}
+    """RSS, PSS and the private memory (USS: what the process alone costs), in MB. PSS adds
+    a share of every library page other processes map too, so it moves with what else runs."""
+    figures = {"Private": 0.0}
     with open(f"/proc/{pid}/smaps_rollup") as f:
         for line in f:
             key, _, rest = line.partition(":")
             if key in ("Rss", "Pss"):
                 figures[key] = int(rest.split()[0]) / 1024
+            elif key in ("Private_Clean", "Private_Dirty"):
+                figures["Private"] += int(rest.split()[0]) / 1024
     return figures
+
+
+def where_memory_goes(pid, most=6):
+    """The mappings with the most PSS, summed per file ([heap], [anon] for the rest)"""
+    totals = {}
+    name = None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 5 and "-" in fields[0] and ":" not in fields[0]:
+                name = os.path.basename(fields[5]) if len(fields) > 5 else "[anon]"
+            elif fields and fields[0] in ("Pss:", "Private_Clean:", "Private_Dirty:"):
+                entry = totals.setdefault(name, [0, 0])
+                entry[0 if fields[0] == "Pss:" else 1] += int(fields[1])
+    ranked = sorted(totals.items(), key=lambda item: -item[1][0])[:most]
+    return ", ".join(f"{n} {pss / 1024:.1f} MB PSS ({private / 1024:.1f} private)"
+                     for n, (pss, private) in ranked)
 
 
 def switches(pid):
@@ -55,23 +80,32 @@ def switches(pid):
     return total
 
 
-def load_roles(bus, sim_url, session):
+def load_roles(bus, sim_url, session, accounts):
     """Grows the simulator and has the service fetch SESSION's roles; True once cached."""
     cache = os.path.join(os.environ["XDG_CACHE_HOME"], "gatehouse",
                          f"roles-{hashlib.sha1(session.encode()).hexdigest()}.json")
     before = os.stat(cache).st_mtime_ns if os.path.exists(cache) else 0
     urllib.request.urlopen(urllib.request.Request(
-        f"{sim_url}/_sim/set?accounts=1000&roles-per-account=3", method="POST")).read()
+        f"{sim_url}/_sim/set?accounts={accounts}&roles-per-account=3", method="POST")).read()
     service = bus.get_object("io.github.gatehouse.Gatehouse", "/io/github/gatehouse/Gatehouse")
     service.Activate("refresh-roles", [dbus.String(session, variant_level=1)], {},
                      dbus_interface="org.gtk.Actions")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
+        # The cache file is replaced by a rename once the whole listing is in
         if os.path.exists(cache) and os.stat(cache).st_mtime_ns != before \
-                and os.path.getsize(cache) > 100000:
+                and cached_accounts(cache) >= accounts:
             return True
         time.sleep(0.2)
     return False
+
+
+def cached_accounts(cache):
+    try:
+        with open(cache, encoding="utf-8") as f:
+            return len(json.load(f).get("accounts", []))
+    except (OSError, ValueError, AttributeError):
+        return 0
 
 
 def browser_lines(log):
@@ -114,22 +148,37 @@ def main():
         return 1
     print(f"  start → item registered: {(watcher.registered_at - started) * 1000:.0f} ms")
 
+    figures = {}
     time.sleep(3)
     m = memory(service.pid)
-    print(f"  idle after start: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS")
+    figures["pss-start"] = m["Pss"]
+    figures["private-start"] = m["Private"]
+    print(f"  idle after start: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS, "
+          f"{m['Private']:.1f} MB private")
 
-    if not load_roles(bus, sys.argv[2], sys.argv[3]):
-        print("  the role refresh did not finish within 120 s")
-        service.terminate()
-        return 1
-    time.sleep(3)
-    m = memory(service.pid)
-    print(f"  idle with 3000 roles loaded: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS")
+    for accounts in (100, 1000, 5000):
+        if not load_roles(bus, sys.argv[2], sys.argv[3], accounts):
+            print(f"  the role refresh of {accounts} accounts did not finish within 120 s")
+            service.terminate()
+            return 1
+        time.sleep(3)
+        m = memory(service.pid)
+        figures[f"pss-{accounts}"] = m["Pss"]
+        figures[f"private-{accounts}"] = m["Private"]
+        print(f"  idle with {accounts} accounts × 3 roles cached: {m['Rss']:.1f} MB RSS, "
+              f"{m['Pss']:.1f} MB PSS, {m['Private']:.1f} MB private")
+    print(f"  where it goes: {where_memory_goes(service.pid)}")
 
     before = switches(service.pid)
     time.sleep(60)
     after = switches(service.pid)
+    figures["wakeups"] = after - before
     print(f"  wake-ups while idle: {after - before} per minute (context switches)")
+
+    if len(sys.argv) > 4:
+        with open(sys.argv[4], "w", encoding="utf-8") as f:
+            for key, value in figures.items():
+                f.write(f"{key} {value:.1f}\n" if isinstance(value, float) else f"{key} {value}\n")
 
     log = os.environ.get("GH_TEST_BROWSER_LOG")
     if log:

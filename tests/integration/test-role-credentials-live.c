@@ -6,15 +6,23 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <libsecret/secret.h>
 
 #include "gh-error.h"
+#include "gh-kernel-keyring.h"
 #include "gh-role.h"
 #include "gh-role-credentials.h"
+#include "gh-secret-store-private.h"
 #include "gh-secret-store.h"
 #include "gh-session.h"
 #include "gh-test-env.h"
 #include "gh-test-keyring.h"
+#include "gh-test-seccomp.h"
 #include "gh-token-cache.h"
 
 #define ACCOUNT "100000000001"
@@ -46,6 +54,24 @@ count (GhTestFixture *fixture,
        const char    *operation)
 {
   return gh_simulator_get_request_count (fixture->sim, operation);
+}
+
+/* Asks @session for @first's role again: the same credentials, and still the one
+ * GetRoleCredentials call that got @first */
+static GhRoleCredentials *
+assert_reused (GhTestFixture           *fixture,
+               GhSession               *session,
+               const char              *role_name,
+               const GhRoleCredentials *first)
+{
+  GhRoleCredentials *again = assert_get (session, first->account_id, role_name, FALSE);
+
+  g_assert_cmpuint (count (fixture, OP), ==, 1);
+  g_assert_cmpstr (again->access_key_id, ==, first->access_key_id);
+  g_assert_cmpstr (again->secret_access_key, ==, first->secret_access_key);
+  g_assert_cmpstr (again->session_token, ==, first->session_token);
+  g_assert_cmpint (again->expiration, ==, first->expiration);
+  return again;
 }
 
 static guint
@@ -99,6 +125,66 @@ assert_keyring_item (const char *name,
   g_list_free_full (items, g_object_unref);
 }
 
+/* The fast copy of a role's credentials in the kernel keyring (gh-secret-store.c), read
+ * with gh-kernel-keyring.c: "START_URL\nJSON", or NULL when there is none. */
+static char *
+fast_copy (const char *name,
+           const char *account_id,
+           const char *role_name)
+{
+  g_autofree char *ring = gh_secret_store_fast_ring_name (name);
+  g_autofree char *key = g_strdup_printf ("%s/%s", account_id, role_name);
+
+  g_assert_nonnull (ring);
+  return gh_kernel_keyring_lookup (ring, key);
+}
+
+static void
+assert_no_fast_copy (const char *name,
+                     const char *account_id,
+                     const char *role_name)
+{
+  g_autofree char *copy = fast_copy (name, account_id, role_name);
+
+  g_assert_null (copy);
+}
+
+/* Whether the kernel lets this process use keyctl (not under a seccomp filter that refuses
+ * it); probed by hand, not through the code under test. */
+static gboolean
+kernel_keyring_available (void)
+{
+  return syscall (SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_USER_KEYRING, 0) >= 0;
+}
+
+/* The copy is there before a test checks that something drops it */
+static void
+assert_fast_copy_if_available (const char *name,
+                               const char *account_id,
+                               const char *role_name)
+{
+  g_autofree char *copy = NULL;
+
+  if (!kernel_keyring_available ())
+    return;
+  copy = fast_copy (name, account_id, role_name);
+  g_assert_nonnull (copy);
+}
+
+/* Skips the test when the kernel keyring cannot be used here */
+static gboolean
+kernel_keyring_usable (void)
+{
+  if (!kernel_keyring_available ())
+    {
+      g_autofree char *why = g_strdup_printf ("no kernel keyring here: %s", g_strerror (errno));
+
+      g_test_skip (why);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Cases */
 
 static void
@@ -121,18 +207,104 @@ test_cached (GhTestFixture *fixture)
   g_assert_cmpint (first->expiration, <=, now_seconds () + 3600 + 1);
   assert_keyring_item (name, ACCOUNT, "ReadOnly");
 
-  second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
-  g_assert_cmpuint (count (fixture, OP), ==, 1);
-  g_assert_cmpstr (second->access_key_id, ==, first->access_key_id);
-  g_assert_cmpstr (second->secret_access_key, ==, first->secret_access_key);
-  g_assert_cmpstr (second->session_token, ==, first->session_token);
-  g_assert_cmpint (second->expiration, ==, first->expiration);
+  second = assert_reused (fixture, session, "ReadOnly", first);
 
   /* Another GhSession (another process, in real life) finds them too. */
   other = gh_test_load_session (name);
-  third = assert_get (other, ACCOUNT, "ReadOnly", FALSE);
-  g_assert_cmpuint (count (fixture, OP), ==, 1);
-  g_assert_cmpstr (third->access_key_id, ==, first->access_key_id);
+  third = assert_reused (fixture, other, "ReadOnly", first);
+}
+
+/* What the keyring took is copied into the kernel keyring, and a lookup finds the copy first:
+ * with the keyring locked (every Secret Service call would fail) the credentials are still
+ * handed out, without a new GetRoleCredentials call. */
+static void
+test_fast_copy (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-fast");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) first = NULL;
+  g_autoptr(GhRoleCredentials) second = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *prefix = NULL;
+  GhTestKeyring keyring = { 0, };
+
+  if (!kernel_keyring_usable ())
+    return;
+
+  gh_test_keyring_setup (&keyring, NULL);
+  gh_test_sign_in (fixture, name);
+  session = gh_test_load_session (name);
+  assert_no_fast_copy (name, ACCOUNT, "ReadOnly");
+
+  first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  assert_keyring_item (name, ACCOUNT, "ReadOnly");
+  copy = fast_copy (name, ACCOUNT, "ReadOnly");
+  g_assert_nonnull (copy);
+  prefix = g_strconcat (gh_session_get_start_url (session), "\n", NULL);
+  g_assert_true (g_str_has_prefix (copy, prefix));
+  gh_test_assert_contains (copy, first->access_key_id);
+  assert_no_fast_copy (name, ACCOUNT, "AdministratorAccess");
+
+  gh_test_keyring_lock (&keyring);
+  second = assert_reused (fixture, session, "ReadOnly", first);
+
+  gh_test_keyring_unlock (&keyring);
+  gh_test_keyring_teardown (&keyring, NULL);
+}
+
+/* A copy made through another start URL (the sign-in was redefined) is not used. */
+static void
+test_fast_copy_other_start_url (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-fast-url");
+  g_autofree char *ring = NULL;
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) first = NULL;
+  g_autoptr(GhRoleCredentials) second = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *moved = NULL;
+
+  if (!kernel_keyring_usable ())
+    return;
+
+  gh_test_sign_in (fixture, name);
+  session = gh_test_load_session (name);
+  first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  copy = fast_copy (name, ACCOUNT, "ReadOnly");
+  g_assert_nonnull (copy);
+
+  /* The same copy, filed under another start URL */
+  ring = gh_secret_store_fast_ring_name (name);
+  moved = g_strconcat ("https://elsewhere.awsapps.com/start", strchr (copy, '\n'), NULL);
+  g_assert_true (gh_kernel_keyring_store (ring, ACCOUNT "/ReadOnly", moved,
+                                          first->expiration));
+
+  /* The keyring's own item (for this start URL) is used instead */
+  second = assert_reused (fixture, session, "ReadOnly", first);
+}
+
+/* In a sandbox that refuses the kernel keyring (Flatpak's, Docker's), the keyring alone
+ * serves: cached credentials are still reused, and nothing fails. */
+static void
+test_no_kernel_keyring (GhTestFixture *fixture)
+{
+  g_autofree char *name = gh_test_unique_name ("rc-no-kernel-keyring");
+  g_autoptr(GhSession) session = NULL;
+  g_autoptr(GhRoleCredentials) first = NULL;
+  g_autoptr(GhRoleCredentials) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_test_sign_in (fixture, name);
+  session = gh_test_load_session (name);
+
+  gh_test_refuse_kernel_keyring ();
+  first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  assert_keyring_item (name, ACCOUNT, "ReadOnly");
+  second = assert_reused (fixture, session, "ReadOnly", first);
+
+  /* Dropping it still works */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "logout", name, NULL), ==, 0);
+  g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 0);
 }
 
 /* One cache entry per account and role. */
@@ -344,8 +516,10 @@ test_logout (GhTestFixture *fixture)
   gh_test_sign_in (fixture, name);
   session = gh_test_load_session (name);
   credentials = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  assert_fast_copy_if_available (name, ACCOUNT, "ReadOnly");
 
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "logout", name, NULL), ==, 0);
+  assert_no_fast_copy (name, ACCOUNT, "ReadOnly");
   urls = browser_url_count (fixture);
   assert_not_signed_in (fixture, session);
   g_assert_cmpuint (count (fixture, OP), ==, 1);
@@ -393,11 +567,15 @@ test_clear (GhTestFixture *fixture)
   a = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   b = assert_get (session, OTHER_ACCOUNT, "AdministratorAccess", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 2);
+  assert_fast_copy_if_available (name, ACCOUNT, "ReadOnly");
+  assert_fast_copy_if_available (name, OTHER_ACCOUNT, "AdministratorAccess");
 
   gh_secret_store_clear_async (name, GH_SECRET_ROLE_CREDENTIALS, NULL, clear_cb, &clear);
   gh_test_wait_until (keyring_call_done, &clear, 10000);
   g_assert_no_error (clear.error);
   g_assert_true (clear.ok);
+  assert_no_fast_copy (name, ACCOUNT, "ReadOnly");
+  assert_no_fast_copy (name, OTHER_ACCOUNT, "AdministratorAccess");
 
   a2 = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 3);
@@ -458,10 +636,14 @@ test_forget (GhTestFixture *fixture)
   g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 1);
 
   g_ptr_array_add (roles, gh_role_new (name, ACCOUNT, "Account 1", NULL, "ReadOnly"));
+  assert_fast_copy_if_available (name, ACCOUNT, "ReadOnly");
   assert_forget (roles);
   g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 0);
+  assert_no_fast_copy (name, ACCOUNT, "ReadOnly");
   assert_keyring_item (name, ACCOUNT, "AdministratorAccess");
   assert_keyring_item (name, OTHER_ACCOUNT, "ReadOnly");
+  assert_fast_copy_if_available (name, ACCOUNT, "AdministratorAccess");
+  assert_fast_copy_if_available (name, OTHER_ACCOUNT, "ReadOnly");
 
   /* Forgetting it again: no item is not an error. */
   assert_forget (roles);
@@ -498,6 +680,8 @@ test_roles_refresh_forgets (GhTestFixture *fixture)
   session = gh_test_load_session (name);
   kept = assert_get (session, ACCOUNT, "AdministratorAccess", FALSE);
   assert_keyring_item (name, ACCOUNT, "ReadOnly");
+  /* The CLI's copy, in the same kernel keyring as this process's */
+  assert_fast_copy_if_available (name, ACCOUNT, "ReadOnly");
   g_assert_cmpuint (count (fixture, OP), ==, 2);
 
   /* Roles are AdministratorAccess, ReadOnly, …: one per account leaves ReadOnly out. */
@@ -505,6 +689,7 @@ test_roles_refresh_forgets (GhTestFixture *fixture)
   g_assert_cmpint (gh_test_run_cli (fixture, NULL, &err, "roles", name, "--refresh", NULL),
                    ==, 0);
   gh_test_assert_contains (err, "you no longer have ReadOnly");
+  assert_no_fast_copy (name, ACCOUNT, "ReadOnly");
 
   g_assert_cmpuint (gh_test_keyring_count_role_credentials (name, ACCOUNT, "ReadOnly"), ==, 0);
   assert_keyring_item (name, ACCOUNT, "AdministratorAccess");
@@ -529,6 +714,8 @@ test_keyring_locked (GhTestFixture *fixture)
 
   gh_test_keyring_lock (&keyring);
   first = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
+  /* What the keyring did not take gets no fast copy either */
+  assert_no_fast_copy (name, ACCOUNT, "ReadOnly");
   second = assert_get (session, ACCOUNT, "ReadOnly", FALSE);
   g_assert_cmpuint (count (fixture, OP), ==, 2);
 
@@ -558,6 +745,9 @@ test_empty_input (GhTestFixture *fixture)
 
 static const GhTestCase cases[] = {
   { "/role-credentials-live/cached", test_cached },
+  { "/role-credentials-live/fast-copy", test_fast_copy },
+  { "/role-credentials-live/fast-copy-other-start-url", test_fast_copy_other_start_url },
+  { "/role-credentials-live/no-kernel-keyring", test_no_kernel_keyring },
   { "/role-credentials-live/per-role", test_per_role },
   { "/role-credentials-live/short-lifetime", test_short_lifetime },
   { "/role-credentials-live/force-refresh", test_force_refresh },

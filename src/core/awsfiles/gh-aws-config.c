@@ -203,9 +203,9 @@ gh_validate_start_url (const char  *url,
   return FALSE;
 }
 
-static gboolean
-validate_region (const char  *region,
-                 GError     **error)
+gboolean
+gh_validate_region (const char  *region,
+                    GError     **error)
 {
   if (region == NULL || region[0] == '\0')
     {
@@ -271,6 +271,45 @@ gh_aws_config_profile_header (const char *name)
   return g_strconcat ("profile ", quoted, NULL);
 }
 
+/* shlex's word breaks */
+static gboolean
+is_word_break (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Without quotes or backslashes, shlex words are the text split at its word breaks: the
+ * header of nearly every section, read without building a word list. */
+static gboolean
+parse_plain_header (const char  *header,
+                    char       **kind,
+                    char       **name)
+{
+  const char *kind_end;
+  const char *name_start;
+  const char *name_end;
+
+  while (is_word_break (*header))
+    header++;
+  for (kind_end = header; *kind_end != '\0' && !is_word_break (*kind_end); kind_end++)
+    ;
+  for (name_start = kind_end; is_word_break (*name_start); name_start++)
+    ;
+  for (name_end = name_start; *name_end != '\0' && !is_word_break (*name_end); name_end++)
+    ;
+  if (kind_end == header || name_end == name_start)
+    return FALSE;
+  for (const char *p = name_end; *p != '\0'; p++)
+    if (!is_word_break (*p))
+      return FALSE;
+
+  if (kind != NULL)
+    *kind = g_strndup (header, kind_end - header);
+  if (name != NULL)
+    *name = g_strndup (name_start, name_end - name_start);
+  return TRUE;
+}
+
 gboolean
 gh_aws_config_parse_header (const char  *header,
                             char       **kind,
@@ -279,6 +318,9 @@ gh_aws_config_parse_header (const char  *header,
   g_auto(GStrv) tokens = NULL;
 
   g_return_val_if_fail (header != NULL, FALSE);
+
+  if (strpbrk (header, "'\"\\") == NULL)
+    return parse_plain_header (header, kind, name);
 
   tokens = gh_shell_split (header);
   if (tokens == NULL || g_strv_length (tokens) != 2)
@@ -464,7 +506,7 @@ load_ini (const char  *path,
       return NULL;
     }
 
-  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
+  if (!gh_ini_load_take_data (ini, g_steal_pointer (&contents), length, &local_error))
     {
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
                    _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
@@ -484,8 +526,26 @@ gh_aws_config_load (const char  *path,
   return load_ini (path, path, TRUE, error);
 }
 
-static GPtrArray *
-list_from_ini (GhIni *ini)
+/* Whether @header's first shlex word is @word, unquoted: a quick test that is never wrong when
+ * it says yes */
+static gboolean
+starts_with_word (const char *header,
+                  const char *word)
+{
+  gsize length = strlen (word);
+
+  while (is_word_break (*header))
+    header++;
+  return strncmp (header, word, length) == 0 && is_word_break (header[length]);
+}
+
+/**
+ * gh_aws_config_list_sessions_in:
+ *
+ * gh_aws_config_list_sessions() for a document already read.
+ */
+GPtrArray *
+gh_aws_config_list_sessions_in (GhIni *ini)
 {
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (
     (GDestroyNotify) gh_sso_session_config_free);
@@ -496,6 +556,16 @@ list_from_ini (GhIni *ini)
       g_autofree char *kind = NULL;
       g_autofree char *name = NULL;
       gboolean legacy;
+
+      /* Most sections are profiles without sso_start_url: skipped before their header is
+       * split into words */
+      if (starts_with_word (sections[i], "profile"))
+        {
+          g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
+
+          if (start_url == NULL)
+            continue;
+        }
 
       if (g_str_equal (sections[i], "default"))
         {
@@ -510,9 +580,11 @@ list_from_ini (GhIni *ini)
       else if (g_str_equal (kind, "profile"))
         {
           g_autofree char *start_url = gh_ini_get_value (ini, sections[i], "sso_start_url");
-          g_autofree char *sso_session = gh_ini_get_value (ini, sections[i], "sso_session");
+          g_autofree char *sso_session = NULL;
 
-          if (start_url == NULL || sso_session != NULL)
+          /* Most profiles have no sso_start_url: one lookup, not two */
+          if (start_url == NULL ||
+              (sso_session = gh_ini_get_value (ini, sections[i], "sso_session")) != NULL)
             continue;
           legacy = TRUE;
         }
@@ -556,7 +628,7 @@ gh_aws_config_list_sessions (const char  *path,
   if (ini == NULL)
     return NULL;
 
-  return list_from_ini (ini);
+  return gh_aws_config_list_sessions_in (ini);
 }
 
 /* An sso-session wins over a legacy profile of the same name. */
@@ -601,7 +673,7 @@ gh_aws_config_find_session (const char  *path,
   return NULL;
 }
 
-/* As list_from_ini() reads the file: the last `[sso-session NAME]` (botocore keeps the later
+/* As gh_aws_config_list_sessions_in() reads the file: the last `[sso-session NAME]` (botocore keeps the later
  * of `[sso-session a]` and `[sso-session 'a']`), which wins over a legacy profile. */
 char *
 gh_aws_config_find_session_section (GhIni      *ini,
@@ -673,10 +745,11 @@ typedef gboolean (*EditFunc) (GhIni       *ini,
 
 /* Lock, re-read, edit, write atomically, unlock. */
 static gboolean
-edit_config (const char  *path,
-             EditFunc     edit,
-             gpointer     user_data,
-             GError     **error)
+edit_config (const char    *path,
+             EditFunc       edit,
+             gpointer       user_data,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *resolved = gh_file_resolve_symlinks (absolute);
@@ -686,7 +759,7 @@ edit_config (const char  *path,
   g_autofree char *data = NULL;
   gsize length = 0;
 
-  lock = gh_lock_acquire (lock_name, NULL, error);
+  lock = gh_lock_acquire (lock_name, cancellable, error);
   if (lock == NULL)
     return FALSE;
 
@@ -771,7 +844,7 @@ gh_aws_config_add_session (const char                *path,
 
   if (!gh_validate_new_session_name (config->name, error) ||
       !gh_validate_start_url (config->start_url, error) ||
-      !validate_region (config->region, error) ||
+      !gh_validate_region (config->region, error) ||
       !validate_scopes ((const char * const *) config->scopes, error))
     return FALSE;
 
@@ -783,7 +856,246 @@ gh_aws_config_add_session (const char                *path,
       return FALSE;
     }
 
-  return edit_config (path, add_session_edit, (gpointer) config, error);
+  return edit_config (path, add_session_edit, (gpointer) config, NULL, error);
+}
+
+GhSsoSessionConfig *
+gh_sso_session_config_copy (const GhSsoSessionConfig *config)
+{
+  GhSsoSessionConfig *copy;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  copy = g_new0 (GhSsoSessionConfig, 1);
+  copy->name = g_strdup (config->name);
+  copy->start_url = g_strdup (config->start_url);
+  copy->region = g_strdup (config->region);
+  copy->scopes = g_strdupv (config->scopes);
+  copy->legacy = config->legacy;
+  copy->session_duration = config->session_duration;
+  copy->cache_refresh_token = config->cache_refresh_token;
+  return copy;
+}
+
+typedef struct
+{
+  char               *path;
+  GhSsoSessionConfig *config;
+} AddSessionJob;
+
+static void
+add_session_job_free (AddSessionJob *job)
+{
+  g_free (job->path);
+  gh_sso_session_config_free (job->config);
+  g_free (job);
+}
+
+static gboolean
+add_session_job (gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  AddSessionJob *job = data;
+
+  return gh_aws_config_add_session (job->path, job->config, error);
+}
+
+/**
+ * gh_aws_config_add_session_async:
+ *
+ * gh_aws_config_add_session() on a worker thread, for code on a main loop: the wait for the
+ * config file's lock and the file work never block it. @config is copied.
+ */
+void
+gh_aws_config_add_session_async (const char                *path,
+                                 const GhSsoSessionConfig  *config,
+                                 GCancellable              *cancellable,
+                                 GAsyncReadyCallback        callback,
+                                 gpointer                   user_data)
+{
+  AddSessionJob *job;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (config != NULL);
+
+  job = g_new0 (AddSessionJob, 1);
+  job->path = g_strdup (path);
+  job->config = gh_sso_session_config_copy (config);
+  gh_file_job_run_async (gh_aws_config_add_session_async, add_session_job, job,
+                         (GDestroyNotify) add_session_job_free, cancellable, callback,
+                         user_data);
+}
+
+gboolean
+gh_aws_config_add_session_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  return gh_file_job_finish (result, gh_aws_config_add_session_async, error);
+}
+
+typedef struct
+{
+  const char        *name;
+  GhSessionEditFunc  edit;
+  gpointer           user_data;
+} SessionEdit;
+
+static gboolean
+session_edit (GhIni       *ini,
+              const char  *path,
+              gpointer     user_data,
+              GError     **error)
+{
+  SessionEdit *data = user_data;
+  g_autofree char *section = gh_aws_config_find_session_section (ini, data->name);
+
+  if (section == NULL)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL,
+                   _("There is no sign-in named “%s” in %s"), data->name, path);
+      return FALSE;
+    }
+
+  return data->edit (ini, section, data->user_data, error);
+}
+
+/**
+ * gh_aws_config_edit_session:
+ *
+ * Under the config file's lock, reads the file again and calls @edit on the section that
+ * defines the sign-in @name (as gh_aws_config_find_session_section() finds it), then writes
+ * the file atomically; the rest of the file stays byte-identical. Blocks: on a main loop, run
+ * it on a worker thread (gh_file_job_run_async()). GH_ERROR_NOT_FOUND_LOCAL when the file
+ * defines no such sign-in, GH_ERROR_CONFIG when it cannot be read, parsed or written, and
+ * whatever @edit sets (then nothing is written).
+ */
+gboolean
+gh_aws_config_edit_session (const char         *path,
+                            const char         *name,
+                            GhSessionEditFunc   edit,
+                            gpointer            user_data,
+                            GCancellable       *cancellable,
+                            GError            **error)
+{
+  SessionEdit data = { name, edit, user_data };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (edit != NULL, FALSE);
+
+  return edit_config (path, session_edit, &data, cancellable, error);
+}
+
+static gboolean
+cache_refresh_token_edit (GhIni       *ini,
+                          const char  *section,
+                          gpointer     user_data,
+                          GError     **error)
+{
+  /* As add_session_edit() writes it: the default (off) has no key. */
+  if (GPOINTER_TO_INT (user_data))
+    gh_ini_set_value (ini, section, "gatehouse_cache_refresh_token", "true");
+  else
+    gh_ini_remove_key (ini, section, "gatehouse_cache_refresh_token");
+  return TRUE;
+}
+
+gboolean
+gh_aws_config_set_cache_refresh_token (const char    *path,
+                                       const char    *name,
+                                       gboolean       enabled,
+                                       GCancellable  *cancellable,
+                                       GError       **error)
+{
+  return gh_aws_config_edit_session (path, name, cache_refresh_token_edit,
+                                     GINT_TO_POINTER (!!enabled), cancellable, error);
+}
+
+typedef struct
+{
+  char     *path;
+  char     *name;
+  gboolean  enabled;
+} RefreshTokenJob;
+
+static void
+refresh_token_job_free (RefreshTokenJob *job)
+{
+  g_free (job->path);
+  g_free (job->name);
+  g_free (job);
+}
+
+static gboolean
+cache_refresh_token_job (gpointer       data,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  RefreshTokenJob *job = data;
+
+  return gh_aws_config_set_cache_refresh_token (job->path, job->name, job->enabled,
+                                                cancellable, error);
+}
+
+void
+gh_aws_config_set_cache_refresh_token_async (const char           *path,
+                                             const char           *name,
+                                             gboolean              enabled,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data)
+{
+  RefreshTokenJob *job;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (name != NULL);
+
+  job = g_new0 (RefreshTokenJob, 1);
+  job->path = g_strdup (path);
+  job->name = g_strdup (name);
+  job->enabled = enabled;
+  gh_file_job_run_async (gh_aws_config_set_cache_refresh_token_async, cache_refresh_token_job,
+                         job, (GDestroyNotify) refresh_token_job_free, cancellable, callback,
+                         user_data);
+}
+
+gboolean
+gh_aws_config_set_cache_refresh_token_finish (GAsyncResult  *result,
+                                              GError       **error)
+{
+  return gh_file_job_finish (result, gh_aws_config_set_cache_refresh_token_async, error);
+}
+
+/* Hosts that name a portal, not an organisation: their first label says nothing. */
+static gboolean
+host_names_organisation (const char *host)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+  return address == NULL && !is_loopback_host (host) &&
+         !g_str_has_prefix (host, "identitycenter.") && strchr (host, '.') != NULL;
+}
+
+/* The access portal's subdomain is what people call their sign-in: "my-company" for
+ * https://my-company.awsapps.com/start. */
+char *
+gh_start_url_suggest_session_name (const char *start_url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *label = NULL;
+  const char *host;
+
+  if (start_url == NULL)
+    return g_strdup ("my-sso");
+
+  uri = g_uri_parse (start_url, G_URI_FLAGS_NONE, NULL);
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || !host_names_organisation (host))
+    return g_strdup ("my-sso");
+
+  label = g_ascii_strdown (host, strcspn (host, "."));
+  return portable_session_name (label);
 }
 
 typedef struct
@@ -906,7 +1218,7 @@ gh_aws_config_remove_session (const char  *path,
 
   data.removed = g_ptr_array_new_with_free_func (g_free);
   data.broken = g_ptr_array_new_with_free_func (g_free);
-  ok = edit_config (path, remove_session_edit, &data, error);
+  ok = edit_config (path, remove_session_edit, &data, NULL, error);
 
   if (ok && removed_profiles != NULL)
     *removed_profiles = steal_strv (g_steal_pointer (&data.removed));
@@ -1043,9 +1355,7 @@ gh_aws_config_find_profile (const char  *path,
                             const char  *name,
                             GError     **error)
 {
-  g_autoptr(GhProfileConfig) profile = NULL;
   g_autoptr(GhIni) ini = NULL;
-  g_autofree char *header = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -1053,6 +1363,23 @@ gh_aws_config_find_profile (const char  *path,
   ini = load_ini (path, path, TRUE, error);
   if (ini == NULL)
     return NULL;
+
+  return gh_aws_config_find_profile_in (ini, path, name, error);
+}
+
+/* gh_aws_config_find_profile() in a document already read from @path */
+GhProfileConfig *
+gh_aws_config_find_profile_in (GhIni       *ini,
+                               const char  *path,
+                               const char  *name,
+                               GError     **error)
+{
+  g_autoptr(GhProfileConfig) profile = NULL;
+  g_autofree char *header = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (ini), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
 
   header = find_profile_header (ini, name);
   if (header == NULL)
@@ -1075,14 +1402,23 @@ gh_aws_config_long_term_profiles (const char  *path,
                                   GError     **error)
 {
   g_autoptr(GhIni) ini = NULL;
-  g_autoptr(GPtrArray) profiles = NULL;
-  g_auto(GStrv) sections = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   ini = load_ini (path, path, TRUE, error);
   if (ini == NULL)
     return NULL;
+
+  return gh_aws_config_long_term_profiles_in (ini);
+}
+
+GStrv
+gh_aws_config_long_term_profiles_in (GhIni *ini)
+{
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_auto(GStrv) sections = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (ini), NULL);
 
   profiles = g_ptr_array_new_with_free_func (g_free);
   sections = gh_ini_get_sections (ini);

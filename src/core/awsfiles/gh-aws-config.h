@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "gh-ini.h"
 
 G_BEGIN_DECLS
@@ -26,6 +28,7 @@ typedef struct
   gboolean  cache_refresh_token; /* gatehouse_cache_refresh_token = true */
 } GhSsoSessionConfig;
 
+GhSsoSessionConfig *gh_sso_session_config_copy       (const GhSsoSessionConfig *config);
 void                gh_sso_session_config_free       (GhSsoSessionConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhSsoSessionConfig, gh_sso_session_config_free)
 
@@ -45,12 +48,49 @@ gboolean            gh_aws_config_value_is_true      (const char  *value);
 /* Reading a missing file yields an empty list, not an error. */
 GPtrArray          *gh_aws_config_list_sessions      (const char  *path,
                                                       GError     **error);
+/* The same for a document already read (gh_aws_config_load()). */
+GPtrArray          *gh_aws_config_list_sessions_in   (GhIni       *ini);
 GhSsoSessionConfig *gh_aws_config_find_session       (const char  *path,
                                                       const char  *name,
                                                       GError     **error);
 gboolean            gh_aws_config_add_session        (const char                *path,
                                                       const GhSsoSessionConfig  *config,
                                                       GError                   **error);
+void                gh_aws_config_add_session_async  (const char                *path,
+                                                      const GhSsoSessionConfig  *config,
+                                                      GCancellable              *cancellable,
+                                                      GAsyncReadyCallback        callback,
+                                                      gpointer                   user_data);
+gboolean            gh_aws_config_add_session_finish (GAsyncResult              *result,
+                                                      GError                   **error);
+
+/* Changes @section, the section that defines a sign-in, of @ini. */
+typedef gboolean (*GhSessionEditFunc) (GhIni       *ini,
+                                       const char  *section,
+                                       gpointer     user_data,
+                                       GError     **error);
+gboolean            gh_aws_config_edit_session       (const char         *path,
+                                                      const char         *name,
+                                                      GhSessionEditFunc   edit,
+                                                      gpointer            user_data,
+                                                      GCancellable       *cancellable,
+                                                      GError            **error);
+/* gatehouse_cache_refresh_token of the sign-in @name (`session add --cache-refresh-token`):
+ * whether the access token Gatehouse writes for the AWS CLI carries the refresh token. Takes
+ * effect at the next write of the token. */
+gboolean            gh_aws_config_set_cache_refresh_token (const char    *path,
+                                                           const char    *name,
+                                                           gboolean       enabled,
+                                                           GCancellable  *cancellable,
+                                                           GError       **error);
+void                gh_aws_config_set_cache_refresh_token_async (const char           *path,
+                                                                 const char           *name,
+                                                                 gboolean              enabled,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+gboolean            gh_aws_config_set_cache_refresh_token_finish (GAsyncResult  *result,
+                                                                  GError       **error);
 /* Removes every `[sso-session NAME]` section and the profiles Gatehouse manages for the
  * sign-in (those its marker names). @removed_profiles: the names of those profiles;
  * @broken_profiles: the profiles left that use the sign-in (sso_session) or a removed profile
@@ -73,6 +113,13 @@ gboolean            gh_validate_new_session_name     (const char  *name,
                                                       GError     **error);
 gboolean            gh_validate_start_url            (const char  *url,
                                                       GError     **error);
+/* Not empty and an AWS region name (gh_region_is_valid()), with a message that says so. */
+gboolean            gh_validate_region               (const char  *region,
+                                                      GError     **error);
+/* A name for a new sign-in at @start_url: the access portal's subdomain ("my-company" for
+ * https://my-company.awsapps.com/start), made one gh_validate_new_session_name() takes;
+ * "my-sso" when the URL names no organisation. */
+char               *gh_start_url_suggest_session_name (const char *start_url);
 /* "28800", "8h", "90m", "30s", "2d" → seconds; 0 when unreadable. */
 gint64              gh_parse_duration                (const char  *value);
 /* The header text for a session, quoted the way the AWS CLI writes it (shlex.quote). */
@@ -111,9 +158,16 @@ GhProfileConfig *gh_aws_config_find_profile    (const char  *path,
                                                 const char  *name,
                                                 GError     **error);
 
+/* The same in a document already read from @path (gh_aws_config_load()) */
+GhProfileConfig *gh_aws_config_find_profile_in (GhIni       *ini,
+                                                const char  *path,
+                                                const char  *name,
+                                                GError     **error);
+
 /* Profiles of the config file that hold long-term access keys (aws_access_key_id starting
  * with AKIA), by profile name. A missing file has none. */
 GStrv            gh_aws_config_long_term_profiles (const char  *path,
                                                    GError     **error);
+GStrv            gh_aws_config_long_term_profiles_in (GhIni   *ini);
 
 G_END_DECLS

@@ -23,6 +23,12 @@
  * the new one: from there on nothing can change (at the latest at the next header, which
  * resets the state). A hash table maps each header text to its header lines in file order, so
  * a section is found without a scan and its lines are the ones up to the next header.
+ *
+ * Memory grows with the file, not with its number of lines times a malloc: the file's text is
+ * kept once (each line ending replaced by a NUL, so a line's text is a C string inside it);
+ * lines come from blocks allocated a thousand at a time; header texts and lower-cased key
+ * names are kept in one string chunk (key names interned: a file with thousands of profiles
+ * has a handful of distinct keys). Only a line an edit wrote owns its text.
  */
 #define G_LOG_DOMAIN "gh-ini"
 
@@ -52,40 +58,61 @@ typedef struct
 {
   Line     *section;       /* the header line governing the line, NULL before the first */
   Line     *option;        /* the key line an indented line would continue, NULL for none */
-  gsize     indent_level;
+  guint32   indent_level;  /* NO_INDENT_LEVEL for none */
   gboolean  at_start;      /* the first line: a byte order mark is not part of its text */
 } State;
+
+#define NO_INDENT_LEVEL G_MAXUINT32
 
 struct _Line
 {
   Line       *prev;
   Line       *next;
-  char       *text;         /* without the line ending */
+  char       *text;         /* without the line ending; in GhIni.text unless owns_text */
   const char *eol;          /* "", "\n", "\r\n" or "\r" (static strings) */
 
   /* Derived by classify_line () */
   State       before;
-  LineKind    kind;
-  char       *name;         /* LINE_SECTION: header text; LINE_KEY: lower-cased key */
-  gsize       indent;
-  gsize       value_start;  /* LINE_KEY: byte range of the stripped value in text */
-  gsize       value_end;
+  const char *name;         /* LINE_SECTION: header text; LINE_KEY: lower-cased key (both in
+                             * GhIni.names) */
+  guint32     indent;
+  guint32     value_start;  /* LINE_KEY: byte range of the stripped value in text */
+  guint32     value_end;
+  LineKind    kind : 8;
+  guint       owns_text : 1;
 };
+
+/* gh_ini_get_keys() finds a repeated key in its list up to this many keys, in a hash table
+ * beyond */
+#define FEW_KEYS 16
+
+/* Lines are allocated this many at a time; a removed line's memory is reused only by a new
+ * document */
+#define LINE_BLOCK_SIZE 1024
 
 /* Every header line with one header text */
 typedef struct
 {
-  char      *name;
+  const char *name;         /* interned */
   GPtrArray *headers;       /* Line, in file order unless unsorted */
   gboolean   unsorted;      /* a header appeared before others of its text: sort on use */
 } Section;
 
 struct _GhIni
 {
-  GObject     parent_instance;
-  Line       *head;
-  Line       *tail;
-  GHashTable *sections;     /* header text → Section */
+  GObject       parent_instance;
+  Line         *head;
+  Line         *tail;
+  GHashTable   *sections;   /* header text → Section */
+
+  char         *text;       /* the loaded file, line endings turned into NULs */
+  gsize         text_length;
+  GPtrArray    *blocks;     /* Line[LINE_BLOCK_SIZE] */
+  guint         block_used; /* lines used in the last block */
+  GStringChunk *names;      /* interned header texts and key names */
+  GString      *scratch;    /* where a key name is built before it is interned */
+  const char   *recent_keys[16];
+  guint         next_recent_key;
 };
 
 G_DEFINE_FINAL_TYPE (GhIni, gh_ini, G_TYPE_OBJECT)
@@ -93,7 +120,7 @@ G_DEFINE_FINAL_TYPE (GhIni, gh_ini, G_TYPE_OBJECT)
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
                      (c) == '\n')
 
-static const State initial_state = { NULL, NULL, G_MAXSIZE, TRUE };
+static const State initial_state = { NULL, NULL, NO_INDENT_LEVEL, TRUE };
 
 static const char *
 intern_eol (const char *eol)
@@ -108,24 +135,112 @@ intern_eol (const char *eol)
 }
 
 static Line *
-line_new (const char *text,
-          gsize       len,
-          const char *eol)
+line_alloc (GhIni *self)
 {
-  Line *line = g_new0 (Line, 1);
+  Line *block;
 
-  line->text = g_strndup (text, len);
-  line->eol = intern_eol (eol);
+  if (self->blocks->len == 0 || self->block_used == LINE_BLOCK_SIZE)
+    {
+      g_ptr_array_add (self->blocks, g_new0 (Line, LINE_BLOCK_SIZE));
+      self->block_used = 0;
+    }
+  block = g_ptr_array_index (self->blocks, self->blocks->len - 1);
+  return &block[self->block_used++];
+}
+
+/* A line whose text lives in the document's buffer */
+static Line *
+line_new_in_text (GhIni      *self,
+                  char       *text,
+                  const char *eol)
+{
+  Line *line = line_alloc (self);
+
+  line->text = text;
+  line->eol = eol;
   line->kind = LINE_OTHER;
   return line;
 }
 
+static Line *
+line_new (GhIni      *self,
+          const char *text,
+          gsize       len,
+          const char *eol)
+{
+  Line *line = line_new_in_text (self, g_strndup (text, len), intern_eol (eol));
+
+  line->owns_text = TRUE;
+  return line;
+}
+
+/* The struct itself stays in its block until the document goes */
 static void
 line_free (Line *line)
 {
-  g_free (line->text);
-  g_free (line->name);
-  g_free (line);
+  if (line->owns_text)
+    g_free (line->text);
+  line->text = NULL;
+  line->owns_text = FALSE;
+}
+
+static void
+line_set_text (Line *line,
+               char *text)
+{
+  line_free (line);
+  line->text = text;
+  line->owns_text = TRUE;
+}
+
+/* @text (@len bytes, not NUL-terminated) with ASCII whitespace around it removed, in the
+ * document's string chunk; key names (@lower: lower-cased) are interned, and the last few are
+ * kept at hand, as a file with thousands of profiles repeats a handful of keys. */
+static const char *
+intern_stripped (GhIni      *self,
+                 const char *text,
+                 gsize       len,
+                 gboolean    lower)
+{
+  gsize start = 0;
+  gboolean ascii = TRUE;
+  char *out;
+  const char *interned;
+
+  while (start < len && IS_SPACE (text[start]))
+    start++;
+  while (len > start && IS_SPACE (text[len - 1]))
+    len--;
+
+  if (!lower)
+    return g_string_chunk_insert_len (self->names, text + start, len - start);
+
+  g_string_set_size (self->scratch, len - start);
+  out = self->scratch->str;
+  for (gsize i = start; i < len; i++)
+    {
+      guchar c = (guchar) text[i];
+
+      ascii = ascii && c < 0x80;
+      *out++ = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+
+  if (!ascii)
+    {
+      g_autofree char *down = g_utf8_strdown (text + start, len - start);
+
+      return g_string_chunk_insert_const (self->names, down);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->recent_keys); i++)
+    if (self->recent_keys[i] != NULL && self->recent_keys[i][0] == self->scratch->str[0] &&
+        strcmp (self->recent_keys[i], self->scratch->str) == 0)
+      return self->recent_keys[i];
+
+  interned = g_string_chunk_insert_const (self->names, self->scratch->str);
+  self->recent_keys[self->next_recent_key] = interned;
+  self->next_recent_key = (self->next_recent_key + 1) % G_N_ELEMENTS (self->recent_keys);
+  return interned;
 }
 
 static void
@@ -134,7 +249,6 @@ section_free (gpointer data)
   Section *section = data;
 
   g_ptr_array_unref (section->headers);
-  g_free (section->name);
   g_free (section);
 }
 
@@ -212,9 +326,9 @@ section_add_header (GhIni    *self,
   if (section == NULL)
     {
       section = g_new0 (Section, 1);
-      section->name = g_strdup (header->name);
+      section->name = header->name;
       section->headers = g_ptr_array_new ();
-      g_hash_table_insert (self->sections, section->name, section);
+      g_hash_table_insert (self->sections, (gpointer) section->name, section);
     }
   else if (!in_order)
     section->unsorted = TRUE;
@@ -261,6 +375,20 @@ lookup_headers (GhIni      *self,
   return section->headers;
 }
 
+/* The first '=' or ':' in the first @len bytes of @text, else @len. A loop rather than
+ * strcspn (text, "=:"), whose set-up cost is most of its time on a key line of a few dozen
+ * bytes. */
+static inline gsize
+find_delimiter (const char *text,
+                gsize       len)
+{
+  gsize i = 0;
+
+  while (i < len && text[i] != '=' && text[i] != ':')
+    i++;
+  return i;
+}
+
 /* One step of configparser's line loop (RawConfigParser._read): what @line is when read in
  * @state. Keeps the header index up to date. */
 static void
@@ -269,7 +397,7 @@ classify_line (GhIni       *self,
                const State *state,
                gboolean     in_order)
 {
-  g_autofree char *old_name = g_steal_pointer (&line->name);
+  const char *old_name = g_steal_pointer (&line->name);
   LineKind old_kind = line->kind;
   const char *text;
   const char *stripped;
@@ -315,11 +443,11 @@ classify_line (GhIni       *self,
       if (close != NULL && close > stripped + 1)
         {
           line->kind = LINE_SECTION;
-          line->name = strip_dup (stripped + 1, close - stripped - 1);
+          line->name = intern_stripped (self, stripped + 1, close - stripped - 1, FALSE);
         }
       else if (state->section != NULL)
         {
-          gsize delim = strcspn (stripped, "=:");
+          gsize delim = find_delimiter (stripped, stripped_len);
           gsize key_len = delim;
 
           while (key_len > 0 && IS_SPACE (stripped[key_len - 1]))
@@ -327,7 +455,6 @@ classify_line (GhIni       *self,
 
           if (delim < stripped_len && key_len > 0)
             {
-              g_autofree char *key = g_strndup (stripped, key_len);
               gsize value_start = (stripped - line->text) + delim + 1;
               gsize value_end = (stripped - line->text) + stripped_len;
 
@@ -335,7 +462,7 @@ classify_line (GhIni       *self,
                 value_start++;
 
               line->kind = LINE_KEY;
-              line->name = g_utf8_strdown (key, -1);
+              line->name = intern_stripped (self, stripped, key_len, TRUE);
               line->value_start = value_start;
               line->value_end = value_end;
             }
@@ -372,18 +499,17 @@ reclassify (GhIni    *self,
 static void
 clear_lines (GhIni *self)
 {
-  Line *line = self->head;
-
-  while (line != NULL)
-    {
-      Line *next = line->next;
-
-      line_free (line);
-      line = next;
-    }
+  for (Line *line = self->head; line != NULL; line = line->next)
+    line_free (line);
 
   self->head = self->tail = NULL;
   g_hash_table_remove_all (self->sections);
+  g_ptr_array_set_size (self->blocks, 0);
+  self->block_used = 0;
+  g_clear_pointer (&self->text, g_free);
+  self->text_length = 0;
+  g_string_chunk_clear (self->names);
+  memset (self->recent_keys, 0, sizeof self->recent_keys);
 }
 
 static void
@@ -393,6 +519,9 @@ gh_ini_finalize (GObject *object)
 
   clear_lines (self);
   g_clear_pointer (&self->sections, g_hash_table_unref);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
+  g_clear_pointer (&self->names, g_string_chunk_free);
+  g_string_free (g_steal_pointer (&self->scratch), TRUE);
 
   G_OBJECT_CLASS (gh_ini_parent_class)->finalize (object);
 }
@@ -409,6 +538,9 @@ static void
 gh_ini_init (GhIni *self)
 {
   self->sections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, section_free);
+  self->blocks = g_ptr_array_new_with_free_func (g_free);
+  self->names = g_string_chunk_new (4096);
+  self->scratch = g_string_new (NULL);
 }
 
 GhIni *
@@ -437,6 +569,120 @@ link_line (GhIni *self,
     self->tail = line;
 }
 
+/* Where @data stops being UTF-8 without NUL bytes, or NULL when it all is. ASCII, most of a
+ * config file, is checked a word at a time; the rest by GLib. */
+static const char *
+find_invalid_utf8 (const char *data,
+                   gsize       length)
+{
+  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
+  const guint64 low = G_GUINT64_CONSTANT (0x0101010101010101);
+  const char *p = data;
+  const char *stop = data + length;
+
+  while (p < stop)
+    {
+      const char *run = p;
+      const char *end = NULL;
+
+      while (stop - p >= 8)
+        {
+          guint64 word;
+
+          memcpy (&word, p, sizeof word);
+          /* a byte >= 0x80, or a NUL byte (the classic "has a zero byte" test) */
+          if ((word & high) != 0 || ((word - low) & ~word & high) != 0)
+            break;
+          p += 8;
+        }
+      while (p < stop && *p != '\0' && (guchar) *p < 0x80)
+        p++;
+      if (p == stop)
+        return NULL;
+      if (p == run && *p != '\0')
+        {
+          /* Not ASCII: GLib validates up to the next ASCII byte */
+          const char *next = p;
+
+          while (next < stop && (guchar) *next >= 0x80)
+            next++;
+          if (!g_utf8_validate_len (p, next - p, &end))
+            return end;
+          p = next;
+          continue;
+        }
+      if (*p == '\0')
+        return p;
+    }
+  return NULL;
+}
+
+/* Takes @text: @length bytes and a NUL after them. */
+static gboolean
+load_text (GhIni       *self,
+           char        *text,
+           gsize        length,
+           GError     **error)
+{
+  const char *invalid;
+  char *p;
+  char *stop;
+
+  /* Offsets in a line are 32-bit */
+  if (length >= G_MAXUINT32)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("The file is too large (4 GB or more)"));
+      g_free (text);
+      return FALSE;
+    }
+
+  if ((invalid = find_invalid_utf8 (text, length)) != NULL)
+    {
+      guint lineno = 1;
+
+      for (const char *q = text; q < invalid; q++)
+        if (*q == '\n')
+          lineno++;
+
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("The file is not valid UTF-8 text (line %u)"), lineno);
+      g_free (text);
+      return FALSE;
+    }
+
+  clear_lines (self);
+  self->text = text;
+  self->text_length = length;
+
+  /* Each line ending becomes a NUL (the ending is kept as a static string), so every line
+   * is a C string in the one buffer */
+  p = text;
+  stop = text + length;
+  while (p < stop)
+    {
+      char *nl = p + strcspn (p, "\r\n");
+      const char *eol;
+
+      if (nl == stop)
+        eol = "";
+      else if (*nl == '\r' && nl + 1 < stop && nl[1] == '\n')
+        eol = "\r\n";
+      else
+        eol = *nl == '\r' ? "\r" : "\n";
+
+      link_line (self, line_new_in_text (self, p, eol), NULL);
+      if (nl == stop)
+        break;
+      *nl = '\0';
+      p = nl + strlen (eol);
+    }
+
+  if (self->head != NULL)
+    reclassify (self, self->head, TRUE);
+
+  return TRUE;
+}
+
 /**
  * gh_ini_load_from_data:
  *
@@ -450,56 +696,32 @@ gh_ini_load_from_data (GhIni       *self,
                        gssize       length,
                        GError     **error)
 {
-  const char *end = NULL;
-  const char *p;
-  const char *stop;
-
   g_return_val_if_fail (GH_IS_INI (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
   if (length < 0)
     length = strlen (data);
 
-  if (!g_utf8_validate_len (data, length, &end))
-    {
-      guint lineno = 1;
+  return load_text (self, g_strndup (data != NULL ? data : "", length), length, error);
+}
 
-      for (p = data; p < end; p++)
-        if (*p == '\n')
-          lineno++;
+/**
+ * gh_ini_load_take_data:
+ *
+ * gh_ini_load_from_data() without a copy: the document keeps @data (@length bytes followed by
+ * a NUL, as g_file_get_contents() gives) and frees it, also on failure.
+ */
+gboolean
+gh_ini_load_take_data (GhIni       *self,
+                       char        *data,
+                       gsize        length,
+                       GError     **error)
+{
+  g_return_val_if_fail (GH_IS_INI (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (data[length] == '\0', FALSE);
 
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("The file is not valid UTF-8 text (line %u)"), lineno);
-      return FALSE;
-    }
-
-  clear_lines (self);
-
-  p = data;
-  stop = data + length;
-  while (p < stop)
-    {
-      const char *nl = p;
-
-      while (nl < stop && *nl != '\n' && *nl != '\r')
-        nl++;
-
-      if (nl == stop)
-        link_line (self, line_new (p, nl - p, ""), NULL);
-      else if (*nl == '\r' && nl + 1 < stop && nl[1] == '\n')
-        link_line (self, line_new (p, nl - p, "\r\n"), NULL);
-      else
-        link_line (self, line_new (p, nl - p, *nl == '\r' ? "\r" : "\n"), NULL);
-
-      if (nl == stop)
-        break;
-      p = nl + ((*nl == '\r' && nl + 1 < stop && nl[1] == '\n') ? 2 : 1);
-    }
-
-  if (self->head != NULL)
-    reclassify (self, self->head, TRUE);
-
-  return TRUE;
+  return load_text (self, data, length, error);
 }
 
 char *
@@ -510,7 +732,7 @@ gh_ini_to_data (GhIni *self,
 
   g_return_val_if_fail (GH_IS_INI (self), NULL);
 
-  out = g_string_new (NULL);
+  out = g_string_sized_new (self->text_length + 64);
   for (Line *line = self->head; line != NULL; line = line->next)
     {
       g_string_append (out, line->text);
@@ -532,7 +754,7 @@ gh_ini_get_sections (GhIni *self)
   g_return_val_if_fail (GH_IS_INI (self), NULL);
 
   for (Line *line = self->head; line != NULL; line = line->next)
-    if (line->kind == LINE_SECTION && g_hash_table_add (seen, line->name))
+    if (line->kind == LINE_SECTION && g_hash_table_add (seen, (gpointer) line->name))
       g_strv_builder_add (builder, line->name);
 
   return g_strv_builder_end (builder);
@@ -575,13 +797,16 @@ GStrv
 gh_ini_get_keys (GhIni      *self,
                  const char *section)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = NULL;
   GPtrArray *headers;
 
   g_return_val_if_fail (GH_IS_INI (self), NULL);
   g_return_val_if_fail (section != NULL, NULL);
 
+  /* Key names are interned, so a repeated key is the same pointer. A section has a handful of
+   * keys: looked for in the list itself, without a hash table per section, until there are
+   * many. */
   headers = lookup_headers (self, section);
   for (guint i = 0; headers != NULL && i < headers->len; i++)
     {
@@ -589,21 +814,70 @@ gh_ini_get_keys (GhIni      *self,
 
       for (Line *line = header->next; line != NULL && line->kind != LINE_SECTION;
            line = line->next)
-        if (line->kind == LINE_KEY && g_hash_table_add (seen, line->name))
-          g_strv_builder_add (builder, line->name);
+        {
+          gboolean repeated = FALSE;
+
+          if (line->kind != LINE_KEY)
+            continue;
+          if (seen == NULL && keys->len >= FEW_KEYS)
+            {
+              seen = g_hash_table_new (NULL, NULL);
+              for (guint k = 0; k < keys->len; k++)
+                g_hash_table_add (seen, g_ptr_array_index (keys, k));
+            }
+          if (seen != NULL)
+            repeated = !g_hash_table_add (seen, (gpointer) line->name);
+          else
+            for (guint k = 0; k < keys->len && !repeated; k++)
+              repeated = g_ptr_array_index (keys, k) == line->name;
+          if (!repeated)
+            g_ptr_array_add (keys, (gpointer) line->name);
+        }
     }
 
-  return g_strv_builder_end (builder);
+  {
+    GStrv result = g_new (char *, keys->len + 1);
+
+    for (guint k = 0; k < keys->len; k++)
+      result[k] = g_strdup (g_ptr_array_index (keys, k));
+    result[keys->len] = NULL;
+    return result;
+  }
 }
 
 /* The line that holds the effective value: duplicates resolve to the last one. */
+/* As classify_line() lower-cases key names */
+static gboolean
+is_lower_ascii (const char *key)
+{
+  for (const char *p = key; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80 || (*p >= 'A' && *p <= 'Z'))
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+lower_key (const char *key)
+{
+  for (const char *p = key; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80)
+      return g_utf8_strdown (key, -1);
+  return g_ascii_strdown (key, -1);
+}
+
 static Line *
 find_key (GhIni      *self,
           const char *section,
           const char *key)
 {
-  g_autofree char *lower = g_utf8_strdown (key, -1);
   GPtrArray *headers = lookup_headers (self, section);
+  g_autofree char *lowered = NULL;
+  const char *lower = key;
+
+  /* Callers nearly always name keys in lower-case ASCII already: no copy for those, as sync
+   * looks up thousands */
+  if (headers != NULL && !is_lower_ascii (key))
+    lower = lowered = lower_key (key);
 
   for (guint i = headers != NULL ? headers->len : 0; i > 0; i--)
     {
@@ -720,7 +994,7 @@ insert_line (GhIni      *self,
         eol = prev->eol;
     }
 
-  line = line_new (text, strlen (text), eol);
+  line = line_new (self, text, strlen (text), eol);
   link_line (self, line, next);
   reclassify (self, line, FALSE);
   return line;
@@ -949,8 +1223,7 @@ gh_ini_set_value (GhIni      *self,
 
       g_string_append (text, value);
       g_string_append (text, line->text + line->value_end);
-      g_free (line->text);
-      line->text = g_string_free (text, FALSE);
+      line_set_text (line, g_string_free (text, FALSE));
       reclassify (self, line, FALSE);
 
       /* The new value is one line: the old continuation lines go */

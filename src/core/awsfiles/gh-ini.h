@@ -20,6 +20,11 @@ gboolean   gh_ini_load_from_data  (GhIni       *self,
                                    const char  *data,
                                    gssize       length,
                                    GError     **error);
+/* The same, keeping @data (@length bytes and a NUL after them; freed by the document). */
+gboolean   gh_ini_load_take_data  (GhIni       *self,
+                                   char        *data,
+                                   gsize        length,
+                                   GError     **error);
 char      *gh_ini_to_data         (GhIni       *self,
                                    gsize       *length);
 

@@ -335,3 +335,85 @@ gh_profile_add (const char           *config_path,
     *replaced = found;
   return TRUE;
 }
+
+typedef struct
+{
+  char          *config_path;
+  GhProfileSpec  spec;       /* its strings owned by the job */
+  gboolean       replaced;
+} AddJob;
+
+static void
+add_job_free (AddJob *job)
+{
+  g_free (job->config_path);
+  g_free ((char *) job->spec.name);
+  g_free ((char *) job->spec.session_name);
+  g_free ((char *) job->spec.start_url);
+  g_free ((char *) job->spec.sso_region);
+  g_free ((char *) job->spec.account_id);
+  g_free ((char *) job->spec.role_name);
+  g_free ((char *) job->spec.region);
+  g_free ((char *) job->spec.output);
+  g_free (job);
+}
+
+static gboolean
+add_job (gpointer       data,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  AddJob *job = data;
+
+  return gh_profile_add (job->config_path, &job->spec, &job->replaced, error);
+}
+
+/**
+ * gh_profile_add_async:
+ *
+ * gh_profile_add() on a worker thread, for code on a main loop: the wait for the config file's
+ * lock and the file work never block it. @spec is copied.
+ */
+void
+gh_profile_add_async (const char           *config_path,
+                      const GhProfileSpec  *spec,
+                      GCancellable         *cancellable,
+                      GAsyncReadyCallback   callback,
+                      gpointer              user_data)
+{
+  AddJob *job;
+
+  g_return_if_fail (config_path != NULL);
+  g_return_if_fail (spec != NULL);
+
+  job = g_new0 (AddJob, 1);
+  job->config_path = g_strdup (config_path);
+  job->spec.name = g_strdup (spec->name);
+  job->spec.session_name = g_strdup (spec->session_name);
+  job->spec.legacy = spec->legacy;
+  job->spec.start_url = g_strdup (spec->start_url);
+  job->spec.sso_region = g_strdup (spec->sso_region);
+  job->spec.account_id = g_strdup (spec->account_id);
+  job->spec.role_name = g_strdup (spec->role_name);
+  job->spec.region = g_strdup (spec->region);
+  job->spec.output = g_strdup (spec->output);
+  gh_file_job_run_async (gh_profile_add_async, add_job, job, (GDestroyNotify) add_job_free,
+                         cancellable, callback, user_data);
+}
+
+/* @replaced: as gh_profile_add() sets it. */
+gboolean
+gh_profile_add_finish (GAsyncResult  *result,
+                       gboolean      *replaced,
+                       GError       **error)
+{
+  AddJob *job;
+
+  if (!gh_file_job_finish (result, gh_profile_add_async, error))
+    return FALSE;
+
+  job = gh_file_job_get_data (result);
+  if (replaced != NULL)
+    *replaced = job->replaced;
+  return TRUE;
+}

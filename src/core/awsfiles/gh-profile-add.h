@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "gh-ini.h"
 
 G_BEGIN_DECLS
@@ -41,6 +43,15 @@ const char * const *gh_profile_output_formats (void);
  * be read, parsed or written (then it is as it was). */
 gboolean  gh_profile_add              (const char           *config_path,
                                        const GhProfileSpec  *spec,
+                                       gboolean             *replaced,
+                                       GError              **error);
+/* gh_profile_add() on a worker thread, for code on a main loop; @spec is copied. */
+void      gh_profile_add_async        (const char           *config_path,
+                                       const GhProfileSpec  *spec,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean  gh_profile_add_finish       (GAsyncResult         *result,
                                        gboolean             *replaced,
                                        GError              **error);
 

@@ -1315,3 +1315,134 @@ gh_profile_sync_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* Settings */
+
+/**
+ * gh_profile_sync_check_settings:
+ *
+ * What a sync would refuse in @settings, before anything is stored: a template with an unknown
+ * placeholder, a region that is not one, an output format the AWS CLI does not have.
+ */
+gboolean
+gh_profile_sync_check_settings (const GhSyncSettings  *settings,
+                                GError               **error)
+{
+  GhSyncOptions options = { 0, };
+
+  g_return_val_if_fail (settings != NULL, FALSE);
+
+  options.template_ = settings->template_;
+  options.region = settings->region;
+  options.output = settings->output;
+  if (!check_options (&options, error))
+    return FALSE;
+  return settings->output == NULL || gh_profile_validate_output (settings->output, error);
+}
+
+typedef struct
+{
+  const GhSyncSettings *settings;
+  GhSyncSetting         which;
+} StoreSettings;
+
+static gboolean
+store_settings_edit (GhIni       *ini,
+                     const char  *section,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  StoreSettings *store = user_data;
+
+  gh_sync_settings_save_to_ini (store->settings, store->which, ini, section);
+  return TRUE;
+}
+
+/**
+ * gh_profile_sync_store_settings:
+ *
+ * Stores the settings named in @which for the sign-in @session_name, where `gatehouse sync
+ * --store` keeps them, without syncing: the next sync writes the profiles with them. Under the
+ * config file's lock; the rest of the file stays as it was. GH_ERROR_INVALID_INPUT for a value
+ * gh_profile_sync_check_settings() refuses, GH_ERROR_NOT_FOUND_LOCAL for a sign-in the file
+ * does not define, GH_ERROR_CONFIG when the file cannot be read, parsed or written.
+ */
+gboolean
+gh_profile_sync_store_settings (const char            *config_path,
+                                const char            *session_name,
+                                const GhSyncSettings  *settings,
+                                GhSyncSetting          which,
+                                GCancellable          *cancellable,
+                                GError               **error)
+{
+  StoreSettings store = { settings, which };
+
+  g_return_val_if_fail (config_path != NULL, FALSE);
+  g_return_val_if_fail (session_name != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
+
+  if (!gh_profile_sync_check_settings (settings, error))
+    return FALSE;
+
+  return gh_aws_config_edit_session (config_path, session_name, store_settings_edit, &store,
+                                     cancellable, error);
+}
+
+typedef struct
+{
+  char           *config_path;
+  char           *session_name;
+  GhSyncSettings *settings;
+  GhSyncSetting   which;
+} StoreJob;
+
+static void
+store_job_free (StoreJob *job)
+{
+  g_free (job->config_path);
+  g_free (job->session_name);
+  gh_sync_settings_free (job->settings);
+  g_free (job);
+}
+
+static gboolean
+store_job (gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  StoreJob *job = data;
+
+  return gh_profile_sync_store_settings (job->config_path, job->session_name, job->settings,
+                                         job->which, cancellable, error);
+}
+
+void
+gh_profile_sync_store_settings_async (const char            *config_path,
+                                      const char            *session_name,
+                                      const GhSyncSettings  *settings,
+                                      GhSyncSetting          which,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data)
+{
+  StoreJob *job;
+
+  g_return_if_fail (config_path != NULL);
+  g_return_if_fail (session_name != NULL);
+  g_return_if_fail (settings != NULL);
+
+  job = g_new0 (StoreJob, 1);
+  job->config_path = g_strdup (config_path);
+  job->session_name = g_strdup (session_name);
+  job->settings = gh_sync_settings_copy (settings);
+  job->which = which;
+  gh_file_job_run_async (gh_profile_sync_store_settings_async, store_job, job,
+                         (GDestroyNotify) store_job_free, cancellable, callback, user_data);
+}
+
+gboolean
+gh_profile_sync_store_settings_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  return gh_file_job_finish (result, gh_profile_sync_store_settings_async, error);
+}

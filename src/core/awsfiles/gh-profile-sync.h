@@ -98,4 +98,30 @@ void          gh_profile_sync_async          (const char          *config_path,
 GhSyncResult *gh_profile_sync_finish         (GAsyncResult        *result,
                                               GError             **error);
 
+/* What a sync would refuse in @settings (GH_ERROR_INVALID_INPUT): a template with an unknown
+ * placeholder, a region that is not one, an output format the AWS CLI lacks. */
+gboolean      gh_profile_sync_check_settings (const GhSyncSettings *settings,
+                                              GError             **error);
+/* Stores the settings among @which for the sign-in, as `gatehouse sync` stores them, without
+ * syncing (the next sync uses them): under the config file's lock, the rest of the file as it
+ * was. GH_ERROR_INVALID_INPUT for values gh_profile_sync_check_settings() refuses,
+ * GH_ERROR_NOT_FOUND_LOCAL for a sign-in the file does not define, GH_ERROR_CONFIG when the
+ * file cannot be read, parsed or written. Blocks: main-loop code uses the _async form. */
+gboolean      gh_profile_sync_store_settings (const char          *config_path,
+                                              const char          *session_name,
+                                              const GhSyncSettings *settings,
+                                              GhSyncSetting        which,
+                                              GCancellable        *cancellable,
+                                              GError             **error);
+/* On a worker thread; @settings is copied. */
+void          gh_profile_sync_store_settings_async  (const char          *config_path,
+                                                     const char          *session_name,
+                                                     const GhSyncSettings *settings,
+                                                     GhSyncSetting        which,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean      gh_profile_sync_store_settings_finish (GAsyncResult        *result,
+                                                     GError             **error);
+
 G_END_DECLS

@@ -26,6 +26,52 @@ gh_region_is_valid (const char *region)
   return g_regex_match (region_regex, region, 0, NULL);
 }
 
+/* The access portal's regional host forms (protocol.md §2.6): {id}.portal.{region}.app.aws
+ * (and .app.amazonwebservices.com.cn) and {id}.{region}.portal.amazonaws.com (.com.cn, .eu).
+ * The classic https://{id}.awsapps.com/start carries no region. */
+char *
+gh_start_url_guess_region (const char *start_url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_auto(GStrv) labels = NULL;
+  const char *host;
+
+  if (start_url == NULL)
+    return NULL;
+
+  uri = g_uri_parse (start_url, G_URI_FLAGS_NONE, NULL);
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL)
+    return NULL;
+
+  labels = g_strsplit (host, ".", -1);
+  for (guint i = 1; labels[i] != NULL; i++)
+    {
+      g_autofree char *label = g_ascii_strdown (labels[i], -1);
+
+      if (!g_str_equal (label, "portal"))
+        continue;
+      if (labels[i + 1] != NULL && labels[i + 2] != NULL &&
+          g_ascii_strcasecmp (labels[i + 2], "app") == 0)
+        {
+          g_autofree char *region = g_ascii_strdown (labels[i + 1], -1);
+
+          if (gh_region_is_valid (region))
+            return g_steal_pointer (&region);
+        }
+      if (i >= 2 && labels[i + 1] != NULL &&
+          g_ascii_strcasecmp (labels[i + 1], "amazonaws") == 0)
+        {
+          g_autofree char *region = g_ascii_strdown (labels[i - 1], -1);
+
+          if (gh_region_is_valid (region))
+            return g_steal_pointer (&region);
+        }
+    }
+
+  return NULL;
+}
+
 const char *
 gh_partition_for_region (const char *region)
 {

@@ -13,6 +13,10 @@ typedef enum
 } GhService;
 
 gboolean     gh_region_is_valid         (const char  *region);
+/* The Identity Center region an access portal URL names in its host
+ * (https://ID.portal.REGION.app.aws/, https://ID.REGION.portal.amazonaws.com/), or NULL:
+ * https://ID.awsapps.com/start names none. */
+char        *gh_start_url_guess_region  (const char  *start_url);
 /* "aws", "aws-us-gov" or "aws-cn" */
 const char  *gh_partition_for_region    (const char  *region);
 const char  *gh_dns_suffix_for_region   (const char  *region);

@@ -429,3 +429,85 @@ gh_aws_file_path (const char *env_variable,
 
   return g_build_filename (g_get_home_dir (), ".aws", default_name, NULL);
 }
+
+typedef struct
+{
+  GhFileJobFunc   func;
+  gpointer        data;
+  GDestroyNotify  data_free;
+} FileJob;
+
+static void
+file_job_free (FileJob *job)
+{
+  if (job->data_free != NULL)
+    job->data_free (job->data);
+  g_free (job);
+}
+
+static void
+file_job_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  FileJob *job = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (job->func (job->data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+gh_file_job_run_async (gpointer             source_tag,
+                       GhFileJobFunc        func,
+                       gpointer             data,
+                       GDestroyNotify       data_free,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FileJob *job;
+
+  g_return_if_fail (source_tag != NULL);
+  g_return_if_fail (func != NULL);
+
+  job = g_new0 (FileJob, 1);
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, (GDestroyNotify) file_job_free);
+  g_task_run_in_thread (task, file_job_thread);
+}
+
+gboolean
+gh_file_job_finish (GAsyncResult  *result,
+                    gpointer       source_tag,
+                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The @data a job ran with, for a _finish function that reads what the job left there. */
+gpointer
+gh_file_job_get_data (GAsyncResult *result)
+{
+  FileJob *job;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  return job->data;
+}

@@ -30,4 +30,25 @@ char     *gh_sha1_hex                (const char  *text);
 char     *gh_aws_file_path           (const char  *env_variable,
                                       const char  *default_name);
 
+/* An edit of a shared file that waits for its lock and then reads and writes: the blocking
+ * call the CLI makes, run on a worker thread for code on a main loop. */
+typedef gboolean (*GhFileJobFunc) (gpointer       data,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+/* Runs @func (@data) on a worker thread; @data_free frees @data once the task is done.
+ * @source_tag names the public function, for gh_file_job_finish(). A job cancelled before it
+ * starts does not run (G_IO_ERROR_CANCELLED). */
+void      gh_file_job_run_async      (gpointer             source_tag,
+                                      GhFileJobFunc        func,
+                                      gpointer             data,
+                                      GDestroyNotify       data_free,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean  gh_file_job_finish         (GAsyncResult        *result,
+                                      gpointer             source_tag,
+                                      GError             **error);
+/* The job's @data, for a _finish function that reads what the job left in it. */
+gpointer  gh_file_job_get_data       (GAsyncResult        *result);
+
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* gh-http-private.h — how gh-http.c reads a successful reply's body, for the fuzz targets
- * (tests/fuzz/) that feed it bytes without a network */
+ * (tests/fuzz/) that feed it bytes without a network, and its session, for the unit tests */
 #pragma once
+
+#include <libsoup/soup.h>
 
 #include "gh-http.h"
 
@@ -11,5 +13,8 @@ G_BEGIN_DECLS
 JsonNode *gh_http_parse_reply (const char  *operation,
                                GBytes      *bytes,
                                GError     **error);
+
+/* The session most calls go through, for tests that look at how it is set up */
+SoupSession *gh_http_get_soup_session (GhHttp *self);
 
 G_END_DECLS

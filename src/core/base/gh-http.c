@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
@@ -94,15 +96,115 @@ gh_http_class_init (GhHttpClass *klass)
   G_OBJECT_CLASS (klass)->finalize = gh_http_finalize;
 }
 
+/* Proxies */
+
+/* FALSE: GIO's default resolver, which follows the desktop's proxy settings */
+static gboolean environment_proxies;
+
+void
+gh_http_use_environment_proxies (gboolean use)
+{
+  environment_proxies = use;
+}
+
+/* The first of the variables that is set and not empty */
+static const char *
+getenv_first (const char *lower,
+              const char *upper)
+{
+  const char *value = g_getenv (lower);
+
+  if (value == NULL || *value == '\0')
+    value = g_getenv (upper);
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+/* "proxy:3128" means http://proxy:3128, as curl and botocore read it */
+static char *
+proxy_uri (const char *value)
+{
+  return strstr (value, "://") != NULL ? g_strdup (value) : g_strconcat ("http://", value, NULL);
+}
+
+/* NO_PROXY is a comma-separated list, with spaces allowed around the commas */
+static GStrv
+split_no_proxy (const char *value)
+{
+  g_autoptr(GStrvBuilder) hosts = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+
+  if (value == NULL)
+    return NULL;
+  parts = g_strsplit (value, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i] != '\0')
+        g_strv_builder_add (hosts, parts[i]);
+    }
+  return g_strv_builder_end (hosts);
+}
+
+GProxyResolver *
+gh_http_proxy_resolver_new_from_environment (void)
+{
+  const char *all = getenv_first ("all_proxy", "ALL_PROXY");
+  const char *http = getenv_first ("http_proxy", "HTTP_PROXY");
+  const char *https = getenv_first ("https_proxy", "HTTPS_PROXY");
+  g_auto(GStrv) ignore = NULL;
+  g_autofree char *all_uri = NULL;
+  GProxyResolver *resolver;
+
+  if (all == NULL && http == NULL && https == NULL)
+    return NULL;
+
+  ignore = split_no_proxy (getenv_first ("no_proxy", "NO_PROXY"));
+  all_uri = all != NULL ? proxy_uri (all) : NULL;
+  resolver = g_simple_proxy_resolver_new (all_uri, ignore);
+
+  if (http != NULL)
+    {
+      g_autofree char *uri = proxy_uri (http);
+
+      g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "http", uri);
+    }
+  if (https != NULL)
+    {
+      g_autofree char *uri = proxy_uri (https);
+
+      g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "https", uri);
+    }
+  return resolver;
+}
+
 static SoupSession *
 new_soup_session (guint timeout)
 {
-  return soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                        "timeout", timeout,
-                                        "idle-timeout", 60,
-                                        "max-conns-per-host", GH_HTTP_MAX_CONNS_PER_HOST,
-                                        "max-conns", GH_HTTP_MAX_CONNS,
-                                        NULL);
+  SoupSession *session;
+
+  session = soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                           "timeout", timeout,
+                                           "idle-timeout", 60,
+                                           "max-conns-per-host", GH_HTTP_MAX_CONNS_PER_HOST,
+                                           "max-conns", GH_HTTP_MAX_CONNS,
+                                           NULL);
+  if (environment_proxies)
+    {
+      g_autoptr(GProxyResolver) resolver = gh_http_proxy_resolver_new_from_environment ();
+
+      /* None: the connections make no proxy lookup at all. With GIO's resolver in place, every
+       * connection would load its proxy modules first, even to find no proxy. */
+      soup_session_set_proxy_resolver (session, resolver);
+    }
+  return session;
+}
+
+SoupSession *
+gh_http_get_soup_session (GhHttp *self)
+{
+  g_return_val_if_fail (GH_IS_HTTP (self), NULL);
+
+  return self->session;
 }
 
 static void

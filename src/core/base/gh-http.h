@@ -20,6 +20,15 @@ G_DECLARE_FINAL_TYPE (GhHttp, gh_http, GH, HTTP, GObject)
 GhHttp    *gh_http_get_default       (void);
 GhHttp    *gh_http_new               (void);
 
+/* TRUE: sessions made from now on (gh_http_new(), and the default one if it is not made yet)
+ * use the proxies of the environment, as the AWS CLI does, and no proxy when it names none.
+ * FALSE, the default: GIO's resolver, which follows the desktop's settings, and costs its
+ * modules (libproxy, the GNOME settings) a few milliseconds to load on the first connection. */
+void            gh_http_use_environment_proxies             (gboolean use);
+/* The proxies the AWS CLI uses: https_proxy, http_proxy, all_proxy and no_proxy (lower case
+ * first, then upper case); a proxy without a scheme is http://. NULL when none is set. */
+GProxyResolver *gh_http_proxy_resolver_new_from_environment (void);
+
 /* Defaults: 4 attempts, 200 ms base delay, 5 s cap, 30 s I/O timeout. GATEHOUSE_HTTP_TIMEOUT
  * (seconds) overrides the timeout, for tests and very slow links. */
 

@@ -7,6 +7,14 @@
  * made without SECRET_SEARCH_UNLOCK or any other flag that could show a prompt.
  *
  * Secret values travel as SecretValue (libsecret's non-pageable memory) and are never logged.
+ *
+ * Role credentials also get a fast copy in the kernel keyring (gh-kernel-keyring.c), because
+ * `credential_process` runs on every AWS command and a Secret Service session costs 25–30 ms
+ * of D-Bus round trips and key exchange. The keyring stays the store of record: the copy is
+ * written only once the keyring took the item, is dropped before the keyring item is
+ * cleared (whether or not that succeeds), expires with the credentials, and lives in one
+ * kernel keyring per sign-in and session bus (the keyring daemon the items are in), named
+ * "gatehouse:BUS:SESSION" with BUS a hash of the bus address. docs/architecture.md weighs it.
  */
 #define G_LOG_DOMAIN "gh-secret-store"
 
@@ -16,6 +24,8 @@
 #include <libsecret/secret.h>
 
 #include "gh-error.h"
+#include "gh-kernel-keyring.h"
+#include "gh-secret-store-private.h"
 #include "gh-secret-store.h"
 
 /* A keyring daemon that has just come back from suspend can miss a call or two; one retry after
@@ -38,6 +48,7 @@ typedef struct
   char             *role_name;    /* role credentials only; NULL for clear: any role */
   GhSecretKind      kind;
   SecretValue      *value;        /* store only */
+  gint64            expires_at;   /* store of role credentials only: for the fast copy */
   guint             attempt;
   SecretService    *service;
   SecretCollection *collection;
@@ -198,6 +209,89 @@ on_retry_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The fast copy of role credentials */
+
+char *
+gh_secret_store_fast_ring_name (const char *session_name)
+{
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  if (address == NULL)
+    return NULL;
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, address, -1);
+  hash[16] = '\0';
+  return g_strdup_printf ("gatehouse:%s:%s", hash, session_name);
+}
+
+static char *
+fast_key_name (const char *account_id,
+               const char *role_name)
+{
+  return g_strdup_printf ("%s/%s", account_id, role_name);
+}
+
+/* The payload is the start URL (which cannot hold a line break), a line break and the secret */
+static char *
+fast_lookup (Request *request)
+{
+  g_autofree char *ring = gh_secret_store_fast_ring_name (request->session_name);
+  g_autofree char *name = fast_key_name (request->account_id, request->role_name);
+  char *payload;
+  char *secret = NULL;
+  gsize url_length = strlen (request->start_url);
+
+  if (ring == NULL || (payload = gh_kernel_keyring_lookup (ring, name)) == NULL)
+    return NULL;
+
+  if (strncmp (payload, request->start_url, url_length) == 0 && payload[url_length] == '\n')
+    secret = g_strdup (payload + url_length + 1);
+  else
+    g_debug ("The fast copy of %s is for another start URL", name);
+  gh_secret_free (payload);
+  return secret;
+}
+
+static void
+fast_store (Request *request)
+{
+  g_autofree char *ring = gh_secret_store_fast_ring_name (request->session_name);
+  g_autofree char *name = fast_key_name (request->account_id, request->role_name);
+  gsize length = 0;
+  const char *secret = secret_value_get (request->value, &length);
+  GString *payload;
+
+  if (ring == NULL || secret == NULL || memchr (secret, '\0', length) != NULL)
+    return;
+  /* Sized up front, so no reallocation leaves a copy of the secret behind */
+  payload = g_string_sized_new (strlen (request->start_url) + 1 + length + 1);
+  g_string_append (payload, request->start_url);
+  g_string_append_c (payload, '\n');
+  g_string_append_len (payload, secret, length);
+  gh_kernel_keyring_store (ring, name, payload->str, request->expires_at);
+  gh_secret_free (g_string_free (payload, FALSE));
+}
+
+/* No start URL: every copy of the sign-in (or of the one role) goes */
+static void
+fast_clear (Request *request)
+{
+  g_autofree char *ring = gh_secret_store_fast_ring_name (request->session_name);
+  g_autofree char *name = NULL;
+
+  if (ring == NULL)
+    return;
+  if (request->account_id == NULL)
+    {
+      gh_kernel_keyring_clear (ring);
+      return;
+    }
+  name = fast_key_name (request->account_id, request->role_name);
+  gh_kernel_keyring_remove (ring, name);
+}
+
 /* Takes @error. Reports it, or starts the request over once after a pause. */
 static void
 request_fail (GTask  *task,
@@ -304,6 +398,7 @@ on_item_created (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(SecretItem) item = NULL;
 
@@ -314,6 +409,8 @@ on_item_created (GObject      *object,
       return;
     }
 
+  if (request->kind == GH_SECRET_ROLE_CREDENTIALS)
+    fast_store (request);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -528,7 +625,8 @@ request_start (GTask *task)
              g_object_ref (task));
 }
 
-/* Takes @value. The account and role are set for role credentials only. */
+/* Takes @value. The account and role are set for role credentials only; @expires_at (unix
+ * seconds, 0 for none) only for storing them. */
 static void
 request_run (Operation            operation,
              const char          *session_name,
@@ -537,6 +635,7 @@ request_run (Operation            operation,
              const char          *account_id,
              const char          *role_name,
              SecretValue         *value,
+             gint64               expires_at,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data,
@@ -552,9 +651,27 @@ request_run (Operation            operation,
   request->role_name = g_strdup (role_name);
   request->kind = kind;
   request->value = value;
+  request->expires_at = expires_at;
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  if (kind == GH_SECRET_ROLE_CREDENTIALS)
+    {
+      if (operation == OPERATION_CLEAR)
+        fast_clear (request);
+      else if (operation == OPERATION_LOOKUP)
+        {
+          char *secret = fast_lookup (request);
+
+          if (secret != NULL)
+            {
+              g_task_return_pointer (task, secret, (GDestroyNotify) gh_secret_free);
+              return;
+            }
+        }
+    }
+
   request_start (task);
 }
 
@@ -571,7 +688,7 @@ gh_secret_store_lookup_async (const char          *session_name,
   g_return_if_fail (kind == GH_SECRET_REFRESH_TOKEN || kind == GH_SECRET_REGISTRATION);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  request_run (OPERATION_LOOKUP, session_name, start_url, kind, NULL, NULL, NULL,
+  request_run (OPERATION_LOOKUP, session_name, start_url, kind, NULL, NULL, NULL, 0,
                cancellable, callback, user_data, gh_secret_store_lookup_async);
 }
 
@@ -603,7 +720,7 @@ gh_secret_store_store_async (const char          *session_name,
 
   /* Copied into non-pageable memory that libsecret wipes on release. */
   request_run (OPERATION_STORE, session_name, start_url, kind, NULL, NULL,
-               secret_value_new (secret, -1, "text/plain"),
+               secret_value_new (secret, -1, "text/plain"), 0,
                cancellable, callback, user_data, gh_secret_store_store_async);
 }
 
@@ -630,7 +747,7 @@ gh_secret_store_clear_async (const char          *session_name,
                     kind == GH_SECRET_ROLE_CREDENTIALS);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  request_run (OPERATION_CLEAR, session_name, NULL, kind, NULL, NULL, NULL,
+  request_run (OPERATION_CLEAR, session_name, NULL, kind, NULL, NULL, NULL, 0,
                cancellable, callback, user_data, gh_secret_store_clear_async);
 }
 
@@ -663,7 +780,7 @@ gh_secret_store_lookup_role_credentials_async (const char          *session_name
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   request_run (OPERATION_LOOKUP, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
-               account_id, role_name, NULL,
+               account_id, role_name, NULL, 0,
                cancellable, callback, user_data, gh_secret_store_lookup_role_credentials_async);
 }
 
@@ -684,6 +801,7 @@ gh_secret_store_store_role_credentials_async (const char          *session_name,
                                               const char          *account_id,
                                               const char          *role_name,
                                               const char          *secret,
+                                              gint64               expires_at,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
@@ -697,7 +815,8 @@ gh_secret_store_store_role_credentials_async (const char          *session_name,
 
   request_run (OPERATION_STORE, session_name, start_url, GH_SECRET_ROLE_CREDENTIALS,
                account_id, role_name, secret_value_new (secret, -1, "application/json"),
-               cancellable, callback, user_data, gh_secret_store_store_role_credentials_async);
+               expires_at, cancellable, callback, user_data,
+               gh_secret_store_store_role_credentials_async);
 }
 
 gboolean
@@ -727,7 +846,7 @@ gh_secret_store_clear_role_credentials_async (const char          *session_name,
   /* No start URL: the role is gone whichever portal the item was fetched through (an edited
    * start URL leaves items behind under the old one). */
   request_run (OPERATION_CLEAR, session_name, NULL, GH_SECRET_ROLE_CREDENTIALS,
-               account_id, role_name, NULL,
+               account_id, role_name, NULL, 0,
                cancellable, callback, user_data, gh_secret_store_clear_role_credentials_async);
 }
 

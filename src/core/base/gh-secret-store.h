@@ -49,7 +49,11 @@ gboolean  gh_secret_store_clear_finish   (GAsyncResult        *result,
 
 /* Role credentials (kind "role-credentials"), with attributes session, start-url, account-id
  * and role, labelled "Gatehouse: AWS credentials for ROLE @ ACCOUNT (“SESSION”)". Same rules as
- * above: no prompts, a locked keyring fails at once, other failures are retried once. */
+ * above: no prompts, a locked keyring fails at once, other failures are retried once.
+ *
+ * Once stored in the keyring they are also copied into the kernel keyring until they expire
+ * (gh-kernel-keyring.h); a lookup finds that copy first, without D-Bus. Clearing drops the
+ * copies before the keyring items (also when the keyring then fails). */
 void      gh_secret_store_lookup_role_credentials_async  (const char          *session_name,
                                                           const char          *start_url,
                                                           const char          *account_id,
@@ -61,12 +65,14 @@ void      gh_secret_store_lookup_role_credentials_async  (const char          *s
 char     *gh_secret_store_lookup_role_credentials_finish (GAsyncResult        *result,
                                                           GError             **error);
 
-/* Replaces the item for this session, start URL, account and role. */
+/* Replaces the item for this session, start URL, account and role; @expires_at (unix
+ * seconds) bounds the fast copy. */
 void      gh_secret_store_store_role_credentials_async   (const char          *session_name,
                                                           const char          *start_url,
                                                           const char          *account_id,
                                                           const char          *role_name,
                                                           const char          *secret,
+                                                          gint64               expires_at,
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);

@@ -58,6 +58,7 @@ struct _GhConsoleRequest
 
   guint            logout_first : 1;
   guint            logout_first_set : 1;
+  guint            mode_set : 1;
   guint            print_url : 1;
   guint            refresh_credentials : 1;
 };
@@ -155,10 +156,9 @@ parse_browser_preference (const char *name)
  * the role's, else one named after it. */
 static void
 apply_preferences (GhConsoleRequest *self,
+                   GSettings        *settings,
                    Launch           *launch)
 {
-  g_autoptr(GSettings) settings = gh_settings_new (NULL);
-
   launch->logout_first = self->logout_first;
   launch->container = g_strdup (self->container_name);
   launch->browser = self->browser;
@@ -506,6 +506,25 @@ credentials_cb (GObject      *object,
                                         signin_token_cb, g_steal_pointer (&task));
 }
 
+/* Unless the caller chose, `console-mode` does; the request then says which it used. */
+static void
+apply_mode_preference (GhConsoleRequest *self,
+                       GSettings        *settings)
+{
+  g_autofree char *name = NULL;
+  GhConsoleMode mode;
+
+  if (self->mode_set || settings == NULL || !gh_settings_has_key (settings, "console-mode"))
+    return;
+
+  name = g_settings_get_string (settings, "console-mode");
+  mode = g_strcmp0 (name, "portal") == 0 ? GH_CONSOLE_MODE_PORTAL : GH_CONSOLE_MODE_FEDERATION;
+  if (self->mode == mode)
+    return;
+  self->mode = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
 /* Everything that can be refused without the network, so that nothing is fetched for a
  * request that cannot be opened. */
 static gboolean
@@ -513,6 +532,9 @@ prepare_launch (GhConsoleRequest  *self,
                 Launch            *launch,
                 GError           **error)
 {
+  g_autoptr(GSettings) settings = gh_settings_new (NULL);
+
+  apply_mode_preference (self, settings);
   launch->region = g_strdup (self->region ? self->region : gh_session_get_region (self->session));
   launch->destination = gh_console_destination (launch->region, self->destination, error);
   if (launch->destination == NULL)
@@ -531,7 +553,7 @@ prepare_launch (GhConsoleRequest  *self,
       return FALSE;
     }
 
-  apply_preferences (self, launch);
+  apply_preferences (self, settings, launch);
   name_default_container (self, launch);
   return TRUE;
 }
@@ -724,10 +746,20 @@ gh_console_request_set_mode (GhConsoleRequest *self,
   g_return_if_fail (GH_IS_CONSOLE_REQUEST (self));
   g_return_if_fail (mode == GH_CONSOLE_MODE_FEDERATION || mode == GH_CONSOLE_MODE_PORTAL);
 
+  /* Once set, even to federation, it overrides the preference. */
+  self->mode_set = TRUE;
   if (self->mode == mode)
     return;
   self->mode = mode;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+GhConsoleMode
+gh_console_request_get_mode (GhConsoleRequest *self)
+{
+  g_return_val_if_fail (GH_IS_CONSOLE_REQUEST (self), GH_CONSOLE_MODE_FEDERATION);
+
+  return self->mode;
 }
 
 void

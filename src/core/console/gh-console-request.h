@@ -7,8 +7,8 @@
  * for that one visit. Portal mode: the access portal's shortcut URL; no credentials, nothing
  * to wait for. Either way the console is remembered in the console history once the URL is out.
  *
- * Options a caller leaves unset come from the preferences: logout-first from
- * `console-logout-first`; the browser from the role's entry in `role-browsers`, else a
+ * Options a caller leaves unset come from the preferences: the mode from `console-mode`,
+ * logout-first from `console-logout-first`; the browser from the role's entry in `role-browsers`, else a
  * container in `role-containers` (Firefox), else `console-browser`.
  */
 #pragma once
@@ -47,7 +47,8 @@ G_DECLARE_FINAL_TYPE (GhConsoleRequest, gh_console_request, GH, CONSOLE_REQUEST,
  *     Brave open the one-shot link with the role's own profile, gh-console-browser.h)
  *   duration (uint seconds, 0 or 900–43200; 0: the credentials' lifetime)
  *   logout-first (boolean; unless set, the `console-logout-first` preference)
- *   mode (GhConsoleMode, GH_CONSOLE_MODE_FEDERATION)
+ *   mode (GhConsoleMode; unless set, the `console-mode` preference when the request is
+ *     opened, else GH_CONSOLE_MODE_FEDERATION; after opening, the mode used)
  *   print-url (boolean: hand the URL to ::url-ready instead of opening a browser)
  *   refresh-credentials (boolean: fetch new role credentials even if cached ones are valid)
  *   expires-at (int64, read-only: the end of the opened console session in unix seconds, the
@@ -90,6 +91,7 @@ void              gh_console_request_set_logout_first    (GhConsoleRequest  *sel
                                                           gboolean           logout_first);
 void              gh_console_request_set_mode            (GhConsoleRequest  *self,
                                                           GhConsoleMode      mode);
+GhConsoleMode     gh_console_request_get_mode            (GhConsoleRequest  *self);
 void              gh_console_request_set_print_url       (GhConsoleRequest  *self,
                                                           gboolean           print_url);
 void              gh_console_request_set_refresh_credentials (GhConsoleRequest *self,

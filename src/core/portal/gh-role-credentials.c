@@ -696,6 +696,7 @@ on_reply (GObject      *object,
   gh_secret_store_store_role_credentials_async (gh_session_get_name (fetch->session),
                                                 gh_session_get_start_url (fetch->session),
                                                 fetch->account_id, fetch->role_name, secret,
+                                                fetch->credentials->expiration,
                                                 g_task_get_cancellable (task),
                                                 on_stored, g_object_ref (task));
   wipe_string (secret);

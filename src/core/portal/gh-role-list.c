@@ -48,6 +48,7 @@ struct _GhRoleList
   char       *session_name;
   Table      *table;
   GHashTable *items;          /* position → GhRole handed out and still alive (weak) */
+  GHashTable *positions;      /* the same the other way round, for forgetting one at once */
   guint       started;        /* serial of the last operation started */
   guint       applied;        /* serial of the operation whose table is shown */
 };
@@ -273,21 +274,17 @@ gh_role_list_get_n_items (GListModel *model)
   return self->table != NULL ? self->table->n_rows : 0;
 }
 
-static gboolean
-is_item (gpointer key,
-         gpointer value,
-         gpointer user_data)
-{
-  return value == user_data;
-}
-
+/* A view holding thousands of items drops them all at once (a new listing, a closed window):
+ * each is forgotten in constant time. */
 static void
 item_finalized_cb (gpointer  user_data,
                    GObject  *where_the_object_was)
 {
   GhRoleList *self = user_data;
+  gpointer position;
 
-  g_hash_table_foreach_remove (self->items, is_item, where_the_object_was);
+  if (g_hash_table_steal_extended (self->positions, where_the_object_was, NULL, &position))
+    g_hash_table_remove (self->items, position);
 }
 
 /* Items are made on demand; one already handed out and still alive is handed out again, so a
@@ -307,6 +304,7 @@ gh_role_list_get_item (GListModel *model,
   role = table_make_role (self->table, self->session_name, position);
   g_object_weak_ref (G_OBJECT (role), item_finalized_cb, self);
   g_hash_table_insert (self->items, GUINT_TO_POINTER (position), role);
+  g_hash_table_insert (self->positions, role, GUINT_TO_POINTER (position));
   return role;
 }
 
@@ -328,6 +326,7 @@ forget_items (GhRoleList *self)
   while (g_hash_table_iter_next (&iter, NULL, &role))
     g_object_weak_unref (role, item_finalized_cb, self);
   g_hash_table_remove_all (self->items);
+  g_hash_table_remove_all (self->positions);
 }
 
 /* Shows `table` (taking it) unless a later operation's table is shown already. */
@@ -674,6 +673,7 @@ gh_role_list_finalize (GObject *object)
   g_clear_pointer (&self->session_name, g_free);
   g_clear_pointer (&self->table, table_free);
   g_clear_pointer (&self->items, g_hash_table_unref);
+  g_clear_pointer (&self->positions, g_hash_table_unref);
 
   G_OBJECT_CLASS (gh_role_list_parent_class)->finalize (object);
 }
@@ -746,6 +746,7 @@ static void
 gh_role_list_init (GhRoleList *self)
 {
   self->items = g_hash_table_new (NULL, NULL);
+  self->positions = g_hash_table_new (NULL, NULL);
 }
 
 GhRoleList *

@@ -38,14 +38,19 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-gh_role_constructed (GObject *object)
+set_key (GhRole *self)
 {
-  GhRole *self = GH_ROLE (object);
-
-  G_OBJECT_CLASS (gh_role_parent_class)->constructed (object);
-
+  g_free (self->key);
   self->key = g_strconcat (self->account_id ? self->account_id : "", "/",
                            self->role_name ? self->role_name : "", NULL);
+}
+
+static void
+gh_role_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (gh_role_parent_class)->constructed (object);
+
+  set_key (GH_ROLE (object));
 }
 
 static void
@@ -137,6 +142,32 @@ gh_role_set_property (GObject      *object,
     }
 }
 
+/* The role cache makes thousands of roles at a time: their fields are set here rather than as
+ * construct properties, which cost a name lookup and a GValue each (half the time of reading
+ * the cache's roles). Same values as the properties would give. */
+static GhRole *
+new_with_fields (const char *session_name,
+                 const char *account_id,
+                 const char *account_name,
+                 const char *account_email,
+                 const char *role_name)
+{
+  GhRole *self = g_object_new (GH_TYPE_ROLE, NULL);
+
+  g_assert (self->session_name == NULL && self->account_id == NULL &&
+            self->account_name == NULL && self->account_email == NULL &&
+            self->role_name == NULL);
+  self->session_name = g_strdup (session_name);
+  self->account_id = g_strdup (account_id);
+  self->account_name = account_name != NULL && *account_name != '\0'
+                       ? g_strdup (account_name) : NULL;
+  self->account_email = account_email != NULL && *account_email != '\0'
+                        ? g_strdup (account_email) : NULL;
+  self->role_name = g_strdup (role_name);
+  set_key (self);
+  return self;
+}
+
 static void
 gh_role_class_init (GhRoleClass *klass)
 {
@@ -179,13 +210,7 @@ gh_role_new (const char *session_name,
   g_return_val_if_fail (account_id != NULL, NULL);
   g_return_val_if_fail (role_name != NULL, NULL);
 
-  return g_object_new (GH_TYPE_ROLE,
-                       "session-name", session_name,
-                       "account-id", account_id,
-                       "account-name", account_name,
-                       "account-email", account_email,
-                       "role-name", role_name,
-                       NULL);
+  return new_with_fields (session_name, account_id, account_name, account_email, role_name);
 }
 
 const char *

@@ -129,15 +129,28 @@ gboolean
 gh_session_manager_reload (GhSessionManager  *self,
                            GError           **error)
 {
+  g_autoptr(GhIni) ini = NULL;
+
+  g_return_val_if_fail (GH_IS_SESSION_MANAGER (self), FALSE);
+
+  if ((ini = gh_aws_config_load (self->config_path, error)) == NULL)
+    return FALSE;
+  gh_session_manager_reload_from (self, ini);
+  return TRUE;
+}
+
+void
+gh_session_manager_reload_from (GhSessionManager *self,
+                                GhIni            *ini)
+{
   g_autoptr(GPtrArray) configs = NULL;
   g_autoptr(GPtrArray) sessions = NULL;
   guint removed;
 
-  g_return_val_if_fail (GH_IS_SESSION_MANAGER (self), FALSE);
+  g_return_if_fail (GH_IS_SESSION_MANAGER (self));
+  g_return_if_fail (GH_IS_INI (ini));
 
-  if ((configs = gh_aws_config_list_sessions (self->config_path, error)) == NULL)
-    return FALSE;
-
+  configs = gh_aws_config_list_sessions_in (ini);
   sessions = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < configs->len; i++)
     {
@@ -161,7 +174,6 @@ gh_session_manager_reload (GhSessionManager  *self,
       self->sessions = g_steal_pointer (&sessions);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->sessions->len);
     }
-  return TRUE;
 }
 
 GPtrArray *

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "gh-ini.h"
 #include "gh-session.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,10 @@ const char         *gh_session_manager_get_config_path (GhSessionManager  *self)
  * is left as it was. */
 gboolean            gh_session_manager_reload          (GhSessionManager  *self,
                                                         GError           **error);
+/* The same from the config file as already read (gh_aws_config_load() of the manager's
+ * path), for a caller that reads other things from it too. */
+void                gh_session_manager_reload_from     (GhSessionManager  *self,
+                                                        GhIni             *ini);
 
 /* Every definition, usable or not, in file order (GhSsoSessionConfig; owned by the manager,
  * valid until the next reload). */

@@ -294,16 +294,10 @@ gh_session_init (GhSession *self)
 static GhSsoSessionConfig *
 config_copy (const GhSsoSessionConfig *config)
 {
-  GhSsoSessionConfig *copy = g_new0 (GhSsoSessionConfig, 1);
+  GhSsoSessionConfig *copy = gh_sso_session_config_copy (config);
 
-  copy->name = g_strdup (config->name);
-  copy->start_url = g_strdup (config->start_url);
-  copy->region = g_strdup (config->region);
-  copy->scopes = g_strdupv (config->scopes);
-  copy->legacy = config->legacy;
-  copy->session_duration = config->session_duration > 0 ? config->session_duration
-                                                        : GH_DEFAULT_SESSION_DURATION;
-  copy->cache_refresh_token = config->cache_refresh_token;
+  if (copy->session_duration <= 0)
+    copy->session_duration = GH_DEFAULT_SESSION_DURATION;
   return copy;
 }
 
@@ -1280,11 +1274,12 @@ portal_logout_cb (GObject      *object,
   logout_finish_local (user_data);
 }
 
-/* Role credentials cached for the console and credential_process go with the sign-in. */
+/* Role credentials cached for the console and credential_process go with the sign-in; first,
+ * as clearing them drops their fast copies even when the keyring then fails (locked). */
 static const GhSecretKind logout_kinds[] = {
+  GH_SECRET_ROLE_CREDENTIALS,
   GH_SECRET_REFRESH_TOKEN,
   GH_SECRET_REGISTRATION,
-  GH_SECRET_ROLE_CREDENTIALS,
 };
 
 static void

@@ -1158,6 +1158,115 @@ test_fifo (void)
   g_test_trap_assert_passed ();
 }
 
+/* The window's "Add sign-in…" suggests a name from the URL that `session add` takes. */
+static void
+test_suggest_name (void)
+{
+  static const struct { const char *url; const char *name; } cases[] = {
+    { "https://my-company.awsapps.com/start", "my-company" },
+    { "https://d-1234567890.awsapps.com/start/", "d-1234567890" },
+    { "https://ssoins-7223abc.portal.eu-west-1.app.aws/", "ssoins-7223abc" },
+    { "https://Big_Corp.awsapps.com/start", "big_corp" },
+    { "https://identitycenter.amazonaws.com/ssoins-1234", "my-sso" },
+    { "http://127.0.0.1:8080/start", "my-sso" },
+    { "https://[2001:db8::1]/start", "my-sso" },
+    { "not a url", "my-sso" },
+    { NULL, "my-sso" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = gh_start_url_suggest_session_name (cases[i].url);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpstr (name, ==, cases[i].name);
+      g_assert_true (gh_validate_new_session_name (name, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_validate_region (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gh_validate_region ("eu-central-1", &error));
+  g_assert_no_error (error);
+  g_assert_false (gh_validate_region ("", &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (gh_validate_region ("Frankfurt", &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+}
+
+/* Off the main loop, with the same checks and the same section as the blocking call. */
+static void
+test_add_async (void)
+{
+  g_autofree char *path = home_config_path ();
+  g_autofree char *contents = NULL;
+  GAsyncResult *result = NULL;
+  GAsyncResult *done = NULL;
+  g_autoptr(GError) error = NULL;
+  GhSsoSessionConfig config = { .name = "async", .start_url = START_URL,
+                                .region = "eu-west-1" };
+
+  gh_aws_config_add_session_async (path, &config, NULL, gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_aws_config_add_session_finish (done, &error));
+  g_assert_no_error (error);
+  g_clear_object (&done);
+  contents = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (contents, ==, "[sso-session async]\nsso_start_url = " START_URL "\n"
+                                 "sso_region = eu-west-1\n");
+
+  gh_aws_config_add_session_async (path, &config, NULL, gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  g_assert_false (gh_aws_config_add_session_finish (done, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_clear_object (&done);
+}
+
+/* The option `session add --cache-refresh-token` sets, changed later in place: the rest of the
+ * file as it was, off means no key. */
+static void
+test_cache_refresh_token (void)
+{
+  g_autofree char *path = home_config_path ();
+  g_autofree char *on = NULL;
+  g_autofree char *off = NULL;
+  g_autoptr(GhSsoSessionConfig) config = NULL;
+  GAsyncResult *result = NULL;
+  GAsyncResult *done = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *original = "# mine\n[sso-session work]\nsso_start_url = " START_URL "\n"
+                         "sso_region = us-east-1\n\n[profile x]\nregion = us-west-2\n";
+
+  gh_test_write_file (path, original, -1);
+  gh_aws_config_set_cache_refresh_token_async (path, "work", TRUE, NULL, gh_test_keep_result,
+                                               &result);
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_aws_config_set_cache_refresh_token_finish (done,
+                                                               &error));
+  g_assert_no_error (error);
+  g_clear_object (&done);
+  on = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (on, ==, "# mine\n[sso-session work]\nsso_start_url = " START_URL "\n"
+                           "sso_region = us-east-1\ngatehouse_cache_refresh_token = true\n\n"
+                           "[profile x]\nregion = us-west-2\n");
+  config = gh_aws_config_find_session (path, "work", &error);
+  g_assert_no_error (error);
+  g_assert_true (config->cache_refresh_token);
+
+  g_assert_true (gh_aws_config_set_cache_refresh_token (path, "work", FALSE, NULL, &error));
+  g_assert_no_error (error);
+  off = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (off, ==, original);
+
+  g_assert_false (gh_aws_config_set_cache_refresh_token (path, "other", TRUE, NULL, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1196,6 +1305,10 @@ main (int    argc,
   g_test_add_func ("/aws-config/validate/start-url-credentials", test_start_url_credentials);
   g_test_add_func ("/aws-config/durations", test_durations);
   g_test_add_func ("/aws-config/long-term-profiles", test_long_term_profiles);
+  g_test_add_func ("/aws-config/suggest-name", test_suggest_name);
+  g_test_add_func ("/aws-config/validate/region", test_validate_region);
+  g_test_add_func ("/aws-config/add/async", test_add_async);
+  g_test_add_func ("/aws-config/cache-refresh-token", test_cache_refresh_token);
 
   return g_test_run ();
 }

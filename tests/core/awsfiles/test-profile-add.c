@@ -15,6 +15,15 @@
 #define SYNCED(s) "# Managed by Gatehouse (sign-in \"" s "\"): changes here are overwritten " \
                   "by gatehouse sync"
 
+/* What spec_for ("dev") writes */
+#define DEV_PROFILE ADDED ("acme") "\n" \
+                    "[profile dev]\n" \
+                    "sso_session = acme\n" \
+                    "sso_account_id = 111111111111\n" \
+                    "sso_role_name = ReadOnly\n" \
+                    "region = eu-west-1\n" \
+                    "output = json\n"
+
 static char *
 config_path (void)
 {
@@ -69,14 +78,7 @@ test_new_file (void)
   struct stat st;
 
   add_ok (path, &spec, FALSE);
-  assert_file (path,
-               ADDED ("acme") "\n"
-               "[profile dev]\n"
-               "sso_session = acme\n"
-               "sso_account_id = 111111111111\n"
-               "sso_role_name = ReadOnly\n"
-               "region = eu-west-1\n"
-               "output = json\n");
+  assert_file (path, DEV_PROFILE);
   g_assert_cmpint (stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
@@ -311,6 +313,44 @@ test_sync_leaves_it (void)
   }
 }
 
+/* Off the main loop: the same section, and @replaced as the blocking call gives it. */
+static void
+test_async (void)
+{
+  g_autofree char *path = config_path ();
+  g_autofree char *dev = g_strdup ("dev");
+  GhProfileSpec spec = spec_for (dev);
+  GAsyncResult *result = NULL;
+  GAsyncResult *done = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean replaced = TRUE;
+
+  gh_profile_add_async (path, &spec, NULL, gh_test_keep_result, &result);
+  /* The spec is copied: the caller's strings may go at once. */
+  g_clear_pointer (&dev, g_free);
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_profile_add_finish (done, &replaced, &error));
+  g_assert_no_error (error);
+  g_assert_false (replaced);
+  g_clear_object (&done);
+  assert_file (path, DEV_PROFILE);
+
+  spec.name = "dev";
+  gh_profile_add_async (path, &spec, NULL, gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_profile_add_finish (done, &replaced, &error));
+  g_assert_no_error (error);
+  g_assert_true (replaced);
+  g_clear_object (&done);
+
+  spec.output = "xml";
+  gh_profile_add_async (path, &spec, NULL, gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  g_assert_false (gh_profile_add_finish (done, &replaced, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_clear_object (&done);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -323,6 +363,7 @@ main (int    argc,
   g_test_add_func ("/profile-add/replaces-own", test_replaces_own);
   g_test_add_func ("/profile-add/bad-input", test_bad_input);
   g_test_add_func ("/profile-add/sync-leaves-it", test_sync_leaves_it);
+  g_test_add_func ("/profile-add/async", test_async);
 
   return g_test_run ();
 }

@@ -1598,6 +1598,90 @@ test_fifo (void)
   g_test_trap_assert_passed ();
 }
 
+/* Settings stored without a sync (the window's preferences): the keys `sync --store` writes,
+ * in the sign-in's section, defaults without keys, nothing else touched, and what a sync
+ * would refuse refused before the file is read. */
+static void
+test_store_settings (void)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
+  g_autoptr(GhSyncSettings) settings = gh_sync_settings_new ();
+  g_autoptr(GhSyncSettings) loaded = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *reset = NULL;
+  g_autofree char *after = NULL;
+  GAsyncResult *result = NULL;
+  GAsyncResult *done = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *original = "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n"
+                         "sso_region = us-east-1\n# keep me\n[profile hand]\nregion = eu-west-1\n";
+
+  gh_test_write_file (path, original, -1);
+  settings->template_ = g_strdup ("{account_name}-{role}");
+  settings->region = g_strdup ("eu-central-1");
+  settings->output = g_strdup ("table");
+  settings->favorites_only = TRUE;
+  settings->credential_process = TRUE;
+  gh_profile_sync_store_settings_async (path, "acme", settings, GH_SYNC_SETTINGS_ALL, NULL,
+                                        gh_test_keep_result, &result);
+  done = gh_test_wait_result (&result);
+  g_assert_true (gh_profile_sync_store_settings_finish (done, &error));
+  g_assert_no_error (error);
+  g_clear_object (&done);
+
+  stored = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (stored, ==,
+                   "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n"
+                   "sso_region = us-east-1\n"
+                   "gatehouse_sync_template = {account_name}-{role}\n"
+                   "gatehouse_sync_region = eu-central-1\n"
+                   "gatehouse_sync_output = table\n"
+                   "gatehouse_sync_credential_process = true\n"
+                   "gatehouse_sync_favorites_only = true\n"
+                   "# keep me\n[profile hand]\nregion = eu-west-1\n");
+  loaded = gh_sync_settings_load (path, "acme", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gh_sync_settings_differ (loaded, settings, GH_SYNC_SETTINGS_ALL), ==, 0);
+
+  /* Only what @which names changes; defaults lose their keys */
+  g_clear_pointer (&settings, gh_sync_settings_free);
+  settings = gh_sync_settings_new ();
+  g_assert_true (gh_profile_sync_store_settings (path, "acme", settings,
+                                                 GH_SYNC_SETTINGS_ALL &
+                                                 ~GH_SYNC_SETTING_OUTPUT, NULL, &error));
+  g_assert_no_error (error);
+  reset = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (reset, ==,
+                   "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n"
+                   "sso_region = us-east-1\n"
+                   "gatehouse_sync_output = table\n"
+                   "# keep me\n[profile hand]\nregion = eu-west-1\n");
+
+  settings->template_ = g_strdup ("{nope}");
+  g_assert_false (gh_profile_sync_store_settings (path, "acme", settings, GH_SYNC_SETTINGS_ALL,
+                                                  NULL, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&settings->template_, g_free);
+  settings->region = g_strdup ("Mars");
+  g_assert_false (gh_profile_sync_check_settings (settings, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&settings->region, g_free);
+  settings->output = g_strdup ("xml");
+  g_assert_false (gh_profile_sync_check_settings (settings, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&settings->output, g_free);
+
+  g_assert_false (gh_profile_sync_store_settings (path, "other", settings, GH_SYNC_SETTINGS_ALL,
+                                                  NULL, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
+  g_clear_error (&error);
+  after = gh_test_read_file (path, NULL);
+  g_assert_cmpstr (after, ==, reset);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1650,6 +1734,7 @@ main (int    argc,
   g_test_add_func ("/profile-sync/many-roles", test_many_roles);
   g_test_add_func ("/profile-sync/find-profile", test_find_profile);
   g_test_add_func ("/profile-sync/find-synced-profile", test_find_synced_profile);
+  g_test_add_func ("/profile-sync/store-settings", test_store_settings);
 
   return g_test_run ();
 }

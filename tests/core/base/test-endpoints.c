@@ -134,6 +134,32 @@ test_loopback_detection (void)
   g_assert_false (gh_url_is_loopback_http ("http://localhost.evil.com/"));
 }
 
+/* The region an access portal URL carries in its host (protocol.md §2.6), and none for the
+ * forms that do not. */
+static void
+test_guess_region (void)
+{
+  static const struct { const char *url; const char *region; } cases[] = {
+    { "https://ssoins-1234.portal.eu-west-1.app.aws/", "eu-west-1" },
+    { "https://ssoins-1234.portal.us-gov-west-1.app.aws/start", "us-gov-west-1" },
+    { "https://d-1234567890.ap-southeast-2.portal.amazonaws.com/start", "ap-southeast-2" },
+    { "https://d-1234567890.cn-north-1.portal.amazonaws.com.cn/", "cn-north-1" },
+    { "https://d-1234567890.awsapps.com/start", NULL },
+    { "https://my-company.awsapps.com/start/#/?region=us-east-1", NULL },
+    { "https://portal.example.com/", NULL },
+    { "https://x.portal.notaregion.app.aws/", NULL },
+    { "no url", NULL },
+    { NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *region = gh_start_url_guess_region (cases[i].url);
+
+      g_assert_cmpstr (region, ==, cases[i].region);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -146,6 +172,7 @@ main (int    argc,
   g_unsetenv ("AWS_ENDPOINT_URL_SIGNIN");
 
   g_test_add_func ("/endpoints/default-hosts", test_default_hosts);
+  g_test_add_func ("/endpoints/guess-region", test_guess_region);
   g_test_add_func ("/endpoints/partitions", test_partitions);
   g_test_add_func ("/endpoints/region-validation", test_region_validation);
   g_test_add_func ("/endpoints/bad-region", test_bad_region_refused);

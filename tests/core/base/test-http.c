@@ -1,5 +1,5 @@
 /* test-http.c — GhHttp against a loopback server: a request that could not go out, one whose
- * reply is late, and one whose reply is lost
+ * reply is late, and one whose reply is lost; proxies from the environment
  */
 #include "config.h"
 
@@ -7,6 +7,7 @@
 
 #include "gh-error.h"
 #include "gh-http.h"
+#include "gh-http-private.h"
 #include "gh-test-util.h"
 
 typedef struct
@@ -215,6 +216,152 @@ test_reply_lost (Fixture       *fixture,
   outcome_clear (&outcome);
 }
 
+/* Proxies from the environment, as the AWS CLI reads them */
+
+static const char *const proxy_variables[] = {
+  "all_proxy", "ALL_PROXY", "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+  "no_proxy", "NO_PROXY",
+};
+
+static void
+unset_proxy_variables (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (proxy_variables); i++)
+    g_unsetenv (proxy_variables[i]);
+}
+
+static char *
+first_proxy (GProxyResolver *resolver,
+             const char     *uri)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) proxies = g_proxy_resolver_lookup (resolver, uri, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (proxies);
+  return g_strdup (proxies[0]);
+}
+
+static void
+test_proxy_environment (void)
+{
+  static const struct
+  {
+    const char *variables;   /* NAME=VALUE;… */
+    const char *uri;
+    const char *proxy;
+  } cases[] = {
+    { "no_proxy=.internal;https_proxy=", "https://portal.sso.us-east-1.amazonaws.com/", NULL },
+    { "https_proxy=http://proxy.example:3128", "https://portal.sso.us-east-1.amazonaws.com/",
+      "http://proxy.example:3128" },
+    { "https_proxy=http://proxy.example:3128", "http://127.0.0.1:8080/", "direct://" },
+    { "HTTPS_PROXY=proxy.example:3128", "https://oidc.us-east-1.amazonaws.com/",
+      "http://proxy.example:3128" },
+    { "https_proxy=http://lower:1;HTTPS_PROXY=http://upper:2", "https://a.amazonaws.com/",
+      "http://lower:1" },
+    { "http_proxy=http://plain:80", "http://127.0.0.1:8080/", "http://plain:80" },
+    { "all_proxy=socks5://socks.example:1080", "https://a.amazonaws.com/",
+      "socks5://socks.example:1080" },
+    { "https_proxy=http://proxy.example:3128;no_proxy=localhost, .amazonaws.com",
+      "https://portal.sso.us-east-1.amazonaws.com/", "direct://" },
+    { "https_proxy=http://proxy.example:3128;NO_PROXY=.internal",
+      "https://portal.sso.us-east-1.amazonaws.com/", "http://proxy.example:3128" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(GStrv) variables = g_strsplit (cases[i].variables, ";", -1);
+      g_autoptr(GProxyResolver) resolver = NULL;
+      g_autofree char *proxy = NULL;
+
+      unset_proxy_variables ();
+      for (guint j = 0; variables[j] != NULL; j++)
+        {
+          g_auto(GStrv) pair = g_strsplit (variables[j], "=", 2);
+
+          if (pair[0] != NULL && *pair[0] != '\0')
+            g_setenv (pair[0], pair[1], TRUE);
+        }
+      resolver = gh_http_proxy_resolver_new_from_environment ();
+      /* None at all: no resolver, so that connections make no proxy lookup */
+      if (cases[i].proxy == NULL)
+        {
+          g_assert_null (resolver);
+          continue;
+        }
+      proxy = first_proxy (resolver, cases[i].uri);
+      g_assert_cmpstr (proxy, ==, cases[i].proxy);
+    }
+  unset_proxy_variables ();
+}
+
+/* A proxy that takes one connection and keeps its first line */
+static gboolean
+proxy_incoming_cb (GSocketService    *service,
+                   GSocketConnection *connection,
+                   GObject           *source,
+                   gpointer           user_data)
+{
+  char **first_line = user_data;
+  g_autoptr(GDataInputStream) input = NULL;
+
+  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_free (*first_line);
+  *first_line = g_data_input_stream_read_line (input, NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+/* Sessions made once gh_http_use_environment_proxies() was called go through the
+ * environment's proxy, and make no proxy lookup when it names none */
+static void
+test_proxy_environment_sessions (void)
+{
+  g_autoptr(GSocketService) proxy = g_threaded_socket_service_new (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhHttp) http = NULL;
+  g_autoptr(GhHttp) direct = NULL;
+  g_autoptr(GhHttp) desktop = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *proxy_url = NULL;
+  g_autofree char *first_line = NULL;
+  GAsyncResult *pending = NULL;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (proxy), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (proxy, "run", G_CALLBACK (proxy_incoming_cb), &first_line);
+  g_socket_service_start (proxy);
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  unset_proxy_variables ();
+  gh_http_use_environment_proxies (TRUE);
+  direct = gh_http_new ();
+  g_setenv ("http_proxy", proxy_url, TRUE);
+  http = gh_http_new ();
+  unset_proxy_variables ();
+  gh_http_use_environment_proxies (FALSE);
+  desktop = gh_http_new ();
+
+  g_assert_null (soup_session_get_proxy_resolver (gh_http_get_soup_session (direct)));
+  g_assert_true (G_IS_SIMPLE_PROXY_RESOLVER (
+    soup_session_get_proxy_resolver (gh_http_get_soup_session (http))));
+  g_assert_true (soup_session_get_proxy_resolver (gh_http_get_soup_session (desktop)) ==
+                 g_proxy_resolver_get_default ());
+
+  gh_http_set_retry_policy (http, 1, 10, 10);
+  gh_http_call_async (http, "Testing", "GET", "http://gatehouse.invalid/", NULL, NULL, NULL,
+                      gh_test_keep_result, &pending);
+  result = gh_test_wait_result (&pending);
+  reply = gh_http_call_finish (http, result, &error);
+  g_assert_error (error, GH_ERROR, GH_ERROR_NETWORK);
+  g_assert_nonnull (first_line);
+  g_assert_nonnull (strstr (first_line, "gatehouse.invalid"));
+
+  g_socket_service_stop (proxy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -228,6 +375,8 @@ main (int    argc,
   ADD ("slow-to-answer", test_slow_to_answer);
   ADD ("single-use/waits", test_single_use_waits);
   ADD ("reply-lost", test_reply_lost);
+  g_test_add_func ("/http/proxy/environment", test_proxy_environment);
+  g_test_add_func ("/http/proxy/environment-sessions", test_proxy_environment_sessions);
 
   return g_test_run ();
 }

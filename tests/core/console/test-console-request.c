@@ -27,6 +27,7 @@ typedef struct
   char     *url;              /* from ::url-ready or ::launch-failed */
   gboolean  handle_launch;    /* ::launch-failed returns this */
   guint     history_records;  /* records in the history when ::url-ready was emitted */
+  gboolean  named_at_url;     /* whether the account name was looked up by ::url-ready */
   GError   *history_error;    /* from ::history-failed */
 } Open;
 
@@ -54,6 +55,7 @@ url_ready_cb (GhConsoleRequest *request,
   g_assert_null (open->url);
   open->url = g_strdup (url);
   open->history_records = history_length ();
+  open->named_at_url = gh_console_request_get_account_name (request) != NULL;
 }
 
 static gboolean
@@ -200,8 +202,8 @@ test_federation (GhTestFixture *fixture)
   open_clear (&open);
 }
 
-/* print-url: the URL goes to ::url-ready, no browser opens, and the history is written only
- * after the URL is out. */
+/* print-url: the URL goes to ::url-ready, no browser opens, and the bookkeeping (the account
+ * name from the role cache, the history) comes only after the URL is out. */
 static void
 test_print_url (GhTestFixture *fixture)
 {
@@ -224,6 +226,8 @@ test_print_url (GhTestFixture *fixture)
   g_assert_cmpuint (console_logins (fixture), ==, 0);
   g_assert_cmpuint (open.history_records, ==, 0);
   g_assert_cmpuint (history_length (), ==, 1);
+  g_assert_false (open.named_at_url);
+  g_assert_nonnull (gh_console_request_get_account_name (request));
   open_clear (&open);
 }
 
@@ -320,6 +324,38 @@ test_preferences (GhTestFixture *fixture)
                                    "ext+container:name=Account%201%2FReadOnly&url="));
 
   set_preferences (settings, NULL, NULL);
+}
+
+/* Unless the caller chose, `console-mode` decides, and the request says which mode it used;
+ * a mode the caller sets, even federation, wins. */
+static void
+test_mode_preference (GhTestFixture *fixture)
+{
+  g_autoptr(GhConsoleRequest) request = signed_in_request (fixture, "request-mode");
+  g_autoptr(GSettings) settings = gh_settings_new (NULL);
+  g_autofree char *portal = NULL;
+  g_autofree char *federation = NULL;
+  g_autofree char *prefix = NULL;
+
+  g_assert_nonnull (settings);
+  g_settings_set_string (settings, "console-mode", "portal");
+  g_settings_sync ();
+
+  g_assert_cmpint (gh_console_request_get_mode (request), ==, GH_CONSOLE_MODE_FEDERATION);
+  portal = print_url (request);
+  prefix = g_strdup_printf ("%s/start/#/console?account_id=" ACCOUNT "&role_name=" ROLE,
+                            gh_simulator_get_url (fixture->sim));
+  g_assert_true (g_str_has_prefix (portal, prefix));
+  g_assert_cmpint (gh_console_request_get_mode (request), ==, GH_CONSOLE_MODE_PORTAL);
+  g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "GetRoleCredentials"), ==, 0);
+
+  gh_console_request_set_mode (request, GH_CONSOLE_MODE_FEDERATION);
+  federation = print_url (request);
+  g_assert_false (g_str_has_prefix (federation, prefix));
+  gh_test_assert_contains (federation, "Action=login");
+
+  g_settings_reset (settings, "console-mode");
+  g_settings_sync ();
 }
 
 /* A bad destination or region is refused before any credentials are fetched. */
@@ -531,6 +567,7 @@ static const GhTestCase cases[] = {
   { "/console-request/print-url", test_print_url },
   { "/console-request/portal", test_portal },
   { "/console-request/preferences", test_preferences },
+  { "/console-request/mode-preference", test_mode_preference },
   { "/console-request/refused-early", test_refused_early },
   { "/console-request/signed-out", test_signed_out },
   { "/console-request/no-browser", test_no_browser },

@@ -480,6 +480,42 @@ test_async_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* gh_role_new() sets the fields itself, for speed: exactly what the construct properties give */
+static void
+test_role_new_as_properties (void)
+{
+  static const struct
+  {
+    const char *session, *account_id, *account_name, *account_email, *role_name;
+  } cases[] = {
+    { "s", "111111111111", "Production", "prod@example.com", "Admin" },
+    { "s", "222222222222", "", "", "ReadOnly" },
+    { NULL, "333333333333", NULL, NULL, "Développeur ☃" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GhRole) made = gh_role_new (cases[i].session, cases[i].account_id,
+                                            cases[i].account_name, cases[i].account_email,
+                                            cases[i].role_name);
+      g_autoptr(GhRole) built = g_object_new (GH_TYPE_ROLE,
+                                              "session-name", cases[i].session,
+                                              "account-id", cases[i].account_id,
+                                              "account-name", cases[i].account_name,
+                                              "account-email", cases[i].account_email,
+                                              "role-name", cases[i].role_name,
+                                              NULL);
+
+      g_assert_cmpstr (gh_role_get_session_name (made), ==, gh_role_get_session_name (built));
+      g_assert_cmpstr (gh_role_get_account_id (made), ==, gh_role_get_account_id (built));
+      g_assert_cmpstr (gh_role_get_account_name (made), ==, gh_role_get_account_name (built));
+      g_assert_cmpstr (gh_role_get_account_email (made), ==, gh_role_get_account_email (built));
+      g_assert_cmpstr (gh_role_get_role_name (made), ==, gh_role_get_role_name (built));
+      g_assert_cmpstr (gh_role_get_key (made), ==, gh_role_get_key (built));
+      g_assert_cmpint (gh_role_compare (&made, &built), ==, 0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -487,6 +523,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/role/basics", test_role_basics);
+  g_test_add_func ("/role/new-as-properties", test_role_new_as_properties);
   g_test_add_func ("/role/compare", test_role_compare);
   g_test_add_func ("/role/array-copy", test_role_array_copy);
   g_test_add_func ("/role-cache/roundtrip", test_roundtrip);
