@@ -23,9 +23,17 @@ struct _GhServiceClient
   GDBusConnection  *connection;
   char             *object_path;
   GDBusActionGroup *actions;
+  GVariant         *prompts;          /* a{s(ss)}, never NULL */
+  guint             watch_id;         /* of the service's name, with the actions */
 };
 
 G_DEFINE_FINAL_TYPE (GhServiceClient, gh_service_client, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_SIGN_IN_PROMPTS, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+#define PROMPTS_ACTION "sign-in-prompts"
+#define PROMPTS_TYPE G_VARIANT_TYPE ("a{s(ss)}")
 
 /* Where GApplication exports its actions: the application ID as a path. */
 static char *
@@ -38,15 +46,100 @@ object_path_for (const char *application_id)
   return g_steal_pointer (&path);
 }
 
+/* The service's state, followed */
+
+static GVariant *
+no_prompts (void)
+{
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{s(ss)}"), NULL, 0));
+}
+
+/* Takes `prompts`. */
+static void
+set_prompts (GhServiceClient *self,
+             GVariant        *prompts)
+{
+  if (g_variant_equal (prompts, self->prompts))
+    {
+      g_variant_unref (prompts);
+      return;
+    }
+  g_clear_pointer (&self->prompts, g_variant_unref);
+  self->prompts = prompts;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN_PROMPTS]);
+}
+
+static void
+read_prompts (GhServiceClient *self)
+{
+  GActionGroup *actions = G_ACTION_GROUP (self->actions);
+  g_autoptr(GVariant) state = NULL;
+
+  if (g_action_group_has_action (actions, PROMPTS_ACTION))
+    state = g_action_group_get_action_state (actions, PROMPTS_ACTION);
+  if (state != NULL && g_variant_is_of_type (state, PROMPTS_TYPE))
+    set_prompts (self, g_steal_pointer (&state));
+  else
+    set_prompts (self, no_prompts ());
+}
+
+static void
+action_changed_cb (GhServiceClient *self,
+                   const char      *action_name)
+{
+  if (g_str_equal (action_name, PROMPTS_ACTION))
+    read_prompts (self);
+}
+
+/* Emitted while the action is still in the group. */
+static void
+action_removed_cb (GhServiceClient *self,
+                   const char      *action_name)
+{
+  if (g_str_equal (action_name, PROMPTS_ACTION))
+    set_prompts (self, no_prompts ());
+}
+
+/* A service that exits says nothing to the action group: its sign-ins stopped waiting. */
+static void
+service_vanished_cb (GDBusConnection *connection,
+                     const char      *name,
+                     gpointer         user_data)
+{
+  set_prompts (GH_SERVICE_CLIENT (user_data), no_prompts ());
+}
+
 GActionGroup *
 gh_service_client_get_actions (GhServiceClient *self)
 {
   g_return_val_if_fail (GH_IS_SERVICE_CLIENT (self), NULL);
 
   if (self->actions == NULL)
-    self->actions = g_dbus_action_group_get (self->connection, APPLICATION_ID,
-                                             self->object_path);
+    {
+      self->actions = g_dbus_action_group_get (self->connection, APPLICATION_ID,
+                                               self->object_path);
+      g_signal_connect_object (self->actions, "action-added", G_CALLBACK (action_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->actions, "action-removed", G_CALLBACK (action_removed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->actions, "action-state-changed",
+                               G_CALLBACK (action_changed_cb), self, G_CONNECT_SWAPPED);
+      self->watch_id = g_bus_watch_name_on_connection (self->connection, APPLICATION_ID,
+                                                       G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                       service_vanished_cb, self, NULL);
+      /* The first query starts filling the group in; the rest comes through its signals. */
+      read_prompts (self);
+    }
   return G_ACTION_GROUP (self->actions);
+}
+
+GVariant *
+gh_service_client_get_sign_in_prompts (GhServiceClient *self)
+{
+  g_return_val_if_fail (GH_IS_SERVICE_CLIENT (self), NULL);
+
+  gh_service_client_get_actions (self);
+  return self->prompts;
 }
 
 /* Activation */
@@ -153,10 +246,29 @@ gh_service_client_dispose (GObject *object)
 {
   GhServiceClient *self = GH_SERVICE_CLIENT (object);
 
+  g_clear_handle_id (&self->watch_id, g_bus_unwatch_name);
   g_clear_object (&self->actions);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (gh_service_client_parent_class)->dispose (object);
+}
+
+static void
+gh_service_client_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  GhServiceClient *self = GH_SERVICE_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIGN_IN_PROMPTS:
+      g_value_set_variant (value, self->prompts);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -165,6 +277,7 @@ gh_service_client_finalize (GObject *object)
   GhServiceClient *self = GH_SERVICE_CLIENT (object);
 
   g_free (self->object_path);
+  g_clear_pointer (&self->prompts, g_variant_unref);
 
   G_OBJECT_CLASS (gh_service_client_parent_class)->finalize (object);
 }
@@ -175,13 +288,20 @@ gh_service_client_class_init (GhServiceClientClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = gh_service_client_dispose;
+  object_class->get_property = gh_service_client_get_property;
   object_class->finalize = gh_service_client_finalize;
+
+  properties[PROP_SIGN_IN_PROMPTS] =
+    g_param_spec_variant ("sign-in-prompts", NULL, NULL, PROMPTS_TYPE, NULL,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 gh_service_client_init (GhServiceClient *self)
 {
   self->object_path = object_path_for (APPLICATION_ID);
+  self->prompts = no_prompts ();
 }
 
 GhServiceClient *
