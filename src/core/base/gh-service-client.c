@@ -25,11 +25,12 @@ struct _GhServiceClient
   GDBusActionGroup *actions;
   GVariant         *prompts;          /* a{s(ss)}, never NULL */
   guint             watch_id;         /* of the service's name, with the actions */
+  gboolean          service_absent;   /* seen away since the group was made */
 };
 
 G_DEFINE_FINAL_TYPE (GhServiceClient, gh_service_client, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_SIGN_IN_PROMPTS, N_PROPS };
+enum { PROP_0, PROP_ACTIONS, PROP_SIGN_IN_PROMPTS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 #define PROMPTS_ACTION "sign-in-prompts"
@@ -106,7 +107,45 @@ service_vanished_cb (GDBusConnection *connection,
                      const char      *name,
                      gpointer         user_data)
 {
-  set_prompts (GH_SERVICE_CLIENT (user_data), no_prompts ());
+  GhServiceClient *self = GH_SERVICE_CLIENT (user_data);
+
+  self->service_absent = TRUE;
+  set_prompts (self, no_prompts ());
+}
+
+static void
+make_actions (GhServiceClient *self)
+{
+  self->actions = g_dbus_action_group_get (self->connection, APPLICATION_ID, self->object_path);
+  g_signal_connect_object (self->actions, "action-added", G_CALLBACK (action_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->actions, "action-removed", G_CALLBACK (action_removed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->actions, "action-state-changed",
+                           G_CALLBACK (action_changed_cb), self, G_CONNECT_SWAPPED);
+  /* The first query starts filling the group in; the rest comes through its signals. */
+  read_prompts (self);
+}
+
+/* A GDBusActionGroup whose first query found no service stays empty for good, and one whose
+ * service was replaced knows the old one's actions: after the service was away, a new group. */
+static void
+service_appeared_cb (GDBusConnection *connection,
+                     const char      *name,
+                     const char      *owner,
+                     gpointer         user_data)
+{
+  GhServiceClient *self = GH_SERVICE_CLIENT (user_data);
+  g_autoptr(GDBusActionGroup) old = NULL;
+
+  if (!self->service_absent)
+    return;
+  self->service_absent = FALSE;
+  old = g_steal_pointer (&self->actions);
+  g_signal_handlers_disconnect_by_data (old, self);
+  make_actions (self);
+  /* Watchers leave the old group while it still exists. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIONS]);
 }
 
 GActionGroup *
@@ -116,19 +155,13 @@ gh_service_client_get_actions (GhServiceClient *self)
 
   if (self->actions == NULL)
     {
-      self->actions = g_dbus_action_group_get (self->connection, APPLICATION_ID,
-                                               self->object_path);
-      g_signal_connect_object (self->actions, "action-added", G_CALLBACK (action_changed_cb),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->actions, "action-removed", G_CALLBACK (action_removed_cb),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->actions, "action-state-changed",
-                               G_CALLBACK (action_changed_cb), self, G_CONNECT_SWAPPED);
+      make_actions (self);
+      /* The watch's first answer comes after the group's first query: a service found
+       * missing then is one that query missed too. */
       self->watch_id = g_bus_watch_name_on_connection (self->connection, APPLICATION_ID,
-                                                       G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-                                                       service_vanished_cb, self, NULL);
-      /* The first query starts filling the group in; the rest comes through its signals. */
-      read_prompts (self);
+                                                       G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                       service_appeared_cb, service_vanished_cb,
+                                                       self, NULL);
     }
   return G_ACTION_GROUP (self->actions);
 }
@@ -263,6 +296,9 @@ gh_service_client_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_ACTIONS:
+      g_value_set_object (value, self->actions);
+      break;
     case PROP_SIGN_IN_PROMPTS:
       g_value_set_variant (value, self->prompts);
       break;
@@ -291,6 +327,9 @@ gh_service_client_class_init (GhServiceClientClass *klass)
   object_class->get_property = gh_service_client_get_property;
   object_class->finalize = gh_service_client_finalize;
 
+  properties[PROP_ACTIONS] =
+    g_param_spec_object ("actions", NULL, NULL, G_TYPE_ACTION_GROUP,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_SIGN_IN_PROMPTS] =
     g_param_spec_variant ("sign-in-prompts", NULL, NULL, PROMPTS_TYPE, NULL,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);

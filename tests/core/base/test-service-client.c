@@ -300,22 +300,28 @@ set_service_prompts (Fixture     *fixture,
   wait->expected = text;
 }
 
-/* The device-code prompts follow the service's "sign-in-prompts" state, and go away with the
- * service. */
+/* The device-code prompts follow the service's "sign-in-prompts" state, of a service that
+ * starts after the client, and go away with the service. */
 static void
 test_sign_in_prompts (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(GhServiceClient) client = gh_service_client_new (fixture->connection);
+  g_autoptr(GActionGroup) before = g_object_ref (gh_service_client_get_actions (client));
   PromptsWait wait = { client, "@a{s(ss)} {}", 0 };
+  PromptsWait replaced = { client, NULL, 0 };
 
   g_assert_true (prompts_are (&wait));
+  /* The group made while the service was away never learns of it: a new one when it comes. */
+  g_signal_connect (client, "notify::actions", G_CALLBACK (prompts_notified), &replaced);
   start_service (fixture);
   g_signal_connect (client, "notify::sign-in-prompts", G_CALLBACK (prompts_notified), &wait);
   set_service_prompts (fixture, &wait,
                        "{'work': ('https://device.example/?user_code=ABCD-EFGH', 'ABCD-EFGH')}");
   wait_for (prompts_are, &wait, "the prompt");
   g_assert_cmpuint (wait.notified, ==, 1);
+  g_assert_cmpuint (replaced.notified, ==, 1);
+  g_assert_true (gh_service_client_get_actions (client) != before);
 
   set_service_prompts (fixture, &wait, "@a{s(ss)} {}");
   wait_for (prompts_are, &wait, "the prompt to go");
