@@ -307,7 +307,7 @@ test_sign_in_prompts (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(GhServiceClient) client = gh_service_client_new (fixture->connection);
-  g_autoptr(GActionGroup) before = g_object_ref (gh_service_client_get_actions (client));
+  g_autoptr(GObject) before = g_object_ref (G_OBJECT (gh_service_client_get_actions (client)));
   PromptsWait wait = { client, "@a{s(ss)} {}", 0 };
   PromptsWait replaced = { client, NULL, 0 };
 
@@ -321,7 +321,7 @@ test_sign_in_prompts (Fixture       *fixture,
   wait_for (prompts_are, &wait, "the prompt");
   g_assert_cmpuint (wait.notified, ==, 1);
   g_assert_cmpuint (replaced.notified, ==, 1);
-  g_assert_true (gh_service_client_get_actions (client) != before);
+  g_assert_true (G_OBJECT (gh_service_client_get_actions (client)) != before);
 
   set_service_prompts (fixture, &wait, "@a{s(ss)} {}");
   wait_for (prompts_are, &wait, "the prompt to go");
