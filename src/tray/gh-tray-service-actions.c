@@ -795,15 +795,22 @@ lookup_session (GhTrayService *self,
 }
 
 static void
+sign_in_with (GhTrayService *self,
+              GVariant      *parameter,
+              GhFlow         flow)
+{
+  GhSession *session = lookup_session (self, parameter);
+
+  if (session != NULL)
+    _gh_tray_service_start_login (self, session, flow);
+}
+
+static void
 login_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  GhTrayService *self = user_data;
-  GhSession *session = lookup_session (self, parameter);
-
-  if (session != NULL)
-    _gh_tray_service_start_login (self, session, GH_FLOW_AUTHORIZATION_CODE);
+  sign_in_with (user_data, parameter, GH_FLOW_AUTHORIZATION_CODE);
 }
 
 /* The browser-less sign-in: the code and link go to "sign-in-prompts" and a notification. */
@@ -812,11 +819,7 @@ login_device_code_activated (GSimpleAction *action,
                              GVariant      *parameter,
                              gpointer       user_data)
 {
-  GhTrayService *self = user_data;
-  GhSession *session = lookup_session (self, parameter);
-
-  if (session != NULL)
-    _gh_tray_service_start_login (self, session, GH_FLOW_DEVICE_CODE);
+  sign_in_with (user_data, parameter, GH_FLOW_DEVICE_CODE);
 }
 
 static void

@@ -609,6 +609,20 @@ service_has_state_cb (gpointer data)
   return owned && test->window != NULL;
 }
 
+/* The tray service started (the window's sign-ins follow it) and the sign-ins page shown, its
+ * row signed in. */
+static GSubprocess *
+start_service_on_sign_ins (WindowTest *test)
+{
+  GSubprocess *service = gh_test_spawn_cli (test->fixture, "--background", NULL);
+  SubtitleWait wait = { test, "Signed in · token renews in " };
+
+  gh_test_wait_for (service_has_state_cb, test, 20000, "the tray service");
+  gh_window_show_page (test->window, GH_WINDOW_PAGE_SIGN_INS, NULL);
+  gh_test_wait_for (subtitle_is_cb, &wait, 10000, "the row to say signed in");
+  return service;
+}
+
 /* Sign out and in again from the window: it asks the running service (the tray service's
  * logout and login actions), and its row follows the service's "sessions" state. */
 static void
@@ -619,12 +633,7 @@ test_sign_out_in (GhTestFixture *fixture)
   SubtitleWait wait = { &test, NULL };
 
   window_test_init (&test, fixture, "window-service");
-  service = gh_test_spawn_cli (fixture, "--background", NULL);
-  gh_test_wait_for (service_has_state_cb, &test, 20000, "the tray service");
-  gh_window_show_page (test.window, GH_WINDOW_PAGE_SIGN_INS, NULL);
-
-  wait.prefix = "Signed in · token renews in ";
-  gh_test_wait_for (subtitle_is_cb, &wait, 10000, "the row to say signed in");
+  service = start_service_on_sign_ins (&test);
   g_assert_cmpstr (gtk_button_get_label (session_button (&test)), ==, "Sign Out");
 
   gtk_widget_activate (GTK_WIDGET (session_button (&test)));
@@ -707,11 +716,7 @@ test_device_code (GhTestFixture *fixture)
   const char *user_code;
 
   window_test_init (&test, fixture, "window-device");
-  service = gh_test_spawn_cli (fixture, "--background", NULL);
-  gh_test_wait_for (service_has_state_cb, &test, 20000, "the tray service");
-  gh_window_show_page (test.window, GH_WINDOW_PAGE_SIGN_INS, NULL);
-  wait.prefix = "Signed in · token renews in ";
-  gh_test_wait_for (subtitle_is_cb, &wait, 10000, "the row to say signed in");
+  service = start_service_on_sign_ins (&test);
   g_assert_null (shown_prompt (&test));
   assert_row_menu_offers_code (&test);
 

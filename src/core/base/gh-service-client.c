@@ -26,6 +26,7 @@ struct _GhServiceClient
   GVariant         *prompts;          /* a{s(ss)}, never NULL */
   guint             watch_id;         /* of the service's name, with the actions */
   gboolean          service_absent;   /* seen away since the group was made */
+  GPtrArray        *retired;          /* GDBusActionGroup replaced by a newer one */
 };
 
 G_DEFINE_FINAL_TYPE (GhServiceClient, gh_service_client, G_TYPE_OBJECT)
@@ -128,7 +129,9 @@ make_actions (GhServiceClient *self)
 }
 
 /* A GDBusActionGroup whose first query found no service stays empty for good, and one whose
- * service was replaced knows the old one's actions: after the service was away, a new group. */
+ * service was replaced knows the old one's actions: a new group after the service was away,
+ * or when it appears to a group still empty (its query may have gone out just before). The
+ * old one is kept, so that what get_actions returned stays valid. */
 static void
 service_appeared_cb (GDBusConnection *connection,
                      const char      *name,
@@ -136,15 +139,14 @@ service_appeared_cb (GDBusConnection *connection,
                      gpointer         user_data)
 {
   GhServiceClient *self = GH_SERVICE_CLIENT (user_data);
-  g_autoptr(GDBusActionGroup) old = NULL;
+  g_auto(GStrv) known = g_action_group_list_actions (G_ACTION_GROUP (self->actions));
 
-  if (!self->service_absent)
+  if (!self->service_absent && known[0] != NULL)
     return;
   self->service_absent = FALSE;
-  old = g_steal_pointer (&self->actions);
-  g_signal_handlers_disconnect_by_data (old, self);
+  g_signal_handlers_disconnect_by_data (self->actions, self);
+  g_ptr_array_add (self->retired, g_steal_pointer (&self->actions));
   make_actions (self);
-  /* Watchers leave the old group while it still exists. */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIONS]);
 }
 
@@ -281,6 +283,7 @@ gh_service_client_dispose (GObject *object)
 
   g_clear_handle_id (&self->watch_id, g_bus_unwatch_name);
   g_clear_object (&self->actions);
+  g_ptr_array_set_size (self->retired, 0);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (gh_service_client_parent_class)->dispose (object);
@@ -314,6 +317,7 @@ gh_service_client_finalize (GObject *object)
 
   g_free (self->object_path);
   g_clear_pointer (&self->prompts, g_variant_unref);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
 
   G_OBJECT_CLASS (gh_service_client_parent_class)->finalize (object);
 }
@@ -341,6 +345,7 @@ gh_service_client_init (GhServiceClient *self)
 {
   self->object_path = object_path_for (APPLICATION_ID);
   self->prompts = no_prompts ();
+  self->retired = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 GhServiceClient *

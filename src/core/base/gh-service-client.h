@@ -19,7 +19,8 @@ GhServiceClient *gh_service_client_new             (GDBusConnection     *connect
 /* The service's actions under its well-known name, to watch and bind (a GDBusActionGroup:
  * filled in after the first query, kept current by the service's signals; asking for it starts
  * following the service). When the service (re)appears after being away, the client makes a
- * new group and notifies the property "actions": watchers move to it. Transfer none. */
+ * new group and notifies the property "actions": watchers move to it. Transfer none; valid as
+ * long as the client. */
 GActionGroup    *gh_service_client_get_actions     (GhServiceClient     *self);
 
 /* The service's "sign-in-prompts" state, a{s(ss)}: for each sign-in waiting for the person in a
