@@ -48,8 +48,6 @@ count_barriers (TrayFixture *fixture)
   return count;
 }
 
-static void activate_action (TrayFixture *fixture, const char *name, const char *parameter);
-
 static gboolean
 barrier_passed_cb (gpointer data)
 {
@@ -155,21 +153,6 @@ invoke_button (TrayFixture *fixture,
   reply = call (fixture, NOTIFY_NAME, NOTIFY_PATH, MOCK_IFACE, "EmitSignal",
                 g_variant_new_parsed ("(%s, 'ActionInvoked', 'us', [<%u>, <%s>])",
                                       NOTIFY_NAME, id, key), NULL);
-}
-
-/* org.gtk.Actions.Activate, as the window process and the CLI call it. */
-static void
-activate_action (TrayFixture *fixture,
-                 const char  *name,
-                 const char  *parameter)
-{
-  g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder parameters;
-
-  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
-  g_variant_builder_add (&parameters, "v", g_variant_new_string (parameter));
-  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Activate",
-                g_variant_new ("(sava{sv})", name, &parameters, NULL), NULL);
 }
 
 /* Files */

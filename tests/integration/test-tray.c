@@ -225,21 +225,6 @@ test_activate_signs_in (TrayFixture   *fixture,
   gh_test_assert_contains (out, "signed in");
 }
 
-/* What the window and the notifications' buttons do: an action with a sign-in's name. */
-static void
-activate_for_session (TrayFixture *fixture,
-                      const char  *action,
-                      const char  *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder parameters;
-
-  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
-  g_variant_builder_add (&parameters, "v", g_variant_new_string (name));
-  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Activate",
-                g_variant_new ("(sava{sv})", action, &parameters, NULL), NULL);
-}
-
 /* The service's "sign-in-prompts" entry for `name`: its URL and user code, or FALSE. */
 static gboolean
 sign_in_prompt (TrayFixture  *fixture,
@@ -298,7 +283,7 @@ test_login_device_code (TrayFixture   *fixture,
   start_service (fixture);
   g_assert_false (sign_in_prompt (fixture, name, &url, &user_code));
 
-  activate_for_session (fixture, "login-device-code", name);
+  activate_action (fixture, "login-device-code", name);
   gh_test_wait_until (prompt_is_cb, &wait, 30000);
   g_assert_true (sign_in_prompt (fixture, name, &url, &user_code));
   g_assert_cmpstr (user_code, ==, gh_simulator_get_last_user_code (fixture->env.sim));
@@ -308,7 +293,7 @@ test_login_device_code (TrayFixture   *fixture,
   g_assert_cmpstr (state, ==, "signing-in");
 
   /* The browser flow of another sign-in puts nothing there: its URL stays in the browser. */
-  activate_for_session (fixture, "login", other);
+  activate_action (fixture, "login", other);
   wait_for_browser (fixture, "/authorize");
   g_assert_false (sign_in_prompt (fixture, other, NULL, NULL));
 
@@ -343,7 +328,7 @@ test_login_just_added (TrayFixture   *fixture,
   with_added = g_strdup_printf ("%s[sso-session %s]\nsso_start_url = %s\nsso_region = us-east-1\n",
                                 contents, added, url);
   g_assert_true (g_file_set_contents (path, with_added, -1, NULL));
-  activate_for_session (fixture, "login", added);
+  activate_action (fixture, "login", added);
   wait_for_browser (fixture, "/authorize");
   gh_test_wait_until (signed_in_cb, &wait, 30000);
 }
