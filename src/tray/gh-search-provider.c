@@ -404,7 +404,7 @@ open_role (GhSearchProvider *self,
   /* The last role asked for is the one opened. */
   g_hash_table_replace (self->after_sign_in, g_strdup (session_name), activation);
 
-  _gh_tray_service_start_login (self->service, session);
+  _gh_tray_service_start_login (self->service, session, GH_FLOW_AUTHORIZATION_CODE);
   activation->signing_in = gh_session_get_status (session) == GH_SESSION_SIGNING_IN;
 }
 

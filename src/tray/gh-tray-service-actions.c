@@ -40,6 +40,38 @@ browser_launched_cb (GObject      *object,
     }
 }
 
+/* What a device-code sign-in waits for: the "sign-in-prompts" state, a{s(ss)}. */
+
+static void
+publish_prompts (GhTrayService *self)
+{
+  GVariantBuilder builder;
+  GHashTableIter iter;
+  gpointer name, prompt;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(ss)}"));
+  g_hash_table_iter_init (&iter, self->prompts);
+  while (g_hash_table_iter_next (&iter, &name, &prompt))
+    g_variant_builder_add (&builder, "{s@(ss)}", name, prompt);
+  g_simple_action_set_state (self->prompts_action, g_variant_builder_end (&builder));
+}
+
+/* Its notification goes with it. */
+static void
+clear_prompt (GhTrayService *self,
+              const char    *session_name)
+{
+  g_autofree char *key = NULL;
+
+  if (!g_hash_table_remove (self->prompts, session_name))
+    return;
+  publish_prompts (self);
+  key = g_strdup_printf ("device-code/%s", session_name);
+  gh_notifier_withdraw (self->notifier, key);
+}
+
+/* Only the device flow's prompt goes on the bus: the browser flow's authorize URL carries the
+ * PKCE challenge and state, and the browser it opened is where the person already is. */
 void
 _gh_tray_service_present_sign_in (GhSession     *session,
                                   const char    *url,
@@ -48,9 +80,16 @@ _gh_tray_service_present_sign_in (GhSession     *session,
 {
   if (user_code != NULL)
     {
-      g_autofree char *body = g_strdup_printf (_("Confirm the code %s in the browser"), user_code);
+      /* TRANSLATORS: the device-code sign-in: the verification link, then the code */
+      g_autofree char *body = g_strdup_printf (_("Open %s on any device and confirm the code %s"),
+                                               url, user_code);
+      g_autofree char *key = g_strdup_printf ("device-code/%s", gh_session_get_name (session));
 
-      _gh_tray_service_notify (self, "device-code", _("Sign in to AWS"), body);
+      g_hash_table_replace (self->prompts, g_strdup (gh_session_get_name (session)),
+                            g_variant_ref_sink (g_variant_new ("(ss)", url, user_code)));
+      publish_prompts (self);
+      _gh_tray_service_notify (self, key, _("Sign in to AWS"), body);
+      return;
     }
   g_app_info_launch_default_for_uri_async (url, NULL, self->cancellable, browser_launched_cb,
                                            g_object_ref (self));
@@ -66,8 +105,11 @@ login_cb (GObject      *object,
   const char *name = gh_session_get_name (session);
   g_autoptr(GError) error = NULL;
   g_autofree char *key = g_strdup_printf ("session/%s", name);
+  gboolean signed_in = gh_session_login_finish (session, result, &error);
 
-  if (gh_session_login_finish (session, result, &error))
+  /* Signed in, failed or cancelled: nothing is left for the person to do. */
+  clear_prompt (self, name);
+  if (signed_in)
     {
       gh_notifier_withdraw (self->notifier, key);
       /* The sign-in stored its secrets: the keyring works. */
@@ -94,12 +136,12 @@ login_cb (GObject      *object,
 
 void
 _gh_tray_service_start_login (GhTrayService *self,
-                              GhSession     *session)
+                              GhSession     *session,
+                              GhFlow         flow)
 {
   if (gh_session_get_status (session) == GH_SESSION_SIGNING_IN)
     return;
-  gh_session_login_async (session, GH_FLOW_AUTHORIZATION_CODE, self->cancellable, login_cb,
-                          g_object_ref (self));
+  gh_session_login_async (session, flow, self->cancellable, login_cb, g_object_ref (self));
 }
 
 static void
@@ -753,15 +795,31 @@ lookup_session (GhTrayService *self,
 }
 
 static void
+sign_in_with (GhTrayService *self,
+              GVariant      *parameter,
+              GhFlow         flow)
+{
+  GhSession *session = lookup_session (self, parameter);
+
+  if (session != NULL)
+    _gh_tray_service_start_login (self, session, flow);
+}
+
+static void
 login_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  GhTrayService *self = user_data;
-  GhSession *session = lookup_session (self, parameter);
+  sign_in_with (user_data, parameter, GH_FLOW_AUTHORIZATION_CODE);
+}
 
-  if (session != NULL)
-    _gh_tray_service_start_login (self, session);
+/* The browser-less sign-in: the code and link go to "sign-in-prompts" and a notification. */
+static void
+login_device_code_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  sign_in_with (user_data, parameter, GH_FLOW_DEVICE_CODE);
 }
 
 static void
@@ -856,9 +914,9 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
-/* Only the service changes the sessions' state. */
+/* Only the service changes the sessions' and the prompts' state. */
 static void
-sessions_change_state (GSimpleAction *action,
+read_only_change_state (GSimpleAction *action,
                        GVariant      *value,
                        gpointer       user_data)
 {
@@ -866,6 +924,7 @@ sessions_change_state (GSimpleAction *action,
 
 static const GActionEntry action_entries[] = {
   { "login", login_activated, "s" },
+  { "login-device-code", login_device_code_activated, "s" },
   { "logout", logout_activated, "s" },
   { "open-console", open_console_activated, "s" },
   { "sync", sync_activated, "s" },
@@ -874,7 +933,8 @@ static const GActionEntry action_entries[] = {
   { "show-window", show_window_activated, "s" },
   { "show-roles-search", show_roles_search_activated, "s" },
   { "quit", quit_activated },
-  { "sessions", NULL, NULL, "@a{s(sxx)} {}", sessions_change_state },
+  { "sessions", NULL, NULL, "@a{s(sxx)} {}", read_only_change_state },
+  { "sign-in-prompts", NULL, NULL, "@a{s(ss)} {}", read_only_change_state },
 };
 
 void
@@ -884,4 +944,6 @@ _gh_tray_service_actions_init (GhTrayService *self)
                                    G_N_ELEMENTS (action_entries), self);
   self->sessions_action = G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
                                                                        "sessions"));
+  self->prompts_action = G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                      "sign-in-prompts"));
 }

@@ -45,6 +45,8 @@ struct _GhTrayService
   GhCredentialsKeeper *keeper;
   GhSearchProvider    *search_provider;   /* on the bus from dbus_register to dbus_unregister */
   GSimpleAction       *sessions_action;
+  GSimpleAction       *prompts_action;    /* "sign-in-prompts" */
+  GHashTable          *prompts;           /* session name → GVariant (ss) of its device code */
   GPtrArray           *monitors;          /* GFileMonitor of what the manager does not watch */
   GCancellable        *cancellable;
 
@@ -80,8 +82,10 @@ GStrv       _gh_tray_service_dup_favorite_roles (GhTrayService *self);
 
 /* gh-tray-service-actions.c */
 void        _gh_tray_service_actions_init      (GhTrayService *self);
+/* Nothing when the sign-in is already under way (with either flow). */
 void        _gh_tray_service_start_login       (GhTrayService *self,
-                                                GhSession     *session);
+                                                GhSession     *session,
+                                                GhFlow         flow);
 /* The handler of GhSession::present: the person must visit url (and confirm user_code). */
 void        _gh_tray_service_present_sign_in   (GhSession     *session,
                                                 const char    *url,

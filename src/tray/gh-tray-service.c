@@ -678,7 +678,7 @@ item_activate_cb (GhTrayService    *self,
 
   if (session != NULL && (gh_session_get_status (session) == GH_SESSION_SIGNED_OUT ||
                           gh_session_get_status (session) == GH_SESSION_EXPIRED))
-    _gh_tray_service_start_login (self, session);
+    _gh_tray_service_start_login (self, session, GH_FLOW_AUTHORIZATION_CODE);
   else
     _gh_tray_service_present_window (self, GH_TRAY_MENU_PAGE_MAIN, NULL);
 }
@@ -966,6 +966,7 @@ gh_tray_service_finalize (GObject *object)
   g_clear_pointer (&self->roles_running, g_hash_table_unref);
   g_clear_pointer (&self->sync_after_roles, g_hash_table_unref);
   g_clear_pointer (&self->keyring_told, g_hash_table_unref);
+  g_clear_pointer (&self->prompts, g_hash_table_unref);
   g_clear_pointer (&self->consoles, g_ptr_array_unref);
   g_clear_pointer (&self->recents, g_strfreev);
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
@@ -1003,6 +1004,8 @@ gh_tray_service_init (GhTrayService *self)
   self->roles_running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->sync_after_roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keyring_told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->prompts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_variant_unref);
   self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
   self->menu = g_menu_new ();

@@ -7,12 +7,17 @@
  *
  * Exported actions (GApplication exports them on the session bus at
  * /io/github/gatehouse/Gatehouse, org.gtk.Actions), shared by the menu, the window and the CLI:
- *   login (s session), logout (s session), open-console (s "SESSION/ACCOUNT_ID/ROLE"),
+ *   login (s session), login-device-code (s session: the browser-less device-code sign-in),
+ *   logout (s session), open-console (s "SESSION/ACCOUNT_ID/ROLE"),
  *   sync (s session, "" = all), refresh-roles (s session, "" = all), show-window (s page),
  *   show-roles-search (s terms: the window's roles page searching for them), quit,
  *   and the stateful, parameterless "sessions" whose state a{s(sxx)} maps each session name to
  *   (state as gh_session_status_to_string, access-token expiry, estimated session end) in unix
- *   seconds (0 = unknown).
+ *   seconds (0 = unknown),
+ *   and the stateful, parameterless "sign-in-prompts" whose state a{s(ss)} maps each session
+ *   whose device-code sign-in waits for the person to (verification URL, user code); set when
+ *   the code is issued, removed when that sign-in succeeds, fails or is cancelled. The browser
+ *   (PKCE) flow puts nothing there: its authorize URL goes to the browser only.
  */
 #pragma once
 

@@ -2,9 +2,10 @@
  *
  * The sign-ins' state comes from the tray service: its exported actions (login, logout) and
  * the state of its "sessions" action, a{s(sxx)} (gh-tray-service.h), followed live through a
- * GDBusActionGroup. The window never signs in or refreshes on its own; while the service is
- * not there it shows what the sign-ins' files say. A one-second tick keeps the countdowns
- * current while the window is mapped.
+ * GDBusActionGroup; a device-code sign-in's code and link from its "sign-in-prompts" state
+ * (through GhServiceClient). The window never signs in or refreshes on its own; while the
+ * service is not there it shows what the sign-ins' files say. A one-second tick keeps the
+ * countdowns current while the window is mapped.
  */
 #define G_LOG_DOMAIN "gh-window"
 
@@ -20,6 +21,7 @@
 #include "gh-role-picker.h"
 #include "gh-service-client.h"
 #include "gh-session-manager.h"
+#include "gh-sign-in-prompt.h"
 #include "gh-window.h"
 #include "gh-window-application.h"
 
@@ -40,7 +42,9 @@ struct _GhWindow
   AdwViewStack         *view_stack;
   GhRolePicker         *role_picker;
   GtkStack             *sessions_stack;
+  GtkBox               *prompts_box;
   GtkListBox           *sessions_list;
+  AdwViewStackPage     *sign_ins_page;
 };
 
 G_DEFINE_FINAL_TYPE (GhWindow, gh_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -109,8 +113,10 @@ session_state (GhWindow        *self,
   *session_end = gh_session_get_session_end (session);
 }
 
+/* `prompted`: the sign-in waits for its code (a device-code sign-in). */
 static char *
 describe_session (GhSessionStatus status,
+                  gboolean        prompted,
                   gint64          expires_at,
                   gint64          session_end,
                   gint64          now)
@@ -123,6 +129,8 @@ describe_session (GhSessionStatus status,
     case GH_SESSION_SIGNED_OUT:
       return g_strdup (_("Signed out"));
     case GH_SESSION_SIGNING_IN:
+      if (prompted)
+        return g_strdup (_("Signing in — enter the code shown above"));
       return g_strdup (_("Signing in — continue in the browser"));
     case GH_SESSION_EXPIRED:
       return g_strdup (_("Session ended — sign in again"));
@@ -159,11 +167,13 @@ update_session_row (GhWindow     *self,
   GhSessionStatus status;
   gint64 expires_at, session_end;
   g_autofree char *text = NULL;
-  gboolean signed_in;
+  gboolean signed_in, prompted;
 
   session_state (self, session, &status, &expires_at, &session_end);
   signed_in = gh_session_status_is_signed_in (status);
-  text = describe_session (status, expires_at, session_end, now);
+  prompted = g_variant_lookup (gh_service_client_get_sign_in_prompts (self->client),
+                               gh_session_get_name (session), "(&s&s)", NULL, NULL);
+  text = describe_session (status, prompted, expires_at, session_end, now);
   adw_action_row_set_subtitle (row, text);
   gtk_image_set_from_icon_name (icon, signed_in ? "emblem-ok-symbolic"
                                       : status == GH_SESSION_SIGNING_IN ? "content-loading-symbolic"
@@ -187,6 +197,8 @@ update_session_row (GhWindow     *self,
   else
     gtk_widget_add_css_class (GTK_WIDGET (button), "suggested-action");
   gtk_widget_set_sensitive (GTK_WIDGET (button), status != GH_SESSION_SIGNING_IN);
+  gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "gh-menu-button"),
+                            status != GH_SESSION_SIGNING_IN);
 }
 
 static void
@@ -233,6 +245,44 @@ service_state_changed_cb (GhWindow   *self,
     read_service_state (self);
 }
 
+/* The client's action group: a new one once the service (re)appeared. */
+static void
+follow_service_actions (GhWindow *self)
+{
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  self->service = gh_service_client_get_actions (self->client);
+  g_signal_connect_object (self->service, "action-state-changed",
+                           G_CALLBACK (service_state_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->service, "action-added", G_CALLBACK (service_state_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->service, "action-removed",
+                           G_CALLBACK (service_state_changed_cb), self, G_CONNECT_SWAPPED);
+  if (self->session_rows != NULL && self->sessions != NULL)
+    read_service_state (self);
+}
+
+/* A card per sign-in that waits for its code to be entered; the page asks for attention
+ * meanwhile. A handful at most, made anew when the service's prompts change. */
+static void
+update_prompts (GhWindow *self)
+{
+  GVariant *prompts = gh_service_client_get_sign_in_prompts (self->client);
+  GtkWidget *child;
+  GVariantIter iter;
+  const char *name, *url, *user_code;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->prompts_box))) != NULL)
+    gtk_box_remove (self->prompts_box, child);
+  g_variant_iter_init (&iter, prompts);
+  while (g_variant_iter_next (&iter, "{&s(&s&s)}", &name, &url, &user_code))
+    gtk_box_append (self->prompts_box, gh_sign_in_prompt_new (name, url, user_code));
+  gtk_widget_set_visible (GTK_WIDGET (self->prompts_box), g_variant_n_children (prompts) > 0);
+  adw_view_stack_page_set_needs_attention (self->sign_ins_page,
+                                           g_variant_n_children (prompts) > 0);
+  update_session_rows (self);
+}
+
 /* The list box makes and drops the rows as the sign-ins change; forget the dropped ones. */
 static void
 session_row_destroyed (gpointer  data,
@@ -241,6 +291,30 @@ session_row_destroyed (gpointer  data,
   GhWindow *self = data;
 
   g_ptr_array_remove_fast (self->session_rows, where_the_object_was);
+}
+
+/* The row's other ways to sign in: with a code, for a browser on another device (or none). */
+static GtkWidget *
+create_session_menu_button (GhSession *session)
+{
+  const char *name = gh_session_get_name (session);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) item = g_menu_item_new (_("Sign In with a _Code"), NULL);
+  /* TRANSLATORS: the accessible name of a sign-in row's menu button; %s is the sign-in */
+  g_autofree char *label = g_strdup_printf (_("More Ways to Sign In to “%s”"), name);
+  GtkWidget *button = gtk_menu_button_new ();
+
+  g_menu_item_set_action_and_target_value (item, "win.login-device-code",
+                                           g_variant_new_string (name));
+  g_menu_append_item (menu, item);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("More Ways to Sign In"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  return button;
 }
 
 static GtkWidget *
@@ -252,6 +326,7 @@ create_session_row (gpointer item,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button = gtk_button_new ();
   GtkWidget *icon = gtk_image_new ();
+  GtkWidget *menu_button = create_session_menu_button (session);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gh_session_get_name (session));
   gtk_widget_set_tooltip_text (row, gh_session_get_start_url (session));
@@ -259,7 +334,9 @@ create_session_row (gpointer item,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", gh_session_get_name (session));
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
   g_object_set_data (G_OBJECT (row), "gh-icon", icon);
+  g_object_set_data (G_OBJECT (row), "gh-menu-button", menu_button);
   g_object_set_data_full (G_OBJECT (row), "gh-session", g_object_ref (session), g_object_unref);
   g_object_set_data (G_OBJECT (row), "gh-button", button);
   g_ptr_array_add (self->session_rows, row);
@@ -314,6 +391,14 @@ login_activated (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   activate_service_action (GH_WINDOW (widget), "login", parameter);
+}
+
+static void
+login_device_code_activated (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  activate_service_action (GH_WINDOW (widget), "login-device-code", parameter);
 }
 
 static void
@@ -463,13 +548,11 @@ gh_window_constructed (GObject *object)
     g_error ("No session bus: %s", error->message);
 
   self->client = gh_service_client_new (connection);
-  self->service = gh_service_client_get_actions (self->client);
-  g_signal_connect_object (self->service, "action-state-changed",
-                           G_CALLBACK (service_state_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->service, "action-added", G_CALLBACK (service_state_changed_cb),
+  follow_service_actions (self);
+  g_signal_connect_object (self->client, "notify::actions", G_CALLBACK (follow_service_actions),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->service, "action-removed",
-                           G_CALLBACK (service_state_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "notify::sign-in-prompts", G_CALLBACK (update_prompts),
+                           self, G_CONNECT_SWAPPED);
   start_service (connection);
 
   self->sessions = gh_session_manager_new (NULL);
@@ -485,6 +568,7 @@ gh_window_constructed (GObject *object)
                            create_session_row, self, NULL);
   sessions_changed_cb (self);
   read_service_state (self);
+  update_prompts (self);
 
   gh_role_picker_set_session_manager (self->role_picker, self->sessions);
   gh_role_picker_set_key_capture_widget (self->role_picker, GTK_WIDGET (self));
@@ -556,11 +640,15 @@ gh_window_class_init (GhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, role_picker);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, sessions_stack);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, prompts_box);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, sessions_list);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, sign_ins_page);
   gtk_widget_class_bind_template_callback (widget_class, add_toast);
   gtk_widget_class_bind_template_callback (widget_class, add_profile_cb);
 
   gtk_widget_class_install_action (widget_class, "win.login", "s", login_activated);
+  gtk_widget_class_install_action (widget_class, "win.login-device-code", "s",
+                                   login_device_code_activated);
   gtk_widget_class_install_action (widget_class, "win.logout", "s", logout_activated);
   gtk_widget_class_install_action (widget_class, "win.refresh-roles", NULL,
                                    refresh_roles_activated);

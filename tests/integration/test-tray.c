@@ -225,6 +225,86 @@ test_activate_signs_in (TrayFixture   *fixture,
   gh_test_assert_contains (out, "signed in");
 }
 
+/* The service's "sign-in-prompts" entry for `name`: its URL and user code, or FALSE. */
+static gboolean
+sign_in_prompt (TrayFixture  *fixture,
+                const char   *name,
+                char        **url,
+                char        **user_code)
+{
+  g_autoptr(GVariant) reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions",
+                                    "Describe", g_variant_new ("(s)", "sign-in-prompts"),
+                                    G_VARIANT_TYPE ("((bgav))"));
+  g_autoptr(GVariant) states = NULL;
+  g_autoptr(GVariant) state = NULL;
+
+  states = g_variant_get_child_value (g_variant_get_child_value (reply, 0), 2);
+  g_assert_cmpuint (g_variant_n_children (states), ==, 1);
+  g_variant_get_child (states, 0, "v", &state);
+  g_assert_true (g_variant_is_of_type (state, G_VARIANT_TYPE ("a{s(ss)}")));
+  return g_variant_lookup (state, name, "(ss)", url, user_code);
+}
+
+typedef struct
+{
+  TrayFixture *fixture;
+  const char  *name;
+  gboolean     present;
+} PromptWait;
+
+static gboolean
+prompt_is_cb (gpointer data)
+{
+  PromptWait *wait = data;
+  g_autofree char *url = NULL;
+  g_autofree char *user_code = NULL;
+
+  return sign_in_prompt (wait->fixture, wait->name, &url, &user_code) == wait->present;
+}
+
+/* The browser-less sign-in: the service asks the simulator for a device code, publishes the
+ * code and its link in "sign-in-prompts" (for the window), and once the person approves it,
+ * is signed in and the prompt is gone. */
+static void
+test_login_device_code (TrayFixture   *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("device");
+  g_autofree char *other = gh_test_unique_name ("browser");
+  g_autofree char *url = NULL;
+  g_autofree char *user_code = NULL;
+  g_autofree char *state = NULL;
+  StateWait signed_in = { fixture, name };
+  PromptWait wait = { fixture, name, TRUE };
+
+  g_object_set (fixture->env.sim, "auto-approve", FALSE, NULL);
+  gh_test_add_session (&fixture->env, name);
+  gh_test_add_session (&fixture->env, other);
+  start_service (fixture);
+  g_assert_false (sign_in_prompt (fixture, name, &url, &user_code));
+
+  activate_action (fixture, "login-device-code", name);
+  gh_test_wait_until (prompt_is_cb, &wait, 30000);
+  g_assert_true (sign_in_prompt (fixture, name, &url, &user_code));
+  g_assert_cmpstr (user_code, ==, gh_simulator_get_last_user_code (fixture->env.sim));
+  g_assert_true (g_str_has_prefix (url, gh_simulator_get_url (fixture->env.sim)));
+  gh_test_assert_contains (url, "/device");
+  state = session_state (fixture, name);
+  g_assert_cmpstr (state, ==, "signing-in");
+
+  /* The browser flow of another sign-in puts nothing there: its URL stays in the browser. */
+  activate_action (fixture, "login", other);
+  wait_for_browser (fixture, "/authorize");
+  g_assert_false (sign_in_prompt (fixture, other, NULL, NULL));
+
+  g_assert_cmpuint (gh_simulator_approve (fixture->env.sim, user_code), ==, 1);
+  gh_test_wait_until (signed_in_cb, &signed_in, 30000);
+  wait.present = FALSE;
+  gh_test_wait_until (prompt_is_cb, &wait, 10000);
+  /* Let the browser's held request go. */
+  gh_simulator_deny (fixture->env.sim, NULL);
+}
+
 /* A sign-in written to the config file a moment before "login" is asked for (the window adds
  * one, then asks the service to sign in) is found, not ignored until the file monitor's
  * coalesced reload. */
@@ -238,8 +318,6 @@ test_login_just_added (TrayFixture   *fixture,
   g_autofree char *url = gh_test_start_url (&fixture->env);
   g_autofree char *contents = NULL;
   g_autofree char *with_added = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder parameters;
   StateWait wait = { fixture, added };
 
   gh_test_add_session (&fixture->env, first);
@@ -250,10 +328,7 @@ test_login_just_added (TrayFixture   *fixture,
   with_added = g_strdup_printf ("%s[sso-session %s]\nsso_start_url = %s\nsso_region = us-east-1\n",
                                 contents, added, url);
   g_assert_true (g_file_set_contents (path, with_added, -1, NULL));
-  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
-  g_variant_builder_add (&parameters, "v", g_variant_new_string (added));
-  reply = call (fixture, SERVICE_NAME, SERVICE_PATH, "org.gtk.Actions", "Activate",
-                g_variant_new ("(sava{sv})", "login", &parameters, NULL), NULL);
+  activate_action (fixture, "login", added);
   wait_for_browser (fixture, "/authorize");
   gh_test_wait_until (signed_in_cb, &wait, 30000);
 }
@@ -582,6 +657,8 @@ main (int    argc,
               test_register_menu_favourite, tray_teardown);
   g_test_add ("/tray/login-just-added", TrayFixture, NULL, tray_setup,
               test_login_just_added, tray_teardown);
+  g_test_add ("/tray/login-device-code", TrayFixture, NULL, tray_setup,
+              test_login_device_code, tray_teardown);
   g_test_add ("/tray/activate-signs-in", TrayFixture, NULL, tray_setup,
               test_activate_signs_in, tray_teardown);
   g_test_add ("/tray/ending-notification", TrayFixture, NULL, tray_setup,

@@ -14,6 +14,7 @@
 #include "gh-role-row.h"
 #include "gh-role-slot.h"
 #include "gh-role-target.h"
+#include "gh-sign-in-prompt.h"
 #include "gh-test-display.h"
 #include "gh-test-env.h"
 #include "gh-window.h"
@@ -608,6 +609,20 @@ service_has_state_cb (gpointer data)
   return owned && test->window != NULL;
 }
 
+/* The tray service started (the window's sign-ins follow it) and the sign-ins page shown, its
+ * row signed in. */
+static GSubprocess *
+start_service_on_sign_ins (WindowTest *test)
+{
+  GSubprocess *service = gh_test_spawn_cli (test->fixture, "--background", NULL);
+  SubtitleWait wait = { test, "Signed in · token renews in " };
+
+  gh_test_wait_for (service_has_state_cb, test, 20000, "the tray service");
+  gh_window_show_page (test->window, GH_WINDOW_PAGE_SIGN_INS, NULL);
+  gh_test_wait_for (subtitle_is_cb, &wait, 10000, "the row to say signed in");
+  return service;
+}
+
 /* Sign out and in again from the window: it asks the running service (the tray service's
  * logout and login actions), and its row follows the service's "sessions" state. */
 static void
@@ -618,12 +633,7 @@ test_sign_out_in (GhTestFixture *fixture)
   SubtitleWait wait = { &test, NULL };
 
   window_test_init (&test, fixture, "window-service");
-  service = gh_test_spawn_cli (fixture, "--background", NULL);
-  gh_test_wait_for (service_has_state_cb, &test, 20000, "the tray service");
-  gh_window_show_page (test.window, GH_WINDOW_PAGE_SIGN_INS, NULL);
-
-  wait.prefix = "Signed in · token renews in ";
-  gh_test_wait_for (subtitle_is_cb, &wait, 10000, "the row to say signed in");
+  service = start_service_on_sign_ins (&test);
   g_assert_cmpstr (gtk_button_get_label (session_button (&test)), ==, "Sign Out");
 
   gtk_widget_activate (GTK_WIDGET (session_button (&test)));
@@ -642,6 +652,120 @@ test_sign_out_in (GhTestFixture *fixture)
   window_test_clear (&test);
 }
 
+/* The card of the first sign-in waiting for its code, or NULL. */
+static GhSignInPrompt *
+shown_prompt (WindowTest *test)
+{
+  GtkWidget *box = gh_test_template_child (test->window, GH_TYPE_WINDOW, "prompts_box");
+  GtkWidget *child = gtk_widget_get_first_child (box);
+
+  if (child == NULL || !gtk_widget_get_visible (box))
+    return NULL;
+  return GH_SIGN_IN_PROMPT (child);
+}
+
+static gboolean
+prompt_shown_cb (gpointer data)
+{
+  return shown_prompt (data) != NULL;
+}
+
+static gboolean
+prompt_gone_cb (gpointer data)
+{
+  WindowTest *test = data;
+  GtkWidget *box = gh_test_template_child (test->window, GH_TYPE_WINDOW, "prompts_box");
+
+  return gtk_widget_get_first_child (box) == NULL && !gtk_widget_get_visible (box);
+}
+
+/* The row's menu offers the device-code sign-in of this sign-in: its one item's action. */
+static void
+assert_row_menu_offers_code (WindowTest *test)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (session_row (test)), "gh-menu-button");
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *action = NULL;
+
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s",
+                                                  &action));
+  g_assert_cmpstr (action, ==, "win.login-device-code");
+  target = g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET,
+                                                  G_VARIANT_TYPE_STRING);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, test->session);
+  g_assert_true (gtk_widget_get_sensitive (button));
+}
+
+/* "Sign In with a Code": the service's device-code sign-in waits for the person, and the page
+ * shows the code the simulator handed out and the link to enter it; approving it signs in and
+ * takes them away. */
+static void
+test_device_code (GhTestFixture *fixture)
+{
+  WindowTest test = { 0, };
+  g_autoptr(GSubprocess) service = NULL;
+  SubtitleWait wait = { &test, NULL };
+  ClipboardWait copied = { NULL, 0 };
+  g_autofree char *copied_text = NULL;
+  AdwViewStackPage *page;
+  GhSignInPrompt *prompt;
+  GtkWidget *code_label;
+  GtkWidget *link;
+  const char *user_code;
+
+  window_test_init (&test, fixture, "window-device");
+  service = start_service_on_sign_ins (&test);
+  g_assert_null (shown_prompt (&test));
+  assert_row_menu_offers_code (&test);
+
+  g_object_set (fixture->sim, "auto-approve", FALSE, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (test.window), "win.login-device-code",
+                                             "s", test.session));
+  gh_test_wait_for (prompt_shown_cb, &test, 30000, "the device code");
+  prompt = shown_prompt (&test);
+  user_code = gh_simulator_get_last_user_code (fixture->sim);
+  g_assert_nonnull (user_code);
+  g_assert_cmpstr (gh_sign_in_prompt_get_session_name (prompt), ==, test.session);
+  g_assert_cmpstr (gh_sign_in_prompt_get_user_code (prompt), ==, user_code);
+  code_label = gh_test_template_child (prompt, GH_TYPE_SIGN_IN_PROMPT, "code_label");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (code_label)), ==, user_code);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (code_label)));
+  link = gh_test_template_child (prompt, GH_TYPE_SIGN_IN_PROMPT, "link_button");
+  g_assert_cmpstr (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)), ==,
+                   gh_sign_in_prompt_get_url (prompt));
+  g_assert_true (g_str_has_prefix (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)),
+                                   gh_simulator_get_url (fixture->sim)));
+  /* The link's text is the page to type in, without the code in its query. */
+  g_assert_null (strchr (gtk_button_get_label (GTK_BUTTON (link)), '?'));
+  gh_test_assert_contains (gtk_button_get_label (GTK_BUTTON (link)), "/device");
+  page = ADW_VIEW_STACK_PAGE (gtk_widget_get_template_child (GTK_WIDGET (test.window),
+                                                             GH_TYPE_WINDOW, "sign_ins_page"));
+  g_assert_true (adw_view_stack_page_get_needs_attention (page));
+  wait.prefix = "Signing in — enter the code";
+  gh_test_wait_for (subtitle_is_cb, &wait, 10000, "the row to ask for the code");
+
+  /* The copy button copies the code. */
+  copied.clipboard = gtk_widget_get_clipboard (GTK_WIDGET (test.window));
+  g_signal_connect (copied.clipboard, "changed", G_CALLBACK (clipboard_changed_cb), &copied);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prompt), "prompt.copy-code", NULL));
+  gh_test_wait_for (clipboard_changed, &copied, 5000, "the code in the clipboard");
+  g_signal_handlers_disconnect_by_data (copied.clipboard, &copied);
+  copied_text = clipboard_text (&test);
+  g_assert_cmpstr (copied_text, ==, user_code);
+
+  g_assert_cmpuint (gh_simulator_approve (fixture->sim, user_code), ==, 1);
+  gh_test_wait_for (prompt_gone_cb, &test, 30000, "the code to go once approved");
+  g_assert_false (adw_view_stack_page_get_needs_attention (page));
+  wait.prefix = "Signed in · token renews in ";
+  gh_test_wait_for (subtitle_is_cb, &wait, 30000, "the service to sign in with the code");
+
+  g_subprocess_send_signal (service, SIGTERM);
+  g_subprocess_wait (service, NULL, NULL);
+  window_test_clear (&test);
+}
+
 static const GhTestCase cases[] = {
   { "/window/roles", test_roles },
   { "/window/search", test_search },
@@ -650,6 +774,7 @@ static const GhTestCase cases[] = {
   { "/window/favorite", test_favorite },
   { "/window/sign-ins", test_sign_ins },
   { "/window/sign-out-in", test_sign_out_in },
+  { "/window/device-code", test_device_code },
   { "/window/copy", test_copy },
   { "/window/console-options", test_console_options },
 };

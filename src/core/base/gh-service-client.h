@@ -17,8 +17,17 @@ G_DECLARE_FINAL_TYPE (GhServiceClient, gh_service_client, GH, SERVICE_CLIENT, GO
 GhServiceClient *gh_service_client_new             (GDBusConnection     *connection);
 
 /* The service's actions under its well-known name, to watch and bind (a GDBusActionGroup:
- * filled in after the first query, kept current by the service's signals). Transfer none. */
+ * filled in after the first query, kept current by the service's signals; asking for it starts
+ * following the service). When the service (re)appears after being away, the client makes a
+ * new group and notifies the property "actions": watchers move to it. Transfer none; valid as
+ * long as the client. */
 GActionGroup    *gh_service_client_get_actions     (GhServiceClient     *self);
+
+/* The service's "sign-in-prompts" state, a{s(ss)}: for each sign-in waiting for the person in a
+ * device-code sign-in, the verification URL and the user code; empty while none waits or the
+ * service is not there. Kept current from the bus (the property "sign-in-prompts" is notified
+ * when it changes). Transfer none. */
+GVariant        *gh_service_client_get_sign_in_prompts (GhServiceClient *self);
 
 /* Activates @action_name (with @parameter, may be NULL; a floating one is sunk) in the
  * running service, and completes once the request has left this process, so the caller may

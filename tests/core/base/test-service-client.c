@@ -122,6 +122,7 @@ start_service (Fixture *fixture)
 {
   static const GActionEntry entries[] = {
     { "login", login_activated, "s", NULL, NULL, { 0 } },
+    { "sign-in-prompts", NULL, NULL, "@a{s(ss)} {}", NULL, { 0 } },
   };
   g_autoptr(GError) error = NULL;
 
@@ -262,6 +263,98 @@ test_actions (Fixture       *fixture,
                                        G_VARIANT_TYPE_STRING));
 }
 
+typedef struct
+{
+  GhServiceClient *client;
+  const char      *expected;   /* the prompts in GVariant text format */
+  guint            notified;
+} PromptsWait;
+
+static void
+prompts_notified (GhServiceClient *client,
+                  GParamSpec      *pspec,
+                  PromptsWait     *wait)
+{
+  wait->notified++;
+}
+
+static gboolean
+was_notified (gpointer data)
+{
+  return ((PromptsWait *) data)->notified > 0;
+}
+
+static gboolean
+prompts_are (gpointer data)
+{
+  PromptsWait *wait = data;
+  g_autoptr(GVariant) expected = g_variant_ref_sink (g_variant_new_parsed (wait->expected));
+
+  return g_variant_equal (gh_service_client_get_sign_in_prompts (wait->client), expected);
+}
+
+/* The stand-in's action, like the tray's, changes only from the service's side. */
+static void
+set_service_prompts (Fixture     *fixture,
+                     PromptsWait *wait,
+                     const char  *text)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (fixture->actions),
+                                                "sign-in-prompts");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_parsed (text));
+  wait->expected = text;
+}
+
+/* The device-code prompts follow the service's "sign-in-prompts" state, of a service that
+ * starts after the client, and go away with the service. */
+static void
+test_sign_in_prompts (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GhServiceClient) client = gh_service_client_new (fixture->connection);
+  g_autoptr(GObject) before = g_object_ref (G_OBJECT (gh_service_client_get_actions (client)));
+  PromptsWait wait = { client, "@a{s(ss)} {}", 0 };
+  PromptsWait replaced = { client, NULL, 0 };
+
+  g_assert_true (prompts_are (&wait));
+  /* The group made while the service was away never learns of it: a new one when it comes. */
+  g_signal_connect (client, "notify::actions", G_CALLBACK (prompts_notified), &replaced);
+  start_service (fixture);
+  g_signal_connect (client, "notify::sign-in-prompts", G_CALLBACK (prompts_notified), &wait);
+  set_service_prompts (fixture, &wait,
+                       "{'work': ('https://device.example/?user_code=ABCD-EFGH', 'ABCD-EFGH')}");
+  wait_for (prompts_are, &wait, "the prompt");
+  g_assert_cmpuint (wait.notified, ==, 1);
+
+  set_service_prompts (fixture, &wait, "@a{s(ss)} {}");
+  wait_for (prompts_are, &wait, "the prompt to go");
+  g_assert_cmpuint (wait.notified, ==, 2);
+
+  /* The service exits while a sign-in waits: nothing waits any more. */
+  set_service_prompts (fixture, &wait, "{'work': ('https://device.example/', 'WXYZ-0000')}");
+  wait_for (prompts_are, &wait, "the second prompt");
+  g_bus_unown_name (fixture->owner_id);
+  fixture->owner_id = 0;
+  wait.expected = "@a{s(ss)} {}";
+  wait_for (prompts_are, &wait, "the prompt to go with the service");
+  g_assert_cmpuint (wait.notified, ==, 4);
+
+  /* It comes back: a group that asks the new one. */
+  replaced.notified = 0;
+  g_clear_object (&before);
+  before = g_object_ref (G_OBJECT (gh_service_client_get_actions (client)));
+  fixture->owned = FALSE;
+  fixture->owner_id = g_bus_own_name_on_connection (fixture->service, APPLICATION_ID,
+                                                    G_BUS_NAME_OWNER_FLAGS_NONE, name_acquired,
+                                                    NULL, fixture, NULL);
+  wait_for (flag_set, &fixture->owned, "the service's name again");
+  wait_for (was_notified, &replaced, "a new action group");
+  g_assert_true (G_OBJECT (gh_service_client_get_actions (client)) != before);
+  wait.expected = "{'work': ('https://device.example/', 'WXYZ-0000')}";
+  wait_for (prompts_are, &wait, "the prompt of the service come back");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -274,6 +367,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/service-client/actions", Fixture, NULL, fixture_setup, test_actions,
               fixture_teardown);
+  g_test_add ("/service-client/sign-in-prompts", Fixture, NULL, fixture_setup,
+              test_sign_in_prompts, fixture_teardown);
 
   return g_test_run ();
 }
