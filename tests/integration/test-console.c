@@ -20,13 +20,39 @@ console_login_count (GhTestFixture *fixture)
   return gh_simulator_get_console_logins (fixture->sim)->len;
 }
 
+typedef struct
+{
+  GhTestFixture *fixture;
+  guint          count;
+} LoginsWait;
+
+static gboolean
+logins_reached (gpointer data)
+{
+  LoginsWait *wait = data;
+
+  return console_login_count (wait->fixture) >= wait->count;
+}
+
+/* The CLI is done once the browser took its one-shot URL; the browser's next hop, to the
+ * simulator's console login, may still be on its way. */
+static guint
+wait_for_console_logins (GhTestFixture *fixture,
+                         guint          count)
+{
+  LoginsWait wait = { fixture, count };
+
+  gh_test_wait_until (logins_reached, &wait, 10000);
+  return console_login_count (fixture);
+}
+
 static void
 assert_console_login (GhTestFixture *fixture,
                       const char    *expected)
 {
   GPtrArray *logins = gh_simulator_get_console_logins (fixture->sim);
 
-  g_assert_cmpuint (logins->len, ==, 1);
+  g_assert_cmpuint (wait_for_console_logins (fixture, 1), ==, 1);
   g_assert_cmpstr (g_ptr_array_index (logins, 0), ==, expected);
 }
 
@@ -377,7 +403,7 @@ test_chromium_profiles (GhTestFixture *fixture,
                    ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
   /* The stand-in followed each link: three consoles, nothing for the default browser. */
-  g_assert_cmpuint (console_login_count (fixture), ==, 3);
+  g_assert_cmpuint (wait_for_console_logins (fixture, 3), ==, 3);
   {
     g_auto(GStrv) urls = gh_test_browser_urls (fixture);
 
@@ -434,7 +460,7 @@ test_browser_preferences (GhTestFixture *fixture,
                          role_path);
   assert_profile_launch (fixture, g_ptr_array_index (launches, 1), "brave-browser", "brave",
                          key);
-  g_assert_cmpuint (console_login_count (fixture), ==, 2);
+  g_assert_cmpuint (wait_for_console_logins (fixture, 2), ==, 2);
 
   g_settings_reset (settings, "role-browsers");
   g_settings_reset (settings, "console-browser");
