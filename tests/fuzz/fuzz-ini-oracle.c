@@ -6,7 +6,7 @@
  *  - write back byte for byte as it was read;
  *  - read as an independent, deliberately naive reader (below) reads it: the same headers in
  *    the same order, the same keys and values per section (configparser's rules as gh-ini.c
- *    documents them, protocol.md §4.2), the same comment lines above the headers;
+ *    documents them, docs/aws-protocols.md §4.2), the same comment lines above the headers;
  *  - and after every edit of the script (or, without one, of edits drawn from a generator
  *    seeded by the document) still read as that reader reads the new text, with only what the
  *    edit promises changed: setting a key in S changes no other section (not a byte of their

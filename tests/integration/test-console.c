@@ -534,7 +534,8 @@ test_signin_token_failure (GhTestFixture *fixture,
   g_assert_cmpuint (g_strv_length (urls), ==, 0);
 }
 
-/* A console duration the endpoint refuses (400): retried without it, as protocol.md §5.2 advises. */
+/* A console duration the endpoint refuses (400): retried without it, as docs/aws-protocols.md
+ * §5.2 advises. */
 static void
 test_duration_refused (GhTestFixture *fixture,
                        gconstpointer  data)

@@ -1,5 +1,5 @@
-/* gh-sim-federation.c — the sign-in federation endpoint (protocol.md §5): sign-in tokens for
- * role credentials, the one-shot console login and the console's sign-out */
+/* gh-sim-federation.c — the sign-in federation endpoint (docs/aws-protocols.md §5): sign-in
+ * tokens for role credentials, the one-shot console login and the console's sign-out */
 #define G_LOG_DOMAIN "gh-simulator"
 
 #include "config.h"

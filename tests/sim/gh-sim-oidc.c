@@ -1,4 +1,4 @@
-/* gh-sim-oidc.c — the simulator's OIDC service (protocol.md §1–§2): client registration,
+/* gh-sim-oidc.c — the simulator's OIDC service (docs/aws-protocols.md §1–§2): client registration,
  * device authorization, tokens by device code, authorization code and refresh token */
 #define G_LOG_DOMAIN "gh-simulator"
 

@@ -1,5 +1,5 @@
-/* gh-sim-portal.c — the simulator's portal service (protocol.md §3): accounts, roles, role
- * credentials and sign-out, behind bearer tokens */
+/* gh-sim-portal.c — the simulator's portal service (docs/aws-protocols.md §3): accounts, roles,
+ * role credentials and sign-out, behind bearer tokens */
 #define G_LOG_DOMAIN "gh-simulator"
 
 #include "config.h"

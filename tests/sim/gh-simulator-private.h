@@ -1,7 +1,7 @@
 /* gh-simulator-private.h — what the files of the simulator share
  *
  * gh-simulator.c holds the object, its records, the dispatch of requests and the public API;
- * each of the other gh-sim-*.c files serves one part of the protocol (docs/protocol.md) or
+ * each of the other gh-sim-*.c files serves one part of the protocol (docs/aws-protocols.md) or
  * the control API.
  */
 #pragma once

@@ -1,7 +1,8 @@
 /* gh-simulator.h — an AWS IAM Identity Center simulator on one loopback port
  *
- * Serves the OIDC (protocol.md §1–§2), portal (§3) and sign-in federation (§5) endpoints with the
- * real shapes and error encodings, plus a control API under /_sim/ for tests and the demo.
+ * Serves the OIDC (docs/aws-protocols.md §1–§2), portal (§3) and sign-in federation (§5)
+ * endpoints with the real shapes and error encodings, plus a control API under /_sim/ for tests
+ * and the demo.
  * Used in-process by the integration tests and as the `gatehouse-simulator` executable.
  */
 #pragma once

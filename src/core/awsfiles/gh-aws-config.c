@@ -1,4 +1,4 @@
-/* gh-aws-config.c — sign-in definitions in the AWS config file (protocol.md §4.1–§4.4)
+/* gh-aws-config.c — sign-in definitions in the AWS config file (docs/aws-protocols.md §4.1–§4.4)
  *
  * Listing reads the file as botocore does: `[sso-session NAME]` and `[profile NAME]` headers
  * are split like shlex.split and need exactly two tokens. Listing does not validate the

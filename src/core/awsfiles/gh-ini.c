@@ -2,7 +2,8 @@
  *
  * The document is a list of lines, each kept as its raw text plus its original line ending, so
  * writing it back without edits gives the same bytes. The lines are classified with the rules
- * of Python's configparser.RawConfigParser, which is what the AWS CLI uses (protocol.md §4.2):
+ * of Python's configparser.RawConfigParser, which is what the AWS CLI uses
+ * (docs/aws-protocols.md §4.2):
  *
  *  - a line whose stripped text starts with '#' or ';' is a comment (no inline comments);
  *  - a blank line never ends a value (empty_lines_in_values), a comment line neither;
@@ -1136,7 +1137,7 @@ indent_of (Line *line)
 
 /* A new key line goes after the last line of the section's last occurrence that is neither
  * blank nor a comment, so blank lines and the comments above the next header stay below it.
- * Its indentation decides what it and the lines after it mean (configparser, protocol.md
+ * Its indentation decides what it and the lines after it mean (configparser, docs/aws-protocols.md
  * §4.2), and it must change nothing but add the key:
  *
  *  - when the section already has a key, the new line must not be indented deeper than the

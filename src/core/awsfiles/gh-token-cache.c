@@ -1,7 +1,8 @@
 /* gh-token-cache.c — the AWS CLI's SSO token cache, ~/.aws/sso/cache/<sha1>.json
  *
- * Every AWS tool shares these files (protocol.md §4.5), so we write them byte for byte the way
- * the AWS CLI does and read whatever the other writers (boto3, Go and JS SDKs, old CLIs) leave.
+ * Every AWS tool shares these files (docs/aws-protocols.md §4.5), so we write them byte for byte
+ * the way the AWS CLI does and read whatever the other writers (boto3, Go and JS SDKs, old CLIs)
+ * leave.
  */
 #define G_LOG_DOMAIN "gh-token-cache"
 

@@ -1,4 +1,5 @@
-/* gh-token-cache.h — the AWS CLI's SSO token cache, ~/.aws/sso/cache/<sha1>.json (protocol.md §4.5) */
+/* gh-token-cache.h — the AWS CLI's SSO token cache, ~/.aws/sso/cache/<sha1>.json
+ * (docs/aws-protocols.md §4.5) */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,4 @@
-/* gh-endpoints.c — AWS hosts per partition and region (protocol.md §1.1, §3.1, §5.1) */
+/* gh-endpoints.c — AWS hosts per partition and region (docs/aws-protocols.md §1.1, §3.1, §5.1) */
 #define G_LOG_DOMAIN "gh-endpoints"
 
 #include "config.h"
@@ -26,8 +26,9 @@ gh_region_is_valid (const char *region)
   return g_regex_match (region_regex, region, 0, NULL);
 }
 
-/* The access portal's regional host forms (protocol.md §2.6): {id}.portal.{region}.app.aws
- * (and .app.amazonwebservices.com.cn) and {id}.{region}.portal.amazonaws.com (.com.cn, .eu).
+/* The access portal's regional host forms (docs/aws-protocols.md §2.6):
+ * {id}.portal.{region}.app.aws (and .app.amazonwebservices.com.cn) and
+ * {id}.{region}.portal.amazonaws.com (.com.cn, .eu).
  * The classic https://{id}.awsapps.com/start carries no region. */
 char *
 gh_start_url_guess_region (const char *start_url)

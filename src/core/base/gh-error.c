@@ -2,7 +2,7 @@
  *
  * The error type comes from the x-amzn-ErrorType header (truncated at the first ':' and after the
  * last '#'), else the body's "__type"/"code"; the OIDC body's "error" is the stable OAuth code and
- * wins when present (protocol.md §1.5, §3.3).
+ * wins when present (docs/aws-protocols.md §1.5, §3.3).
  */
 #define G_LOG_DOMAIN "gh-error"
 

@@ -8,8 +8,8 @@ G_BEGIN_DECLS
 
 #define GH_ERROR (gh_error_quark ())
 
-/* Codes a caller can switch on. The first group mirrors what AWS answers (protocol.md §1.5,
- * §3.3); the second is for failures on this machine. */
+/* Codes a caller can switch on. The first group mirrors what AWS answers
+ * (docs/aws-protocols.md §1.5, §3.3); the second is for failures on this machine. */
 typedef enum
 {
   GH_ERROR_FAILED,

@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   GH_CONSOLE_MODE_FEDERATION,  /* role credentials → sign-in token → federation login URL */
-  GH_CONSOLE_MODE_PORTAL,      /* the access portal's shortcut URL (protocol.md §5.4) */
+  GH_CONSOLE_MODE_PORTAL,      /* the access portal's shortcut URL (docs/aws-protocols.md §5.4) */
 } GhConsoleMode;
 
 #define GH_TYPE_CONSOLE_REQUEST (gh_console_request_get_type ())

@@ -1,4 +1,4 @@
-/* gh-container-url.c — Firefox container URLs (protocol.md §6)
+/* gh-container-url.c — Firefox container URLs (docs/aws-protocols.md §6)
  *
  * Granted builds its URL without escaping the name, but the extension decodes it with
  * URLSearchParams, so the name is escaped here too: a name holding "&" or "=" would otherwise
@@ -10,7 +10,7 @@
 
 #include "gh-container-url.h"
 
-/* The values both extensions accept (protocol.md §6). */
+/* The values both extensions accept (docs/aws-protocols.md §6). */
 static const char * const container_colors[] = {
   "blue", "turquoise", "green", "yellow", "orange", "red", "pink", "purple",
 };

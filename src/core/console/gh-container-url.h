@@ -1,4 +1,4 @@
-/* gh-container-url.h — Firefox container URLs (protocol.md §6)
+/* gh-container-url.h — Firefox container URLs (docs/aws-protocols.md §6)
  *
  * Two Firefox extensions open a URL in a named container when handed a URL of their own
  * scheme; wrapping the console link in one keeps several accounts side by side in one browser.
@@ -20,8 +20,8 @@ typedef enum
 char       *gh_container_url                (GhContainerKind  kind,
                                              const char      *name,
                                              const char      *url);
-/* The same with a chosen color and icon (from the lists in protocol.md §6); NULL or a value
- * not in the list → the one picked from the name. */
+/* The same with a chosen color and icon (from the lists in docs/aws-protocols.md §6); NULL or a
+ * value not in the list → the one picked from the name. */
 char       *gh_container_url_full           (GhContainerKind  kind,
                                              const char      *name,
                                              const char      *url,

@@ -1,4 +1,4 @@
-/* gh-federation.c — the AWS console for a role (protocol.md §5)
+/* gh-federation.c — the AWS console for a role (docs/aws-protocols.md §5)
  *
  * Console hosts: in the aws partition us-east-1 uses the global host console.aws.amazon.com
  * (as Granted and aws-sso-cli do), every other region {region}.console.aws.amazon.com (as in the
@@ -359,8 +359,8 @@ token_call_free (TokenCall *call)
 
 static void start_token_request (GTask *task);
 
-/* 400 (bad or expired credentials, per protocol.md §5.2), 401, 403; a 404 rather means a wrong
- * sign-in endpoint and keeps GhHttp's message, which names the host. */
+/* 400 (bad or expired credentials, per docs/aws-protocols.md §5.2), 401, 403; a 404 rather means
+ * a wrong sign-in endpoint and keeps GhHttp's message, which names the host. */
 static gboolean
 is_refusal (const GError *error)
 {

@@ -1,5 +1,5 @@
-/* gh-federation.h — the AWS console for a role: the federation sign-in URL (protocol.md §5)
- * and the access-portal shortcut URL (§5.4) */
+/* gh-federation.h — the AWS console for a role: the federation sign-in URL
+ * (docs/aws-protocols.md §5) and the access-portal shortcut URL (§5.4) */
 #pragma once
 
 #include "gh-http.h"

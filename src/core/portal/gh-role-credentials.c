@@ -178,7 +178,7 @@ append_json_member (GString    *buffer,
   append_json_string (buffer, value);
 }
 
-/* protocol.md §4.9: integer Version, RFC 3339 Expiration in UTC with Z (Go parses it as a
+/* docs/aws-protocols.md §4.9: integer Version, RFC 3339 Expiration in UTC with Z (Go parses it as a
  * time.Time); no Expiration would make AWS tools treat the credentials as static. */
 static char *
 format_process (const GhRoleCredentials *credentials,
@@ -486,8 +486,8 @@ gh_role_credentials_from_json (JsonNode    *node,
       !gh_json_require_int (object, "expiration", OPERATION, &expiration_ms, error))
     return NULL;
 
-  /* Epoch milliseconds (protocol.md §3.2), as botocore, Go and JS read it. Less than a second
-   * would be an expiration of 0, which the formats read as "never expires". */
+  /* Epoch milliseconds (docs/aws-protocols.md §3.2), as botocore, Go and JS read it. Less than a
+   * second would be an expiration of 0, which the formats read as "never expires". */
   if (expiration_ms < 1000 || expiration_ms / 1000 > GH_MAX_EXPIRES_AT)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_MALFORMED,

@@ -17,7 +17,7 @@ typedef struct
 
 typedef enum
 {
-  GH_CREDENTIALS_FORMAT_PROCESS,   /* credential_process JSON (protocol.md §4.9) */
+  GH_CREDENTIALS_FORMAT_PROCESS,   /* credential_process JSON (docs/aws-protocols.md §4.9) */
   GH_CREDENTIALS_FORMAT_ENV,       /* export AWS_ACCESS_KEY_ID=… lines */
   GH_CREDENTIALS_FORMAT_INI,       /* a credentials-file section */
   GH_CREDENTIALS_FORMAT_JSON,      /* like process, plus account and role */

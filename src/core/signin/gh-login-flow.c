@@ -1,4 +1,4 @@
-/* gh-login-flow.c — one interactive sign-in (protocol.md §1.6, §2)
+/* gh-login-flow.c — one interactive sign-in (docs/aws-protocols.md §1.6, §2)
  *
  * Authorization code + PKCE: a one-shot SoupServer on 127.0.0.1 and an ephemeral port receives
  * /oauth/callback; the state is checked, the browser gets a small success or error page, then

@@ -1,4 +1,4 @@
-/* gh-oidc.c — the SSO OIDC service (protocol.md §1, §2) */
+/* gh-oidc.c — the SSO OIDC service (docs/aws-protocols.md §1, §2) */
 #define G_LOG_DOMAIN "gh-oidc"
 
 #include "config.h"
@@ -269,7 +269,7 @@ gh_oidc_authorize_url (const char         *base_url,
     scopes = default_scopes;
   scope_text = g_strjoinv (" ", (char **) scopes);
 
-  /* Same order as the AWS CLI (protocol.md §2.3). */
+  /* Same order as the AWS CLI (docs/aws-protocols.md §2.3). */
   append_param (query, "response_type", "code");
   append_param (query, "client_id", client_id);
   append_param (query, "redirect_uri", redirect_uri);
@@ -461,7 +461,7 @@ gh_oidc_register_client_async (GhHttp              *http,
   json_builder_begin_object (builder);
   add_string (builder, "clientName", client_name);
   add_string (builder, "clientType", "public");
-  /* Without sso:account:access no refresh token is issued (protocol.md §1.2). */
+  /* Without sso:account:access no refresh token is issued (docs/aws-protocols.md §1.2). */
   add_string_array (builder, "scopes", scopes && scopes[0] ? scopes : default_scopes);
   add_string_array (builder, "grantTypes", grant_types);
   if (flow == GH_FLOW_AUTHORIZATION_CODE)

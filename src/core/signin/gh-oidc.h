@@ -54,7 +54,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhRegistration, gh_registration_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhTokenResponse, gh_token_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhDeviceAuthorization, gh_device_authorization_free)
 
-/* PKCE (RFC 7636, protocol.md §2.1): 64 characters of A–Z a–z 0–9 - . _ ~ */
+/* PKCE (RFC 7636, docs/aws-protocols.md §2.1): 64 characters of A–Z a–z 0–9 - . _ ~ */
 char           *gh_pkce_new_verifier            (void);
 char           *gh_pkce_challenge               (const char            *verifier);
 char           *gh_oidc_authorize_url           (const char            *base_url,

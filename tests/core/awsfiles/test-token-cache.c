@@ -35,7 +35,7 @@ make_token (void)
 static void
 test_path_vectors (void)
 {
-  /* protocol.md §7.1 */
+  /* docs/aws-protocols.md §7.1 */
   static const struct { const char *key; const char *hex; } vectors[] = {
     { "my-sso", "0ad374308c5a4e22f723adf10145eafad7c4031c" },
     { "dev", "34c6fceca75e456f25e7e99531e2425c6c1de443" },
@@ -75,7 +75,7 @@ test_path_ignores_config_file (void)
 static void
 test_time_vectors (void)
 {
-  /* protocol.md §7.6 */
+  /* docs/aws-protocols.md §7.6 */
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   gint64 received = 0;

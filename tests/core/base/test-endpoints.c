@@ -134,8 +134,8 @@ test_loopback_detection (void)
   g_assert_false (gh_url_is_loopback_http ("http://localhost.evil.com/"));
 }
 
-/* The region an access portal URL carries in its host (protocol.md §2.6), and none for the
- * forms that do not. */
+/* The region an access portal URL carries in its host (docs/aws-protocols.md §2.6), and none for
+ * the forms that do not. */
 static void
 test_guess_region (void)
 {

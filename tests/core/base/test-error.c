@@ -1,4 +1,4 @@
-/* test-error.c — decoding AWS error replies (protocol.md §1.5, §3.3) */
+/* test-error.c — decoding AWS error replies (docs/aws-protocols.md §1.5, §3.3) */
 #include "config.h"
 
 #include <gio/gio.h>

@@ -1,4 +1,4 @@
-/* test-container-url.c — Firefox container URLs (protocol.md §6, §7.8) */
+/* test-container-url.c — Firefox container URLs (docs/aws-protocols.md §6, §7.8) */
 #include "config.h"
 
 #include <string.h>
@@ -11,7 +11,7 @@ test_container_vectors (void)
   g_autofree char *granted = NULL;
   g_autofree char *open_url = NULL;
 
-  /* protocol.md §7.8 */
+  /* docs/aws-protocols.md §7.8 */
   granted = gh_container_url_full (GH_CONTAINER_GRANTED, "prod-admin",
                                    "https://signin.aws.amazon.com/federation?Action=login&Issuer="
                                    "&SigninToken=abc&Destination=https%3A%2F%2Fconsole.aws."

@@ -1,5 +1,5 @@
 /* test-federation.c — console URLs: destinations per partition, the Session parameter, sign-in
- * and sign-out URLs and the access-portal shortcut (protocol.md §5, §7) */
+ * and sign-out URLs and the access-portal shortcut (docs/aws-protocols.md §5, §7) */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -163,7 +163,7 @@ test_session_json_vector (void)
   g_autofree char *destination = NULL;
   g_autofree char *destination_escaped = NULL;
 
-  /* protocol.md §7.7 */
+  /* docs/aws-protocols.md §7.7 */
   g_assert_cmpstr (json, ==,
                    "{\"sessionId\":\"ASIAEXAMPLE\",\"sessionKey\":\"SECRET/EXAMPLE+KEY\","
                    "\"sessionToken\":\"TOKEN==\"}");
@@ -267,7 +267,7 @@ test_portal_shortcut (void)
   g_autofree char *minimal = NULL;
   g_autofree char *escaped_role = NULL;
 
-  /* protocol.md §7.8 */
+  /* docs/aws-protocols.md §7.8 */
   vector = gh_portal_shortcut_url ("https://d-1234567890.awsapps.com/start", "123456789012",
                                    "ReadOnly",
                                    "https://us-east-1.console.aws.amazon.com/ec2/home?region="

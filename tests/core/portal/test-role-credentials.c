@@ -10,7 +10,7 @@
 #include "gh-role-credentials.h"
 #include "gh-secret-store.h"
 
-/* protocol.md §7.6 */
+/* docs/aws-protocols.md §7.6 */
 #define EXPIRATION_MS G_GINT64_CONSTANT (1665736069000)
 #define EXPIRATION_S G_GINT64_CONSTANT (1665736069)
 #define EXPIRATION_TEXT "2022-10-14T08:27:49Z"
@@ -440,7 +440,7 @@ from_json_text (const char  *text,
   return gh_role_credentials_from_json (node, "123456789012", error);
 }
 
-/* protocol.md §7.6: expiration is epoch milliseconds. */
+/* docs/aws-protocols.md §7.6: expiration is epoch milliseconds. */
 static void
 test_json_expiration_ms (void)
 {

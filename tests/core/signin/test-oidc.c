@@ -1,4 +1,5 @@
-/* test-oidc.c — PKCE, the authorize URL and stored registrations (protocol.md §2, §7.4, §7.5) */
+/* test-oidc.c — PKCE, the authorize URL and stored registrations
+ * (docs/aws-protocols.md §2, §7.4, §7.5) */
 #include "config.h"
 
 #include "gh-error.h"
