@@ -140,6 +140,17 @@ test_roles_json (GhTestFixture *fixture,
     g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "ListAccounts"), ==, before);
     gh_test_assert_contains (filtered, "ReadOnly");
     g_assert_null (strstr (filtered, "AdministratorAccess"));
+    g_clear_pointer (&filtered, g_free);
+
+    /* Every word, each in any field: as the desktop's search and the window's match */
+    g_assert_cmpint (gh_test_run_cli (fixture, &filtered, NULL, "roles", name, "--json",
+                                      "--filter", "readonly 100000000002", NULL), ==, 0);
+    g_clear_pointer (&root, json_node_unref);
+    root = parse_json (filtered);
+    array = json_node_get_array (root);
+    g_assert_cmpuint (json_array_get_length (array), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0),
+                                                    "profile"), ==, "ReadOnly-100000000002");
   }
 }
 
