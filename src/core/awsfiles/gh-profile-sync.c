@@ -635,6 +635,17 @@ is_managed_key (const char *key)
   return FALSE;
 }
 
+static const char *
+lookup_entry (const char * const *keys,
+              const char * const *values,
+              const char         *key)
+{
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (g_str_equal (keys[i], key))
+      return values[i];
+  return NULL;
+}
+
 /* Brings the section to the planned keys: managed keys that are not planned go, planned keys
  * that differ are set (in place, or appended). TRUE when something changed. */
 static gboolean
@@ -642,7 +653,8 @@ update_section (GhIni          *ini,
                 const char     *header,
                 PlannedProfile *planned)
 {
-  g_auto(GStrv) keys = gh_ini_get_keys (ini, header);
+  g_auto(GStrv) values = NULL;
+  g_auto(GStrv) keys = gh_ini_get_entries (ini, header, &values);
   gboolean changed = FALSE;
 
   for (guint i = 0; keys[i] != NULL; i++)
@@ -657,7 +669,9 @@ update_section (GhIni          *ini,
 
   for (guint i = 0; planned->keys[i] != NULL; i++)
     {
-      g_autofree char *current = gh_ini_get_value (ini, header, planned->keys[i]);
+      /* Removing other keys left the planned ones as they were */
+      const char *current = lookup_entry ((const char * const *) keys,
+                                          (const char * const *) values, planned->keys[i]);
 
       if (g_strcmp0 (current, planned->values[i]) != 0)
         {
