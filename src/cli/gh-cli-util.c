@@ -224,8 +224,8 @@ done:
   return config_copy.ini;
 }
 
-void
-gh_cli_forget_config (void)
+static void
+forget_config (void)
 {
   g_clear_object (&config_copy.ini);
   g_clear_pointer (&config_copy.path, g_free);
@@ -243,7 +243,7 @@ gh_cli_take_config (const char  *path,
       ini = g_steal_pointer (&config_copy.ini);
       *read_as = config_copy.stat;
     }
-  gh_cli_forget_config ();
+  forget_config ();
   return ini;
 }
 

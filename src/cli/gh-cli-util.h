@@ -45,11 +45,10 @@ void              gh_cli_print_json     (JsonBuilder    *builder);
  * here: valid until the next call. */
 GhIni            *gh_cli_read_config    (const char    **path,
                                          GError        **error);
-/* Drops the copy gh_cli_read_config() keeps, before a step that reads the file on its own
- * (sync, under its lock): two copies of a large file need not be in memory at once. */
-void              gh_cli_forget_config  (void);
-/* Hands the copy over to a step that edits it (sync): the document read from @path, with the
- * file's stat() then in @read_as; NULL when there is none. Forgotten here either way. */
+/* Hands the copy over to a step that edits it (sync, which uses it under its lock while the
+ * file is still that version): the document read from @path, with the file's stat() then in
+ * @read_as; NULL when there is none. Forgotten here either way, so that two copies of a
+ * large file are never in memory at once. */
 GhIni            *gh_cli_take_config    (const char     *path,
                                          struct stat    *read_as);
 /* The sign-ins of the AWS config file, read once. */
