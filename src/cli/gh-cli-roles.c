@@ -644,6 +644,7 @@ gh_cli_cmd_sync (int    argc,
       g_auto(GStrv) favorite_keys = NULL;
       GhSyncOptions options = { 0, };
       struct stat read_as;
+      gint64 read_at = 0;
 
       if (roles == NULL)
         {
@@ -670,10 +671,10 @@ gh_cli_cmd_sync (int    argc,
        * since; the next sign-in's sync reads the file again, as this one may have written
        * it. */
       if (gh_cli_read_config (NULL, NULL) != NULL)
-        copy = gh_cli_take_config (path, &read_as);
+        copy = gh_cli_take_config (path, &read_as, &read_at);
       result = copy != NULL
                ? gh_profile_sync_copy (path, name, roles, &options, dry_run, copy, &read_as,
-                                       &error)
+                                       read_at, &error)
                : gh_profile_sync (path, name, roles, &options, dry_run, &error);
       if (result == NULL)
         {

@@ -193,6 +193,7 @@ static struct
   GhIni       *ini;
   char        *path;
   struct stat  stat;
+  gint64       read_at;   /* g_get_real_time() just before the stat() */
   gboolean     exists;
 } config_copy;
 
@@ -201,6 +202,7 @@ gh_cli_read_config (const char **path,
                     GError     **error)
 {
   g_autofree char *current = gh_aws_config_default_path ();
+  gint64 read_at = g_get_real_time ();
   struct stat now;
   gboolean exists = stat (current, &now) == 0;
   GhIni *ini;
@@ -216,6 +218,7 @@ gh_cli_read_config (const char **path,
   config_copy.ini = ini;
   config_copy.path = g_steal_pointer (&current);
   config_copy.stat = now;
+  config_copy.read_at = read_at;
   config_copy.exists = exists;
 
 done:
@@ -234,7 +237,8 @@ forget_config (void)
 
 GhIni *
 gh_cli_take_config (const char  *path,
-                    struct stat *read_as)
+                    struct stat *read_as,
+                    gint64      *read_at)
 {
   GhIni *ini = NULL;
 
@@ -242,6 +246,7 @@ gh_cli_take_config (const char  *path,
     {
       ini = g_steal_pointer (&config_copy.ini);
       *read_as = config_copy.stat;
+      *read_at = config_copy.read_at;
     }
   forget_config ();
   return ini;

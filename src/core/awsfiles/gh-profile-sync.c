@@ -1164,12 +1164,14 @@ plan_and_apply (GhIni                *ini,
   return TRUE;
 }
 
-/* The document to edit: @copy when it is still the file (@read_as), else the file read now */
+/* The document to edit: @copy when it is still the file (@read_as, read at @read_at), else
+ * the file read now */
 static GhIni *
 load_document (const char         *config_path,
                const char         *resolved,
                GhIni              *copy,
                const struct stat  *read_as,
+               gint64              read_at,
                char              **contents,
                gsize              *length,
                GError            **error)
@@ -1178,8 +1180,8 @@ load_document (const char         *config_path,
   g_autoptr(GhIni) ini = NULL;
   struct stat now;
 
-  if (copy != NULL && stat (resolved, &now) == 0 && S_ISREG (now.st_mode) &&
-      gh_file_same_version (read_as, &now))
+  if (copy != NULL && gh_file_version_is_settled (read_as, read_at) &&
+      stat (resolved, &now) == 0 && S_ISREG (now.st_mode) && gh_file_same_version (read_as, &now))
     return g_object_ref (copy);
 
   *contents = read_config (resolved, config_path, length, error);
@@ -1209,6 +1211,7 @@ sync_file (const char           *config_path,
            gboolean              dry_run,
            GhIni                *copy,
            const struct stat    *read_as,
+           gint64                read_at,
            GhSyncResult         *result,
            GCancellable         *cancellable,
            GError              **error)
@@ -1220,7 +1223,8 @@ sync_file (const char           *config_path,
   gsize new_length = 0;
   gboolean edited = FALSE;
 
-  ini = load_document (config_path, resolved, copy, read_as, &contents, &length, error);
+  ini = load_document (config_path, resolved, copy, read_as, read_at, &contents, &length,
+                       error);
   if (ini == NULL)
     return FALSE;
 
@@ -1270,6 +1274,7 @@ profile_sync (const char           *config_path,
               gboolean              dry_run,
               GhIni                *copy,
               const struct stat    *read_as,
+              gint64                read_at,
               GCancellable         *cancellable,
               GError              **error)
 {
@@ -1302,7 +1307,7 @@ profile_sync (const char           *config_path,
 
   result = sync_result_new ();
   if (!sync_file (config_path, resolved, session_name, roles, options, dry_run, copy, read_as,
-                  result, cancellable, error))
+                  read_at, result, cancellable, error))
     return NULL;
 
   return g_steal_pointer (&result);
@@ -1330,7 +1335,7 @@ gh_profile_sync (const char           *config_path,
   g_return_val_if_fail (config_path != NULL, NULL);
   g_return_val_if_fail (session_name != NULL, NULL);
 
-  return profile_sync (config_path, session_name, roles, options, dry_run, NULL, NULL, NULL,
+  return profile_sync (config_path, session_name, roles, options, dry_run, NULL, NULL, 0, NULL,
                        error);
 }
 
@@ -1339,7 +1344,8 @@ gh_profile_sync (const char           *config_path,
  *
  * gh_profile_sync() for a caller that has read and parsed the file already, as the CLI has to
  * find the sign-ins: with thousands of profiles, parsing is a good part of a sync. Under the
- * lock the file is read again only when it is no longer the version @read_as describes.
+ * lock the file is read again when it is no longer the version @read_as describes, or when
+ * that version was too fresh at @read_at to tell it from a later edit by its stat().
  */
 GhSyncResult *
 gh_profile_sync_copy (const char           *config_path,
@@ -1349,6 +1355,7 @@ gh_profile_sync_copy (const char           *config_path,
                       gboolean              dry_run,
                       GhIni                *copy,
                       const struct stat    *read_as,
+                      gint64                read_at,
                       GError              **error)
 {
   g_return_val_if_fail (config_path != NULL, NULL);
@@ -1356,8 +1363,8 @@ gh_profile_sync_copy (const char           *config_path,
   g_return_val_if_fail (GH_IS_INI (copy), NULL);
   g_return_val_if_fail (read_as != NULL, NULL);
 
-  return profile_sync (config_path, session_name, roles, options, dry_run, copy, read_as, NULL,
-                       error);
+  return profile_sync (config_path, session_name, roles, options, dry_run, copy, read_as,
+                       read_at, NULL, error);
 }
 
 /* The command PATH finds is written when it is this executable, so the profiles survive an
@@ -1442,7 +1449,7 @@ sync_thread (GTask        *task,
   GhSyncResult *result;
 
   result = profile_sync (data->config_path, data->session_name, data->roles, &data->options,
-                         data->dry_run, NULL, NULL, cancellable, &error);
+                         data->dry_run, NULL, NULL, 0, cancellable, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else

@@ -762,15 +762,20 @@ read_copy (const char  *path,
   return g_steal_pointer (&copy);
 }
 
+/* @read_at: when the copy was read; the file changed just before these tests read it, so
+ * a copy read "later" (SETTLED) is one the sync can trust */
+#define SETTLED (3 * G_USEC_PER_SEC)
+
 static GhSyncResult *
 sync_copy_ok (const char        *path,
               GPtrArray         *roles,
               GhIni             *copy,
-              const struct stat *read_as)
+              const struct stat *read_as,
+              gint64             read_at)
 {
   g_autoptr(GError) error = NULL;
   GhSyncResult *result = gh_profile_sync_copy (path, "acme", roles, NULL, FALSE, copy, read_as,
-                                               &error);
+                                               read_at, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (result);
@@ -797,7 +802,7 @@ test_copy_current (void)
 
   /* Nothing to do: nothing written */
   copy = read_copy (path, &before);
-  same = sync_copy_ok (path, roles, copy, &before);
+  same = sync_copy_ok (path, roles, copy, &before, g_get_real_time () + SETTLED);
   g_assert_false (same->changed);
   g_assert_cmpuint (same->added->len + same->updated->len + same->removed->len, ==, 0);
   g_assert_cmpint (stat (path, &after), ==, 0);
@@ -806,12 +811,34 @@ test_copy_current (void)
 
   copy = read_copy (path, &before);
   gh_ini_set_value (copy, "profile only-in-the-copy", "region", "eu-west-1");
-  added = sync_copy_ok (path, more, copy, &before);
+  added = sync_copy_ok (path, more, copy, &before, g_get_real_time () + SETTLED);
   g_assert_true (added->changed);
   assert_list (added->added, "Dev-333333333333");
   text = gh_test_read_file (path, NULL);
   g_assert_nonnull (strstr (text, "[profile only-in-the-copy]\n"));
   g_assert_nonnull (strstr (text, "[profile Dev-333333333333]\n"));
+}
+
+/* A copy of a file that had just changed when it was read is not used: an edit in place in
+ * the same clock tick would have the same stat() */
+static void
+test_copy_unsettled (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_autoptr(GhSyncResult) second = NULL;
+  g_autoptr(GhIni) copy = NULL;
+  g_autofree char *text = NULL;
+  struct stat read_as;
+  gint64 read_at = g_get_real_time ();
+
+  copy = read_copy (path, &read_as);
+  gh_ini_set_value (copy, "profile only-in-the-copy", "region", "eu-west-1");
+  second = sync_copy_ok (path, roles, copy, &read_as, read_at);
+  g_assert_false (second->changed);
+  text = gh_test_read_file (path, NULL);
+  g_assert_null (strstr (text, "only-in-the-copy"));
 }
 
 /* A copy read before another program changed the file is not used: that edit stays */
@@ -833,7 +860,7 @@ test_copy_stale (void)
   edited = g_strconcat ("[profile dev]\nregion = us-east-1\n\n", text, NULL);
   gh_test_write_file (path, edited, -1);
 
-  second = sync_copy_ok (path, fewer, copy, &read_as);
+  second = sync_copy_ok (path, fewer, copy, &read_as, g_get_real_time () + SETTLED);
   g_clear_pointer (&text, g_free);
   text = gh_test_read_file (path, NULL);
   g_assert_true (g_str_has_prefix (text, "[profile dev]\nregion = us-east-1\n"));
@@ -860,7 +887,7 @@ test_copy_hand_edited (void)
   gh_test_write_file (path, edited->str, -1);
 
   copy = read_copy (path, &read_as);
-  second = sync_copy_ok (path, roles, copy, &read_as);
+  second = sync_copy_ok (path, roles, copy, &read_as, g_get_real_time () + SETTLED);
   g_assert_true (second->changed);
   assert_list (second->updated, "Admin-111111111111");
   text = gh_test_read_file (path, NULL);
@@ -1835,6 +1862,7 @@ main (int    argc,
   g_test_add_func ("/profile-sync/external-edit", test_external_edit);
   g_test_add_func ("/profile-sync/copy/current", test_copy_current);
   g_test_add_func ("/profile-sync/copy/stale", test_copy_stale);
+  g_test_add_func ("/profile-sync/copy/unsettled", test_copy_unsettled);
   g_test_add_func ("/profile-sync/copy/hand-edited", test_copy_hand_edited);
   g_test_add_func ("/profile-sync/edit-while-waiting-for-lock", test_edit_while_waiting_for_lock);
   g_test_add_func ("/profile-sync/async/main-loop-runs-while-locked",
