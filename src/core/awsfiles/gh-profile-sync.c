@@ -706,15 +706,32 @@ typedef enum
  * gh_ini_header_occurrences()) */
 typedef struct
 {
-  GhIni  *ini;
-  GStrv   headers;
-  guint  *occurrences;
+  GhIni      *ini;
+  GStrv       headers;
+  guint      *occurrences;
+  const char *session_name;
+  char       *marker_line;  /* this sign-in's marker as Gatehouse writes it, with its "# " */
 } Headers;
+
+/* The sign-in whose marker is above header @h; NULL for none. Nearly every header a sync
+ * looks at carries the very marker it writes: that one is known without parsing. */
+static char *
+header_owner (Headers *doc,
+              guint    h)
+{
+  g_autofree char *comment = gh_ini_get_header_comment (doc->ini, doc->headers[h],
+                                                        doc->occurrences[h]);
+
+  if (g_strcmp0 (comment, doc->marker_line) == 0)
+    return g_strdup (doc->session_name);
+  return gh_profile_marker_parse (comment);
+}
 
 typedef struct
 {
-  char   *name;
-  GArray *headers;         /* indices into Headers, in file order */
+  char     *name;
+  GArray   *headers;       /* indices into Headers, in file order */
+  gboolean  planned;       /* a planned profile has its name */
 } ExistingProfile;
 
 static void
@@ -739,8 +756,7 @@ owner_of (Headers         *doc,
   for (guint i = 0; i < existing->headers->len; i++)
     {
       guint h = g_array_index (existing->headers, guint, i);
-      g_autofree char *owner = gh_profile_marker_get_owner (doc->ini, doc->headers[h],
-                                                            doc->occurrences[h]);
+      g_autofree char *owner = header_owner (doc, h);
 
       if (owner == NULL)
         return OWNER_HAND_WRITTEN;
@@ -863,18 +879,19 @@ apply_plan (GhIni         *ini,
   g_autofree guint *occurrences = NULL;
   g_autoptr(GHashTable) existing = NULL;
   g_autoptr(GPtrArray) existing_order = NULL;
-  g_autoptr(GHashTable) planned_names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) currents = NULL;
   g_autoptr(GPtrArray) additions = g_ptr_array_new ();
   g_autoptr(GArray) to_remove = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GPtrArray) to_update = g_ptr_array_new ();
+  g_autoptr(GArray) to_update = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) going = g_ptr_array_new ();
   g_autofree char *marker = gh_profile_marker_for_session (session_name);
+  g_autofree char *marker_line = g_strconcat ("# ", marker, NULL);
   gboolean edited = FALSE;
   Headers doc;
 
   headers = gh_ini_get_headers (ini);
   occurrences = gh_ini_header_occurrences ((const char * const *) headers);
-  doc = (Headers) { ini, headers, occurrences };
+  doc = (Headers) { ini, headers, occurrences, session_name, marker_line };
 
   /* Profile name → its headers (`[profile a]` and `[profile 'a']` are one profile) */
   existing = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, existing_profile_free);
@@ -899,11 +916,16 @@ apply_plan (GhIni         *ini,
       g_array_append_val (profile->headers, h);
     }
 
+  /* The section of each planned name, if there is one */
+  currents = g_ptr_array_sized_new (planned->len);
   for (guint i = 0; i < planned->len; i++)
     {
       PlannedProfile *profile = g_ptr_array_index (planned, i);
+      ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
 
-      g_hash_table_add (planned_names, profile->name);
+      if (current != NULL)
+        current->planned = TRUE;
+      g_ptr_array_add (currents, current);
     }
 
   /* This sign-in's profiles for roles that are gone (or no longer selected, or named
@@ -912,7 +934,7 @@ apply_plan (GhIni         *ini,
     {
       ExistingProfile *profile = g_ptr_array_index (existing_order, i);
 
-      if (!g_hash_table_contains (planned_names, profile->name) &&
+      if (!profile->planned &&
           owner_of (&doc, profile, session_name, NULL) == OWNER_THIS_SESSION)
         g_ptr_array_add (going, profile);
     }
@@ -929,7 +951,7 @@ apply_plan (GhIni         *ini,
   for (guint i = 0; i < planned->len; i++)
     {
       PlannedProfile *profile = g_ptr_array_index (planned, i);
-      ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
+      ExistingProfile *current = g_ptr_array_index (currents, i);
       g_autofree char *other = NULL;
 
       if (current == NULL)
@@ -964,7 +986,7 @@ apply_plan (GhIni         *ini,
       /* Several sections of one name (a copied section, or `[profile a]` and
        * `[profile 'a']`): botocore uses the last one, so the earlier ones of ours go */
       g_array_append_vals (to_remove, current->headers->data, current->headers->len - 1);
-      g_ptr_array_add (to_update, profile);
+      g_array_append_val (to_update, i);
     }
 
   g_array_sort (to_remove, (GCompareFunc) compare_guint);
@@ -974,8 +996,9 @@ apply_plan (GhIni         *ini,
    * editing the section by its header text edits just that one */
   for (guint i = 0; i < to_update->len; i++)
     {
-      PlannedProfile *profile = g_ptr_array_index (to_update, i);
-      ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
+      guint p = g_array_index (to_update, guint, i);
+      PlannedProfile *profile = g_ptr_array_index (planned, p);
+      ExistingProfile *current = g_ptr_array_index (currents, p);
       guint last = g_array_index (current->headers, guint, current->headers->len - 1);
 
       if (update_section (ini, headers[last], profile) || current->headers->len > 1)
