@@ -208,7 +208,8 @@ gh_cli_read_config (const char **path,
   GhIni *ini;
 
   if (config_copy.ini != NULL && g_str_equal (config_copy.path, current) &&
-      config_copy.exists == exists && (!exists || gh_file_same_version (&config_copy.stat, &now)))
+      config_copy.exists == exists &&
+      (!exists || gh_file_same_version (&config_copy.stat, &now)))
     goto done;
 
   if ((ini = gh_aws_config_load (current, error)) == NULL)
