@@ -210,7 +210,7 @@ read_number (Reader   *r,
         return FALSE;
       magnitude = magnitude * 10 + (guint64) (*d - '0');
     }
-  if (magnitude > (guint64) G_MAXINT64)
+  if (magnitude > (guint64) G_MAXINT64 + (negative ? 1 : 0))
     return FALSE;
 
   *integer = TRUE;
@@ -230,7 +230,8 @@ read_number (Reader   *r,
       if (!read_digits (r))
         return FALSE;
     }
-  *value = negative ? -(gint64) magnitude : (gint64) magnitude;
+  /* -2^63 has no positive twin: negated as unsigned, then converted */
+  *value = negative ? (gint64) (0 - magnitude) : (gint64) magnitude;
   return TRUE;
 }
 

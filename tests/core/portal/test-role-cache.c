@@ -320,6 +320,28 @@ test_any_order_and_escapes (void)
   g_assert_cmpstr (gh_role_get_role_name (g_ptr_array_index (roles, 1)), ==, "😀");
 }
 
+/* The whole range of fetchedAt, as json-glib reads and writes it */
+static void
+test_extreme_times (void)
+{
+  static const gint64 times[] = { G_MININT64, -1, 0, G_MAXINT64 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) sample = sample_roles ();
+      g_autoptr(GPtrArray) roles = NULL;
+      gint64 fetched_at = 42;
+
+      g_assert_true (gh_role_cache_save (SESSION, sample, times[i], &error));
+      g_assert_no_error (error);
+      roles = gh_role_cache_load (SESSION, &fetched_at, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (fetched_at, ==, times[i]);
+      gh_test_assert_same_roles (sample, roles);
+    }
+}
+
 static void
 test_per_session (void)
 {
@@ -576,6 +598,7 @@ main (int    argc,
   g_test_add_func ("/role-cache/nulls-accepted", test_nulls_accepted);
   g_test_add_func ("/role-cache/per-session", test_per_session);
   g_test_add_func ("/role-cache/any-order-and-escapes", test_any_order_and_escapes);
+  g_test_add_func ("/role-cache/extreme-times", test_extreme_times);
   g_test_add_func ("/role-cache/diff", test_diff);
   g_test_add_func ("/role-cache/large", test_large);
   g_test_add_func ("/role-cache/async/roundtrip", test_async_roundtrip);
