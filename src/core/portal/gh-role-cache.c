@@ -54,14 +54,10 @@ gh_role_cache_path (const char *session_name)
  * an escaped lone surrogate are refused. So a file this reader takes, json-glib reads as the
  * same roles; the JSON fuzz target checks exactly that (tests/fuzz/fuzz-json-oracle.c). */
 
-/* Deeper than anything we write; refused beyond, so no file runs the stack out */
-#define MAX_DEPTH 64
-
 typedef struct
 {
   const char *p;
   const char *end;
-  guint       depth;
 } Reader;
 
 static void
@@ -248,32 +244,9 @@ read_word (Reader     *r,
   return TRUE;
 }
 
-static gboolean skip_value (Reader *r);
-
-/* An array or an object (after its opening bracket), checked and passed over */
+/* A string, number, true, false or null */
 static gboolean
-skip_members (Reader   *r,
-              gboolean  object)
-{
-  char close = object ? '}' : ']';
-
-  if (++r->depth > MAX_DEPTH)
-    return FALSE;
-  if (!take (r, close))
-    {
-      do
-        if ((object && (!read_string (r, NULL) || !take (r, ':'))) || !skip_value (r))
-          return FALSE;
-      while (take (r, ','));
-      if (!take (r, close))
-        return FALSE;
-    }
-  r->depth--;
-  return TRUE;
-}
-
-static gboolean
-skip_value (Reader *r)
+skip_scalar (Reader *r)
 {
   gint64 number;
   gboolean integer;
@@ -285,12 +258,6 @@ skip_value (Reader *r)
     {
     case '"':
       return read_string (r, NULL);
-    case '{':
-      r->p++;
-      return skip_members (r, TRUE);
-    case '[':
-      r->p++;
-      return skip_members (r, FALSE);
     case 't':
       return read_word (r, "true");
     case 'f':
@@ -300,6 +267,56 @@ skip_value (Reader *r)
     default:
       return read_number (r, &number, &integer);
     }
+}
+
+static gboolean
+read_member_name (Reader *r)
+{
+  return read_string (r, NULL) && take (r, ':');
+}
+
+/* Any value, checked and passed over. The containers it is in are kept on a stack of its
+ * own (their closing brackets), not the C stack: json-glib takes any depth, and so must
+ * this, without running out of stack. */
+static gboolean
+skip_value (Reader *r)
+{
+  g_autoptr(GString) open = NULL;
+
+  do
+    {
+      /* One value; a container's first member or element is the next one */
+      if (peek (r, '{') || peek (r, '['))
+        {
+          char close = *r->p++ == '{' ? '}' : ']';
+
+          if (!take (r, close))
+            {
+              if (open == NULL)
+                open = g_string_new (NULL);
+              g_string_append_c (open, close);
+              if (close == '}' && !read_member_name (r))
+                return FALSE;
+              continue;
+            }
+        }
+      else if (!skip_scalar (r))
+        return FALSE;
+
+      /* After a value: the containers that end here close; a comma, another value */
+      while (open != NULL && open->len > 0 && !take (r, ','))
+        {
+          if (!take (r, open->str[open->len - 1]))
+            return FALSE;
+          g_string_truncate (open, open->len - 1);
+        }
+      if (open != NULL && open->len > 0 && open->str[open->len - 1] == '}' &&
+          !read_member_name (r))
+        return FALSE;
+    }
+  while (open != NULL && open->len > 0);
+
+  return TRUE;
 }
 
 /* A string value into @out (emptied first), FALSE in @is_text for another value; FALSE
@@ -453,8 +470,6 @@ read_account (Reader   *r,
       return skip_value (r);
     }
   r->p++;
-  if (++r->depth > MAX_DEPTH)
-    return FALSE;
 
   g_string_truncate (accounts->role_names, 0);
   while (next_member (r, account_members, &seen, &which, &first, &done, accounts->scratch))
@@ -484,7 +499,6 @@ read_account (Reader   *r,
     }
   if (!done)
     return FALSE;
-  r->depth--;
 
   /* The checks in the order the messages are given */
   if (!has_id || accounts->id->len == 0)
@@ -520,13 +534,10 @@ read_accounts (Reader   *r,
     return FALSE;
   if (take (r, ']'))
     return TRUE;
-  if (++r->depth > MAX_DEPTH)
-    return FALSE;
   do
     if (!read_account (r, accounts))
       return FALSE;
   while (take (r, ','));
-  r->depth--;
   return take (r, ']');
 }
 
@@ -667,7 +678,7 @@ gh_role_cache_parse (const char  *session_name,
   g_autoptr(GString) name = g_string_new (NULL);
   g_autoptr(GString) email = g_string_new (NULL);
   g_autoptr(GString) role_names = g_string_new (NULL);
-  Reader reader = { data, data + length, 0 };
+  Reader reader = { data, data + length };
   Root root = { 0, };
   Accounts accounts;
   const char *why = NULL;

@@ -320,6 +320,42 @@ test_any_order_and_escapes (void)
   g_assert_cmpstr (gh_role_get_role_name (g_ptr_array_index (roles, 1)), ==, "😀");
 }
 
+/* A member we do not know may nest as deep as it likes (json-glib takes any depth), but it
+ * must be JSON */
+static void
+test_deep_unknown_member (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"format\":\"gatehouse-roles\",\"version\":1,"
+                                          "\"session\":\"my-sso\",\"fetchedAt\":1,"
+                                          "\"accounts\":[{\"accountId\":\"1\","
+                                          "\"roles\":[\"A\"]}],\"deep\":");
+  g_autoptr(GString) broken = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) roles = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, i % 2 ? "[" : "{\"k\":");
+  g_string_append (deep, "null");
+  broken = g_string_new (deep->str);
+  for (guint i = 100000; i-- > 0;)
+    g_string_append_c (deep, i % 2 ? ']' : '}');
+  g_string_append_c (deep, '}');
+  for (guint i = 100000; i-- > 1;)
+    g_string_append_c (broken, i % 2 ? ']' : '}');
+  g_string_append (broken, "]}");
+
+  write_cache (SESSION, deep->str, (gssize) deep->len);
+  roles = gh_role_cache_load (SESSION, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roles->len, ==, 1);
+
+  g_clear_pointer (&roles, g_ptr_array_unref);
+  write_cache (SESSION, broken->str, (gssize) broken->len);
+  roles = gh_role_cache_load (SESSION, NULL, &error);
+  g_assert_null (roles);
+  g_assert_error (error, GH_ERROR, GH_ERROR_MALFORMED);
+}
+
 /* The whole range of fetchedAt, as json-glib reads and writes it */
 static void
 test_extreme_times (void)
@@ -599,6 +635,7 @@ main (int    argc,
   g_test_add_func ("/role-cache/per-session", test_per_session);
   g_test_add_func ("/role-cache/any-order-and-escapes", test_any_order_and_escapes);
   g_test_add_func ("/role-cache/extreme-times", test_extreme_times);
+  g_test_add_func ("/role-cache/deep-unknown-member", test_deep_unknown_member);
   g_test_add_func ("/role-cache/diff", test_diff);
   g_test_add_func ("/role-cache/large", test_large);
   g_test_add_func ("/role-cache/async/roundtrip", test_async_roundtrip);
