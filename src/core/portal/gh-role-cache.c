@@ -48,11 +48,13 @@ gh_role_cache_path (const char *session_name)
  *
  * A sync or a start reads the whole cache every time, thousands of roles: json-glib would
  * build a node per value first (two thirds of `gatehouse sync`'s time when nothing changes).
- * The format is ours, so it is read in one pass straight into roles. The reader takes strict
- * JSON (RFC 8259) and is stricter than json-glib where json-glib would read something else
- * than the text says: a member of ours twice, "\u0000" (json-glib cuts the string there) and
- * an escaped lone surrogate are refused. So a file this reader takes, json-glib reads as the
- * same roles; the JSON fuzz target checks exactly that (tests/fuzz/fuzz-json-oracle.c). */
+ * The format is ours, so it is read in one pass straight into roles. The reader takes JSON
+ * (RFC 8259) with json-glib's one leniency, control characters inside strings (its generator
+ * writes U+001F unescaped), and refuses what json-glib would read as something else than the
+ * text says: a member of ours twice (json-glib keeps the last), "\u0000" (json-glib cuts the
+ * string there), an escaped lone surrogate, an integer beyond 64 bits (json-glib wraps it).
+ * So a file this reader takes, json-glib reads as the same roles, and one json-glib wrote,
+ * this reader takes; the JSON fuzz target checks exactly that (tests/fuzz/fuzz-json-oracle.c). */
 
 typedef struct
 {
@@ -146,7 +148,9 @@ read_escape (Reader  *r,
   return TRUE;
 }
 
-/* A string (the input is UTF-8 already), its text appended to @out (may be NULL) */
+/* A string (the input is UTF-8 already, without NULs), its text appended to @out (may be
+ * NULL). Control characters are taken as they are, as json-glib takes them (and writes
+ * U+001F so). */
 static gboolean
 read_string (Reader  *r,
              GString *out)
@@ -158,11 +162,11 @@ read_string (Reader  *r,
     {
       const char *run = r->p;
 
-      while (r->p < r->end && *r->p != '"' && *r->p != '\\' && (guchar) *r->p >= 0x20)
+      while (r->p < r->end && *r->p != '"' && *r->p != '\\')
         r->p++;
       if (out != NULL)
         g_string_append_len (out, run, r->p - run);
-      if (r->p >= r->end || (guchar) *r->p < 0x20)
+      if (r->p >= r->end)
         return FALSE;
       if (*r->p++ == '"')
         return TRUE;
