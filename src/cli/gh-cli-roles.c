@@ -617,8 +617,6 @@ gh_cli_cmd_sync (int    argc,
     return gh_cli_report_error (error);
   if (!load_favorites (favorites_only, &favorites, &error))
     return gh_cli_report_error (error);
-  /* Each sync reads the file again under its lock */
-  gh_cli_forget_config ();
 
   command = gh_profile_sync_default_command ();
   gh_cli_waiter_init (&waiter);
@@ -628,8 +626,11 @@ gh_cli_cmd_sync (int    argc,
       g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
                                                         &error);
       g_autoptr(GhSyncResult) result = NULL;
+      g_autoptr(GhIni) copy = NULL;
       g_auto(GStrv) favorite_keys = NULL;
       GhSyncOptions options = { 0, };
+      struct stat read_as;
+      gint64 read_at = 0;
 
       if (roles == NULL)
         {
@@ -652,7 +653,15 @@ gh_cli_cmd_sync (int    argc,
       options.gatehouse_command = command;
       options.favorite_keys = favorite_keys;
 
-      result = gh_profile_sync (path, name, roles, &options, dry_run, &error);
+      /* The sync takes the copy this command read (it edits it) unless the file changed
+       * since; the next sign-in's sync reads the file again, as this one may have written
+       * it. */
+      if (gh_cli_read_config (NULL, NULL) != NULL)
+        copy = gh_cli_take_config (path, &read_as, &read_at);
+      result = copy != NULL
+               ? gh_profile_sync_copy (path, name, roles, &options, dry_run, copy, &read_as,
+                                       read_at, &error)
+               : gh_profile_sync (path, name, roles, &options, dry_run, &error);
       if (result == NULL)
         {
           selection_fail (&selection, name, error);
