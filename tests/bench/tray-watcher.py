@@ -6,10 +6,9 @@ Owns org.kde.StatusNotifierWatcher on the session bus (as a panel would), starts
 `gatehouse --background`, measures memory after start, then for 100, 1000 and 5000
 accounts × 3 roles lets the simulator grow, asks the service to refresh SESSION's roles
 (the `refresh-roles` action, as the window would) and measures again once they are cached;
-then counts its wake-ups in an idle minute. FIGURES-FILE gets the figures as "KEY VALUE"
-lines (pss-start, pss-100, pss-1000, pss-5000 and the same for private, in MB; wakeups per
-minute). Needs
-python3-dbus and python3-gi (Debian).
+then counts its wake-ups (of all its threads) in an idle minute. FIGURES-FILE gets the
+figures as "KEY VALUE" lines (pss-start, pss-100, pss-1000, pss-5000 and the same for rss,
+private and dirty, in MB; wakeups per minute). Needs python3-dbus and python3-gi (Debian).
 """
 import hashlib
 import json
@@ -41,8 +40,10 @@ class Watcher(dbus.service.Object):
 
 
 def memory(pid):
-    """RSS, PSS and the private memory (USS: what the process alone costs), in MB. PSS adds
-    a share of every library page other processes map too, so it moves with what else runs."""
+    """RSS, PSS, the private memory (USS: the pages no other process maps) and the private
+    dirty memory, in MB. PSS adds a share of every library page other processes map too, and
+    USS leaves out the library pages they map, so both move with what else runs; the private
+    dirty pages (heap, stacks, relocated library data) are the process's own whatever runs."""
     figures = {"Private": 0.0}
     with open(f"/proc/{pid}/smaps_rollup") as f:
         for line in f:
@@ -51,7 +52,19 @@ def memory(pid):
                 figures[key] = int(rest.split()[0]) / 1024
             elif key in ("Private_Clean", "Private_Dirty"):
                 figures["Private"] += int(rest.split()[0]) / 1024
+            if key == "Private_Dirty":
+                figures["Dirty"] = int(rest.split()[0]) / 1024
     return figures
+
+
+def record(figures, stage, m):
+    for key in ("Pss", "Rss", "Private", "Dirty"):
+        figures[f"{key.lower()}-{stage}"] = m[key]
+
+
+def describe(m):
+    return (f"{m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS, {m['Private']:.1f} MB private, "
+            f"{m['Dirty']:.1f} MB private dirty")
 
 
 def where_memory_goes(pid, most=6):
@@ -72,12 +85,25 @@ def where_memory_goes(pid, most=6):
 
 
 def switches(pid):
-    total = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if "ctxt_switches" in line:
-                total += int(line.split()[1])
-    return total
+    """Context switches of each thread (the process's own status counts its main thread's
+    only; a worker or GDBus thread that wakes counts too)"""
+    counts = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        total = 0
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as f:
+                for line in f:
+                    if "ctxt_switches" in line:
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+        counts[task] = total
+    return counts
+
+
+def wakeups(before, after):
+    """Switches between two switches() readings; a thread that came meanwhile counts whole"""
+    return sum(count - before.get(task, 0) for task, count in after.items())
 
 
 def load_roles(bus, sim_url, session, accounts):
@@ -151,10 +177,8 @@ def main():
     figures = {}
     time.sleep(3)
     m = memory(service.pid)
-    figures["pss-start"] = m["Pss"]
-    figures["private-start"] = m["Private"]
-    print(f"  idle after start: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS, "
-          f"{m['Private']:.1f} MB private")
+    record(figures, "start", m)
+    print(f"  idle after start: {describe(m)}")
 
     for accounts in (100, 1000, 5000):
         if not load_roles(bus, sys.argv[2], sys.argv[3], accounts):
@@ -163,17 +187,15 @@ def main():
             return 1
         time.sleep(3)
         m = memory(service.pid)
-        figures[f"pss-{accounts}"] = m["Pss"]
-        figures[f"private-{accounts}"] = m["Private"]
-        print(f"  idle with {accounts} accounts × 3 roles cached: {m['Rss']:.1f} MB RSS, "
-              f"{m['Pss']:.1f} MB PSS, {m['Private']:.1f} MB private")
+        record(figures, str(accounts), m)
+        print(f"  idle with {accounts} accounts × 3 roles cached: {describe(m)}")
     print(f"  where it goes: {where_memory_goes(service.pid)}")
 
     before = switches(service.pid)
     time.sleep(60)
-    after = switches(service.pid)
-    figures["wakeups"] = after - before
-    print(f"  wake-ups while idle: {after - before} per minute (context switches)")
+    figures["wakeups"] = wakeups(before, switches(service.pid))
+    print(f"  wake-ups while idle: {figures['wakeups']} per minute "
+          f"(context switches of all its threads)")
 
     if len(sys.argv) > 4:
         with open(sys.argv[4], "w", encoding="utf-8") as f:
