@@ -320,6 +320,8 @@ pss-start 5 MB tray PSS after start, 3 sign-ins
 pss-100 — MB tray PSS, 100 accounts × 3 roles cached
 pss-1000 — MB tray PSS, 1000 accounts × 3 roles cached
 pss-5000 8 MB tray PSS, 5000 accounts × 3 roles cached
+idle-start 5 MB tray PSS as on an idle machine, after start
+idle-5000 8 MB tray PSS as on an idle machine, 5000 accounts × 3 roles cached
 private-start — MB tray private memory (USS) after start
 private-5000 — MB tray private memory (USS), 5000 accounts × 3 roles cached
 rss-start — MB tray RSS after start
@@ -331,7 +333,8 @@ ROWS
     echo "  (PSS and USS move with what else runs: a library page other processes map too counts"
     echo "  a share in PSS and not at all in USS, so both are lower on a busy desktop or machine."
     echo "  RSS is what PSS would be if nothing else mapped them; private dirty memory (heap,"
-    echo "  stacks, relocated library data) is the process's own whatever else runs.)"
+    echo "  stacks, relocated library data) is the process's own whatever else runs. PSS as on"
+    echo "  an idle machine shares pages only with this bench's own processes (needs root).)"
     echo
 }
 

@@ -8,8 +8,10 @@ accounts × 3 roles lets the simulator grow, asks the service to refresh SESSION
 (the `refresh-roles` action, as the window would) and measures again once they are cached;
 then counts its wake-ups (of all its threads) in an idle minute. FIGURES-FILE gets the
 figures as "KEY VALUE" lines (pss-start, pss-100, pss-1000, pss-5000 and the same for rss,
-private and dirty, in MB; wakeups per minute). Needs python3-dbus and python3-gi (Debian).
+private, dirty and idle (PSS as on an idle machine, when run as root), in MB; wakeups per
+minute). Needs python3-dbus and python3-gi (Debian).
 """
+import array
 import hashlib
 import json
 import os
@@ -54,17 +56,76 @@ def memory(pid):
                 figures["Private"] += int(rest.split()[0]) / 1024
             if key == "Private_Dirty":
                 figures["Dirty"] = int(rest.split()[0]) / 1024
+    figures["Idle"] = idle_pss(pid)
     return figures
 
 
+def page_frames(pid):
+    """The page frame of every resident page the process maps; all 0 unless we may read them
+    (root, CAP_SYS_ADMIN)"""
+    frames = set()
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+        for line in maps:
+            start, end = (int(x, 16) for x in line.split()[0].split("-"))
+            try:
+                pagemap.seek(start // 4096 * 8)
+                entries = array.array("Q", pagemap.read((end - start) // 4096 * 8))
+            except (OSError, ValueError):
+                continue
+            frames.update(e & PFN_MASK for e in entries if e & PAGE_PRESENT)
+    return frames
+
+
+PAGE_PRESENT = 1 << 63
+PFN_MASK = (1 << 55) - 1
+
+
+def session_pids(pid):
+    """The other processes of this bench session: those on its D-Bus session bus"""
+    bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "").encode()
+    pids = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == pid:
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                if bus and b"DBUS_SESSION_BUS_ADDRESS=" + bus + b"\0" in f.read():
+                    pids.add(int(entry))
+        except OSError:
+            pass
+    return pids
+
+
+def idle_pss(pid):
+    """PSS as on an otherwise idle machine: a page counts shared only with the processes of
+    this bench session (this script, the simulator, the keyring, …), not with whatever else
+    runs on the machine. None when the page frames cannot be read (not root)."""
+    try:
+        own = page_frames(pid)
+        if not any(own):
+            return None
+        sharers = {}
+        for other in session_pids(pid):
+            try:
+                for frame in page_frames(other) & own:
+                    sharers[frame] = sharers.get(frame, 0) + 1
+            except OSError:
+                pass
+    except OSError:
+        return None
+    return sum(1 / (1 + sharers.get(frame, 0)) for frame in own) * 4096 / 1048576
+
+
 def record(figures, stage, m):
-    for key in ("Pss", "Rss", "Private", "Dirty"):
-        figures[f"{key.lower()}-{stage}"] = m[key]
+    for key in ("Pss", "Rss", "Private", "Dirty", "Idle"):
+        if m.get(key) is not None:
+            figures[f"{key.lower()}-{stage}"] = m[key]
 
 
 def describe(m):
+    idle = f", {m['Idle']:.1f} MB PSS as on an idle machine" if m.get("Idle") is not None else ""
     return (f"{m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS, {m['Private']:.1f} MB private, "
-            f"{m['Dirty']:.1f} MB private dirty")
+            f"{m['Dirty']:.1f} MB private dirty{idle}")
 
 
 def where_memory_goes(pid, most=6):
