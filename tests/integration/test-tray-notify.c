@@ -402,7 +402,7 @@ test_session_ended (TrayFixture   *fixture,
   ended_line = g_strdup_printf ("%s: ended", name);
   wait_for_row (fixture, ended_row);
   wait_for_tooltip_line (fixture, ended_line);
-  assert_session_rows (fixture, name, "Sign in again", NULL);
+  assert_session_rows (fixture, name, "Sign in again", "Sign in with a code…", NULL);
 
   list = notifications (fixture);
   ending = last_notification (list, ending_summary, &ending_id);
