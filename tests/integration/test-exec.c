@@ -184,6 +184,19 @@ static const char signal_script[] =
   "while True:\n"
   "    time.sleep(0.1)\n";
 
+/* kill(2) now, from this thread: g_subprocess_send_signal() defers it to GLib's worker thread
+ * at idle priority, which a busy test process may not reach for a long while. The command is
+ * alive (its output is still awaited), so its pid is still its own. */
+static void
+send_signal_now (GSubprocess *process,
+                 int          signo)
+{
+  const char *pid = g_subprocess_get_identifier (process);
+
+  g_assert_nonnull (pid);
+  g_assert_cmpint (kill ((pid_t) g_ascii_strtoll (pid, NULL, 10), signo), ==, 0);
+}
+
 /* Signals sent to Gatehouse reach the command, which decides what they mean. */
 static void
 test_signals (GhTestFixture *fixture,
@@ -206,10 +219,10 @@ test_signals (GhTestFixture *fixture,
     {
       g_autofree char *line = g_strdup_printf ("got %d\n", relayed[i]);
 
-      g_subprocess_send_signal (process, relayed[i]);
+      send_signal_now (process, relayed[i]);
       await_line (&reader, line);
     }
-  g_subprocess_send_signal (process, SIGTERM);
+  send_signal_now (process, SIGTERM);
   await_line (&reader, "got 15\n");
   gh_test_wait_for (at_end, &reader, 60000, "the end of the output");
 
@@ -237,7 +250,7 @@ test_signal_default (GhTestFixture *fixture,
   process = gh_test_spawn_cli (fixture, "exec", "--profile", PROFILE, "--", "sh", "-c", script,
                                NULL);
   gh_test_wait_for (file_exists, marker, 60000, "the command to start");
-  g_subprocess_send_signal (process, SIGTERM);
+  send_signal_now (process, SIGTERM);
   g_assert_cmpint (gh_test_wait_cli (fixture, process, NULL, NULL), ==, 128 + SIGTERM);
 }
 
