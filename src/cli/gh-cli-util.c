@@ -186,14 +186,26 @@ gh_cli_print_json (JsonBuilder *builder)
 /* A command reads the file once however many of the helpers below it uses: with thousands of
  * profiles, reading it was most of a `credential_process` call's time. The copy is checked
  * against the file on every use (device, inode, size, change time), so a command that wrote
- * the file reads what it wrote. */
+ * the file reads what it wrote. A command that needs only the sign-ins and one profile
+ * (gh_cli_read_config_for_profile()) gets a read-only copy of just those sections. */
 static struct
 {
   GhIni       *ini;
   char        *path;
   struct stat  stat;
   gboolean     exists;
+  gboolean     for_profile;
+  char        *profile;
 } config_copy;
+
+void
+gh_cli_read_config_for_profile (const char *profile)
+{
+  gh_cli_forget_config ();
+  config_copy.for_profile = TRUE;
+  g_free (config_copy.profile);
+  config_copy.profile = g_strdup (profile);
+}
 
 static gboolean
 same_file (const struct stat *a,
@@ -217,7 +229,11 @@ gh_cli_read_config (const char **path,
       config_copy.exists == exists && (!exists || same_file (&config_copy.stat, &now)))
     goto done;
 
-  if ((ini = gh_aws_config_load (current, error)) == NULL)
+  if (config_copy.for_profile)
+    ini = gh_aws_config_load_for_profile (current, config_copy.profile, error);
+  else
+    ini = gh_aws_config_load (current, error);
+  if (ini == NULL)
     return NULL;
   g_clear_object (&config_copy.ini);
   g_free (config_copy.path);

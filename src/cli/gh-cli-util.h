@@ -43,6 +43,11 @@ void              gh_cli_print_json     (JsonBuilder    *builder);
  * here: valid until the next call. */
 GhIni            *gh_cli_read_config    (const char    **path,
                                          GError        **error);
+/* For a command that reads only the sign-ins and the profile @profile (NULL: none) of the file:
+ * gh_cli_read_config() then gives a read-only document of those sections only
+ * (gh_aws_config_load_for_profile()), which with thousands of profiles costs a scan of the
+ * file instead of a document of it. */
+void              gh_cli_read_config_for_profile (const char *profile);
 /* Drops the copy gh_cli_read_config() keeps, before a step that reads the file on its own
  * (sync, under its lock): two copies of a large file need not be in memory at once. */
 void              gh_cli_forget_config  (void);
