@@ -779,7 +779,7 @@ typedef struct
 {
   gsize    start;       /* the kept lines' start: the header's line, or the comment line
                          * directly above it */
-  gsize    end;         /* the next header's line, or the end of the text */
+  gsize    end;         /* the next header's start, or the end of the text */
   gsize    name_start;  /* the header text, stripped */
   gsize    name_end;
   gboolean keep;
@@ -840,9 +840,10 @@ scan_headers (GhIni              *self,
           {
             Header header = { 0, };
 
-            if (current != NULL)
-              current->end = p - text;
+            /* The comment line directly above a header is its own, not the section's above */
             header.start = prev_kind == LINE_COMMENT ? prev_start : (gsize) (p - text);
+            if (current != NULL)
+              current->end = header.start;
             header.name_start = p - text + c.name_start;
             header.name_end = p - text + c.name_end;
             while (header.name_start < header.name_end && IS_SPACE (text[header.name_start]))
