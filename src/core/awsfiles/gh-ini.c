@@ -422,8 +422,9 @@ classify_text (const char *text,
 
   text += skip;
   len -= skip;
-  memset (out, 0, sizeof *out);
   out->kind = LINE_OTHER;
+  out->name_start = out->name_end = 0;
+  out->value_start = out->value_end = 0;
 
   while (indent < len && IS_SPACE (text[indent]))
     indent++;
@@ -795,6 +796,12 @@ key_is (const char *name,
         gsize       key_len)
 {
   g_autofree char *down = NULL;
+
+  /* Lower-casing keeps an ASCII character where it is: most keys differ in the first or last */
+  if (len == 0 || key_len == 0 ||
+      ((guchar) name[0] < 0x80 && g_ascii_tolower (name[0]) != key[0]) ||
+      ((guchar) name[len - 1] < 0x80 && g_ascii_tolower (name[len - 1]) != key[key_len - 1]))
+    return FALSE;
 
   for (gsize i = 0; i < len; i++)
     if ((guchar) name[i] >= 0x80)
