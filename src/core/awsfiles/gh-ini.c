@@ -418,7 +418,7 @@ classify_text (const char *text,
 {
   const char *stripped;
   gsize indent = 0;
-  gsize stripped_len;
+  gsize rest;
 
   text += skip;
   len -= skip;
@@ -429,15 +429,16 @@ classify_text (const char *text,
   while (indent < len && IS_SPACE (text[indent]))
     indent++;
   stripped = text + indent;
-  stripped_len = len - indent;
-  while (stripped_len > 0 && IS_SPACE (stripped[stripped_len - 1]))
-    stripped_len--;
+  /* The line from its first non-space byte, trailing whitespace included: no ']', '=' or ':'
+   * is whitespace, so the searches below find in it what they find in the stripped line, and
+   * only a key needs its end */
+  rest = len - indent;
   out->indent = indent;
 
-  if (stripped_len > 0 && (stripped[0] == '#' || stripped[0] == ';'))
-    out->kind = LINE_COMMENT;
-  else if (stripped_len == 0)
+  if (rest == 0)
     out->kind = LINE_BLANK;
+  else if (stripped[0] == '#' || stripped[0] == ';')
+    out->kind = LINE_COMMENT;
   else if (has_option && indent > indent_level)
     out->kind = LINE_CONTINUATION;
   else
@@ -447,7 +448,7 @@ classify_text (const char *text,
       /* SECTCRE is `\[(?P<header>.+)\]` matched from the start: greedy, so the header runs
        * to the last ']' and must not be empty. */
       if (stripped[0] == '[')
-        for (gsize j = stripped_len; j > 1; j--)
+        for (gsize j = rest; j > 1; j--)
           if (stripped[j - 1] == ']')
             {
               close = stripped + j - 1;
@@ -462,25 +463,30 @@ classify_text (const char *text,
         }
       else if (in_section)
         {
-          gsize delim = find_delimiter (stripped, stripped_len);
-          gsize key_len = delim;
+          /* The key is not empty exactly when the delimiter is not the first byte, which is
+           * no whitespace */
+          gsize delim = find_delimiter (stripped, rest);
 
-          while (key_len > 0 && IS_SPACE (stripped[key_len - 1]))
-            key_len--;
-
-          if (delim < stripped_len && key_len > 0)
+          if (delim < rest && delim > 0)
             {
-              gsize value_start = skip + indent + delim + 1;
-              gsize value_end = skip + indent + stripped_len;
+              gsize key_len = delim;
+              gsize stripped_len = rest;
+              gsize value_start;
 
-              while (value_start < value_end && IS_SPACE (text[value_start - skip]))
+              while (IS_SPACE (stripped[key_len - 1]))
+                key_len--;
+              while (IS_SPACE (stripped[stripped_len - 1]))
+                stripped_len--;
+              value_start = skip + indent + delim + 1;
+              while (value_start < skip + indent + stripped_len &&
+                     IS_SPACE (text[value_start - skip]))
                 value_start++;
 
               out->kind = LINE_KEY;
               out->name_start = skip + indent;
               out->name_end = skip + indent + key_len;
               out->value_start = value_start;
-              out->value_end = value_end;
+              out->value_end = skip + indent + stripped_len;
             }
         }
     }
@@ -822,7 +828,7 @@ scan_headers (GhIni              *self,
               gpointer            user_data,
               const char         *key)
 {
-  GArray *headers = g_array_new (FALSE, FALSE, sizeof (Header));
+  GArray *headers = g_array_sized_new (FALSE, FALSE, sizeof (Header), 64);
   gsize key_len = key != NULL ? strlen (key) : 0;
   gboolean in_section = FALSE;
   gboolean has_option = FALSE;
