@@ -752,12 +752,13 @@ split_lines (GhIni *self,
   return first;
 }
 
-/* Takes @text: @length bytes and a NUL after them. */
+/* Makes @text (@length bytes and a NUL after them) the document's text, without lines yet;
+ * frees it when it cannot be a document. */
 static gboolean
-load_text (GhIni       *self,
-           char        *text,
-           gsize        length,
-           GError     **error)
+take_text (GhIni   *self,
+           char    *text,
+           gsize    length,
+           GError **error)
 {
   if (!check_text (text, length, error))
     {
@@ -768,6 +769,18 @@ load_text (GhIni       *self,
   clear_lines (self);
   self->text = text;
   self->text_length = length;
+  return TRUE;
+}
+
+/* Takes @text: @length bytes and a NUL after them. */
+static gboolean
+load_text (GhIni       *self,
+           char        *text,
+           gsize        length,
+           GError     **error)
+{
+  if (!take_text (self, text, length, error))
+    return FALSE;
 
   /* Each line ending becomes a NUL (the ending is kept as a static string), so every line
    * is a C string in the one buffer */
@@ -992,15 +1005,8 @@ gh_ini_load_take_data_filtered (GhIni               *self,
   g_return_val_if_fail (data[length] == '\0', FALSE);
   g_return_val_if_fail (filter != NULL, FALSE);
 
-  if (!check_text (data, length, error))
-    {
-      g_free (data);
-      return FALSE;
-    }
-
-  clear_lines (self);
-  self->text = data;
-  self->text_length = length;
+  if (!take_text (self, data, length, error))
+    return FALSE;
   self->partial = TRUE;
 
   headers = scan_headers (self, data, length, filter, user_data, key);
