@@ -500,7 +500,14 @@ header_names_profile (const char *header,
 {
   g_autofree char *profile = NULL;
   gsize length = strlen (name);
+  gsize header_length = strlen (header);
   const char *p = header;
+
+  /* The header's last byte is the name's unless it is a quote or a backslash: most headers
+   * differ from the name there */
+  if (length > 0 && header_length > 0 && header[header_length - 1] != name[length - 1] &&
+      strchr ("'\"\\", header[header_length - 1]) == NULL)
+    return FALSE;
 
   if (strpbrk (header, "'\"\\") == NULL && starts_with_word (header, "profile"))
     {
