@@ -122,6 +122,9 @@ G_DEFINE_FINAL_TYPE (GhIni, gh_ini, G_TYPE_OBJECT)
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
                      (c) == '\n')
 
+/* g_ascii_tolower() without the call, for the scan's every key */
+#define ASCII_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+
 static const State initial_state = { NULL, NULL, NO_INDENT_LEVEL, TRUE };
 
 static const char *
@@ -818,8 +821,8 @@ key_is (const char *name,
 
   /* Lower-casing keeps an ASCII character where it is: most keys differ in the first or last */
   if (len == 0 || key_len == 0 ||
-      ((guchar) name[0] < 0x80 && g_ascii_tolower (name[0]) != key[0]) ||
-      ((guchar) name[len - 1] < 0x80 && g_ascii_tolower (name[len - 1]) != key[key_len - 1]))
+      ((guchar) name[0] < 0x80 && ASCII_LOWER (name[0]) != key[0]) ||
+      ((guchar) name[len - 1] < 0x80 && ASCII_LOWER (name[len - 1]) != key[key_len - 1]))
     return FALSE;
 
   for (gsize i = 0; i < len; i++)
