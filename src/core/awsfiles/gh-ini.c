@@ -834,6 +834,26 @@ key_is (const char *name,
   return len == key_len && g_ascii_strncasecmp (name, key, len) == 0;
 }
 
+/* Whether the line @text (@len bytes, starting with its key if it has one) cannot have the
+ * key @key (lower-case): its lower-cased ASCII start differs from the key before the line's
+ * key could have ended. Lower-casing keeps an ASCII byte in its place only while the bytes
+ * before it are ASCII too, so the comparison stops at the first other one (unsure). */
+static inline gboolean
+cannot_start_with_key (const char *text,
+                       gsize       len,
+                       const char *key,
+                       gsize       key_len)
+{
+  for (gsize i = 0; i < key_len && i < len; i++)
+    {
+      if ((guchar) text[i] >= 0x80)
+        return FALSE;
+      if (ASCII_LOWER (text[i]) != key[i])
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* configparser's loop over every line (classify_text(), as the document reads them), keeping
  * only the state it needs and a Header for each header line. */
 static GArray *
@@ -861,6 +881,22 @@ scan_headers (GhIni              *self,
       gsize skip = p == text && nl - p >= 3 && memcmp (p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
       gsize eol = eol_length (nl, stop);
       Classified c;
+
+      /* Most lines are keys at the start of the line after a key at the start of a line: such
+       * a line, key or not, leaves the state as it is (a key, indent level 0), so it needs
+       * classifying only when it could be the key looked for */
+      if (has_option && indent_level == 0 && nl > p && p > text && !IS_SPACE (*p) &&
+          *p != '[' && *p != '#' && *p != ';' &&
+          (key == NULL || current->keep || current->has_key ||
+           cannot_start_with_key (p, nl - p, key, key_len)))
+        {
+          prev_kind = LINE_OTHER;
+          prev_start = p - text;
+          if (eol == 0)
+            break;
+          p = nl + eol;
+          continue;
+        }
 
       classify_text (p, nl - p, skip, in_section, has_option, indent_level, &c);
       switch (c.kind)

@@ -1370,7 +1370,7 @@ test_load_for_profile (void)
     }
 
   /* A legacy sign-in whose start URL is in its second section only, its region in the
-   * first; a profile named like a sign-in; markers above managed profiles, one above a
+   * first; one whose start URL follows other keys; a profile named like a sign-in; markers above managed profiles, one above a
    * profile left out right before a kept one; a header that continues a value; quotes */
   gh_test_write_file (path,
                       "\xEF\xBB\xBF[profile legacy]\n"
@@ -1404,6 +1404,12 @@ test_load_for_profile (void)
                       "sso_role_name = Ops\n"
                       "[profile legacy]\n"
                       "SSO_Start_URL = https://legacy.awsapps.com/start\n"
+                      "[profile later-url]\n"
+                      "region = eu-west-2\n"
+                      "sso_region = eu-west-2\n"
+                      "Sso_Start_Url = https://later.awsapps.com/start\n"
+                      "sso_account_id = 555555555555\n"
+                      "sso_role_name = Late\n"
                       "[default]\n"
                       "sso_session = corp\n"
                       "[profile default]\n"
