@@ -800,7 +800,7 @@ load_text (GhIni       *self,
 /* One header of the text, as the scan found it */
 typedef struct
 {
-  gsize    start;       /* the kept lines' start: the header's line, or the comment line
+  gsize    start;       /* the kept lines' start: the header's line, or the comment lines
                          * directly above it */
   gsize    end;         /* the next header's start, or the end of the text */
   gsize    name_start;  /* the header text, stripped */
@@ -870,7 +870,7 @@ scan_headers (GhIni              *self,
   gboolean has_option = FALSE;
   guint32 indent_level = NO_INDENT_LEVEL;
   LineKind prev_kind = LINE_BLANK;
-  gsize prev_start = 0;
+  gsize comment_start = 0;
   Header *current = NULL;
   const char *p = text;
   const char *stop = text + length;
@@ -891,7 +891,6 @@ scan_headers (GhIni              *self,
            cannot_start_with_key (p, nl - p, key, key_len)))
         {
           prev_kind = LINE_OTHER;
-          prev_start = p - text;
           if (eol == 0)
             break;
           p = nl + eol;
@@ -905,8 +904,10 @@ scan_headers (GhIni              *self,
           {
             Header header = { 0, };
 
-            /* The comment line directly above a header is its own, not the section's above */
-            header.start = prev_kind == LINE_COMMENT ? prev_start : (gsize) (p - text);
+            /* The comment lines directly above a header are its own, not the section's above:
+             * a section left out takes them along, so that no comment of its own comes to be
+             * directly above a kept header */
+            header.start = prev_kind == LINE_COMMENT ? comment_start : (gsize) (p - text);
             if (current != NULL)
               current->end = header.start;
             header.name_start = p - text + c.name_start;
@@ -939,15 +940,18 @@ scan_headers (GhIni              *self,
           indent_level = c.indent;
           break;
 
-        case LINE_BLANK:
         case LINE_COMMENT:
+          if (prev_kind != LINE_COMMENT)
+            comment_start = p - text;
+          break;
+
+        case LINE_BLANK:
         case LINE_CONTINUATION:
         default:
           break;
         }
 
       prev_kind = c.kind;
-      prev_start = p - text;
       if (eol == 0)
         break;
       p = nl + eol;
