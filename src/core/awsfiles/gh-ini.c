@@ -1028,7 +1028,7 @@ add_kept_sections (GhIni  *self,
  * gh_ini_load_take_data() for reading a few sections of a large file, at the cost of one scan
  * of its lines: the document holds only the sections whose header text @filter accepts or
  * that have the key @key (lower-case; NULL for none) in one of their headers' sections, every
- * header of such a section with the comment line directly above it, and nothing else. Values,
+ * header of such a section with the comment lines directly above it, and nothing else. Values,
  * keys and comments read exactly as in the whole document. The document is read-only:
  * editing it or writing it out is a programmer error.
  */
