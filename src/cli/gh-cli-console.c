@@ -238,6 +238,8 @@ gh_cli_cmd_console (int    argc,
   if ((problem = options_problem (profile, account, role, &options)) != NULL)
     return gh_cli_usage_error (problem);
 
+  /* The sign-ins and this profile are all it reads of the config file */
+  gh_cli_read_config_for_profile (profile);
   if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error) ||
       (session = gh_cli_open_session (target.session, &error)) == NULL)
     return gh_cli_report_error (error);

@@ -74,6 +74,8 @@ gh_cli_cmd_credentials (int    argc,
     return gh_cli_usage_error (_("--format must be process, env, fish, powershell, ini or "
                                  "json"));
 
+  /* The sign-ins and this profile are all it reads of the config file */
+  gh_cli_read_config_for_profile (profile);
   if (!gh_cli_resolve_target (profile, account, role, session_name, &target, &error))
     return gh_cli_report_error (error);
 

@@ -187,7 +187,8 @@ gh_cli_print_json (JsonBuilder *builder)
 /* A command reads the file once however many of the helpers below it uses: with thousands of
  * profiles, reading it was most of a `credential_process` call's time. The copy is checked
  * against the file on every use (device, inode, size, change time), so a command that wrote
- * the file reads what it wrote. */
+ * the file reads what it wrote. A command that needs only the sign-ins and one profile
+ * (gh_cli_read_config_for_profile()) gets a read-only copy of just those sections. */
 static struct
 {
   GhIni       *ini;
@@ -195,7 +196,26 @@ static struct
   struct stat  stat;
   gint64       read_at;   /* g_get_real_time() just before the stat() */
   gboolean     exists;
+  gboolean     for_profile;
+  char        *profile;
 } config_copy;
+
+static void
+forget_config (void)
+{
+  g_clear_object (&config_copy.ini);
+  g_clear_pointer (&config_copy.path, g_free);
+  config_copy.exists = FALSE;
+}
+
+void
+gh_cli_read_config_for_profile (const char *profile)
+{
+  forget_config ();
+  config_copy.for_profile = TRUE;
+  g_free (config_copy.profile);
+  config_copy.profile = g_strdup (profile);
+}
 
 GhIni *
 gh_cli_read_config (const char **path,
@@ -212,7 +232,11 @@ gh_cli_read_config (const char **path,
       (!exists || gh_file_same_version (&config_copy.stat, &now)))
     goto done;
 
-  if ((ini = gh_aws_config_load (current, error)) == NULL)
+  if (config_copy.for_profile)
+    ini = gh_aws_config_load_for_profile (current, config_copy.profile, error);
+  else
+    ini = gh_aws_config_load (current, error);
+  if (ini == NULL)
     return NULL;
   g_clear_object (&config_copy.ini);
   g_free (config_copy.path);
@@ -228,14 +252,6 @@ done:
   return config_copy.ini;
 }
 
-static void
-forget_config (void)
-{
-  g_clear_object (&config_copy.ini);
-  g_clear_pointer (&config_copy.path, g_free);
-  config_copy.exists = FALSE;
-}
-
 GhIni *
 gh_cli_take_config (const char  *path,
                     struct stat *read_as,
@@ -243,7 +259,9 @@ gh_cli_take_config (const char  *path,
 {
   GhIni *ini = NULL;
 
-  if (config_copy.ini != NULL && config_copy.exists && g_strcmp0 (config_copy.path, path) == 0)
+  /* A partial copy is read-only: the step reads the file itself */
+  if (config_copy.ini != NULL && config_copy.exists && !config_copy.for_profile &&
+      g_strcmp0 (config_copy.path, path) == 0)
     {
       ini = g_steal_pointer (&config_copy.ini);
       *read_as = config_copy.stat;

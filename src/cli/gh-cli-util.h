@@ -52,6 +52,11 @@ GhIni            *gh_cli_read_config    (const char    **path,
 GhIni            *gh_cli_take_config    (const char     *path,
                                          struct stat    *read_as,
                                          gint64         *read_at);
+/* For a command that reads only the sign-ins and the profile @profile (NULL: none) of the file:
+ * gh_cli_read_config() then gives a read-only document of those sections only
+ * (gh_aws_config_load_for_profile()), which with thousands of profiles costs a scan of the
+ * file instead of a document of it. */
+void              gh_cli_read_config_for_profile (const char *profile);
 /* The sign-ins of the AWS config file, read once. */
 GhSessionManager *gh_cli_load_sessions  (GError        **error);
 /* The sign-in a command names (NULL: the only one), with the errors a person can act on. */

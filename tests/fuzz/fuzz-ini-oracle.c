@@ -4,6 +4,8 @@
  * UTF-8 (or holds a NUL) must be refused with GH_ERROR_CONFIG; any other one must:
  *
  *  - write back byte for byte as it was read;
+ *  - loaded partially (gh_ini_load_take_data_filtered()), read its kept sections as the reader
+ *    reads them in the whole text;
  *  - read as an independent, deliberately naive reader (below) reads it: the same headers in
  *    the same order, the same keys and values per section (configparser's rules as gh-ini.c
  *    documents them, docs/aws-protocols.md §4.2), the same comment lines above the headers;
@@ -374,6 +376,87 @@ assert_reads_as (GhIni *ini,
             expected_shared = NULL;
         }
       g_assert_cmpstr (shared, ==, expected_shared);
+    }
+}
+
+/* ---- the partial load ------------------------------------------------------------------- */
+
+/* About one header text in three, chosen by the document */
+static gboolean
+keep_some (const char *header,
+           gpointer    user_data)
+{
+  return (g_str_hash (header) + GPOINTER_TO_UINT (user_data)) % 3 == 0;
+}
+
+/* A key of the document to keep sections by, so that keeping by key is exercised; "k" when
+ * there is none */
+static const char *
+pick_key (Doc   *doc,
+          guint  seed)
+{
+  for (guint i = 0; i < doc->sections->len; i++)
+    {
+      const char *section = g_ptr_array_index (doc->sections, (i + seed) % doc->sections->len);
+      Merged *merged = doc_lookup (doc, section);
+
+      if (merged->keys->len > 0)
+        return g_ptr_array_index (merged->keys, seed % merged->keys->len);
+    }
+  return "k";
+}
+
+/* gh_ini_load_take_data_filtered() reads the kept sections exactly as the naive reader reads
+ * the whole text: every header of a kept text in order, its keys and values, and the comment
+ * line above each of its headers (not one of a section left out). */
+static void
+check_partial (Doc *doc)
+{
+  guint seed = g_str_hash (doc->text);
+  const char *key = pick_key (doc, seed);
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+  g_autoptr(GHashTable) occurrences = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) headers = NULL;
+
+  g_assert_true (gh_ini_load_take_data_filtered (ini, g_strndup (doc->text, doc->length),
+                                                 doc->length, keep_some,
+                                                 GUINT_TO_POINTER (seed), key, &error));
+  g_assert_no_error (error);
+  g_assert_true (gh_ini_is_partial (ini));
+
+  for (guint i = 1; i < doc->blocks->len; i++)
+    {
+      Block *block = g_ptr_array_index (doc->blocks, i);
+      Merged *merged = doc_lookup (doc, block->name);
+
+      if (keep_some (block->name, GUINT_TO_POINTER (seed)) ||
+          ptr_array_has_string (merged->keys, key))
+        g_ptr_array_add (expected, block);
+    }
+
+  headers = gh_ini_get_headers (ini);
+  g_assert_cmpuint (g_strv_length (headers), ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      Block *block = g_ptr_array_index (expected, i);
+      Merged *merged = doc_lookup (doc, block->name);
+      guint occurrence = GPOINTER_TO_UINT (g_hash_table_lookup (occurrences, block->name));
+      g_autofree char *comment = gh_ini_get_header_comment (ini, block->name, occurrence);
+      g_auto(GStrv) keys = gh_ini_get_keys (ini, block->name);
+
+      g_hash_table_insert (occurrences, block->name, GUINT_TO_POINTER (occurrence + 1));
+      g_assert_cmpstr (headers[i], ==, block->name);
+      g_assert_cmpstr (comment, ==, block->comment);
+      assert_strv_is_array (keys, merged->keys);
+      for (guint k = 0; k < merged->keys->len; k++)
+        {
+          const char *name = g_ptr_array_index (merged->keys, k);
+          g_autofree char *value = gh_ini_get_value (ini, block->name, name);
+
+          g_assert_cmpstr (value, ==, g_hash_table_lookup (merged->values, name));
+        }
     }
 }
 
@@ -926,6 +1009,7 @@ gh_fuzz_ini_check (const guint8 *data,
   g_assert_cmpmem (out, out_length, text, length);
 
   doc = read_back (ini);
+  check_partial (doc);
 
   if (nul != NULL)
     {

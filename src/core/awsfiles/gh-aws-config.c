@@ -479,18 +479,89 @@ config_from_section (GhIni      *ini,
   return config;
 }
 
+/* Whether @header's first shlex word is @word, unquoted: a quick test that is never wrong when
+ * it says yes */
+static gboolean
+starts_with_word (const char *header,
+                  const char *word)
+{
+  gsize length = strlen (word);
+
+  while (is_word_break (*header))
+    header++;
+  return strncmp (header, word, length) == 0 && is_word_break (header[length]);
+}
+
+/* gh_aws_config_profile_name (@header) is @name; without an allocation for the plain headers
+ * of nearly every profile */
+static gboolean
+header_names_profile (const char *header,
+                      const char *name)
+{
+  g_autofree char *profile = NULL;
+  gsize length = strlen (name);
+  gsize header_length = strlen (header);
+  const char *p = header;
+
+  /* The header's last byte is the name's unless it is a quote or a backslash: most headers
+   * differ from the name there */
+  if (length > 0 && header_length > 0 && header[header_length - 1] != name[length - 1] &&
+      strchr ("'\"\\", header[header_length - 1]) == NULL)
+    return FALSE;
+
+  if (strpbrk (header, "'\"\\") == NULL && starts_with_word (header, "profile"))
+    {
+      while (is_word_break (*p))
+        p++;
+      p += strlen ("profile");
+      while (is_word_break (*p))
+        p++;
+      if (strncmp (p, name, length) != 0)
+        return FALSE;
+      for (p += length; *p != '\0'; p++)
+        if (!is_word_break (*p))
+          return FALSE;
+      /* A name with a word break in it is never one word */
+      return length > 0 && strpbrk (name, " \t\r\n") == NULL;
+    }
+
+  profile = gh_aws_config_profile_name (header);
+  return g_strcmp0 (profile, name) == 0;
+}
+
+/* What listing the sign-ins and finding one profile read (gh_aws_config_load_for_profile()):
+ * every section that is not a profile (the sign-ins' and a few others), and the profile's
+ * own; profiles that define a sign-in come by their sso_start_url key. Keeping a section for
+ * nothing costs only its lines. */
+static gboolean
+keep_for_profile (const char *header,
+                  gpointer    user_data)
+{
+  const char *profile = user_data;
+
+  if (g_str_equal (header, "default"))
+    return g_strcmp0 (profile, "default") == 0;
+  if (!starts_with_word (header, "profile"))
+    return TRUE;
+  return profile != NULL && header_names_profile (header, profile);
+}
+
 /* Reads and parses the file; a missing file is an empty document when @missing_ok. Messages
- * name @display_path, the path as the person gave it (not the symlink target). */
+ * name @display_path, the path as the person gave it (not the symlink target). With @partial,
+ * only what gh_aws_config_load_for_profile() keeps for @profile. */
 static GhIni *
-load_ini (const char  *path,
-          const char  *display_path,
-          gboolean     missing_ok,
-          GError     **error)
+load_ini_as (const char  *path,
+             const char  *display_path,
+             gboolean     missing_ok,
+             gboolean     partial,
+             const char  *profile,
+             GError     **error)
 {
   g_autoptr(GhIni) ini = gh_ini_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
+  gboolean loaded;
 
   if (!gh_file_check_regular (path, display_path, error))
     return NULL;
@@ -506,7 +577,13 @@ load_ini (const char  *path,
       return NULL;
     }
 
-  if (!gh_ini_load_take_data (ini, g_steal_pointer (&contents), length, &local_error))
+  if (partial)
+    loaded = gh_ini_load_take_data_filtered (ini, g_steal_pointer (&contents), length,
+                                             keep_for_profile, (gpointer) profile,
+                                             "sso_start_url", &local_error);
+  else
+    loaded = gh_ini_load_take_data (ini, g_steal_pointer (&contents), length, &local_error);
+  if (!loaded)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
                    _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
@@ -515,6 +592,15 @@ load_ini (const char  *path,
     }
 
   return g_steal_pointer (&ini);
+}
+
+static GhIni *
+load_ini (const char  *path,
+          const char  *display_path,
+          gboolean     missing_ok,
+          GError     **error)
+{
+  return load_ini_as (path, display_path, missing_ok, FALSE, NULL, error);
 }
 
 GhIni *
@@ -526,17 +612,22 @@ gh_aws_config_load (const char  *path,
   return load_ini (path, path, TRUE, error);
 }
 
-/* Whether @header's first shlex word is @word, unquoted: a quick test that is never wrong when
- * it says yes */
-static gboolean
-starts_with_word (const char *header,
-                  const char *word)
+/**
+ * gh_aws_config_load_for_profile:
+ *
+ * gh_aws_config_load() reading only what gh_aws_config_list_sessions_in() and
+ * gh_aws_config_find_profile_in() for @profile (NULL: none) need: the sign-in definitions and
+ * the sections of that profile. With thousands of profiles, that is a scan of the file
+ * instead of a document of it. The document is read-only (gh_ini_is_partial()).
+ */
+GhIni *
+gh_aws_config_load_for_profile (const char  *path,
+                                const char  *profile,
+                                GError     **error)
 {
-  gsize length = strlen (word);
+  g_return_val_if_fail (path != NULL, NULL);
 
-  while (is_word_break (*header))
-    header++;
-  return strncmp (header, word, length) == 0 && is_word_break (header[length]);
+  return load_ini_as (path, path, TRUE, TRUE, profile, error);
 }
 
 /**

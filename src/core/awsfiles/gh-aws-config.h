@@ -38,6 +38,12 @@ char               *gh_aws_config_default_path       (void);
  * (also when it is not a regular file) or parsed. */
 GhIni              *gh_aws_config_load               (const char  *path,
                                                       GError     **error);
+/* The same holding only the sign-in definitions and the sections of @profile (NULL: none),
+ * read-only: what gh_aws_config_list_sessions_in() and gh_aws_config_find_profile_in() for
+ * that profile read, at a fraction of the cost in a file of thousands of profiles. */
+GhIni              *gh_aws_config_load_for_profile   (const char  *path,
+                                                      const char  *profile,
+                                                      GError     **error);
 /* The header of the section that defines the sign-in @name: its `[sso-session]` section (the
  * last one, as botocore reads it), else its legacy `[profile]`; NULL when there is none. */
 char               *gh_aws_config_find_session_section (GhIni      *ini,

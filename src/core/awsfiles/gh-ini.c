@@ -114,12 +114,16 @@ struct _GhIni
   GString      *scratch;    /* where a key name is built before it is interned */
   const char   *recent_keys[16];
   guint         next_recent_key;
+  gboolean      partial;    /* gh_ini_load_take_data_filtered(): some sections only, read-only */
 };
 
 G_DEFINE_FINAL_TYPE (GhIni, gh_ini, G_TYPE_OBJECT)
 
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\v' || (c) == '\f' || (c) == '\r' || \
                      (c) == '\n')
+
+/* g_ascii_tolower() without the call, for the scan's every key */
+#define ASCII_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
 
 static const State initial_state = { NULL, NULL, NO_INDENT_LEVEL, TRUE };
 
@@ -390,43 +394,56 @@ find_delimiter (const char *text,
   return i;
 }
 
-/* One step of configparser's line loop (RawConfigParser._read): what @line is when read in
- * @state. Keeps the header index up to date. */
-static void
-classify_line (GhIni       *self,
-               Line        *line,
-               const State *state,
-               gboolean     in_order)
+/* What a line is, as configparser reads it (below) */
+typedef struct
 {
-  const char *old_name = g_steal_pointer (&line->name);
-  LineKind old_kind = line->kind;
-  const char *text;
+  LineKind kind;
+  gsize    indent;
+  gsize    name_start;    /* LINE_SECTION, LINE_KEY: the name's byte range in the text, */
+  gsize    name_end;      /* not yet stripped (header) or stripped (key) */
+  gsize    value_start;   /* LINE_KEY: byte range of the stripped value in the text */
+  gsize    value_end;
+} Classified;
+
+/* One step of configparser's line loop (RawConfigParser._read): what the line @text (@len
+ * bytes, @skip of them a byte order mark the parser does not see) is when read with a current
+ * section or not (@in_section), a current key or not (@has_option) and @indent_level. The one
+ * definition both the document (classify_line()) and the partial load (scan_sections()) use,
+ * so that they never disagree about a line. Offsets are from @text. */
+static void
+classify_text (const char *text,
+               gsize       len,
+               gsize       skip,
+               gboolean    in_section,
+               gboolean    has_option,
+               guint32     indent_level,
+               Classified *out)
+{
   const char *stripped;
-  gsize len;
   gsize indent = 0;
-  gsize stripped_len;
+  gsize rest;
 
-  line->before = *state;
-  line->value_start = line->value_end = 0;
-  line->kind = LINE_OTHER;
-
-  text = line_parsed_text (line);
-  len = strlen (text);
+  text += skip;
+  len -= skip;
+  out->kind = LINE_OTHER;
+  out->name_start = out->name_end = 0;
+  out->value_start = out->value_end = 0;
 
   while (indent < len && IS_SPACE (text[indent]))
     indent++;
   stripped = text + indent;
-  stripped_len = len - indent;
-  while (stripped_len > 0 && IS_SPACE (stripped[stripped_len - 1]))
-    stripped_len--;
-  line->indent = indent;
+  /* The line from its first non-space byte, trailing whitespace included: no ']', '=' or ':'
+   * is whitespace, so the searches below find in it what they find in the stripped line, and
+   * only a key needs its end */
+  rest = len - indent;
+  out->indent = indent;
 
-  if (stripped_len > 0 && (stripped[0] == '#' || stripped[0] == ';'))
-    line->kind = LINE_COMMENT;
-  else if (stripped_len == 0)
-    line->kind = LINE_BLANK;
-  else if (state->option != NULL && indent > state->indent_level)
-    line->kind = LINE_CONTINUATION;
+  if (rest == 0)
+    out->kind = LINE_BLANK;
+  else if (stripped[0] == '#' || stripped[0] == ';')
+    out->kind = LINE_COMMENT;
+  else if (has_option && indent > indent_level)
+    out->kind = LINE_CONTINUATION;
   else
     {
       const char *close = NULL;
@@ -434,7 +451,7 @@ classify_line (GhIni       *self,
       /* SECTCRE is `\[(?P<header>.+)\]` matched from the start: greedy, so the header runs
        * to the last ']' and must not be empty. */
       if (stripped[0] == '[')
-        for (gsize j = stripped_len; j > 1; j--)
+        for (gsize j = rest; j > 1; j--)
           if (stripped[j - 1] == ']')
             {
               close = stripped + j - 1;
@@ -443,32 +460,69 @@ classify_line (GhIni       *self,
 
       if (close != NULL && close > stripped + 1)
         {
-          line->kind = LINE_SECTION;
-          line->name = intern_stripped (self, stripped + 1, close - stripped - 1, FALSE);
+          out->kind = LINE_SECTION;
+          out->name_start = skip + indent + 1;
+          out->name_end = skip + (close - text);
         }
-      else if (state->section != NULL)
+      else if (in_section)
         {
-          gsize delim = find_delimiter (stripped, stripped_len);
-          gsize key_len = delim;
+          /* The key is not empty exactly when the delimiter is not the first byte, which is
+           * no whitespace */
+          gsize delim = find_delimiter (stripped, rest);
 
-          while (key_len > 0 && IS_SPACE (stripped[key_len - 1]))
-            key_len--;
-
-          if (delim < stripped_len && key_len > 0)
+          if (delim < rest && delim > 0)
             {
-              gsize value_start = (stripped - line->text) + delim + 1;
-              gsize value_end = (stripped - line->text) + stripped_len;
+              gsize key_len = delim;
+              gsize stripped_len = rest;
+              gsize value_start;
 
-              while (value_start < value_end && IS_SPACE (line->text[value_start]))
+              while (IS_SPACE (stripped[key_len - 1]))
+                key_len--;
+              while (IS_SPACE (stripped[stripped_len - 1]))
+                stripped_len--;
+              value_start = skip + indent + delim + 1;
+              while (value_start < skip + indent + stripped_len &&
+                     IS_SPACE (text[value_start - skip]))
                 value_start++;
 
-              line->kind = LINE_KEY;
-              line->name = intern_stripped (self, stripped, key_len, TRUE);
-              line->value_start = value_start;
-              line->value_end = value_end;
+              out->kind = LINE_KEY;
+              out->name_start = skip + indent;
+              out->name_end = skip + indent + key_len;
+              out->value_start = value_start;
+              out->value_end = skip + indent + stripped_len;
             }
         }
     }
+}
+
+/* classify_text() for a line of the document read in @state; keeps the header index up to
+ * date. */
+static void
+classify_line (GhIni       *self,
+               Line        *line,
+               const State *state,
+               gboolean     in_order)
+{
+  const char *old_name = g_steal_pointer (&line->name);
+  LineKind old_kind = line->kind;
+  gsize skip;
+  Classified c;
+
+  /* The byte order mark depends on the state (the first line only) */
+  line->before = *state;
+  skip = line_parsed_text (line) - line->text;
+  classify_text (line->text, strlen (line->text), skip, state->section != NULL,
+                 state->option != NULL, state->indent_level, &c);
+  line->kind = c.kind;
+  line->indent = c.indent;
+  line->value_start = c.value_start;
+  line->value_end = c.value_end;
+  if (c.kind == LINE_SECTION)
+    line->name = intern_stripped (self, line->text + c.name_start, c.name_end - c.name_start,
+                                  FALSE);
+  else if (c.kind == LINE_KEY)
+    line->name = intern_stripped (self, line->text + c.name_start, c.name_end - c.name_start,
+                                  TRUE);
 
   if (old_kind == LINE_SECTION &&
       (line->kind != LINE_SECTION || !g_str_equal (old_name, line->name)))
@@ -511,6 +565,7 @@ clear_lines (GhIni *self)
   self->text_length = 0;
   g_string_chunk_clear (self->names);
   memset (self->recent_keys, 0, sizeof self->recent_keys);
+  self->partial = FALSE;
 }
 
 static void
@@ -618,22 +673,18 @@ find_invalid_utf8 (const char *data,
   return NULL;
 }
 
-/* Takes @text: @length bytes and a NUL after them. */
+/* Whether @text (@length bytes) can be a document: not too large, UTF-8 without NUL bytes */
 static gboolean
-load_text (GhIni       *self,
-           char        *text,
-           gsize        length,
-           GError     **error)
+check_text (const char  *text,
+            gsize        length,
+            GError     **error)
 {
   const char *invalid;
-  char *p;
-  char *stop;
 
   /* Offsets in a line are 32-bit */
   if (length >= G_MAXUINT32)
     {
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG, _("The file is too large (4 GB or more)"));
-      g_free (text);
       return FALSE;
     }
 
@@ -647,6 +698,73 @@ load_text (GhIni       *self,
 
       g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
                    _("The file is not valid UTF-8 text (line %u)"), lineno);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The length of the line ending at @nl ("\r\n", "\r" or "\n"; 0 at @stop) */
+static inline gsize
+eol_length (const char *nl,
+            const char *stop)
+{
+  if (nl == stop)
+    return 0;
+  return *nl == '\r' && nl + 1 < stop && nl[1] == '\n' ? 2 : 1;
+}
+
+static inline const char *
+eol_for_length (const char *nl,
+                gsize       length)
+{
+  if (length == 0)
+    return "";
+  if (length == 2)
+    return "\r\n";
+  return *nl == '\r' ? "\r" : "\n";
+}
+
+/* Lines for the text from @start up to @stop (a line start, or the end of the text) of the
+ * document's text, each line ending turned into a NUL, linked at the end of the document
+ * unclassified; the first of them, or NULL when there is none. */
+static Line *
+split_lines (GhIni *self,
+             char  *start,
+             char  *stop)
+{
+  Line *first = NULL;
+  char *p = start;
+
+  while (p < stop)
+    {
+      char *nl = p + strcspn (p, "\r\n");
+      gsize eol = eol_length (nl, self->text + self->text_length);
+      Line *line;
+
+      line = line_new_in_text (self, p, eol_for_length (nl, eol));
+      link_line (self, line, NULL);
+      if (first == NULL)
+        first = line;
+      if (eol == 0)
+        break;
+      *nl = '\0';
+      p = nl + eol;
+    }
+
+  return first;
+}
+
+/* Makes @text (@length bytes and a NUL after them) the document's text, without lines yet;
+ * frees it when it cannot be a document. */
+static gboolean
+take_text (GhIni   *self,
+           char    *text,
+           gsize    length,
+           GError **error)
+{
+  if (!check_text (text, length, error))
+    {
       g_free (text);
       return FALSE;
     }
@@ -654,34 +772,299 @@ load_text (GhIni       *self,
   clear_lines (self);
   self->text = text;
   self->text_length = length;
+  return TRUE;
+}
+
+/* Takes @text: @length bytes and a NUL after them. */
+static gboolean
+load_text (GhIni       *self,
+           char        *text,
+           gsize        length,
+           GError     **error)
+{
+  if (!take_text (self, text, length, error))
+    return FALSE;
 
   /* Each line ending becomes a NUL (the ending is kept as a static string), so every line
    * is a C string in the one buffer */
-  p = text;
-  stop = text + length;
-  while (p < stop)
-    {
-      char *nl = p + strcspn (p, "\r\n");
-      const char *eol;
-
-      if (nl == stop)
-        eol = "";
-      else if (*nl == '\r' && nl + 1 < stop && nl[1] == '\n')
-        eol = "\r\n";
-      else
-        eol = *nl == '\r' ? "\r" : "\n";
-
-      link_line (self, line_new_in_text (self, p, eol), NULL);
-      if (nl == stop)
-        break;
-      *nl = '\0';
-      p = nl + strlen (eol);
-    }
+  split_lines (self, text, text + length);
 
   if (self->head != NULL)
     reclassify (self, self->head, TRUE);
 
   return TRUE;
+}
+
+/* The partial load (gh_ini_load_take_data_filtered()) */
+
+/* One header of the text, as the scan found it */
+typedef struct
+{
+  gsize    start;       /* the kept lines' start: the header's line, or the comment lines
+                         * directly above it */
+  gsize    end;         /* the next header's start, or the end of the text */
+  gsize    name_start;  /* the header text, stripped */
+  gsize    name_end;
+  gboolean keep;
+  gboolean has_key;
+} Header;
+
+/* Whether the key name @name (@len bytes, stripped) is @key (lower case) as classify_line()
+ * interns it: lower-cased */
+static gboolean
+key_is (const char *name,
+        gsize       len,
+        const char *key,
+        gsize       key_len)
+{
+  g_autofree char *down = NULL;
+
+  /* Lower-casing keeps an ASCII character where it is: most keys differ in the first or last */
+  if (len == 0 || key_len == 0 ||
+      ((guchar) name[0] < 0x80 && ASCII_LOWER (name[0]) != key[0]) ||
+      ((guchar) name[len - 1] < 0x80 && ASCII_LOWER (name[len - 1]) != key[key_len - 1]))
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) name[i] >= 0x80)
+      {
+        down = g_utf8_strdown (name, len);
+        return g_str_equal (down, key);
+      }
+  return len == key_len && g_ascii_strncasecmp (name, key, len) == 0;
+}
+
+/* Whether the line @text (@len bytes, starting with its key if it has one) cannot have the
+ * key @key (lower-case): its lower-cased ASCII start differs from the key before the line's
+ * key could have ended. Lower-casing keeps an ASCII byte in its place only while the bytes
+ * before it are ASCII too, so the comparison stops at the first other one (unsure). */
+static inline gboolean
+cannot_start_with_key (const char *text,
+                       gsize       len,
+                       const char *key,
+                       gsize       key_len)
+{
+  for (gsize i = 0; i < key_len && i < len; i++)
+    {
+      if ((guchar) text[i] >= 0x80)
+        return FALSE;
+      if (ASCII_LOWER (text[i]) != key[i])
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* configparser's loop over every line (classify_text(), as the document reads them), keeping
+ * only the state it needs and a Header for each header line. */
+static GArray *
+scan_headers (GhIni              *self,
+              const char         *text,
+              gsize               length,
+              GhIniSectionFilter  filter,
+              gpointer            user_data,
+              const char         *key)
+{
+  GArray *headers = g_array_sized_new (FALSE, FALSE, sizeof (Header), 64);
+  gsize key_len = key != NULL ? strlen (key) : 0;
+  gboolean in_section = FALSE;
+  gboolean has_option = FALSE;
+  guint32 indent_level = NO_INDENT_LEVEL;
+  LineKind prev_kind = LINE_BLANK;
+  gsize comment_start = 0;
+  Header *current = NULL;
+  const char *p = text;
+  const char *stop = text + length;
+
+  while (p < stop)
+    {
+      const char *nl = p + strcspn (p, "\r\n");
+      gsize skip = p == text && nl - p >= 3 && memcmp (p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+      gsize eol = eol_length (nl, stop);
+      Classified c;
+
+      /* Most lines are keys at the start of the line after a key at the start of a line: such
+       * a line, key or not, leaves the state as it is (a key, indent level 0), so it needs
+       * classifying only when it could be the key looked for */
+      if (has_option && indent_level == 0 && nl > p && p > text && !IS_SPACE (*p) &&
+          *p != '[' && *p != '#' && *p != ';' &&
+          (key == NULL || current->keep || current->has_key ||
+           cannot_start_with_key (p, nl - p, key, key_len)))
+        {
+          prev_kind = LINE_OTHER;
+          if (eol == 0)
+            break;
+          p = nl + eol;
+          continue;
+        }
+
+      classify_text (p, nl - p, skip, in_section, has_option, indent_level, &c);
+      switch (c.kind)
+        {
+        case LINE_SECTION:
+          {
+            Header header = { 0, };
+
+            /* The comment lines directly above a header are its own, not the section's above:
+             * a section left out takes them along, so that no comment of its own comes to be
+             * directly above a kept header */
+            header.start = prev_kind == LINE_COMMENT ? comment_start : (gsize) (p - text);
+            if (current != NULL)
+              current->end = header.start;
+            header.name_start = p - text + c.name_start;
+            header.name_end = p - text + c.name_end;
+            while (header.name_start < header.name_end && IS_SPACE (text[header.name_start]))
+              header.name_start++;
+            while (header.name_end > header.name_start && IS_SPACE (text[header.name_end - 1]))
+              header.name_end--;
+            g_string_truncate (self->scratch, 0);
+            g_string_append_len (self->scratch, text + header.name_start,
+                                 header.name_end - header.name_start);
+            header.keep = filter (self->scratch->str, user_data);
+            g_array_append_val (headers, header);
+            current = &g_array_index (headers, Header, headers->len - 1);
+            in_section = TRUE;
+            has_option = FALSE;
+            indent_level = c.indent;
+          }
+          break;
+
+        case LINE_KEY:
+          if (key != NULL && !current->keep && !current->has_key &&
+              key_is (p + c.name_start, c.name_end - c.name_start, key, key_len))
+            current->has_key = TRUE;
+          has_option = TRUE;
+          indent_level = c.indent;
+          break;
+
+        case LINE_OTHER:
+          indent_level = c.indent;
+          break;
+
+        case LINE_COMMENT:
+          if (prev_kind != LINE_COMMENT)
+            comment_start = p - text;
+          break;
+
+        case LINE_BLANK:
+        case LINE_CONTINUATION:
+        default:
+          break;
+        }
+
+      prev_kind = c.kind;
+      if (eol == 0)
+        break;
+      p = nl + eol;
+    }
+
+  if (current != NULL)
+    current->end = length;
+  return headers;
+}
+
+/* A header text with the key in one of its sections keeps all of them (values merge across
+ * them) */
+static void
+keep_headers_with_key (const char *text,
+                       GArray     *headers)
+{
+  g_autoptr(GHashTable) keyed = NULL;
+
+  for (guint i = 0; i < headers->len; i++)
+    {
+      Header *header = &g_array_index (headers, Header, i);
+
+      if (!header->has_key)
+        continue;
+      if (keyed == NULL)
+        keyed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (keyed, g_strndup (text + header->name_start,
+                                          header->name_end - header->name_start));
+    }
+
+  for (guint i = 0; keyed != NULL && i < headers->len; i++)
+    {
+      Header *header = &g_array_index (headers, Header, i);
+      g_autofree char *name = NULL;
+
+      if (header->keep)
+        continue;
+      name = g_strndup (text + header->name_start, header->name_end - header->name_start);
+      header->keep = g_hash_table_contains (keyed, name);
+    }
+}
+
+/* Lines for the kept headers' text, each classified as in the whole text: the lines of a
+ * section depend only on its header, a header on the lines above only for being one (which
+ * the scan decided), and a comment line on nothing. */
+static void
+add_kept_sections (GhIni  *self,
+                   GArray *headers)
+{
+  gsize done = 0;
+
+  for (guint i = 0; i < headers->len; i++)
+    {
+      Header *header = &g_array_index (headers, Header, i);
+      gsize start = MAX (header->start, done);
+      State state = { NULL, NULL, NO_INDENT_LEVEL, start == 0 };
+
+      if (!header->keep)
+        continue;
+
+      for (Line *line = split_lines (self, self->text + start, self->text + header->end);
+           line != NULL; line = line->next)
+        {
+          classify_line (self, line, &state, TRUE);
+          state = state_after (line);
+        }
+      done = header->end;
+    }
+}
+
+/**
+ * gh_ini_load_take_data_filtered:
+ *
+ * gh_ini_load_take_data() for reading a few sections of a large file, at the cost of one scan
+ * of its lines: the document holds only the sections whose header text @filter accepts or
+ * that have the key @key (lower-case; NULL for none) in one of their headers' sections, every
+ * header of such a section with the comment lines directly above it, and nothing else. Values,
+ * keys and comments read exactly as in the whole document. The document is read-only:
+ * editing it or writing it out is a programmer error.
+ */
+gboolean
+gh_ini_load_take_data_filtered (GhIni               *self,
+                                char                *data,
+                                gsize                length,
+                                GhIniSectionFilter   filter,
+                                gpointer             user_data,
+                                const char          *key,
+                                GError             **error)
+{
+  g_autoptr(GArray) headers = NULL;
+
+  g_return_val_if_fail (GH_IS_INI (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (data[length] == '\0', FALSE);
+  g_return_val_if_fail (filter != NULL, FALSE);
+
+  if (!take_text (self, data, length, error))
+    return FALSE;
+  self->partial = TRUE;
+
+  headers = scan_headers (self, data, length, filter, user_data, key);
+  if (key != NULL)
+    keep_headers_with_key (data, headers);
+  add_kept_sections (self, headers);
+  return TRUE;
+}
+
+gboolean
+gh_ini_is_partial (GhIni *self)
+{
+  g_return_val_if_fail (GH_IS_INI (self), FALSE);
+
+  return self->partial;
 }
 
 /**
@@ -732,6 +1115,7 @@ gh_ini_to_data (GhIni *self,
   GString *out;
 
   g_return_val_if_fail (GH_IS_INI (self), NULL);
+  g_return_val_if_fail (!self->partial, NULL);
 
   out = g_string_sized_new (self->text_length + 64);
   for (Line *line = self->head; line != NULL; line = line->next)
@@ -1263,6 +1647,7 @@ gh_ini_set_value (GhIni      *self,
   Line *line;
 
   g_return_if_fail (GH_IS_INI (self));
+  g_return_if_fail (!self->partial);
   g_return_if_fail (is_valid_section (section));
   g_return_if_fail (is_valid_key (key));
   g_return_if_fail (is_valid_text (value));
@@ -1305,6 +1690,7 @@ gh_ini_remove_key (GhIni      *self,
   Line *line;
 
   g_return_val_if_fail (GH_IS_INI (self), FALSE);
+  g_return_val_if_fail (!self->partial, FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
@@ -1330,6 +1716,7 @@ gh_ini_add_section (GhIni      *self,
                     const char *comment)
 {
   g_return_if_fail (GH_IS_INI (self));
+  g_return_if_fail (!self->partial);
   g_return_if_fail (is_valid_section (section));
 
   if (gh_ini_has_section (self, section))
@@ -1418,6 +1805,7 @@ gh_ini_remove_section (GhIni      *self,
   GPtrArray *headers;
 
   g_return_val_if_fail (GH_IS_INI (self), FALSE);
+  g_return_val_if_fail (!self->partial, FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
 
   while ((headers = lookup_headers (self, section)) != NULL)
@@ -1443,6 +1831,7 @@ gh_ini_remove_section_occurrence (GhIni      *self,
   GPtrArray *headers;
 
   g_return_val_if_fail (GH_IS_INI (self), FALSE);
+  g_return_val_if_fail (!self->partial, FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
 
   headers = lookup_headers (self, section);

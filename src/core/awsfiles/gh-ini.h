@@ -25,6 +25,22 @@ gboolean   gh_ini_load_take_data  (GhIni       *self,
                                    char        *data,
                                    gsize        length,
                                    GError     **error);
+/* Whether gh_ini_load_take_data_filtered() keeps the sections with this header text */
+typedef gboolean (*GhIniSectionFilter) (const char *header,
+                                        gpointer    user_data);
+/* gh_ini_load_take_data() keeping only the sections @filter accepts or that have the key @key
+ * (lower-case, NULL for none), each read as in the whole document: a read-only document,
+ * for reading a few sections of a large file quickly. */
+gboolean   gh_ini_load_take_data_filtered (GhIni               *self,
+                                           char                *data,
+                                           gsize                length,
+                                           GhIniSectionFilter   filter,
+                                           gpointer             user_data,
+                                           const char          *key,
+                                           GError             **error);
+/* Whether the document holds some sections of its text only (and cannot be edited). */
+gboolean   gh_ini_is_partial      (GhIni       *self);
+/* Not for a partial document. */
 char      *gh_ini_to_data         (GhIni       *self,
                                    gsize       *length);
 

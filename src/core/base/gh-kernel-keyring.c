@@ -53,6 +53,24 @@ keyctl (int           operation,
   return syscall (SYS_keyctl, operation, arg2, arg3, arg4, arg5);
 }
 
+/* Whether the copy is wanted at all: GATEHOUSE_KERNEL_KEYRING=0 turns it off */
+static gboolean
+kernel_keyring_wanted (void)
+{
+  static gsize done = 0;
+  static gboolean wanted = FALSE;
+
+  if (g_once_init_enter (&done))
+    {
+      wanted = g_strcmp0 (g_getenv ("GATEHOUSE_KERNEL_KEYRING"), "0") != 0;
+      if (!wanted)
+        g_debug ("Not used: GATEHOUSE_KERNEL_KEYRING=0");
+      g_once_init_leave (&done, 1);
+    }
+
+  return wanted;
+}
+
 /* Links the user keyring into this process's keyring (created on demand), once; FALSE when the
  * kernel keyring cannot be used here. */
 static gboolean
@@ -63,10 +81,8 @@ possess_user_keyring (void)
 
   if (g_once_init_enter (&done))
     {
-      const char *setting = g_getenv ("GATEHOUSE_KERNEL_KEYRING");
-
-      if (g_strcmp0 (setting, "0") == 0)
-        g_debug ("Not used: GATEHOUSE_KERNEL_KEYRING=0");
+      if (!kernel_keyring_wanted ())
+        ;
       else if (keyctl (KEYCTL_LINK, (unsigned long) KEY_SPEC_USER_KEYRING,
                        (unsigned long) KEY_SPEC_PROCESS_KEYRING, 0, 0) < 0)
         g_debug ("The kernel keyring cannot be used: %s", g_strerror (errno));
@@ -145,17 +161,18 @@ gh_kernel_keyring_store (const char *ring,
   return TRUE;
 }
 
-char *
-gh_kernel_keyring_lookup (const char *ring,
-                          const char *name)
+/* The key's payload, NULL when it cannot be read (errno says why) */
+static char *
+read_key (const char *ring,
+          const char *name)
 {
   KeySerial ring_id;
   KeySerial key_id;
   gsize size = 4096;
 
-  g_return_val_if_fail (ring != NULL && name != NULL, NULL);
-
-  if ((ring_id = find_ring (ring)) < 0 || (key_id = find_key (ring_id, name)) < 0)
+  ring_id = (KeySerial) keyctl (KEYCTL_SEARCH, (unsigned long) KEY_SPEC_USER_KEYRING,
+                                (unsigned long) "keyring", (unsigned long) ring, 0);
+  if (ring_id < 0 || (key_id = find_key (ring_id, name)) < 0)
     return NULL;
 
   for (;;)
@@ -163,6 +180,7 @@ gh_kernel_keyring_lookup (const char *ring,
       char *buffer = g_malloc (size + 1);
       long length = keyctl (KEYCTL_READ, (unsigned long) key_id, (unsigned long) buffer, size,
                             0);
+      int saved_errno = errno;
 
       if (length >= 0 && (gsize) length <= size)
         {
@@ -177,12 +195,34 @@ gh_kernel_keyring_lookup (const char *ring,
       if (length < 0 || (gsize) length <= size || length > MAX_PAYLOAD)
         {
           if (length < 0)
-            g_debug ("Cannot read %s: %s", name, g_strerror (errno));
+            g_debug ("Cannot read %s: %s", name, g_strerror (saved_errno));
+          errno = length < 0 ? saved_errno : EINVAL;
           return NULL;
         }
       /* It grew between the two calls: read again with the size it has now */
       size = length;
     }
+}
+
+/* A desktop session's keyring (pam_keyinit) reaches the user keyring, so its processes possess
+ * what is below it already: the lookup tries that first, as the link into the process keyring
+ * is the costliest call here (the kernel checks the whole user keyring for a cycle), and links
+ * only when refused. */
+char *
+gh_kernel_keyring_lookup (const char *ring,
+                          const char *name)
+{
+  char *secret;
+
+  g_return_val_if_fail (ring != NULL && name != NULL, NULL);
+
+  if (!kernel_keyring_wanted ())
+    return NULL;
+  if ((secret = read_key (ring, name)) != NULL)
+    return secret;
+  if (errno != EACCES || !possess_user_keyring ())
+    return NULL;
+  return read_key (ring, name);
 }
 
 void

@@ -1267,6 +1267,159 @@ test_cache_refresh_token (void)
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND_LOCAL);
 }
 
+/* gh_aws_config_load_for_profile() reads the sign-ins and every profile exactly as the whole
+ * document does: the corpus, and a file with what a partial read could get wrong */
+static void
+assert_same_session_configs (GPtrArray *a,
+                             GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      GhSsoSessionConfig *x = g_ptr_array_index (a, i);
+      GhSsoSessionConfig *y = g_ptr_array_index (b, i);
+
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_assert_cmpstr (x->start_url, ==, y->start_url);
+      g_assert_cmpstr (x->region, ==, y->region);
+      g_assert_true ((x->scopes == NULL) == (y->scopes == NULL));
+      if (x->scopes != NULL)
+        g_assert_cmpstrv (x->scopes, y->scopes);
+      g_assert_cmpint (x->legacy, ==, y->legacy);
+      g_assert_cmpint (x->session_duration, ==, y->session_duration);
+      g_assert_cmpint (x->cache_refresh_token, ==, y->cache_refresh_token);
+    }
+}
+
+static void
+assert_same_profile (GhIni      *whole,
+                     const char *path,
+                     const char *name)
+{
+  g_autoptr(GhIni) partial = NULL;
+  g_autoptr(GhProfileConfig) a = NULL;
+  g_autoptr(GhProfileConfig) b = NULL;
+  g_autoptr(GError) error_a = NULL;
+  g_autoptr(GError) error_b = NULL;
+  g_autoptr(GPtrArray) sessions_a = gh_aws_config_list_sessions_in (whole);
+  g_autoptr(GPtrArray) sessions_b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  partial = gh_aws_config_load_for_profile (path, name, &error);
+  g_assert_no_error (error);
+  g_assert_true (gh_ini_is_partial (partial));
+  sessions_b = gh_aws_config_list_sessions_in (partial);
+  assert_same_session_configs (sessions_a, sessions_b);
+
+  a = gh_aws_config_find_profile_in (whole, path, name, &error_a);
+  b = gh_aws_config_find_profile_in (partial, path, name, &error_b);
+  g_assert_true ((a == NULL) == (b == NULL));
+  if (a == NULL)
+    {
+      g_assert_error (error_b, error_a->domain, error_a->code);
+      g_assert_cmpstr (error_a->message, ==, error_b->message);
+      return;
+    }
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpstr (a->sso_session, ==, b->sso_session);
+  g_assert_cmpstr (a->sso_start_url, ==, b->sso_start_url);
+  g_assert_cmpstr (a->sso_region, ==, b->sso_region);
+  g_assert_cmpstr (a->sso_account_id, ==, b->sso_account_id);
+  g_assert_cmpstr (a->sso_role_name, ==, b->sso_role_name);
+  g_assert_cmpstr (a->region, ==, b->region);
+  g_assert_cmpint (a->managed, ==, b->managed);
+}
+
+static void
+assert_partial_reads_as_whole (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhIni) whole = gh_aws_config_load (path, &error);
+  g_auto(GStrv) sections = NULL;
+  const char * const others[] = { "default", "missing", "", "profile", "hidden", NULL };
+
+  g_assert_no_error (error);
+  sections = gh_ini_get_sections (whole);
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autofree char *name = gh_aws_config_profile_name (sections[i]);
+
+      if (name != NULL)
+        assert_same_profile (whole, path, name);
+    }
+  for (guint i = 0; others[i] != NULL; i++)
+    assert_same_profile (whole, path, others[i]);
+}
+
+static void
+test_load_for_profile (void)
+{
+  static const char *const corpus[] = {
+    "aws-configure-sso.ini", "comments-and-blanks.ini", "continuation.ini", "crlf.ini",
+    "duplicate-sections.ini", "empty.ini", "indented-headers.ini", "legacy-profiles.ini",
+    "mixed-endings.ini", "no-final-newline.ini", "odd-spacing.ini", "preamble.ini",
+    "quoted-sessions.ini", "unicode.ini", "values-with-hashes.ini",
+  };
+  g_autofree char *path = home_config_path ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
+    {
+      g_autofree char *copy = config_from_corpus (corpus[i], NULL);
+
+      assert_partial_reads_as_whole (copy);
+    }
+
+  /* A legacy sign-in whose start URL is in its second section only, its region in the
+   * first; one whose start URL follows other keys; a profile named like a sign-in; markers above managed profiles, one above a
+   * profile left out right before a kept one; a header that continues a value; quotes */
+  gh_test_write_file (path,
+                      "\xEF\xBB\xBF[profile legacy]\n"
+                      "sso_region = eu-west-1\n"
+                      "sso_account_id = 111111111111\n"
+                      "sso_role_name = Admin\n"
+                      "[sso-session corp]\r\n"
+                      "sso_start_url = " START_URL "\r\n"
+                      "sso_region = us-east-1\r\n"
+                      "# Managed by Gatehouse (sign-in \"corp\"): changes here are overwritten "
+                      "by gatehouse sync\n"
+                      "[profile Admin-111111111111]\n"
+                      "sso_session = corp\n"
+                      "sso_account_id = 111111111111\n"
+                      "sso_role_name = Admin\n"
+                      "s3 =\n"
+                      "  [profile hidden]\n"
+                      "  max_concurrent_requests = 2\n"
+                      "# Managed by Gatehouse (sign-in \"corp\"): changes here are overwritten "
+                      "by gatehouse sync\n"
+                      "[profile left-out]\n"
+                      "region = eu-north-1\n"
+                      "[profile 'with space']\n"
+                      "sso_session = corp\n"
+                      "sso_account_id = 222222222222\n"
+                      "sso_role_name = Dev\n"
+                      "[profile corp]\n"
+                      "sso_start_url = https://other.awsapps.com/start\n"
+                      "sso_region = eu-central-1\n"
+                      "sso_account_id = 333333333333\n"
+                      "sso_role_name = Ops\n"
+                      "[profile legacy]\n"
+                      "SSO_Start_URL = https://legacy.awsapps.com/start\n"
+                      "[profile later-url]\n"
+                      "region = eu-west-2\n"
+                      "sso_region = eu-west-2\n"
+                      "Sso_Start_Url = https://later.awsapps.com/start\n"
+                      "sso_account_id = 555555555555\n"
+                      "sso_role_name = Late\n"
+                      "[default]\n"
+                      "sso_session = corp\n"
+                      "[profile default]\n"
+                      "sso_account_id = 444444444444\n"
+                      "sso_role_name = ReadOnly\n"
+                      "   region = us-west-2\n",
+                      -1);
+  assert_partial_reads_as_whole (path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1309,6 +1462,7 @@ main (int    argc,
   g_test_add_func ("/aws-config/validate/region", test_validate_region);
   g_test_add_func ("/aws-config/add/async", test_add_async);
   g_test_add_func ("/aws-config/cache-refresh-token", test_cache_refresh_token);
+  g_test_add_func ("/aws-config/load-for-profile", test_load_for_profile);
 
   return g_test_run ();
 }

@@ -1077,6 +1077,78 @@ test_entries (void)
     g_assert_cmpstrv (keys, want_keys);
     g_assert_cmpstrv (values, want_values);
   }
+
+static gboolean
+keep_b (const char *header,
+        gpointer    user_data)
+{
+  return g_str_equal (header, "b");
+}
+
+/* A partial load keeps the sections asked for, every header of them and the comment line above
+ * each, reads them as the whole document does, and is read-only */
+static void
+test_partial (void)
+{
+  const char *text = "# about a\n"
+                     "[a]\n"
+                     "k = 1\n"
+                     "  [b]\n"
+                     "# about b\n"
+                     "[b]\n"
+                     "k = 2\n"
+                     "   more\n"
+                     "# about c\n"
+                     "[c]\n"
+                     "KEEP = yes\n"
+                     "[b]\n"
+                     "j = 3\n"
+                     "# about d\n"
+                     "[d]\n"
+                     "[c]\n"
+                     "k = 4\n";
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) headers = NULL;
+  g_auto(GStrv) b_keys = NULL;
+  g_autofree char *b_k = NULL;
+  g_autofree char *c_k = NULL;
+  g_autofree char *b_comment = NULL;
+  g_autofree char *b_second = NULL;
+  g_autofree char *c_comment = NULL;
+  const char * const expected_headers[] = { "b", "c", "b", "c", NULL };
+  const char * const expected_keys[] = { "k", "j", NULL };
+
+  g_assert_true (gh_ini_load_take_data_filtered (ini, g_strdup (text), strlen (text), keep_b,
+                                                 NULL, "keep", &error));
+  g_assert_no_error (error);
+  g_assert_true (gh_ini_is_partial (ini));
+
+  headers = gh_ini_get_headers (ini);
+  g_assert_cmpstrv (headers, expected_headers);
+  g_assert_false (gh_ini_has_section (ini, "a"));
+  g_assert_false (gh_ini_has_section (ini, "d"));
+  b_keys = gh_ini_get_keys (ini, "b");
+  g_assert_cmpstrv (b_keys, expected_keys);
+  b_k = gh_ini_get_value (ini, "b", "k");
+  g_assert_cmpstr (b_k, ==, "2\nmore");
+  c_k = gh_ini_get_value (ini, "c", "k");
+  g_assert_cmpstr (c_k, ==, "4");
+  b_comment = gh_ini_get_header_comment (ini, "b", 0);
+  g_assert_cmpstr (b_comment, ==, "# about b");
+  b_second = gh_ini_get_header_comment (ini, "b", 1);
+  g_assert_null (b_second);
+  c_comment = gh_ini_get_header_comment (ini, "c", 1);
+  g_assert_null (c_comment);
+
+  if (g_test_subprocess ())
+    {
+      gh_ini_set_value (ini, "b", "k", "changed");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*partial*");
 }
 
 int
@@ -1111,6 +1183,7 @@ main (int    argc,
   g_test_add_func ("/ini/edit/indented-headers", test_edit_indented_headers);
   g_test_add_func ("/ini/edit/random", test_edit_random);
   g_test_add_func ("/ini/edit/many-sections", test_edit_many_sections);
+  g_test_add_func ("/ini/partial", test_partial);
 
   return g_test_run ();
 }

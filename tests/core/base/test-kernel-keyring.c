@@ -212,6 +212,106 @@ test_turned_off (void)
   g_test_trap_assert_passed ();
 }
 
+/* Whether this process reads the key @name of @ring by hand, without linking anything: it
+ * possesses the user keyring through its session keyring */
+static gboolean
+readable_by_hand (const char *ring,
+                  const char *name)
+{
+  long ring_id = syscall (SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "keyring", ring, 0);
+  long key_id = ring_id < 0 ? -1 : syscall (SYS_keyctl, KEYCTL_SEARCH, ring_id, "user", name, 0);
+  char buffer[64];
+
+  return key_id >= 0 && syscall (SYS_keyctl, KEYCTL_READ, key_id, buffer, sizeof buffer) >= 0;
+}
+
+static gboolean
+has_process_keyring (void)
+{
+  return syscall (SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 0) >= 0;
+}
+
+/* Whether this process's session keyring (a desktop session's, or the user's default one)
+ * reaches the user keyring, as its processes then possess it */
+static gboolean
+session_reaches_user_keyring (void)
+{
+  g_autofree char *user_keyring = g_strdup_printf ("_uid.%u", (guint) getuid ());
+
+  return syscall (SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, "keyring",
+                  user_keyring, 0) >= 0;
+}
+
+/* Stores "a" in a ring of its own and runs the test's subprocess with the ring's name */
+static void
+run_with_stored_key (const char *test_path)
+{
+  g_autofree char *ring = unique_ring ();
+
+  g_assert_true (gh_kernel_keyring_store (ring, "a", "A", now_seconds () + 60));
+  g_setenv ("GH_TEST_RING", ring, TRUE);
+  g_test_trap_subprocess (test_path, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("GH_TEST_RING");
+  gh_kernel_keyring_clear (ring);
+  g_test_trap_assert_passed ();
+}
+
+/* A process whose session keyring reaches the user keyring (a desktop session's, made by
+ * pam_keyinit) reads a copy without linking the user keyring into a process keyring: that
+ * link is the costliest call of a lookup. */
+static void
+test_lookup_without_link (void)
+{
+  if (!kernel_keyring_usable ())
+    return;
+
+  if (g_test_subprocess ())
+    {
+      const char *ring = g_getenv ("GH_TEST_RING");
+      char *secret;
+
+      g_assert_false (has_process_keyring ());
+      g_assert_true (readable_by_hand (ring, "a"));
+      secret = gh_kernel_keyring_lookup (ring, "a");
+      g_assert_cmpstr (secret, ==, "A");
+      gh_secret_free (secret);
+      g_assert_false (has_process_keyring ());
+      return;
+    }
+
+  if (!session_reaches_user_keyring ())
+    {
+      g_test_skip ("this session's keyring does not reach the user keyring");
+      return;
+    }
+  run_with_stored_key ("/kernel-keyring/lookup-without-link");
+}
+
+/* A session keyring that does not reach the user keyring (`keyctl new_session`, containers):
+ * the lookup links it and reads the copy all the same */
+static void
+test_lookup_in_new_session (void)
+{
+  if (!kernel_keyring_usable ())
+    return;
+
+  if (g_test_subprocess ())
+    {
+      const char *ring = g_getenv ("GH_TEST_RING");
+      char *secret;
+
+      g_assert_cmpint (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL), >=, 0);
+      g_assert_false (readable_by_hand (ring, "a"));
+      secret = gh_kernel_keyring_lookup (ring, "a");
+      g_assert_cmpstr (secret, ==, "A");
+      gh_secret_free (secret);
+      g_assert_true (has_process_keyring ());
+      return;
+    }
+
+  run_with_stored_key ("/kernel-keyring/lookup-in-new-session");
+}
+
 /* Where the kernel refuses keyctl (Flatpak, Docker): every call fails quietly */
 static void
 test_refused (void)
@@ -247,6 +347,8 @@ main (int    argc,
   g_test_add_func ("/kernel-keyring/expiry", test_expiry);
   g_test_add_func ("/kernel-keyring/remove", test_remove);
   g_test_add_func ("/kernel-keyring/turned-off", test_turned_off);
+  g_test_add_func ("/kernel-keyring/lookup-without-link", test_lookup_without_link);
+  g_test_add_func ("/kernel-keyring/lookup-in-new-session", test_lookup_in_new_session);
   g_test_add_func ("/kernel-keyring/refused", test_refused);
 
   return g_test_run ();
