@@ -1077,6 +1077,7 @@ test_entries (void)
     g_assert_cmpstrv (keys, want_keys);
     g_assert_cmpstrv (values, want_values);
   }
+}
 
 static gboolean
 keep_b (const char *header,
