@@ -9,6 +9,7 @@
 
 #include "gh-cli-util.h"
 #include "gh-role.h"
+#include "gh-role-match.h"
 #include "gh-session.h"
 
 G_BEGIN_DECLS
@@ -66,10 +67,10 @@ GPtrArray *gh_cli_obtain_roles  (GhSession    *session,
 /* The profile name template `sync` uses for the sign-in (its stored setting); NULL for the
  * default (gh-cli-roles.c). */
 char      *gh_cli_sync_template (const char   *session_name);
-/* Whether the role's account name, id or email, its name or @profile (may be NULL) holds
- * @folded_filter (g_utf8_casefold()ed; NULL matches every role). */
-gboolean   gh_cli_role_matches  (GhRole       *role,
-                                 const char   *profile,
-                                 const char   *folded_filter);
+/* Whether the role (its account name, id or email, its name, or @profile, which may be NULL)
+ * matches, as the desktop's search and the window's would. */
+gboolean   gh_cli_role_matches  (GhRole        *role,
+                                 const char    *profile,
+                                 GhRoleMatcher *matcher);
 
 G_END_DECLS

@@ -281,11 +281,11 @@ static GPtrArray *
 filter_roles (GPtrArray  *roles,
               const char *text)
 {
-  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autoptr(GhRoleMatcher) matcher = gh_role_matcher_new (text);
   GPtrArray *matches = g_ptr_array_new ();
 
   for (guint i = 0; i < roles->len; i++)
-    if (gh_cli_role_matches (g_ptr_array_index (roles, i), NULL, folded))
+    if (gh_cli_role_matches (g_ptr_array_index (roles, i), NULL, matcher))
       g_ptr_array_add (matches, g_ptr_array_index (roles, i));
   return matches;
 }

@@ -283,26 +283,13 @@ select_sessions (const char  *name,
 }
 
 gboolean
-gh_cli_role_matches (GhRole     *role,
-                     const char *profile,
-                     const char *folded_filter)
+gh_cli_role_matches (GhRole        *role,
+                     const char    *profile,
+                     GhRoleMatcher *matcher)
 {
-  const char *fields[] = {
-    gh_role_get_account_name (role), gh_role_get_account_id (role),
-    gh_role_get_role_name (role), profile, gh_role_get_account_email (role),
-  };
-
-  if (folded_filter == NULL)
-    return TRUE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      g_autofree char *folded = fields[i] ? g_utf8_casefold (fields[i], -1) : NULL;
-
-      if (folded != NULL && strstr (folded, folded_filter) != NULL)
-        return TRUE;
-    }
-  return FALSE;
+  return gh_role_matcher_match (matcher, gh_role_get_account_name (role),
+                                gh_role_get_account_id (role), gh_role_get_account_email (role),
+                                gh_role_get_role_name (role), profile);
 }
 
 static void
@@ -347,7 +334,7 @@ gh_cli_cmd_roles (int    argc,
   gboolean refresh = FALSE;
   g_autofree char *filter = NULL;
   g_autofree char *template_ = NULL;
-  g_autofree char *folded_filter = NULL;
+  g_autoptr(GhRoleMatcher) matcher = NULL;
   g_autofree char *profile = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("[SESSION] — list accounts and roles"));
   g_autoptr(GError) error = NULL;
@@ -363,7 +350,7 @@ gh_cli_cmd_roles (int    argc,
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
       N_("List from AWS now instead of the cached list"), NULL },
     { "filter", 0, 0, G_OPTION_ARG_STRING, &filter,
-      N_("Only roles whose account, role or profile contains TEXT"), N_("TEXT") },
+      N_("Only roles whose account, role or profile hold every word of TEXT"), N_("TEXT") },
     { "template", 0, 0, G_OPTION_ARG_STRING, &template_,
       N_("Profile name template (default: the one sync uses)"), N_("T") },
     { NULL }
@@ -378,8 +365,7 @@ gh_cli_cmd_roles (int    argc,
 
   if (!select_sessions (argc == 2 ? argv[1] : NULL, profile, &selection, &error))
     return gh_cli_report_error (error);
-  if (filter != NULL)
-    folded_filter = g_utf8_casefold (filter, -1);
+  matcher = gh_role_matcher_new (filter);
 
   gh_cli_waiter_init (&waiter);
   while ((session = selection_next (&selection)) != NULL)
@@ -413,7 +399,7 @@ gh_cli_cmd_roles (int    argc,
               gh_cli_waiter_clear (&waiter);
               return gh_cli_report_error (error);
             }
-          if (!gh_cli_role_matches (role, profile, folded_filter))
+          if (!gh_cli_role_matches (role, profile, matcher))
             continue;
 
           row.role = g_object_ref (role);
@@ -631,8 +617,6 @@ gh_cli_cmd_sync (int    argc,
     return gh_cli_report_error (error);
   if (!load_favorites (favorites_only, &favorites, &error))
     return gh_cli_report_error (error);
-  /* Each sync reads the file again under its lock */
-  gh_cli_forget_config ();
 
   command = gh_profile_sync_default_command ();
   gh_cli_waiter_init (&waiter);
@@ -642,8 +626,11 @@ gh_cli_cmd_sync (int    argc,
       g_autoptr(GPtrArray) roles = gh_cli_obtain_roles (session, refresh, FALSE, &waiter,
                                                         &error);
       g_autoptr(GhSyncResult) result = NULL;
+      g_autoptr(GhIni) copy = NULL;
       g_auto(GStrv) favorite_keys = NULL;
       GhSyncOptions options = { 0, };
+      struct stat read_as;
+      gint64 read_at = 0;
 
       if (roles == NULL)
         {
@@ -666,7 +653,15 @@ gh_cli_cmd_sync (int    argc,
       options.gatehouse_command = command;
       options.favorite_keys = favorite_keys;
 
-      result = gh_profile_sync (path, name, roles, &options, dry_run, &error);
+      /* The sync takes the copy this command read (it edits it) unless the file changed
+       * since; the next sign-in's sync reads the file again, as this one may have written
+       * it. */
+      if (gh_cli_read_config (NULL, NULL) != NULL)
+        copy = gh_cli_take_config (path, &read_as, &read_at);
+      result = copy != NULL
+               ? gh_profile_sync_copy (path, name, roles, &options, dry_run, copy, &read_as,
+                                       read_at, &error)
+               : gh_profile_sync (path, name, roles, &options, dry_run, &error);
       if (result == NULL)
         {
           selection_fail (&selection, name, error);

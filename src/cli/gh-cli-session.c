@@ -10,6 +10,7 @@
 #include "gh-cli.h"
 #include "gh-cli-private.h"
 #include "gh-cli-util.h"
+#include "gh-credentials-file.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
 
@@ -173,6 +174,26 @@ join_names (GStrv names)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* The short-term keys `credentials --write` left for the removed profiles would still work
+ * for hours, under names nothing defines any more: they go too. */
+static void
+remove_credentials_sections (const char * const *profiles)
+{
+  g_autofree char *path = gh_credentials_file_default_path ();
+  g_auto(GStrv) removed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  if (!gh_credentials_file_remove_sections (path, profiles, &removed, &error))
+    {
+      g_printerr (_("Warning: %s\n"), error->message);
+      return;
+    }
+  if ((n = g_strv_length (removed)) > 0)
+    g_print (ngettext ("Removed the keys of %u profile from %s\n",
+                       "Removed the keys of %u profiles from %s\n", n), n, path);
+}
+
 static int
 cmd_session_remove (int    argc,
                     char **argv)
@@ -206,6 +227,7 @@ cmd_session_remove (int    argc,
 
       g_print (ngettext ("Removed %u profile of the sign-in: %s\n",
                          "Removed %u profiles of the sign-in: %s\n", n), n, names);
+      remove_credentials_sections ((const char * const *) removed);
     }
   if (broken[0] != NULL)
     {

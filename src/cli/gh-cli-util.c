@@ -13,6 +13,7 @@
 #include "gh-cli-util.h"
 #include "gh-endpoints.h"
 #include "gh-error.h"
+#include "gh-file-util.h"
 #include "gh-role-target.h"
 #include "gh-service-client.h"
 
@@ -192,29 +193,23 @@ static struct
   GhIni       *ini;
   char        *path;
   struct stat  stat;
+  gint64       read_at;   /* g_get_real_time() just before the stat() */
   gboolean     exists;
 } config_copy;
-
-static gboolean
-same_file (const struct stat *a,
-           const struct stat *b)
-{
-  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-         a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec &&
-         a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
 
 GhIni *
 gh_cli_read_config (const char **path,
                     GError     **error)
 {
   g_autofree char *current = gh_aws_config_default_path ();
+  gint64 read_at = g_get_real_time ();
   struct stat now;
   gboolean exists = stat (current, &now) == 0;
   GhIni *ini;
 
   if (config_copy.ini != NULL && g_str_equal (config_copy.path, current) &&
-      config_copy.exists == exists && (!exists || same_file (&config_copy.stat, &now)))
+      config_copy.exists == exists &&
+      (!exists || gh_file_same_version (&config_copy.stat, &now)))
     goto done;
 
   if ((ini = gh_aws_config_load (current, error)) == NULL)
@@ -224,6 +219,7 @@ gh_cli_read_config (const char **path,
   config_copy.ini = ini;
   config_copy.path = g_steal_pointer (&current);
   config_copy.stat = now;
+  config_copy.read_at = read_at;
   config_copy.exists = exists;
 
 done:
@@ -232,12 +228,29 @@ done:
   return config_copy.ini;
 }
 
-void
-gh_cli_forget_config (void)
+static void
+forget_config (void)
 {
   g_clear_object (&config_copy.ini);
   g_clear_pointer (&config_copy.path, g_free);
   config_copy.exists = FALSE;
+}
+
+GhIni *
+gh_cli_take_config (const char  *path,
+                    struct stat *read_as,
+                    gint64      *read_at)
+{
+  GhIni *ini = NULL;
+
+  if (config_copy.ini != NULL && config_copy.exists && g_strcmp0 (config_copy.path, path) == 0)
+    {
+      ini = g_steal_pointer (&config_copy.ini);
+      *read_as = config_copy.stat;
+      *read_at = config_copy.read_at;
+    }
+  forget_config ();
+  return ini;
 }
 
 /* Sign-ins */

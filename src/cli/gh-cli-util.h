@@ -2,6 +2,8 @@
  * errors and exit codes, the sign-ins, and the role a command names */
 #pragma once
 
+#include <sys/stat.h>
+
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
@@ -43,9 +45,13 @@ void              gh_cli_print_json     (JsonBuilder    *builder);
  * here: valid until the next call. */
 GhIni            *gh_cli_read_config    (const char    **path,
                                          GError        **error);
-/* Drops the copy gh_cli_read_config() keeps, before a step that reads the file on its own
- * (sync, under its lock): two copies of a large file need not be in memory at once. */
-void              gh_cli_forget_config  (void);
+/* Hands the copy over to a step that edits it (sync, which uses it under its lock while the
+ * file is still that version): the document read from @path, with the file's stat() then in
+ * @read_as and the time of that in @read_at; NULL when there is none. Forgotten here either
+ * way, so that two copies of a large file are never in memory at once. */
+GhIni            *gh_cli_take_config    (const char     *path,
+                                         struct stat    *read_as,
+                                         gint64         *read_at);
 /* The sign-ins of the AWS config file, read once. */
 GhSessionManager *gh_cli_load_sessions  (GError        **error);
 /* The sign-in a command names (NULL: the only one), with the errors a person can act on. */

@@ -136,7 +136,8 @@ gh_cli_is_tray_service_option (const char *arg)
 /* A command reaches AWS through the proxies the AWS CLI would use, those of its environment,
  * not the desktop's: GIO's resolver loads its proxy modules (libproxy, the GNOME settings) on
  * the first connection, a third of `console --print-url`'s own time, and a terminal's tools
- * follow its environment. The tray service keeps the desktop's settings. */
+ * follow its environment. The tray service keeps the desktop's settings where GIO knows them
+ * (gh_http_desktop_has_proxy_settings()). */
 int
 gh_cli_run (int    argc,
             char **argv)

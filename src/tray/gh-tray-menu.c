@@ -216,6 +216,16 @@ append_roles (GMenu              *menu,
     }
 }
 
+/* For a browser on another machine, or none: the code is shown and typed in elsewhere. */
+static void
+append_device_code (GMenu      *section,
+                    GString    *signature,
+                    const char *name)
+{
+  append (section, signature, _("Sign in with a code…"), "app.login-device-code",
+          g_variant_new_string (name));
+}
+
 /* One section per sign-in: its name and state, then what can be done about it. */
 static GMenu *
 session_section (GhSession        *session,
@@ -242,6 +252,7 @@ session_section (GhSession        *session,
       break;
     case GH_TRAY_SESSION_ENDED:
       append (section, signature, _("Sign in again"), "app.login", g_variant_new_string (name));
+      append_device_code (section, signature, name);
       break;
     case GH_TRAY_SESSION_ERROR:
       append (section, signature, _("Try again"),
@@ -253,6 +264,7 @@ session_section (GhSession        *session,
     case GH_TRAY_SESSION_SIGNED_OUT:
     default:
       append (section, signature, _("Sign in"), "app.login", g_variant_new_string (name));
+      append_device_code (section, signature, name);
       break;
     }
   return section;
@@ -283,8 +295,9 @@ gh_tray_menu_update (GMenu            *menu,
     {
       g_autoptr(GMenu) none = g_menu_new ();
 
-      append (none, signature, _("No sign-ins: add one with “gatehouse session add”"),
-              NULL, NULL);
+      append (none, signature, _("No sign-ins yet"), NULL, NULL);
+      append (none, signature, _("Add a sign-in…"), "app.show-window",
+              g_variant_new_string (GH_TRAY_MENU_PAGE_SIGN_INS));
       g_menu_append_section (built, NULL, G_MENU_MODEL (none));
     }
 

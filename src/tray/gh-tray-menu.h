@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 /* Targets of "app.show-window": the pages of the window ("" is its main page). */
 #define GH_TRAY_MENU_PAGE_MAIN ""
 #define GH_TRAY_MENU_PAGE_ROLES "roles"
+#define GH_TRAY_MENU_PAGE_SIGN_INS "sign-ins"
 #define GH_TRAY_MENU_PAGE_PREFERENCES "preferences"
 
 /* The account's display name (or NULL) for a session and account id. */

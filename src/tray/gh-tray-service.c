@@ -20,6 +20,7 @@
 #include "gh-credentials-file.h"
 #include "gh-error.h"
 #include "gh-file-util.h"
+#include "gh-http.h"
 #include "gh-session-state.h"
 #include "gh-settings.h"
 #include "gh-tray-icon.h"
@@ -1068,6 +1069,8 @@ gh_tray_service_run (int    argc,
   g_autoptr(GhTrayService) service = NULL;
 
   use_malloc_for_slices (argv);
+  /* The desktop's proxy settings where GIO knows them, else the environment's, as the CLI */
+  gh_http_use_environment_proxies (!gh_http_desktop_has_proxy_settings ());
   service = gh_tray_service_new ();
   g_set_application_name ("Gatehouse");
   return g_application_run (G_APPLICATION (service), argc, argv);

@@ -73,6 +73,12 @@ ensure_gnuplot() {
 
 sim_set() { curl -s -X POST "$URL/_sim/set?$1" >/dev/null; }
 
+# sign_in NAME — `gatehouse login NAME` with the stand-in browser; what it prints (the sign-in
+# URL among it) stays out of the bench's output
+sign_in() {
+    "$GH" login "$1" >/dev/null 2>&1 || { echo "bench: gatehouse login $1 failed" >&2; exit 1; }
+}
+
 # The baseline for the hot paths: gatehouse built from another commit, by default the merge-base
 # of HEAD with ce4484b (the commit before the hot-path work), GH_BENCH_BASE to choose; built once
 # into $BUILD/bench-baseline/COMMIT from `git archive` (the work tree is not touched).
@@ -100,7 +106,7 @@ URL=$(<"$WORK/url")
 export AWS_ENDPOINT_URL_SSO_OIDC=$URL AWS_ENDPOINT_URL_SSO=$URL AWS_ENDPOINT_URL_SIGNIN=$URL
 
 "$GH" session add bench --start-url "$URL/start" --region us-east-1 >/dev/null
-"$GH" login bench >/dev/null
+sign_in bench
 echo "Simulator: 1000 accounts × 3 roles, 20 ms latency per request, page size 100"
 echo
 
@@ -288,7 +294,7 @@ bench_tray() {
     for extra in bench-b bench-c; do
         "$GH" session list | grep -q "^$extra\b" && continue
         "$GH" session add "$extra" --start-url "$URL/start" --region us-east-1 >/dev/null
-        "$GH" login "$extra" >/dev/null
+        sign_in "$extra"
     done
     for build in baseline now; do
         bin=$GH
@@ -314,10 +320,21 @@ pss-start 5 MB tray PSS after start, 3 sign-ins
 pss-100 — MB tray PSS, 100 accounts × 3 roles cached
 pss-1000 — MB tray PSS, 1000 accounts × 3 roles cached
 pss-5000 8 MB tray PSS, 5000 accounts × 3 roles cached
+idle-start 5 MB tray PSS as on an idle machine, after start
+idle-5000 8 MB tray PSS as on an idle machine, 5000 accounts × 3 roles cached
 private-start — MB tray private memory (USS) after start
 private-5000 — MB tray private memory (USS), 5000 accounts × 3 roles cached
+rss-start — MB tray RSS after start
+rss-5000 — MB tray RSS, 5000 accounts × 3 roles cached
+dirty-start — MB tray memory of its own (private dirty) after start
+dirty-5000 — MB tray memory of its own (private dirty), 5000 accounts × 3 roles cached
 wakeups 0 /min tray wake-ups per idle minute
 ROWS
+    echo "  (PSS and USS move with what else runs: a library page other processes map too counts"
+    echo "  a share in PSS and not at all in USS, so both are lower on a busy desktop or machine."
+    echo "  RSS is what PSS would be if nothing else mapped them; private dirty memory (heap,"
+    echo "  stacks, relocated library data) is the process's own whatever else runs. PSS as on"
+    echo "  an idle machine shares pages only with this bench's own processes (needs root).)"
     echo
 }
 

@@ -6,11 +6,12 @@ Owns org.kde.StatusNotifierWatcher on the session bus (as a panel would), starts
 `gatehouse --background`, measures memory after start, then for 100, 1000 and 5000
 accounts × 3 roles lets the simulator grow, asks the service to refresh SESSION's roles
 (the `refresh-roles` action, as the window would) and measures again once they are cached;
-then counts its wake-ups in an idle minute. FIGURES-FILE gets the figures as "KEY VALUE"
-lines (pss-start, pss-100, pss-1000, pss-5000 and the same for private, in MB; wakeups per
-minute). Needs
-python3-dbus and python3-gi (Debian).
+then counts its wake-ups (of all its threads) in an idle minute. FIGURES-FILE gets the
+figures as "KEY VALUE" lines (pss-start, pss-100, pss-1000, pss-5000 and the same for rss,
+private, dirty and idle (PSS as on an idle machine, when run as root), in MB; wakeups per
+minute). Needs python3-dbus and python3-gi (Debian).
 """
+import array
 import hashlib
 import json
 import os
@@ -41,8 +42,10 @@ class Watcher(dbus.service.Object):
 
 
 def memory(pid):
-    """RSS, PSS and the private memory (USS: what the process alone costs), in MB. PSS adds
-    a share of every library page other processes map too, so it moves with what else runs."""
+    """RSS, PSS, the private memory (USS: the pages no other process maps) and the private
+    dirty memory, in MB. PSS adds a share of every library page other processes map too, and
+    USS leaves out the library pages they map, so both move with what else runs; the private
+    dirty pages (heap, stacks, relocated library data) are the process's own whatever runs."""
     figures = {"Private": 0.0}
     with open(f"/proc/{pid}/smaps_rollup") as f:
         for line in f:
@@ -51,7 +54,78 @@ def memory(pid):
                 figures[key] = int(rest.split()[0]) / 1024
             elif key in ("Private_Clean", "Private_Dirty"):
                 figures["Private"] += int(rest.split()[0]) / 1024
+            if key == "Private_Dirty":
+                figures["Dirty"] = int(rest.split()[0]) / 1024
+    figures["Idle"] = idle_pss(pid)
     return figures
+
+
+def page_frames(pid):
+    """The page frame of every resident page the process maps; all 0 unless we may read them
+    (root, CAP_SYS_ADMIN)"""
+    frames = set()
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+        for line in maps:
+            start, end = (int(x, 16) for x in line.split()[0].split("-"))
+            try:
+                pagemap.seek(start // 4096 * 8)
+                entries = array.array("Q", pagemap.read((end - start) // 4096 * 8))
+            except (OSError, ValueError):
+                continue
+            frames.update(e & PFN_MASK for e in entries if e & PAGE_PRESENT)
+    return frames
+
+
+PAGE_PRESENT = 1 << 63
+PFN_MASK = (1 << 55) - 1
+
+
+def session_pids(pid):
+    """The other processes of this bench session: those on its D-Bus session bus"""
+    bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "").encode()
+    pids = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == pid:
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                if bus and b"DBUS_SESSION_BUS_ADDRESS=" + bus + b"\0" in f.read():
+                    pids.add(int(entry))
+        except OSError:
+            pass
+    return pids
+
+
+def idle_pss(pid):
+    """PSS as on an otherwise idle machine: a page counts shared only with the processes of
+    this bench session (this script, the simulator, the keyring, …), not with whatever else
+    runs on the machine. None when the page frames cannot be read (not root)."""
+    try:
+        own = page_frames(pid)
+        if not any(own):
+            return None
+        sharers = {}
+        for other in session_pids(pid):
+            try:
+                for frame in page_frames(other) & own:
+                    sharers[frame] = sharers.get(frame, 0) + 1
+            except OSError:
+                pass
+    except OSError:
+        return None
+    return sum(1 / (1 + sharers.get(frame, 0)) for frame in own) * 4096 / 1048576
+
+
+def record(figures, stage, m):
+    for key in ("Pss", "Rss", "Private", "Dirty", "Idle"):
+        if m.get(key) is not None:
+            figures[f"{key.lower()}-{stage}"] = m[key]
+
+
+def describe(m):
+    idle = f", {m['Idle']:.1f} MB PSS as on an idle machine" if m.get("Idle") is not None else ""
+    return (f"{m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS, {m['Private']:.1f} MB private, "
+            f"{m['Dirty']:.1f} MB private dirty{idle}")
 
 
 def where_memory_goes(pid, most=6):
@@ -72,12 +146,25 @@ def where_memory_goes(pid, most=6):
 
 
 def switches(pid):
-    total = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if "ctxt_switches" in line:
-                total += int(line.split()[1])
-    return total
+    """Context switches of each thread (the process's own status counts its main thread's
+    only; a worker or GDBus thread that wakes counts too)"""
+    counts = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        total = 0
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as f:
+                for line in f:
+                    if "ctxt_switches" in line:
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+        counts[task] = total
+    return counts
+
+
+def wakeups(before, after):
+    """Switches between two switches() readings; a thread that came meanwhile counts whole"""
+    return sum(count - before.get(task, 0) for task, count in after.items())
 
 
 def load_roles(bus, sim_url, session, accounts):
@@ -151,10 +238,8 @@ def main():
     figures = {}
     time.sleep(3)
     m = memory(service.pid)
-    figures["pss-start"] = m["Pss"]
-    figures["private-start"] = m["Private"]
-    print(f"  idle after start: {m['Rss']:.1f} MB RSS, {m['Pss']:.1f} MB PSS, "
-          f"{m['Private']:.1f} MB private")
+    record(figures, "start", m)
+    print(f"  idle after start: {describe(m)}")
 
     for accounts in (100, 1000, 5000):
         if not load_roles(bus, sys.argv[2], sys.argv[3], accounts):
@@ -163,17 +248,15 @@ def main():
             return 1
         time.sleep(3)
         m = memory(service.pid)
-        figures[f"pss-{accounts}"] = m["Pss"]
-        figures[f"private-{accounts}"] = m["Private"]
-        print(f"  idle with {accounts} accounts × 3 roles cached: {m['Rss']:.1f} MB RSS, "
-              f"{m['Pss']:.1f} MB PSS, {m['Private']:.1f} MB private")
+        record(figures, str(accounts), m)
+        print(f"  idle with {accounts} accounts × 3 roles cached: {describe(m)}")
     print(f"  where it goes: {where_memory_goes(service.pid)}")
 
     before = switches(service.pid)
     time.sleep(60)
-    after = switches(service.pid)
-    figures["wakeups"] = after - before
-    print(f"  wake-ups while idle: {after - before} per minute (context switches)")
+    figures["wakeups"] = wakeups(before, switches(service.pid))
+    print(f"  wake-ups while idle: {figures['wakeups']} per minute "
+          f"(context switches of all its threads)")
 
     if len(sys.argv) > 4:
         with open(sys.argv[4], "w", encoding="utf-8") as f:

@@ -559,6 +559,167 @@ check_token_cache (const char *data,
     }
 }
 
+/* The role cache as json-glib reads it: the reference for the one-pass reader of
+ * gh-role-cache.c (the way Gatehouse read the file before it). NULL for anything it does not
+ * take as a role cache of @session_name. */
+static const char *
+reference_text (JsonNode *node)
+{
+  const char *text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  text = json_node_get_string (node);
+  return g_utf8_validate (text, -1, NULL) ? text : NULL;
+}
+
+static gboolean
+reference_optional_text (JsonObject  *object,
+                         const char  *member,
+                         const char **value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  return (*value = reference_text (node)) != NULL;
+}
+
+static gboolean
+reference_int (JsonObject *object,
+               const char *member,
+               gint64     *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+static JsonArray *
+reference_array (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static gboolean
+reference_account (JsonNode   *node,
+                   const char *session_name,
+                   GPtrArray  *roles)
+{
+  JsonObject *account = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *id, *name, *email;
+  JsonArray *list;
+
+  if (account == NULL ||
+      (id = reference_text (json_object_get_member (account, "accountId"))) == NULL ||
+      *id == '\0' || !reference_optional_text (account, "accountName", &name) ||
+      !reference_optional_text (account, "emailAddress", &email) ||
+      (list = reference_array (account, "roles")) == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      const char *role_name = reference_text (json_array_get_element (list, i));
+
+      if (role_name == NULL || *role_name == '\0')
+        return FALSE;
+      g_ptr_array_add (roles, gh_role_new (session_name, id, name, email, role_name));
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+reference_role_cache_parse (JsonNode   *root_node,
+                            const char *session_name,
+                            gint64     *fetched_at)
+{
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonObject *root;
+  JsonArray *accounts;
+  gint64 version = 0;
+
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    return NULL;
+  root = json_node_get_object (root_node);
+  if (g_strcmp0 (gh_json_get_string (root, "format"), "gatehouse-roles") != 0 ||
+      !reference_int (root, "version", &version) || version != 1 ||
+      g_strcmp0 (gh_json_get_string (root, "session"), session_name) != 0 ||
+      !reference_int (root, "fetchedAt", fetched_at) ||
+      (accounts = reference_array (root, "accounts")) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    if (!reference_account (json_array_get_element (accounts, i), session_name, roles))
+      return NULL;
+  return g_steal_pointer (&roles);
+}
+
+/* gh_role_cache_parse () against the reference on @data (@root: json-glib's reading of it,
+ * NULL when json-glib refuses it). What the reader takes, json-glib reads as the same roles
+ * and time; with @agree (text json-glib wrote itself: strict JSON, no member twice), it also
+ * takes all that json-glib takes. */
+static void
+compare_role_cache_reader (const char *data,
+                           gsize       size,
+                           JsonNode   *root,
+                           const char *session,
+                           gboolean    agree)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) roles = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  gint64 fetched_at = 0;
+  gint64 expected_at = 0;
+
+  roles = gh_role_cache_parse (session, "roles.json", data, size, &fetched_at, &error);
+  if (g_utf8_validate_len (data, size, NULL))
+    expected = reference_role_cache_parse (root, session, &expected_at);
+
+  if (roles != NULL)
+    {
+      g_assert_nonnull (expected);
+      gh_test_assert_same_roles (expected, roles);
+      g_assert_cmpint (fetched_at, ==, expected_at);
+    }
+  else if (agree)
+    g_assert_null (expected);
+}
+
+static void
+check_role_cache_reader (const char *data,
+                         gsize       size,
+                         const char *session)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *rewritten = NULL;
+  JsonNode *root = NULL;
+  gsize rewritten_length = 0;
+
+  if (json_parser_load_from_data (parser, data, size, NULL))
+    root = json_parser_get_root (parser);
+  compare_role_cache_reader (data, size, root, session, FALSE);
+  if (root == NULL)
+    return;
+
+  /* The same document as json-glib writes it */
+  json_generator_set_root (generator, root);
+  rewritten = json_generator_to_data (generator, &rewritten_length);
+  if (!json_parser_load_from_data (parser, rewritten, rewritten_length, NULL))
+    return;
+  compare_role_cache_reader (rewritten, rewritten_length, json_parser_get_root (parser), session,
+                             TRUE);
+}
+
 static void
 check_role_cache (const char *data,
                   gsize       size)
@@ -575,6 +736,8 @@ check_role_cache (const char *data,
   gsize again_length = 0;
   gint64 fetched_at = 0;
   gint64 fetched_back = 0;
+
+  check_role_cache_reader (data, size, session);
 
   roles = gh_role_cache_parse (session, "roles.json", data, size, &fetched_at, &error);
   assert_result_or_error (roles, error, GH_ERROR_MALFORMED);

@@ -85,8 +85,9 @@ test_tray (TrayFixture  *fixture,
   use_german (&fixture->env);
   start_service (fixture);
 
-  wait_for_row (fixture, "Keine Anmeldungen: Fügen Sie eine mit „gatehouse session add“ hinzu");
+  wait_for_row (fixture, "Noch keine Anmeldungen");
   rows = menu_rows (fixture);
+  g_assert_nonnull (find_row (rows, "Anmeldung hinzufügen …"));
   g_assert_nonnull (find_row (rows, "AWS-CLI-Profile abgleichen"));
   g_assert_nonnull (find_row (rows, "Beenden"));
   g_assert_null (find_row (rows, "Quit"));

@@ -75,13 +75,20 @@ count_occurrences (const char *haystack,
 }
 
 static char *
-read_config (GhTestFixture *fixture)
+read_file (GhTestFixture *fixture,
+           const char    *relative)
 {
-  g_autofree char *path = gh_test_path (fixture, ".aws/config");
+  g_autofree char *path = gh_test_path (fixture, relative);
   char *contents = NULL;
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   return contents;
+}
+
+static char *
+read_config (GhTestFixture *fixture)
+{
+  return read_file (fixture, ".aws/config");
 }
 
 static JsonNode *
@@ -133,6 +140,17 @@ test_roles_json (GhTestFixture *fixture,
     g_assert_cmpuint (gh_simulator_get_request_count (fixture->sim, "ListAccounts"), ==, before);
     gh_test_assert_contains (filtered, "ReadOnly");
     g_assert_null (strstr (filtered, "AdministratorAccess"));
+    g_clear_pointer (&filtered, g_free);
+
+    /* Every word, each in any field: as the desktop's search and the window's match */
+    g_assert_cmpint (gh_test_run_cli (fixture, &filtered, NULL, "roles", name, "--json",
+                                      "--filter", "readonly 100000000002", NULL), ==, 0);
+    g_clear_pointer (&root, json_node_unref);
+    root = parse_json (filtered);
+    array = json_node_get_array (root);
+    g_assert_cmpuint (json_array_get_length (array), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0),
+                                                    "profile"), ==, "ReadOnly-100000000002");
   }
 }
 
@@ -637,6 +655,7 @@ test_session_remove_profiles (GhTestFixture *fixture,
   g_autofree char *err = NULL;
   g_autofree char *config = NULL;
   g_autofree char *with_mine = NULL;
+  g_autofree char *credentials = NULL;
   g_autofree char *marker = NULL;
   g_autofree char *header = NULL;
   g_autofree char *key = NULL;
@@ -654,10 +673,19 @@ test_session_remove_profiles (GhTestFixture *fixture,
                                "sso_role_name = ReadOnly\n"
                                "[profile plain]\nregion = eu-west-1\n", config, name);
   write_config (fixture, with_mine);
+  /* Keys in the credentials file, for a profile that goes and for one that stays */
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "credentials", "--profile",
+                                    "a-ReadOnly-100000000001", "--write", NULL), ==, 0);
+  g_assert_cmpint (gh_test_run_cli (fixture, NULL, NULL, "credentials", "--profile",
+                                    "ReadOnly-100000000002", "--write", NULL), ==, 0);
 
   g_assert_cmpint (gh_test_run_cli (fixture, &out, &err, "session", "remove", name, NULL), ==, 0);
   gh_test_assert_contains (out, "Removed 4 profiles of the sign-in: a-AdministratorAccess-");
+  gh_test_assert_contains (out, "Removed the keys of 1 profile from ");
   gh_test_assert_contains (err, "no longer work: chain, mine.");
+  credentials = read_file (fixture, ".aws/credentials");
+  g_assert_null (strstr (credentials, "[a-ReadOnly-100000000001]"));
+  gh_test_assert_contains (credentials, "[ReadOnly-100000000002]");
 
   g_clear_pointer (&config, g_free);
   config = read_config (fixture);

@@ -402,7 +402,7 @@ test_session_ended (TrayFixture   *fixture,
   ended_line = g_strdup_printf ("%s: ended", name);
   wait_for_row (fixture, ended_row);
   wait_for_tooltip_line (fixture, ended_line);
-  assert_session_rows (fixture, name, "Sign in again", NULL);
+  assert_session_rows (fixture, name, "Sign in again", "Sign in with a code…", NULL);
 
   list = notifications (fixture);
   ending = last_notification (list, ending_summary, &ending_id);
@@ -630,6 +630,13 @@ test_role_changes (TrayFixture   *fixture,
   g_assert_cmpuint (list->len, ==, 4 + count_barriers (fixture));
 }
 
+/* Access tokens of 4 s with a 1 s window: the scheduler refreshes a token when a quarter of its
+ * life is left and not sooner than the window after it was issued (gh_refresh_due_at()), so the
+ * first refresh is due 3 s after the sign-in — the earliest a token's own lifetime allows.
+ * Failed refreshes are retried after the shortest back-off (5 s, then 10 s, 20 s). */
+#define SHORT_LIFETIME 4
+#define SHORT_WINDOW "1"
+
 /* The service refuses the refresh token: after quiet retries of the outage before it, one
  * notification, whose button signs in again; no storm of notifications or requests. */
 static void
@@ -645,9 +652,9 @@ test_refresh_rejected (TrayFixture   *fixture,
   guint requests;
   guint32 id = 0;
 
-  /* Refreshes are due 1–3 s after the sign-in (23 s window on 24 s tokens). The role list is
-   * cached first, so the scheduler is the only one refreshing. */
-  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 24, NULL);
+  /* Refreshes are due early: SHORT_LIFETIME. The role list is cached first, so the scheduler
+   * is the only one refreshing. */
+  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) SHORT_LIFETIME, NULL);
   gh_test_sign_in (&fixture->env, name);
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "roles", name, NULL), ==, 0);
 
@@ -656,7 +663,7 @@ test_refresh_rejected (TrayFixture   *fixture,
   gh_simulator_inject_fault (fixture->env.sim, "CreateToken", GH_SIM_FAULT_500, 8);
   gh_simulator_revoke_refresh_tokens (fixture->env.sim);
   requests = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=23"));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=" SHORT_WINDOW));
   start_service (fixture);
 
   summary = g_strdup_printf ("Signed out of “%s”", name);
@@ -689,7 +696,9 @@ test_refresh_rejected (TrayFixture   *fixture,
   state = session_state (fixture, name);
   g_assert_cmpstr (state, ==, "ended");
 
-  /* The button is the fix: a new sign-in. */
+  /* The button is the fix: a new sign-in (with a token that does not keep the scheduler
+   * refreshing every few seconds). */
+  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 3600, NULL);
   invoke_button (fixture, id, "button-0");
   gh_test_wait_for (authorize_visited_cb, fixture, 30000, "the sign-in page");
   gh_test_wait_for (signed_in_cb, &wait, 30000, "the sign-in");
@@ -708,13 +717,13 @@ test_refresh_reply_lost (TrayFixture   *fixture,
   Notification *ended;
   guint32 id = 0;
 
-  /* Refreshes are due 4–6 s after the sign-in, as above. */
-  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 24, NULL);
+  /* The first refresh is due early, as above. */
+  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) SHORT_LIFETIME, NULL);
   gh_test_sign_in (&fixture->env, name);
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "roles", name, NULL), ==, 0);
 
   gh_simulator_inject_fault (fixture->env.sim, "CreateToken", GH_SIM_FAULT_LOST_REPLY, 1);
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=20"));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=" SHORT_WINDOW));
   start_service (fixture);
 
   summary = g_strdup_printf ("Sign in to “%s” again", name);
@@ -860,15 +869,15 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   gint64 expiry_before;
   guint32 id = 0;
 
-  /* The sign-in's secrets go to the keyring the test locks. Refreshes are due 4–6 s after
-   * the sign-in (26 s window on 30 s tokens) and retried after 5, 10, 20 s. The role list is
-   * cached first: no role refresh is due. */
-  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 30, NULL);
+  /* The sign-in's secrets go to the keyring the test locks. The first refresh is due early
+   * (SHORT_LIFETIME) and retried after 5, 10, 20 s. The role list is cached first: no role
+   * refresh is due. */
+  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) SHORT_LIFETIME, NULL);
   gh_test_sign_in (&fixture->env, name);
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "roles", name, NULL), ==, 0);
   gh_test_keyring_lock (&keyring_fixture->keyring);
 
-  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=26"));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=" SHORT_WINDOW));
   start_logged_service (fixture, log);
 
   /* Three failed refreshes, one notification; the icon says something is wrong. */
@@ -892,8 +901,10 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   assert_session_rows (fixture, name, "Try again", NULL);
 
   /* Unlocked, "Try again" (the menu's) gets a new token at once (the next scheduled retry is 20 s away)
-   * and lists the roles with it; the error goes away. */
+   * and lists the roles with it; the error goes away. The new token lasts: no refresh every
+   * few seconds from now on. */
   gh_test_keyring_unlock (&keyring_fixture->keyring);
+  g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 3600, NULL);
   listed.count = gh_simulator_get_request_count (fixture->env.sim, "ListAccountRoles") + 1;
   tokens_before = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
   expiry_before = cached_expiry (fixture, name);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -647,6 +648,132 @@ test_no_watcher (TrayFixture   *fixture,
   g_assert_cmpuint (count, ==, 1);
 }
 
+/* Proxies. As in CI, the service runs on a desktop whose proxy settings GIO cannot read
+ * (no GNOME, no KDE, no Flatpak): it follows its environment's proxy variables, as the CLI
+ * does, and never maps libproxy, nor the libstdc++ that libproxy brings. */
+
+/* Fails the test when the service maps libproxy or libstdc++ */
+static void
+assert_no_libproxy (TrayFixture *fixture)
+{
+  const char *pid = g_subprocess_get_identifier (fixture->service);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/maps", pid);
+  g_autofree char *maps = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (pid);
+  g_file_get_contents (path, &maps, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (maps, "libgio-2.0.so"));
+  g_assert_null (strstr (maps, "libproxy"));
+#if !defined(__SANITIZE_ADDRESS__)
+  /* (The sanitizers' runtime, UBSan's, is C++ and links libstdc++ itself.) */
+  g_assert_null (strstr (maps, "libstdc++"));
+#endif
+}
+
+/* No proxy variables: the service lists the roles (an account's name in the menu comes from
+ * that listing) without a proxy lookup module. */
+static void
+test_proxy_none (TrayFixture   *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("noproxy");
+
+  gh_test_sign_in (&fixture->env, name);
+  g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "favorite", "add", "--session", name,
+                                    "--account", "100000000001", "--role", "ReadOnly", NULL), ==, 0);
+  start_service (fixture);
+  wait_for_row (fixture, "ReadOnly @ Account 1");
+  assert_no_libproxy (fixture);
+}
+
+/* A proxy that keeps the first line of every connection and closes it */
+static gboolean
+recording_proxy_cb (GSocketService    *service,
+                    GSocketConnection *connection,
+                    GObject           *source,
+                    gpointer           user_data)
+{
+  GAsyncQueue *lines = user_data;
+  g_autoptr(GDataInputStream) input = NULL;
+  char *line;
+
+  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  line = g_data_input_stream_read_line (input, NULL, NULL, NULL);
+  if (line != NULL)
+    g_async_queue_push (lines, line);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+typedef struct
+{
+  GAsyncQueue *lines;
+  const char  *target;
+  char        *seen;
+} ProxyWait;
+
+static gboolean
+proxied_cb (gpointer user_data)
+{
+  ProxyWait *wait = user_data;
+  char *line;
+
+  while (wait->seen == NULL && (line = g_async_queue_try_pop (wait->lines)) != NULL)
+    {
+      if (strstr (line, wait->target) != NULL)
+        wait->seen = line;
+      else
+        g_free (line);
+    }
+  return wait->seen != NULL;
+}
+
+/* http_proxy in the service's environment: its requests to the portal go to that proxy.
+ * (libproxy is mapped then all the same: GIO's proxy address enumerator loads GIO's default
+ * resolver when it is made, before it is handed the one to use.) */
+static void
+test_proxy_environment (TrayFixture   *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *name = gh_test_unique_name ("envproxy");
+  g_autoptr(GSocketService) proxy = g_threaded_socket_service_new (4);
+  g_autoptr(GAsyncQueue) lines = g_async_queue_new_full (g_free);
+  g_autoptr(GSubprocessLauncher) launcher = gh_test_launcher (&fixture->env);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) start = NULL;
+  g_autofree char *start_url = gh_test_start_url (&fixture->env);
+  g_autofree char *proxy_url = NULL;
+  g_autofree char *target = NULL;
+  ProxyWait wait = { lines, NULL, NULL };
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (proxy), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (proxy, "run", G_CALLBACK (recording_proxy_cb), lines);
+  g_socket_service_start (proxy);
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  /* A request through an HTTP proxy names the whole URL: the simulator's, here. */
+  start = g_uri_parse (start_url, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  target = g_strdup_printf (" http://%s:%d/", g_uri_get_host (start), g_uri_get_port (start));
+  wait.target = target;
+
+  gh_test_sign_in (&fixture->env, name);
+  g_subprocess_launcher_setenv (launcher, "http_proxy", proxy_url, TRUE);
+  g_subprocess_launcher_set_flags (launcher, g_test_verbose () ? G_SUBPROCESS_FLAGS_NONE
+                                   : G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  spawn_service (fixture, launcher);
+  wait_for_registration (fixture, g_get_monotonic_time ());
+  activate_action (fixture, "refresh-roles", name);
+  gh_test_wait_for (proxied_cb, &wait, 30000, "a request through the proxy");
+  g_test_message ("through the proxy: %s", wait.seen);
+  g_free (wait.seen);
+  g_socket_service_stop (proxy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +794,10 @@ main (int    argc,
               test_background_refresh, tray_teardown);
   g_test_add ("/tray/credentials-kept-fresh", TrayFixture, NULL, tray_setup,
               test_credentials_kept_fresh, tray_teardown);
+  g_test_add ("/tray/proxy/none", TrayFixture, NULL, tray_setup,
+              test_proxy_none, tray_teardown);
+  g_test_add ("/tray/proxy/environment", TrayFixture, NULL, tray_setup,
+              test_proxy_environment, tray_teardown);
   g_test_add ("/tray/no-watcher", TrayFixture, NULL, tray_setup,
               test_no_watcher, tray_teardown);
   g_test_add ("/tray/window-items", TrayFixture, NULL, tray_setup,

@@ -1195,10 +1195,26 @@ test_fault_close (Fixture       *f,
   g_assert_cmpuint (after->status, ==, 401);
 }
 
+typedef struct
+{
+  Fixture    *f;
+  const char *operation;
+  guint       count;
+} CountWait;
+
+static gboolean
+requests_counted (gpointer data)
+{
+  CountWait *wait = data;
+
+  return gh_simulator_get_request_count (wait->f->sim, wait->operation) >= wait->count;
+}
+
 static void
 test_fault_hang (Fixture       *f,
                  gconstpointer  data)
 {
+  CountWait second = { f, "ListAccounts", 2 };
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(Response) r = NULL;
   g_autoptr(Response) hung_forever = NULL;
@@ -1211,8 +1227,11 @@ test_fault_hang (Fixture       *f,
   wait_response (r);
   g_assert_error (r->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  /* The second one is still hanging when the simulator goes away. */
+  /* The second one is still hanging when the simulator goes away. It has arrived (on a busy
+   * machine that can take longer than the moment it is given to be answered), and that moment
+   * later it is unanswered. */
   hung_forever = start_request (f, "/assignment/accounts", NULL, SOUP_MESSAGE_NEW_CONNECTION);
+  gh_test_wait_for (requests_counted, &second, 10000, "the second ListAccounts request");
   spin (100);
   g_assert_false (hung_forever->done);
   g_assert_cmpuint (gh_simulator_get_request_count (f->sim, "ListAccounts"), ==, 2);

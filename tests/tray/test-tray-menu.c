@@ -94,6 +94,31 @@ test_recent_skips_favourites (void)
   g_assert_null (strstr (strstr (labels, "[Recent]"), "Admin"));
 }
 
+/* The first run, before any sign-in: the menu offers to add one (the window's sign-ins page)
+ * instead of a command to type. */
+static void
+test_no_sign_ins (void)
+{
+  GhTrayView view = { 0, };
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuModel) section = NULL;
+  g_autofree char *labels = NULL;
+  g_autofree char *action = NULL;
+  g_autofree char *page = NULL;
+
+  gh_tray_menu_update (menu, NULL, &view);
+  labels = menu_labels (G_MENU_MODEL (menu));
+  g_assert_true (g_str_has_prefix (labels, "[] No sign-ins yet; Add a sign-in…;"));
+
+  section = g_menu_model_get_item_link (G_MENU_MODEL (menu), 0, G_MENU_LINK_SECTION);
+  g_assert_true (g_menu_model_get_item_attribute (section, 1, G_MENU_ATTRIBUTE_ACTION, "s",
+                                                  &action));
+  g_assert_cmpstr (action, ==, "app.show-window");
+  g_assert_true (g_menu_model_get_item_attribute (section, 1, G_MENU_ATTRIBUTE_TARGET, "s",
+                                                  &page));
+  g_assert_cmpstr (page, ==, "sign-ins");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -105,5 +130,6 @@ main (int    argc,
   g_test_add_func ("/tray-menu/time-left", test_time_left);
   g_test_add_func ("/tray-menu/short-reason", test_short_reason);
   g_test_add_func ("/tray-menu/recent-skips-favourites", test_recent_skips_favourites);
+  g_test_add_func ("/tray-menu/no-sign-ins", test_no_sign_ins);
   return g_test_run ();
 }

@@ -188,12 +188,19 @@ update_section (GhIni                    *ini,
   return TRUE;
 }
 
+/* An edit of the parsed file; FALSE with @error refuses it. */
+typedef gboolean (*EditFunc) (GhIni       *ini,
+                              const char  *path,
+                              gpointer     data,
+                              GError     **error);
+
+/* Under the file's lock: re-read, edit, and write back only if the text changed. */
 static gboolean
-write_section (const char               *path,
-               const char               *profile,
-               const GhRoleCredentials  *credentials,
-               GCancellable             *cancellable,
-               GError                  **error)
+edit_file (const char    *path,
+           EditFunc       edit,
+           gpointer       edit_data,
+           GCancellable  *cancellable,
+           GError       **error)
 {
   g_autofree char *absolute = NULL;
   g_autofree char *resolved = NULL;
@@ -205,9 +212,6 @@ write_section (const char               *path,
   gsize length = 0;
   gsize data_len = 0;
   gboolean ret = FALSE;
-
-  if (!validate (profile, credentials, error))
-    return FALSE;
 
   absolute = g_canonicalize_filename (path, NULL);
   resolved = gh_file_resolve_symlinks (absolute);
@@ -222,7 +226,7 @@ write_section (const char               *path,
     return FALSE;
 
   ini = parse_text (contents, length, path, error);
-  if (ini != NULL && update_section (ini, path, profile, credentials, error))
+  if (ini != NULL && edit (ini, path, edit_data, error))
     {
       data = gh_ini_to_data (ini, &data_len);
       if (data_len == length && memcmp (data, contents, length) == 0)
@@ -238,6 +242,37 @@ write_section (const char               *path,
   wipe_free (contents, length);
   wipe_free (data, data_len);
   return ret;
+}
+
+typedef struct
+{
+  const char              *profile;
+  const GhRoleCredentials *credentials;
+} SectionUpdate;
+
+static gboolean
+update_section_edit (GhIni       *ini,
+                     const char  *path,
+                     gpointer     data,
+                     GError     **error)
+{
+  SectionUpdate *update = data;
+
+  return update_section (ini, path, update->profile, update->credentials, error);
+}
+
+static gboolean
+write_section (const char               *path,
+               const char               *profile,
+               const GhRoleCredentials  *credentials,
+               GCancellable             *cancellable,
+               GError                  **error)
+{
+  SectionUpdate update = { profile, credentials };
+
+  if (!validate (profile, credentials, error))
+    return FALSE;
+  return edit_file (path, update_section_edit, &update, cancellable, error);
 }
 
 /**
@@ -398,4 +433,57 @@ gh_credentials_file_long_term_profiles (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   return list_profiles (path, TRUE, error);
+}
+
+typedef struct
+{
+  const char * const *profiles;
+  GStrvBuilder       *removed;
+} SectionRemoval;
+
+static gboolean
+remove_sections_edit (GhIni       *ini,
+                      const char  *path,
+                      gpointer     data,
+                      GError     **error)
+{
+  SectionRemoval *removal = data;
+
+  for (guint i = 0; removal->profiles[i] != NULL; i++)
+    {
+      const char *profile = removal->profiles[i];
+
+      if (gh_ini_has_section (ini, profile) && is_managed (ini, profile))
+        {
+          gh_ini_remove_section (ini, profile);
+          g_strv_builder_add (removal->removed, profile);
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * gh_credentials_file_remove_sections:
+ * @removed: (out) (optional): the sections removed
+ *
+ * Removes the sections of @profiles that Gatehouse wrote (those with its marker); sections
+ * someone else wrote stay. A missing file has none. Atomic, 0600, under the file's lock.
+ */
+gboolean
+gh_credentials_file_remove_sections (const char          *path,
+                                     const char * const  *profiles,
+                                     GStrv               *removed,
+                                     GError             **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  SectionRemoval removal = { profiles, builder };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (profiles != NULL, FALSE);
+
+  if (!edit_file (path, remove_sections_edit, &removal, NULL, error))
+    return FALSE;
+  if (removed != NULL)
+    *removed = g_strv_builder_end (builder);
+  return TRUE;
 }

@@ -25,6 +25,12 @@ void      gh_credentials_file_write_section_async  (const char               *pa
                                                     gpointer                  user_data);
 gboolean  gh_credentials_file_write_section_finish (GAsyncResult             *result,
                                                     GError                  **error);
+/* Removes the Gatehouse sections among @profiles (a sign-in's profiles, when it goes);
+ * sections someone else wrote stay. @removed: the sections removed. */
+gboolean  gh_credentials_file_remove_sections (const char              *path,
+                                               const char * const      *profiles,
+                                               GStrv                   *removed,
+                                               GError                 **error);
 /* Sections written by Gatehouse (for the tray to keep fresh). */
 GStrv     gh_credentials_file_managed_profiles (const char              *path,
                                                 GError                 **error);

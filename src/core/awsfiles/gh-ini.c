@@ -792,23 +792,18 @@ gh_ini_has_section (GhIni      *self,
   return g_hash_table_contains (self->sections, section);
 }
 
-/* Keys of a section in file order, lower-cased, each once. Empty (not NULL) when the section
- * is absent or has no keys. */
-GStrv
-gh_ini_get_keys (GhIni      *self,
-                 const char *section)
+/* The last line of each key of @section (all its occurrences), the keys in the order they
+ * first appear. Key names are interned, so a repeated key is the same pointer. A section has
+ * a handful of keys: looked for in the list itself, without a hash table per section, until
+ * there are many. */
+static GPtrArray *
+collect_key_lines (GhIni      *self,
+                   const char *section)
 {
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  g_autoptr(GHashTable) seen = NULL;
-  GPtrArray *headers;
+  GPtrArray *lines = g_ptr_array_sized_new (8);
+  g_autoptr(GHashTable) index = NULL;    /* key name → its position + 1 */
+  GPtrArray *headers = lookup_headers (self, section);
 
-  g_return_val_if_fail (GH_IS_INI (self), NULL);
-  g_return_val_if_fail (section != NULL, NULL);
-
-  /* Key names are interned, so a repeated key is the same pointer. A section has a handful of
-   * keys: looked for in the list itself, without a hash table per section, until there are
-   * many. */
-  headers = lookup_headers (self, section);
   for (guint i = 0; headers != NULL && i < headers->len; i++)
     {
       Line *header = g_ptr_array_index (headers, i);
@@ -816,34 +811,57 @@ gh_ini_get_keys (GhIni      *self,
       for (Line *line = header->next; line != NULL && line->kind != LINE_SECTION;
            line = line->next)
         {
-          gboolean repeated = FALSE;
+          guint position = 0;
 
           if (line->kind != LINE_KEY)
             continue;
-          if (seen == NULL && keys->len >= FEW_KEYS)
+          if (index == NULL && lines->len >= FEW_KEYS)
             {
-              seen = g_hash_table_new (NULL, NULL);
-              for (guint k = 0; k < keys->len; k++)
-                g_hash_table_add (seen, g_ptr_array_index (keys, k));
+              index = g_hash_table_new (NULL, NULL);
+              for (guint k = 0; k < lines->len; k++)
+                g_hash_table_insert (index, (gpointer) ((Line *) lines->pdata[k])->name,
+                                     GUINT_TO_POINTER (k + 1));
             }
-          if (seen != NULL)
-            repeated = !g_hash_table_add (seen, (gpointer) line->name);
+          if (index != NULL)
+            position = GPOINTER_TO_UINT (g_hash_table_lookup (index, line->name));
           else
-            for (guint k = 0; k < keys->len && !repeated; k++)
-              repeated = g_ptr_array_index (keys, k) == line->name;
-          if (!repeated)
-            g_ptr_array_add (keys, (gpointer) line->name);
+            for (guint k = 0; k < lines->len && position == 0; k++)
+              if (((Line *) lines->pdata[k])->name == line->name)
+                position = k + 1;
+
+          if (position > 0)
+            lines->pdata[position - 1] = line;
+          else
+            {
+              g_ptr_array_add (lines, line);
+              if (index != NULL)
+                g_hash_table_insert (index, (gpointer) line->name,
+                                     GUINT_TO_POINTER (lines->len));
+            }
         }
     }
 
-  {
-    GStrv result = g_new (char *, keys->len + 1);
+  return lines;
+}
 
-    for (guint k = 0; k < keys->len; k++)
-      result[k] = g_strdup (g_ptr_array_index (keys, k));
-    result[keys->len] = NULL;
-    return result;
-  }
+/* Keys of a section in file order, lower-cased, each once. Empty (not NULL) when the section
+ * is absent or has no keys. */
+GStrv
+gh_ini_get_keys (GhIni      *self,
+                 const char *section)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+  GStrv keys;
+
+  g_return_val_if_fail (GH_IS_INI (self), NULL);
+  g_return_val_if_fail (section != NULL, NULL);
+
+  lines = collect_key_lines (self, section);
+  keys = g_new (char *, lines->len + 1);
+  for (guint k = 0; k < lines->len; k++)
+    keys[k] = g_strdup (((Line *) lines->pdata[k])->name);
+  keys[lines->len] = NULL;
+  return keys;
 }
 
 /* The line that holds the effective value: duplicates resolve to the last one. */
@@ -914,35 +932,21 @@ key_extent_end (Line *key)
   return last;
 }
 
-/**
- * gh_ini_get_value:
- *
- * As configparser reads it: the key line's value and each continuation line stripped, joined
- * with '\n' (blank lines inside the value kept as empty lines), trailing whitespace removed.
- * A nested value such as `s3 =\n    a = 1` therefore starts with '\n', which is how botocore
- * recognises nested sections.
- */
-char *
-gh_ini_get_value (GhIni      *self,
-                  const char *section,
-                  const char *key)
+/* The value of @key_line as gh_ini_get_value() gives it */
+static char *
+key_value (Line *key_line)
 {
   GString *value;
-  Line *key_line;
-  Line *end;
+  Line *end = key_extent_end (key_line);
 
-  g_return_val_if_fail (GH_IS_INI (self), NULL);
-  g_return_val_if_fail (section != NULL, NULL);
-  g_return_val_if_fail (key != NULL, NULL);
-
-  key_line = find_key (self, section, key);
-  if (key_line == NULL)
-    return NULL;
+  /* Nearly every value is one line, its range stripped already */
+  if (end == key_line)
+    return g_strndup (key_line->text + key_line->value_start,
+                      key_line->value_end - key_line->value_start);
 
   value = g_string_new_len (key_line->text + key_line->value_start,
                             key_line->value_end - key_line->value_start);
 
-  end = key_extent_end (key_line);
   for (Line *line = key_line; line != end;)
     {
       line = line->next;
@@ -962,6 +966,59 @@ gh_ini_get_value (GhIni      *self,
     g_string_truncate (value, value->len - 1);
 
   return g_string_free (value, FALSE);
+}
+
+/**
+ * gh_ini_get_value:
+ *
+ * As configparser reads it: the key line's value and each continuation line stripped, joined
+ * with '\n' (blank lines inside the value kept as empty lines), trailing whitespace removed.
+ * A nested value such as `s3 =\n    a = 1` therefore starts with '\n', which is how botocore
+ * recognises nested sections.
+ */
+char *
+gh_ini_get_value (GhIni      *self,
+                  const char *section,
+                  const char *key)
+{
+  Line *key_line;
+
+  g_return_val_if_fail (GH_IS_INI (self), NULL);
+  g_return_val_if_fail (section != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  key_line = find_key (self, section, key);
+  if (key_line == NULL)
+    return NULL;
+
+  return key_value (key_line);
+}
+
+/* One look-up of the section for all its keys, where a key per gh_ini_get_value() call would
+ * look it up again each time */
+GStrv
+gh_ini_get_entries (GhIni       *self,
+                    const char  *section,
+                    GStrv       *values)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+  GStrv keys;
+
+  g_return_val_if_fail (GH_IS_INI (self), NULL);
+  g_return_val_if_fail (section != NULL, NULL);
+  g_return_val_if_fail (values != NULL, NULL);
+
+  lines = collect_key_lines (self, section);
+  keys = g_new (char *, lines->len + 1);
+  *values = g_new (char *, lines->len + 1);
+  for (guint k = 0; k < lines->len; k++)
+    {
+      keys[k] = g_strdup (((Line *) lines->pdata[k])->name);
+      (*values)[k] = key_value (lines->pdata[k]);
+    }
+  keys[lines->len] = NULL;
+  (*values)[lines->len] = NULL;
+  return keys;
 }
 
 static const char *

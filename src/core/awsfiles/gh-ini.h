@@ -48,6 +48,12 @@ GStrv      gh_ini_get_keys        (GhIni       *self,
 char      *gh_ini_get_value       (GhIni       *self,
                                    const char  *section,
                                    const char  *key);
+/* gh_ini_get_keys() with gh_ini_get_value() of each key, in one look-up of the section (a
+ * sync compares thousands of sections): @values gets the values in the keys' order (free both
+ * with g_strfreev()). */
+GStrv      gh_ini_get_entries     (GhIni       *self,
+                                   const char  *section,
+                                   GStrv       *values);
 /* Replace the value in place (keeping the key's spelling and the spacing around the
  * delimiter), or add "key = value" after the last line of the section's last occurrence that
  * is not blank or a comment, indented so that no other line changes its meaning (an indented

@@ -33,6 +33,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n.h>
 
@@ -100,96 +101,173 @@ is_name_char (char c)
 }
 
 /* See the comment at the top of the file. Invalid UTF-8 counts one '-' per bad byte (then
- * collapsed). */
-static char *
-sanitise_name (const char *text)
+ * collapsed). Appended to @out, which a sync reuses for thousands of names. */
+static void
+sanitise_name_into (GString    *out,
+                    const char *text)
 {
-  GString *out = g_string_new (NULL);
   const char *p = text;
+  gsize start = out->len;
 
   while (*p != '\0')
     {
-      gunichar c = g_utf8_get_char_validated (p, -1);
       char ch;
 
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          ch = '-';
-          p++;
-        }
+      if ((guchar) *p < 0x80)
+        ch = is_name_char (*p++) ? p[-1] : '-';
       else
         {
-          ch = (c < 0x80 && is_name_char ((char) c)) ? (char) c : '-';
-          p = g_utf8_next_char (p);
+          gunichar c = g_utf8_get_char_validated (p, -1);
+
+          ch = '-';
+          p = (c == (gunichar) -1 || c == (gunichar) -2) ? p + 1 : g_utf8_next_char (p);
         }
 
-      if (ch == '-' && (out->len == 0 || out->str[out->len - 1] == '-'))
+      if (ch == '-' && (out->len == start || out->str[out->len - 1] == '-'))
         continue;
       g_string_append_c (out, ch);
     }
 
-  while (out->len > 0 && out->str[out->len - 1] == '-')
+  while (out->len > start && out->str[out->len - 1] == '-')
     g_string_truncate (out, out->len - 1);
-
-  return g_string_free (out, FALSE);
 }
 
-/* Expands the template without sanitising; checks the placeholders. */
-static char *
-expand_template (const char  *template_,
-                 const char  *session_name,
-                 const char  *account_id,
-                 const char  *account_name,
-                 const char  *role_name,
-                 GError     **error)
+/* The value of the placeholder between @name and @end; FALSE for an unknown one */
+static gboolean
+placeholder_value (const char  *name,
+                   const char  *end,
+                   const char  *session_name,
+                   const char  *account_id,
+                   const char  *account_name,
+                   const char  *role_name,
+                   const char **value)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  static const char * const names[] = { "role", "account_id", "account_name", "session" };
+  gsize length = end - name;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strlen (names[i]) == length && memcmp (names[i], name, length) == 0)
+      break;
+
+  switch (i)
+    {
+    case 0:
+      *value = role_name;
+      return TRUE;
+    case 1:
+      *value = account_id;
+      return TRUE;
+    case 2:
+      *value = (account_name != NULL && account_name[0] != '\0') ? account_name : account_id;
+      return TRUE;
+    case 3:
+      *value = session_name;
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Expands the template without sanitising, appending to @out; checks the placeholders. */
+static gboolean
+expand_template_into (GString     *out,
+                      const char  *template_,
+                      const char  *session_name,
+                      const char  *account_id,
+                      const char  *account_name,
+                      const char  *role_name,
+                      GError     **error)
+{
   const char *p = template_;
 
   while (*p != '\0')
     {
+      const char *open = strchr (p, '{');
       const char *close;
-      g_autofree char *placeholder = NULL;
       const char *value;
 
-      if (*p != '{')
+      if (open == NULL)
         {
-          g_string_append_c (out, *p++);
-          continue;
+          g_string_append (out, p);
+          break;
         }
+      g_string_append_len (out, p, open - p);
 
-      close = strchr (p, '}');
+      close = strchr (open, '}');
       if (close == NULL)
         {
           g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                        _("The profile name template “%s” has a “{” without a closing “}”."),
                        template_);
-          return NULL;
+          return FALSE;
         }
 
-      placeholder = g_strndup (p + 1, close - p - 1);
-      if (g_str_equal (placeholder, "role"))
-        value = role_name;
-      else if (g_str_equal (placeholder, "account_id"))
-        value = account_id;
-      else if (g_str_equal (placeholder, "account_name"))
-        value = (account_name != NULL && account_name[0] != '\0') ? account_name : account_id;
-      else if (g_str_equal (placeholder, "session"))
-        value = session_name;
-      else
+      if (!placeholder_value (open + 1, close, session_name, account_id, account_name,
+                              role_name, &value))
         {
+          g_autofree char *placeholder = g_strndup (open + 1, close - open - 1);
+
           g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
                        _("The profile name template has an unknown placeholder “{%s}”; use "
                          "{role}, {account_id}, {account_name} or {session}."),
                        placeholder);
-          return NULL;
+          return FALSE;
         }
 
       g_string_append (out, value != NULL ? value : "");
       p = close + 1;
     }
 
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return TRUE;
+}
+
+/* Makes profile names with two buffers, for a sync's thousands of names */
+typedef struct
+{
+  GString *expanded;
+  GString *name;
+} NameMaker;
+
+static void
+name_maker_clear (NameMaker *maker)
+{
+  g_string_free (maker->expanded, TRUE);
+  g_string_free (maker->name, TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NameMaker, name_maker_clear)
+
+static char *
+name_maker_make (NameMaker   *maker,
+                 const char  *template_,
+                 const char  *session_name,
+                 const char  *account_id,
+                 const char  *account_name,
+                 const char  *role_name,
+                 GError     **error)
+{
+  if (template_ == NULL)
+    template_ = GH_DEFAULT_PROFILE_TEMPLATE;
+
+  g_string_truncate (maker->expanded, 0);
+  g_string_truncate (maker->name, 0);
+  if (!expand_template_into (maker->expanded, template_, session_name, account_id,
+                             account_name, role_name, error))
+    return NULL;
+
+  sanitise_name_into (maker->name, maker->expanded->str);
+  if (maker->name->len == 0)
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
+                   _("The profile name template “%s” gives an empty name for the role %s in "
+                     "account %s."),
+                   template_, role_name != NULL ? role_name : "",
+                   account_id != NULL ? account_id : "");
+      return NULL;
+    }
+
+  return g_strndup (maker->name->str, maker->name->len);
 }
 
 char *
@@ -200,40 +278,26 @@ gh_profile_name_from_template (const char  *template_,
                                const char  *role_name,
                                GError     **error)
 {
-  g_autofree char *expanded = NULL;
-  g_autofree char *name = NULL;
+  g_auto(NameMaker) maker = { g_string_new (NULL), g_string_new (NULL) };
 
-  if (template_ == NULL)
-    template_ = GH_DEFAULT_PROFILE_TEMPLATE;
-
-  expanded = expand_template (template_, session_name, account_id, account_name, role_name,
-                              error);
-  if (expanded == NULL)
-    return NULL;
-
-  name = sanitise_name (expanded);
-  if (name[0] == '\0')
-    {
-      g_set_error (error, GH_ERROR, GH_ERROR_INVALID_INPUT,
-                   _("The profile name template “%s” gives an empty name for the role %s in "
-                     "account %s."),
-                   template_, role_name != NULL ? role_name : "",
-                   account_id != NULL ? account_id : "");
-      return NULL;
-    }
-
-  return g_steal_pointer (&name);
+  return name_maker_make (&maker, template_, session_name, account_id, account_name, role_name,
+                          error);
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* Planning                                                                                 */
 
+/* The most keys a profile gets: three of the sign-in's, or credential_process and three of
+ * Gatehouse's; region; output */
+#define MAX_PLANNED_KEYS 6
+
 typedef struct
 {
-  char    *name;
-  GhRole  *role;           /* borrowed */
-  GStrv    keys;           /* in the order they are written */
-  GStrv    values;
+  char        *name;
+  GhRole      *role;                       /* borrowed */
+  const char  *keys[MAX_PLANNED_KEYS + 1]; /* in the order they are written, NULL-terminated */
+  const char  *values[MAX_PLANNED_KEYS];   /* borrowed from the role and the recipe, or… */
+  char        *command;                    /* …the credential_process line, owned */
 } PlannedProfile;
 
 static void
@@ -242,8 +306,7 @@ planned_profile_free (gpointer data)
   PlannedProfile *planned = data;
 
   g_free (planned->name);
-  g_strfreev (planned->keys);
-  g_strfreev (planned->values);
+  g_free (planned->command);
   g_free (planned);
 }
 
@@ -303,52 +366,49 @@ typedef struct
 } Recipe;
 
 static void
+add_planned_key (PlannedProfile *planned,
+                 guint          *n,
+                 const char     *key,
+                 const char     *value)
+{
+  g_assert (*n < MAX_PLANNED_KEYS);
+  planned->keys[*n] = key;
+  planned->values[*n] = value;
+  planned->keys[++*n] = NULL;
+}
+
+static void
 plan_keys (PlannedProfile *planned,
            const Recipe   *recipe)
 {
-  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+  guint n = 0;
 
   if (recipe->credential_process)
     {
       g_autofree char *quoted = gh_shell_quote (planned->name);
-      g_autofree char *line = g_strdup_printf ("%s credentials --profile %s --format process",
-                                               recipe->command, quoted);
 
-      g_strv_builder_add (keys, "credential_process");
-      g_strv_builder_add (values, line);
+      planned->command = g_strdup_printf ("%s credentials --profile %s --format process",
+                                          recipe->command, quoted);
+      add_planned_key (planned, &n, "credential_process", planned->command);
       /* What `gatehouse credentials --profile` needs; the AWS CLI ignores these keys, and
        * sso_* keys would make it bypass credential_process. */
-      g_strv_builder_add (keys, "gatehouse_sso_session");
-      g_strv_builder_add (values, recipe->session_name);
-      g_strv_builder_add (keys, "gatehouse_account_id");
-      g_strv_builder_add (values, gh_role_get_account_id (planned->role));
-      g_strv_builder_add (keys, "gatehouse_role_name");
-      g_strv_builder_add (values, gh_role_get_role_name (planned->role));
+      add_planned_key (planned, &n, "gatehouse_sso_session", recipe->session_name);
+      add_planned_key (planned, &n, "gatehouse_account_id",
+                       gh_role_get_account_id (planned->role));
+      add_planned_key (planned, &n, "gatehouse_role_name",
+                       gh_role_get_role_name (planned->role));
     }
   else
     {
-      g_strv_builder_add (keys, "sso_session");
-      g_strv_builder_add (values, recipe->session_name);
-      g_strv_builder_add (keys, "sso_account_id");
-      g_strv_builder_add (values, gh_role_get_account_id (planned->role));
-      g_strv_builder_add (keys, "sso_role_name");
-      g_strv_builder_add (values, gh_role_get_role_name (planned->role));
+      add_planned_key (planned, &n, "sso_session", recipe->session_name);
+      add_planned_key (planned, &n, "sso_account_id", gh_role_get_account_id (planned->role));
+      add_planned_key (planned, &n, "sso_role_name", gh_role_get_role_name (planned->role));
     }
 
   if (recipe->region != NULL)
-    {
-      g_strv_builder_add (keys, "region");
-      g_strv_builder_add (values, recipe->region);
-    }
+    add_planned_key (planned, &n, "region", recipe->region);
   if (recipe->output != NULL)
-    {
-      g_strv_builder_add (keys, "output");
-      g_strv_builder_add (values, recipe->output);
-    }
-
-  planned->keys = g_strv_builder_end (keys);
-  planned->values = g_strv_builder_end (values);
+    add_planned_key (planned, &n, "output", recipe->output);
 }
 
 static gboolean
@@ -362,7 +422,7 @@ static gboolean
 check_template (const char  *template_,
                 GError     **error)
 {
-  g_autofree char *check = NULL;
+  g_autoptr(GString) check = NULL;
 
   if (template_ == NULL)
     return TRUE;
@@ -374,8 +434,8 @@ check_template (const char  *template_,
       return FALSE;
     }
 
-  check = expand_template (template_, "s", "a", "n", "r", error);
-  return check != NULL;
+  check = g_string_new (NULL);
+  return expand_template_into (check, template_, "s", "a", "n", "r", error);
 }
 
 /* The settings given as options; checked before the file is locked */
@@ -439,6 +499,68 @@ check_recipe (const Recipe  *recipe,
   return TRUE;
 }
 
+/* Collisions: the first role in key order keeps the name, the others get the first free
+ * "-N". @planned is sorted by key; names are looked up in "natural" (which points at the
+ * planned names, alive until the end). */
+static void
+resolve_collisions (GPtrArray    *planned,
+                    GhSyncResult *result)
+{
+  g_autoptr(GHashTable) natural = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) assigned = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) first_owner = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) new_names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < planned->len; i++)
+    g_hash_table_add (natural, ((PlannedProfile *) g_ptr_array_index (planned, i))->name);
+
+  for (guint i = 0; i < planned->len; i++)
+    {
+      PlannedProfile *profile = g_ptr_array_index (planned, i);
+      GhRole *owner = g_hash_table_lookup (first_owner, profile->name);
+      g_autofree char *candidate = NULL;
+      g_autofree char *this_role = NULL;
+      g_autofree char *other_role = NULL;
+
+      if (owner == NULL)
+        {
+          g_hash_table_insert (first_owner, profile->name, profile->role);
+          g_hash_table_add (assigned, profile->name);
+          continue;
+        }
+
+      for (guint n = 2; ; n++)
+        {
+          g_free (candidate);
+          candidate = g_strdup_printf ("%s-%u", profile->name, n);
+          if (!g_hash_table_contains (natural, candidate) &&
+              !g_hash_table_contains (assigned, candidate))
+            break;
+        }
+
+      this_role = describe_role (profile->role);
+      other_role = describe_role (owner);
+      g_ptr_array_add (result->renamed,
+                       g_strdup_printf (_("%s: %s (the name %s belongs to %s)"),
+                                        candidate, this_role, profile->name, other_role));
+
+      /* The old name stays alive in new_names: "natural" and "first_owner" point at it */
+      g_ptr_array_add (new_names, profile->name);
+      profile->name = g_steal_pointer (&candidate);
+      g_hash_table_add (assigned, profile->name);
+    }
+}
+
+static gboolean
+has_repeated_name (GPtrArray *sorted)
+{
+  for (guint i = 1; i < sorted->len; i++)
+    if (g_str_equal (((PlannedProfile *) g_ptr_array_index (sorted, i - 1))->name,
+                     ((PlannedProfile *) g_ptr_array_index (sorted, i))->name))
+      return TRUE;
+  return FALSE;
+}
+
 /* The profiles to write, sorted by name, with name collisions resolved. Roles whose name
  * comes out empty are reported in @result->skipped. */
 static GPtrArray *
@@ -447,8 +569,7 @@ plan_profiles (GPtrArray     *roles,
                GhSyncResult  *result)
 {
   g_autoptr(GPtrArray) planned = g_ptr_array_new_with_free_func (planned_profile_free);
-  g_autoptr(GHashTable) natural = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) assigned = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(NameMaker) maker = { g_string_new (NULL), g_string_new (NULL) };
 
   for (guint i = 0; roles != NULL && i < roles->len; i++)
     {
@@ -470,10 +591,9 @@ plan_profiles (GPtrArray     *roles,
           continue;
         }
 
-      name = gh_profile_name_from_template (recipe->template_, recipe->session_name,
-                                            gh_role_get_account_id (role),
-                                            gh_role_get_account_name (role),
-                                            gh_role_get_role_name (role), &local_error);
+      name = name_maker_make (&maker, recipe->template_, recipe->session_name,
+                              gh_role_get_account_id (role), gh_role_get_account_name (role),
+                              gh_role_get_role_name (role), &local_error);
       if (name == NULL)
         {
           g_ptr_array_add (result->skipped, g_strdup_printf ("%s: %s", gh_role_get_key (role),
@@ -485,58 +605,20 @@ plan_profiles (GPtrArray     *roles,
       profile->name = name;
       profile->role = role;
       g_ptr_array_add (planned, profile);
-      g_hash_table_add (natural, profile->name);
     }
 
-  g_ptr_array_sort (planned, compare_by_role_key);
+  /* Names are nearly always distinct: one sort shows it, and the collision rules (in key
+   * order) run only when they are not */
+  g_ptr_array_sort (planned, compare_by_name);
+  if (has_repeated_name (planned))
+    {
+      g_ptr_array_sort (planned, compare_by_role_key);
+      resolve_collisions (planned, result);
+      g_ptr_array_sort (planned, compare_by_name);
+    }
 
-  /* Collisions: the first role in key order keeps the name. Names are interned in
-   * "natural" (which points at the planned names, alive until the end). */
-  {
-    g_autoptr(GHashTable) first_owner = g_hash_table_new (g_str_hash, g_str_equal);
-    g_autoptr(GPtrArray) new_names = g_ptr_array_new_with_free_func (g_free);
-
-    for (guint i = 0; i < planned->len; i++)
-      {
-        PlannedProfile *profile = g_ptr_array_index (planned, i);
-        GhRole *owner = g_hash_table_lookup (first_owner, profile->name);
-        g_autofree char *candidate = NULL;
-        g_autofree char *this_role = NULL;
-        g_autofree char *other_role = NULL;
-
-        if (owner == NULL)
-          {
-            g_hash_table_insert (first_owner, profile->name, profile->role);
-            g_hash_table_add (assigned, profile->name);
-            continue;
-          }
-
-        for (guint n = 2; ; n++)
-          {
-            g_free (candidate);
-            candidate = g_strdup_printf ("%s-%u", profile->name, n);
-            if (!g_hash_table_contains (natural, candidate) &&
-                !g_hash_table_contains (assigned, candidate))
-              break;
-          }
-
-        this_role = describe_role (profile->role);
-        other_role = describe_role (owner);
-        g_ptr_array_add (result->renamed,
-                         g_strdup_printf (_("%s: %s (the name %s belongs to %s)"),
-                                          candidate, this_role, profile->name, other_role));
-
-        /* The old name stays alive in new_names: "natural" and "first_owner" point at it */
-        g_ptr_array_add (new_names, profile->name);
-        profile->name = g_steal_pointer (&candidate);
-        g_hash_table_add (assigned, profile->name);
-      }
-
-    g_ptr_array_sort (planned, compare_by_name);
-
-    for (guint i = 0; i < planned->len; i++)
-      plan_keys (g_ptr_array_index (planned, i), recipe);
-  }
+  for (guint i = 0; i < planned->len; i++)
+    plan_keys (g_ptr_array_index (planned, i), recipe);
 
   return g_steal_pointer (&planned);
 }
@@ -553,6 +635,17 @@ is_managed_key (const char *key)
   return FALSE;
 }
 
+static const char *
+lookup_entry (const char * const *keys,
+              const char * const *values,
+              const char         *key)
+{
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (g_str_equal (keys[i], key))
+      return values[i];
+  return NULL;
+}
+
 /* Brings the section to the planned keys: managed keys that are not planned go, planned keys
  * that differ are set (in place, or appended). TRUE when something changed. */
 static gboolean
@@ -560,7 +653,8 @@ update_section (GhIni          *ini,
                 const char     *header,
                 PlannedProfile *planned)
 {
-  g_auto(GStrv) keys = gh_ini_get_keys (ini, header);
+  g_auto(GStrv) values = NULL;
+  g_auto(GStrv) keys = gh_ini_get_entries (ini, header, &values);
   gboolean changed = FALSE;
 
   for (guint i = 0; keys[i] != NULL; i++)
@@ -575,7 +669,9 @@ update_section (GhIni          *ini,
 
   for (guint i = 0; planned->keys[i] != NULL; i++)
     {
-      g_autofree char *current = gh_ini_get_value (ini, header, planned->keys[i]);
+      /* Removing other keys left the planned ones as they were */
+      const char *current = lookup_entry ((const char * const *) keys,
+                                          (const char * const *) values, planned->keys[i]);
 
       if (g_strcmp0 (current, planned->values[i]) != 0)
         {
@@ -610,15 +706,32 @@ typedef enum
  * gh_ini_header_occurrences()) */
 typedef struct
 {
-  GhIni  *ini;
-  GStrv   headers;
-  guint  *occurrences;
+  GhIni      *ini;
+  GStrv       headers;
+  guint      *occurrences;
+  const char *session_name;
+  char       *marker_line;  /* this sign-in's marker as Gatehouse writes it, with its "# " */
 } Headers;
+
+/* The sign-in whose marker is above header @h; NULL for none. Nearly every header a sync
+ * looks at carries the very marker it writes: that one is known without parsing. */
+static char *
+header_owner (Headers *doc,
+              guint    h)
+{
+  g_autofree char *comment = gh_ini_get_header_comment (doc->ini, doc->headers[h],
+                                                        doc->occurrences[h]);
+
+  if (g_strcmp0 (comment, doc->marker_line) == 0)
+    return g_strdup (doc->session_name);
+  return gh_profile_marker_parse (comment);
+}
 
 typedef struct
 {
-  char   *name;
-  GArray *headers;         /* indices into Headers, in file order */
+  char     *name;
+  GArray   *headers;       /* indices into Headers, in file order */
+  gboolean  planned;       /* a planned profile has its name */
 } ExistingProfile;
 
 static void
@@ -643,8 +756,7 @@ owner_of (Headers         *doc,
   for (guint i = 0; i < existing->headers->len; i++)
     {
       guint h = g_array_index (existing->headers, guint, i);
-      g_autofree char *owner = gh_profile_marker_get_owner (doc->ini, doc->headers[h],
-                                                            doc->occurrences[h]);
+      g_autofree char *owner = header_owner (doc, h);
 
       if (owner == NULL)
         return OWNER_HAND_WRITTEN;
@@ -756,8 +868,8 @@ keep_sources (Headers      *doc,
       g_ptr_array_remove_index (going, i);
 }
 
-/* Applies the plan to @ini */
-static void
+/* Applies the plan to @ini; TRUE when that edited it */
+static gboolean
 apply_plan (GhIni         *ini,
             const char    *session_name,
             GPtrArray     *planned,
@@ -767,17 +879,19 @@ apply_plan (GhIni         *ini,
   g_autofree guint *occurrences = NULL;
   g_autoptr(GHashTable) existing = NULL;
   g_autoptr(GPtrArray) existing_order = NULL;
-  g_autoptr(GHashTable) planned_names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) currents = NULL;
   g_autoptr(GPtrArray) additions = g_ptr_array_new ();
   g_autoptr(GArray) to_remove = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GPtrArray) to_update = g_ptr_array_new ();
+  g_autoptr(GArray) to_update = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) going = g_ptr_array_new ();
   g_autofree char *marker = gh_profile_marker_for_session (session_name);
+  g_autofree char *marker_line = g_strconcat ("# ", marker, NULL);
+  gboolean edited = FALSE;
   Headers doc;
 
   headers = gh_ini_get_headers (ini);
   occurrences = gh_ini_header_occurrences ((const char * const *) headers);
-  doc = (Headers) { ini, headers, occurrences };
+  doc = (Headers) { ini, headers, occurrences, session_name, marker_line };
 
   /* Profile name → its headers (`[profile a]` and `[profile 'a']` are one profile) */
   existing = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, existing_profile_free);
@@ -802,11 +916,16 @@ apply_plan (GhIni         *ini,
       g_array_append_val (profile->headers, h);
     }
 
+  /* The section of each planned name, if there is one */
+  currents = g_ptr_array_sized_new (planned->len);
   for (guint i = 0; i < planned->len; i++)
     {
       PlannedProfile *profile = g_ptr_array_index (planned, i);
+      ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
 
-      g_hash_table_add (planned_names, profile->name);
+      if (current != NULL)
+        current->planned = TRUE;
+      g_ptr_array_add (currents, current);
     }
 
   /* This sign-in's profiles for roles that are gone (or no longer selected, or named
@@ -815,7 +934,7 @@ apply_plan (GhIni         *ini,
     {
       ExistingProfile *profile = g_ptr_array_index (existing_order, i);
 
-      if (!g_hash_table_contains (planned_names, profile->name) &&
+      if (!profile->planned &&
           owner_of (&doc, profile, session_name, NULL) == OWNER_THIS_SESSION)
         g_ptr_array_add (going, profile);
     }
@@ -832,7 +951,7 @@ apply_plan (GhIni         *ini,
   for (guint i = 0; i < planned->len; i++)
     {
       PlannedProfile *profile = g_ptr_array_index (planned, i);
-      ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
+      ExistingProfile *current = g_ptr_array_index (currents, i);
       g_autofree char *other = NULL;
 
       if (current == NULL)
@@ -867,7 +986,7 @@ apply_plan (GhIni         *ini,
       /* Several sections of one name (a copied section, or `[profile a]` and
        * `[profile 'a']`): botocore uses the last one, so the earlier ones of ours go */
       g_array_append_vals (to_remove, current->headers->data, current->headers->len - 1);
-      g_ptr_array_add (to_update, profile);
+      g_array_append_val (to_update, i);
     }
 
   g_array_sort (to_remove, (GCompareFunc) compare_guint);
@@ -877,16 +996,22 @@ apply_plan (GhIni         *ini,
    * editing the section by its header text edits just that one */
   for (guint i = 0; i < to_update->len; i++)
     {
-      PlannedProfile *profile = g_ptr_array_index (to_update, i);
-      ExistingProfile *current = g_hash_table_lookup (existing, profile->name);
+      guint p = g_array_index (to_update, guint, i);
+      PlannedProfile *profile = g_ptr_array_index (planned, p);
+      ExistingProfile *current = g_ptr_array_index (currents, p);
       guint last = g_array_index (current->headers, guint, current->headers->len - 1);
 
       if (update_section (ini, headers[last], profile) || current->headers->len > 1)
-        g_ptr_array_add (result->updated, g_strdup (profile->name));
+        {
+          g_ptr_array_add (result->updated, g_strdup (profile->name));
+          edited = TRUE;
+        }
     }
 
   for (guint i = 0; i < additions->len; i++)
     add_section (ini, g_ptr_array_index (additions, i), marker);
+
+  return edited || to_remove->len > 0 || additions->len > 0;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -961,6 +1086,7 @@ resolve_settings (GhIni                *ini,
                   const char           *session_name,
                   const GhSyncOptions  *options,
                   GhSyncResult         *result,
+                  gboolean             *edited,
                   GError              **error)
 {
   g_autofree char *section = gh_aws_config_find_session_section (ini, session_name);
@@ -994,6 +1120,7 @@ resolve_settings (GhIni                *ini,
     }
 
   gh_sync_settings_save_to_ini (result->settings, result->stored, ini, section);
+  *edited = TRUE;
   return TRUE;
 }
 
@@ -1007,13 +1134,15 @@ favorites_table (GStrv keys)
   return table;
 }
 
-/* Plans the profiles with the settings in @result and applies the plan to @ini */
+/* Plans the profiles with the settings in @result and applies the plan to @ini; @edited
+ * is set when that edited it */
 static gboolean
 plan_and_apply (GhIni                *ini,
                 const char           *session_name,
                 GPtrArray            *roles,
                 const GhSyncOptions  *options,
                 GhSyncResult         *result,
+                gboolean             *edited,
                 GError              **error)
 {
   const GhSyncSettings *settings = result->settings;
@@ -1053,12 +1182,49 @@ plan_and_apply (GhIni                *ini,
     }
 
   planned = plan_profiles (roles, &recipe, result);
-  apply_plan (ini, session_name, planned, result);
+  if (apply_plan (ini, session_name, planned, result))
+    *edited = TRUE;
   return TRUE;
 }
 
-/* Reads the file, applies the settings and the plan to it and writes it back unless @dry_run
- * or nothing changed; the caller holds the lock when it is not a dry run. */
+/* The document to edit: @copy when it is still the file (@read_as, read at @read_at), else
+ * the file read now */
+static GhIni *
+load_document (const char         *config_path,
+               const char         *resolved,
+               GhIni              *copy,
+               const struct stat  *read_as,
+               gint64              read_at,
+               char              **contents,
+               gsize              *length,
+               GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GhIni) ini = NULL;
+  struct stat now;
+
+  if (copy != NULL && gh_file_version_is_settled (read_as, read_at) &&
+      stat (resolved, &now) == 0 && S_ISREG (now.st_mode) && gh_file_same_version (read_as, &now))
+    return g_object_ref (copy);
+
+  *contents = read_config (resolved, config_path, length, error);
+  if (*contents == NULL)
+    return NULL;
+
+  ini = gh_ini_new ();
+  if (!gh_ini_load_from_data (ini, *contents, *length, &local_error))
+    {
+      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
+                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
+                   config_path, local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&ini);
+}
+
+/* Reads the file (or takes @copy), applies the settings and the plan to it and writes it
+ * back unless @dry_run or nothing changed; the caller holds the lock when it is not a dry
+ * run. */
 static gboolean
 sync_file (const char           *config_path,
            const char           *resolved,
@@ -1066,35 +1232,41 @@ sync_file (const char           *config_path,
            GPtrArray            *roles,
            const GhSyncOptions  *options,
            gboolean              dry_run,
+           GhIni                *copy,
+           const struct stat    *read_as,
+           gint64                read_at,
            GhSyncResult         *result,
            GCancellable         *cancellable,
            GError              **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GhIni) ini = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *new_contents = NULL;
   gsize length = 0;
   gsize new_length = 0;
+  gboolean edited = FALSE;
 
-  contents = read_config (resolved, config_path, &length, error);
-  if (contents == NULL)
+  ini = load_document (config_path, resolved, copy, read_as, read_at, &contents, &length,
+                       error);
+  if (ini == NULL)
     return FALSE;
 
-  if (!gh_ini_load_from_data (ini, contents, length, &local_error))
+  if (!resolve_settings (ini, config_path, session_name, options, result, &edited, error) ||
+      !plan_and_apply (ini, session_name, roles, options, result, &edited, error))
+    return FALSE;
+
+  /* No edit leaves the document byte-identical to the file (gh-ini.h): the common case of a
+   * sync that finds everything in place, which thus never writes the text out. An edit may
+   * still give the same text, so the texts are compared then. */
+  if (edited)
     {
-      g_set_error (error, GH_ERROR, GH_ERROR_CONFIG,
-                   _("Cannot use the AWS config file %s: %s. Fix the file in a text editor."),
-                   config_path, local_error->message);
-      return FALSE;
+      new_contents = gh_ini_to_data (ini, &new_length);
+      /* Under the lock, a copy still the file has the file's text */
+      if (contents == NULL &&
+          (contents = read_config (resolved, config_path, &length, error)) == NULL)
+        return FALSE;
+      result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
     }
-
-  if (!resolve_settings (ini, config_path, session_name, options, result, error) ||
-      !plan_and_apply (ini, session_name, roles, options, result, error))
-    return FALSE;
-
-  new_contents = gh_ini_to_data (ini, &new_length);
-  result->changed = new_length != length || memcmp (new_contents, contents, length) != 0;
   if (!result->changed)
     {
       /* Nothing to write, but what an interrupted sync left behind still goes */
@@ -1123,6 +1295,9 @@ profile_sync (const char           *config_path,
               GPtrArray            *roles,
               const GhSyncOptions  *options,
               gboolean              dry_run,
+              GhIni                *copy,
+              const struct stat    *read_as,
+              gint64                read_at,
               GCancellable         *cancellable,
               GError              **error)
 {
@@ -1154,8 +1329,8 @@ profile_sync (const char           *config_path,
     }
 
   result = sync_result_new ();
-  if (!sync_file (config_path, resolved, session_name, roles, options, dry_run, result,
-                  cancellable, error))
+  if (!sync_file (config_path, resolved, session_name, roles, options, dry_run, copy, read_as,
+                  read_at, result, cancellable, error))
     return NULL;
 
   return g_steal_pointer (&result);
@@ -1183,7 +1358,36 @@ gh_profile_sync (const char           *config_path,
   g_return_val_if_fail (config_path != NULL, NULL);
   g_return_val_if_fail (session_name != NULL, NULL);
 
-  return profile_sync (config_path, session_name, roles, options, dry_run, NULL, error);
+  return profile_sync (config_path, session_name, roles, options, dry_run, NULL, NULL, 0, NULL,
+                       error);
+}
+
+/**
+ * gh_profile_sync_copy:
+ *
+ * gh_profile_sync() for a caller that has read and parsed the file already, as the CLI has to
+ * find the sign-ins: with thousands of profiles, parsing is a good part of a sync. Under the
+ * lock the file is read again when it is no longer the version @read_as describes, or when
+ * that version was too fresh at @read_at to tell it from a later edit by its stat().
+ */
+GhSyncResult *
+gh_profile_sync_copy (const char           *config_path,
+                      const char           *session_name,
+                      GPtrArray            *roles,
+                      const GhSyncOptions  *options,
+                      gboolean              dry_run,
+                      GhIni                *copy,
+                      const struct stat    *read_as,
+                      gint64                read_at,
+                      GError              **error)
+{
+  g_return_val_if_fail (config_path != NULL, NULL);
+  g_return_val_if_fail (session_name != NULL, NULL);
+  g_return_val_if_fail (GH_IS_INI (copy), NULL);
+  g_return_val_if_fail (read_as != NULL, NULL);
+
+  return profile_sync (config_path, session_name, roles, options, dry_run, copy, read_as,
+                       read_at, NULL, error);
 }
 
 /* The command PATH finds is written when it is this executable, so the profiles survive an
@@ -1268,7 +1472,7 @@ sync_thread (GTask        *task,
   GhSyncResult *result;
 
   result = profile_sync (data->config_path, data->session_name, data->roles, &data->options,
-                         data->dry_run, cancellable, &error);
+                         data->dry_run, NULL, NULL, 0, cancellable, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else

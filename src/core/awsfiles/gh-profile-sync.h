@@ -7,8 +7,11 @@
  */
 #pragma once
 
+#include <sys/stat.h>
+
 #include <gio/gio.h>
 
+#include "gh-ini.h"
 #include "gh-sync-settings.h"
 
 G_BEGIN_DECLS
@@ -83,6 +86,20 @@ GhSyncResult *gh_profile_sync                (const char          *config_path,
                                               GPtrArray           *roles,
                                               const GhSyncOptions *options,
                                               gboolean             dry_run,
+                                              GError             **error);
+/* gh_profile_sync() starting from @copy, the document the caller read from the file at
+ * @read_at (g_get_real_time()), whose stat() was then @read_as: under the lock it is used
+ * instead of reading the file again when the file is still that version
+ * (gh_file_version_is_settled(), gh_file_same_version()). The sync edits @copy: the caller
+ * drops it afterwards. */
+GhSyncResult *gh_profile_sync_copy           (const char          *config_path,
+                                              const char          *session_name,
+                                              GPtrArray           *roles,
+                                              const GhSyncOptions *options,
+                                              gboolean             dry_run,
+                                              GhIni               *copy,
+                                              const struct stat   *read_as,
+                                              gint64               read_at,
                                               GError             **error);
 /* gh_profile_sync() on a worker thread, for code on a main loop: the wait for the lock and the
  * file work never block it. @roles and @options are copied; cancelling ends the wait for the

@@ -9,21 +9,38 @@
 #include "gh-error.h"
 
 /* Regions look like "us-east-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1",
- * "eu-isoe-west-1": lower-case words joined by '-' ending in a number. */
+ * "eu-isoe-west-1": lower-case words joined by '-' ending in a number; as a pattern,
+ * ^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$. Read by hand rather than with GRegex: the tray checks the
+ * region of every sign-in at start, and a GRegex brings in PCRE2's compiler and JIT, some
+ * 500 KB of code pages no other part of the service touches. */
 gboolean
 gh_region_is_valid (const char *region)
 {
-  static GRegex *region_regex;
+  const char *p = region;
+  guint words = 0;
 
-  if (region == NULL)
+  if (region == NULL || !g_ascii_islower (p[0]) || !g_ascii_islower (p[1]))
     return FALSE;
+  p += 2;
 
-  if (g_once_init_enter (&region_regex))
-    g_once_init_leave (&region_regex,
-                               g_regex_new ("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$",
-                                            G_REGEX_OPTIMIZE, 0, NULL));
+  for (;;)
+    {
+      gsize letters = 0, digits = 0;
 
-  return g_regex_match (region_regex, region, 0, NULL);
+      if (*p++ != '-')
+        return FALSE;
+      while (g_ascii_islower (p[letters]))
+        letters++;
+      if (letters > 0)
+        {
+          p += letters;
+          words++;
+          continue;
+        }
+      while (g_ascii_isdigit (p[digits]))
+        digits++;
+      return words > 0 && digits >= 1 && digits <= 2 && p[digits] == '\0';
+    }
 }
 
 /* The access portal's regional host forms (docs/aws-protocols.md §2.6):

@@ -67,6 +67,40 @@ describe_file_type (mode_t mode)
   return _("a special file");
 }
 
+/* An edit through gh_file_write_private() replaces the inode; an edit in place changes the
+ * change time (and normally the size or the modification time). */
+gboolean
+gh_file_same_version (const struct stat *a,
+                      const struct stat *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+         a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec &&
+         a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* File times are coarse (a clock tick; two seconds on FAT): an edit in place that keeps the
+ * size, made in the same tick as the change before it, leaves the same stat(). A file that
+ * had not changed for a while when it was read has no such twin: any later edit gets a later
+ * time. As git's "racily clean" index entries. */
+#define SETTLED_USEC (2 * G_USEC_PER_SEC)
+
+gboolean
+gh_file_version_is_settled (const struct stat *read_as,
+                            gint64             read_at)
+{
+  gint64 changed;
+
+  g_return_val_if_fail (read_as != NULL, FALSE);
+
+  changed = MAX ((gint64) read_as->st_mtim.tv_sec * G_USEC_PER_SEC +
+                 read_as->st_mtim.tv_nsec / 1000,
+                 (gint64) read_as->st_ctim.tv_sec * G_USEC_PER_SEC +
+                 read_as->st_ctim.tv_nsec / 1000);
+  return read_at - changed >= SETTLED_USEC;
+}
+
 /* Opening a FIFO for reading blocks until a writer comes, which may be never. Checked before
  * the open rather than with O_NONBLOCK after it, so every reader (GLib's included) is spared. */
 gboolean

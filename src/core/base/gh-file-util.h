@@ -1,6 +1,8 @@
 /* gh-file-util.h — atomic private files and where Gatehouse keeps them (locks: gh-lock.h) */
 #pragma once
 
+#include <sys/stat.h>
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -11,6 +13,14 @@ char     *gh_file_resolve_symlinks   (const char  *path);
 gboolean  gh_file_check_regular      (const char  *path,
                                       const char  *display_path,
                                       GError     **error);
+/* Whether two stat() results are one version of one file: device, inode, size, change and
+ * modification times. How a process knows that the copy it read is still the file. */
+gboolean  gh_file_same_version       (const struct stat *a,
+                                      const struct stat *b);
+/* Whether gh_file_same_version() tells every later edit from the version @read_as, read at
+ * @read_at (g_get_real_time()): not when the file had changed just before it was read. */
+gboolean  gh_file_version_is_settled (const struct stat *read_as,
+                                      gint64             read_at);
 /* Replaces @path (through symlinks) atomically: a reader sees the old or the new contents,
  * never part of them; mode 0600; synced to disk. Removes what interrupted earlier writes of it
  * left behind, as gh_file_remove_stale_temp_files () does. Refuses, with GH_ERROR_CONFIG and

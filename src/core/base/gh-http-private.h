@@ -14,6 +14,12 @@ JsonNode *gh_http_parse_reply (const char  *operation,
                                GBytes      *bytes,
                                GError     **error);
 
+/* gh_http_desktop_has_proxy_settings() for the given XDG_CURRENT_DESKTOP and
+ * GIO_USE_PROXY_RESOLVER (either may be NULL), inside Flatpak or not */
+gboolean gh_http_desktop_has_proxy_settings_for (const char *current_desktop,
+                                                 const char *gio_use_proxy_resolver,
+                                                 gboolean    sandboxed);
+
 /* The session most calls go through, for tests that look at how it is set up */
 SoupSession *gh_http_get_soup_session (GhHttp *self);
 

@@ -107,6 +107,42 @@ gh_http_use_environment_proxies (gboolean use)
   environment_proxies = use;
 }
 
+/* GIO ranks the resolvers of an extension point by priority and asks each whether it applies:
+ * the portal's (inside Flatpak), then glib-networking's GNOME one (XDG_CURRENT_DESKTOP names
+ * GNOME: it reads org.gnome.system.proxy), then libproxy's, which always does. Only asking
+ * loads the modules, so any use of GIO's resolver maps libproxy and libstdc++: cheap where
+ * the desktop's own processes map libstdc++ anyway (gnome-shell through its JavaScript engine,
+ * Plasma through Qt), and where the desktop has proxy settings to read (libproxy reads KDE's).
+ * On other desktops libproxy reads the same proxy variables as the environment resolver. */
+gboolean
+gh_http_desktop_has_proxy_settings_for (const char *current_desktop,
+                                        const char *gio_use_proxy_resolver,
+                                        gboolean    sandboxed)
+{
+  g_auto(GStrv) desktops = NULL;
+
+  if (gio_use_proxy_resolver != NULL && *gio_use_proxy_resolver != '\0')
+    return TRUE;
+  if (sandboxed)
+    return TRUE;
+  if (current_desktop == NULL)
+    return FALSE;
+  /* glib-networking's own test is a substring one: "GNOME-Flashback" counts too */
+  if (strstr (current_desktop, "GNOME") != NULL)
+    return TRUE;
+  desktops = g_strsplit (current_desktop, ":", -1);
+  return g_strv_contains ((const char * const *) desktops, "KDE");
+}
+
+gboolean
+gh_http_desktop_has_proxy_settings (void)
+{
+  return gh_http_desktop_has_proxy_settings_for (g_getenv ("XDG_CURRENT_DESKTOP"),
+                                                 g_getenv ("GIO_USE_PROXY_RESOLVER"),
+                                                 g_file_test ("/.flatpak-info",
+                                                              G_FILE_TEST_EXISTS));
+}
+
 /* The first of the variables that is set and not empty */
 static const char *
 getenv_first (const char *lower,

@@ -25,6 +25,12 @@ GhHttp    *gh_http_new               (void);
  * FALSE, the default: GIO's resolver, which follows the desktop's settings, and costs its
  * modules (libproxy, the GNOME settings) a few milliseconds to load on the first connection. */
 void            gh_http_use_environment_proxies             (gboolean use);
+/* TRUE where a desktop process should keep GIO's resolver: it reads the desktop's own proxy
+ * settings there (GNOME's through glib-networking, KDE's through libproxy, the portal's inside
+ * Flatpak), or GIO_USE_PROXY_RESOLVER chooses one. Elsewhere GIO's choice is libproxy, which
+ * maps libstdc++ (1.6 MB that no other process of such a desktop may share) to read the same
+ * proxy variables gh_http_use_environment_proxies() reads. */
+gboolean        gh_http_desktop_has_proxy_settings          (void);
 /* The proxies the AWS CLI uses: https_proxy, http_proxy, all_proxy and no_proxy (lower case
  * first, then upper case); a proxy without a scheme is http://. NULL when none is set. */
 GProxyResolver *gh_http_proxy_resolver_new_from_environment (void);

@@ -5,11 +5,16 @@
  * CLI each put them together in their own way, and a window would have been a third. They are
  * one GTask chain over one Launch, the state of an open in flight:
  *
- *   open_async ─ federation → credentials_cb → signin_token_cb ┐
- *              └ portal ─────────────────────────────────────────┴→ deliver_url
+ *   open_async [→ container_cache_loaded_cb] → fetch_url
+ *   fetch_url ─ federation → credentials_cb → signin_token_cb ┐
+ *             └ portal ──────────────────────────────────────────┴→ deliver_url
  *   deliver_url ─ print-url → finish_opened
  *               └ launch_browser → browser_launched_cb ─ portal → finish_opened
  *                                                     └ federation → visited_cb → finish_opened
+ *   finish_opened → remember_thread (worker) → remembered_cb
+ *
+ * The role cache and the history are files that can be large or locked, so they are read and
+ * written on worker threads: the tray and the window call this on their main loops.
  *
  * Every string that holds the sign-in URL is wiped when freed and never logged.
  */
@@ -194,28 +199,21 @@ apply_preferences (GhConsoleRequest *self,
 }
 
 /* The account's name from the role cache, for the container's default name, the history and
- * messages. Reading thousands of cached roles costs milliseconds: callers ask only when the
- * name is needed before the URL is out, else after it. */
-static void
-ensure_account_name (GhConsoleRequest *self)
+ * messages, when the caller did not know it. Reading thousands of cached roles costs
+ * milliseconds, so callers do it on a worker thread. NULL if the cache has none. */
+static char *
+find_account_name (GPtrArray  *roles,
+                   const char *account_id)
 {
-  g_autoptr(GPtrArray) roles = NULL;
-
-  if (self->account_name != NULL)
-    return;
-
-  roles = gh_role_cache_load (gh_session_get_name (self->session), NULL, NULL);
   for (guint i = 0; roles != NULL && i < roles->len; i++)
     {
       GhRole *role = g_ptr_array_index (roles, i);
 
-      if (g_str_equal (gh_role_get_account_id (role), self->account_id) &&
+      if (g_str_equal (gh_role_get_account_id (role), account_id) &&
           gh_role_get_account_name (role) != NULL)
-        {
-          gh_console_request_set_account_name (self, gh_role_get_account_name (role));
-          return;
-        }
+        return g_strdup (gh_role_get_account_name (role));
     }
+  return NULL;
 }
 
 /* "" asks for a container named after the role: ACCOUNT/ROLE. */
@@ -226,7 +224,6 @@ name_default_container (GhConsoleRequest *self,
   if (launch->container == NULL || *launch->container != '\0')
     return;
 
-  ensure_account_name (self);
   g_free (launch->container);
   launch->container = g_strdup_printf ("%s/%s",
                                        self->account_name ? self->account_name
@@ -244,31 +241,51 @@ wrap_for_container (Launch          *launch,
   return gh_container_url (kind, launch->container, url);
 }
 
-/* The end: the history */
+/* The end: the history, written on a worker thread: it is a locked file, and the account's
+ * name may have to come from the role cache first. */
 
 static void
-remember (GhConsoleRequest *self,
-          Launch           *launch)
+remember_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
 {
+  GhConsoleRecord *record = task_data;
+  GError *error = NULL;
+
+  if (record->account_name == NULL)
+    {
+      g_autoptr(GPtrArray) roles = gh_role_cache_load (record->session_name, NULL, NULL);
+
+      record->account_name = find_account_name (roles, record->account_id);
+    }
+  if (gh_console_history_add (record, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+remembered_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GhConsoleRequest *self = GH_CONSOLE_REQUEST (object);
+  g_autoptr(GTask) task = user_data;
+  GhConsoleRecord *record = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   gboolean handled = FALSE;
-  GhConsoleRecord record = {
-    .session_name = (char *) gh_session_get_name (self->session),
-    .account_id = self->account_id,
-    .role_name = self->role_name,
-    .region = launch->region,
-    .opened_at = g_get_real_time () / G_USEC_PER_SEC,
-    .expires_at = self->expires_at,
-  };
 
-  ensure_account_name (self);
-  record.account_name = self->account_name;
-  if (gh_console_history_add (&record, &error))
-    return;
-
-  g_signal_emit (self, signals[HISTORY_FAILED], 0, error, &handled);
-  if (!handled)
-    g_warning ("Could not remember the console: %s", error->message);
+  if (self->account_name == NULL && record->account_name != NULL)
+    gh_console_request_set_account_name (self, record->account_name);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_signal_emit (self, signals[HISTORY_FAILED], 0, error, &handled);
+      if (!handled)
+        g_warning ("Could not remember the console: %s", error->message);
+    }
+  /* The console is open either way: a history that could not be written is only reported. */
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -277,14 +294,28 @@ finish_opened (GTask *task)
   GhConsoleRequest *self = g_task_get_source_object (task);
   Launch *launch = g_task_get_task_data (task);
   gint64 expires_at = launch->credentials != NULL ? launch->credentials->expiration : 0;
+  g_autoptr(GTask) remember = NULL;
+  GhConsoleRecord *record;
 
   if (self->expires_at != expires_at)
     {
       self->expires_at = expires_at;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPIRES_AT]);
     }
-  remember (self, launch);
-  g_task_return_boolean (task, TRUE);
+
+  record = g_new0 (GhConsoleRecord, 1);
+  record->session_name = g_strdup (gh_session_get_name (self->session));
+  record->account_id = g_strdup (self->account_id);
+  record->account_name = g_strdup (self->account_name);
+  record->role_name = g_strdup (self->role_name);
+  record->region = g_strdup (launch->region);
+  record->opened_at = g_get_real_time () / G_USEC_PER_SEC;
+  record->expires_at = self->expires_at;
+
+  remember = g_task_new (self, NULL, remembered_cb, g_object_ref (task));
+  g_task_set_source_tag (remember, finish_opened);
+  g_task_set_task_data (remember, record, (GDestroyNotify) gh_console_record_free);
+  g_task_run_in_thread (remember, remember_thread);
 }
 
 /* The browser */
@@ -554,8 +585,46 @@ prepare_launch (GhConsoleRequest  *self,
     }
 
   apply_preferences (self, settings, launch);
-  name_default_container (self, launch);
   return TRUE;
+}
+
+/* The URL: a portal shortcut, or a federated sign-in with the role's credentials. */
+static void
+fetch_url (GTask *task)
+{
+  GhConsoleRequest *self = g_task_get_source_object (task);
+  Launch *launch = g_task_get_task_data (task);
+
+  if (self->mode == GH_CONSOLE_MODE_PORTAL)
+    {
+      g_autofree char *url = gh_portal_shortcut_url (gh_session_get_start_url (self->session),
+                                                     self->account_id, self->role_name,
+                                                     launch->destination);
+
+      deliver_url (task, url);
+      g_object_unref (task);
+      return;
+    }
+
+  gh_role_credentials_get_async (self->session, self->account_id, self->role_name,
+                                 self->refresh_credentials, g_task_get_cancellable (task),
+                                 credentials_cb, task);
+}
+
+static void
+container_cache_loaded_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  GTask *task = user_data;
+  GhConsoleRequest *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) roles = gh_role_cache_load_finish (result, NULL, NULL);
+  g_autofree char *name = find_account_name (roles, self->account_id);
+
+  if (name != NULL)
+    gh_console_request_set_account_name (self, name);
+  name_default_container (self, g_task_get_task_data (task));
+  fetch_url (task);
 }
 
 void
@@ -582,19 +651,15 @@ gh_console_request_open_async (GhConsoleRequest    *self,
       return;
     }
 
-  if (self->mode == GH_CONSOLE_MODE_PORTAL)
+  /* "" asks for a container named after the account, whose name may be in the role cache. */
+  if (launch->container != NULL && *launch->container == '\0' && self->account_name == NULL)
     {
-      g_autofree char *url = gh_portal_shortcut_url (gh_session_get_start_url (self->session),
-                                                     self->account_id, self->role_name,
-                                                     launch->destination);
-
-      deliver_url (task, url);
+      gh_role_cache_load_async (gh_session_get_name (self->session), cancellable,
+                                container_cache_loaded_cb, g_steal_pointer (&task));
       return;
     }
-
-  gh_role_credentials_get_async (self->session, self->account_id, self->role_name,
-                                 self->refresh_credentials, cancellable, credentials_cb,
-                                 g_steal_pointer (&task));
+  name_default_container (self, launch);
+  fetch_url (g_steal_pointer (&task));
 }
 
 gboolean

@@ -465,6 +465,40 @@ test_fifo (void)
   g_test_trap_assert_passed ();
 }
 
+/* A sign-in that goes takes its Gatehouse sections along; what the user wrote stays, byte for
+ * byte, and a missing file is nothing to do. */
+static void
+test_remove_sections (void)
+{
+  g_autofree char *path = credentials_path ();
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_auto(GStrv) removed = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *mine = "# my notes\n[mine]\naws_access_key_id = AKIAMINE\n"
+                     "aws_secret_access_key = x\n\n";
+  const char * const gone[] = { "dev", "mine", "absent", NULL };
+
+  g_assert_true (gh_credentials_file_remove_sections (path, gone, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (removed, ((const char * const[]) { NULL }));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&removed, g_strfreev);
+
+  gh_test_write_file (path, mine, -1);
+  write_ok (path, "dev", &credentials_1);
+  write_ok (path, "prod", &credentials_2);
+
+  g_assert_true (gh_credentials_file_remove_sections (path, gone, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (removed, ((const char * const[]) { "dev", NULL }));
+  text = gh_test_read_file (path, NULL);
+  expected = g_strconcat (mine, MARKER "\n[prod]\naws_access_key_id = ASIAEXAMPLE2\n"
+                          "aws_secret_access_key = secret2\naws_session_token = token2\n", NULL);
+  g_assert_cmpstr (text, ==, expected);
+  g_unlink (path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -481,6 +515,7 @@ main (int    argc,
   g_test_add_func ("/credentials-file/write/no-trailing-newline", test_no_trailing_newline);
   g_test_add_func ("/credentials-file/write/full-disk", test_full_disk);
   g_test_add_func ("/credentials-file/write/symlink", test_symlink);
+  g_test_add_func ("/credentials-file/remove-sections", test_remove_sections);
   g_test_add_func ("/credentials-file/read/long-term", test_long_term_profiles);
   g_test_add_func ("/credentials-file/read/unreadable", test_unreadable);
   g_test_add_func ("/credentials-file/read/fifo", test_fifo);

@@ -1035,6 +1035,50 @@ test_edit_many_sections (void)
   g_assert_cmpuint (g_strv_length (sections), ==, 2500);
 }
 
+/* gh_ini_get_entries() gives what gh_ini_get_keys() and gh_ini_get_value() give, for
+ * repeated sections and keys, continuation lines, many keys, and a missing section */
+static void
+test_entries (void)
+{
+  g_autoptr(GhIni) ini = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new ("[a]\nx = 1\nY = 2\n  more\n\n  after blank\n"
+                                          "[b]\nx=9\n[a]\ny = 3\nz =\n  nested = 1\n"
+                                          "x = last\n[many]\n");
+  static const char * const sections[] = { "a", "b", "many", "missing" };
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (text, "k%u = %u\n", i % 25, i);
+  g_assert_true (gh_ini_load_from_data (ini, text->str, (gssize) text->len, &error));
+  g_assert_no_error (error);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
+    {
+      g_auto(GStrv) values = NULL;
+      g_auto(GStrv) keys = gh_ini_get_entries (ini, sections[s], &values);
+      g_auto(GStrv) expected_keys = gh_ini_get_keys (ini, sections[s]);
+
+      g_assert_cmpstrv (keys, expected_keys);
+      g_assert_cmpuint (g_strv_length (values), ==, g_strv_length (keys));
+      for (guint k = 0; keys[k] != NULL; k++)
+        {
+          g_autofree char *expected = gh_ini_get_value (ini, sections[s], keys[k]);
+
+          g_assert_cmpstr (values[k], ==, expected);
+        }
+    }
+
+  {
+    g_auto(GStrv) values = NULL;
+    g_auto(GStrv) keys = gh_ini_get_entries (ini, "a", &values);
+    const char * const want_keys[] = { "x", "y", "z", NULL };
+    const char * const want_values[] = { "last", "3", "\nnested = 1", NULL };
+
+    g_assert_cmpstrv (keys, want_keys);
+    g_assert_cmpstrv (values, want_values);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1049,6 +1093,7 @@ main (int    argc,
     }
   g_test_add_func ("/ini/roundtrip/inline", test_roundtrip_inline);
   g_test_add_func ("/ini/parse/values", test_parse_values);
+  g_test_add_func ("/ini/entries", test_entries);
   g_test_add_func ("/ini/parse/sections", test_parse_sections);
   g_test_add_func ("/ini/parse/odd-headers", test_parse_odd_headers);
   g_test_add_func ("/ini/load/invalid", test_load_invalid);

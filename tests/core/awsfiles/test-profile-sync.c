@@ -746,6 +746,155 @@ test_external_edit (void)
   g_assert_null (strstr (text, "ReadOnly"));
 }
 
+/* The copy of the file a caller read before (the CLI, to find the sign-ins) */
+static GhIni *
+read_copy (const char  *path,
+           struct stat *read_as)
+{
+  g_autoptr(GhIni) copy = gh_ini_new ();
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  g_autofree char *text = gh_test_read_file (path, &length);
+
+  g_assert_cmpint (stat (path, read_as), ==, 0);
+  g_assert_true (gh_ini_load_from_data (copy, text, (gssize) length, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&copy);
+}
+
+/* @read_at: when the copy was read; the file changed just before these tests read it, so
+ * a copy read "later" (SETTLED) is one the sync can trust */
+#define SETTLED (3 * G_USEC_PER_SEC)
+
+static GhSyncResult *
+sync_copy_ok (const char        *path,
+              GPtrArray         *roles,
+              GhIni             *copy,
+              const struct stat *read_as,
+              gint64             read_at)
+{
+  g_autoptr(GError) error = NULL;
+  GhSyncResult *result = gh_profile_sync_copy (path, "acme", roles, NULL, FALSE, copy, read_as,
+                                               read_at, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+/* A copy that is still the file is synced instead of a new reading: what it holds (here a
+ * section only the copy has) is what gets written */
+static void
+test_copy_current (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autoptr(GPtrArray) more = roles_new ("acme", "111111111111", "Prod", "ReadOnly",
+                                         "111111111111", "Prod", "Admin",
+                                         "222222222222", NULL, "ReadOnly",
+                                         "333333333333", NULL, "Dev", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_autoptr(GhSyncResult) same = NULL;
+  g_autoptr(GhSyncResult) added = NULL;
+  g_autoptr(GhIni) copy = NULL;
+  g_autofree char *text = NULL;
+  struct stat before, after;
+
+  /* Nothing to do: nothing written */
+  copy = read_copy (path, &before);
+  same = sync_copy_ok (path, roles, copy, &before, g_get_real_time () + SETTLED);
+  g_assert_false (same->changed);
+  g_assert_cmpuint (same->added->len + same->updated->len + same->removed->len, ==, 0);
+  g_assert_cmpint (stat (path, &after), ==, 0);
+  g_assert_true (gh_file_same_version (&before, &after));
+  g_clear_object (&copy);
+
+  copy = read_copy (path, &before);
+  gh_ini_set_value (copy, "profile only-in-the-copy", "region", "eu-west-1");
+  added = sync_copy_ok (path, more, copy, &before, g_get_real_time () + SETTLED);
+  g_assert_true (added->changed);
+  assert_list (added->added, "Dev-333333333333");
+  text = gh_test_read_file (path, NULL);
+  g_assert_nonnull (strstr (text, "[profile only-in-the-copy]\n"));
+  g_assert_nonnull (strstr (text, "[profile Dev-333333333333]\n"));
+}
+
+/* A copy of a file that had just changed when it was read is not used: an edit in place in
+ * the same clock tick would have the same stat() */
+static void
+test_copy_unsettled (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_autoptr(GhSyncResult) second = NULL;
+  g_autoptr(GhIni) copy = NULL;
+  g_autofree char *text = NULL;
+  struct stat read_as;
+  gint64 read_at = g_get_real_time ();
+
+  copy = read_copy (path, &read_as);
+  gh_ini_set_value (copy, "profile only-in-the-copy", "region", "eu-west-1");
+  second = sync_copy_ok (path, roles, copy, &read_as, read_at);
+  g_assert_false (second->changed);
+  text = gh_test_read_file (path, NULL);
+  g_assert_null (strstr (text, "only-in-the-copy"));
+}
+
+/* A copy read before another program changed the file is not used: that edit stays */
+static void
+test_copy_stale (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autoptr(GPtrArray) fewer = roles_new ("acme", "111111111111", "Prod", "Admin", NULL);
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_autoptr(GhSyncResult) second = NULL;
+  g_autoptr(GhIni) copy = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+  struct stat read_as;
+
+  copy = read_copy (path, &read_as);
+  text = gh_test_read_file (path, NULL);
+  edited = g_strconcat ("[profile dev]\nregion = us-east-1\n\n", text, NULL);
+  gh_test_write_file (path, edited, -1);
+
+  second = sync_copy_ok (path, fewer, copy, &read_as, g_get_real_time () + SETTLED);
+  g_clear_pointer (&text, g_free);
+  text = gh_test_read_file (path, NULL);
+  g_assert_true (g_str_has_prefix (text, "[profile dev]\nregion = us-east-1\n"));
+  g_assert_nonnull (strstr (text, "[profile Admin-111111111111]\n"));
+  g_assert_null (strstr (text, "ReadOnly"));
+}
+
+/* A managed profile edited by hand is put back from the copy as from the file */
+static void
+test_copy_hand_edited (void)
+{
+  g_autoptr(GPtrArray) roles = acme_roles ();
+  g_autofree char *path = config_path ();
+  g_autoptr(GhSyncResult) first = sync_ok (path, "acme", roles, NULL, FALSE);
+  g_autoptr(GhSyncResult) second = NULL;
+  g_autoptr(GhIni) copy = NULL;
+  g_autofree char *synced = gh_test_read_file (path, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) edited = g_string_new (synced);
+  struct stat read_as;
+
+  g_assert_cmpuint (g_string_replace (edited, "sso_role_name = Admin\n",
+                                      "sso_role_name = Tampered\ncli_pager =\n", 1), ==, 1);
+  gh_test_write_file (path, edited->str, -1);
+
+  copy = read_copy (path, &read_as);
+  second = sync_copy_ok (path, roles, copy, &read_as, g_get_real_time () + SETTLED);
+  g_assert_true (second->changed);
+  assert_list (second->updated, "Admin-111111111111");
+  text = gh_test_read_file (path, NULL);
+  g_assert_null (strstr (text, "Tampered"));
+  g_assert_nonnull (strstr (text, "sso_role_name = Admin\ncli_pager =\n"));
+}
+
 typedef struct
 {
   char              *path;
@@ -1711,6 +1860,10 @@ main (int    argc,
                    test_update_changes_only_differing_keys);
   g_test_add_func ("/profile-sync/dry-run", test_dry_run);
   g_test_add_func ("/profile-sync/external-edit", test_external_edit);
+  g_test_add_func ("/profile-sync/copy/current", test_copy_current);
+  g_test_add_func ("/profile-sync/copy/stale", test_copy_stale);
+  g_test_add_func ("/profile-sync/copy/unsettled", test_copy_unsettled);
+  g_test_add_func ("/profile-sync/copy/hand-edited", test_copy_hand_edited);
   g_test_add_func ("/profile-sync/edit-while-waiting-for-lock", test_edit_while_waiting_for_lock);
   g_test_add_func ("/profile-sync/async/main-loop-runs-while-locked",
                    test_async_main_loop_runs_while_locked);

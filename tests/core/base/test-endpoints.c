@@ -52,9 +52,12 @@ static void
 test_region_validation (void)
 {
   const char *valid[] = { "us-east-1", "eu-central-2", "us-gov-west-1", "cn-northwest-1",
-                          "ap-southeast-4", "il-central-1" };
+                          "ap-southeast-4", "il-central-1", "eu-isoe-west-1", "us-east-10",
+                          "us-east-01" };
   const char *invalid[] = { "", "us-east", "US-EAST-1", "us_east_1", "us-east-1 ", "east-1",
-                            "us-east-1a", "us-east-1/../x", "us-east-123" };
+                            "us-east-1a", "us-east-1/../x", "us-east-123", "u-east-1",
+                            "use-east-1", "us--east-1", "us-east--1", "us-1", "us-east-",
+                            "us-east-1-", "us-east1", "us-ea1st-1", "us-east-01x" };
 
   for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
     g_assert_true (gh_region_is_valid (valid[i]));

@@ -154,6 +154,53 @@ test_stale_temp_files (void)
   g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
 }
 
+/* A file's version: a write replaces the inode, an edit in place changes the times (made up
+ * here: whether two edits in a row get different times depends on the clock's tick) */
+static void
+test_same_version (void)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), "versioned", NULL);
+  g_autoptr(GError) error = NULL;
+  struct stat first, again, replaced, edited;
+
+  g_assert_true (gh_file_write_private (path, "one\n", -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &first), ==, 0);
+  g_assert_cmpint (stat (path, &again), ==, 0);
+  g_assert_true (gh_file_same_version (&first, &again));
+
+  g_assert_true (gh_file_write_private (path, "one\n", -1, &error));
+  g_assert_cmpint (stat (path, &replaced), ==, 0);
+  g_assert_false (gh_file_same_version (&first, &replaced));
+
+  /* In place, same size: only the times tell */
+  edited = replaced;
+  edited.st_mtim.tv_nsec ^= 1;
+  g_assert_false (gh_file_same_version (&replaced, &edited));
+  edited = replaced;
+  edited.st_ctim.tv_sec += 1;
+  g_assert_false (gh_file_same_version (&replaced, &edited));
+}
+
+/* A copy is trusted only when the file had not changed for two seconds before it was read */
+static void
+test_version_settled (void)
+{
+  struct stat st = { 0, };
+  gint64 changed = G_GINT64_CONSTANT (1714557600) * G_USEC_PER_SEC + 250000;
+
+  st.st_mtim.tv_sec = st.st_ctim.tv_sec = 1714557600;
+  st.st_mtim.tv_nsec = st.st_ctim.tv_nsec = 250000000;
+  g_assert_false (gh_file_version_is_settled (&st, changed));
+  g_assert_false (gh_file_version_is_settled (&st, changed + G_USEC_PER_SEC));
+  g_assert_true (gh_file_version_is_settled (&st, changed + 2 * G_USEC_PER_SEC));
+
+  /* The later of the two times counts: a chmod, say, changes only the change time */
+  st.st_ctim.tv_sec += 5;
+  g_assert_false (gh_file_version_is_settled (&st, changed + 2 * G_USEC_PER_SEC));
+  g_assert_true (gh_file_version_is_settled (&st, changed + 7 * G_USEC_PER_SEC));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -163,6 +210,8 @@ main (int    argc,
   g_test_add_func ("/file-util/write/replaces", test_write_replaces);
   g_test_add_func ("/file-util/write/symlink", test_write_through_symlink);
   g_test_add_func ("/file-util/stale-temp-files", test_stale_temp_files);
+  g_test_add_func ("/file-util/same-version", test_same_version);
+  g_test_add_func ("/file-util/version-settled", test_version_settled);
 
   return g_test_run ();
 }

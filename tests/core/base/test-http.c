@@ -295,6 +295,47 @@ test_proxy_environment (void)
   unset_proxy_variables ();
 }
 
+/* Which processes keep GIO's resolver: where it reads the desktop's proxy settings, or where
+ * GIO_USE_PROXY_RESOLVER chooses one; elsewhere the environment's proxies */
+static void
+test_proxy_desktop_settings (void)
+{
+  static const struct
+  {
+    const char *current_desktop;
+    const char *gio_use_proxy_resolver;
+    gboolean    sandboxed;
+    gboolean    desktop;
+  } cases[] = {
+    { NULL, NULL, FALSE, FALSE },
+    { "", NULL, FALSE, FALSE },
+    { "GNOME", NULL, FALSE, TRUE },
+    { "ubuntu:GNOME", NULL, FALSE, TRUE },
+    { "GNOME-Flashback", NULL, FALSE, TRUE },
+    { "KDE", NULL, FALSE, TRUE },
+    { "XFCE", NULL, FALSE, FALSE },
+    { "X-Cinnamon", NULL, FALSE, FALSE },
+    { "sway", NULL, FALSE, FALSE },
+    { "KDEish", NULL, FALSE, FALSE },
+    { "XFCE", "libproxy", FALSE, TRUE },
+    { NULL, "dummy", FALSE, TRUE },
+    { NULL, "", FALSE, FALSE },
+    { NULL, NULL, TRUE, TRUE },
+    { "XFCE", NULL, TRUE, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("XDG_CURRENT_DESKTOP=%s GIO_USE_PROXY_RESOLVER=%s sandboxed=%d",
+                      cases[i].current_desktop, cases[i].gio_use_proxy_resolver,
+                      cases[i].sandboxed);
+      g_assert_cmpint (gh_http_desktop_has_proxy_settings_for (cases[i].current_desktop,
+                                                                 cases[i].gio_use_proxy_resolver,
+                                                                 cases[i].sandboxed),
+                       ==, cases[i].desktop);
+    }
+}
+
 /* A proxy that takes one connection and keeps its first line */
 static gboolean
 proxy_incoming_cb (GSocketService    *service,
@@ -377,6 +418,7 @@ main (int    argc,
   ADD ("reply-lost", test_reply_lost);
   g_test_add_func ("/http/proxy/environment", test_proxy_environment);
   g_test_add_func ("/http/proxy/environment-sessions", test_proxy_environment_sessions);
+  g_test_add_func ("/http/proxy/desktop-settings", test_proxy_desktop_settings);
 
   return g_test_run ();
 }

@@ -7,12 +7,18 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "gh-console-history.h"
 #include "gh-console-request.h"
 #include "gh-enums.h"
 #include "gh-error.h"
+#include "gh-role-cache.h"
 #include "gh-settings.h"
 #include "gh-test-env.h"
 
@@ -562,6 +568,116 @@ test_properties (GhTestFixture *fixture)
   g_assert_true (G_TYPE_IS_ENUM (GH_TYPE_CONTAINER_KIND));
 }
 
+/* The role cache as a FIFO: a read of it blocks until the feeder writes. The feeder waits for
+ * the main loop to run after the point where the request needs the cache (the start of the
+ * open for a container's name, else the URL); a request that read the cache on the caller's
+ * main loop would block it there, and the feeder would give up waiting. */
+typedef struct
+{
+  char     *path;
+  char     *contents;
+  gint      main_loop_ran;   /* atomic */
+  gboolean  fed_after_main_loop;
+} Fifo;
+
+static gpointer
+feed_fifo_thread (gpointer data)
+{
+  Fifo *fifo = data;
+  int fd;
+
+  for (guint i = 0; i < 500 && !g_atomic_int_get (&fifo->main_loop_ran); i++)
+    g_usleep (10 * 1000);
+  fifo->fed_after_main_loop = g_atomic_int_get (&fifo->main_loop_ran);
+
+  fd = open (fifo->path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, fifo->contents, strlen (fifo->contents)), ==,
+                   strlen (fifo->contents));
+  close (fd);
+  return NULL;
+}
+
+static gboolean
+main_loop_ran_cb (gpointer data)
+{
+  g_atomic_int_set (&((Fifo *) data)->main_loop_ran, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_main_loop_after_url_cb (GhConsoleRequest *request,
+                              const char       *url,
+                              Fifo             *fifo)
+{
+  g_idle_add (main_loop_ran_cb, fifo);
+}
+
+/* Opens @request (print-url) with its role cache behind a FIFO; returns the URL.
+ * @needed_at_start: whether the cache is needed before the URL. */
+static char *
+open_with_cache_fifo (GhConsoleRequest *request,
+                      gboolean          needed_at_start)
+{
+  GhSession *session = gh_console_request_get_session (request);
+  g_autoptr(GThread) feeder = NULL;
+  Fifo fifo = { 0, };
+  Open open = { 0, };
+  char *url;
+
+  fifo.path = gh_role_cache_path (gh_session_get_name (session));
+  g_assert_true (g_file_get_contents (fifo.path, &fifo.contents, NULL, NULL));
+  g_assert_cmpint (g_unlink (fifo.path), ==, 0);
+  g_assert_cmpint (mkfifo (fifo.path, 0600), ==, 0);
+
+  gh_console_request_set_print_url (request, TRUE);
+  feeder = g_thread_new ("feed-fifo", feed_fifo_thread, &fifo);
+  if (needed_at_start)
+    g_idle_add (main_loop_ran_cb, &fifo);
+  else
+    g_signal_connect (request, "url-ready", G_CALLBACK (watch_main_loop_after_url_cb), &fifo);
+  open_request (request, &open);
+  g_signal_handlers_disconnect_by_data (request, &fifo);
+  g_thread_join (g_steal_pointer (&feeder));
+
+  g_assert_no_error (open.error);
+  g_assert_true (fifo.fed_after_main_loop);
+  g_assert_cmpint (g_unlink (fifo.path), ==, 0);
+  g_assert_true (g_file_set_contents (fifo.path, fifo.contents, -1, NULL));
+  g_free (fifo.path);
+  g_free (fifo.contents);
+  url = g_steal_pointer (&open.url);
+  open_clear (&open);
+  return url;
+}
+
+/* The tray and the window call this on their main loop: an account name they do not know
+ * comes from the role cache on a worker thread, both for the history (after the URL) and for
+ * a container named after the account (before it). */
+static void
+test_role_cache_off_main_loop (GhTestFixture *fixture)
+{
+  g_autoptr(GhConsoleRequest) request = signed_in_request (fixture, "request-fifo");
+  g_autoptr(GhConsoleRequest) contained = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *contained_url = NULL;
+
+  url = open_with_cache_fifo (request, FALSE);
+  g_assert_true (g_str_has_prefix (url, gh_simulator_get_url (fixture->sim)));
+  g_assert_cmpstr (gh_console_request_get_account_name (request), ==, "Account 1");
+  history = gh_console_history_list ();
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_cmpstr (((GhConsoleRecord *) g_ptr_array_index (history, 0))->account_name, ==,
+                   "Account 1");
+
+  contained = request_for (gh_session_get_name (gh_console_request_get_session (request)));
+  gh_console_request_set_container_name (contained, "");
+  contained_url = open_with_cache_fifo (contained, TRUE);
+  g_assert_true (g_str_has_prefix (contained_url,
+                                   "ext+granted-containers:name=Account%201%2FReadOnly&"));
+}
+
 static const GhTestCase cases[] = {
   { "/console-request/federation", test_federation },
   { "/console-request/print-url", test_print_url },
@@ -573,6 +689,7 @@ static const GhTestCase cases[] = {
   { "/console-request/no-browser", test_no_browser },
   { "/console-request/no-browser-handled", test_no_browser_handled },
   { "/console-request/history-failed", test_history_failed },
+  { "/console-request/role-cache-off-main-loop", test_role_cache_off_main_loop },
   { "/console-request/properties", test_properties },
 };
 

@@ -217,6 +217,24 @@ static const char *bad_files[] = {
   /* truncated */
   "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
   "\"accounts\":[{\"accountId\":\"1\",\"roles\":[\"A\"",
+  /* a member of ours twice (json-glib would keep one of them), and a NUL (json-glib would
+   * cut the string there): the one-pass reader refuses what json-glib reads otherwise */
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
+  "\"accounts\":[{\"accountId\":\"1\",\"accountId\":\"2\",\"roles\":[\"A\"]}]}",
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
+  "\"fetchedAt\":2,\"accounts\":[]}",
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
+  "\"accounts\":[{\"accountId\":\"1\",\"roles\":[\"A\\u0000B\"]}]}",
+  /* not JSON: a trailing comma, a number with a leading zero, text after the object */
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
+  "\"accounts\":[],}",
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":01,"
+  "\"accounts\":[]}",
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
+  "\"accounts\":[]} x",
+  /* a fetchedAt that is not an integer */
+  "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1.5,"
+  "\"accounts\":[]}",
   /* a lone surrogate, which json-glib reads into bytes that are not UTF-8 (found by
    * fuzzing) */
   "{\"format\":\"gatehouse-roles\",\"version\":1,\"session\":\"my-sso\",\"fetchedAt\":1,"
@@ -273,6 +291,91 @@ test_nulls_accepted (void)
   g_assert_cmpuint (roles->len, ==, 1);
   g_assert_null (gh_role_get_account_name (g_ptr_array_index (roles, 0)));
   g_assert_null (gh_role_get_account_email (g_ptr_array_index (roles, 0)));
+}
+
+/* Members in any order, members we do not know (of any kind) passed over, every escape */
+static void
+test_any_order_and_escapes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) roles = NULL;
+  gint64 fetched_at = 0;
+  GhRole *role;
+
+  write_cache (SESSION,
+               " {\"accounts\" : [ {\"roles\":[\"R\\u00e9le\\t\\\"1\\\"\",\"\\ud83d\\ude00\"],"
+               "\"later\":{\"a\":[1,-2.5e3,true,false,null,{}],\"b\":\"\\/\"},"
+               "\"emailAddress\":\"e\\\\x@example.com\",\"accountId\":\"123\","
+               "\"accountName\":\"Caf\xc3\xa9\"} ],\n\"fetchedAt\":-7,\"session\":\"my-sso\","
+               "\"version\":1,\"format\":\"gatehouse-roles\"}\r\n", -1);
+  roles = gh_role_cache_load (SESSION, &fetched_at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fetched_at, ==, -7);
+  g_assert_cmpuint (roles->len, ==, 2);
+  role = g_ptr_array_index (roles, 0);
+  g_assert_cmpstr (gh_role_get_account_id (role), ==, "123");
+  g_assert_cmpstr (gh_role_get_account_name (role), ==, "Café");
+  g_assert_cmpstr (gh_role_get_account_email (role), ==, "e\\x@example.com");
+  g_assert_cmpstr (gh_role_get_role_name (role), ==, "Réle\t\"1\"");
+  g_assert_cmpstr (gh_role_get_role_name (g_ptr_array_index (roles, 1)), ==, "😀");
+}
+
+/* A member we do not know may nest as deep as it likes (json-glib takes any depth), but it
+ * must be JSON */
+static void
+test_deep_unknown_member (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"format\":\"gatehouse-roles\",\"version\":1,"
+                                          "\"session\":\"my-sso\",\"fetchedAt\":1,"
+                                          "\"accounts\":[{\"accountId\":\"1\","
+                                          "\"roles\":[\"A\"]}],\"deep\":");
+  g_autoptr(GString) broken = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) roles = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, i % 2 ? "[" : "{\"k\":");
+  g_string_append (deep, "null");
+  broken = g_string_new (deep->str);
+  for (guint i = 100000; i-- > 0;)
+    g_string_append_c (deep, i % 2 ? ']' : '}');
+  g_string_append_c (deep, '}');
+  for (guint i = 100000; i-- > 1;)
+    g_string_append_c (broken, i % 2 ? ']' : '}');
+  g_string_append (broken, "]}");
+
+  write_cache (SESSION, deep->str, (gssize) deep->len);
+  roles = gh_role_cache_load (SESSION, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roles->len, ==, 1);
+
+  g_clear_pointer (&roles, g_ptr_array_unref);
+  write_cache (SESSION, broken->str, (gssize) broken->len);
+  roles = gh_role_cache_load (SESSION, NULL, &error);
+  g_assert_null (roles);
+  g_assert_error (error, GH_ERROR, GH_ERROR_MALFORMED);
+}
+
+/* The whole range of fetchedAt, as json-glib reads and writes it */
+static void
+test_extreme_times (void)
+{
+  static const gint64 times[] = { G_MININT64, -1, 0, G_MAXINT64 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) sample = sample_roles ();
+      g_autoptr(GPtrArray) roles = NULL;
+      gint64 fetched_at = 42;
+
+      g_assert_true (gh_role_cache_save (SESSION, sample, times[i], &error));
+      g_assert_no_error (error);
+      roles = gh_role_cache_load (SESSION, &fetched_at, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (fetched_at, ==, times[i]);
+      gh_test_assert_same_roles (sample, roles);
+    }
 }
 
 static void
@@ -530,6 +633,9 @@ main (int    argc,
   g_test_add_func ("/role-cache/missing", test_missing);
   g_test_add_func ("/role-cache/nulls-accepted", test_nulls_accepted);
   g_test_add_func ("/role-cache/per-session", test_per_session);
+  g_test_add_func ("/role-cache/any-order-and-escapes", test_any_order_and_escapes);
+  g_test_add_func ("/role-cache/extreme-times", test_extreme_times);
+  g_test_add_func ("/role-cache/deep-unknown-member", test_deep_unknown_member);
   g_test_add_func ("/role-cache/diff", test_diff);
   g_test_add_func ("/role-cache/large", test_large);
   g_test_add_func ("/role-cache/async/roundtrip", test_async_roundtrip);
