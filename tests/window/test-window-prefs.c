@@ -6,8 +6,8 @@
  *
  * The widgets are built in the test process and driven through their template children, as a
  * person would: text typed into entries, buttons clicked, switches flipped; the main loop runs
- * until the worker thread's write is done. Every case runs in a subprocess of its own with the
- * CLI's environment (gh_test_add_subprocess_cases).
+ * until the worker thread's write is done. The cases run one after another in the test process,
+ * which has the CLI's environment (gh_test_display_run_cases), each with the fixture as new.
  */
 #include "config.h"
 

@@ -4,7 +4,9 @@
  *
  * The window is built in the test process and driven through its widgets (template children,
  * actions, signals). The CLI signs in with the fixture's environment and the window must see
- * the same one, so every case runs in a subprocess of its own (gh_test_add_subprocess_cases).
+ * the same one: the process takes it on before GLib reads it, and the cases run one after
+ * another in it (gh_test_display_run_cases), each with the fixture as new and its windows
+ * destroyed after it.
  */
 #include "config.h"
 
