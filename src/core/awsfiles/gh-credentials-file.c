@@ -314,19 +314,14 @@ write_data_free (gpointer user_data)
   g_free (data);
 }
 
-static void
-write_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gboolean
+write_job (gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
 {
-  WriteData *data = task_data;
-  GError *error = NULL;
+  WriteData *data = user_data;
 
-  if (write_section (data->path, data->profile, data->credentials, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return write_section (data->path, data->profile, data->credentials, cancellable, error);
 }
 
 /**
@@ -343,7 +338,6 @@ gh_credentials_file_write_section_async (const char               *path,
                                          GAsyncReadyCallback       callback,
                                          gpointer                  user_data)
 {
-  g_autoptr(GTask) task = NULL;
   WriteData *data;
 
   g_return_if_fail (path != NULL);
@@ -356,21 +350,15 @@ gh_credentials_file_write_section_async (const char               *path,
   data->profile = g_strdup (profile);
   data->credentials = gh_role_credentials_copy (credentials);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_credentials_file_write_section_async);
-  g_task_set_task_data (task, data, write_data_free);
-  g_task_run_in_thread (task, write_thread);
+  gh_file_job_run_async (gh_credentials_file_write_section_async, write_job, data,
+                         write_data_free, cancellable, callback, user_data);
 }
 
 gboolean
 gh_credentials_file_write_section_finish (GAsyncResult  *result,
                                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gh_credentials_file_write_section_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gh_file_job_finish (result, gh_credentials_file_write_section_async, error);
 }
 
 static GStrv

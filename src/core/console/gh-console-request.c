@@ -11,7 +11,7 @@
  *   deliver_url ─ print-url → finish_opened
  *               └ launch_browser → browser_launched_cb ─ portal → finish_opened
  *                                                     └ federation → visited_cb → finish_opened
- *   finish_opened → remember_thread (worker) → remembered_cb
+ *   finish_opened → remember_job (worker) → remembered_cb
  *
  * The role cache and the history are files that can be large or locked, so they are read and
  * written on worker threads: the tray and the window call this on their main loops.
@@ -33,6 +33,7 @@
 #include "gh-enums.h"
 #include "gh-error.h"
 #include "gh-federation.h"
+#include "gh-file-util.h"
 #include "gh-redirect-server.h"
 #include "gh-role.h"
 #include "gh-role-cache.h"
@@ -244,14 +245,12 @@ wrap_for_container (Launch          *launch,
 /* The end: the history, written on a worker thread: it is a locked file, and the account's
  * name may have to come from the role cache first. */
 
-static void
-remember_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+static gboolean
+remember_job (gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
 {
-  GhConsoleRecord *record = task_data;
-  GError *error = NULL;
+  GhConsoleRecord *record = data;
 
   if (record->account_name == NULL)
     {
@@ -259,10 +258,7 @@ remember_thread (GTask        *task,
 
       record->account_name = find_account_name (roles, record->account_id);
     }
-  if (gh_console_history_add (record, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return gh_console_history_add (record, error);
 }
 
 static void
@@ -270,15 +266,15 @@ remembered_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GhConsoleRequest *self = GH_CONSOLE_REQUEST (object);
   g_autoptr(GTask) task = user_data;
-  GhConsoleRecord *record = g_task_get_task_data (G_TASK (result));
+  GhConsoleRequest *self = g_task_get_source_object (task);
+  GhConsoleRecord *record = gh_file_job_get_data (result);
   g_autoptr(GError) error = NULL;
   gboolean handled = FALSE;
 
   if (self->account_name == NULL && record->account_name != NULL)
     gh_console_request_set_account_name (self, record->account_name);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!gh_file_job_finish (result, remember_job, &error))
     {
       g_signal_emit (self, signals[HISTORY_FAILED], 0, error, &handled);
       if (!handled)
@@ -294,7 +290,6 @@ finish_opened (GTask *task)
   GhConsoleRequest *self = g_task_get_source_object (task);
   Launch *launch = g_task_get_task_data (task);
   gint64 expires_at = launch->credentials != NULL ? launch->credentials->expiration : 0;
-  g_autoptr(GTask) remember = NULL;
   GhConsoleRecord *record;
 
   if (self->expires_at != expires_at)
@@ -312,10 +307,9 @@ finish_opened (GTask *task)
   record->opened_at = g_get_real_time () / G_USEC_PER_SEC;
   record->expires_at = self->expires_at;
 
-  remember = g_task_new (self, NULL, remembered_cb, g_object_ref (task));
-  g_task_set_source_tag (remember, finish_opened);
-  g_task_set_task_data (remember, record, (GDestroyNotify) gh_console_record_free);
-  g_task_run_in_thread (remember, remember_thread);
+  gh_file_job_run_async (remember_job, remember_job, record,
+                         (GDestroyNotify) gh_console_record_free, NULL, remembered_cb,
+                         g_object_ref (task));
 }
 
 /* The browser */
