@@ -687,13 +687,13 @@ test_refresh_rejected (TrayFixture   *fixture,
   g_assert_cmpstr (ended->body, ==, "The AWS sign-in session has ended.");
   assert_buttons (ended, "Sign in", NULL);
 
-  /* Re-evaluations (config reloads) and the time of a few more backoff steps (each pause is
-   * longer than the longest step, SHORT_BACKOFF): nothing more is said, and the refused token
-   * is not tried again. */
+  /* Re-evaluations (config reloads) and the time of more backoff steps (the pauses together
+   * are longer than the longest step of SHORT_BACKOFF): nothing more is said, and the refused
+   * token is not tried again. */
   for (int i = 0; i < 3; i++)
     {
       touch_config (fixture);
-      gh_test_sleep_ms (2500);
+      gh_test_sleep_ms (1200);
     }
   notification_barrier (fixture);
   g_clear_pointer (&list, g_ptr_array_unref);
