@@ -909,9 +909,9 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   wait_for_tooltip_line (fixture, error_line);
   assert_session_rows (fixture, name, "Try again", NULL);
 
-  /* Unlocked, "Try again" (the menu's) gets a new token at once (the next scheduled retry is 60 s away)
-   * and lists the roles with it; the error goes away. The new token lasts: no refresh every
-   * few seconds from now on. */
+  /* Unlocked, "Try again" (the menu's) gets a new token at once (the next scheduled retry is
+   * 60 s away) and lists the roles with it; the error goes away. The new token lasts: no
+   * refresh every few seconds from now on. */
   gh_test_keyring_unlock (&keyring_fixture->keyring);
   g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 3600, NULL);
   listed.count = gh_simulator_get_request_count (fixture->env.sim, "ListAccountRoles") + 1;
