@@ -38,6 +38,7 @@ struct _GhRefreshScheduler
   gint32           leads[MAX_LEADS];
   gsize            n_leads;
   gint64           window;
+  GArray          *backoff_steps;    /* gint64 seconds, from GATEHOUSE_REFRESH_BACKOFF, or NULL */
   gint64           next_deadline;
 
   guint            timer_id;         /* on the clock */
@@ -150,6 +151,10 @@ backoff (GhRefreshScheduler *self,
   /* Short windows (tests) retry sooner: never let the token lapse between retries. */
   gint64 base = CLAMP (self->window / 6, 5, 30);
   gint64 delay = base << MIN (failures, 10u);
+
+  if (self->backoff_steps != NULL)
+    return g_array_index (self->backoff_steps, gint64,
+                          MIN (failures, self->backoff_steps->len - 1));
 
   return MIN (delay, MAX_BACKOFF);
 }
@@ -523,6 +528,7 @@ gh_refresh_scheduler_finalize (GObject *object)
   GhRefreshScheduler *self = GH_REFRESH_SCHEDULER (object);
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->backoff_steps, g_array_unref);
   g_clear_pointer (&self->consoles_warned, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (gh_refresh_scheduler_parent_class)->finalize (object);
@@ -556,6 +562,31 @@ gh_refresh_scheduler_class_init (GhRefreshSchedulerClass *klass)
                                      G_TYPE_NONE, 1, GH_TYPE_SESSION);
 }
 
+/* GATEHOUSE_REFRESH_BACKOFF (tests only): the back-off after each failed refresh in a row, in
+ * seconds, comma-separated, the last repeating ("1,2,60"), so that tests see several retries
+ * in seconds and still one far off. NULL when unset or not a list of positive numbers. */
+static GArray *
+parse_backoff_steps (const char *text)
+{
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GArray) steps = NULL;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  fields = g_strsplit (text, ",", -1);
+  steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      char *end = NULL;
+      gint64 value = g_ascii_strtoll (fields[i], &end, 10);
+
+      if (end == fields[i] || *end != '\0' || value <= 0)
+        return NULL;
+      g_array_append_val (steps, value);
+    }
+  return g_steal_pointer (&steps);
+}
+
 static void
 gh_refresh_scheduler_init (GhRefreshScheduler *self)
 {
@@ -563,6 +594,7 @@ gh_refresh_scheduler_init (GhRefreshScheduler *self)
   gint64 value = window ? g_ascii_strtoll (window, NULL, 10) : 0;
 
   self->window = value > 0 ? value : GH_REFRESH_WINDOW;
+  self->backoff_steps = parse_backoff_steps (g_getenv ("GATEHOUSE_REFRESH_BACKOFF"));
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->consoles_warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();

@@ -450,6 +450,8 @@ test_end_check_retried (TrayFixture   *fixture,
   gh_test_add_short_session (&fixture->env, name, "20s");
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "login", name, NULL), ==, 0);
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=10"));
+  /* The failed check is tried again after 1 s rather than the window's 5 s. */
+  g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_BACKOFF=1"));
 
   start_service (fixture);
   /* Under 30 s left: not "1 minute". */
@@ -633,9 +635,13 @@ test_role_changes (TrayFixture   *fixture,
 /* Access tokens of 4 s with a 1 s window: the scheduler refreshes a token when a quarter of its
  * life is left and not sooner than the window after it was issued (gh_refresh_due_at()), so the
  * first refresh is due 3 s after the sign-in — the earliest a token's own lifetime allows.
- * Failed refreshes are retried after the shortest back-off (5 s, then 10 s, 20 s). */
+ * Failed refreshes are retried after SHORT_BACKOFF: 1 s, then 2 s (GATEHOUSE_REFRESH_BACKOFF;
+ * the product's shortest is 5 s, then 10 s, 20 s), and SHORT_BACKOFF_FAR after that: a retry
+ * that tests must not mistake for one they caused. */
 #define SHORT_LIFETIME 4
 #define SHORT_WINDOW "1"
+#define SHORT_BACKOFF "GATEHOUSE_REFRESH_BACKOFF=1,2"
+#define SHORT_BACKOFF_FAR "GATEHOUSE_REFRESH_BACKOFF=1,2,60"
 
 /* The service refuses the refresh token: after quiet retries of the outage before it, one
  * notification, whose button signs in again; no storm of notifications or requests. */
@@ -664,6 +670,7 @@ test_refresh_rejected (TrayFixture   *fixture,
   gh_simulator_revoke_refresh_tokens (fixture->env.sim);
   requests = gh_simulator_get_request_count (fixture->env.sim, "CreateToken");
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=" SHORT_WINDOW));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup (SHORT_BACKOFF));
   start_service (fixture);
 
   summary = g_strdup_printf ("Signed out of “%s”", name);
@@ -680,12 +687,13 @@ test_refresh_rejected (TrayFixture   *fixture,
   g_assert_cmpstr (ended->body, ==, "The AWS sign-in session has ended.");
   assert_buttons (ended, "Sign in", NULL);
 
-  /* Re-evaluations (config reloads) and the time of a few more backoff steps: nothing more
-   * is said, and the refused token is not tried again. */
+  /* Re-evaluations (config reloads) and the time of more backoff steps (the pauses together
+   * are longer than the longest step of SHORT_BACKOFF): nothing more is said, and the refused
+   * token is not tried again. */
   for (int i = 0; i < 3; i++)
     {
       touch_config (fixture);
-      gh_test_sleep_ms (3000);
+      gh_test_sleep_ms (1200);
     }
   notification_barrier (fixture);
   g_clear_pointer (&list, g_ptr_array_unref);
@@ -870,14 +878,15 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   guint32 id = 0;
 
   /* The sign-in's secrets go to the keyring the test locks. The first refresh is due early
-   * (SHORT_LIFETIME) and retried after 5, 10, 20 s. The role list is cached first: no role
-   * refresh is due. */
+   * (SHORT_LIFETIME) and retried after 1, 2, 60 s (SHORT_BACKOFF_FAR). The role list is cached
+   * first: no role refresh is due. */
   g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) SHORT_LIFETIME, NULL);
   gh_test_sign_in (&fixture->env, name);
   g_assert_cmpint (gh_test_run_cli (&fixture->env, NULL, NULL, "roles", name, NULL), ==, 0);
   gh_test_keyring_lock (&keyring_fixture->keyring);
 
   g_ptr_array_add (fixture->env.extra_env, g_strdup ("GATEHOUSE_REFRESH_WINDOW=" SHORT_WINDOW));
+  g_ptr_array_add (fixture->env.extra_env, g_strdup (SHORT_BACKOFF_FAR));
   start_logged_service (fixture, log);
 
   /* Three failed refreshes, one notification; the icon says something is wrong. */
@@ -900,9 +909,9 @@ test_keyring_locked (KeyringFixture *keyring_fixture,
   wait_for_tooltip_line (fixture, error_line);
   assert_session_rows (fixture, name, "Try again", NULL);
 
-  /* Unlocked, "Try again" (the menu's) gets a new token at once (the next scheduled retry is 20 s away)
-   * and lists the roles with it; the error goes away. The new token lasts: no refresh every
-   * few seconds from now on. */
+  /* Unlocked, "Try again" (the menu's) gets a new token at once (the next scheduled retry is
+   * 60 s away) and lists the roles with it; the error goes away. The new token lasts: no
+   * refresh every few seconds from now on. */
   gh_test_keyring_unlock (&keyring_fixture->keyring);
   g_object_set (fixture->env.sim, "access-token-lifetime", (gint64) 3600, NULL);
   listed.count = gh_simulator_get_request_count (fixture->env.sim, "ListAccountRoles") + 1;

@@ -325,6 +325,42 @@ test_back_off (GhTestFixture *env)
   fixture_clear (&fixture);
 }
 
+/* GATEHOUSE_REFRESH_BACKOFF (tests' knob) gives the back-off steps themselves, the last
+ * repeating, instead of the window's 30 s, 60 s, 120 s… */
+static void
+test_back_off_steps (GhTestFixture *env)
+{
+  Fixture fixture = { 0, };
+  guint before;
+
+  g_setenv ("GATEHOUSE_REFRESH_BACKOFF", "1,2,60", TRUE);
+  fixture_init (&fixture, env);
+  before = create_token_requests (&fixture);
+  break_refreshes (&fixture);
+  gh_test_schedule_advance_to (&fixture.schedule, next_deadline (&fixture));
+  gh_test_schedule_wait_requests (&fixture.schedule, "CreateToken", before + 1);
+  wait_for_events (&fixture, "failed");
+  g_assert_cmpint (next_deadline (&fixture), ==, gh_test_schedule_now (&fixture.schedule) + 1);
+
+  gh_test_schedule_assert_due (&fixture.schedule, "CreateToken", 1);
+  wait_for_events (&fixture, "failed; failed");
+  g_assert_cmpint (next_deadline (&fixture), ==, gh_test_schedule_now (&fixture.schedule) + 2);
+
+  gh_test_schedule_assert_due (&fixture.schedule, "CreateToken", 2);
+  wait_for_events (&fixture, "failed; failed; failed");
+  g_assert_cmpint (next_deadline (&fixture), ==, gh_test_schedule_now (&fixture.schedule) + 60);
+
+  gh_test_schedule_assert_due (&fixture.schedule, "CreateToken", 60);
+  wait_for_events (&fixture, "failed; failed; failed; failed");
+  g_assert_cmpint (next_deadline (&fixture), ==, gh_test_schedule_now (&fixture.schedule) + 60);
+
+  heal (&fixture);
+  gh_test_schedule_advance (&fixture.schedule, 60);
+  wait_for_new_token (&fixture);
+  assert_refresh_deadline (&fixture);
+  fixture_clear (&fixture);
+}
+
 /* Waking up ends the back-off: the network may be back, and the back-off was measured on a
  * machine that slept. */
 static void
@@ -590,6 +626,7 @@ static const GhTestCase cases[] = {
   { "/refresh-scheduler/short-tokens", test_short_tokens },
   { "/refresh-scheduler/tokens-shorter-than-floor", test_tokens_shorter_than_floor },
   { "/refresh-scheduler/back-off", test_back_off },
+  { "/refresh-scheduler/back-off-steps", test_back_off_steps },
   { "/refresh-scheduler/resume-retries", test_resume_retries },
   { "/refresh-scheduler/wake-after-expiry", test_wake_after_expiry },
   { "/refresh-scheduler/clock-set", test_clock_set },
