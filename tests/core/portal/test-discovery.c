@@ -252,7 +252,7 @@ test_large_rate_limited (GhTestFixture *fixture,
                          gconstpointer  data)
 {
   Run run;
-  /* 50/s rather than a slower limit: as many pages, a fifth of the wait. */
+  /* 50/s rather than 20/s: as many pages, 9 s of pacing instead of 24 s. */
   double seconds = run_rate_limited (&run, fixture, 500, 3, 50);
   guint requests = portal_requests (fixture);
 
