@@ -320,7 +320,7 @@ test_usage (GhTestFixture *fixture,
 
 /* --ecs-server: a program whose credentials expire while it runs keeps working. */
 
-#define SHORT_LIFETIME 12
+#define SHORT_LIFETIME 6
 
 static guint
 distinct_keys (const char *out)
@@ -412,7 +412,7 @@ test_ecs_server_renewal_failure (GhTestFixture *fixture,
 
   g_object_set (fixture->sim, "role-credential-lifetime", (gint64) 6, NULL);
   process = gh_test_spawn_cli (fixture, "exec", "--profile", PROFILE, "--ecs-server", "--", "sh",
-                               "-c", "echo started; sleep 9", NULL);
+                               "-c", "echo started; sleep 7", NULL);
   reader.stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (reader.stream), FALSE);
   g_data_input_stream_read_line_async (reader.stream, G_PRIORITY_DEFAULT, NULL, read_line_cb,

@@ -253,7 +253,7 @@ test_renewal (GhTestFixture *fixture)
   Served served = { 0, };
   g_autoptr(JsonObject) object = NULL;
 
-  g_object_set (fixture->sim, "role-credential-lifetime", (gint64) 6, NULL);
+  g_object_set (fixture->sim, "role-credential-lifetime", (gint64) 4, NULL);
   serve (fixture, &served);
   gh_test_wait_for (was_renewed, &served, 10000, "a renewal");
   g_assert_cmpint (g_get_real_time () / G_USEC_PER_SEC, <, served.credentials->expiration);
@@ -282,7 +282,7 @@ test_renewal_failure (GhTestFixture *fixture)
   g_autofree char *host = NULL;
   g_autofree char *body = NULL;
 
-  g_object_set (fixture->sim, "role-credential-lifetime", (gint64) 6, NULL);
+  g_object_set (fixture->sim, "role-credential-lifetime", (gint64) 4, NULL);
   serve (fixture, &served);
   gh_simulator_inject_fault (fixture->sim, "GetRoleCredentials", GH_SIM_FAULT_MALFORMED, 100);
   gh_test_wait_for (renewal_failed, &served, 20000, "a failed renewal");
