@@ -118,6 +118,12 @@ disarm_timer (GhRefreshScheduler *self)
   self->timer_id = 0;
 }
 
+static gint64
+now_seconds (GhRefreshScheduler *self)
+{
+  return gh_clock_get_now (self->clock);
+}
+
 /* The clock's timers are wall-clock deadlines: it re-checks them itself on resume and when the
  * wall clock is set. */
 static void
@@ -126,14 +132,11 @@ arm_timer (GhRefreshScheduler *self,
 {
   disarm_timer (self);
   self->next_deadline = deadline;
-  if (deadline != G_MAXINT64)
-    self->timer_id = gh_clock_add_timer (self->clock, deadline, timer_cb, self, NULL);
-}
-
-static gint64
-now_seconds (GhRefreshScheduler *self)
-{
-  return gh_clock_get_now (self->clock);
+  if (deadline == G_MAXINT64)
+    return;
+  /* Says that an evaluation is over and what it found: tests wait for it instead of a while. */
+  g_debug ("Next deadline in %" G_GINT64_FORMAT " s", deadline - now_seconds (self));
+  self->timer_id = gh_clock_add_timer (self->clock, deadline, timer_cb, self, NULL);
 }
 
 /* Refresh */
