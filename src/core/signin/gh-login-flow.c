@@ -520,8 +520,10 @@ device_token_cb (GObject      *object,
       g_signal_emit (self, signals[PRESENT], 0, url, self->device->user_code);
     }
 
+  /* Not g_timeout_add_seconds(): it may fire up to a second early to batch wake-ups, and a
+   * poll sooner than the interval is answered slow_down, which adds 5 s to every later one. */
   if (self->task != NULL)
-    self->poll_source = g_timeout_add_seconds (self->interval, poll_cb, self);
+    self->poll_source = g_timeout_add ((guint) self->interval * 1000, poll_cb, self);
 }
 
 static void
